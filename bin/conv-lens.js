@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI is bundled into dist/cli.js by `npm run build` (run by `npm install` through "prepare").
+require('../dist/cli.js');

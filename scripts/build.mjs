@@ -1,0 +1,31 @@
+// Bundles every entry point with esbuild. esbuild does not type-check: `npm run typecheck` does.
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  target: 'es2022',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const targets = [
+  // The extension for the desktop (Node) extension host.
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  // The command-line tool.
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
+];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching…');
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+}

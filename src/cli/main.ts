@@ -1,0 +1,1 @@
+process.stdout.write('conv-lens: under construction\n');

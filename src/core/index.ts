@@ -1,0 +1,11 @@
+// The pure core: conv math exactly as PyTorch defines it. Never imports vscode, the DOM or Node.
+export * from './errors';
+export * from './format';
+export * from './groups';
+export * from './json';
+export * from './memory';
+export * from './pyvalue';
+export * from './record';
+export * from './separable';
+export * from './shape';
+export * from './spec';

@@ -1,0 +1,111 @@
+import { ConvError } from './errors';
+import { ConvKind, convKind, validGroups } from './groups';
+import { DTYPES, Dtype, MemoryFigures, memoryFigures, product, ratio } from './memory';
+import { forwardShape, paddingPerSide, weightShape } from './shape';
+import { ConvSpec } from './spec';
+
+/**
+ * Everything Conv Lens says about one layer, computed once and read by every surface
+ * (hover, CodeLens, report, webview, CLI, kernel). Integers are exact bigints.
+ */
+export interface ConvRecord {
+  spec: ConvSpec;
+  kind: ConvKind;
+  weight_shape: bigint[];
+  bias_shape: bigint[] | null;
+  weight_params: bigint;
+  params: bigint;
+  /** Padding actually applied per spatial dimension, [before, after] ('same' resolved). */
+  padding_per_side: Array<[bigint, bigint]>;
+  input_shape: bigint[] | null;
+  output_shape: bigint[] | null;
+  /** Multiply-accumulates; null when the input shape is unknown or the forward fails. */
+  macs: bigint | null;
+  /** FLOPs = 2 x MACs (a multiply and an add each); bias additions are counted apart. */
+  flops: bigint | null;
+  bias_adds: bigint | null;
+  forward_error: ConvError | null;
+  /** The same layer with groups=1. */
+  dense_weight_params: bigint;
+  dense_params: bigint;
+  dense_macs: bigint | null;
+  /** dense / this, for weights (exactly groups) and MACs (exactly groups). */
+  savings: number;
+  valid_groups: bigint[];
+  valid_groups_complete: boolean;
+  memory: Record<Dtype, MemoryFigures>;
+}
+
+/** Computes a layer's record; `input` is the (batched or unbatched) input shape when known. */
+export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = null): ConvRecord {
+  const weight = weightShape(spec);
+  const weightParams = product(weight);
+  const biasParams = spec.bias ? spec.out_channels : 0n;
+  const forward = input ? forwardShape(spec, input) : null;
+  const output = forward?.ok ? forward.output : null;
+  const counts = input && output ? countMacs(spec, input, output) : null;
+  const denseWeight = spec.out_channels * spec.in_channels * product(spec.kernel_size);
+  const flops = counts ? counts.macs * 2n : null;
+  const params = weightParams + biasParams;
+  const groups = validGroups(spec.in_channels, spec.out_channels);
+  return {
+    spec,
+    kind: convKind(spec),
+    weight_shape: weight,
+    bias_shape: spec.bias ? [spec.out_channels] : null,
+    weight_params: weightParams,
+    params,
+    padding_per_side: paddingPerSide(spec),
+    input_shape: input ? [...input] : null,
+    output_shape: output,
+    macs: counts?.macs ?? null,
+    flops,
+    bias_adds: counts?.biasAdds ?? null,
+    forward_error: forward && !forward.ok ? forward.error : null,
+    dense_weight_params: denseWeight,
+    dense_params: denseWeight + biasParams,
+    dense_macs: counts ? counts.macs * spec.groups : null,
+    savings: ratio(denseWeight, weightParams),
+    valid_groups: groups.values,
+    valid_groups_complete: groups.complete,
+    memory: Object.fromEntries(DTYPES.map((d) => [d, memoryFigures(d, params, input, output, flops)])) as Record<Dtype, MemoryFigures>,
+  };
+}
+
+/**
+ * MACs = N x prod(output spatial) x C_out x (C_in/g) x prod(k) for a convolution. A transposed
+ * convolution scatters each input element through its kernel, so it is counted on the INPUT:
+ * N x prod(input spatial) x C_in x (C_out/g) x prod(k). Bias adds one addition per output element.
+ */
+function countMacs(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): { macs: bigint; biasAdds: bigint } {
+  const n = spec.kernel_size.length;
+  const batch = input.length === n + 2 ? input[0] : 1n;
+  const inSpatial = product(input.slice(-n));
+  const outSpatial = product(output.slice(-n));
+  const kernel = product(spec.kernel_size);
+  const macs = spec.transposed
+    ? batch * inSpatial * spec.in_channels * (spec.out_channels / spec.groups) * kernel
+    : batch * outSpatial * spec.out_channels * (spec.in_channels / spec.groups) * kernel;
+  const biasAdds = spec.bias ? batch * spec.out_channels * outSpatial : 0n;
+  return { macs, biasAdds };
+}
+
+/** The layer with another groups value (which the caller knows is valid). */
+export function withGroups(spec: ConvSpec, groups: bigint): ConvSpec {
+  return { ...spec, groups };
+}
+
+/** One row per valid groups value: what the layer would weigh and cost with it. */
+export interface GroupsVariant {
+  groups: bigint;
+  kind: ConvKind;
+  params: bigint;
+  macs: bigint | null;
+}
+
+export function groupsTable(record: ConvRecord): GroupsVariant[] {
+  return record.valid_groups.map((g) => {
+    const variant = computeLayer(withGroups(record.spec, g), record.input_shape);
+    return { groups: g, kind: variant.kind, params: variant.params, macs: variant.macs };
+  });
+}

@@ -1,0 +1,196 @@
+import { ConvError, constructError } from './errors';
+import { PyValue, isPyInt, ntuple, pyRepr, pyTypeName, toBigInt, tuple } from './pyvalue';
+
+export const CONV_TYPES = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d'] as const;
+export type ConvType = (typeof CONV_TYPES)[number];
+
+export const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'] as const;
+export type PaddingMode = (typeof PADDING_MODES)[number];
+
+export function isConvType(name: string): name is ConvType {
+  return (CONV_TYPES as readonly string[]).includes(name);
+}
+
+export function spatialDims(type: ConvType): 1 | 2 | 3 {
+  return Number(type.charAt(type.length - 2)) as 1 | 2 | 3;
+}
+
+export function isTransposed(type: ConvType): boolean {
+  return type.startsWith('ConvTranspose');
+}
+
+/**
+ * The constructor's arguments as the user passed them, before PyTorch normalizes them.
+ * Missing optional arguments take PyTorch's defaults.
+ */
+export interface ConvArgs {
+  type: ConvType;
+  in_channels: PyValue;
+  out_channels: PyValue;
+  kernel_size: PyValue;
+  stride?: PyValue;
+  padding?: PyValue;
+  output_padding?: PyValue;
+  dilation?: PyValue;
+  groups?: PyValue;
+  bias?: PyValue;
+  padding_mode?: PyValue;
+}
+
+/**
+ * A constructed layer: the attributes PyTorch stores on the module, with every integer exact.
+ * Tuples keep the length the user gave (PyTorch does not check it until forward).
+ */
+export interface ConvSpec {
+  type: ConvType;
+  transposed: boolean;
+  in_channels: bigint;
+  out_channels: bigint;
+  kernel_size: bigint[];
+  stride: bigint[];
+  padding: bigint[] | 'same' | 'valid';
+  dilation: bigint[];
+  output_padding: bigint[];
+  groups: bigint;
+  bias: boolean;
+  padding_mode: PaddingMode;
+}
+
+export type BuildResult = { ok: true; spec: ConvSpec } | { ok: false; error: ConvError };
+
+/** Builds a layer exactly as `torch.nn.ConvXd(...)` would, raising PyTorch's own errors. */
+export function buildConv(args: ConvArgs): BuildResult {
+  try {
+    return { ok: true, spec: construct(args) };
+  } catch (e) {
+    if (isConvError(e)) return { ok: false, error: e };
+    throw e;
+  }
+}
+
+function isConvError(e: unknown): e is ConvError {
+  return typeof e === 'object' && e !== null && 'phase' in e && 'message' in e;
+}
+
+function construct(args: ConvArgs): ConvSpec {
+  const n = spatialDims(args.type);
+  const transposed = isTransposed(args.type);
+  const stride = args.stride ?? 1n;
+  const padding = args.padding ?? 0n;
+  const dilation = args.dilation ?? 1n;
+  const groups = args.groups ?? 1n;
+  const bias = args.bias ?? true;
+  const paddingMode = args.padding_mode ?? 'zeros';
+
+  // ConvTransposeNd checks its padding mode before anything else, and its padding is
+  // always passed through _ntuple (so a string becomes a tuple of characters).
+  if (transposed && paddingMode !== 'zeros') {
+    throw constructError('ValueError', `Only "zeros" padding mode is supported for ${args.type}`, 'padding_mode');
+  }
+  const kernelTuple = ntuple(args.kernel_size, n);
+  const strideTuple = ntuple(stride, n);
+  const paddingValue: PyValue = typeof padding === 'string' && !transposed ? padding : tuple(ntuple(padding, n));
+  const dilationTuple = ntuple(dilation, n);
+  const outputPaddingTuple = transposed ? ntuple(args.output_padding ?? 0n, n) : ntuple(0n, n);
+
+  checkGroups(args.in_channels, args.out_channels, groups);
+  if (typeof paddingValue === 'string') checkPaddingString(paddingValue, strideTuple);
+  if (typeof paddingMode !== 'string' || !(PADDING_MODES as readonly string[]).includes(paddingMode)) {
+    const shown = typeof paddingMode === 'string' ? paddingMode : pyRepr(paddingMode);
+    throw constructError('ValueError', `padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${shown}'`, 'padding_mode');
+  }
+  const weightShape = transposed
+    ? [args.in_channels, floorDiv(args.out_channels, groups), ...kernelTuple]
+    : [args.out_channels, floorDiv(args.in_channels, groups), ...kernelTuple];
+  checkTensorSize(weightShape);
+  if (truthy(bias)) checkTensorSize([args.out_channels]);
+
+  return {
+    type: args.type,
+    transposed,
+    in_channels: toBigInt(args.in_channels as bigint | boolean),
+    out_channels: toBigInt(args.out_channels as bigint | boolean),
+    kernel_size: kernelTuple.map((k) => toBigInt(k as bigint | boolean)),
+    stride: intTuple(strideTuple, 'stride'),
+    padding: typeof paddingValue === 'string' ? (paddingValue as 'same' | 'valid') : intTuple(paddingValue as PyValue[], 'padding'),
+    dilation: intTuple(dilationTuple, 'dilation'),
+    output_padding: intTuple(outputPaddingTuple, 'output_padding'),
+    groups: toBigInt(groups as bigint | boolean),
+    bias: truthy(bias),
+    padding_mode: paddingMode as PaddingMode,
+  };
+}
+
+/** The three checks at the top of _ConvNd.__init__, in PyTorch's order. */
+function checkGroups(inChannels: PyValue, outChannels: PyValue, groups: PyValue): void {
+  const g = numeric(groups, 'groups');
+  if (g <= 0) throw constructError('ValueError', 'groups must be a positive integer', 'groups');
+  if (!divisible(numeric(inChannels, 'in_channels'), g)) {
+    throw constructError('ValueError', 'in_channels must be divisible by groups', 'groups');
+  }
+  if (!divisible(numeric(outChannels, 'out_channels'), g)) {
+    throw constructError('ValueError', 'out_channels must be divisible by groups', 'groups');
+  }
+}
+
+function checkPaddingString(padding: string, stride: PyValue[]): void {
+  if (padding !== 'same' && padding !== 'valid') {
+    throw constructError('ValueError', `Invalid padding string ${pyRepr(padding)}, should be one of {'valid', 'same'}`, 'padding');
+  }
+  if (padding === 'same' && stride.some((s) => !(isPyInt(s) && toBigInt(s) === 1n) && s !== 1)) {
+    throw constructError('ValueError', "padding='same' is not supported for strided convolutions", 'padding');
+  }
+}
+
+/** torch.empty's argument checks on a shape tuple: ints only, none negative. */
+function checkTensorSize(shape: PyValue[]): void {
+  shape.forEach((dim, i) => {
+    if (!isPyInt(dim)) {
+      throw constructError('TypeError', `empty(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(dim)} at pos ${i + 1}`);
+    }
+  });
+  const ints = shape.map((d) => toBigInt(d as bigint | boolean));
+  const negative = ints.find((d) => d < 0n);
+  if (negative !== undefined) {
+    throw constructError('RuntimeError', `Trying to create tensor with negative dimension ${negative}: [${ints.join(', ')}]`);
+  }
+}
+
+/** Python's `%`-based divisibility, for ints and floats alike. */
+function divisible(a: bigint | number, b: bigint | number): boolean {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a % b === 0n;
+  return Number(a) % Number(b) === 0;
+}
+
+/** Python's `//`, keeping the float-ness that torch.empty later rejects. */
+function floorDiv(a: PyValue, b: PyValue): PyValue {
+  if (isPyInt(a) && isPyInt(b)) {
+    const x = toBigInt(a);
+    const y = toBigInt(b);
+    const q = x / y;
+    return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q;
+  }
+  if (typeof a === 'number' || typeof b === 'number') return Math.floor(Number(numeric(a, '')) / Number(numeric(b, '')));
+  return a;
+}
+
+function numeric(value: PyValue, name: string): bigint | number {
+  if (isPyInt(value)) return toBigInt(value);
+  if (typeof value === 'number') return value;
+  throw constructError('TypeError', `${name} must be an int, not ${pyTypeName(value)}`, name);
+}
+
+function intTuple(values: PyValue[], name: string): bigint[] {
+  return values.map((v) => {
+    if (isPyInt(v)) return toBigInt(v);
+    throw constructError('TypeError', `${name} must be a tuple of ints, but got ${pyRepr(tuple(values))}`, name);
+  });
+}
+
+function truthy(value: PyValue): boolean {
+  if (value === null || value === false) return false;
+  if (typeof value === 'bigint') return value !== 0n;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string' || Array.isArray(value)) return value.length > 0;
+  return true;
+}
