@@ -9,3 +9,4 @@ export * from './record';
 export * from './separable';
 export * from './shape';
 export * from './spec';
+export * from './signature';

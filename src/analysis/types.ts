@@ -1,0 +1,135 @@
+import { ConvRecord, ConvError, SeparableComparison } from '../core';
+
+/**
+ * The contract between the static analysis (src/analysis) and every surface that shows it
+ * (CLI, VS Code providers, webview). Lines are 1-based; columns are 0-based code-unit offsets
+ * within the line (Python ast's col_offset convention), so `line` and `column` of a layer are
+ * exactly what Python reports for the call that built it.
+ */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Reads project files for import resolution. The CLI and the extension each supply one. */
+export interface SourceHost {
+  /** The text of a file, or undefined when it does not exist. Paths are absolute, '/'-separated. */
+  readFile(path: string): string | undefined;
+}
+
+export interface AnalysisOptions {
+  /** Absolute path of the file being analyzed ('/'-separated). */
+  file: string;
+  host: SourceHost;
+  /** Folders searched for absolute imports, after the file's own folder and its parents. */
+  searchRoots?: string[];
+  /** Analyze only this model (class or factory name). */
+  entry?: string;
+  /** Python source of call arguments for the entry, e.g. "32, 64" or "num_classes=10". */
+  args?: string;
+  /** Input shape given by the user (CLI or settings); wins over comments and code. */
+  input?: bigint[] | null;
+  /** Limits that keep any file's analysis short (defaults in budget.ts). */
+  budget?: { steps?: number; depth?: number };
+}
+
+/** Where the model's input shape came from. */
+export type InputSource = 'option' | 'comment' | 'code' | 'default';
+
+export interface FileAnalysis {
+  file: string;
+  models: ModelAnalysis[];
+  /** Every conv constructor call found in the file, evaluated where its arguments are known. */
+  declarations: ConvDeclaration[];
+  diagnostics: AnalysisDiagnostic[];
+  unresolved: Unresolved[];
+}
+
+export interface ModelAnalysis {
+  /** Class or factory name. */
+  entry: string;
+  /** The class or def statement's name token. */
+  range: SourceRange;
+  input: bigint[] | null;
+  inputSource: InputSource | null;
+  /** Conv layers in `named_modules()` order. */
+  layers: LayerInstance[];
+  /** Every module of the tree (conv or not), in `named_modules()` order, root excluded. */
+  modules: ModuleInstance[];
+  totals: ModelTotals;
+  /** Shapes of values assigned in forward(), for inlay hints and call hovers. */
+  shapes: ShapeNote[];
+  /** Depthwise-separable pairs (a depthwise conv whose output feeds a pointwise conv). */
+  separablePairs: Array<{ depthwise: string; pointwise: string; comparison: SeparableComparison }>;
+}
+
+export interface ModuleInstance {
+  /** Dotted name exactly as PyTorch's named_modules() gives it, e.g. 'layers.0.conv1'. */
+  name: string;
+  /** Class name, e.g. 'Conv2d', 'BatchNorm2d', 'BasicBlock'. */
+  type: string;
+  params: bigint | null;
+  range: SourceRange | null;
+}
+
+export interface LayerInstance {
+  name: string;
+  type: string;
+  /** The call that built the layer: the innermost such call in this file when helpers build it. */
+  range: SourceRange;
+  /** Null when an argument is unknown (see symbolic) or construction failed (see error). */
+  record: ConvRecord | null;
+  /** Construction or forward error, with PyTorch's message. */
+  error: ConvError | null;
+  /** Formulas for figures that depend on unknown values, e.g. params: '10·nin'. */
+  symbolic?: { params?: string; macs?: string; reasons: string[] };
+}
+
+export interface ConvDeclaration {
+  type: string;
+  range: SourceRange;
+  /** The range of the callee name (e.g. `nn.Conv2d`), for hovers. */
+  calleeRange: SourceRange;
+  record: ConvRecord | null;
+  error: ConvError | null;
+  symbolic?: { params?: string; macs?: string; reasons: string[] };
+  /** Names this declaration has in the models' trees (a helper may build it many times). */
+  instances: string[];
+}
+
+export interface ModelTotals {
+  conv_layers: number;
+  conv_params: bigint;
+  conv_macs: bigint | null;
+  /** Every parameter of the model: conv, Linear, norms, embeddings, PReLU and the rest. */
+  params: bigint | null;
+}
+
+export interface ShapeNote {
+  range: SourceRange;
+  /** What was computed, e.g. 'out' or 'self.conv1(x)'. */
+  label: string;
+  input?: bigint[] | null;
+  shape: bigint[] | null;
+}
+
+export interface AnalysisDiagnostic {
+  range: SourceRange;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** 'construct' and 'forward' errors are PyTorch's; 'analysis' ones are ours (budgets, syntax). */
+  source: 'construct' | 'forward' | 'analysis' | 'syntax';
+  /** Data for quick fixes, e.g. the valid groups nearest to an invalid one. */
+  fix?: { kind: 'groups'; values: bigint[] } | { kind: 'separable' };
+}
+
+export interface Unresolved {
+  line: number;
+  column: number;
+  /** The expression or name that could not be evaluated, e.g. 'nin'. */
+  what: string;
+  /** Why, e.g. 'nin: parameter of depthwise_separable_conv.__init__, no call site found'. */
+  why: string;
+}
