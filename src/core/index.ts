@@ -10,3 +10,4 @@ export * from './separable';
 export * from './shape';
 export * from './spec';
 export * from './signature';
+export * from './repr';
