@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is bundled into dist/cli.js by `npm run build` (run by `npm install` through "prepare").
-require('../dist/cli.js');
+// The CLI is bundled into dist/cli.js by `npm run build` (which `npm install` runs through "prepare").
+require('../dist/cli.js').runFromProcess();

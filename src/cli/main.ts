@@ -43,7 +43,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return command.run(rest, io);
 }
 
-if (require.main === module || process.argv[1]?.endsWith('conv-lens.js')) {
+/** Runs the CLI on the process's arguments and streams; bin/conv-lens.js calls this. */
+export function runFromProcess(): void {
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
   main(process.argv.slice(2), io).then(
     (code) => { process.exitCode = code; },
