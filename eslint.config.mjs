@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const pureCore = ['src/core/**/*.ts', 'src/analysis/**/*.ts', 'src/kernel/**/*.ts', 'src/protocol/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.vscode-test/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.vscode-test/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'src/kernel/assembly/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

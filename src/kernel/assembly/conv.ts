@@ -1,0 +1,313 @@
+// The WebAssembly convolution kernel, written in AssemblyScript and compiled twice by
+// scripts/kernel/build-wasm.mjs: once with plain SIMD128 and once with relaxed SIMD, where
+// `madd` becomes a fused multiply-add. The boundary is thin: every export takes byte offsets
+// into this module's memory and plain numbers; the TypeScript side (src/kernel/plan.ts) lays
+// out memory and computes every derived size, so nothing here allocates.
+//
+// One idea carries every path. The input is copied once into zero-padded "phase planes": for
+// stride s, plane (pz, py, px) holds padded[z*sd+pz][y*sh+py][x*sw+px]. A tap (a, b, c) then reads
+// one plane at a fixed offset, so the convolution becomes a sum of shifted contiguous reads.
+// Flattening each plane to one dimension (index (z*hq + y)*wq + x) makes those reads contiguous
+// across row ends too: the "virtual" output q = (z*hq + y)*wq + x is computed for every x < wq
+// and the columns x >= ow are garbage that compaction drops.
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** The first byte the TypeScript side may use. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Whether this build uses relaxed-SIMD fused multiply-adds (1) or SIMD mul+add (0). */
+export function relaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+/**
+ * Copies `channels` planes of id x ih x iw floats from `src` into zero-padded phase planes at
+ * `dst`, `chanStride` floats apart per channel (the tail past the planes is zeroed slack that
+ * garbage columns may read).
+ */
+export function prepareInput(
+  src: usize, dst: usize, channels: i32,
+  id: i32, ih: i32, iw: i32, pf: i32, pt: i32, pl: i32,
+  sd: i32, sh: i32, sw: i32, dq: i32, hq: i32, wq: i32, chanStride: i32,
+): void {
+  const planeSize = dq * hq * wq;
+  memory.fill(dst, 0, <usize>channels * <usize>chanStride * 4);
+  for (let c = 0; c < channels; c++) {
+    const chanSrc = src + <usize>c * <usize>(id * ih * iw) * 4;
+    const chanDst = dst + <usize>c * <usize>chanStride * 4;
+    for (let pz = 0; pz < sd; pz++) {
+      for (let py = 0; py < sh; py++) {
+        for (let px = 0; px < sw; px++) {
+          const plane = chanDst + <usize>(((pz * sh + py) * sw + px) * planeSize) * 4;
+          for (let z = 0; z < dq; z++) {
+            const zi = z * sd + pz - pf;
+            if (zi < 0 || zi >= id) continue;
+            for (let y = 0; y < hq; y++) {
+              const yi = y * sh + py - pt;
+              if (yi < 0 || yi >= ih) continue;
+              const rowSrc = chanSrc + <usize>((zi * ih + yi) * iw) * 4;
+              const rowDst = plane + <usize>((z * hq + y) * wq) * 4;
+              copyRow(rowSrc, rowDst, iw, wq, sw, px, pl);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Copies one input row into phase column px of a row of wq columns: dst[x] = src[x*sw + px - pl]. */
+@inline function copyRow(rowSrc: usize, rowDst: usize, iw: i32, wq: i32, sw: i32, px: i32, pl: i32): void {
+  if (sw === 1) {
+    memory.copy(rowDst + <usize>pl * 4, rowSrc, <usize>iw * 4);
+    return;
+  }
+  for (let x = 0; x < wq; x++) {
+    const xi = x * sw + px - pl;
+    if (xi >= 0 && xi < iw) store<f32>(rowDst + <usize>x * 4, load<f32>(rowSrc + <usize>xi * 4));
+  }
+}
+
+/**
+ * Dense and grouped convolution for one batch element, from prepared planes. Weights are packed
+ * per group and block of 4 output channels as [inPerGroup][tap][4] (zero rows pad the last
+ * block), so the inner loop reads 4 consecutive floats per tap. `taps` holds each tap's offset
+ * in BYTES within a channel's planes. Each block of 4 output channels x 8 virtual outputs keeps
+ * its 8 accumulators in registers across the whole (input channel, tap) reduction.
+ */
+export function convBlocked(
+  prep: usize, packed: usize, bias: usize, vout: usize, output: usize, taps: usize, ntaps: i32,
+  outChannels: i32, groups: i32, inPerGroup: i32, ocBlocks: i32, chanStride: i32, qPad: i32,
+  od: i32, oh: i32, ow: i32, hq: i32, wq: i32,
+): void {
+  const outPerGroup = outChannels / groups;
+  const chanBytes = <usize>chanStride * 4;
+  const blockWeights = <usize>(inPerGroup * ntaps * 4) * 4;
+  for (let g = 0; g < groups; g++) {
+    const groupIn = prep + <usize>(g * inPerGroup) * chanBytes;
+    for (let ob = 0; ob < ocBlocks; ob++) {
+      const firstOc = g * outPerGroup + ob * 4;
+      const weights = packed + <usize>(g * ocBlocks + ob) * blockWeights;
+      const blockOut = vout + <usize>(ob * 4 * qPad) * 4;
+      for (let q = 0; q < qPad; q += 8) {
+        block4x8(groupIn + <usize>q * 4, chanBytes, weights, taps, ntaps, inPerGroup,
+          bias + <usize>firstOc * 4, blockOut + <usize>q * 4, <usize>qPad * 4);
+      }
+    }
+    const groupOut = output + <usize>(g * outPerGroup) * <usize>(od * oh * ow) * 4;
+    compact(vout, qPad, groupOut, outPerGroup, od, oh, ow, hq, wq);
+  }
+}
+
+/** The register-blocked microkernel: 4 output channels x 8 outputs (2 vectors), bias included. */
+@inline function block4x8(
+  input: usize, chanBytes: usize, weights: usize, taps: usize, ntaps: i32, inPerGroup: i32,
+  bias: usize, out: usize, outRowBytes: usize,
+): void {
+  let a00 = v128.load32_splat(bias, 0);
+  let a10 = v128.load32_splat(bias, 4);
+  let a20 = v128.load32_splat(bias, 8);
+  let a30 = v128.load32_splat(bias, 12);
+  let a01 = a00;
+  let a11 = a10;
+  let a21 = a20;
+  let a31 = a30;
+  let w = weights;
+  let chan = input;
+  for (let ic = 0; ic < inPerGroup; ic++) {
+    for (let t = 0; t < ntaps; t++) {
+      const p = chan + <usize>load<i32>(taps + <usize>t * 4);
+      const x0 = v128.load(p);
+      const x1 = v128.load(p, 16);
+      let k = v128.load32_splat(w, 0);
+      a00 = madd(x0, k, a00);
+      a01 = madd(x1, k, a01);
+      k = v128.load32_splat(w, 4);
+      a10 = madd(x0, k, a10);
+      a11 = madd(x1, k, a11);
+      k = v128.load32_splat(w, 8);
+      a20 = madd(x0, k, a20);
+      a21 = madd(x1, k, a21);
+      k = v128.load32_splat(w, 12);
+      a30 = madd(x0, k, a30);
+      a31 = madd(x1, k, a31);
+      w += 16;
+    }
+    chan += chanBytes;
+  }
+  v128.store(out, a00);
+  v128.store(out, a01, 16);
+  v128.store(out + outRowBytes, a10);
+  v128.store(out + outRowBytes, a11, 16);
+  v128.store(out + outRowBytes * 2, a20);
+  v128.store(out + outRowBytes * 2, a21, 16);
+  v128.store(out + outRowBytes * 3, a30);
+  v128.store(out + outRowBytes * 3, a31, 16);
+}
+
+/** Copies the valid outputs (x < ow, y < oh) of `channels` virtual planes into NCDHW output. */
+function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh: i32, ow: i32, hq: i32, wq: i32): void {
+  for (let c = 0; c < channels; c++) {
+    const src = vout + <usize>(c * qPad) * 4;
+    const dst = out + <usize>(c * od * oh * ow) * 4;
+    if (wq === ow && hq === oh) {
+      memory.copy(dst, src, <usize>(od * oh * ow) * 4);
+      continue;
+    }
+    for (let z = 0; z < od; z++) {
+      for (let y = 0; y < oh; y++) {
+        memory.copy(dst + <usize>((z * oh + y) * ow) * 4, src + <usize>((z * hq + y) * wq) * 4, <usize>ow * 4);
+      }
+    }
+  }
+}
+
+/**
+ * Depthwise convolution (one input channel per group, `multiplier` outputs each) for one batch
+ * element. Each input channel is prepared alone into `prep` (small enough to stay in L1), then
+ * every output channel it feeds is computed row by row straight into the output.
+ */
+export function convDepthwise(
+  input: usize, prep: usize, weight: usize, bias: usize, output: usize, taps: usize, ntaps: i32,
+  channels: i32, multiplier: i32,
+  id: i32, ih: i32, iw: i32, pf: i32, pt: i32, pl: i32, sd: i32, sh: i32, sw: i32,
+  dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, dense3x3: i32,
+): void {
+  const outPlane = <usize>(od * oh * ow) * 4;
+  for (let c = 0; c < channels; c++) {
+    prepareInput(input + <usize>c * <usize>(id * ih * iw) * 4, prep, 1, id, ih, iw, pf, pt, pl, sd, sh, sw, dq, hq, wq, chanStride);
+    for (let m = 0; m < multiplier; m++) {
+      const oc = c * multiplier + m;
+      const w = weight + <usize>(oc * ntaps) * 4;
+      const b = load<f32>(bias + <usize>oc * 4);
+      const out = output + <usize>oc * outPlane;
+      if (dense3x3) depthwise3x3(prep, w, b, out, oh, ow, wq);
+      else depthwiseTaps(prep, w, b, out, taps, ntaps, od, oh, ow, hq, wq);
+    }
+  }
+}
+
+/** Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory. */
+function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, ntaps: i32, od: i32, oh: i32, ow: i32, hq: i32, wq: i32): void {
+  const bias = f32x4.splat(b);
+  for (let z = 0; z < od; z++) {
+    for (let y = 0; y < oh; y++) {
+      const row = prep + <usize>((z * hq + y) * wq) * 4;
+      const dst = out + <usize>((z * oh + y) * ow) * 4;
+      for (let x = 0; x < ow; x += 4) {
+        let acc = bias;
+        const at = row + <usize>x * 4;
+        for (let t = 0; t < ntaps; t++) {
+          acc = madd(v128.load(at + <usize>load<i32>(taps + <usize>t * 4)), v128.load32_splat(w + <usize>t * 4), acc);
+        }
+        storeUpTo(dst + <usize>x * 4, acc, ow - x);
+      }
+    }
+  }
+}
+
+/**
+ * 3x3, stride 1, dilation 1 depthwise (2d): the nine weights live in registers and two output
+ * rows are computed together, so each loaded input vector serves up to six multiply-adds.
+ */
+function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i32, wq: i32): void {
+  const k0 = v128.load32_splat(w, 0);
+  const k1 = v128.load32_splat(w, 4);
+  const k2 = v128.load32_splat(w, 8);
+  const k3 = v128.load32_splat(w, 12);
+  const k4 = v128.load32_splat(w, 16);
+  const k5 = v128.load32_splat(w, 20);
+  const k6 = v128.load32_splat(w, 24);
+  const k7 = v128.load32_splat(w, 28);
+  const k8 = v128.load32_splat(w, 32);
+  const bias = f32x4.splat(b);
+  const rowBytes = <usize>wq * 4;
+  let y = 0;
+  for (; y + 2 <= oh; y += 2) {
+    const r0 = prep + <usize>(y * wq) * 4;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const d0 = out + <usize>(y * ow) * 4;
+    const d1 = d0 + <usize>ow * 4;
+    for (let x = 0; x < ow; x += 4) {
+      const o = <usize>x * 4;
+      let top = bias;
+      let bottom = bias;
+      let v = v128.load(r0 + o);
+      top = madd(v, k0, top);
+      v = v128.load(r0 + o, 4);
+      top = madd(v, k1, top);
+      v = v128.load(r0 + o, 8);
+      top = madd(v, k2, top);
+      v = v128.load(r1 + o);
+      top = madd(v, k3, top);
+      bottom = madd(v, k0, bottom);
+      v = v128.load(r1 + o, 4);
+      top = madd(v, k4, top);
+      bottom = madd(v, k1, bottom);
+      v = v128.load(r1 + o, 8);
+      top = madd(v, k5, top);
+      bottom = madd(v, k2, bottom);
+      v = v128.load(r2 + o);
+      top = madd(v, k6, top);
+      bottom = madd(v, k3, bottom);
+      v = v128.load(r2 + o, 4);
+      top = madd(v, k7, top);
+      bottom = madd(v, k4, bottom);
+      v = v128.load(r2 + o, 8);
+      top = madd(v, k8, top);
+      bottom = madd(v, k5, bottom);
+      v = v128.load(r3 + o);
+      bottom = madd(v, k6, bottom);
+      v = v128.load(r3 + o, 4);
+      bottom = madd(v, k7, bottom);
+      v = v128.load(r3 + o, 8);
+      bottom = madd(v, k8, bottom);
+      if (x + 4 <= ow) {
+        v128.store(d0 + o, top);
+        v128.store(d1 + o, bottom);
+      } else {
+        storeUpTo(d0 + o, top, ow - x);
+        storeUpTo(d1 + o, bottom, ow - x);
+      }
+    }
+  }
+  for (; y < oh; y++) {
+    const r0 = prep + <usize>(y * wq) * 4;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const d0 = out + <usize>(y * ow) * 4;
+    for (let x = 0; x < ow; x += 4) {
+      const o = <usize>x * 4;
+      let acc = bias;
+      acc = madd(v128.load(r0 + o), k0, acc);
+      acc = madd(v128.load(r0 + o, 4), k1, acc);
+      acc = madd(v128.load(r0 + o, 8), k2, acc);
+      acc = madd(v128.load(r1 + o), k3, acc);
+      acc = madd(v128.load(r1 + o, 4), k4, acc);
+      acc = madd(v128.load(r1 + o, 8), k5, acc);
+      acc = madd(v128.load(r2 + o), k6, acc);
+      acc = madd(v128.load(r2 + o, 4), k7, acc);
+      acc = madd(v128.load(r2 + o, 8), k8, acc);
+      storeUpTo(d0 + o, acc, ow - x);
+    }
+  }
+}
+
+/** Stores the first min(n, 4) lanes of v. */
+@inline function storeUpTo(ptr: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(ptr, v);
+    return;
+  }
+  store<f32>(ptr, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(ptr, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(ptr, f32x4.extract_lane(v, 2), 8);
+}

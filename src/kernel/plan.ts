@@ -1,0 +1,124 @@
+import { ConvGeometry } from './geometry';
+
+/**
+ * How the WebAssembly kernel runs one geometry: which path, the phase-plane layout of the
+ * prepared input (see src/kernel/assembly/conv.ts), the tap offsets and every buffer's size.
+ * Pure arithmetic, so it is tested without WebAssembly.
+ */
+export interface KernelPlan {
+  /** 'depthwise' when each group has one input channel; 'blocked' otherwise. */
+  path: 'blocked' | 'depthwise';
+  /** The 3x3 stride-1 depthwise fast path applies. */
+  depthwise3x3: boolean;
+  inPerGroup: number;
+  outPerGroup: number;
+  /** Blocks of 4 output channels per group (the last one padded with zero weights). */
+  ocBlocks: number;
+  /** Phase-plane sizes: ceil(padded size / stride) per dimension. */
+  dq: number;
+  hq: number;
+  wq: number;
+  /** Floats between consecutive prepared channels (planes plus zeroed slack). */
+  chanStride: number;
+  /** Virtual outputs per channel, rounded up to the microkernel's 8. */
+  qPad: number;
+  /** Each tap's offset in floats within a channel's prepared planes, in weight order. */
+  taps: Int32Array;
+  /** Buffer sizes in floats. */
+  floats: { packed: number; bias: number; input: number; output: number; prep: number; vout: number };
+}
+
+const BLOCK_OUTPUTS = 8;
+const BLOCK_CHANNELS = 4;
+
+export function planKernel(g: ConvGeometry): KernelPlan {
+  const inPerGroup = g.inChannels / g.groups;
+  const outPerGroup = g.outChannels / g.groups;
+  const padded = [0, 1, 2].map((i) => g.inSize[i] + g.padBefore[i] + g.padAfter[i]);
+  const [dq, hq, wq] = [0, 1, 2].map((i) => Math.ceil(padded[i] / g.stride[i]));
+  const taps = tapOffsets(g, dq, hq, wq);
+  const maxTap = taps.reduce((a, b) => Math.max(a, b), 0);
+  const planes = g.stride[0] * g.stride[1] * g.stride[2] * dq * hq * wq;
+  const [od, oh, ow] = g.outSize;
+  const path = inPerGroup === 1 ? 'depthwise' : 'blocked';
+  const qPad = roundUp(((od - 1) * hq + oh) * wq, BLOCK_OUTPUTS);
+  // Garbage columns may read past the planes: the blocked kernel up to qPad - 1 + maxTap, the
+  // depthwise rows up to two rows (the 3x3 path's second row) and a vector past the last output.
+  const reach = path === 'blocked' ? qPad + maxTap : ((od - 1) * hq + oh + 2) * wq + roundUp(ow, 4) + maxTap + 4;
+  const chanStride = roundUp(Math.max(planes, reach), 4);
+  const ocBlocks = Math.ceil(outPerGroup / BLOCK_CHANNELS);
+  const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
+  const ntaps = volume(g.kernel);
+  return {
+    path,
+    depthwise3x3: path === 'depthwise' && od === 1 && g.kernel[0] === 1 && g.kernel[1] === 3 && g.kernel[2] === 3
+      && g.stride[1] === 1 && g.stride[2] === 1 && g.dilation[1] === 1 && g.dilation[2] === 1,
+    inPerGroup,
+    outPerGroup,
+    ocBlocks,
+    dq,
+    hq,
+    wq,
+    chanStride,
+    qPad,
+    taps,
+    floats: {
+      packed: path === 'blocked' ? g.groups * ocBlocks * BLOCK_CHANNELS * inPerGroup * ntaps : g.outChannels * ntaps,
+      bias: roundUp(g.outChannels, BLOCK_CHANNELS) + BLOCK_CHANNELS,
+      input: g.batch * g.inChannels * volume(g.inSize),
+      output: g.batch * g.outChannels * volume(g.outSize),
+      prep: path === 'blocked' ? g.inChannels * chanStride : chanStride,
+      vout: path === 'blocked' ? ocBlocks * BLOCK_CHANNELS * qPad : 0,
+    },
+  };
+}
+
+/**
+ * Tap (a, b, c) reads padded input (z*sd + a*dd, y*sh + b*dh, x*sw + c*dw). Writing a*dd as
+ * (a*dd div sd)*sd + (a*dd mod sd), that is phase plane (a*dd mod sd, ...) at row z + a*dd div sd:
+ * a fixed offset from output (z, y, x) in that plane.
+ */
+function tapOffsets(g: ConvGeometry, dq: number, hq: number, wq: number): Int32Array {
+  const [kd, kh, kw] = g.kernel;
+  const [sd, sh, sw] = g.stride;
+  const [dd, dh, dw] = g.dilation;
+  const planeSize = dq * hq * wq;
+  const taps = new Int32Array(kd * kh * kw);
+  let t = 0;
+  for (let a = 0; a < kd; a++) {
+    for (let b = 0; b < kh; b++) {
+      for (let c = 0; c < kw; c++) {
+        const plane = ((a * dd) % sd * sh + (b * dh) % sh) * sw + (c * dw) % sw;
+        const shift = (Math.floor((a * dd) / sd) * hq + Math.floor((b * dh) / sh)) * wq + Math.floor((c * dw) / sw);
+        taps[t++] = plane * planeSize + shift;
+      }
+    }
+  }
+  return taps;
+}
+
+/**
+ * Reorders [C_out][C_in/g][taps] weights for the blocked microkernel: per group and block of 4
+ * output channels, [C_in/g][taps][4], with zeros for the channels past the group's end.
+ */
+export function packBlockedWeights(g: ConvGeometry, plan: KernelPlan, weight: Float32Array, packed: Float32Array): void {
+  const ntaps = plan.taps.length;
+  packed.fill(0);
+  let o = 0;
+  for (let group = 0; group < g.groups; group++) {
+    for (let ob = 0; ob < plan.ocBlocks; ob++) {
+      for (let ic = 0; ic < plan.inPerGroup; ic++) {
+        for (let t = 0; t < ntaps; t++) {
+          for (let j = 0; j < BLOCK_CHANNELS; j++, o++) {
+            const oc = ob * BLOCK_CHANNELS + j;
+            if (oc < plan.outPerGroup) packed[o] = weight[((group * plan.outPerGroup + oc) * plan.inPerGroup + ic) * ntaps + t];
+          }
+        }
+      }
+    }
+  }
+}
+
+function roundUp(n: number, multiple: number): number {
+  return Math.ceil(n / multiple) * multiple;
+}
