@@ -1,0 +1,347 @@
+"""Golden whole-model data from real PyTorch, for test/unit/models/golden.test.ts.
+
+Regenerate (needs the system Python that has torch 1.13; the test suite itself never runs Python):
+
+    npm run golden:models
+    # which is: /usr/bin/python3 scripts/golden/models.py [name ...]
+
+For every entry of models_manifest.CORPUS this imports the corpus file (as a module of its
+package when its folder has an __init__.py, so relative imports work), builds the entry class or
+factory with the stated arguments, runs one forward pass on a random tensor of the stated shape
+with hooks on every module, and writes test/fixtures/models/<name>.golden.json in the format of
+`conv-lens report --json`. Every figure is read off PyTorch's own modules and tensors:
+
+- line/column: the call in the corpus file that built the layer. A wrapper around
+  _ConvNd.__init__ walks the Python stack to the innermost frame of that file and takes the
+  position of the instruction being executed there (Python 3.11 records the start line and
+  column of the Call expression), then checks that an ast.Call starts exactly there.
+- input_shape/output_shape: forward pre-hooks and hooks (null when the layer never ran).
+- macs: output.numel() * weight.shape[1:].numel() for a convolution; input.numel() times the
+  same for a transposed one, whose work is one kernel scatter per input element.
+- dense_params/dense_macs: the same layer with groups=1, from the stored attributes.
+- errors: the message PyTorch raised, at the innermost call in the corpus file of the traceback.
+Entries in mode 'hand' are skipped: their goldens are written by hand (see their comment field).
+"""
+
+import ast
+import importlib
+import json
+import os
+import sys
+import traceback
+
+import torch
+import torch.nn as nn
+from torch.nn.modules.conv import _ConvNd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models_manifest import CORPUS  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS_DIR = os.path.join(ROOT, 'test', 'fixtures', 'models')
+CONV_TYPES = ('Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d')
+
+
+class CallSites:
+    """Where each conv module was constructed, keyed by id(module), for one target file."""
+
+    def __init__(self, path):
+        self.path = os.path.realpath(path)
+        self.sites = {}
+        self.calls = call_starts(path)
+        self.original_init = _ConvNd.__init__
+
+    def __enter__(self):
+        sites = self
+        original = self.original_init
+
+        def recording_init(module, *args, **kwargs):
+            if id(module) not in sites.sites:
+                sites.sites[id(module)] = sites.innermost_call(sys._getframe(1))
+            original(module, *args, **kwargs)
+
+        _ConvNd.__init__ = recording_init
+        return self
+
+    def __exit__(self, *exc):
+        _ConvNd.__init__ = self.original_init
+
+    def innermost_call(self, frame):
+        while frame is not None:
+            if os.path.realpath(frame.f_code.co_filename) == self.path:
+                return self.checked(frame_position(frame))
+            frame = frame.f_back
+        return None
+
+    def checked(self, position):
+        if position not in self.calls:
+            raise RuntimeError(f'no ast.Call starts at {position} in {self.path}')
+        return position
+
+
+def frame_position(frame):
+    """(line, column) of the instruction a frame is executing: each code unit has a position."""
+    positions = list(frame.f_code.co_positions())
+    line, _end_line, column, _end_column = positions[frame.f_lasti // 2]
+    return (line, column)
+
+
+def call_starts(path):
+    """Every (lineno, col_offset) where an ast.Call starts, in the parts of the file that parse."""
+    source = readable_source(path)
+    return {(node.lineno, node.col_offset) for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)}
+
+
+def readable_source(path):
+    """The file's text, cut before the first top-level statement that does not parse."""
+    with open(path, encoding='utf-8') as f:
+        source = f.read()
+    try:
+        compile(source, path, 'exec')
+        return source
+    except SyntaxError as e:
+        lines = source.splitlines(keepends=True)
+        # Cut just before a top-level statement that starts at or above the broken line.
+        cut = e.lineno - 1
+        while cut > 0 and not (starts_statement(lines[cut]) and is_parseable(''.join(lines[:cut]))):
+            cut -= 1
+        return ''.join(lines[:cut])
+
+
+def starts_statement(line):
+    return line[:1] not in ('', ' ', '\t', '\n', '#')
+
+
+def is_parseable(source):
+    try:
+        compile(source, '<prefix>', 'exec')
+        return True
+    except SyntaxError:
+        return False
+
+
+def syntax_error(path):
+    with open(path, encoding='utf-8') as f:
+        try:
+            compile(f.read(), path, 'exec')
+        except SyntaxError as e:
+            return e
+    return None
+
+
+def package_root_and_module(path):
+    """The sys.path folder and dotted module name that import the file as its package would."""
+    folder, base = os.path.split(path)
+    parts = [os.path.splitext(base)[0]]
+    while os.path.exists(os.path.join(folder, '__init__.py')):
+        folder, package = os.path.split(folder)
+        parts.insert(0, package)
+    return folder, '.'.join(parts)
+
+
+def load_module(path, mode):
+    root, name = package_root_and_module(path)
+    forget_corpus_modules()
+    for folder in (os.path.dirname(path), root, CORPUS_DIR):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    if mode == 'prefix':
+        module = type(sys)('corpus_prefix')
+        module.__file__ = path
+        exec(compile(readable_source(path), path, 'exec'), module.__dict__)
+        return module
+    return importlib.import_module(name)
+
+
+def forget_corpus_modules():
+    """Drop modules imported from the corpus, so two projects' 'models' packages never collide."""
+    for key, module in list(sys.modules.items()):
+        origin = getattr(module, '__file__', None) or ''
+        if os.path.realpath(origin).startswith(os.path.realpath(CORPUS_DIR) + os.sep):
+            del sys.modules[key]
+    sys.path[:] = [p for p in sys.path if not os.path.realpath(p).startswith(os.path.realpath(CORPUS_DIR))]
+
+
+def build(module, entry, args):
+    target = getattr(module, entry)
+    return eval(f'__target__({args})', {'__target__': target})
+
+
+def conv_type(m):
+    """The torch conv class a module is (a LazyConv2d has become a Conv2d after its first forward)."""
+    for cls in type(m).__mro__:
+        if cls.__module__ == 'torch.nn.modules.conv' and cls.__name__ in CONV_TYPES:
+            return cls.__name__
+    return None
+
+
+class ShapeHooks:
+    """The first input and output shape every module sees."""
+
+    def __init__(self, model):
+        self.inputs = {}
+        self.outputs = {}
+        self.handles = []
+        for m in model.modules():
+            self.handles.append(m.register_forward_pre_hook(self.pre))
+            self.handles.append(m.register_forward_hook(self.post))
+
+    def pre(self, m, inputs):
+        if id(m) not in self.inputs and inputs and torch.is_tensor(inputs[0]):
+            self.inputs[id(m)] = list(inputs[0].shape)
+
+    def post(self, m, _inputs, output):
+        if id(m) not in self.outputs and torch.is_tensor(output):
+            self.outputs[id(m)] = list(output.shape)
+
+    def close(self):
+        for h in self.handles:
+            h.remove()
+
+
+def numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def conv_kind(m):
+    """The core's convKind (src/core/groups.ts), from the module's stored attributes."""
+    pointwise = all(k == 1 for k in m.kernel_size)
+    if m.groups == 1:
+        return 'pointwise' if pointwise else 'dense'
+    if m.groups == m.in_channels:
+        return 'depthwise' if m.out_channels == m.in_channels else 'depthwise_multiplier'
+    return 'grouped_pointwise' if pointwise else 'grouped'
+
+
+def layer_json(name, m, site, hooks):
+    weight = list(m.weight.shape)
+    per_output = numel(weight[1:])
+    in_shape = hooks.inputs.get(id(m))
+    out_shape = hooks.outputs.get(id(m))
+    ran = in_shape is not None and out_shape is not None
+    macs = None
+    if ran:
+        macs = numel(in_shape if m.transposed else out_shape) * per_output
+    bias = m.bias is not None
+    dense_weight = m.out_channels * m.in_channels * numel(m.kernel_size)
+    layer = {
+        'name': name,
+        'type': conv_type(m),
+        'line': site[0] if site else None,
+        'column': site[1] if site else None,
+        'in_channels': m.in_channels,
+        'out_channels': m.out_channels,
+        'kernel_size': list(m.kernel_size),
+        'stride': list(m.stride),
+        'padding': m.padding if isinstance(m.padding, str) else list(m.padding),
+        'dilation': list(m.dilation),
+    }
+    if m.transposed:
+        layer['output_padding'] = list(m.output_padding)
+    layer.update({
+        'groups': m.groups,
+        'bias': bias,
+        'weight_shape': weight,
+        'params': sum(p.numel() for p in m.parameters(recurse=False)),
+        'macs': macs,
+        'input_shape': in_shape,
+        'output_shape': out_shape if ran else None,
+        'dense_params': dense_weight + (m.out_channels if bias else 0),
+        'dense_macs': macs * m.groups if macs is not None else None,
+        'kind': conv_kind(m),
+    })
+    return layer
+
+
+def error_diagnostic(error, path):
+    """PyTorch's message at the innermost call of the traceback that lies in the corpus file."""
+    site = None
+    tb = error.__traceback__
+    while tb is not None:
+        if os.path.realpath(tb.tb_frame.f_code.co_filename) == os.path.realpath(path):
+            positions = list(tb.tb_frame.f_code.co_positions())
+            line, _, column, _ = positions[tb.tb_lasti // 2]
+            site = (line, column)
+        tb = tb.tb_next
+    return {
+        'line': site[0] if site else None,
+        'column': site[1] if site else None,
+        'severity': 'error',
+        'message': str(error),
+        'exception': type(error).__name__,
+    }
+
+
+def golden_for(case):
+    path = os.path.join(CORPUS_DIR, case['file'])
+    mode = case.get('mode', 'torch')
+    result = {'file': case['file'], 'entry': case['entry'], 'args': case['args'], 'input': case['input']}
+    module = load_module(path, mode)
+    torch.manual_seed(0)
+    with CallSites(path) as sites:
+        try:
+            model = build(module, case['entry'], case['args'])
+        except Exception as e:  # PyTorch's construction errors are the golden here.
+            result['comment'] = 'PyTorch raised while building the model, so only the error is known.'
+            result['diagnostics'] = [error_diagnostic(e, path)]
+            return result
+    hooks = ShapeHooks(model)
+    diagnostics = []
+    try:
+        with torch.no_grad():
+            model(torch.randn(*case['input']))
+    except Exception as e:  # A forward error: layers before it keep their shapes.
+        diagnostics.append(error_diagnostic(e, path))
+    hooks.close()
+    layers = [layer_json(name, m, sites.sites.get(id(m)), hooks)
+              for name, m in model.named_modules() if isinstance(m, _ConvNd)]
+    all_ran = all(layer['macs'] is not None for layer in layers)
+    result['layers'] = layers
+    result['totals'] = {
+        'conv_layers': len(layers),
+        'conv_params': sum(layer['params'] for layer in layers),
+        'conv_macs': sum(layer['macs'] for layer in layers) if all_ran else None,
+        'params': sum(p.numel() for p in model.parameters()),
+    }
+    if mode == 'prefix':
+        e = syntax_error(path)
+        result['comment'] = ('The file does not parse; PyTorch ran the statements above the broken one. '
+                             'The syntax diagnostic gives only the line Python reports.')
+        diagnostics.append({'line': e.lineno, 'severity': 'error'})
+    result['diagnostics'] = diagnostics
+    return result
+
+
+def dumps(value, pad=''):
+    """JSON indented by two, with arrays of scalars (shapes, tuples) kept on one line, as toJson does."""
+    inner = pad + '  '
+    if isinstance(value, dict):
+        if not value:
+            return '{}'
+        items = [f'{inner}{json.dumps(k)}: {dumps(v, inner)}' for k, v in value.items()]
+        return '{\n' + ',\n'.join(items) + '\n' + pad + '}'
+    if isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return '[' + ', '.join(json.dumps(v) for v in value) + ']'
+        return '[\n' + ',\n'.join(inner + dumps(v, inner) for v in value) + '\n' + pad + ']'
+    return json.dumps(value)
+
+
+def main(names):
+    for case in CORPUS:
+        if case.get('mode') == 'hand' or (names and case['name'] not in names):
+            continue
+        golden = golden_for(case)
+        out = os.path.join(CORPUS_DIR, case['name'] + '.golden.json')
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write(dumps(golden) + '\n')
+        count = len(golden.get('layers', []))
+        errors = len(golden['diagnostics'])
+        print(f"{case['name']:24} {count:3} conv layers  {errors} error(s)")
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
