@@ -1,0 +1,25 @@
+/**
+ * Input shapes typed by the user: "1, 3, 224, 224", "[1, 3, 224, 224]" or "(3, 224, 224)".
+ * Batched (N, C, ...) and unbatched (C, ...) shapes are both accepted, as PyTorch does.
+ */
+export type ShapeParse = { ok: true; shape: bigint[] } | { ok: false; message: string };
+
+export function parseInputShape(text: string): ShapeParse {
+  const inner = text.trim().replace(/^[[(]\s*/, '').replace(/\s*,?\s*[\])]$/, '');
+  if (inner === '') return { ok: false, message: 'Give a shape such as 1, 3, 224, 224' };
+  const parts = inner.split(/\s*[,x×]\s*|\s+/);
+  if (parts.length < 2 || parts.length > 5) return { ok: false, message: 'A conv input has 2 to 5 dimensions: (C, L) up to (N, C, D, H, W)' };
+  const shape: bigint[] = [];
+  for (const part of parts) {
+    if (!/^\d+$/.test(part)) return { ok: false, message: `Not a whole number: ${part}` };
+    const value = BigInt(part);
+    if (value <= 0n) return { ok: false, message: 'Every dimension must be at least 1' };
+    shape.push(value);
+  }
+  return { ok: true, shape };
+}
+
+/** "1, 3, 224, 224": how shapes are stored and shown in the input box. */
+export function shapeToText(shape: readonly bigint[]): string {
+  return shape.join(', ');
+}

@@ -1,0 +1,111 @@
+import { strict as assert } from 'node:assert';
+import { readCall } from '../../../src/extension/text/callText';
+import { TextEdit, canBecomeSeparable, separableEdit, sequentialCallee, setGroupsEdit } from '../../../src/extension/text/fixes';
+
+function apply(text: string, edit: TextEdit | null): string {
+  assert.ok(edit, 'expected an edit');
+  return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+}
+
+const NN = 'import torch.nn as nn\n';
+
+describe('readCall', () => {
+  it('splits positional and keyword arguments, skipping nested brackets and strings', () => {
+    const call = readCall("nn.Conv2d(c * 2, (3, 3), padding='same', bias=f(a, b))");
+    assert.ok(call);
+    assert.equal(call.callee, 'nn.Conv2d');
+    assert.deepEqual(call.args.map((a) => [a.keyword, a.value]), [[undefined, 'c * 2'], [undefined, '(3, 3)'], ['padding', "'same'"], ['bias', 'f(a, b)']]);
+  });
+
+  it('keeps the value text exact across lines, without trailing comments or commas', () => {
+    const text = 'nn.Conv2d(\n    64,  # in\n    128,\n    kernel_size=3,\n)';
+    const call = readCall(text);
+    assert.ok(call);
+    assert.deepEqual(call.args.map((a) => a.value), ['64', '128', '3']);
+    assert.equal(call.close, text.length - 1);
+  });
+
+  it('does not treat == in a value as a keyword', () => {
+    assert.equal(readCall('f(a == b)')?.args[0].keyword, undefined);
+  });
+
+  it('returns null for unbalanced text', () => {
+    assert.equal(readCall('nn.Conv2d(3, 8'), null);
+  });
+});
+
+describe('setGroupsEdit', () => {
+  it('rewrites an existing groups keyword', () => {
+    const text = 'nn.Conv2d(64, 96, 3, groups=7, bias=False)';
+    assert.equal(apply(text, setGroupsEdit(text, 8n)), 'nn.Conv2d(64, 96, 3, groups=8, bias=False)');
+  });
+
+  it('rewrites groups given positionally (7th argument of Conv2d)', () => {
+    const text = 'nn.Conv2d(64, 96, 3, 1, 1, 1, 7)';
+    assert.equal(apply(text, setGroupsEdit(text, 32n)), 'nn.Conv2d(64, 96, 3, 1, 1, 1, 32)');
+  });
+
+  it('uses ConvTranspose order, where groups is the 7th argument after output_padding', () => {
+    const text = 'nn.ConvTranspose2d(64, 96, 3, 2, 1, 1, 5)';
+    assert.equal(apply(text, setGroupsEdit(text, 4n)), 'nn.ConvTranspose2d(64, 96, 3, 2, 1, 1, 4)');
+  });
+
+  it('appends groups when it is absent', () => {
+    const text = 'Conv1d(10, 20, kernel_size=5)';
+    assert.equal(apply(text, setGroupsEdit(text, 2n)), 'Conv1d(10, 20, kernel_size=5, groups=2)');
+  });
+
+  it('refuses non-conv calls and star arguments', () => {
+    assert.equal(setGroupsEdit('nn.Linear(3, 4)', 2n), null);
+    assert.equal(setGroupsEdit('nn.Conv2d(*args)', 2n), null);
+  });
+});
+
+describe('separableEdit', () => {
+  const context = (fileText = NN, column = 8) => ({ indent: '        ', column, fileText });
+
+  it('rewrites a dense 3x3 conv into depthwise 3x3 + pointwise 1x1, keeping argument text', () => {
+    const text = 'nn.Conv2d(cin, cout, 3, stride=2, padding=1)';
+    assert.equal(apply(text, separableEdit(text, context())),
+      'nn.Sequential(nn.Conv2d(cin, cin, 3, stride=2, padding=1, groups=cin, bias=False), nn.Conv2d(cin, cout, 1))');
+  });
+
+  it('binds positional stride/padding/dilation and moves bias to the pointwise conv', () => {
+    const text = 'nn.Conv2d(64, 128, (3, 3), 1, 2, 2, bias=False)';
+    assert.equal(apply(text, separableEdit(text, context())), [
+      'nn.Sequential(',
+      '            nn.Conv2d(64, 64, (3, 3), stride=1, padding=2, dilation=2, groups=64, bias=False),',
+      '            nn.Conv2d(64, 128, 1, bias=False),',
+      '        )',
+    ].join('\n'));
+  });
+
+  it('breaks the block over lines, indented, when one line would be too long', () => {
+    const text = 'nn.Conv2d(in_channels=self.hidden_channels, out_channels=self.output_channels, kernel_size=5, padding=2)';
+    const out = apply(text, separableEdit(text, context()));
+    assert.equal(out, [
+      'nn.Sequential(',
+      '            nn.Conv2d(self.hidden_channels, self.hidden_channels, 5, padding=2, groups=self.hidden_channels, bias=False),',
+      '            nn.Conv2d(self.hidden_channels, self.output_channels, 1),',
+      '        )',
+    ].join('\n'));
+  });
+
+  it('leaves transposed convs alone', () => {
+    assert.equal(separableEdit('nn.ConvTranspose2d(8, 8, 3)', context()), null);
+  });
+
+  it('names Sequential the way the file imports torch.nn', () => {
+    assert.equal(sequentialCallee('torch.nn.Conv2d', ''), 'torch.nn.Sequential');
+    assert.equal(sequentialCallee('Conv2d', 'from torch.nn import Conv2d, Sequential\n'), 'Sequential');
+    assert.equal(sequentialCallee('Conv2d', 'from torch import nn\nfrom torch.nn import Conv2d\n'), 'nn.Sequential');
+    assert.equal(sequentialCallee('Conv2d', 'import torch\nfrom torch.nn import Conv2d\n'), 'torch.nn.Sequential');
+  });
+
+  it('offers the rewrite only for dense kxk non-transposed layers', () => {
+    assert.equal(canBecomeSeparable('dense', [3n, 3n], false), true);
+    assert.equal(canBecomeSeparable('pointwise', [1n, 1n], false), false);
+    assert.equal(canBecomeSeparable('grouped', [3n, 3n], false), false);
+    assert.equal(canBecomeSeparable('dense', [3n], true), false);
+  });
+});
