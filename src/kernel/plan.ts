@@ -22,6 +22,9 @@ export interface KernelPlan {
   chanStride: number;
   /** Virtual outputs per channel, rounded up to the microkernel's 8. */
   qPad: number;
+  /** Input channels per reduction chunk and outputs per output chunk (cache blocking). */
+  kc: number;
+  nc: number;
   /** Each tap's offset in floats within a channel's prepared planes, in weight order. */
   taps: Int32Array;
   /** Buffer sizes in floats. */
@@ -61,6 +64,7 @@ export function planKernel(g: ConvGeometry): KernelPlan {
     wq,
     chanStride,
     qPad,
+    ...cacheChunks(inPerGroup, maxTap, qPad),
     taps,
     floats: {
       packed: path === 'blocked' ? g.groups * ocBlocks * BLOCK_CHANNELS * inPerGroup * ntaps : g.outChannels * ntaps,
@@ -71,6 +75,21 @@ export function planKernel(g: ConvGeometry): KernelPlan {
       vout: path === 'blocked' ? ocBlocks * BLOCK_CHANNELS * qPad : 0,
     },
   };
+}
+
+/** Bytes of L1 data cache the blocked kernel plans its input chunk into (of 32 KiB). */
+const L1_INPUT_BYTES = 24 * 1024;
+const MAX_KC = 16;
+
+/**
+ * Chunk sizes for the blocked kernel: a chunk of kc input channels and nc outputs reads about
+ * kc x (nc + maxTap + 8) floats, sized to stay in L1 while every output-channel block uses it.
+ */
+function cacheChunks(inPerGroup: number, maxTap: number, qPad: number): { kc: number; nc: number } {
+  const kc = Math.min(inPerGroup, MAX_KC);
+  const fit = Math.floor(L1_INPUT_BYTES / (4 * kc)) - maxTap - BLOCK_OUTPUTS;
+  const nc = Math.min(qPad, Math.max(BLOCK_OUTPUTS, Math.floor(fit / BLOCK_OUTPUTS) * BLOCK_OUTPUTS));
+  return { kc, nc };
 }
 
 /**
@@ -99,7 +118,7 @@ function tapOffsets(g: ConvGeometry, dq: number, hq: number, wq: number): Int32A
 
 /**
  * Reorders [C_out][C_in/g][taps] weights for the blocked microkernel: per group and block of 4
- * output channels, [C_in/g][taps][4], with zeros for the channels past the group's end.
+ * output channels, [taps][C_in/g][4], with zeros for the channels past the group's end.
  */
 export function packBlockedWeights(g: ConvGeometry, plan: KernelPlan, weight: Float32Array, packed: Float32Array): void {
   const ntaps = plan.taps.length;
@@ -107,8 +126,8 @@ export function packBlockedWeights(g: ConvGeometry, plan: KernelPlan, weight: Fl
   let o = 0;
   for (let group = 0; group < g.groups; group++) {
     for (let ob = 0; ob < plan.ocBlocks; ob++) {
-      for (let ic = 0; ic < plan.inPerGroup; ic++) {
-        for (let t = 0; t < ntaps; t++) {
+      for (let t = 0; t < ntaps; t++) {
+        for (let ic = 0; ic < plan.inPerGroup; ic++) {
           for (let j = 0; j < BLOCK_CHANNELS; j++, o++) {
             const oc = ob * BLOCK_CHANNELS + j;
             if (oc < plan.outPerGroup) packed[o] = weight[((group * plan.outPerGroup + oc) * plan.inPerGroup + ic) * ntaps + t];

@@ -138,7 +138,7 @@ export class PreparedConv {
     const { geometry: g, plan: p, layout: l } = this;
     exports.prepareInput(input, l.prep, g.inChannels, ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride);
     exports.convBlocked(l.prep, l.packed, l.bias, l.vout, output, l.taps, p.taps.length,
-      g.outChannels, g.groups, p.inPerGroup, p.ocBlocks, p.chanStride, p.qPad, ...g.outSize, p.hq, p.wq);
+      g.outChannels, g.groups, p.inPerGroup, p.ocBlocks, p.chanStride, p.qPad, ...g.outSize, p.hq, p.wq, p.kc, p.nc);
   }
 
   private runDepthwise(exports: KernelExports, input: number, output: number): void {

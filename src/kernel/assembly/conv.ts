@@ -76,28 +76,40 @@ export function prepareInput(
 
 /**
  * Dense and grouped convolution for one batch element, from prepared planes. Weights are packed
- * per group and block of 4 output channels as [inPerGroup][tap][4] (zero rows pad the last
- * block), so the inner loop reads 4 consecutive floats per tap. `taps` holds each tap's offset
- * in BYTES within a channel's planes. Each block of 4 output channels x 8 virtual outputs keeps
- * its 8 accumulators in registers across the whole (input channel, tap) reduction.
+ * per group and block of 4 output channels as [tap][inPerGroup][4] (zero rows pad the last
+ * block), so the inner loop reads 4 consecutive floats per step. `taps` holds each tap's offset
+ * in BYTES within a channel's planes.
+ *
+ * Blocking follows the cache: the reduction is split into chunks of `kc` input channels, and
+ * the outputs into chunks of `nc`; for one (kc, nc) chunk the input it reads stays in L1 while
+ * every block of 4 output channels passes over it, each block's weights staying in L1 across
+ * the chunk. Chunks after the first accumulate onto the partial sums already in `vout`.
  */
 export function convBlocked(
   prep: usize, packed: usize, bias: usize, vout: usize, output: usize, taps: usize, ntaps: i32,
   outChannels: i32, groups: i32, inPerGroup: i32, ocBlocks: i32, chanStride: i32, qPad: i32,
-  od: i32, oh: i32, ow: i32, hq: i32, wq: i32,
+  od: i32, oh: i32, ow: i32, hq: i32, wq: i32, kc: i32, nc: i32,
 ): void {
   const outPerGroup = outChannels / groups;
   const chanBytes = <usize>chanStride * 4;
   const blockWeights = <usize>(inPerGroup * ntaps * 4) * 4;
+  const tapStride = <usize>inPerGroup * 16;
   for (let g = 0; g < groups; g++) {
     const groupIn = prep + <usize>(g * inPerGroup) * chanBytes;
-    for (let ob = 0; ob < ocBlocks; ob++) {
-      const firstOc = g * outPerGroup + ob * 4;
-      const weights = packed + <usize>(g * ocBlocks + ob) * blockWeights;
-      const blockOut = vout + <usize>(ob * 4 * qPad) * 4;
-      for (let q = 0; q < qPad; q += 8) {
-        block4x8(groupIn + <usize>q * 4, chanBytes, weights, taps, ntaps, inPerGroup,
-          bias + <usize>firstOc * 4, blockOut + <usize>q * 4, <usize>qPad * 4);
+    for (let c0 = 0; c0 < inPerGroup; c0 += kc) {
+      const count = min(kc, inPerGroup - c0);
+      const chunkIn = groupIn + <usize>c0 * chanBytes;
+      for (let q0 = 0; q0 < qPad; q0 += nc) {
+        const qEnd = min(q0 + nc, qPad);
+        for (let ob = 0; ob < ocBlocks; ob++) {
+          const weights = packed + <usize>(g * ocBlocks + ob) * blockWeights + <usize>c0 * 16;
+          const blockBias = bias + <usize>(g * outPerGroup + ob * 4) * 4;
+          const blockOut = vout + <usize>(ob * 4 * qPad) * 4;
+          for (let q = q0; q < qEnd; q += 8) {
+            block4x8(chunkIn + <usize>q * 4, chanBytes, weights, tapStride, taps, ntaps, count,
+              c0 === 0 ? blockBias : 0, blockOut + <usize>q * 4, <usize>qPad * 4);
+          }
+        }
       }
     }
     const groupOut = output + <usize>(g * outPerGroup) * <usize>(od * oh * ow) * 4;
@@ -105,26 +117,44 @@ export function convBlocked(
   }
 }
 
-/** The register-blocked microkernel: 4 output channels x 8 outputs (2 vectors), bias included. */
+/**
+ * The register-blocked microkernel: 4 output channels x 8 outputs (2 vectors) over `count`
+ * input channels and every tap. It starts from the bias when `bias` is non-zero, otherwise from
+ * the partial sums already in `out`.
+ */
 @inline function block4x8(
-  input: usize, chanBytes: usize, weights: usize, taps: usize, ntaps: i32, inPerGroup: i32,
+  input: usize, chanBytes: usize, weights: usize, tapStride: usize, taps: usize, ntaps: i32, count: i32,
   bias: usize, out: usize, outRowBytes: usize,
 ): void {
-  let a00 = v128.load32_splat(bias, 0);
-  let a10 = v128.load32_splat(bias, 4);
-  let a20 = v128.load32_splat(bias, 8);
-  let a30 = v128.load32_splat(bias, 12);
-  let a01 = a00;
-  let a11 = a10;
-  let a21 = a20;
-  let a31 = a30;
-  let w = weights;
-  let chan = input;
-  for (let ic = 0; ic < inPerGroup; ic++) {
-    for (let t = 0; t < ntaps; t++) {
-      const p = chan + <usize>load<i32>(taps + <usize>t * 4);
-      const x0 = v128.load(p);
-      const x1 = v128.load(p, 16);
+  const out1 = out + outRowBytes;
+  const out2 = out1 + outRowBytes;
+  const out3 = out2 + outRowBytes;
+  let a00: v128, a01: v128, a10: v128, a11: v128, a20: v128, a21: v128, a30: v128, a31: v128;
+  if (bias) {
+    a00 = v128.load32_splat(bias, 0);
+    a10 = v128.load32_splat(bias, 4);
+    a20 = v128.load32_splat(bias, 8);
+    a30 = v128.load32_splat(bias, 12);
+    a01 = a00;
+    a11 = a10;
+    a21 = a20;
+    a31 = a30;
+  } else {
+    a00 = v128.load(out);
+    a01 = v128.load(out, 16);
+    a10 = v128.load(out1);
+    a11 = v128.load(out1, 16);
+    a20 = v128.load(out2);
+    a21 = v128.load(out2, 16);
+    a30 = v128.load(out3);
+    a31 = v128.load(out3, 16);
+  }
+  for (let t = 0; t < ntaps; t++) {
+    let chan = input + <usize>load<i32>(taps + <usize>t * 4);
+    let w = weights + <usize>t * tapStride;
+    for (let ic = 0; ic < count; ic++) {
+      const x0 = v128.load(chan);
+      const x1 = v128.load(chan, 16);
       let k = v128.load32_splat(w, 0);
       a00 = madd(x0, k, a00);
       a01 = madd(x1, k, a01);
@@ -138,17 +168,17 @@ export function convBlocked(
       a30 = madd(x0, k, a30);
       a31 = madd(x1, k, a31);
       w += 16;
+      chan += chanBytes;
     }
-    chan += chanBytes;
   }
   v128.store(out, a00);
   v128.store(out, a01, 16);
-  v128.store(out + outRowBytes, a10);
-  v128.store(out + outRowBytes, a11, 16);
-  v128.store(out + outRowBytes * 2, a20);
-  v128.store(out + outRowBytes * 2, a21, 16);
-  v128.store(out + outRowBytes * 3, a30);
-  v128.store(out + outRowBytes * 3, a31, 16);
+  v128.store(out1, a10);
+  v128.store(out1, a11, 16);
+  v128.store(out2, a20);
+  v128.store(out2, a21, 16);
+  v128.store(out3, a30);
+  v128.store(out3, a31, 16);
 }
 
 /** Copies the valid outputs (x < ow, y < oh) of `channels` virtual planes into NCDHW output. */
