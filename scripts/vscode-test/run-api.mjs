@@ -1,0 +1,125 @@
+// API-level editor tests: runs test/vscode/suite/*.test.ts inside the extension host of a real
+// VS Code (code-server, offline), with Conv Lens loaded from this repo as a development extension.
+//
+//   npm run test:vscode                     (or: node scripts/vscode-test/run-api.mjs)
+//   npm run test:vscode -- --grep hover     only tests whose title matches
+//   npm run test:vscode -- --no-build       reuse dist/extension.js as it is
+//
+// To add tests, create test/vscode/suite/<area>.test.ts: mocha's describe/it (or suite/test)
+// with `import * as vscode from 'vscode'`, calling activateConvLens() from ./helpers in before().
+// Every *.test.ts there is bundled and run; nothing needs registering. The workspace is a fresh
+// copy of test/vscode/workspace/. Logs go to test-results/vscode-api/, a screenshot of the
+// workbench too when the run fails. Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 300000).
+import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleApiSuite } from './lib/bundle.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { deadlineMs, finish, onCleanup, startDeadline } from './lib/cleanup.mjs';
+import { startCodeServer } from './lib/code-server.mjs';
+import { repoRoot } from './lib/paths.mjs';
+import { buildExtension, ensureProvisioned, flagValue, hasFlag, resultsDir } from './lib/prepare.mjs';
+import { createRunDir, removeRunDir, runEnv } from './lib/run-dir.mjs';
+
+const label = 'vscode-api';
+const logDir = resultsDir(label);
+const resultsFile = join(logDir, 'results.json');
+let page;
+
+async function screenshotOnFailure() {
+  if (!page) return;
+  const path = join(logDir, 'failure.png');
+  await page.screenshot({ path, timeout: 5_000 });
+  console.error(`[harness] screenshot of the workbench: ${path}`);
+}
+
+/** The URL that makes the web workbench load a development extension and run its tests. */
+function testUrl(server, workspace, testIndex) {
+  const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+  const payload = [['extensionDevelopmentPath', remote(repoRoot)], ['extensionTestsPath', remote(testIndex)]];
+  return `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Must match testOutputMarker in test/vscode/index.ts. */
+const testOutputMarker = '[conv-lens-test] ';
+const workbenchLog = [];
+
+/**
+ * Streams the extension host's test output (mocha's reporter) to this terminal; the rest of the
+ * workbench's log goes to workbench.log (or also to the terminal with CONV_LENS_VERBOSE=1).
+ */
+function onWorkbenchLog(level, message) {
+  const text = String(message);
+  const at = text.indexOf(testOutputMarker);
+  if (at >= 0) {
+    process.stdout.write(`${text.slice(at + testOutputMarker.length)}\n`);
+    return;
+  }
+  workbenchLog.push(`[${level}] ${text}`);
+  if (process.env.CONV_LENS_VERBOSE) console.log(`[workbench ${level}] ${text}`);
+}
+
+function readResults() {
+  if (!existsSync(resultsFile)) return undefined;
+  return JSON.parse(readFileSync(resultsFile, 'utf8'));
+}
+
+function summarize(exitCode) {
+  const results = readResults();
+  if (!results) {
+    console.error(`[harness] the test index wrote no results (exit code ${exitCode}); the workbench's log (look for activation errors):`);
+    for (const line of workbenchLog.slice(-40)) console.error(`  ${line}`);
+    return 1;
+  }
+  console.log(`\n${label}: ${results.passed} passed, ${results.failed} failed` + (results.pending ? `, ${results.pending} skipped` : ''));
+  if (results.passed + results.failed === 0) {
+    console.error('[harness] no editor test ran');
+    return 1;
+  }
+  return exitCode === 0 && results.failed === 0 ? 0 : 1;
+}
+
+async function main() {
+  const started = Date.now();
+  startDeadline(deadlineMs(300_000), label, screenshotOnFailure);
+  ensureProvisioned();
+  if (!hasFlag('--no-build')) buildExtension();
+  const testIndex = await bundleApiSuite();
+  rmSync(resultsFile, { force: true });
+
+  const dirs = createRunDir(label);
+  onCleanup(() => removeRunDir(dirs));
+  const env = runEnv(dirs, {
+    CONV_LENS_TEST_RESULTS: resultsFile,
+    CONV_LENS_TEST_GREP: flagValue('--grep') ?? '',
+    CONV_LENS_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
+  });
+  const server = await startCodeServer(dirs, env, join(logDir, 'code-server.log'));
+  onCleanup(server.stop);
+  const browser = await launchBrowser();
+  onCleanup(browser.close);
+  page = browser.page;
+
+  const exited = new Promise((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+  });
+  await page.exposeFunction('codeAutomationLog', onWorkbenchLog);
+  onCleanup(() => writeFileSync(join(logDir, 'workbench.log'), workbenchLog.join('\n')));
+  const consoleLog = [];
+  page.on('console', (message) => consoleLog.push(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => consoleLog.push(`[pageerror] ${error.stack ?? error}`));
+  onCleanup(() => writeFileSync(join(logDir, 'browser-console.log'), consoleLog.join('\n')));
+
+  console.log(`[harness] code-server ${server.url} (pid ${server.pid}), Chromium pid ${browser.pid}`);
+  await page.goto(testUrl(server, dirs.workspace, testIndex));
+  const exitCode = await exited;
+  const status = summarize(exitCode);
+  if (status !== 0) await screenshotOnFailure().catch(() => undefined);
+  console.log(`[harness] ${label} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await finish(status);
+}
+
+main().catch(async (error) => {
+  console.error(`[harness] ${label} failed: ${error?.stack ?? error}`);
+  await screenshotOnFailure().catch(() => undefined);
+  await finish(1);
+});

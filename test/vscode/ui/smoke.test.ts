@@ -1,0 +1,41 @@
+import * as assert from 'node:assert/strict';
+import { assertEventually, workbench } from './workbench';
+
+describe('Conv Lens as a person sees it (installed from the .vsix)', () => {
+  afterEach(async () => {
+    await workbench().reset();
+  });
+
+  it('opens the fixture model in an editor through Quick Open', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    assert.match(await wb.editorText(), /class InvertedResidual\(nn\.Module\)/);
+    await wb.screenshot('fixture-open');
+  });
+
+  it('finds a token on a line and puts the cursor on it', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    // Line 13 is the depthwise layer; "groups" occurs on line 19 too.
+    await (await wb.token('groups', 13)).click();
+    const cursor = wb.page.locator('.statusbar-item[id="status.editor.selection"]');
+    await assertEventually(async () => /Ln 13, Col \d+/.test(await cursor.innerText()), 'the cursor did not land on line 13');
+  });
+
+  it('runs Analyze Layer from the command palette without an error', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    await wb.runCommand('Conv Lens: Analyze Layer…');
+    // The command answers with a message, an input box or a panel; an unknown or failing
+    // command answers with an error notification instead.
+    const quickInput = wb.page.locator('.quick-input-widget');
+    const webviewFrame = wb.page.locator('iframe.webview.ready');
+    await assertEventually(
+      async () => (await wb.notifications()).length > 0 || (await quickInput.isVisible()) || (await webviewFrame.count()) > 0,
+      'Analyze Layer showed nothing',
+    );
+    await wb.screenshot('analyze-layer');
+    const errors = (await wb.notifications()).filter((text) => /not found|failed|error/i.test(text));
+    assert.deepEqual(errors, []);
+  });
+});
