@@ -271,7 +271,6 @@ def error_diagnostic(error, path):
         'column': site[1] if site else None,
         'severity': 'error',
         'message': str(error),
-        'exception': type(error).__name__,
     }
 
 

@@ -1,0 +1,222 @@
+import { AnalysisDiagnostic, FileAnalysis, LayerInstance, ModelAnalysis, Unresolved } from '../analysis/types';
+import { JsonValue, formatFactor, formatShape, humanize, toJson, withCommas } from '../core';
+import { renderTable } from './table';
+
+// How `conv-lens report` shows a FileAnalysis: as a table for the terminal, as JSON with exact
+// integers (the format of test/fixtures/models/*.golden.json), as CSV and as Markdown. Nothing
+// here touches Node, so the extension may reuse it (e.g. to copy a report as Markdown).
+
+export type ReportFormat = 'table' | 'json' | 'csv' | 'markdown';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv', 'markdown'];
+
+/** What one report is about: a file as the user named it, and the model chosen in it. */
+export interface ReportSubject {
+  /** The file as shown to the user (relative to the working folder when it lies inside it). */
+  file: string;
+  analysis: FileAnalysis;
+  model: ModelAnalysis;
+  /** The --args text the model was built with ('' when none). */
+  args: string;
+}
+
+type JsonObject = { [key: string]: JsonValue | undefined };
+
+/** One model as the JSON object of the CLI format: layers, totals, diagnostics and unresolved names. */
+export function reportJson(subject: ReportSubject): JsonObject {
+  const { model, analysis } = subject;
+  return {
+    file: subject.file,
+    entry: model.entry,
+    args: subject.args,
+    input: model.input,
+    input_source: model.inputSource,
+    layers: model.layers.map(layerJson),
+    totals: {
+      conv_layers: model.totals.conv_layers,
+      conv_params: model.totals.conv_params,
+      conv_macs: model.totals.conv_macs,
+      params: model.totals.params,
+    },
+    diagnostics: analysis.diagnostics.map(diagnosticJson),
+    unresolved: analysis.unresolved.map(unresolvedJson),
+  };
+}
+
+/**
+ * A layer with PyTorch's attribute names. When the record is missing (unknown arguments or a
+ * failed construction) the attribute fields are null, so every layer has the same keys.
+ */
+export function layerJson(layer: LayerInstance): JsonObject {
+  const r = layer.record;
+  const s = r?.spec;
+  return {
+    name: layer.name,
+    type: layer.type,
+    line: layer.range.line,
+    column: layer.range.column,
+    in_channels: s?.in_channels ?? null,
+    out_channels: s?.out_channels ?? null,
+    kernel_size: s?.kernel_size ?? null,
+    stride: s?.stride ?? null,
+    padding: s?.padding ?? null,
+    dilation: s?.dilation ?? null,
+    ...(s?.transposed ? { output_padding: s.output_padding } : {}),
+    groups: s?.groups ?? null,
+    bias: s?.bias ?? null,
+    padding_mode: s?.padding_mode ?? null,
+    weight_shape: r?.weight_shape ?? null,
+    params: r?.params ?? null,
+    macs: r?.macs ?? null,
+    flops: r?.flops ?? null,
+    bias_adds: r?.bias_adds ?? null,
+    input_shape: r?.input_shape ?? null,
+    output_shape: r?.output_shape ?? null,
+    dense_params: r?.dense_params ?? null,
+    dense_macs: r?.dense_macs ?? null,
+    savings: r?.savings ?? null,
+    kind: r?.kind ?? null,
+    error: layer.error ? { phase: layer.error.phase, exception: layer.error.exception, message: layer.error.message } : null,
+    symbolic: layer.symbolic ? { params: layer.symbolic.params ?? null, macs: layer.symbolic.macs ?? null, reasons: layer.symbolic.reasons } : undefined,
+  };
+}
+
+export function diagnosticJson(d: AnalysisDiagnostic): JsonObject {
+  return { line: d.range.line, column: d.range.column, severity: d.severity, message: d.message, source: d.source };
+}
+
+function unresolvedJson(u: Unresolved): JsonObject {
+  return { line: u.line, column: u.column, what: u.what, why: u.why };
+}
+
+/** The report in the chosen format; JSON of several models is an array of objects. */
+export function renderReport(subjects: ReportSubject[], format: ReportFormat): string {
+  switch (format) {
+    case 'json':
+      return toJson(subjects.length === 1 ? reportJson(subjects[0]) : subjects.map(reportJson), 2);
+    case 'csv':
+      return csvReport(subjects);
+    case 'markdown':
+      return subjects.map(markdownReport).join('\n\n');
+    case 'table':
+      return subjects.map(tableReport).join('\n\n');
+  }
+}
+
+const COLUMNS = ['name', 'type', 'kernel', 'groups', 'kind', 'input shape', 'output shape', 'params', 'MACs', 'dense MACs', 'savings'];
+/** Columns holding numbers, right-aligned in the terminal. */
+const NUMERIC = new Set([3, 7, 8, 9, 10]);
+
+/** One row per layer, in the terminal's short notation (humanized counts, '?' for unknown). */
+function layerRow(layer: LayerInstance, count: (v: bigint | null) => string): string[] {
+  const r = layer.record;
+  return [
+    layer.name,
+    layer.type,
+    r ? r.spec.kernel_size.join('x') : '?',
+    r ? r.spec.groups.toString() : '?',
+    r ? r.kind : layer.error ? 'error' : '?',
+    formatShape(r?.input_shape ?? null),
+    r?.forward_error ? 'error' : formatShape(r?.output_shape ?? null),
+    r ? count(r.params) : (layer.symbolic?.params ?? '?'),
+    r ? count(r.macs) : (layer.symbolic?.macs ?? '?'),
+    count(r?.dense_macs ?? null),
+    r && r.savings !== 1 ? formatFactor(r.savings) : '',
+  ];
+}
+
+function shortCount(value: bigint | null): string {
+  return value === null ? '?' : humanize(value);
+}
+
+function exactCount(value: bigint | null): string {
+  return value === null ? '?' : withCommas(value);
+}
+
+function heading(subject: ReportSubject): string {
+  const { model } = subject;
+  const args = subject.args ? `(${subject.args})` : '';
+  const input = model.input ? `input ${formatShape(model.input)}${model.inputSource ? ` (from ${model.inputSource})` : ''}` : 'no input shape (give --input)';
+  return `${subject.file}: ${model.entry}${args}, ${input}`;
+}
+
+function totalsLines(subject: ReportSubject): string[] {
+  const t = subject.model.totals;
+  const dense = denseMacs(subject.model);
+  const lines = [
+    `conv layers: ${t.conv_layers}`,
+    `conv params: ${exactCount(t.conv_params)}`,
+    `conv MACs:   ${exactCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
+    `all params:  ${exactCount(t.params)}`,
+  ];
+  if (dense !== null && t.conv_macs !== null && t.conv_macs > 0n && dense !== t.conv_macs) {
+    lines.push(`dense-equivalent conv MACs (groups=1 everywhere): ${exactCount(dense)} (${formatFactor(Number(dense) / Number(t.conv_macs))} of the actual)`);
+  }
+  return lines;
+}
+
+/** The model's conv MACs if every layer were dense; null when any layer's count is unknown. */
+function denseMacs(model: ModelAnalysis): bigint | null {
+  let sum = 0n;
+  for (const layer of model.layers) {
+    const d = layer.record?.dense_macs;
+    if (d === null || d === undefined) return null;
+    sum += d;
+  }
+  return sum;
+}
+
+function problemLines(subject: ReportSubject): string[] {
+  const { analysis } = subject;
+  return [
+    ...analysis.diagnostics.map((d) => `${d.severity}: line ${d.range.line}:${d.range.column + 1}: ${d.message}`),
+    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${u.what}: ${u.why}`),
+  ];
+}
+
+function tableReport(subject: ReportSubject): string {
+  const rows = subject.model.layers.map((l) => layerRow(l, shortCount));
+  const table = rows.length > 0 ? renderTable(COLUMNS, rows, (i) => NUMERIC.has(i)) : '(no conv layers)';
+  return [heading(subject), '', table, '', ...totalsLines(subject), ...withBlank(problemLines(subject))].join('\n');
+}
+
+function withBlank(lines: string[]): string[] {
+  return lines.length > 0 ? ['', ...lines] : [];
+}
+
+function markdownReport(subject: ReportSubject): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const rows = subject.model.layers.map((l) => layerRow(l, exactCount));
+  const align = COLUMNS.map((_, i) => (NUMERIC.has(i) ? '---:' : '---'));
+  const table = [COLUMNS, align, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`);
+  const problems = problemLines(subject).map((p) => `- ${p}`);
+  return [`### ${cell(heading(subject))}`, '', ...table, '', ...totalsLines(subject).map((t) => `- ${t}`), ...withBlank(problems)].join('\n');
+}
+
+const CSV_COLUMNS = [
+  'file', 'entry', 'name', 'type', 'line', 'column', 'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation',
+  'groups', 'bias', 'kind', 'weight_shape', 'input_shape', 'output_shape', 'params', 'macs', 'dense_params', 'dense_macs', 'savings', 'error',
+];
+
+/** Exact integers, tuples as 3x3 style, one line per layer of every model. */
+function csvReport(subjects: ReportSubject[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const subject of subjects) {
+    for (const layer of subject.model.layers) {
+      const json = layerJson(layer);
+      const values: Record<string, JsonValue | undefined> = { ...json, file: subject.file, entry: subject.model.entry, error: layer.error?.message ?? layer.record?.forward_error?.message ?? null };
+      lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
+    }
+  }
+  return lines.join('\n');
+}
+
+function csvCell(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value) ? value.map((v) => String(v)).join('x') : typeof value === 'object' ? toJson(value) : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** `file:line:col: severity: message`, with a 1-based column as compilers print it. */
+export function compilerLine(file: string, d: AnalysisDiagnostic): string {
+  return `${file}:${d.range.line}:${d.range.column + 1}: ${d.severity}: ${d.message}`;
+}

@@ -1,0 +1,114 @@
+import { analyzeFile } from '../../analysis';
+import { AnalysisOptions, FileAnalysis, ModelAnalysis } from '../../analysis/types';
+import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../analysisOutput';
+import { UsageError, parseArgs, parseShape } from '../args';
+import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
+import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
+
+const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--format table|json|csv|markdown]
+
+Reads a Python file statically (Python is never run) and reports every conv layer of its
+models as PyTorch would build them: kernel, groups, kind, input and output shapes, parameters,
+MACs, the same layer dense (groups=1) and what groups save, then the model's totals.
+
+  FILE            a Python file; its imports are followed from its folder and the working folder
+  --entry NAME    the model to report (a class or a factory function); default: every model found
+  --args TEXT     Python call arguments for the entry, e.g. "'VGG11'" or "num_classes=10"
+  --input SHAPE   the input shape, e.g. 1,3,224,224; wins over the file's
+                  "# conv-lens: input=(...)" comment and over code that feeds the model
+  --format F      table (default), json (exact integers), csv or markdown
+  --json          the same as --format json
+
+Counting: MACs are multiply-accumulates; FLOPs = 2 x MACs; a transposed conv is counted on its
+input. "dense MACs" is the layer with groups=1; "savings" is dense / actual.
+Exit codes: 0 ok, 1 the model has errors (PyTorch would raise), 2 usage or I/O error.`;
+
+interface ReportOptions {
+  file: string;
+  entry: string | undefined;
+  args: string;
+  input: bigint[] | null;
+  format: ReportFormat;
+}
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  summary: 'report every conv layer of a model file: shapes, params, MACs, dense vs grouped',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    let options: ReportOptions;
+    try {
+      options = readOptions(argv);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      io.err(`conv-lens report: ${e.message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    const absolute = toAnalysisPath(io.cwd, options.file);
+    const shown = displayPath(io.cwd, absolute);
+    const read = readUserFile(absolute);
+    if (!read.ok) {
+      io.err(`conv-lens report: ${shown}: ${read.message}\n`);
+      return EXIT_USAGE;
+    }
+    const analysis = analyzeFile(read.text, analysisOptions(absolute, io.cwd, options));
+    const models = chooseModels(analysis, options.entry);
+    if (models.length === 0) {
+      io.err(`conv-lens report: ${noModelMessage(shown, analysis, options.entry)}\n`);
+      return EXIT_USAGE;
+    }
+    const subjects: ReportSubject[] = models.map((model) => ({ file: shown, analysis, model, args: options.args }));
+    io.out(`${renderReport(subjects, options.format)}\n`);
+    return hasErrors(analysis, models) ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
+
+function readOptions(argv: string[]): ReportOptions {
+  const parsed = parseArgs(argv, {
+    values: ['--entry', '--args', '--input', '--format'],
+    aliases: { '--json': ['--format', 'json'] },
+  });
+  if (parsed.positional.length !== 1) throw new UsageError('expected exactly one FILE');
+  const format = parsed.values.get('--format') ?? 'table';
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format '${format}': expected ${REPORT_FORMATS.join(', ')}`);
+  }
+  const input = parsed.values.get('--input');
+  return {
+    file: parsed.positional[0],
+    entry: parsed.values.get('--entry'),
+    args: parsed.values.get('--args') ?? '',
+    input: input === undefined ? null : parseShape(input),
+    format: format as ReportFormat,
+  };
+}
+
+function analysisOptions(file: string, cwd: string, options: ReportOptions): AnalysisOptions {
+  return {
+    file,
+    host: new NodeSourceHost(),
+    searchRoots: [toAnalysisPath(cwd, '.')],
+    ...(options.entry !== undefined ? { entry: options.entry } : {}),
+    ...(options.args !== '' ? { args: options.args } : {}),
+    ...(options.input !== null ? { input: options.input } : {}),
+  };
+}
+
+/** The named model, or every model of the file when no name is given. */
+function chooseModels(analysis: FileAnalysis, entry: string | undefined): ModelAnalysis[] {
+  if (entry === undefined) return analysis.models;
+  return analysis.models.filter((m) => m.entry === entry);
+}
+
+function noModelMessage(file: string, analysis: FileAnalysis, entry: string | undefined): string {
+  const names = analysis.models.map((m) => m.entry);
+  if (entry === undefined) return `${file}: no model with conv layers found`;
+  const known = names.length > 0 ? ` (models found: ${names.join(', ')})` : '';
+  return `${file}: no model named '${entry}'${known}`;
+}
+
+/** Errors that PyTorch would raise: error diagnostics, or a layer that failed to build or run. */
+function hasErrors(analysis: FileAnalysis, models: ModelAnalysis[]): boolean {
+  if (analysis.diagnostics.some((d) => d.severity === 'error')) return true;
+  return models.some((m) => m.layers.some((l) => l.error !== null || l.record?.forward_error));
+}

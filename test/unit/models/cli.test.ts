@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { CliCommand, CliIo } from '../../../src/cli/command';
+import { parseExactJson } from '../core/exact-json';
+
+// `conv-lens report` and `conv-lens check` on the README's example and on corpus files, through
+// the commands' own run functions with captured streams. Expected figures come from PyTorch 1.13
+// (forward hooks on examples/mobilenet_block.py; see scripts/golden/models.py for the method).
+
+const ROOT = path.resolve(__dirname, '../../..');
+const EXAMPLE = 'examples/mobilenet_block.py';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Loaded when a test runs, so an unfinished engine fails these tests, not the whole run. */
+function command(name: 'report' | 'check'): CliCommand {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(`../../../src/cli/commands/${name}`) as Record<string, CliCommand>;
+  return mod[`${name}Command`];
+}
+
+async function run(name: 'report' | 'check', argv: string[], cwd = ROOT): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, cwd };
+  const code = await command(name).run(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('cli: conv-lens report', () => {
+  it('reports the README example as PyTorch counts it (6 convs, 48,160 conv params, 122,730,496 MACs)', async () => {
+    const r = await run('report', [EXAMPLE, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = parseExactJson(r.stdout) as Record<string, never>;
+    assert.equal(json.file, EXAMPLE);
+    assert.equal(json.entry, 'TinyMobileNet');
+    assert.deepEqual(json.input, [1n, 3n, 224n, 224n]);
+    assert.deepEqual(json.totals, { conv_layers: 6n, conv_params: 48160n, conv_macs: 122730496n, params: 51882n });
+    const layers = json.layers as Array<Record<string, unknown>>;
+    assert.deepEqual(layers.map((l) => [l.name, l.kind, l.macs]), [
+      ['stem', 'dense', 10838016n],
+      ['grouped', 'grouped', 57802752n],
+      ['block1.depthwise', 'depthwise', 1806336n],
+      ['block1.pointwise', 'pointwise', 25690112n],
+      ['block2.depthwise', 'depthwise', 903168n],
+      ['block2.pointwise', 'pointwise', 25690112n],
+    ]);
+    assert.deepEqual(layers[1].dense_macs, 57802752n * 4n);
+  });
+
+  it('prints a table with the layer, dense-equivalent and savings columns and the totals', async () => {
+    const r = await run('report', [EXAMPLE]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const header of ['name', 'kernel', 'groups', 'kind', 'input shape', 'output shape', 'params', 'MACs', 'dense MACs', 'savings']) {
+      assert.ok(r.stdout.includes(header), `missing column ${header}`);
+    }
+    assert.match(r.stdout, /block1\.depthwise\s+Conv2d\s+3x3\s+64\s+depthwise\s+\[1, 64, 112, 112\]\s+\[1, 64, 56, 56\]/);
+    assert.match(r.stdout, /conv MACs:\s+122,730,496/);
+  });
+
+  it('writes CSV with one exact row per layer and Markdown with a pipe table', async () => {
+    const csv = await run('report', [EXAMPLE, '--format', 'csv']);
+    const rows = csv.stdout.trim().split('\n');
+    assert.equal(rows.length, 7);
+    assert.ok(rows[2].includes(',grouped,'), rows[2]);
+    assert.ok(rows[2].includes(',57802752,'), rows[2]);
+    const md = await run('report', [EXAMPLE, '--format=markdown']);
+    assert.match(md.stdout, /^\| name \| type \| kernel \|/m);
+    assert.match(md.stdout, /\| block2\.pointwise \| Conv2d \| 1x1 \|/);
+  });
+
+  it('takes --input over the file comment', async () => {
+    const r = await run('report', [EXAMPLE, '--json', '--input', '2,3,32,32']);
+    const json = parseExactJson(r.stdout) as Record<string, never>;
+    assert.deepEqual(json.input, [2n, 3n, 32n, 32n]);
+    assert.deepEqual((json.layers as Array<Record<string, unknown>>)[0].output_shape, [2n, 32n, 16n, 16n]);
+  });
+
+  it('exits 2 with a message on a missing file, an unknown entry and a bad format', async () => {
+    const missing = await run('report', ['examples/nope.py']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /examples\/nope\.py: no such file/);
+    const entry = await run('report', [EXAMPLE, '--entry', 'Nope']);
+    assert.equal(entry.code, 2);
+    assert.match(entry.stderr, /no model named 'Nope'.*TinyMobileNet/);
+    const format = await run('report', [EXAMPLE, '--format', 'xml']);
+    assert.equal(format.code, 2);
+    assert.match(format.stderr, /unknown format 'xml'/);
+    assert.match(command('report').usage, /^Usage: conv-lens report FILE/);
+  });
+});
+
+describe('cli: conv-lens check', () => {
+  const corpus = path.join(ROOT, 'test/fixtures/models');
+
+  it('prints PyTorch\'s construction error as file:line:col with a 1-based column, and exits 1', async () => {
+    const r = await run('check', ['err_groups.py'], corpus);
+    assert.equal(r.code, 1);
+    assert.ok(r.stdout.includes('err_groups.py:11:22: error: in_channels must be divisible by groups'), r.stdout);
+  });
+
+  it('is silent and exits 0 on a clean file, and exits 2 when a file is missing', async () => {
+    const clean = await run('check', ['--errors-only', 'resnet_cifar.py'], corpus);
+    assert.deepEqual([clean.code, clean.stdout], [0, '']);
+    const missing = await run('check', ['resnet_cifar.py', 'missing.py'], corpus);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /missing\.py: error: no such file/);
+  });
+});
