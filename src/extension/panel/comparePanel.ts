@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { torchRepr } from '../../core';
+import {
+  ApplyRequest, COMPARE_VIEW_TYPE, HostMessage, PageMessage, encodeInt, encodeSpec, parsePageMessage,
+} from '../../protocol/compare';
+import { FoundLayer, LayerFinder } from './finder';
+import { makeNonce, pageHtml } from './html';
+import { planRewrite } from './rewrite';
+
+export interface PanelServices {
+  extensionUri: vscode.Uri;
+  find: LayerFinder;
+  log: vscode.OutputChannel;
+}
+
+/** A position in a document: 1-based line, 0-based column (the analysis contract's). */
+export interface PanelTarget {
+  uri: string;
+  line: number;
+  column: number;
+}
+
+/** The layer the panel shows: where it is, its text when found, and what it computes to. */
+interface Shown {
+  uri: vscode.Uri;
+  layer: FoundLayer;
+  callText: string;
+}
+
+const FOLLOW_DELAY_MS = 150;
+const EDIT_DELAY_MS = 300;
+
+/**
+ * One comparison panel. It finds the layer, sends it to the page, follows the cursor when the
+ * page asks, keeps up with edits to the file, and writes "Apply to code" requests back as one
+ * undoable WorkspaceEdit.
+ */
+export class ComparePanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private shown: Shown | null = null;
+  private follow: boolean;
+  private target: PanelTarget | null;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  private editTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+
+  static create(services: PanelServices, target: PanelTarget | null): ComparePanel {
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Conv Lens: Compare', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(services.extensionUri));
+    return new ComparePanel(panel, services, target, false);
+  }
+
+  constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, target: PanelTarget | null, follow: boolean) {
+    this.target = target;
+    this.follow = follow;
+    panel.webview.options = webviewOptions(services.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+    );
+  }
+
+  /** Shows another layer (a new target from a hover, lens or the palette). */
+  showTarget(target: PanelTarget | null): void {
+    this.target = target;
+    this.panel.reveal(undefined, true);
+    void this.refresh();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const file = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.services.extensionUri, ...parts)).toString();
+    return pageHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce((n) => randomBytes(n)),
+      scriptUri: file('dist', 'webview', 'main.js'),
+      styleUri: file('media', 'webview', 'compare.css'),
+    });
+  }
+
+  private receive(data: unknown): void {
+    const parsed = parsePageMessage(data);
+    if (!parsed.ok) {
+      this.services.log.appendLine(`[compare] rejected a message from the page: ${parsed.error}`);
+      return;
+    }
+    void this.handle(parsed.value).catch((e: unknown) => this.services.log.appendLine(`[compare] ${parsed.value.type} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+  }
+
+  private async handle(message: PageMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.refresh();
+      case 'setFollow':
+        this.follow = message.follow;
+        if (this.follow) this.followActiveEditor();
+        return undefined;
+      case 'revealSource':
+        return this.revealSource();
+      case 'apply':
+        return this.apply(message.request);
+    }
+  }
+
+  /** Finds the target's layer (or the one under the cursor) and sends it to the page. */
+  private async refresh(): Promise<void> {
+    const document = await this.targetDocument();
+    if (!document) return this.post({ type: 'noLayer', reason: 'Open a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".' });
+    const position = this.target ? new vscode.Position(this.target.line - 1, this.target.column) : activeCursor(document);
+    this.showAt(document, position);
+  }
+
+  private showAt(document: vscode.TextDocument, position: vscode.Position): void {
+    const found = this.services.find(document, position);
+    if (!found.ok) {
+      this.shown = null;
+      return this.post({ type: 'noLayer', reason: found.reason });
+    }
+    const { layer } = found;
+    this.shown = { uri: document.uri, layer, callText: document.getText(layer.range) };
+    this.target = { uri: document.uri.toString(), line: layer.range.start.line + 1, column: layer.range.start.character };
+    this.panel.title = `Compare: ${layer.spec.type} (${basename(document.uri)}:${layer.range.start.line + 1})`;
+    this.post({
+      type: 'showLayer',
+      layer: {
+        spec: encodeSpec(layer.spec),
+        input: layer.input ? layer.input.map(encodeInt) : null,
+        source: {
+          uri: document.uri.toString(),
+          line: layer.range.start.line + 1,
+          column: layer.range.start.character,
+          endLine: layer.range.end.line + 1,
+          endColumn: layer.range.end.character,
+          label: `${basename(document.uri)}:${layer.range.start.line + 1}`,
+          text: this.shown.callText,
+        },
+      },
+    });
+  }
+
+  private async targetDocument(): Promise<vscode.TextDocument | undefined> {
+    if (!this.target) return vscode.window.activeTextEditor?.document;
+    const uri = vscode.Uri.parse(this.target.uri);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return open;
+    try {
+      return await vscode.workspace.openTextDocument(uri);
+    } catch (e) {
+      this.services.log.appendLine(`[compare] cannot open ${this.target.uri}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  private cursorMoved(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!this.follow || e.textEditor.document.languageId !== 'python') return;
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => this.followActiveEditor(), FOLLOW_DELAY_MS);
+  }
+
+  /** Moves to the layer under the cursor when it is a different one; stays put between layers. */
+  private followActiveEditor(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'python') return;
+    const found = this.services.find(editor.document, editor.selection.active);
+    if (!found.ok || !found.layer.range.contains(editor.selection.active)) return;
+    const same = this.shown && this.shown.uri.toString() === editor.document.uri.toString() && this.shown.layer.range.isEqual(found.layer.range)
+      && torchRepr(this.shown.layer.spec) === torchRepr(found.layer.spec);
+    if (!same) this.showAt(editor.document, editor.selection.active);
+  }
+
+  /** Keeps the page in step with edits to the shown layer's file, including our own "Apply". */
+  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    if (!this.shown || e.document.uri.toString() !== this.shown.uri.toString() || e.contentChanges.length === 0) return;
+    clearTimeout(this.editTimer);
+    const document = e.document;
+    this.editTimer = setTimeout(() => {
+      if (this.target) this.showAt(document, new vscode.Position(this.target.line - 1, this.target.column));
+    }, EDIT_DELAY_MS);
+  }
+
+  private async revealSource(): Promise<void> {
+    if (!this.shown) return;
+    const document = await vscode.workspace.openTextDocument(this.shown.uri);
+    await vscode.window.showTextDocument(document, { selection: this.shown.layer.range, viewColumn: vscode.ViewColumn.One });
+  }
+
+  /**
+   * Writes a variant into the source as one WorkspaceEdit (one undo step). The layer is checked
+   * again here: the file must still hold the call the page was built from, and buildConv must
+   * accept the new arguments, or nothing is written and the page is told why.
+   */
+  private async apply(request: ApplyRequest): Promise<void> {
+    const shown = this.shown;
+    if (!shown) return this.post({ type: 'applyResult', ok: false, message: 'No layer to apply to.' });
+    const document = await vscode.workspace.openTextDocument(shown.uri);
+    if (document.getText(shown.layer.range) !== shown.callText) {
+      this.showAt(document, shown.layer.range.start);
+      return this.post({ type: 'applyResult', ok: false, message: 'The code changed since the panel read it; it now shows the code as it is. Nothing was written.' });
+    }
+    const line = document.lineAt(shown.layer.range.start.line).text;
+    const plan = planRewrite(request, {
+      spec: shown.layer.spec,
+      callText: shown.callText,
+      indent: /^\s*/.exec(line)![0],
+      column: shown.layer.range.start.character,
+      fileText: document.getText(),
+    });
+    if (!plan.ok) return this.post({ type: 'applyResult', ok: false, message: plan.message });
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(shown.uri, shown.layer.range, plan.text);
+    const applied = await vscode.workspace.applyEdit(edit);
+    this.services.log.appendLine(`[compare] apply ${JSON.stringify(request)} to ${shown.uri.toString()}:${shown.layer.range.start.line + 1}: ${applied ? 'done' : 'refused by the editor'}`);
+    this.post({ type: 'applyResult', ok: applied, message: applied ? `${plan.summary} Undo with Ctrl+Z in the editor.` : 'The editor did not accept the edit (is the file read-only?).' });
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.services.log.appendLine(`[compare] could not post ${message.type}: ${String(e)}`));
+  }
+
+  dispose(): void {
+    clearTimeout(this.followTimer);
+    clearTimeout(this.editTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+}
+
+/** Scripts on; files only from the built page and its stylesheet folder. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
+  };
+}
+
+function activeCursor(document: vscode.TextDocument): vscode.Position {
+  const editor = vscode.window.activeTextEditor;
+  return editor && editor.document === document ? editor.selection.active : new vscode.Position(0, 0);
+}
+
+function basename(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.path;
+}

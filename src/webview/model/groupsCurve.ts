@@ -1,0 +1,28 @@
+import { ConvRecord, KIND_LABELS, convKind, withGroups } from '../../core';
+
+export interface GroupsPoint {
+  groups: bigint;
+  kind: string;
+  params: bigint;
+  macs: bigint | null;
+  current: boolean;
+}
+
+/**
+ * Params and MACs at every valid groups value. The core counts a layer's weights as
+ * C_out x (C_in/g) x prod(k), which for any valid g is the dense weight count divided by g
+ * exactly (g divides C_in, and for transposed layers C_out); MACs divide by g the same way.
+ * Deriving the curve from the record's dense figures this way keeps it instant even for a
+ * layer with thousands of valid groups values, where building each variant would factor the
+ * channel counts again for every point.
+ */
+export function groupsCurve(record: ConvRecord): GroupsPoint[] {
+  const bias = record.params - record.weight_params;
+  return record.valid_groups.map((g) => ({
+    groups: g,
+    kind: KIND_LABELS[convKind(withGroups(record.spec, g))],
+    params: record.dense_weight_params / g + bias,
+    macs: record.dense_macs !== null ? record.dense_macs / g : null,
+    current: g === record.spec.groups,
+  }));
+}
