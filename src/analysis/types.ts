@@ -97,6 +97,8 @@ export interface ConvDeclaration {
   symbolic?: { params?: string; macs?: string; reasons: string[] };
   /** Names this declaration has in the models' trees (a helper may build it many times). */
   instances: string[];
+  /** For code actions: a dense kxk conv could become a depthwise-separable pair. */
+  fix?: { kind: 'separable' };
 }
 
 export interface ModelTotals {

@@ -1,0 +1,99 @@
+import { SyntaxNode } from '@lezer/common';
+import { Budget, BudgetExceeded } from './budget';
+import { CannotEvaluate, PyError } from './errors';
+import { Interpreter } from './interpreter';
+import { defaultArgs } from './model';
+import { Outline } from './outline';
+import { Scope } from './scope';
+import type { ConvDeclaration } from './types';
+import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from './values';
+
+/**
+ * Runs the defs holding conv calls that no model reached, with their parameters as named
+ * unknowns, so every conv call in the file gets numbers or formulas.
+ */
+export function reachUnvisited(ip: Interpreter, outline: Outline, scope: Scope): void {
+  const visited = new Set(ip.convModules.map((m) => m.conv?.site?.from));
+  const done = new Set<number>();
+  for (const call of outline.convCalls) {
+    if (visited.has(call.from)) continue;
+    const def = enclosingDef(call);
+    if (!def || done.has(def.from)) continue;
+    done.add(def.from);
+    const target = functionFor(ip, def, scope);
+    if (!target) continue;
+    ip.budget = new Budget(50_000, 24);
+    try {
+      const { fn, self } = target;
+      ip.invoke(fn, defaultArgs(ip, { name: fn.name, value: fn }), self);
+    } catch (e) {
+      if (!(e instanceof PyError || e instanceof CannotEvaluate || e instanceof BudgetExceeded)) throw e;
+    }
+  }
+}
+
+function enclosingDef(node: SyntaxNode): SyntaxNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.name === 'FunctionDefinition') return p;
+  return null;
+}
+
+/** The function value of a def at module level or directly in a module-level class, with a fresh self for methods. */
+function functionFor(ip: Interpreter, def: SyntaxNode, scope: Scope): { fn: FunctionValue; self: Value | undefined } | null {
+  const name = ip.main.text(def.getChild('VariableName')!);
+  const body = def.parent?.name === 'DecoratedStatement' ? def.parent.parent : def.parent;
+  const cls = body?.name === 'Body' ? body.parent : null;
+  if (!cls) {
+    const v = scope.vars.get(name);
+    return v instanceof FunctionValue ? { fn: v, self: undefined } : null;
+  }
+  if (cls.name !== 'ClassDefinition') return null;
+  const c = scope.vars.get(ip.main.text(cls.getChild('VariableName')!));
+  if (!(c instanceof ClassValue)) return null;
+  const fn = c.attrs.get(name);
+  if (!(fn instanceof FunctionValue)) return null;
+  return { fn, self: c.isModuleClass() ? new ModuleObject(c) : new Instance(c) };
+}
+
+/** One declaration per conv call in the file, with its first instance's numbers and every name it has. */
+export function declarationsOf(ip: Interpreter, outline: Outline, names: Array<Map<ModuleObject, string>>): ConvDeclaration[] {
+  const bySite = new Map<number, ConvDeclaration>();
+  const unit = ip.main;
+  const declare = (site: SyntaxNode, type: string): ConvDeclaration => {
+    let d = bySite.get(site.from);
+    if (!d) {
+      d = { type, range: unit.range(site), calleeRange: unit.range(site.firstChild ?? site), record: null, error: null, instances: [] };
+      bySite.set(site.from, d);
+    }
+    return d;
+  };
+  for (const m of ip.convModules) {
+    const state = m.conv!;
+    if (!state.site) continue;
+    const d = declare(state.site, m.typeName);
+    for (const map of names) {
+      const name = map.get(m);
+      if (name !== undefined && !d.instances.includes(name)) d.instances.push(name);
+    }
+    const better = state.record && (!d.record || (state.forwardDone && d.record.input_shape === null));
+    if (better && !(state.error && state.error.phase === 'construct')) d.record = state.record;
+    if (state.error && !d.error) d.error = state.error;
+    if (state.symbolic && !d.record && !d.symbolic) d.symbolic = state.symbolic;
+  }
+  for (const f of ip.functionalConvs) {
+    if (!f.site) continue;
+    const d = declare(f.site, f.record.spec.type);
+    if (!d.record) d.record = f.record;
+  }
+  for (const call of outline.convCalls) {
+    if (bySite.has(call.from)) continue;
+    const callee = call.firstChild!;
+    const last = callee.name === 'MemberExpression' ? callee.lastChild! : callee;
+    declare(call, unit.text(last)).symbolic = { reasons: ['not reached: no model or call site builds this layer'] };
+  }
+  const out = [...bySite.values()].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+  for (const d of out) {
+    const r = d.record;
+    if (r && r.kind === 'dense' && !r.spec.transposed && r.spec.kernel_size.some((k) => k > 1n)) d.fix = { kind: 'separable' };
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import { SyntaxNode } from '@lezer/common';
+import type { Outline, TopLevel } from './outline';
+import { Scope } from './scope';
+import { ClassValue, FunctionValue, Value } from './values';
+
+export interface Candidate {
+  name: string;
+  top: TopLevel;
+  value: ClassValue | FunctionValue;
+}
+
+/**
+ * The file's models: nn.Module subclasses and factories (defs that return one of them) that no
+ * other class or factory of the file mentions, i.e. not parts of another model.
+ */
+export function findCandidates(outline: Outline, scope: Scope): { all: Candidate[]; models: Candidate[] } {
+  const all: Candidate[] = [];
+  const moduleNames = new Set<string>();
+  for (const t of outline.top) {
+    if (t.kind !== 'class' || !t.name) continue;
+    const v = scope.vars.get(t.name);
+    if (v instanceof ClassValue && v.isModuleClass()) {
+      all.push({ name: t.name, top: t, value: v });
+      moduleNames.add(t.name);
+    }
+  }
+  let grew = true;
+  const factories = new Set<string>();
+  while (grew) {
+    grew = false;
+    for (const t of outline.top) {
+      if (t.kind !== 'def' || !t.name || factories.has(t.name)) continue;
+      const v = scope.vars.get(t.name);
+      if (!(v instanceof FunctionValue) || !returnsValue(t.def!)) continue;
+      if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r)))) {
+        factories.add(t.name);
+        all.push({ name: t.name, top: t, value: v });
+        grew = true;
+      }
+    }
+  }
+  const used = new Set<string>();
+  for (const c of all) for (const r of c.top.refs) if (r !== c.name) used.add(r);
+  return { all, models: all.filter((c) => !used.has(c.name)) };
+}
+
+function returnsValue(def: SyntaxNode): boolean {
+  const cursor = def.cursor();
+  const end = def.to;
+  while (cursor.next() && cursor.from < end) {
+    if (cursor.name === 'ReturnStatement' && cursor.node.firstChild?.nextSibling) return true;
+  }
+  return false;
+}
+
+export type { Value };

@@ -1,0 +1,193 @@
+import { SyntaxNode } from '@lezer/common';
+import { isSeparablePair, separablePair } from '../core';
+import { Budget, BudgetExceeded } from './budget';
+import { Candidate } from './entries';
+import { CannotEvaluate, PyError } from './errors';
+import { Interpreter } from './interpreter';
+import { Poly } from './symbolic';
+import { namedModules } from './torch/containers';
+import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from './types';
+import { evalArgsText, evalSnippet } from './snippet';
+import { readParams } from './params';
+import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value } from './values';
+import { Scope } from './scope';
+
+/** What the file's own code showed about a model: the instance a call built and the input it was fed. */
+export interface Capture {
+  instance: ModuleObject;
+  input: bigint[] | null;
+}
+
+/** Thrown when a captured model is first called, so its forward runs later under our recording. */
+export class StopCapture extends Error {}
+
+export function newBudget(options: AnalysisOptions): Budget {
+  return new Budget(options.budget?.steps, options.budget?.depth);
+}
+
+/** Builds one model: from options.args, a call site in the file, or its defaults (unknowns symbolic). */
+export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope, capture: Capture | undefined, options: AnalysisOptions): { analysis: ModelAnalysis; names: Map<ModuleObject, string> } {
+  ip.budget = newBudget(options);
+  const unit = ip.main;
+  let instance: ModuleObject | null = null;
+  let captured: bigint[] | null = null;
+  try {
+    if (options.args !== undefined && options.entry === candidate.name) {
+      instance = build(ip, candidate, evalArgsText(ip, options.args, scope));
+    } else if (capture) {
+      instance = capture.instance;
+      captured = capture.input;
+    } else {
+      instance = build(ip, candidate, defaultArgs(ip, candidate));
+    }
+  } catch (e) {
+    failed(ip, candidate, e);
+  }
+  const fromComment = commentInput(ip, candidate, scope);
+  const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
+    ? [options.input, 'option']
+    : fromComment
+      ? [fromComment, 'comment']
+      : captured
+        ? [captured, 'code']
+        : [null, null];
+  const notes = new Map<number, ShapeNote>();
+  if (instance && input) {
+    ip.budget = newBudget(options);
+    ip.notes = notes;
+    try {
+      ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
+    } catch (e) {
+      failed(ip, candidate, e);
+    } finally {
+      ip.notes = null;
+    }
+  }
+  const nameNode = candidate.top.def!.getChild('VariableName')!;
+  const modules = instance ? namedModules(instance) : [];
+  const names = new Map(modules.map(([n, m]) => [m, n]));
+  const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
+  return {
+    names,
+    analysis: {
+      entry: candidate.name,
+      range: unit.range(nameNode),
+      input,
+      inputSource,
+      layers,
+      modules: modules.map(([name, m]) => moduleOf(ip, name, m)),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m)),
+      shapes: [...notes.values()],
+      separablePairs: separablePairs(layers),
+    },
+  };
+}
+
+function build(ip: Interpreter, candidate: Candidate, args: Args): ModuleObject | null {
+  const v = ip.call(candidate.value, args, null);
+  return v instanceof ModuleObject ? v : null;
+}
+
+/** Required parameters without a call site become named unknowns, so figures stay formulas. */
+export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value }): Args {
+  const keywords = new Map<string, Value>();
+  const fn = candidate.value instanceof ClassValue ? candidate.value.lookup('__init__') : candidate.value;
+  if (!(fn instanceof FunctionValue)) return { positional: [], keywords };
+  const owner = candidate.value instanceof ClassValue ? `${fn.ownerClass?.name ?? candidate.name}.__init__` : fn.name;
+  const params = readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n));
+  const isMethod = candidate.value instanceof ClassValue;
+  params.forEach((p, i) => {
+    if ((isMethod && i === 0) || p.defaultNode || p.kind === 'varargs' || p.kind === 'kwargs') return;
+    keywords.set(p.name, new Unknown(`${p.name}: parameter of ${owner}, no call site found`, Poly.variable(p.name)));
+  });
+  void ip;
+  return { positional: [], keywords };
+}
+
+function failed(ip: Interpreter, candidate: Candidate, e: unknown): void {
+  const at = candidate.top.def!.getChild('VariableName')!;
+  if (e instanceof PyError) ip.unresolvedAt(ip.main, at, `${e.pyType}: ${e.message}`);
+  else if (e instanceof CannotEvaluate || e instanceof BudgetExceeded) ip.unresolvedAt(ip.main, at, e.message);
+  else if (!(e instanceof StopCapture)) throw e;
+  ip.budget.depth = 0;
+}
+
+/** `# conv-lens: input=(1, 3, 224, 224)` in the comment lines right above the class or def. */
+function commentInput(ip: Interpreter, candidate: Candidate, scope: Scope): bigint[] | null {
+  const unit = ip.main;
+  const line = unit.position(candidate.top.node.from).line;
+  for (let l = line - 1; l >= 1; l--) {
+    const text = unit.lineText(l).trim();
+    if (!text.startsWith('#')) break;
+    const at = text.indexOf('conv-lens:');
+    if (at < 0) continue;
+    const inputAt = text.indexOf('input=', at);
+    if (inputAt < 0) continue;
+    try {
+      const v = evalSnippet(ip, text.slice(inputAt + 'input='.length).trim(), scope);
+      if (Array.isArray(v) && v.every((d) => typeof d === 'bigint')) return v as bigint[];
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance {
+  const state = m.conv!;
+  const site = state.site;
+  const layer: LayerInstance = {
+    name,
+    type: m.typeName,
+    range: site ? ip.main.range(site) : ip.main.range({ from: 0, to: 0 }),
+    record: state.record && !(state.error && state.error.phase === 'construct') ? state.record : null,
+    error: state.error,
+  };
+  if (state.symbolic) layer.symbolic = state.symbolic;
+  else if (state.lazy && !state.record) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
+  return layer;
+}
+
+/** A module's parameters: its own and all its descendants' (each shared module once). */
+function subtreeParams(m: ModuleObject): bigint | null {
+  let total = m.ownParams();
+  for (const [, child] of namedModules(m)) {
+    const own = child.ownParams();
+    if (total === null || own === null) return null;
+    total += own;
+  }
+  return total;
+}
+
+function moduleOf(ip: Interpreter, name: string, m: ModuleObject): ModuleInstance {
+  return { name, type: m.typeName, params: subtreeParams(m), range: m.site ? ip.main.range(m.site) : null };
+}
+
+function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[]): ModelTotals {
+  let convParams = 0n;
+  let convMacs: bigint | null = 0n;
+  for (const l of layers) {
+    if (l.record) convParams += l.record.params;
+    if (!l.record || l.record.macs === null) convMacs = null;
+    else if (convMacs !== null) convMacs += l.record.macs;
+  }
+  let params: bigint | null = root ? root.ownParams() : null;
+  for (const m of modules) {
+    const own = m.ownParams();
+    params = params === null || own === null ? null : params + own;
+  }
+  return { conv_layers: layers.length, conv_params: convParams, conv_macs: layers.length ? convMacs : 0n, params };
+}
+
+/** A depthwise conv followed (in named_modules order) by the pointwise conv that consumes its channels. */
+function separablePairs(layers: LayerInstance[]): ModelAnalysis['separablePairs'] {
+  const out: ModelAnalysis['separablePairs'] = [];
+  for (let i = 0; i + 1 < layers.length; i++) {
+    const a = layers[i].record;
+    const b = layers[i + 1].record;
+    if (a && b && isSeparablePair(a, b)) out.push({ depthwise: layers[i].name, pointwise: layers[i + 1].name, comparison: separablePair(a, b) });
+  }
+  return out;
+}
+
+export type { SyntaxNode };

@@ -1,0 +1,80 @@
+import { SyntaxNode, TreeCursor } from '@lezer/common';
+import { FileUnit } from './unit';
+
+/** A top-level statement of the analyzed file, with the names it mentions. */
+export interface TopLevel {
+  node: SyntaxNode;
+  kind: 'class' | 'def' | 'other';
+  name: string | null;
+  /** The class or def node (unwrapped from its decorators). */
+  def: SyntaxNode | null;
+  refs: Set<string>;
+}
+
+export interface Outline {
+  top: TopLevel[];
+  errors: SyntaxNode[];
+  /** Calls whose callee names a conv layer or functional conv (by name or import alias). */
+  convCalls: SyntaxNode[];
+}
+
+const CONV_NAMES = new Set<string>();
+for (const d of ['1d', '2d', '3d']) {
+  for (const base of ['Conv', 'ConvTranspose', 'LazyConv', 'LazyConvTranspose']) CONV_NAMES.add(base + d);
+  CONV_NAMES.add(`conv${d}`);
+  CONV_NAMES.add(`conv_transpose${d}`);
+}
+
+export function isConvName(name: string): boolean {
+  return CONV_NAMES.has(name);
+}
+
+/** One pass over the tree: top-level statements and their references, syntax errors, conv calls. */
+export function outline(unit: FileUnit): Outline {
+  const top: TopLevel[] = [];
+  const errors: SyntaxNode[] = [];
+  const convCalls: SyntaxNode[] = [];
+  const aliases = new Set<string>();
+  for (let c = unit.tree.topNode.firstChild; c; c = c.nextSibling) {
+    const def = c.name === 'DecoratedStatement' ? c.getChild('ClassDefinition') ?? c.getChild('FunctionDefinition') : c;
+    const kind = def?.name === 'ClassDefinition' ? 'class' : def?.name === 'FunctionDefinition' ? 'def' : 'other';
+    const nameNode = kind === 'other' ? null : def!.getChild('VariableName');
+    top.push({ node: c, kind, name: nameNode ? unit.text(nameNode) : null, def: kind === 'other' ? null : def, refs: new Set() });
+  }
+  let index = -1;
+  const cursor: TreeCursor = unit.tree.cursor();
+  if (!cursor.firstChild()) return { top, errors, convCalls };
+  let depth = 1;
+  for (;;) {
+    if (depth === 1) index++;
+    const name = cursor.name;
+    if (name === 'VariableName' || name === 'PropertyName') {
+      const text = unit.source.slice(cursor.from, cursor.to);
+      if (index >= 0 && name === 'VariableName') top[index].refs.add(text);
+    } else if (name === '⚠') {
+      errors.push(cursor.node);
+    } else if (name === 'CallExpression') {
+      const callee = cursor.node.firstChild;
+      const last = callee?.name === 'MemberExpression' ? callee.lastChild : callee;
+      if (last && (last.name === 'VariableName' || last.name === 'PropertyName')) {
+        const text = unit.text(last);
+        if (CONV_NAMES.has(text) || aliases.has(text)) convCalls.push(cursor.node);
+      }
+    } else if (name === 'ImportStatement') {
+      collectAliases(cursor.node, unit, aliases);
+    }
+    if (cursor.firstChild()) {
+      depth++;
+      continue;
+    }
+    while (!cursor.nextSibling()) {
+      if (!cursor.parent() || --depth === 0) return { top, errors, convCalls };
+    }
+  }
+}
+
+function collectAliases(stmt: SyntaxNode, unit: FileUnit, aliases: Set<string>): void {
+  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'as' && c.prevSibling && CONV_NAMES.has(unit.text(c.prevSibling)) && c.nextSibling) aliases.add(unit.text(c.nextSibling));
+  }
+}

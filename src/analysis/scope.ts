@@ -1,0 +1,27 @@
+import type { Value } from './values';
+
+/**
+ * A Python namespace: function locals, a class body, or a module's globals. Lookups walk
+ * outwards (locals, enclosing functions, module, builtins) as Python's LEGB rule does.
+ */
+export class Scope {
+  readonly vars = new Map<string, Value>();
+  /** Names declared `global` in this function. */
+  readonly globals = new Set<string>();
+  /** Why a name is unknown when it is a parameter without a value (for Unknown reasons). */
+  constructor(readonly parent: Scope | null, readonly kind: 'module' | 'function' | 'class' | 'builtins') {}
+
+  lookup(name: string): Value | undefined {
+    if (this.vars.has(name)) return this.vars.get(name);
+    return this.parent ? this.parent.lookup(name) : undefined;
+  }
+
+  set(name: string, value: Value): void {
+    if (this.globals.has(name)) this.module().vars.set(name, value);
+    else this.vars.set(name, value);
+  }
+
+  module(): Scope {
+    return this.kind === 'module' || !this.parent ? this : this.parent.module();
+  }
+}

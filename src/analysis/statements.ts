@@ -1,0 +1,417 @@
+import { SyntaxNode } from '@lezer/common';
+import { BudgetExceeded, LOOP_LIMIT } from './budget';
+import { CannotEvaluate, PyError } from './errors';
+import { childNodes, evalExpr, makeFunction } from './expressions';
+import { execImport } from './imports';
+import type { Interpreter } from './interpreter';
+import { binaryOp } from './operators';
+import { Scope } from './scope';
+import { delItem, getItem, setItem } from './subscripts';
+import { FileUnit } from './unit';
+import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Tensor, Value, isListValue, isUnknown, tupleOf, unknown } from './values';
+
+export type Signal = { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' } | undefined;
+
+/** Runs a Body (or Script) node's statements. A statement that cannot be evaluated is skipped as unresolved. */
+export function execBody(ip: Interpreter, body: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  for (let stmt = body.firstChild; stmt; stmt = stmt.nextSibling) {
+    const signal = execGuarded(ip, stmt, scope, unit);
+    if (signal) return signal;
+  }
+  return undefined;
+}
+
+export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  try {
+    return execStatement(ip, stmt, scope, unit);
+  } catch (e) {
+    if (e instanceof PyError && ip.tryDepth > 0) throw e;
+    if (e instanceof PyError || e instanceof CannotEvaluate) {
+      ip.unresolvedAt(unit, stmt, e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message);
+      return undefined;
+    }
+    if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth === 0) {
+      ip.unresolvedAt(unit, stmt, e.reason);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+function execStatement(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  ip.budget.tick();
+  switch (stmt.name) {
+    case 'ExpressionStatement':
+      evalExpr(ip, stmt.firstChild!, scope, unit);
+      return undefined;
+    case 'AssignStatement':
+      execAssign(ip, stmt, scope, unit);
+      return undefined;
+    case 'UpdateStatement':
+      execUpdate(ip, stmt, scope, unit);
+      return undefined;
+    case 'IfStatement':
+      return execIf(ip, stmt, scope, unit);
+    case 'ForStatement':
+      return execFor(ip, stmt, scope, unit);
+    case 'WhileStatement':
+      return execWhile(ip, stmt, scope, unit);
+    case 'FunctionDefinition':
+      defineFunction(ip, stmt, scope, unit, []);
+      return undefined;
+    case 'ClassDefinition':
+      defineClass(ip, stmt, scope, unit, []);
+      return undefined;
+    case 'DecoratedStatement':
+      return execDecorated(ip, stmt, scope, unit);
+    case 'ReturnStatement': {
+      const values = childNodes(stmt).filter((c) => c.name !== 'return');
+      if (values.length === 0) return { type: 'return', value: null };
+      const evaluated = values.map((v) => evalExpr(ip, v, scope, unit));
+      return { type: 'return', value: values.length === 1 && !hasTrailingComma(stmt) ? evaluated[0] : tupleOf(evaluated) };
+    }
+    case 'BreakStatement':
+      return { type: 'break' };
+    case 'ContinueStatement':
+      return { type: 'continue' };
+    case 'ImportStatement':
+      execImport(ip, stmt, scope, unit);
+      return undefined;
+    case 'ScopeStatement':
+      if (stmt.firstChild?.name === 'global') for (const n of stmt.getChildren('VariableName')) scope.globals.add(unit.text(n));
+      return undefined;
+    case 'RaiseStatement':
+      return execRaise(ip, stmt, scope, unit);
+    case 'TryStatement':
+      return execTry(ip, stmt, scope, unit);
+    case 'WithStatement':
+      return execWith(ip, stmt, scope, unit);
+    case 'DeleteStatement':
+      for (const target of childNodes(stmt).filter((c) => c.name !== 'del')) deleteTarget(ip, target, scope, unit);
+      return undefined;
+  }
+  return undefined;
+}
+
+function hasTrailingComma(stmt: SyntaxNode): boolean {
+  return stmt.lastChild?.name === ',';
+}
+
+/** `a = b = value`, `a, *b = value`, `x: int = value`: targets before each '=', the value after the last. */
+function execAssign(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): void {
+  const groups: SyntaxNode[][] = [[]];
+  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'AssignOp') groups.push([]);
+    else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
+  }
+  if (groups.length === 1) return;
+  const valueNodes = groups.pop()!;
+  const items = valueNodes.filter((n) => n.name !== ',');
+  const evaluated = items.map((n) => evalExpr(ip, n, scope, unit));
+  const value = items.length === 1 && valueNodes.length === 1 ? evaluated[0] : tupleOf(evaluated);
+  for (const targets of groups) assignTarget(ip, targets, value, scope, unit);
+}
+
+/** Binds a value to a flat list of target nodes (with commas and '*'), unpacking as Python does. */
+export function assignTarget(ip: Interpreter, targets: SyntaxNode[], value: Value, scope: Scope, unit: FileUnit): void {
+  const parts = targets.filter((n) => n.name !== ',');
+  const trailing = targets.length > 1 && targets[targets.length - 1].name === ',';
+  if (parts.length === 1 && !trailing) {
+    assignOne(ip, parts[0], value, scope, unit);
+    return;
+  }
+  unpack(ip, parts, value, scope, unit);
+}
+
+function unpack(ip: Interpreter, parts: SyntaxNode[], value: Value, scope: Scope, unit: FileUnit): void {
+  if (isUnknown(value)) {
+    for (const p of parts) if (p.name !== '*') assignOne(ip, p, unknown(value.reason), scope, unit);
+    return;
+  }
+  const items = ip.iterate(value);
+  const starAt = parts.findIndex((p) => p.name === '*');
+  if (starAt < 0) {
+    if (items.length !== parts.length) {
+      throw new PyError('ValueError', items.length > parts.length ? `too many values to unpack (expected ${parts.length})` : `not enough values to unpack (expected ${parts.length}, got ${items.length})`);
+    }
+    parts.forEach((p, i) => assignOne(ip, p, items[i], scope, unit));
+    return;
+  }
+  const before = parts.slice(0, starAt);
+  const starred = parts[starAt + 1];
+  const after = parts.slice(starAt + 2);
+  before.forEach((p, i) => assignOne(ip, p, items[i], scope, unit));
+  assignOne(ip, starred, items.slice(before.length, items.length - after.length), scope, unit);
+  after.forEach((p, i) => assignOne(ip, p, items[items.length - after.length + i], scope, unit));
+}
+
+function assignOne(ip: Interpreter, target: SyntaxNode, value: Value, scope: Scope, unit: FileUnit): void {
+  switch (target.name) {
+    case 'VariableName':
+      scope.set(unit.text(target), value);
+      noteShape(ip, target, value, unit);
+      return;
+    case 'MemberExpression': {
+      const obj = evalExpr(ip, target.firstChild!, scope, unit);
+      const property = target.getChild('PropertyName');
+      if (property && target.firstChild!.nextSibling?.name === '.') {
+        ip.setAttr(obj, unit.text(property), value);
+        noteShape(ip, target, value, unit);
+      } else {
+        setItem(obj, subscriptOf(ip, target, scope, unit), value);
+      }
+      return;
+    }
+    case 'TupleExpression':
+    case 'ArrayExpression':
+    case 'ParenthesizedExpression': {
+      const inner: SyntaxNode[] = [];
+      for (let c = target.firstChild; c; c = c.nextSibling) if (!['(', ')', '[', ']'].includes(c.name)) inner.push(c);
+      assignTarget(ip, inner, value, scope, unit);
+      return;
+    }
+  }
+  throw new CannotEvaluate(`cannot assign to ${target.name}`);
+}
+
+function subscriptOf(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+  return evalSubscript(ip, target, scope, unit);
+}
+
+import { subscriptValue as evalSubscript } from './expressions';
+
+/** Records the shape of a tensor assigned in a forward() of the analyzed file, for inlay hints. */
+function noteShape(ip: Interpreter, target: SyntaxNode, value: Value, unit: FileUnit): void {
+  if (!ip.notes || unit !== ip.main || !(value instanceof Tensor)) return;
+  if (ip.currentFrame()?.fn.name !== 'forward' || ip.notes.has(target.from)) return;
+  ip.notes.set(target.from, { range: unit.range(target), label: unit.text(target), shape: value.shape });
+}
+
+function execUpdate(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): void {
+  const target = stmt.firstChild!;
+  const op = unit.text(target.nextSibling!).slice(0, -1);
+  const right = evalExpr(ip, stmt.lastChild!, scope, unit);
+  const left = evalExpr(ip, target, scope, unit);
+  if (op === '+' && isListValue(left)) {
+    left.push(...ip.iterate(right));
+    return;
+  }
+  if (op === '+' && left instanceof ModuleObject && (left.typeName === 'ModuleList' || left.typeName === 'Sequential')) {
+    for (const m of ip.iterate(right)) if (m instanceof ModuleObject) left.modules.set(String(left.modules.size), m);
+    return;
+  }
+  assignOne(ip, target, binaryOp(op, left, right), scope, unit);
+}
+
+function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'if' || c.name === 'elif') {
+      const cond = c.nextSibling!;
+      const body = cond.nextSibling!;
+      const test = ip.truthy(evalExpr(ip, cond, scope, unit));
+      if (test === null) {
+        ip.unresolvedAt(unit, cond, `condition ${unit.text(cond)} is unknown; branch skipped`);
+        return undefined;
+      }
+      if (test) return execBody(ip, body, scope, unit);
+      c = body;
+    } else if (c.name === 'else') {
+      return execBody(ip, c.nextSibling!, scope, unit);
+    }
+  }
+  return undefined;
+}
+
+function execFor(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  const targets: SyntaxNode[] = [];
+  let c = stmt.firstChild!.nextSibling!;
+  for (; c.name !== 'in'; c = c.nextSibling!) targets.push(c);
+  const iterable = c.nextSibling!;
+  const body = iterable.nextSibling!;
+  const elseBody = body.nextSibling?.name === 'else' ? body.nextSibling.nextSibling : null;
+  for (const item of ip.iterate(evalExpr(ip, iterable, scope, unit))) {
+    ip.budget.tick();
+    assignTarget(ip, targets, item, scope, unit);
+    const signal = execBody(ip, body, scope, unit);
+    if (signal?.type === 'break') return undefined;
+    if (signal?.type === 'return') return signal;
+  }
+  return elseBody ? execBody(ip, elseBody, scope, unit) : undefined;
+}
+
+function execWhile(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  const cond = stmt.firstChild!.nextSibling!;
+  const body = cond.nextSibling!;
+  for (let i = 0; ; i++) {
+    if (i > LOOP_LIMIT) throw new CannotEvaluate('step budget exceeded');
+    const test = ip.truthy(evalExpr(ip, cond, scope, unit));
+    if (test === null) throw new CannotEvaluate(`condition ${unit.text(cond)} is unknown`);
+    if (!test) return undefined;
+    const signal = execBody(ip, body, scope, unit);
+    if (signal?.type === 'break') return undefined;
+    if (signal?.type === 'return') return signal;
+  }
+}
+
+function defineFunction(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, decorators: string[]): FunctionValue {
+  const name = unit.text(stmt.getChild('VariableName')!);
+  const fn = makeFunction(ip, stmt, name, scope, unit, decorators);
+  scope.set(name, fn);
+  return fn;
+}
+
+function defineClass(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, decorators: string[]): void {
+  const name = unit.text(stmt.getChild('VariableName')!);
+  const bases: Value[] = [];
+  const argList = stmt.getChild('ArgList');
+  if (argList) {
+    for (let c = argList.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
+        c = c.nextSibling.nextSibling!;
+        continue;
+      }
+      if (['(', ')', ','].includes(c.name)) continue;
+      bases.push(evalExpr(ip, c, scope, unit));
+    }
+  }
+  const cls = new ClassValue(name, bases, unit, stmt);
+  const body = new Scope(scope, 'class');
+  body.vars.set('__qualname__', name);
+  scope.set(name, cls);
+  const bodyNode = stmt.getChild('Body');
+  if (bodyNode) execBody(ip, bodyNode, body, unit);
+  body.vars.delete('__qualname__');
+  for (const [k, v] of body.vars) {
+    cls.attrs.set(k, v);
+    if (v instanceof FunctionValue && v.ownerClass === null) v.ownerClass = cls;
+  }
+  const namedTuple = bases.some((b) => b instanceof ClassValue && b.attrs.has('__namedtuple__'));
+  if (decorators.includes('dataclass') || namedTuple) {
+    cls.attrs.set('__dataclass_fields__', annotatedFields(bodyNode, unit));
+    if (namedTuple) cls.attrs.set('__namedtuple__', true);
+  }
+  cls.attrs.set('__name__', name);
+}
+
+function annotatedFields(body: SyntaxNode | null, unit: FileUnit): Value[] {
+  const names: Value[] = [];
+  for (let s = body?.firstChild; s; s = s.nextSibling) {
+    if (s.name === 'AssignStatement' && s.firstChild?.name === 'VariableName' && s.firstChild.nextSibling?.name === 'TypeDef') {
+      names.push(unit.text(s.firstChild));
+    }
+  }
+  return names;
+}
+
+function execDecorated(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  const decorators: string[] = [];
+  let target: SyntaxNode | null = null;
+  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'Decorator') decorators.push(decoratorName(c, unit));
+    else target = c;
+  }
+  if (target?.name === 'FunctionDefinition') defineFunction(ip, target, scope, unit, decorators);
+  else if (target?.name === 'ClassDefinition') defineClass(ip, target, scope, unit, decorators);
+  return undefined;
+}
+
+/** `@dataclasses.dataclass(frozen=True)` is 'dataclass': the last dotted name before any call. */
+function decoratorName(decorator: SyntaxNode, unit: FileUnit): string {
+  const names = decorator.getChildren('VariableName').map((n) => unit.text(n));
+  const props = decorator.getChildren('PropertyName').map((n) => unit.text(n));
+  if (props.length > 0) return props[props.length - 1];
+  const expr = decorator.getChild('MemberExpression') ?? decorator.getChild('CallExpression');
+  if (expr) {
+    const inner = expr.name === 'CallExpression' ? expr.firstChild! : expr;
+    const last = inner.lastChild;
+    return last ? unit.text(last) : '';
+  }
+  return names[names.length - 1] ?? '';
+}
+
+function execRaise(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  const expr = childNodes(stmt).find((c) => c.name !== 'raise' && c.name !== 'from');
+  const value = expr ? evalExpr(ip, expr, scope, unit) : null;
+  if (value instanceof Instance && value.attrs.has('__exception__')) {
+    throw new PyError(String(value.attrs.get('__exception__')), String(value.attrs.get('message') ?? ''));
+  }
+  throw new PyError('Exception', expr ? unit.text(expr) : 'raise');
+}
+
+function execTry(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  const body = stmt.getChild('Body')!;
+  let signal: Signal;
+  let failed: PyError | null = null;
+  ip.tryDepth++;
+  try {
+    signal = execBody(ip, body, scope, unit);
+  } catch (e) {
+    if (!(e instanceof PyError)) throw e;
+    failed = e;
+  } finally {
+    ip.tryDepth--;
+  }
+  let finallyBody: SyntaxNode | null = null;
+  let handled = failed === null;
+  for (let c = body.nextSibling; c; c = c.nextSibling) {
+    if (c.name === 'except' && failed && !handled) {
+      let n = c.nextSibling!;
+      let alias: SyntaxNode | null = null;
+      const types: string[] = [];
+      while (n.name !== 'Body') {
+        if (n.name === 'as') alias = n.nextSibling;
+        else if (n !== alias) types.push(unit.text(n));
+        n = n.nextSibling!;
+      }
+      if (types.length === 0 || types.some((t) => t.includes(failed!.pyType) || t.includes('Exception') || t.includes('BaseException'))) {
+        handled = true;
+        if (alias) scope.set(unit.text(alias), failed.message);
+        signal = execBody(ip, n, scope, unit);
+      }
+      c = n;
+    } else if (c.name === 'else' && !failed) {
+      signal = execBody(ip, c.nextSibling!, scope, unit);
+      c = c.nextSibling!;
+    } else if (c.name === 'finally') {
+      finallyBody = c.nextSibling;
+      break;
+    }
+  }
+  if (finallyBody) execBody(ip, finallyBody, scope, unit);
+  if (!handled && failed) throw failed;
+  return signal;
+}
+
+function execWith(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  let body: SyntaxNode | null = null;
+  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'Body') body = c;
+    else if (c.name === 'as') assignOne(ip, c.nextSibling!, unknown('context manager value'), scope, unit);
+    else if (!['with', ',', 'as', 'async'].includes(c.name) && c.prevSibling?.name !== 'as') evalExpr(ip, c, scope, unit);
+  }
+  return body ? execBody(ip, body, scope, unit) : undefined;
+}
+
+function deleteTarget(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: FileUnit): void {
+  if (target.name === 'VariableName') {
+    scope.vars.delete(unit.text(target));
+    return;
+  }
+  if (target.name === 'MemberExpression') {
+    const obj = evalExpr(ip, target.firstChild!, scope, unit);
+    const property = target.getChild('PropertyName');
+    if (property && target.firstChild!.nextSibling?.name === '.') {
+      const name = unit.text(property);
+      if (obj instanceof ModuleObject) {
+        obj.modules.delete(name);
+        obj.attrs.delete(name);
+      } else if (obj instanceof Instance) obj.attrs.delete(name);
+      return;
+    }
+    delItem(obj, evalSubscript(ip, target, scope, unit));
+    return;
+  }
+  if (target.name === 'PyDict') return;
+}
+
+export { PyDict, getItem };

@@ -1,0 +1,168 @@
+import { CannotEvaluate, PyError } from '../errors';
+import type { Interpreter } from '../interpreter';
+import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values';
+import { MODULE_CLASS } from './native';
+
+function addAll(ip: Interpreter, self: ModuleObject, items: Value): void {
+  for (const m of ip.iterate(items)) appendModule(self, m);
+}
+
+function appendModule(self: ModuleObject, m: Value): void {
+  if (!(m instanceof ModuleObject)) {
+    if (isUnknown(m)) throw new CannotEvaluate(m.reason);
+    throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
+  }
+  self.modules.set(String(self.modules.size), m);
+}
+
+export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], null, null, {
+  isModule: true,
+  init(self, args, ip) {
+    const mod = self as ModuleObject;
+    const first = args.positional[0];
+    if (args.positional.length === 1 && first instanceof PyDict) {
+      for (const [k, v] of first.entries.values()) {
+        if (v instanceof ModuleObject) mod.modules.set(String(k), v);
+      }
+      return;
+    }
+    for (const m of args.positional) {
+      if (isUnknown(m)) {
+        ip.unresolvedAt(ip.main, ip.mainSite() ?? ip.main.tree.topNode, `a Sequential item is unknown: ${m.reason}`);
+        continue;
+      }
+      appendModule(mod, m);
+    }
+  },
+  forward(self, args, ip, call) {
+    let x: Value = args.positional[0] ?? null;
+    for (const m of self.modules.values()) if (m) x = ip.call(m, { positional: [x], keywords: new Map() }, call);
+    return x;
+  },
+});
+
+export const MODULE_LIST_CLASS = new ClassValue('ModuleList', [MODULE_CLASS], null, null, {
+  isModule: true,
+  init(self, args, ip) {
+    const items = args.positional[0] ?? args.keywords.get('modules') ?? null;
+    if (items !== null) addAll(ip, self as ModuleObject, items);
+  },
+});
+
+export const MODULE_DICT_CLASS = new ClassValue('ModuleDict', [MODULE_CLASS], null, null, {
+  isModule: true,
+  init(self, args, ip) {
+    const items = args.positional[0] ?? args.keywords.get('modules') ?? null;
+    if (items !== null) updateDict(ip, self as ModuleObject, items);
+  },
+});
+
+export function updateDict(ip: Interpreter, self: ModuleObject, items: Value): void {
+  if (items instanceof PyDict) {
+    for (const [k, v] of items.entries.values()) if (v instanceof ModuleObject) self.modules.set(String(k), v);
+    return;
+  }
+  for (const pair of ip.iterate(items)) {
+    const [k, v] = ip.iterate(pair);
+    if (v instanceof ModuleObject) self.modules.set(String(k), v);
+  }
+}
+
+/** A fresh, empty container of a built-in kind (for slices). */
+export function newContainer(_ip: Interpreter, kind: 'Sequential' | 'ModuleList'): ModuleObject {
+  return new ModuleObject(kind === 'Sequential' ? SEQUENTIAL_CLASS : MODULE_LIST_CLASS);
+}
+
+/** Methods every nn.Module has, and the list/dict methods of the containers. */
+export function moduleMethod(ip: Interpreter, self: ModuleObject, name: string): ((args: Value[], kw: Map<string, Value>) => Value) | null {
+  switch (name) {
+    case 'add_module':
+    case 'register_module':
+      return ([n, m]) => {
+        if (m instanceof ModuleObject || m === null) self.modules.set(String(n), m);
+        return null;
+      };
+    case 'append':
+      return ([m]) => {
+        appendModule(self, m);
+        return self;
+      };
+    case 'extend':
+      return ([items]) => {
+        addAll(ip, self, items);
+        return self;
+      };
+    case 'insert':
+      return ([index, m]) => {
+        const entries = [...self.modules.values()];
+        entries.splice(Number(index), 0, m as ModuleObject);
+        self.modules.clear();
+        entries.forEach((e, i) => self.modules.set(String(i), e));
+        return null;
+      };
+    case 'update':
+      return ([items]) => {
+        updateDict(ip, self, items);
+        return null;
+      };
+    case 'keys':
+      return () => [...self.modules.keys()];
+    case 'values':
+    case 'children':
+      return () => [...self.modules.values()].filter((m) => m !== null);
+    case 'items':
+    case 'named_children':
+      return () => [...self.modules.entries()].map(([k, v]) => Object.assign([k, v], { isTuple: true as const }));
+    case 'register_buffer':
+      return ([n, t]) => {
+        self.attrs.set(String(n), t);
+        return null;
+      };
+    case 'register_parameter':
+      return ([n, t]) => {
+        self.attrs.set(String(n), t);
+        self.params.set(String(n), t !== null && typeof t === 'object' && 'shape' in t && t.shape ? (t.shape as bigint[]).reduce((a, b) => a * b, 1n) : null);
+        return null;
+      };
+    case 'to':
+    case 'cuda':
+    case 'cpu':
+    case 'eval':
+    case 'train':
+    case 'float':
+    case 'half':
+    case 'double':
+    case 'requires_grad_':
+      return () => self;
+    case 'modules':
+      return () => [self, ...namedModules(self).map(([, m]) => m)];
+    case 'named_modules':
+      return () => [Object.assign(['', self], { isTuple: true as const }), ...namedModules(self).map((e) => Object.assign([...e], { isTuple: true as const }))];
+    case 'parameters':
+    case 'named_parameters':
+      return () => unknown('parameter tensors are not listed statically');
+    case 'apply':
+    case 'state_dict':
+    case 'load_state_dict':
+    case 'zero_grad':
+      return () => null;
+  }
+  return null;
+}
+
+/** named_modules() without the root: preorder, each module once (PyTorch's memo), children by name. */
+export function namedModules(root: ModuleObject): Array<[string, ModuleObject]> {
+  const out: Array<[string, ModuleObject]> = [];
+  const seen = new Set<ModuleObject>([root]);
+  const visit = (m: ModuleObject, prefix: string): void => {
+    for (const [name, child] of m.modules) {
+      if (!child || seen.has(child)) continue;
+      seen.add(child);
+      const full = prefix ? `${prefix}.${name}` : name;
+      out.push([full, child]);
+      visit(child, full);
+    }
+  };
+  visit(root, '');
+  return out;
+}

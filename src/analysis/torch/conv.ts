@@ -1,0 +1,218 @@
+import { SyntaxNode } from '@lezer/common';
+import { CONV_TYPES, PyValue, tuple, ConvArgs, ConvError, ConvRecord, ConvType, bindConvArguments, buildConv, computeLayer, constructError, constructorParameters, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import type { Interpreter } from '../interpreter';
+import { polyOf } from '../operators';
+import { Poly } from '../symbolic';
+import { Args, ClassValue, ConvState, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
+import { PyError } from '../errors';
+import { MODULE_CLASS, registerParameter, shapeOf } from './native';
+
+/** Every conv layer class PyTorch has, eager and lazy, by name. */
+export function convClasses(): Map<string, ClassValue> {
+  const out = new Map<string, ClassValue>();
+  for (const type of CONV_TYPES) {
+    out.set(type, convClass(type, false));
+    out.set(`Lazy${type}`, convClass(type, true));
+  }
+  return out;
+}
+
+function convClass(type: ConvType, lazy: boolean): ClassValue {
+  const name = lazy ? `Lazy${type}` : type;
+  return new ClassValue(name, [MODULE_CLASS], null, null, {
+    isModule: true,
+    init(self, args, ip, call) {
+      initConv(self as ModuleObject, type, lazy, args, ip, call);
+    },
+    forward(self, args, ip) {
+      return forwardConv(self, args.positional[0] ?? args.keywords.get('input') ?? null, ip);
+    },
+  });
+}
+
+const LAZY_PENDING = 'in_channels is inferred from the input at the first forward (lazy module)';
+
+function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter, call: SyntaxNode | null): void {
+  const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
+  const state: ConvState = { record: null, error: null, site: ip.mainSite(), lazy, forwardDone: false };
+  self.conv = state;
+  self.site = state.site;
+  ip.convModules.push(self);
+  const bad = [...positional, ...args.keywords.values()].find((v) => !isArgument(v));
+  if (bad !== undefined) throw new PyError('TypeError', `${type}() got an argument of type '${typeName(bad)}' that cannot be evaluated statically`);
+  // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
+  const bound = bindConvArguments(type, positional as PyValue[], args.keywords as ReadonlyMap<string, PyValue>);
+  if (!bound.ok) {
+    fail(ip, self, constructError('TypeError', bound.message, bound.argument), call, null);
+    return;
+  }
+  convArgsOf.set(self, bound.args);
+  if (lazy) return;
+  build(ip, self, bound.args, call);
+}
+
+const convArgsOf = new WeakMap<ModuleObject, ConvArgs>();
+
+function build(ip: Interpreter, self: ModuleObject, args: ConvArgs, call: SyntaxNode | null): void {
+  const state = self.conv!;
+  const unknowns = collectUnknowns(args);
+  if (unknowns.length > 0) {
+    state.symbolic = symbolicFigures(args, unknowns);
+    self.params.set('weight', null);
+    for (const u of unknowns) if (u.reason !== LAZY_PENDING) ip.unresolvedAt(ip.main, state.site ?? ip.main.tree.topNode, u.reason);
+    return;
+  }
+  const built = buildConv(args);
+  if (!built.ok) {
+    fail(ip, self, built.error, call, args);
+    return;
+  }
+  const record = computeLayer(built.spec, null);
+  state.record = record;
+  setAttributes(self, record);
+}
+
+function setAttributes(self: ModuleObject, record: ConvRecord): void {
+  const s = record.spec;
+  self.attrs.set('in_channels', s.in_channels);
+  self.attrs.set('out_channels', s.out_channels);
+  self.attrs.set('kernel_size', tupleOf(s.kernel_size));
+  self.attrs.set('stride', tupleOf(s.stride));
+  self.attrs.set('padding', typeof s.padding === 'string' ? s.padding : tupleOf(s.padding));
+  self.attrs.set('dilation', tupleOf(s.dilation));
+  self.attrs.set('groups', s.groups);
+  self.attrs.set('output_padding', tupleOf(s.output_padding));
+  registerParameter(self, 'weight', record.weight_shape);
+  if (record.bias_shape) registerParameter(self, 'bias', record.bias_shape);
+  else self.attrs.set('bias', null);
+}
+
+/** Construction errors are diagnostics; the layer stays in the tree without numbers. */
+function fail(ip: Interpreter, self: ModuleObject, error: ConvError, call: SyntaxNode | null, args: ConvArgs | null): void {
+  const state = self.conv!;
+  state.error = error;
+  self.params.set('weight', null);
+  const site = state.site;
+  if (!site) return;
+  const target = call && site.from === call.from && error.argument ? argumentNode(site, error.argument, self.conv?.lazy ?? false, args?.type, (n) => ip.main.text(n)) ?? site : site;
+  const fix = error.message.includes('divisible by groups') && args ? groupsFix(args) : undefined;
+  ip.diagnose({ range: ip.main.range(target), severity: 'error', message: error.message, source: 'construct', ...(fix ? { fix } : {}) });
+}
+
+function groupsFix(args: ConvArgs): { kind: 'groups'; values: bigint[] } | undefined {
+  const [i, o, g] = [args.in_channels, args.out_channels, args.groups ?? 1n];
+  if (typeof i !== 'bigint' || typeof o !== 'bigint' || typeof g !== 'bigint') return undefined;
+  return { kind: 'groups', values: nearestValidGroups(i, o, g) };
+}
+
+/** The ArgList entry that passed `name` (keyword, or positional by PyTorch's parameter order). */
+function argumentNode(call: SyntaxNode, name: string, lazy: boolean, type: ConvType | undefined, text: (n: SyntaxNode) => string): SyntaxNode | null {
+  const list = call.getChild('ArgList');
+  if (!list || !type) return null;
+  const order = constructorParameters(type).slice(lazy ? 1 : 0);
+  let index = 0;
+  for (let c = list.firstChild; c; c = c.nextSibling) {
+    if (['(', ')', ','].includes(c.name)) continue;
+    if (c.name === '*' || c.name === '**') return null;
+    if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
+      const value = c.nextSibling.nextSibling!;
+      if (text(c) === name) return value;
+      c = value;
+      continue;
+    }
+    if (order[index++] === name) return c;
+  }
+  return null;
+}
+
+function collectUnknowns(args: ConvArgs): Unknown[] {
+  const out: Unknown[] = [];
+  const visit = (v: Value | undefined): void => {
+    if (v instanceof Unknown) out.push(v);
+    else if (Array.isArray(v)) v.forEach(visit);
+  };
+  for (const v of Object.values(args)) visit(v as Value);
+  return out;
+}
+
+/** params = C_out x (C_in / g) x prod(k) (+ C_out with bias), as a formula of the unknowns. */
+function symbolicFigures(args: ConvArgs, unknowns: Unknown[]): ConvState['symbolic'] {
+  const reasons = [...new Set(unknowns.map((u) => u.reason))];
+  const n = spatialDims(args.type);
+  const kernel = Array.isArray(args.kernel_size) ? (args.kernel_size as Value[]) : Array.from({ length: n }, () => args.kernel_size as Value);
+  const polys = [args.in_channels, args.out_channels, args.groups ?? 1n, ...kernel].map((v) => polyOf(v as Value));
+  const bias = args.bias ?? true;
+  if (polys.some((p) => p === null) || bias instanceof Unknown) return { reasons };
+  const [inC, outC, groups, ...k] = polys as Poly[];
+  const perGroup = (isTransposed(args.type) ? outC : inC).divExact(groups);
+  if (!perGroup) return { reasons };
+  const weight = k.reduce((acc, p) => acc.mul(p), (isTransposed(args.type) ? inC : outC).mul(perGroup));
+  const params = bias === false || bias === null || bias === 0n ? weight : weight.add(outC);
+  return { params: params.toString(), reasons };
+}
+
+function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
+  const state = self.conv;
+  const shape = shapeOf(input);
+  if (!state) return new Tensor(null);
+  if (state.lazy && !state.record && !state.error && shape) {
+    const args = convArgsOf.get(self);
+    const channels = shape.length === spatialDims(args!.type) + 2 ? shape[1] : shape[0];
+    if (args) build(ip, self, { ...args, in_channels: channels }, null);
+  }
+  if (!state.record || !shape) return new Tensor(null);
+  const record = computeLayer(state.record.spec, shape);
+  if (!state.forwardDone) {
+    state.forwardDone = true;
+    state.record = record;
+    if (record.forward_error) {
+      state.error = record.forward_error;
+      const at = ip.mainSite() ?? state.site;
+      if (at) ip.diagnose({ range: ip.main.range(at), severity: 'error', message: record.forward_error.message, source: 'forward' });
+    }
+  }
+  return new Tensor(record.output_shape);
+}
+
+/** F.convNd / F.conv_transposeNd with a weight of known shape: the same record a module would get. */
+export function functionalConv(type: ConvType, args: Args, ip: Interpreter): { value: Value; record: ConvRecord | null } {
+  const names = isTransposed(type)
+    ? ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation']
+    : ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'];
+  const bound = new Map<string, Value>();
+  args.positional.forEach((v, i) => bound.set(names[i], v));
+  for (const [k, v] of args.keywords) bound.set(k, v);
+  const weight = shapeOf(bound.get('weight') ?? null);
+  const input = shapeOf(bound.get('input') ?? null);
+  const groups = bound.get('groups') ?? 1n;
+  if (!weight || typeof groups !== 'bigint' || weight.length !== spatialDims(type) + 2) return { value: new Tensor(null), record: null };
+  const [stride, padding, dilation, outputPadding] = ['stride', 'padding', 'dilation', 'output_padding'].map((k) => bound.get(k));
+  if (![stride, padding, dilation, outputPadding, groups].every((v) => v === undefined || (isArgument(v) && !(v instanceof Unknown)))) return { value: new Tensor(null), record: null };
+  const convArgs: ConvArgs = {
+    type,
+    in_channels: isTransposed(type) ? weight[0] : weight[1] * groups,
+    out_channels: isTransposed(type) ? weight[1] * groups : weight[0],
+    kernel_size: tuple(weight.slice(2)),
+    stride: (stride ?? 1n) as PyValue,
+    padding: (padding ?? 0n) as PyValue,
+    dilation: (dilation ?? 1n) as PyValue,
+    groups,
+    bias: bound.get('bias') instanceof Tensor,
+  };
+  if (isTransposed(type)) convArgs.output_padding = (outputPadding ?? 0n) as PyValue;
+  const built = buildConv(convArgs);
+  if (!built.ok) return { value: new Tensor(null), record: null };
+  const record = computeLayer(built.spec, input);
+  const site = ip.mainSite();
+  if (record.forward_error && site) ip.diagnose({ range: ip.main.range(site), severity: 'error', message: record.forward_error.message, source: 'forward' });
+  return { value: new Tensor(record.output_shape), record };
+}
+
+export { isTupleValue };
+
+/** Values a conv constructor can take: Python primitives, tuples/lists of them, and unknowns. */
+function isArgument(v: Value): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  if (Array.isArray(v)) return v.every(isArgument);
+  return v instanceof Unknown;
+}

@@ -1,0 +1,165 @@
+import { CONV_TYPES } from '../../core';
+import type { Interpreter } from '../interpreter';
+import { Args, Builtin, ClassValue, Namespace, Tensor, Value, isUnknown, unknown } from '../values';
+import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
+import { convClasses, functionalConv } from './conv';
+import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
+import { MODULE_CLASS } from './native';
+import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
+import { SyntaxNode } from '@lezer/common';
+
+type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
+
+function fn(name: string, f: Fn): Builtin {
+  return new Builtin(name, f);
+}
+
+/** Positional-or-keyword argument by position and name. */
+export function arg(a: Args, i: number, name: string, dflt: Value = null): Value {
+  if (i < a.positional.length) return a.positional[i];
+  return a.keywords.has(name) ? a.keywords.get(name)! : dflt;
+}
+
+const sameAsInput: Fn = (a) => {
+  const x = arg(a, 0, 'input');
+  return x instanceof Tensor ? new Tensor(x.shape) : new Tensor(null);
+};
+
+function functional(): Map<string, Value> {
+  const m = new Map<string, Value>();
+  const same = ['relu', 'relu6', 'relu_', 'leaky_relu', 'elu', 'selu', 'gelu', 'silu', 'mish', 'sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'hardtanh',
+    'softplus', 'softmax', 'log_softmax', 'dropout', 'dropout2d', 'dropout3d', 'alpha_dropout', 'normalize', 'batch_norm', 'layer_norm', 'group_norm',
+    'instance_norm', 'local_response_norm', 'logsigmoid', 'softsign', 'prelu', 'celu', 'threshold', 'softmin', 'gumbel_softmax'];
+  for (const name of same) m.set(name, fn(name, sameAsInput));
+  for (const type of CONV_TYPES) {
+    const n = type.charAt(type.length - 2);
+    const name = type.startsWith('ConvTranspose') ? `conv_transpose${n}d` : `conv${n}d`;
+    m.set(name, fn(name, (a, ip, call) => {
+      const { value, record } = functionalConv(type, a, ip);
+      if (record) ip.functionalConvs.push({ site: ip.mainSite() ?? call, record });
+      return value;
+    }));
+  }
+  for (const n of [1, 2, 3]) {
+    m.set(`max_pool${n}d`, fn('max_pool', (a) => poolShape(arg(a, 0, 'input'), n, arg(a, 1, 'kernel_size'), arg(a, 2, 'stride'), arg(a, 3, 'padding', 0n), arg(a, 4, 'dilation', 1n), arg(a, 5, 'ceil_mode', false) === true)));
+    m.set(`avg_pool${n}d`, fn('avg_pool', (a) => poolShape(arg(a, 0, 'input'), n, arg(a, 1, 'kernel_size'), arg(a, 2, 'stride'), arg(a, 3, 'padding', 0n), 1n, arg(a, 4, 'ceil_mode', false) === true)));
+    m.set(`adaptive_avg_pool${n}d`, fn('adaptive_avg_pool', (a) => adaptive(arg(a, 1, 'output_size'), arg(a, 0, 'input'), n)));
+    m.set(`adaptive_max_pool${n}d`, fn('adaptive_max_pool', (a) => adaptive(arg(a, 1, 'output_size'), arg(a, 0, 'input'), n)));
+  }
+  m.set('interpolate', fn('interpolate', (a) => interpolate(arg(a, 0, 'input'), arg(a, 1, 'size'), arg(a, 2, 'scale_factor'))));
+  m.set('upsample', m.get('interpolate')!);
+  m.set('pad', fn('pad', (a) => {
+    const p = arg(a, 1, 'pad');
+    return pad(arg(a, 0, 'input'), p, Array.isArray(p) ? p.length / 2 : 1);
+  }));
+  m.set('linear', fn('linear', (a) => {
+    const x = arg(a, 0, 'input');
+    const w = arg(a, 1, 'weight');
+    if (!(x instanceof Tensor) || !(w instanceof Tensor) || !x.shape || !w.shape) return new Tensor(null);
+    return new Tensor([...x.shape.slice(0, -1), w.shape[0]]);
+  }));
+  m.set('flatten', fn('flatten', (a) => flatten(arg(a, 0, 'input'), arg(a, 1, 'start_dim', 0n), arg(a, 2, 'end_dim', -1n))));
+  m.set('pixel_shuffle', fn('pixel_shuffle', () => new Tensor(null)));
+  return m;
+}
+
+function tensorFactory(name: string): Builtin {
+  return fn(name, (a) => {
+    const sizes = a.keywords.has('size') ? ints([a.keywords.get('size')!]) : ints(a.positional.filter((v) => !(v instanceof Tensor)));
+    return new Tensor(sizes);
+  });
+}
+
+function torchFunctions(): Map<string, Value> {
+  const m = new Map<string, Value>();
+  for (const name of ['randn', 'rand', 'zeros', 'ones', 'empty', 'Tensor', 'FloatTensor', 'randint_like_']) m.set(name, tensorFactory(name));
+  m.set('randint', fn('randint', (a) => new Tensor(ints([a.keywords.get('size') ?? a.positional[a.positional.length - 1]]))));
+  m.set('full', fn('full', (a) => new Tensor(ints([arg(a, 0, 'size')]))));
+  m.set('arange', fn('arange', (a) => {
+    const [x, y] = a.positional;
+    if (typeof x === 'bigint' && y === undefined) return new Tensor([x]);
+    if (typeof x === 'bigint' && typeof y === 'bigint') return new Tensor([y - x]);
+    return new Tensor(null);
+  }));
+  for (const name of ['zeros_like', 'ones_like', 'randn_like', 'rand_like', 'empty_like', 'sigmoid', 'tanh', 'relu', 'exp', 'log', 'sqrt', 'abs', 'softmax', 'clamp', 'erf', 'sin', 'cos', 'neg', 'log_softmax', 'dropout']) {
+    m.set(name, fn(name, sameAsInput));
+  }
+  for (const name of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'where_', 'pow']) {
+    m.set(name, fn(name, (a) => {
+      const [x, y] = a.positional;
+      return x instanceof Tensor ? binary(x, y ?? null) : y instanceof Tensor ? binary(y, x) : unknown(`torch.${name} of non-tensors`);
+    }));
+  }
+  for (const name of ['mean', 'sum', 'amax', 'amin', 'max', 'min', 'prod', 'std', 'var', 'logsumexp', 'argmax']) {
+    m.set(name, fn(name, (a) => {
+      const x = arg(a, 0, 'input');
+      if (!(x instanceof Tensor)) return unknown(`torch.${name} of a non-tensor`);
+      if (a.positional[1] instanceof Tensor) return binary(x, a.positional[1]);
+      return reduce(x, arg(a, 1, 'dim'), arg(a, 2, 'keepdim', false), name);
+    }));
+  }
+  m.set('cat', fn('cat', (a, ip) => concat(ip.iterate(arg(a, 0, 'tensors')), arg(a, 1, 'dim', 0n), false)));
+  m.set('concat', m.get('cat')!);
+  m.set('stack', fn('stack', (a, ip) => concat(ip.iterate(arg(a, 0, 'tensors')), arg(a, 1, 'dim', 0n), true)));
+  m.set('matmul', fn('matmul', (a) => matmulShape(a.positional[0], a.positional[1])));
+  m.set('bmm', m.get('matmul')!);
+  m.set('mm', m.get('matmul')!);
+  for (const name of ['flatten', 'reshape', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'softmax', 'flip', 'roll']) {
+    m.set(name, fn(name, (a) => {
+      const [x, ...rest] = a.positional;
+      if (!(x instanceof Tensor)) return unknown(`torch.${name} of a non-tensor`);
+      return tensorMethod(x, name, rest, a.keywords);
+    }));
+  }
+  m.set('tensor', fn('tensor', (a) => new Tensor(nestedShape(a.positional[0] ?? null))));
+  m.set('as_tensor', m.get('tensor')!);
+  for (const name of ['manual_seed', 'set_grad_enabled', 'set_default_dtype']) m.set(name, fn(name, () => null));
+  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'jit', 'cuda', 'float32', 'float16', 'bfloat16', 'int64', 'long', 'float', 'backends', 'optim', 'utils', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
+    m.set(name, unknown(`torch.${name} is not modelled`));
+  }
+  return m;
+}
+
+function nestedShape(v: Value): bigint[] | null {
+  if (!Array.isArray(v)) return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' ? [] : null;
+  const inner = v.length ? nestedShape(v[0]) : [];
+  return inner ? [BigInt(v.length), ...inner] : null;
+}
+
+function nnMembers(fNamespace: Namespace): Map<string, Value> {
+  const m = new Map<string, Value>();
+  m.set('Module', MODULE_CLASS);
+  m.set('Sequential', SEQUENTIAL_CLASS);
+  m.set('ModuleList', MODULE_LIST_CLASS);
+  m.set('ModuleDict', MODULE_DICT_CLASS);
+  for (const [k, v] of convClasses()) m.set(k, v);
+  for (const [k, v] of layerClasses()) m.set(k, v);
+  m.set('Parameter', fn('Parameter', (a) => {
+    const t = arg(a, 0, 'data');
+    return new Tensor(t instanceof Tensor ? t.shape : null, true);
+  }));
+  m.set('functional', fNamespace);
+  m.set('init', new Namespace('torch.nn.init', new Map(), true));
+  m.set('utils', new Namespace('torch.nn.utils', new Map(), true));
+  return m;
+}
+
+/** torch, torch.nn, torch.nn.functional and friends, created once per analysis. */
+export function torchNamespaces(): Map<string, Namespace> {
+  const F = new Namespace('torch.nn.functional', functional());
+  const nn = new Namespace('torch.nn', nnMembers(F));
+  const torchMembers = torchFunctions();
+  torchMembers.set('nn', nn);
+  const torch = new Namespace('torch', torchMembers, true);
+  const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
+  modules.set('torch.nn.modules', nn);
+  for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
+  modules.set('torch.nn.init', nn.members.get('init') as Namespace);
+  return modules;
+}
+
+export function isClass(v: Value): v is ClassValue {
+  return v instanceof ClassValue;
+}
+
+export { isUnknown };

@@ -1,0 +1,192 @@
+import { PyError } from '../errors';
+import { broadcastShapes, reshape, wrapDim } from '../tensorShapes';
+import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values';
+import { asInt } from './native';
+import { flatten } from './layers';
+
+/** Methods that keep the shape (elementwise math, copies, casts, in-place ops). */
+const SAME_SHAPE = new Set([
+  'contiguous', 'clone', 'detach', 'float', 'double', 'half', 'int', 'long', 'bool', 'to', 'cuda', 'cpu', 'type_as', 'relu', 'relu_', 'sigmoid',
+  'sigmoid_', 'tanh', 'tanh_', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'neg', 'clamp', 'clamp_', 'clamp_min', 'clamp_max', 'softmax', 'log_softmax',
+  'masked_fill', 'masked_fill_', 'zero_', 'fill_', 'normal_', 'uniform_', 'requires_grad_', 'flip', 'roll', 'sign', 'round', 'floor', 'ceil',
+  'reciprocal', 'square', 'pow', 'pow_', 'div_', 'mul_', 'add_', 'sub_', 'copy_', 'cumsum', 'exp_', 'sin', 'cos', 'gelu', 'silu', 'hardswish',
+  'mish', 'new_tensor', 'zeros_like', 'ones_like', 'data', 'sigmoid', 'erf',
+]);
+const BINARY = new Set(['add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'maximum', 'minimum', 'where', 'lerp', 'addcmul', 'eq', 'ne', 'gt', 'lt', 'ge', 'le']);
+const REDUCE = new Set(['mean', 'sum', 'amax', 'amin', 'prod', 'std', 'var', 'logsumexp', 'norm', 'max', 'min', 'argmax', 'argmin', 'all', 'any']);
+
+export function ints(values: Value[]): bigint[] | null {
+  const flat = values.length === 1 && Array.isArray(values[0]) ? (values[0] as Value[]) : values;
+  const out = flat.map(asInt);
+  return out.every((v) => v !== null) ? (out as bigint[]) : null;
+}
+
+/** A tensor method's result; args are the call's positional and keyword arguments. */
+export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Value>): Value {
+  const s = t.shape;
+  if (SAME_SHAPE.has(name)) return new Tensor(s);
+  if (BINARY.has(name)) return binary(t, args[0] ?? kw.get('other') ?? null);
+  if (REDUCE.has(name)) return reduce(t, args[0] ?? kw.get('dim') ?? null, args[1] ?? kw.get('keepdim') ?? false, name);
+  switch (name) {
+    case 'size': {
+      if (!s) return args.length ? unknown('tensor shape unknown') : tupleOf([unknown('tensor shape unknown')]);
+      const dim = args[0] ?? kw.get('dim');
+      return dim === undefined ? tupleOf(s) : s[wrapDim(dim, s.length)];
+    }
+    case 'dim':
+    case 'ndimension':
+      return s ? BigInt(s.length) : unknown('tensor rank unknown');
+    case 'numel':
+    case 'nelement':
+      return s ? s.reduce((a, b) => a * b, 1n) : unknown('tensor shape unknown');
+    case 'view':
+    case 'reshape': {
+      const sizes = ints(args);
+      if (!s || !sizes) return new Tensor(null);
+      return new Tensor(reshape(s, sizes));
+    }
+    case 'view_as':
+    case 'reshape_as':
+    case 'expand_as':
+      return new Tensor(args[0] instanceof Tensor ? args[0].shape : null);
+    case 'flatten':
+      return flatten(t, args[0] ?? kw.get('start_dim') ?? 0n, args[1] ?? kw.get('end_dim') ?? -1n);
+    case 'permute': {
+      const dims = ints(args);
+      if (!s || !dims) return new Tensor(null);
+      return new Tensor(dims.map((d) => s[wrapDim(d, s.length)]));
+    }
+    case 'transpose':
+    case 'swapaxes': {
+      if (!s) return new Tensor(null);
+      const out = [...s];
+      const a = wrapDim(args[0], s.length);
+      const b = wrapDim(args[1], s.length);
+      [out[a], out[b]] = [out[b], out[a]];
+      return new Tensor(out);
+    }
+    case 't':
+    case 'T':
+      return new Tensor(s ? [...s].reverse() : null);
+    case 'unsqueeze': {
+      if (!s) return new Tensor(null);
+      const d = wrapDim(args[0] ?? kw.get('dim')!, s.length + 1);
+      return new Tensor([...s.slice(0, d), 1n, ...s.slice(d)]);
+    }
+    case 'squeeze': {
+      if (!s) return new Tensor(null);
+      const dim = args[0] ?? kw.get('dim');
+      if (dim === undefined) return new Tensor(s.filter((v) => v !== 1n));
+      const d = wrapDim(dim, s.length);
+      return new Tensor(s[d] === 1n ? [...s.slice(0, d), ...s.slice(d + 1)] : s);
+    }
+    case 'expand':
+    case 'repeat': {
+      const sizes = ints(args);
+      if (!s || !sizes) return new Tensor(null);
+      if (name === 'repeat') {
+        const padded = [...Array(sizes.length - s.length).fill(1n), ...s];
+        return new Tensor(padded.map((v, i) => v * sizes[i]));
+      }
+      const padded = [...Array(sizes.length - s.length).fill(1n), ...s];
+      return new Tensor(sizes.map((v, i) => (v === -1n ? padded[i] : v)));
+    }
+    case 'chunk':
+      return chunk(t, args[0], args[1] ?? kw.get('dim') ?? 0n);
+    case 'split':
+      return split(t, args[0], args[1] ?? kw.get('dim') ?? 0n);
+    case 'matmul':
+    case 'mm':
+    case 'bmm':
+      return matmulShape(t, args[0]);
+    case 'new_zeros':
+    case 'new_ones':
+    case 'new_empty':
+    case 'new_full':
+      return new Tensor(ints(args.slice(0, name === 'new_full' ? 1 : undefined)));
+    case 'item':
+    case 'tolist':
+      return unknown('tensor values are not known statically');
+  }
+  return unknown(`Tensor.${name} is not modelled`);
+}
+
+export function binary(a: Tensor, b: Value): Value {
+  if (!(b instanceof Tensor)) return new Tensor(a.shape);
+  if (!a.shape || !b.shape) return new Tensor(null);
+  return new Tensor(broadcastShapes(a.shape, b.shape));
+}
+
+/** mean/sum/max over dims; max/min with a dim return (values, indices). */
+export function reduce(t: Tensor, dimArg: Value, keepArg: Value, name: string): Value {
+  const s = t.shape;
+  if (!s) return new Tensor(null);
+  if (dimArg === null) return new Tensor([]);
+  if (isUnknown(dimArg)) return new Tensor(null);
+  const dims = (Array.isArray(dimArg) ? dimArg : [dimArg]).map((d) => wrapDim(d, s.length));
+  const keep = keepArg === true;
+  const out: bigint[] = [];
+  s.forEach((v, i) => {
+    if (!dims.includes(i)) out.push(v);
+    else if (keep) out.push(1n);
+  });
+  const result = new Tensor(out);
+  return (name === 'max' || name === 'min') && !Array.isArray(dimArg) ? tupleOf([result, new Tensor(out)]) : result;
+}
+
+function chunk(t: Tensor, chunksArg: Value, dimArg: Value): Value {
+  const s = t.shape;
+  const chunks = asInt(chunksArg);
+  if (!s || chunks === null) return unknown('chunk of a tensor of unknown shape');
+  const d = wrapDim(dimArg, s.length);
+  const size = (s[d] + chunks - 1n) / chunks;
+  const pieces: Value[] = [];
+  for (let at = 0n; at < s[d]; at += size) pieces.push(new Tensor(s.map((v, i) => (i === d ? (at + size > s[d] ? s[d] - at : size) : v))));
+  return tupleOf(pieces);
+}
+
+function split(t: Tensor, sizeArg: Value, dimArg: Value): Value {
+  const s = t.shape;
+  if (!s) return unknown('split of a tensor of unknown shape');
+  const d = wrapDim(dimArg, s.length);
+  const sizes = Array.isArray(sizeArg) ? ints(sizeArg) : null;
+  if (sizes) return tupleOf(sizes.map((n) => new Tensor(s.map((v, i) => (i === d ? n : v)))));
+  const size = asInt(sizeArg);
+  if (size === null || size <= 0n) return unknown('split size unknown');
+  const pieces: Value[] = [];
+  for (let at = 0n; at < s[d]; at += size) pieces.push(new Tensor(s.map((v, i) => (i === d ? (at + size > s[d] ? s[d] - at : size) : v))));
+  return tupleOf(pieces);
+}
+
+export function matmulShape(a: Value, b: Value): Value {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || !a.shape || !b.shape) return new Tensor(null);
+  const x = a.shape;
+  const y = b.shape;
+  if (x.length === 1 && y.length === 1) return new Tensor([]);
+  if (y.length === 1) return new Tensor(x.slice(0, -1));
+  if (x.length === 1) return new Tensor([...y.slice(0, -2), y[y.length - 1]]);
+  if (x[x.length - 1] !== y[y.length - 2]) {
+    throw new PyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${x[x.length - 2]}x${x[x.length - 1]} and ${y[y.length - 2]}x${y[y.length - 1]})`);
+  }
+  const batch = broadcastShapes(x.slice(0, -2), y.slice(0, -2));
+  return new Tensor([...batch, x[x.length - 2], y[y.length - 1]]);
+}
+
+/** torch.cat / torch.stack over a list of tensors. */
+export function concat(items: Value[], dimArg: Value, stack: boolean): Value {
+  const shapes = items.map((v) => (v instanceof Tensor ? v.shape : null));
+  if (shapes.length === 0 || shapes.some((s) => s === null)) return new Tensor(null);
+  const first = shapes[0]!;
+  if (stack) {
+    const d = wrapDim(dimArg, first.length + 1);
+    return new Tensor([...first.slice(0, d), BigInt(shapes.length), ...first.slice(d)]);
+  }
+  const d = wrapDim(dimArg, first.length);
+  for (const s of shapes) {
+    if (s!.length !== first.length || s!.some((v, i) => i !== d && v !== first[i])) {
+      const bad = s!.findIndex((v, i) => i !== d && v !== first[i]);
+      throw new PyError('RuntimeError', `Sizes of tensors must match except in dimension ${d}. Expected size ${first[bad]} but got size ${s![bad]} for tensor number ${shapes.indexOf(s)} in the list.`);
+    }
+  }
+  return new Tensor(first.map((v, i) => (i === d ? shapes.reduce((a, s) => a + s![i], 0n) : v)));
+}

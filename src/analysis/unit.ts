@@ -1,0 +1,55 @@
+import { SyntaxNode, Tree } from '@lezer/common';
+import type { SourceRange } from './types';
+import { Scope } from './scope';
+
+/** One parsed Python file: its text, tree, line starts and (once executed) its globals. */
+export class FileUnit {
+  private readonly lineStarts: number[] = [0];
+  scope: Scope | null = null;
+  executing = false;
+
+  constructor(readonly path: string, readonly source: string, readonly tree: Tree) {
+    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  text(node: SyntaxNode): string {
+    return this.source.slice(node.from, node.to);
+  }
+
+  /** 1-based line and 0-based column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo] };
+  }
+
+  range(node: { from: number; to: number }): SourceRange {
+    const start = this.position(node.from);
+    const end = this.position(node.to);
+    return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  }
+
+  /** The text of the line before `offset`'s line, for `# conv-lens:` comments. */
+  lineText(line: number): string {
+    if (line < 1 || line > this.lineStarts.length) return '';
+    const start = this.lineStarts[line - 1];
+    const end = line < this.lineStarts.length ? this.lineStarts[line] - 1 : this.source.length;
+    return this.source.slice(start, end);
+  }
+}
+
+/** The node's children, without punctuation. */
+export function significantChildren(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (!PUNCTUATION.has(c.name)) out.push(c);
+  }
+  return out;
+}
+
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.']);

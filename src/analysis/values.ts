@@ -1,0 +1,251 @@
+import { SyntaxNode } from '@lezer/common';
+import type { ConvError, ConvRecord } from '../core';
+import { Poly } from './symbolic';
+import type { Scope } from './scope';
+import type { FileUnit } from './unit';
+import type { Interpreter } from './interpreter';
+
+/**
+ * Python values as the evaluator sees them. ints are bigints, floats numbers, None is null,
+ * lists are JS arrays (mutable, shared by identity like Python's) and tuples arrays marked
+ * `isTuple`; everything else is one of the classes below.
+ */
+export type Value = bigint | number | string | boolean | null | Value[] | PyObject;
+
+export type PyObject = PyDict | Unknown | FunctionValue | BoundMethod | ClassValue | Instance | ModuleObject | Builtin | Namespace | Tensor | RangeValue | Partial | SuperProxy | SliceValue;
+
+export type Args = { positional: Value[]; keywords: Map<string, Value> };
+
+export function tupleOf(items: Value[]): Value[] {
+  return Object.assign([...items], { isTuple: true as const });
+}
+
+export function isTupleValue(v: Value): boolean {
+  return Array.isArray(v) && (v as { isTuple?: boolean }).isTuple === true;
+}
+
+export function isListValue(v: Value): v is Value[] {
+  return Array.isArray(v) && !isTupleValue(v);
+}
+
+/** A value the evaluator could not know statically; `poly` is set when it is a known formula of unknowns. */
+export class Unknown {
+  constructor(readonly reason: string, readonly poly: Poly | null = null) {}
+}
+
+export class PyDict {
+  readonly entries = new Map<string, [Value, Value]>();
+  get(key: Value): Value | undefined {
+    return this.entries.get(dictKey(key))?.[1];
+  }
+  set(key: Value, value: Value): void {
+    const k = dictKey(key);
+    const existing = this.entries.get(k);
+    if (existing) existing[1] = value;
+    else this.entries.set(k, [key, value]);
+  }
+  delete(key: Value): boolean {
+    return this.entries.delete(dictKey(key));
+  }
+  keys(): Value[] {
+    return [...this.entries.values()].map(([k]) => k);
+  }
+  values(): Value[] {
+    return [...this.entries.values()].map(([, v]) => v);
+  }
+}
+
+/** Python's hash equality for the keys configs use: True == 1 == 1.0. */
+export function dictKey(key: Value): string {
+  if (typeof key === 'boolean') return `n:${key ? 1 : 0}`;
+  if (typeof key === 'bigint') return `n:${key}`;
+  if (typeof key === 'number') return Number.isInteger(key) ? `n:${key}` : `f:${key}`;
+  if (typeof key === 'string') return `s:${key}`;
+  if (key === null) return 'None';
+  if (Array.isArray(key)) return `t:(${key.map(dictKey).join(',')})`;
+  return `o:${objectId(key)}`;
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+export function objectId(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(o, id);
+  }
+  return id;
+}
+
+export class FunctionValue {
+  /** The class whose body defined this function, for zero-argument super(). */
+  ownerClass: ClassValue | null = null;
+  constructor(
+    readonly name: string,
+    readonly qualname: string,
+    readonly node: SyntaxNode,
+    readonly unit: FileUnit,
+    readonly closure: Scope,
+    readonly defaults: Map<string, Value>,
+    readonly decorators: string[] = [],
+  ) {}
+}
+
+export class BoundMethod {
+  constructor(readonly fn: FunctionValue | Builtin, readonly self: Value) {}
+}
+
+export class ClassValue {
+  readonly attrs = new Map<string, Value>();
+  constructor(
+    readonly name: string,
+    readonly bases: Value[],
+    readonly unit: FileUnit | null,
+    readonly node: SyntaxNode | null,
+    /** Built-in torch classes: how their instances are initialized and run. */
+    readonly native: NativeClass | null = null,
+  ) {}
+
+  /** Python's MRO, simplified to depth-first left-to-right without duplicates. */
+  mro(): ClassValue[] {
+    const out: ClassValue[] = [];
+    const visit = (c: ClassValue): void => {
+      if (out.includes(c)) return;
+      out.push(c);
+      for (const b of c.bases) if (b instanceof ClassValue) visit(b);
+    };
+    visit(this);
+    return out;
+  }
+
+  lookup(name: string): Value | undefined {
+    for (const c of this.mro()) if (c.attrs.has(name)) return c.attrs.get(name);
+    return undefined;
+  }
+
+  nativeBase(): ClassValue | null {
+    return this.mro().find((c) => c.native) ?? null;
+  }
+
+  isModuleClass(): boolean {
+    return this.nativeBase()?.native?.isModule === true;
+  }
+}
+
+/** How a torch class builds its instances (`init`) and runs them (`forward`). */
+export interface NativeClass {
+  isModule: boolean;
+  init(self: ModuleObject | Instance, args: Args, ip: Interpreter, call: SyntaxNode | null): void;
+  forward?(self: ModuleObject, args: Args, ip: Interpreter, call: SyntaxNode | null): Value;
+}
+
+/** An instance of a plain (non-Module) class: configs, dataclasses, NamedTuples. */
+export class Instance {
+  readonly attrs = new Map<string, Value>();
+  constructor(readonly cls: ClassValue) {}
+}
+
+/** A conv layer's numbers as built, or why they are not known. */
+export interface ConvState {
+  record: ConvRecord | null;
+  error: ConvError | null;
+  symbolic?: { params?: string; macs?: string; reasons: string[] };
+  /** Calls that built the layer, innermost first; the first one in the analyzed file is its range. */
+  site: SyntaxNode | null;
+  lazy: boolean;
+  forwardDone: boolean;
+}
+
+/** An nn.Module instance: its registered children in `_modules` order, and its own parameters. */
+export class ModuleObject {
+  readonly attrs = new Map<string, Value>();
+  readonly modules = new Map<string, ModuleObject | null>();
+  /** Parameters registered on this module itself (not children), by name; a count is null when unknown. */
+  readonly params = new Map<string, bigint | null>();
+  conv: ConvState | null = null;
+  /** The call in the analyzed file that built this module. */
+  site: SyntaxNode | null = null;
+  constructor(readonly cls: ClassValue) {}
+  get typeName(): string {
+    return this.cls.name;
+  }
+  /** The sum of this module's own parameters, or null when one is unknown. */
+  ownParams(): bigint | null {
+    let total = 0n;
+    for (const c of this.params.values()) {
+      if (c === null) return null;
+      total += c;
+    }
+    return total;
+  }
+}
+
+export class Builtin {
+  constructor(
+    readonly name: string,
+    readonly fn: (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value,
+  ) {}
+}
+
+/** A Python module (torch, torch.nn, math, or a project file): attribute access only. */
+export class Namespace {
+  constructor(
+    readonly name: string,
+    readonly members: Map<string, Value>,
+    /** Unknown libraries answer every attribute with an Unknown value. */
+    readonly open = false,
+  ) {}
+}
+
+/** A tensor, of which only the shape matters; null when the shape is unknown. */
+export class Tensor {
+  constructor(readonly shape: bigint[] | null, readonly parameter = false) {}
+}
+
+export class RangeValue {
+  constructor(readonly start: bigint, readonly stop: bigint, readonly step: bigint) {}
+  get length(): bigint {
+    const { start, stop, step } = this;
+    if (step > 0n) return stop > start ? (stop - start + step - 1n) / step : 0n;
+    return start > stop ? (start - stop - step - 1n) / -step : 0n;
+  }
+  at(i: bigint): bigint {
+    return this.start + i * this.step;
+  }
+}
+
+export class Partial {
+  constructor(readonly fn: Value, readonly args: Args) {}
+}
+
+export class SuperProxy {
+  constructor(readonly self: Value, readonly after: ClassValue) {}
+}
+
+export class SliceValue {
+  constructor(readonly start: Value, readonly stop: Value, readonly step: Value) {}
+}
+
+export function unknown(reason: string): Unknown {
+  return new Unknown(reason);
+}
+
+export function isUnknown(v: Value): v is Unknown {
+  return v instanceof Unknown;
+}
+
+export function typeName(v: Value): string {
+  if (v === null) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return isTupleValue(v) ? 'tuple' : 'list';
+  if (v instanceof PyDict) return 'dict';
+  if (v instanceof ModuleObject) return v.typeName;
+  if (v instanceof Instance) return v.cls.name;
+  if (v instanceof Tensor) return 'Tensor';
+  if (v instanceof RangeValue) return 'range';
+  if (v instanceof ClassValue) return 'type';
+  return 'object';
+}
