@@ -54,7 +54,9 @@ export const reportCommand: CliCommand = {
     const analysis = analyzeFile(read.text, analysisOptions(absolute, io.cwd, options));
     const models = chooseModels(analysis, options.entry);
     if (models.length === 0) {
-      io.err(`conv-lens report: ${noModelMessage(shown, analysis, options.entry)}\n`);
+      // The analysis was limited to the entry; list what the whole file holds instead.
+      const everything = options.entry === undefined ? analysis : analyzeFile(read.text, analysisOptions(absolute, io.cwd, { ...options, entry: undefined }));
+      io.err(`conv-lens report: ${noModelMessage(shown, everything, options.entry)}\n`);
       return EXIT_USAGE;
     }
     const subjects: ReportSubject[] = models.map((model) => ({ file: shown, analysis, model, args: options.args }));
