@@ -216,7 +216,14 @@ function csvCell(value: JsonValue | undefined): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** `file:line:col: severity: message`, with a 1-based column as compilers print it. */
+/**
+ * `file:line:col: severity: message`, with a 1-based column as compilers print it. Multi-line
+ * messages (PyTorch's overload listings) are joined into one line, so each diagnostic is one line.
+ */
 export function compilerLine(file: string, d: AnalysisDiagnostic): string {
-  return `${file}:${d.range.line}:${d.range.column + 1}: ${d.severity}: ${d.message}`;
+  return `${file}:${d.range.line}:${d.range.column + 1}: ${d.severity}: ${oneLine(d.message)}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -1,8 +1,10 @@
 import { CliCommand, CliIo, EXIT_USAGE } from './command';
+import { checkCommand } from './commands/check';
 import { layerCommand } from './commands/layer';
+import { reportCommand } from './commands/report';
 
 /** Every subcommand, in the order `conv-lens --help` lists them. */
-const COMMANDS: CliCommand[] = [layerCommand];
+const COMMANDS: CliCommand[] = [layerCommand, reportCommand, checkCommand];
 
 const VERSION = '0.1.0';
 
