@@ -8,6 +8,11 @@ import { ConvGeometry } from './geometry';
 export interface KernelPlan {
   /** 'depthwise' when each group has one input channel; 'blocked' otherwise. */
   path: 'blocked' | 'depthwise';
+  /**
+   * The blocked path reads the input in place: with no padding and stride 1 the prepared planes
+   * would be a plain copy of it.
+   */
+  direct: boolean;
   /** The 3x3 stride-1 depthwise fast path applies. */
   depthwise3x3: boolean;
   inPerGroup: number;
@@ -28,7 +33,7 @@ export interface KernelPlan {
   /** Each tap's offset in floats within a channel's prepared planes, in weight order. */
   taps: Int32Array;
   /** Buffer sizes in floats. */
-  floats: { packed: number; bias: number; input: number; output: number; prep: number; vout: number };
+  floats: { packed: number; bias: number; input: number; inputSlack: number; output: number; prep: number; vout: number };
 }
 
 const BLOCK_OUTPUTS = 8;
@@ -48,12 +53,16 @@ export function planKernel(g: ConvGeometry): KernelPlan {
   // Garbage columns may read past the planes: the blocked kernel up to qPad - 1 + maxTap, the
   // depthwise rows up to two rows (the 3x3 path's second row) and a vector past the last output.
   const reach = path === 'blocked' ? qPad + maxTap : ((od - 1) * hq + oh + 2) * wq + roundUp(ow, 4) + maxTap + 4;
-  const chanStride = roundUp(Math.max(planes, reach), 4);
+  const inVolume = g.inSize[0] * g.inSize[1] * g.inSize[2];
+  const direct = path === 'blocked' && [0, 1, 2].every((i) => g.stride[i] === 1 && g.padBefore[i] === 0 && g.padAfter[i] === 0);
+  // Read in place, the last channel's garbage columns read past the input: that much slack follows it.
+  const chanStride = direct ? inVolume : roundUp(Math.max(planes, reach), 4);
   const ocBlocks = Math.ceil(outPerGroup / BLOCK_CHANNELS);
   const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
   const ntaps = volume(g.kernel);
   return {
     path,
+    direct,
     depthwise3x3: path === 'depthwise' && od === 1 && g.kernel[0] === 1 && g.kernel[1] === 3 && g.kernel[2] === 3
       && g.stride[1] === 1 && g.stride[2] === 1 && g.dilation[1] === 1 && g.dilation[2] === 1,
     inPerGroup,
@@ -69,9 +78,10 @@ export function planKernel(g: ConvGeometry): KernelPlan {
     floats: {
       packed: path === 'blocked' ? g.groups * ocBlocks * BLOCK_CHANNELS * inPerGroup * ntaps : g.outChannels * ntaps,
       bias: roundUp(g.outChannels, BLOCK_CHANNELS) + BLOCK_CHANNELS,
-      input: g.batch * g.inChannels * volume(g.inSize),
+      input: g.batch * g.inChannels * inVolume,
+      inputSlack: Math.max(0, reach - inVolume) + 16,
       output: g.batch * g.outChannels * volume(g.outSize),
-      prep: path === 'blocked' ? g.inChannels * chanStride : chanStride,
+      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : chanStride,
       vout: path === 'blocked' ? ocBlocks * BLOCK_CHANNELS * qPad : 0,
     },
   };

@@ -136,8 +136,8 @@ export class PreparedConv {
 
   private runBlocked(exports: KernelExports, input: number, output: number): void {
     const { geometry: g, plan: p, layout: l } = this;
-    exports.prepareInput(input, l.prep, g.inChannels, ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride);
-    exports.convBlocked(l.prep, l.packed, l.bias, l.vout, output, l.taps, p.taps.length,
+    if (!p.direct) exports.prepareInput(input, l.prep, g.inChannels, ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride);
+    exports.convBlocked(p.direct ? input : l.prep, l.packed, l.bias, l.vout, output, l.taps, p.taps.length,
       g.outChannels, g.groups, p.inPerGroup, p.ocBlocks, p.chanStride, p.qPad, ...g.outSize, p.hq, p.wq, p.kc, p.nc);
   }
 
@@ -164,8 +164,8 @@ function layoutMemory(heapBase: number, plan: KernelPlan): Layout {
   const taps = take(plan.taps.length * 4);
   const packed = take(f.packed * 4);
   const bias = take(f.bias * 4);
-  // Garbage lanes past the last input channel may be read before preparation copies them.
-  const input = take(f.input * 4 + 64);
+  // Garbage lanes past the last input channel may be read (see plan.direct).
+  const input = take((f.input + f.inputSlack) * 4);
   const output = take(f.output * 4);
   const prep = take(f.prep * 4);
   const vout = take(f.vout * 4);

@@ -28,8 +28,9 @@ export function relaxed(): i32 {
 
 /**
  * Copies `channels` planes of id x ih x iw floats from `src` into zero-padded phase planes at
- * `dst`, `chanStride` floats apart per channel (the tail past the planes is zeroed slack that
- * garbage columns may read).
+ * `dst`, `chanStride` floats apart per channel. Every float of a channel's region is written
+ * exactly once (input or zero), the tail past the planes being zeroed slack that garbage
+ * columns may read.
  */
 export function prepareInput(
   src: usize, dst: usize, channels: i32,
@@ -37,7 +38,8 @@ export function prepareInput(
   sd: i32, sh: i32, sw: i32, dq: i32, hq: i32, wq: i32, chanStride: i32,
 ): void {
   const planeSize = dq * hq * wq;
-  memory.fill(dst, 0, <usize>channels * <usize>chanStride * 4);
+  const planesEnd = <usize>(sd * sh * sw * planeSize) * 4;
+  const rowBytes = <usize>wq * 4;
   for (let c = 0; c < channels; c++) {
     const chanSrc = src + <usize>c * <usize>(id * ih * iw) * 4;
     const chanDst = dst + <usize>c * <usize>chanStride * 4;
@@ -47,30 +49,36 @@ export function prepareInput(
           const plane = chanDst + <usize>(((pz * sh + py) * sw + px) * planeSize) * 4;
           for (let z = 0; z < dq; z++) {
             const zi = z * sd + pz - pf;
-            if (zi < 0 || zi >= id) continue;
             for (let y = 0; y < hq; y++) {
               const yi = y * sh + py - pt;
-              if (yi < 0 || yi >= ih) continue;
-              const rowSrc = chanSrc + <usize>((zi * ih + yi) * iw) * 4;
               const rowDst = plane + <usize>((z * hq + y) * wq) * 4;
-              copyRow(rowSrc, rowDst, iw, wq, sw, px, pl);
+              if (zi < 0 || zi >= id || yi < 0 || yi >= ih) {
+                memory.fill(rowDst, 0, rowBytes);
+                continue;
+              }
+              copyRow(chanSrc + <usize>((zi * ih + yi) * iw) * 4, rowDst, iw, wq, sw, px, pl);
             }
           }
         }
       }
     }
+    memory.fill(chanDst + planesEnd, 0, <usize>chanStride * 4 - planesEnd);
   }
 }
 
-/** Copies one input row into phase column px of a row of wq columns: dst[x] = src[x*sw + px - pl]. */
+/** Fills one row of wq columns with phase column px of an input row: dst[x] = src[x*sw + px - pl], or 0 outside it. */
 @inline function copyRow(rowSrc: usize, rowDst: usize, iw: i32, wq: i32, sw: i32, px: i32, pl: i32): void {
   if (sw === 1) {
-    memory.copy(rowDst + <usize>pl * 4, rowSrc, <usize>iw * 4);
+    const left = min(pl, wq);
+    const copied = min(iw, wq - left);
+    memory.fill(rowDst, 0, <usize>left * 4);
+    memory.copy(rowDst + <usize>left * 4, rowSrc, <usize>copied * 4);
+    memory.fill(rowDst + <usize>(left + copied) * 4, 0, <usize>(wq - left - copied) * 4);
     return;
   }
   for (let x = 0; x < wq; x++) {
     const xi = x * sw + px - pl;
-    if (xi >= 0 && xi < iw) store<f32>(rowDst + <usize>x * 4, load<f32>(rowSrc + <usize>xi * 4));
+    store<f32>(rowDst + <usize>x * 4, xi >= 0 && xi < iw ? load<f32>(rowSrc + <usize>xi * 4) : 0);
   }
 }
 
