@@ -43,19 +43,25 @@ function testUrl(server, workspace, testIndex) {
 const testOutputMarker = '[conv-lens-test] ';
 const workbenchLog = [];
 
+let testsStarted = false;
+
 /**
- * Streams the extension host's test output (mocha's reporter) to this terminal; the rest of the
- * workbench's log goes to workbench.log (or also to the terminal with CONV_LENS_VERBOSE=1).
+ * Streams the extension host's test output (mocha's reporter) to this terminal. The rest of the
+ * workbench's log goes to workbench.log; once tests run, its messages (where what tests and the
+ * extension print with console.log ends up, unmarked: the host does not let the index wrap the
+ * console) are shown too, one line each, after "[host]". CONV_LENS_VERBOSE=1 shows all of it.
  */
 function onWorkbenchLog(level, message) {
   const text = String(message);
   const at = text.indexOf(testOutputMarker);
   if (at >= 0) {
+    testsStarted = true;
     process.stdout.write(`${text.slice(at + testOutputMarker.length)}\n`);
     return;
   }
   workbenchLog.push(`[${level}] ${text}`);
   if (process.env.CONV_LENS_VERBOSE) console.log(`[workbench ${level}] ${text}`);
+  else if (testsStarted) console.log(`      [host ${level}] ${text.split('\n')[0]}`);
 }
 
 function readResults() {

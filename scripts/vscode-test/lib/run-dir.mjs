@@ -54,8 +54,8 @@ export function runEnv(dirs, extra = {}) {
     XDG_CONFIG_HOME: join(dirs.home, '.config'),
     XDG_DATA_HOME: join(dirs.home, '.local/share'),
     XDG_CACHE_HOME: join(dirs.home, '.cache'),
-    // code-server would ask open-vsx.org about extensions; a closed loopback port answers at once.
-    EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/vscode/gallery', itemUrl: 'http://127.0.0.1:9/vscode/item' }),
+    // No extension gallery: code-server would otherwise ask open-vsx.org about extensions.
+    EXTENSIONS_GALLERY: '{}',
     ...extra,
   };
 }
