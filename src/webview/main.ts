@@ -176,6 +176,7 @@ function render(): void {
   // An invalid what-if keeps the last figures on screen, dimmed, with PyTorch's reason above them.
   content.classList.toggle('stale', !whatIf.ok);
   if (whatIf.ok) renderFigures(whatIf);
+  else for (const button of tableSlot.querySelectorAll('button')) button.disabled = true;
 }
 
 /** The groups values to offer: those valid for the channel counts typed, when they parse. */

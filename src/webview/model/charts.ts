@@ -100,7 +100,8 @@ export function barChart(data: readonly BarDatum[], box: Box, log: boolean, form
   const plotHeight = box.height - box.margin.top - box.margin.bottom;
   const slot = data.length > 0 ? plotWidth / data.length : plotWidth;
   const barWidth = Math.max(2, Math.min(64, slot * 0.6));
-  const lo = log ? Math.floor(log10(min > 0n ? min : 1n)) : 0;
+  // The log axis starts a little below the smallest value, so even the smallest bar shows.
+  const lo = log ? Math.floor(log10(min > 0n ? min : 1n) - 1e-9) : 0;
   const hi = log ? Math.max(lo + 1, log10(max > 0n ? max : 1n)) : 0;
   const heightOf = (v: bigint): number => (log ? ((log10(v) - lo) / (hi - lo)) * plotHeight : fraction(v, max) * plotHeight);
   const bars = data.flatMap((d, i) => {

@@ -6,6 +6,8 @@ import { Variant } from '../model/variants';
 interface Row {
   label: string;
   unit?: string;
+  /** Text rows wrap; number rows keep their digits on one line. */
+  text?: boolean;
   cell(v: Variant): { text: string; exact?: string };
 }
 
@@ -15,7 +17,7 @@ const bytes = (value: bigint | null): { text: string; exact?: string } =>
   value === null ? { text: '—' } : { text: humanizeBytes(value), exact: `${withCommas(value)} bytes` };
 
 const ROWS: Row[] = [
-  { label: 'Kind', cell: (v) => ({ text: v.kind }) },
+  { label: 'Kind', text: true, cell: (v) => ({ text: v.kind }) },
   { label: 'Weight shape', cell: (v) => ({ text: v.weightShape }) },
   { label: 'Parameters', cell: (v) => count(v.params) },
   { label: 'MACs', unit: 'multiply-accumulates', cell: (v) => count(v.macs) },
@@ -31,11 +33,11 @@ const ROWS: Row[] = [
 export function comparisonTable(variants: readonly Variant[], actions: ReadonlyMap<string, ApplyAction>, onApply: (id: string) => void): HTMLElement {
   const head = h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Figure')),
     ...variants.map((v) => h('th', { scope: 'col', class: v.current ? 'current' : null, id: `variant-${v.id}` }, v.title)));
-  const body = ROWS.map((row) => h('tr', {},
+  const body = ROWS.map((row) => h('tr', { 'data-row': row.label },
     h('th', { scope: 'row' }, row.label, row.unit ? h('span', { class: 'unit' }, row.unit) : null),
     ...variants.map((v) => {
       const { text, exact } = row.cell(v);
-      return h('td', { class: v.current ? 'current num' : 'num', title: exact ?? null, 'data-exact': exact ?? null }, text);
+      return h('td', { class: `${v.current ? 'current ' : ''}${row.text ? 'text' : 'num'}`, title: exact ?? null, 'data-exact': exact ?? null }, text);
     })));
   const applyRow = h('tr', { class: 'apply-row' }, h('th', { scope: 'row' }, 'Apply to code'),
     ...variants.map((v) => h('td', { class: v.current ? 'current' : null }, applyButton(v, actions.get(v.id), onApply))));

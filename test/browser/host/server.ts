@@ -47,6 +47,8 @@ export async function startTestServer(): Promise<TestServer> {
           .replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/host.js"></script>\n<script nonce=`);
         return send('text/html; charset=utf-8', html);
       }
+      // Browsers ask for a favicon; VS Code's webviews never do, so answer with nothing.
+      if (url.pathname === '/favicon.ico') return void response.writeHead(204).end();
       if (url.pathname === '/host.js') return send('text/javascript', fakeHost);
       if (url.pathname === '/dist/webview/main.js') return send('text/javascript', readFileSync(join(ROOT, 'dist', 'webview', 'main.js')));
       if (url.pathname === '/media/webview/compare.css') return send('text/css', readFileSync(join(ROOT, 'media', 'webview', 'compare.css')));
