@@ -73,7 +73,7 @@ export function planKernel(g: ConvGeometry): KernelPlan {
     wq,
     chanStride,
     qPad,
-    ...cacheChunks(inPerGroup, maxTap, qPad),
+    ...cacheChunks(inPerGroup, taps.length, maxTap, qPad),
     taps,
     floats: {
       packed: path === 'blocked' ? g.groups * ocBlocks * BLOCK_CHANNELS * inPerGroup * ntaps : g.outChannels * ntaps,
@@ -89,14 +89,16 @@ export function planKernel(g: ConvGeometry): KernelPlan {
 
 /** Bytes of L1 data cache the blocked kernel plans its input chunk into (of 32 KiB). */
 const L1_INPUT_BYTES = 24 * 1024;
-const MAX_KC = 16;
+/** Multiply-add steps one microkernel call should run, so its set-up and stores are amortized. */
+const MIN_STEPS = 256;
 
 /**
- * Chunk sizes for the blocked kernel: a chunk of kc input channels and nc outputs reads about
+ * Chunk sizes for the blocked kernel: kc input channels give each microkernel call about
+ * MIN_STEPS (channel, tap) steps; a chunk of kc channels and nc outputs reads about
  * kc x (nc + maxTap + 8) floats, sized to stay in L1 while every output-channel block uses it.
  */
-function cacheChunks(inPerGroup: number, maxTap: number, qPad: number): { kc: number; nc: number } {
-  const kc = Math.min(inPerGroup, MAX_KC);
+function cacheChunks(inPerGroup: number, ntaps: number, maxTap: number, qPad: number): { kc: number; nc: number } {
+  const kc = Math.min(inPerGroup, roundUp(Math.ceil(MIN_STEPS / ntaps), 8));
   const fit = Math.floor(L1_INPUT_BYTES / (4 * kc)) - maxTap - BLOCK_OUTPUTS;
   const nc = Math.min(qPad, Math.max(BLOCK_OUTPUTS, Math.floor(fit / BLOCK_OUTPUTS) * BLOCK_OUTPUTS));
   return { kc, nc };
