@@ -17,6 +17,8 @@ const common = {
 const targets = [
   // The extension for the desktop (Node) extension host.
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  // The extension for VS Code for the Web (browser extension host): no Node APIs.
+  { ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'], alias: { 'node:crypto': './src/extension/shims/crypto.ts' } },
   // The command-line tool.
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   // The comparison webview's page: a browser bundle loaded by nonce under a strict CSP.

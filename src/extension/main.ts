@@ -1,10 +1,19 @@
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import { activateConvLens } from './activate';
+import { ConvLensContext } from './context';
 
-/** Activation wires adapters together and does nothing heavy: analysis starts on first use. */
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('convLens.analyzeLayer', () => vscode.window.showInformationMessage('Conv Lens: Analyze Layer is being built.')),
-  );
+/** The desktop entry: wires the extension together with a synchronous reader for local files. */
+export function activate(context: vscode.ExtensionContext): ConvLensContext {
+  return activateConvLens(context, readLocalFile);
+}
+
+function readLocalFile(uri: vscode.Uri): string | undefined {
+  try {
+    return readFileSync(uri.fsPath, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function deactivate(): void {

@@ -90,3 +90,24 @@ export function shapeNoteHover(note: ShapeNote): string {
   const input = note.input === undefined ? '' : `\`${shapeText(note.input)}\` → `;
   return `**${note.label}**: ${input}\`${shapeText(note.shape)}\``;
 }
+
+/**
+ * The module path of a `self.name(...)` call under the cursor, e.g. `stem` or `block.conv`
+ * (the names `named_modules()` gives), or null when the cursor is not on such a call's callee.
+ */
+export function selfCallAt(lineText: string, column: number): string | null {
+  const pattern = /\bself((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\(/g;
+  for (let m = pattern.exec(lineText); m; m = pattern.exec(lineText)) {
+    const calleeEnd = m.index + 'self'.length + m[1].length;
+    if (column >= m.index && column <= calleeEnd) return m[1].slice(1);
+  }
+  return null;
+}
+
+/** Hover on a `self.layer(x)` call: the layer's input and output shapes, from its record. */
+export function layerCallHover(call: string, layer: { type: string; record: ConvRecord | null; error: ConvError | null }): string {
+  const r = layer.record;
+  if (!r) return `**self.${call}(…)**: ${layer.type}${layer.error ? ` — \`${layer.error.message}\`` : ', shapes unknown'}`;
+  const outcome = r.forward_error ? `\`${r.forward_error.message}\`` : `\`${shapeText(r.output_shape)}\``;
+  return `**self.${call}(…)**: \`${shapeText(r.input_shape)}\` → ${outcome}\n\n${layer.type}, ${KIND_LABELS[r.kind]}, ${withCommas(r.params)} params`;
+}

@@ -56,6 +56,11 @@ export class AnalysisIndex {
     return replacement ? { comparison: replacement, proposed: true } : null;
   }
 
+  /** A conv layer of a model by its named_modules() name. */
+  layerNamed(model: ModelAnalysis, name: string): LayerInstance | null {
+    return model.layers.find((l) => l.name === name) ?? null;
+  }
+
   /** The model whose class or def starts at or before the line, nearest first. */
   modelAt(line: number): ModelAnalysis | null {
     let best: ModelAnalysis | null = null;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
-import { declarationHover, shapeNoteHover } from '../../../src/extension/text/hover';
+import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../../../src/extension/text/hover';
 import { AnalysisIndex } from '../../../src/extension/text/index';
 import { layerLensTitle, modelLensTitle } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
@@ -60,6 +60,19 @@ describe('hover text', () => {
     assert.match(text, /ValueError: in_channels must be divisible by groups/);
     assert.match(text, /params = `9·nin`/);
     assert.match(text, /- nin: parameter of Block.__init__/);
+  });
+
+  it('finds the self.layer call under the cursor, dotted paths included', () => {
+    const line = '        out = self.block.conv(self.stem(x))';
+    assert.equal(selfCallAt(line, line.indexOf('block') + 1), 'block.conv');
+    assert.equal(selfCallAt(line, line.indexOf('stem')), 'stem');
+    assert.equal(selfCallAt(line, line.indexOf('x)')), null);
+    assert.equal(selfCallAt('        y = self.scale * x', 14), null);
+  });
+
+  it('shows a layer call as input -> output from the layer record', () => {
+    const layer = analysis.models[0].layers[0];
+    assert.equal(layerCallHover('conv1', layer), '**self.conv1(…)**: `[1, 64, 32, 32]` → `[1, 128, 32, 32]`\n\nConv2d, grouped, 9,344 params');
   });
 
   it('shows a forward shape note as input -> output', () => {

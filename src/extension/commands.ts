@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { analyzeLayer } from './analyzeLayer';
+import { compareLayer } from './compare';
+import { ConvLensContext } from './context';
+import { ReadOnlyDocuments } from './readOnlyDocuments';
+import { Reports, viewFor } from './report';
+import { parseInputShape, shapeToText } from './text/inputShape';
+
+/** What command handlers may use. */
+export interface CommandServices {
+  ctx: ConvLensContext;
+  reports: Reports;
+  documents: ReadOnlyDocuments;
+}
+
+type Handler = (services: CommandServices, ...args: unknown[]) => unknown;
+
+/** Every command of the extension; package.json's contributes.commands lists the same ids. */
+export const COMMANDS: Record<string, Handler> = {
+  'convLens.showReport': ({ reports }, owner) => reports.show(owner),
+  'convLens.exportReportMarkdown': ({ reports }, owner) => reports.export('md', owner),
+  'convLens.exportReportCsv': ({ reports }, owner) => reports.export('csv', owner),
+  'convLens.exportReportJson': ({ reports }, owner) => reports.export('json', owner),
+  'convLens.setInputShape': ({ ctx }, owner, shape) => setInputShape(ctx, owner, shape),
+  'convLens.compareLayer': ({ ctx }, target) => compareLayer(ctx, target),
+  'convLens.analyzeLayer': ({ documents }, expression) => analyzeLayer(documents, typeof expression === 'string' ? expression : undefined),
+};
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, (...args: unknown[]) => handler(services, ...args)));
+}
+
+/**
+ * Asks for the input shape of a file's models and stores it for that file; a shape given as an
+ * argument (e.g. by a test or a keybinding) skips the input box, and an empty one clears it.
+ */
+async function setInputShape(ctx: ConvLensContext, owner?: unknown, given?: unknown): Promise<void> {
+  const view = await viewFor(ctx, owner);
+  if (!view) {
+    void vscode.window.showInformationMessage('Conv Lens: open a Python file to set its input shape.');
+    return;
+  }
+  const current = ctx.shapes.get(view.owner) ?? view.analysis.models[0]?.input ?? null;
+  const text = typeof given === 'string' ? given : await vscode.window.showInputBox({
+    title: 'Conv Lens: Set Input Shape',
+    prompt: 'Input shape for this file\'s models, e.g. 1, 3, 224, 224 (empty: back to the comment or code)',
+    value: current ? shapeToText(current) : '',
+    validateInput: (value) => {
+      if (value.trim() === '') return undefined;
+      const parsed = parseInputShape(value);
+      return parsed.ok ? undefined : parsed.message;
+    },
+  });
+  if (text === undefined) return;
+  if (text.trim() === '') {
+    await ctx.shapes.set(view.owner, null);
+    return;
+  }
+  const parsed = parseInputShape(text);
+  if (!parsed.ok) {
+    void vscode.window.showErrorMessage(`Conv Lens: ${parsed.message}`);
+    return;
+  }
+  await ctx.shapes.set(view.owner, parsed.shape);
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { DTYPES, Dtype } from '../core';
+import { FlopDisplay } from './text/numbers';
+import { parseInputShape } from './text/inputShape';
+
+/** The `convLens.*` settings, read fresh on every access so changes apply live. */
+export class Config {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after any `convLens.*` setting changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly listener: vscode.Disposable;
+
+  constructor() {
+    this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('convLens')) this.changed.fire();
+    });
+  }
+
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('convLens');
+  }
+
+  /** The default input shape, or null when the setting is empty or malformed. */
+  get defaultInputShape(): bigint[] | null {
+    const text = this.section.get<string>('defaultInputShape', '');
+    if (!text.trim()) return null;
+    const parsed = parseInputShape(text);
+    return parsed.ok ? parsed.shape : null;
+  }
+
+  get dtype(): Dtype {
+    const value = this.section.get<string>('dtype', 'fp32');
+    return (DTYPES as string[]).includes(value) ? (value as Dtype) : 'fp32';
+  }
+
+  get flopDisplay(): FlopDisplay {
+    const value = this.section.get<string>('flopDisplay', 'both');
+    return value === 'macs' || value === 'flops' ? value : 'both';
+  }
+
+  get hoverEnabled(): boolean {
+    return this.section.get<boolean>('hover.enabled', true);
+  }
+
+  get codeLensEnabled(): boolean {
+    return this.section.get<boolean>('codeLens.enabled', true);
+  }
+
+  get inlayHintsEnabled(): boolean {
+    return this.section.get<boolean>('inlayHints.enabled', true);
+  }
+
+  get diagnosticsEnabled(): boolean {
+    return this.section.get<boolean>('diagnostics.enabled', true);
+  }
+
+  get importSearchRoots(): string[] {
+    return this.section.get<string[]>('importSearchRoots', []).filter((s) => typeof s === 'string' && s.length > 0);
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.changed.dispose();
+  }
+}

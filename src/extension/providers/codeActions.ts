@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { ConvDeclaration } from '../../analysis/types';
+import { ConvLensContext } from '../context';
+import { DocumentView } from '../documents';
+import { TextEdit, canBecomeSeparable, separableEdit, setGroupsEdit } from '../text/fixes';
+import { DIAGNOSTIC_SOURCE, analysisDiagnosticFor } from './diagnostics';
+
+/**
+ * Quick fixes: "Set groups to N" for invalid groups (values from the diagnostic's fix data),
+ * and the depthwise-separable rewrite for a dense kxk conv. Each is one WorkspaceEdit, so one undo.
+ */
+export class ConvCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
+
+  constructor(private readonly ctx: ConvLensContext) {}
+
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const view = this.ctx.analyses.get(document);
+    if (!view) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const found = analysisDiagnosticFor(view, diagnostic);
+      const declaration = found && view.index.declarationAt(found.range.line, found.range.column);
+      if (!found?.fix || !declaration) continue;
+      if (found.fix.kind === 'groups') {
+        found.fix.values.forEach((value, i) => {
+          const action = this.groupsAction(view, declaration, value, diagnostic);
+          if (action) {
+            action.isPreferred = i === 0;
+            actions.push(action);
+          }
+        });
+      } else {
+        const action = this.separableAction(view, declaration, vscode.CodeActionKind.QuickFix);
+        if (action) actions.push(Object.assign(action, { diagnostics: [diagnostic] }));
+      }
+    }
+    const start = view.toContract(range.start);
+    const declaration = view.index.declarationAt(start.line, start.column);
+    const record = declaration?.record;
+    if (declaration && record && canBecomeSeparable(record.kind, record.spec.kernel_size, record.spec.transposed) && !actions.some((a) => a.title.startsWith('Convert'))) {
+      const action = this.separableAction(view, declaration, vscode.CodeActionKind.RefactorRewrite);
+      if (action) actions.push(action);
+    }
+    return actions;
+  }
+
+  private groupsAction(view: DocumentView, declaration: ConvDeclaration, value: bigint, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
+    const edit = this.workspaceEdit(view, declaration, (text) => setGroupsEdit(text, value));
+    if (!edit) return undefined;
+    const action = new vscode.CodeAction(`Set groups to ${value}`, vscode.CodeActionKind.QuickFix);
+    action.edit = edit;
+    action.diagnostics = [diagnostic];
+    return action;
+  }
+
+  private separableAction(view: DocumentView, declaration: ConvDeclaration, kind: vscode.CodeActionKind): vscode.CodeAction | undefined {
+    const range = view.toRange(declaration.range);
+    if (!range) return undefined;
+    const line = view.document.lineAt(range.start.line).text;
+    const context = { indent: /^\s*/.exec(line)![0], column: range.start.character, fileText: view.document.getText() };
+    const edit = this.workspaceEdit(view, declaration, (text) => separableEdit(text, context));
+    if (!edit) return undefined;
+    const k = declaration.record ? declaration.record.spec.kernel_size.join('x') : 'kxk';
+    const action = new vscode.CodeAction(`Convert to depthwise-separable (depthwise ${k} + pointwise 1x1)`, kind);
+    action.edit = edit;
+    return action;
+  }
+
+  /** Applies an edit computed on the declaration's call text, as offsets in the document. */
+  private workspaceEdit(view: DocumentView, declaration: ConvDeclaration, compute: (callText: string) => TextEdit | null): vscode.WorkspaceEdit | undefined {
+    const range = view.toRange(declaration.range);
+    if (!range) return undefined;
+    const document = view.document;
+    const edit = compute(document.getText(range));
+    if (!edit) return undefined;
+    const base = document.offsetAt(range.start);
+    const workspaceEdit = new vscode.WorkspaceEdit();
+    workspaceEdit.replace(document.uri, new vscode.Range(document.positionAt(base + edit.start), document.positionAt(base + edit.end)), edit.text);
+    return workspaceEdit;
+  }
+}

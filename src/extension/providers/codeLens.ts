@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { ConvLensContext } from '../context';
+import { layerTarget } from '../links';
+import { layerLensTitle, modelLensTitle } from '../text/lens';
+
+/** Totals above each model class, and figures above each conv layer. */
+export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly listeners: vscode.Disposable[];
+
+  constructor(private readonly ctx: ConvLensContext) {
+    this.listeners = [ctx.analyses.onDidUpdate(() => this.changed.fire()), ctx.config.onDidChange(() => this.changed.fire())];
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.ctx.config.codeLensEnabled) return [];
+    const view = this.ctx.analyses.get(document);
+    if (!view) return [];
+    const display = this.ctx.config.flopDisplay;
+    const lenses: vscode.CodeLens[] = [];
+    const owner = view.owner.toString();
+    for (const model of view.analysis.models) {
+      const range = view.toRange(model.range);
+      if (!range) continue;
+      lenses.push(
+        new vscode.CodeLens(range, { title: modelLensTitle(model, display), command: 'convLens.showReport', arguments: [owner] }),
+        new vscode.CodeLens(range, { title: 'Report', command: 'convLens.showReport', arguments: [owner] }),
+        new vscode.CodeLens(range, { title: 'Set Input Shape', command: 'convLens.setInputShape', arguments: [owner] }),
+      );
+    }
+    for (const declaration of view.analysis.declarations) {
+      const range = view.toRange(declaration.range);
+      if (!range) continue;
+      const title = declaration.record
+        ? layerLensTitle(declaration.record, display)
+        : declaration.error ? `PyTorch raises: ${declaration.error.message}` : declaration.symbolic?.params ? `params = ${declaration.symbolic.params}` : undefined;
+      if (title) lenses.push(new vscode.CodeLens(range, { title, command: 'convLens.compareLayer', arguments: [layerTarget(view.owner, declaration.range)] }));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const l of this.listeners) l.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { ConvLensContext } from '../context';
+import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
+import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
+
+/** Hover on a conv declaration (its figures) or on a forward call/assignment (its shapes). */
+export class ConvHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly ctx: ConvLensContext) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const started = performance.now();
+    try {
+      return this.hover(document, position);
+    } finally {
+      this.ctx.timings.record('hover', performance.now() - started);
+    }
+  }
+
+  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!this.ctx.config.hoverEnabled) return undefined;
+    const view = this.ctx.analyses.get(document);
+    if (!view) return undefined;
+    const { line, column } = view.toContract(position);
+    const declaration = view.index.declarationAt(line, column);
+    if (declaration) {
+      const links = {
+        compare: commandUri('convLens.compareLayer', layerTarget(view.owner, declaration.range)),
+        report: commandUri('convLens.showReport', view.owner.toString()),
+      };
+      const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
+      const text = declarationHover(declaration, view.index.separableNote(declaration), links, display);
+      return new vscode.Hover(trusted(text), view.toRange(declaration.range) ?? undefined);
+    }
+    const call = selfCallAt(document.lineAt(position.line).text, position.character);
+    const model = call ? view.index.modelAt(line) : null;
+    const layer = call && model ? view.index.layerNamed(model, call) : null;
+    if (call && layer) return new vscode.Hover(trusted(layerCallHover(call, layer)));
+    const note = view.index.shapeNoteAt(line, column);
+    if (note) return new vscode.Hover(trusted(shapeNoteHover(note)), view.toRange(note.range) ?? undefined);
+    return undefined;
+  }
+}
+
+function trusted(text: string): vscode.MarkdownString {
+  const markdown = new vscode.MarkdownString(text, true);
+  markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
+  return markdown;
+}

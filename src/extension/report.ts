@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { ConvLensContext } from './context';
+import { DocumentView, isPython, notebookOf } from './documents';
+import { ReadOnlyDocuments } from './readOnlyDocuments';
+import { reportCsv, reportJson, reportMarkdown } from './text/report';
+
+/** The analysis view of a file or notebook given by URI string, or of the active editor. */
+export async function viewFor(ctx: ConvLensContext, owner?: unknown): Promise<DocumentView | null> {
+  if (typeof owner !== 'string') {
+    const document = vscode.window.activeTextEditor?.document;
+    return document ? ctx.analyses.get(document) : null;
+  }
+  const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === owner);
+  if (notebook) {
+    const cell = notebook.getCells().find((c) => isPython(c.document));
+    return cell ? ctx.analyses.get(cell.document) : null;
+  }
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(owner)));
+  return ctx.analyses.get(document);
+}
+
+/** The report's path in the read-only documents: one per analyzed file or notebook. */
+function reportPath(owner: vscode.Uri): string {
+  const name = owner.path.slice(owner.path.lastIndexOf('/') + 1);
+  return `/report/${encodeURIComponent(owner.toString())}/${name} (Conv Lens report).md`;
+}
+
+/** Renders the report Markdown; each layer name links to its line (`file#L12`). */
+export function renderReport(ctx: ConvLensContext, view: DocumentView): string {
+  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => view.owner.with({ fragment: `L${row.line}` }).toString());
+}
+
+/**
+ * Keeps open reports live: each renders from the cache on demand, and is re-rendered when its
+ * file's analysis is refreshed.
+ */
+export class Reports implements vscode.Disposable {
+  private readonly listener: vscode.Disposable;
+
+  constructor(private readonly ctx: ConvLensContext, private readonly documents: ReadOnlyDocuments) {
+    this.listener = ctx.analyses.onDidUpdate((owner) => documents.refresh(reportPath(owner)));
+  }
+
+  /** Opens the report beside the editor and returns its URI (for tests and other commands). */
+  async show(owner?: unknown): Promise<vscode.Uri | undefined> {
+    const view = await viewFor(this.ctx, owner);
+    if (!view) {
+      void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to see its report.');
+      return undefined;
+    }
+    const ownerUri = view.owner;
+    const uri = this.documents.put(reportPath(ownerUri), () => {
+      const current = this.currentView(ownerUri, view);
+      return renderReport(this.ctx, current);
+    });
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    } catch {
+      await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }
+    return uri;
+  }
+
+  /** The latest analysis of an owner, or the one the report was opened with when it is closed. */
+  private currentView(owner: vscode.Uri, fallback: DocumentView): DocumentView {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner.toString() || notebookOf(d)?.uri.toString() === owner.toString());
+    return (document && this.ctx.analyses.get(document)) ?? fallback;
+  }
+
+  async export(format: 'md' | 'csv' | 'json', owner?: unknown): Promise<void> {
+    const view = await viewFor(this.ctx, owner);
+    if (!view) {
+      void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to export its report.');
+      return;
+    }
+    const text = format === 'md' ? renderReport(this.ctx, view) : format === 'csv' ? reportCsv(view.analysis) : reportJson(view.analysis);
+    const base = view.owner.path.replace(/\.[^./]*$/, '');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: view.owner.with({ path: `${base}.conv-lens.${format}` }),
+      filters: { [format === 'md' ? 'Markdown' : format.toUpperCase()]: [format] },
+      title: 'Export Conv Lens report',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`);
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+  }
+}

@@ -1,0 +1,184 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateConvLens, closeAllEditors, openWorkspaceFile, positionOf } from './helpers';
+
+/** The text of every hover at a position, joined. */
+async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+}
+
+async function lensTitles(document: vscode.TextDocument): Promise<Array<{ line: number; title: string }>> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100);
+  return lenses.filter((l) => l.command).map((l) => ({ line: l.range.start.line, title: l.command!.title }));
+}
+
+function convLensDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Conv Lens');
+}
+
+/** Resolves once `check` holds for the document's Conv Lens diagnostics (checked on every change). */
+function diagnosticsWhere(uri: vscode.Uri, check: (ds: vscode.Diagnostic[]) => boolean, timeoutMs = 5000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const done = (): boolean => {
+      const ds = convLensDiagnostics(uri);
+      if (!check(ds)) return false;
+      listener.dispose();
+      clearTimeout(timer);
+      resolve(ds);
+      return true;
+    };
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) done();
+    });
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`diagnostics did not reach the expected state: ${JSON.stringify(convLensDiagnostics(uri).map((d) => d.message))}`));
+    }, timeoutMs);
+    done();
+  });
+}
+
+async function setting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('convLens').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+describe('Conv Lens editor surfaces', () => {
+  before(async () => {
+    await activateConvLens();
+  });
+
+  afterEach(closeAllEditors);
+
+  it('hovers a grouped conv with its shapes, counts, grouped-vs-dense line and command links', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const text = await hoverText(document, positionOf(document, 'nn.Conv2d(64, 128', 4));
+    assert.match(text, /grouped/);
+    assert.match(text, /\[128, 8, 3, 3\]/);
+    assert.match(text, /`\[1, 64, 32, 32\]` → `\[1, 128, 32, 32\]`/);
+    assert.match(text, /\| params \| 9,344 \(9\.34K\) \|/);
+    assert.match(text, /MACs \(multiply-accumulates\) \| 9,437,184/);
+    assert.match(text, /FLOPs = 2 x MACs \| 18,874,368/);
+    assert.match(text, /groups=8: 8\.0x fewer weights and MACs than dense \(9,216 vs 73,728 weights\)/);
+    assert.match(text, /\(command:convLens\.compareLayer\?/);
+    assert.match(text, /\(command:convLens\.showReport\?/);
+  });
+
+  it('hovers a depthwise conv with the depthwise-separable comparison and MobileNet 1/N + 1/k^2', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const text = await hoverText(document, positionOf(document, 'nn.Conv2d(128, 128', 4));
+    // depthwise 1,152 + pointwise 33,024 = 34,176 params vs one dense 3x3 128->256 conv: 295,168.
+    assert.match(text, /34,176 vs 295,168 params/);
+    assert.match(text, /1\/N \+ 1\/k²/);
+  });
+
+  it('hovers a self.layer(x) call in forward with input -> output shape', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const text = await hoverText(document, positionOf(document, 'self.grouped(out)', 6));
+    assert.match(text, /\*\*self\.grouped\(…\)\*\*: `\[1, 64, 32, 32\]` → `\[1, 128, 32, 32\]`/);
+  });
+
+  it('hovers an assignment target in forward with its shape', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const text = await hoverText(document, positionOf(document, 'out = self.depthwise', 1));
+    assert.match(text, /\*\*out\*\*: `\[1, 128, 32, 32\]`/);
+  });
+
+  it('puts CodeLens above the model (totals, Report, Set Input Shape) and above each conv', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const titles = await lensTitles(document);
+    const classLine = positionOf(document, 'class EditorNet').line;
+    const onClass = titles.filter((t) => t.line === classLine).map((t) => t.title);
+    assert.ok(onClass.some((t) => /45\.3K params · .*MACs.* · 4 conv layers · input \[1, 3, 32, 32\]/.test(t)), onClass.join(' | '));
+    assert.ok(onClass.includes('Report') && onClass.includes('Set Input Shape'), onClass.join(' | '));
+    const groupedLine = positionOf(document, 'self.grouped =').line;
+    assert.ok(titles.some((t) => t.line === groupedLine && t.title.startsWith('9,344 params') && t.title.includes('8.0x fewer than dense')), JSON.stringify(titles));
+  });
+
+  it('shows shapes as inlay hints after assignments in forward, and hides them by setting', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const whole = new vscode.Range(0, 0, document.lineCount, 0);
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, whole);
+    const stemLine = positionOf(document, 'out = self.stem(x)').line;
+    const label = (h: vscode.InlayHint): string => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+    assert.ok(hints.some((h) => h.position.line === stemLine && label(h) === '[1, 64, 32, 32]'), JSON.stringify(hints.map((h) => [h.position.line, label(h)])));
+    await setting('inlayHints.enabled', false);
+    try {
+      const none = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, whole);
+      assert.equal(none.filter((h) => label(h).startsWith('[')).length, 0);
+    } finally {
+      await setting('inlayHints.enabled', undefined);
+    }
+  });
+
+  it('reports invalid groups with PyTorch\'s message, offers "Set groups to N", and clears after the fix', async () => {
+    const editor = await openWorkspaceFile('editor_bad_groups.py');
+    const { document } = editor;
+    const [diagnostic] = await diagnosticsWhere(document.uri, (ds) => ds.length > 0);
+    assert.equal(diagnostic.message, 'in_channels must be divisible by groups');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.range.start.line, positionOf(document, 'self.conv2 =').line);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
+    const titles = actions.map((a) => a.title);
+    // gcd(30, 64) = 2: the valid groups are 1 and 2, nearest to 4 first.
+    assert.ok(titles.includes('Set groups to 2') && titles.includes('Set groups to 1'), titles.join(' | '));
+    const fix = actions.find((a) => a.title === 'Set groups to 2')!;
+    const started = Date.now();
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.match(document.getText(), /nn\.Conv2d\(30, 64, kernel_size=3, padding=1, groups=2\)/);
+    await diagnosticsWhere(document.uri, (ds) => ds.length === 0);
+    console.log(`[measure] edit -> refreshed diagnostics: ${Date.now() - started} ms (debounce included)`);
+    await vscode.commands.executeCommand('undo');
+    assert.match(document.getText(), /groups=4\)/, 'one undo restores the original');
+  });
+
+  it('rewrites a dense 3x3 conv into depthwise + pointwise, keeping the model valid', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const at = positionOf(document, 'nn.Conv2d(3, 64', 2);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(at, at));
+    const convert = actions.find((a) => a.title === 'Convert to depthwise-separable (depthwise 3x3 + pointwise 1x1)');
+    assert.ok(convert?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(convert.edit));
+    assert.match(document.getText(), /self\.stem = nn\.Sequential\(nn\.Conv2d\(3, 3, 3, padding=1, groups=3, bias=False\), nn\.Conv2d\(3, 64, 1\)\)/);
+    const titles = await lensTitles(document);
+    const classLine = positionOf(document, 'class EditorNet').line;
+    assert.ok(titles.some((t) => t.line === classLine && t.title.includes('5 conv layers')), JSON.stringify(titles));
+    assert.deepEqual(convLensDiagnostics(document.uri).map((d) => d.message), []);
+    await vscode.commands.executeCommand('undo');
+  });
+
+  it('applies Set Input Shape live, per file', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    await vscode.commands.executeCommand('convLens.setInputShape', document.uri.toString(), '2, 3, 64, 64');
+    try {
+      const text = await hoverText(document, positionOf(document, 'nn.Conv2d(64, 128', 4));
+      assert.match(text, /`\[2, 64, 64, 64\]` → `\[2, 128, 64, 64\]`/);
+    } finally {
+      await vscode.commands.executeCommand('convLens.setInputShape', document.uri.toString(), '');
+    }
+    const text = await hoverText(document, positionOf(document, 'nn.Conv2d(64, 128', 4));
+    assert.match(text, /`\[1, 64, 32, 32\]`/);
+  });
+
+  it('opens the report as a read-only document with the per-layer table', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.showReport', document.uri.toString());
+    assert.equal(uri?.scheme, 'conv-lens');
+    const report = await vscode.workspace.openTextDocument(uri);
+    assert.match(report.getText(), /\| \[grouped\]\([^)]*#L11\) \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \|/);
+    assert.match(report.getText(), /\*\*Total \(conv\)\*\* \| 4 layers/);
+  });
+
+  it('turns CodeLens and hovers off by setting', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    await setting('codeLens.enabled', false);
+    await setting('hover.enabled', false);
+    try {
+      assert.equal((await lensTitles(document)).filter((t) => t.title === 'Set Input Shape').length, 0);
+      assert.doesNotMatch(await hoverText(document, positionOf(document, 'nn.Conv2d(64, 128', 4)), /fewer weights/);
+    } finally {
+      await setting('codeLens.enabled', undefined);
+      await setting('hover.enabled', undefined);
+    }
+  });
+});
