@@ -3,7 +3,7 @@
 Regenerate (needs the system Python that has torch 1.13; the test suite itself never runs Python):
 
     npm run golden
-    # which is: /usr/bin/python3 scripts/golden/layers.py > test/fixtures/golden/layers.json
+    # which is: /usr/bin/python3 scripts/golden/layers.py [output path, default below; - for stdout]
 
 Each case builds one torch.nn.ConvNd / ConvTransposeNd from keyword arguments and, when that
 succeeds, runs it on a real tensor of the given shape (or on the `meta` device for huge shapes,
@@ -15,11 +15,14 @@ read off torch's own tensors (never computed from a formula here).
 """
 
 import json
+import os
 import sys
+import warnings
 
 import torch
 import torch.nn as nn
 
+DEFAULT_OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, 'test', 'fixtures', 'golden', 'layers.json')
 TYPES = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d']
 # Small spatial sizes keep generation fast; 3D gets the smallest.
 SIDE = {1: 9, 2: 7, 3: 5}
@@ -269,6 +272,13 @@ def backend_quirks():
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, stride=tuple([2])), shape_for(t, 4)
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, stride=tuple([1, 2, 1, 2][:n + 1])), shape_for(t, 4)
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, dilation=tuple([2])), shape_for(t, 4)
+    # oneDNN's heuristic takes an input of more than 20480 elements in its first four dimensions.
+    for side in (71, 72):
+        yield 'Conv2d', dict(in_channels=4, out_channels=4, kernel_size=3, dilation=0), [1, 4, 71, side]
+        yield 'Conv3d', dict(in_channels=4, out_channels=4, kernel_size=3, dilation=0), [1, 4, 71, side, 3]
+    yield 'Conv1d', dict(in_channels=4, out_channels=4, kernel_size=3, dilation=0), [1, 4, 5121]
+    yield 'Conv2d', dict(in_channels=4, out_channels=4, kernel_size=(4, 3), dilation=0), [1, 4, 7, 7]
+    yield 'Conv2d', dict(in_channels=4, out_channels=4, kernel_size=(4, 4), dilation=0), [1, 4, 7, 7]
     for t in TYPES[3:]:
         n = dims(t)
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, stride=2, output_padding=tuple([1])), shape_for(t, 4)
@@ -288,6 +298,7 @@ def padding_mode_quirks():
                 yield t, dict(base, padding=p), shape_for(t, 2, side=7)
             yield t, dict(base, padding=-4), shape_for(t, 2, batch=None, side=7)
             yield t, dict(base, kernel_size=3, padding=-2), shape_for(t, 2, side=6)
+            yield t, dict(base, padding=-3), shape_for(t, 2, side=6)
             yield t, dict(base, padding=tuple([6, 1, 1][:n])), shape_for(t, 2, side=6)
             yield t, dict(base, padding=tuple([1, 6, 1][:n])), shape_for(t, 2, side=6)
             yield t, dict(base, padding=tuple([7, 1, 1][:n])), shape_for(t, 2, side=6)
@@ -324,6 +335,8 @@ def published():
 
 
 def main():
+    # PyTorch warns about even 'same' kernels and zero-size weights; the data records what it does.
+    warnings.filterwarnings('ignore', category=UserWarning)
     torch.manual_seed(0)
     cases = []
     for source in (groups_sweep, geometry_sweep, transposed_output_padding, same_and_valid, padding_modes, invalid,
@@ -335,8 +348,14 @@ def main():
         'torch_version': torch.__version__,
         'cases': cases,
     }
-    json.dump(document, sys.stdout, indent=1)
-    sys.stdout.write('\n')
+    target = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_OUTPUT
+    text = json.dumps(document, indent=1) + '\n'
+    if target == '-':
+        sys.stdout.write(text)
+    else:
+        with open(target, 'w', encoding='utf-8') as out:
+            out.write(text)
+        print(f'wrote {len(cases)} cases to {target}', file=sys.stderr)
 
 
 if __name__ == '__main__':

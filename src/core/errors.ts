@@ -4,7 +4,7 @@ export type ErrorPhase = 'construct' | 'forward';
 /** A PyTorch exception, with the class and message PyTorch itself uses. */
 export interface ConvError {
   readonly phase: ErrorPhase;
-  readonly exception: 'ValueError' | 'TypeError' | 'RuntimeError';
+  readonly exception: 'ValueError' | 'TypeError' | 'RuntimeError' | 'NotImplementedError';
   readonly message: string;
   /** The constructor argument the error is about, when there is one (for placing a diagnostic). */
   readonly argument?: string;

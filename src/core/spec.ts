@@ -1,4 +1,4 @@
-import { ConvError, constructError } from './errors';
+import { ConvError, constructError, forwardError } from './errors';
 import { PyValue, isPyInt, ntuple, pyRepr, pyTypeName, toBigInt, tuple } from './pyvalue';
 
 export const CONV_TYPES = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d'] as const;
@@ -54,6 +54,12 @@ export interface ConvSpec {
   groups: bigint;
   bias: boolean;
   padding_mode: PaddingMode;
+  /**
+   * An error PyTorch raises as soon as the layer is called, whatever the input: an argument the
+   * functional form's parser rejects (a ConvTranspose given a padding string keeps it as a tuple
+   * of characters, and conv_transposeNd refuses that tuple). Absent when there is none.
+   */
+  deferred_error?: ConvError;
 }
 
 export type BuildResult = { ok: true; spec: ConvSpec } | { ok: false; error: ConvError };
@@ -90,6 +96,9 @@ function construct(args: ConvArgs): ConvSpec {
   const kernelTuple = ntuple(args.kernel_size, n);
   const strideTuple = ntuple(stride, n);
   const paddingValue: PyValue = typeof padding === 'string' && !transposed ? padding : tuple(ntuple(padding, n));
+  const deferredError = transposed && typeof padding === 'string' && padding.length > 0
+    ? forwardError(`conv_transpose${n}d(): argument 'padding' (position 5) must be tuple of ints, not tuple`, 'TypeError')
+    : undefined;
   const dilationTuple = ntuple(dilation, n);
   const outputPaddingTuple = transposed ? ntuple(args.output_padding ?? 0n, n) : ntuple(0n, n);
 
@@ -112,12 +121,13 @@ function construct(args: ConvArgs): ConvSpec {
     out_channels: toBigInt(args.out_channels as bigint | boolean),
     kernel_size: kernelTuple.map((k) => toBigInt(k as bigint | boolean)),
     stride: intTuple(strideTuple, 'stride'),
-    padding: typeof paddingValue === 'string' ? (paddingValue as 'same' | 'valid') : intTuple(paddingValue as PyValue[], 'padding'),
+    padding: typeof paddingValue === 'string' ? (paddingValue as 'same' | 'valid') : deferredError ? kernelTuple.map(() => 0n) : intTuple(paddingValue as PyValue[], 'padding'),
     dilation: intTuple(dilationTuple, 'dilation'),
     output_padding: intTuple(outputPaddingTuple, 'output_padding'),
     groups: toBigInt(groups as bigint | boolean),
     bias: truthy(bias),
     padding_mode: paddingMode as PaddingMode,
+    ...(deferredError ? { deferred_error: deferredError } : {}),
   };
 }
 
@@ -142,8 +152,13 @@ function checkPaddingString(padding: string, stride: PyValue[]): void {
   }
 }
 
-/** torch.empty's argument checks on a shape tuple: ints only, none negative. */
+/**
+ * torch.empty's argument checks on a shape tuple: ints only, none negative. PyTorch 1.13's
+ * argument parser words a non-int in the first place differently from one further on: it then
+ * matches neither overload of empty() and lists both.
+ */
 function checkTensorSize(shape: PyValue[]): void {
+  if (shape.length > 0 && !isPyInt(shape[0])) throw constructError('TypeError', EMPTY_OVERLOADS_MESSAGE);
   shape.forEach((dim, i) => {
     if (!isPyInt(dim)) {
       throw constructError('TypeError', `empty(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(dim)} at pos ${i + 1}`);
@@ -155,6 +170,11 @@ function checkTensorSize(shape: PyValue[]): void {
     throw constructError('RuntimeError', `Trying to create tensor with negative dimension ${negative}: [${ints.join(', ')}]`);
   }
 }
+
+const EMPTY_OVERLOADS_MESSAGE =
+  'empty() received an invalid combination of arguments - got (tuple, dtype=NoneType, device=NoneType), but expected one of:\n' +
+  ' * (tuple of ints size, *, tuple of names names, torch.memory_format memory_format, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n' +
+  ' * (tuple of SymInts size, *, torch.memory_format memory_format, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n';
 
 /** Python's `%`-based divisibility, for ints and floats alike. */
 function divisible(a: bigint | number, b: bigint | number): boolean {
