@@ -112,7 +112,12 @@ function main(): void {
   for (const lines of [20_000, 2_000]) {
     const source = generateModelFile(lines);
     const actual = source.split('\n').length - 1;
-    const { parse, analyze, result } = compareWithParse(analysis, source, runsArg(lines > 5000 ? 9 : 41));
+    const compared = attempt(() => compareWithParse(analysis, source, runsArg(lines > 5000 ? 9 : 41)));
+    if (!compared.ok) {
+      rows.push(`${actual} lines: analyzeFile THREW (a bug: analysis must never throw): ${compared.error}`);
+      continue;
+    }
+    const { parse, analyze, result } = compared.value;
     const ratio = median(analyze) / median(parse);
     const layers = result.declarations.length;
     rows.push(`${actual} lines (${result.models.length} models, ${layers} conv calls): parse ${ms(median(parse))}, analyzeFile ${ms(median(analyze))}, ` +
@@ -120,12 +125,30 @@ function main(): void {
   }
   const small = generateModelFile(2_000);
   const inc = incrementalEntry(analysis);
-  const edits = editTimes(inc, small, runsArg(41));
+  const timed = attempt(() => editTimes(inc, small, runsArg(41)));
+  if (!timed.ok) {
+    rows.push(`one-character edit: ${inc.label} THREW: ${timed.error}`);
+    return print(rows);
+  }
+  const edits = timed.value;
   const p50 = median(edits);
   const p95 = percentile(edits, 95);
   rows.push(`one-character edit in ${small.split('\n').length - 1} lines via ${inc.label}: median ${ms(p50)}, p95 ${ms(p95)} ` +
     `(goal <= 30 ms) ${p95 <= 30 ? 'MET' : p50 <= 30 ? 'MET at the median only' : 'NOT MET'}`);
+  print(rows);
+}
+
+function print(rows: string[]): void {
   process.stdout.write(`bench:analysis (Node ${process.version}, median of the timed runs)\n${rows.map((r) => `  ${r}`).join('\n')}\n`);
+}
+
+function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: fn() };
+  } catch (e) {
+    const stack = (e as Error).stack?.split('\n').slice(0, 3).map((l) => l.trim()).join(' | ');
+    return { ok: false, error: stack ?? String(e) };
+  }
 }
 
 main();

@@ -168,8 +168,8 @@ function denseMacs(model: ModelAnalysis): bigint | null {
 function problemLines(subject: ReportSubject): string[] {
   const { analysis } = subject;
   return [
-    ...analysis.diagnostics.map((d) => `${d.severity}: line ${d.range.line}:${d.range.column + 1}: ${d.message}`),
-    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${u.what}: ${u.why}`),
+    ...analysis.diagnostics.map((d) => `${d.severity}: line ${d.range.line}:${d.range.column + 1}: ${oneLine(d.message)}`),
+    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${oneLine(u.what)}: ${oneLine(u.why)}`),
   ];
 }
 
