@@ -13,6 +13,13 @@ export interface KernelPlan {
    * would be a plain copy of it.
    */
   direct: boolean;
+  /**
+   * Depthwise 2d stride-1 layers go in strips of this many output rows (0: whole channels),
+   * each strip preparing its rows plus `stripExtra` more (the kernel's reach and the 3x3 path's
+   * second row) into an L1-sized buffer.
+   */
+  stripRows: number;
+  stripExtra: number;
   /** The 3x3 stride-1 depthwise fast path applies. */
   depthwise3x3: boolean;
   inPerGroup: number;
@@ -58,11 +65,13 @@ export function planKernel(g: ConvGeometry): KernelPlan {
   // Read in place, the last channel's garbage columns read past the input: that much slack follows it.
   const chanStride = direct ? inVolume : roundUp(Math.max(planes, reach), 4);
   const ocBlocks = Math.ceil(outPerGroup / BLOCK_CHANNELS);
+  const strips = path === 'depthwise' && od === 1 && g.stride.every((s) => s === 1) ? depthwiseStrips(g, wq, oh) : { stripRows: 0, stripExtra: 0 };
   const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
   const ntaps = volume(g.kernel);
   return {
     path,
     direct,
+    ...strips,
     depthwise3x3: path === 'depthwise' && od === 1 && g.kernel[0] === 1 && g.kernel[1] === 3 && g.kernel[2] === 3
       && g.stride[1] === 1 && g.stride[2] === 1 && g.dilation[1] === 1 && g.dilation[2] === 1,
     inPerGroup,
@@ -81,7 +90,7 @@ export function planKernel(g: ConvGeometry): KernelPlan {
       input: g.batch * g.inChannels * inVolume,
       inputSlack: Math.max(0, reach - inVolume) + 16,
       output: g.batch * g.outChannels * volume(g.outSize),
-      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : chanStride,
+      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : strips.stripRows > 0 ? (strips.stripRows + strips.stripExtra) * wq + 8 : chanStride,
       vout: path === 'blocked' ? ocBlocks * BLOCK_CHANNELS * qPad : 0,
     },
   };
@@ -102,6 +111,18 @@ function cacheChunks(inPerGroup: number, ntaps: number, maxTap: number, qPad: nu
   const fit = Math.floor(L1_INPUT_BYTES / (4 * kc)) - maxTap - BLOCK_OUTPUTS;
   const nc = Math.min(qPad, Math.max(BLOCK_OUTPUTS, Math.floor(fit / BLOCK_OUTPUTS) * BLOCK_OUTPUTS));
   return { kc, nc };
+}
+
+/** Bytes of L1 one depthwise strip's prepared rows may take. */
+const L1_STRIP_BYTES = 16 * 1024;
+
+/** Strips of an even number of output rows whose prepared rows fit L1_STRIP_BYTES. */
+function depthwiseStrips(g: ConvGeometry, wq: number, oh: number): { stripRows: number; stripExtra: number } {
+  // Rows (kh-1)*dh past the strip feed its last output row; the 3x3 path reads one more.
+  const stripExtra = (g.kernel[1] - 1) * g.dilation[1] + 1;
+  const fit = Math.floor(L1_STRIP_BYTES / (4 * wq)) - stripExtra;
+  const stripRows = Math.min(oh, Math.max(2, fit - (fit % 2)));
+  return { stripRows, stripExtra };
 }
 
 /**

@@ -144,7 +144,7 @@ export class PreparedConv {
   private runDepthwise(exports: KernelExports, input: number, output: number): void {
     const { geometry: g, plan: p, layout: l } = this;
     exports.convDepthwise(input, l.prep, l.packed, l.bias, output, l.taps, p.taps.length, g.inChannels, p.outPerGroup,
-      ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride, ...g.outSize, p.depthwise3x3 ? 1 : 0);
+      ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride, ...g.outSize, p.depthwise3x3 ? 1 : 0, p.stripRows, p.stripExtra);
   }
 
   /** Drops the instance and its memory. */

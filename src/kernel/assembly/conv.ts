@@ -208,27 +208,64 @@ function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh:
 
 /**
  * Depthwise convolution (one input channel per group, `multiplier` outputs each) for one batch
- * element. Each input channel is prepared alone into `prep` (small enough to stay in L1), then
- * every output channel it feeds is computed row by row straight into the output.
+ * element. Each input channel is prepared alone into `prep`, then every output channel it feeds
+ * is computed row by row straight into the output. With `stripRows` > 0 (2d, stride 1) the
+ * channel goes in strips of that many output rows, so the prepared rows stay in L1.
  */
 export function convDepthwise(
   input: usize, prep: usize, weight: usize, bias: usize, output: usize, taps: usize, ntaps: i32,
   channels: i32, multiplier: i32,
   id: i32, ih: i32, iw: i32, pf: i32, pt: i32, pl: i32, sd: i32, sh: i32, sw: i32,
   dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, dense3x3: i32,
+  stripRows: i32, stripExtra: i32,
 ): void {
   const outPlane = <usize>(od * oh * ow) * 4;
+  const inPlane = <usize>(id * ih * iw) * 4;
   for (let c = 0; c < channels; c++) {
-    prepareInput(input + <usize>c * <usize>(id * ih * iw) * 4, prep, 1, id, ih, iw, pf, pt, pl, sd, sh, sw, dq, hq, wq, chanStride);
+    const chanIn = input + <usize>c * inPlane;
+    if (stripRows > 0) {
+      for (let y0 = 0; y0 < oh; y0 += stripRows) {
+        const rows = min(stripRows, oh - y0);
+        prepareRows(chanIn, prep, ih, iw, pt, pl, wq, y0, rows + stripExtra);
+        for (let m = 0; m < multiplier; m++) {
+          const oc = c * multiplier + m;
+          const out = output + <usize>oc * outPlane + <usize>(y0 * ow) * 4;
+          depthwiseChannel(prep, weight, bias, out, taps, ntaps, oc, 1, rows, ow, hq, wq, dense3x3);
+        }
+      }
+      continue;
+    }
+    prepareInput(chanIn, prep, 1, id, ih, iw, pf, pt, pl, sd, sh, sw, dq, hq, wq, chanStride);
     for (let m = 0; m < multiplier; m++) {
       const oc = c * multiplier + m;
-      const w = weight + <usize>(oc * ntaps) * 4;
-      const b = load<f32>(bias + <usize>oc * 4);
-      const out = output + <usize>oc * outPlane;
-      if (dense3x3) depthwise3x3(prep, w, b, out, oh, ow, wq);
-      else depthwiseTaps(prep, w, b, out, taps, ntaps, od, oh, ow, hq, wq);
+      depthwiseChannel(prep, weight, bias, output + <usize>oc * outPlane, taps, ntaps, oc, od, oh, ow, hq, wq, dense3x3);
     }
   }
+}
+
+@inline function depthwiseChannel(
+  prep: usize, weight: usize, bias: usize, out: usize, taps: usize, ntaps: i32, oc: i32,
+  od: i32, oh: i32, ow: i32, hq: i32, wq: i32, dense3x3: i32,
+): void {
+  const w = weight + <usize>(oc * ntaps) * 4;
+  const b = load<f32>(bias + <usize>oc * 4);
+  if (dense3x3) depthwise3x3(prep, w, b, out, oh, ow, wq);
+  else depthwiseTaps(prep, w, b, out, taps, ntaps, od, oh, ow, hq, wq);
+}
+
+/**
+ * Padded rows [first, first + count) of one 2d channel (stride 1) into `dst`, wq floats each,
+ * followed by 8 zero floats that the last vector of the last row may read.
+ */
+function prepareRows(chanSrc: usize, dst: usize, ih: i32, iw: i32, pt: i32, pl: i32, wq: i32, first: i32, count: i32): void {
+  const rowBytes = <usize>wq * 4;
+  for (let r = 0; r < count; r++) {
+    const yi = first + r - pt;
+    const rowDst = dst + <usize>r * rowBytes;
+    if (yi < 0 || yi >= ih) memory.fill(rowDst, 0, rowBytes);
+    else copyRow(chanSrc + <usize>(yi * iw) * 4, rowDst, iw, wq, 1, 0, pl);
+  }
+  memory.fill(dst + <usize>count * rowBytes, 0, 32);
 }
 
 /** Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { WasmConvKernel, referenceConv } from '../../../src/kernel';
-import { fixtureCases } from './cases';
+import { PyValue } from '../../../src/core';
+import { WasmConvKernel, planKernel, referenceConv, tensorSizes } from '../../../src/kernel';
+import { caseName, fixtureCases, geometryFor } from './cases';
 import { assertClose } from './close';
 import { loadBuiltKernel } from './loadWasm';
 
@@ -20,6 +21,21 @@ describe('kernel: WebAssembly convolution against PyTorch fixtures and the refer
     });
   }
 
+  // Rows this wide leave room for only a few rows per L1 strip, so these run many strips.
+  const stripCases: Array<{ args: Record<string, PyValue>; input: number[]; padding: string }> = [
+    { args: { in_channels: 2n, out_channels: 2n, kernel_size: 3n, padding: 1n, groups: 2n }, input: [1, 2, 41, 1200], padding: '1' },
+    { args: { in_channels: 2n, out_channels: 4n, kernel_size: 5n, padding: 'same', dilation: 2n, groups: 2n }, input: [1, 2, 23, 700], padding: 'same' },
+  ];
+  for (const c of stripCases) {
+    const geometry = geometryFor('Conv2d', c.args, c.input);
+    it(`depthwise in L1 strips: ${caseName(geometry, c.padding)} equals the reference`, async () => {
+      assert.ok(planKernel(geometry).stripRows < geometry.outSize[1], 'the case should need several strips');
+      const sizes = tensorSizes(geometry);
+      const tensors = { input: ramp(sizes.input), weight: ramp(sizes.weight), bias: ramp(sizes.bias) };
+      assertClose(await kernel.run(geometry, tensors), referenceConv(geometry, tensors));
+    });
+  }
+
   it('auto-detection picks the build this runtime validates', async () => {
     assert.equal((await loadBuiltKernel('auto')).variant, relaxedFlag ? 'relaxed-simd' : 'simd');
   });
@@ -34,3 +50,8 @@ describe('kernel: WebAssembly convolution against PyTorch fixtures and the refer
     await assert.rejects(loadBuiltKernel('relaxed-simd'), /relaxed SIMD was requested/);
   });
 });
+
+/** Values that vary along every axis without repeating soon: sin(i x 0.7). */
+function ramp(length: number): Float32Array {
+  return Float32Array.from({ length }, (_, i) => Math.sin(i * 0.7));
+}
