@@ -1,3 +1,4 @@
+import { divisors, gcd } from './divisors';
 import { ConvSpec } from './spec';
 
 export type ConvKind = 'dense' | 'grouped' | 'depthwise' | 'depthwise_multiplier' | 'pointwise' | 'grouped_pointwise';
@@ -24,36 +25,16 @@ export function convKind(spec: ConvSpec): ConvKind {
   return pointwise ? 'grouped_pointwise' : 'grouped';
 }
 
-/** How many divisors `validGroups` will enumerate by trial division before giving up. */
-const TRIAL_LIMIT = 2_000_000n;
-
 /**
  * Every groups value PyTorch accepts for these channel counts: the divisors of
- * gcd(in_channels, out_channels), ascending. `complete` is false when the gcd is too large
- * to factor by trial division quickly; the list then holds the divisors found below the limit
- * and their cofactors.
+ * gcd(in_channels, out_channels), ascending. `complete` is false only when the gcd has a prime
+ * factor too large to find quickly (two prime factors beyond about 10^7); the list then holds the divisors found.
  */
 export function validGroups(inChannels: bigint, outChannels: bigint): { values: bigint[]; complete: boolean } {
-  const g = gcd(inChannels, outChannels);
-  if (g <= 0n) return { values: [], complete: true };
-  const small: bigint[] = [];
-  const large: bigint[] = [];
-  let d = 1n;
-  for (; d * d <= g && d <= TRIAL_LIMIT; d++) {
-    if (g % d === 0n) {
-      small.push(d);
-      if (d * d !== g) large.push(g / d);
-    }
-  }
-  return { values: [...small, ...large.reverse()], complete: d * d > g };
+  return divisors(gcd(inChannels, outChannels));
 }
 
-export function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b < 0n ? -b : b;
-  while (y !== 0n) [x, y] = [y, x % y];
-  return x;
-}
+export { gcd };
 
 /** The valid groups values nearest to a wanted one (for "Set groups to N" fixes). */
 export function nearestValidGroups(inChannels: bigint, outChannels: bigint, wanted: bigint, count = 2): bigint[] {
