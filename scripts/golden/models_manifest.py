@@ -17,6 +17,7 @@ CORPUS = [
     dict(name='mobilenet_v1', file='mobilenet_v1.py', entry='MobileNet', args='', input=[1, 3, 32, 32]),
     dict(name='mobilenet_v2', file='mobilenet_v2.py', entry='MobileNetV2', args='', input=[1, 3, 32, 32]),
     dict(name='mobilenet_v3', file='mobilenet_v3.py', entry='mobilenetv3_small', args='', input=[1, 3, 224, 224]),
+    dict(name='shufflenet_v1', file='shufflenet_v1.py', entry='ShuffleNetG3', args='', input=[1, 3, 32, 32]),
     dict(name='shufflenet_v2', file='shufflenet_v2.py', entry='ShuffleNetV2', args='', input=[1, 3, 32, 32]),
     dict(name='efficientnet_b0', file='efficientnet_b0.py', entry='efficientnet_b0', args='', input=[1, 3, 224, 224]),
     dict(name='regnet_style', file='regnet_style.py', entry='regnetx_200mf', args='', input=[1, 3, 224, 224]),
