@@ -114,11 +114,13 @@ function handle(message: HostMessage): void {
       const base: BaseLayer = { spec, input: message.layer.input ? decodeInts(message.layer.input) : null };
       const source = message.layer.source;
       const key = `${source?.uri ?? ''}#${torchRepr(spec)}#${base.input?.join(',') ?? ''}`;
+      const moved = layer?.source?.uri !== source?.uri || layer?.source?.line !== source?.line;
       layer = { base, source, key };
       // What-if values survive a reload (or a re-send of the same layer), not a different layer.
       controls = state.controls && state.layerKey === key ? state.controls : controlsFromLayer(base);
       save({ controls, layerKey: key, target: source ? { uri: source.uri, line: source.line, column: source.column } : state.target });
-      setStatus('');
+      // An "Applied" message stays while the panel re-reads the edited layer in place.
+      if (moved) setStatus('');
       render();
       break;
     }

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { torchRepr } from '../../core';
 import {
   ApplyRequest, COMPARE_VIEW_TYPE, HostMessage, PageMessage, encodeInt, encodeSpec, parsePageMessage,
 } from '../../protocol/compare';
 import { FoundLayer, LayerFinder } from './finder';
-import { makeNonce, pageHtml } from './html';
+import { makeNonce, pageHtml, randomBytes } from './html';
 import { planRewrite } from './rewrite';
 
 export interface PanelServices {
@@ -77,7 +76,7 @@ export class ComparePanel implements vscode.Disposable {
     const file = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.services.extensionUri, ...parts)).toString();
     return pageHtml({
       cspSource: webview.cspSource,
-      nonce: makeNonce((n) => randomBytes(n)),
+      nonce: makeNonce(randomBytes),
       scriptUri: file('dist', 'webview', 'main.js'),
       styleUri: file('media', 'webview', 'compare.css'),
     });

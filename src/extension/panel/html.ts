@@ -59,3 +59,15 @@ export function makeNonce(random: (bytes: number) => Uint8Array): string {
 function attribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/**
+ * Random bytes from Web Crypto, which both the desktop (Node) and the web extension hosts have
+ * on current VS Code. Older desktop hosts (Node 16) lack the global; they get Math.random, as
+ * VS Code's own webview samples use for nonces.
+ */
+export function randomBytes(count: number): Uint8Array {
+  const bytes = new Uint8Array(count);
+  const webCrypto = (globalThis as { crypto?: { getRandomValues?(array: Uint8Array): Uint8Array } }).crypto;
+  if (webCrypto?.getRandomValues) return webCrypto.getRandomValues(bytes);
+  return bytes.map(() => Math.floor(Math.random() * 256));
+}

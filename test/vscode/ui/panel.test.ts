@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { assertEventually, workbench } from './workbench';
+
+/**
+ * The comparison panel in the real VS Code: opened from the palette on a fixture layer, read,
+ * changed, applied to the code as one edit, and undone.
+ */
+describe('Conv Lens comparison panel (installed from the .vsix)', () => {
+  afterEach(async () => {
+    await workbench().reset();
+  });
+
+  it('compares the layer under the cursor, applies a new groups value, and undoes it in one step', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    // Line 18: self.grouped = nn.Conv2d(64, 128, kernel_size=3, padding=1, groups=4)
+    await (await wb.token('Conv2d', 18)).click();
+    await wb.runCommand('Conv Lens: Compare Layer');
+    const page = wb.webview();
+    await page.locator('#comparison').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#repr').innerText(), 'Conv2d(64, 128, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=4)');
+    // 128 x (64/4) x 3 x 3 weights and 128 biases.
+    assert.equal(await page.locator('#comparison tr[data-row="Parameters"] td').first().getAttribute('title'), '18,560');
+    assert.equal(await page.locator('#chart-groups').count(), 1);
+    await wb.screenshot('compare-panel');
+
+    await page.locator('#control-groups').selectOption('8');
+    await assertEventually(async () => (await page.locator('#repr').innerText()).includes('groups=8'), 'the what-if did not update');
+    await page.locator('button[data-variant="this"]').click();
+    await assertEventually(async () => (await wb.editorText()).includes('padding=1, groups=8)'), 'Apply did not change the code');
+    await assertEventually(async () => /Set groups/.test(await page.locator('#status').innerText()), 'the panel did not confirm the edit');
+    await assertEventually(async () => (await page.locator('#repr').innerText()).includes('groups=8'), 'the panel did not follow the new code');
+
+    await (await wb.token('Conv2d', 18)).click();
+    await wb.page.keyboard.press('Control+Z');
+    await assertEventually(async () => (await wb.editorText()).includes('padding=1, groups=4)'), 'one undo did not restore the code');
+  });
+});
