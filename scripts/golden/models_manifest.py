@@ -1,7 +1,8 @@
 """Which model each corpus file builds, with what arguments, on what input.
 
 One entry per golden file. `file` is relative to test/fixtures/models. `args` is the Python
-source of the call arguments (the CLI's --args). `input` is the shape the file itself states,
+source of the call arguments (the CLI's --args, unless `args_in_code` says that the file itself
+calls the entry with them, as a training script does). `input` is the shape the file itself states,
 by a `# conv-lens: input=(...)` comment or by code that feeds the model; it is repeated here so
 the generator does not have to read either. `mode` says how the golden is made:
   torch   build the model and run it (errors are recorded as PyTorch raised them);
@@ -39,7 +40,8 @@ CORPUS = [
     dict(name='volume_decoder', file='vocoder_upsampler.py', entry='VolumeDecoder', args='', input=[1, 64, 4, 4, 4]),
     dict(name='project_resnet', file='project_resnet/models/net.py', entry='SmallResNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_project', file='unet_project/unet/model.py', entry='UNet', args='', input=[1, 3, 64, 64]),
-    dict(name='unet_train', file='unet_project/train.py', entry='UNet', args='n_channels=1, n_classes=3, base=8', input=[2, 1, 96, 96]),
+    dict(name='unet_train', file='unet_project/train.py', entry='UNet', args='n_channels=1, n_classes=3, base=8', input=[2, 1, 96, 96],
+         args_in_code=True),
     dict(name='err_groups', file='err_groups.py', entry='BadGroups', args='', input=[1, 3, 32, 32]),
     dict(name='err_float_channels', file='err_float_channels.py', entry='Net', args='', input=[1, 64, 16, 16]),
     dict(name='err_channel_mismatch', file='err_channel_mismatch.py', entry='Net', args='', input=[1, 3, 32, 32]),
