@@ -9,22 +9,26 @@ let counter = 0;
 
 /**
  * "Analyze Layer…": asks for a constructor call and an optional input shape, then shows the same
- * description as `conv-lens layer` in a read-only document.
+ * description as `conv-lens layer` in a read-only document. Both may be given as arguments
+ * (a keybinding, a test), which skips the input boxes; the document's URI is returned.
  */
-export async function analyzeLayer(documents: ReadOnlyDocuments, initial?: string): Promise<void> {
-  const expression = await vscode.window.showInputBox({
+export async function analyzeLayer(documents: ReadOnlyDocuments, givenExpression?: unknown, givenShape?: unknown): Promise<vscode.Uri | undefined> {
+  const expression = typeof givenExpression === 'string' ? givenExpression : await vscode.window.showInputBox({
     title: 'Conv Lens: Analyze Layer',
     prompt: 'A PyTorch conv constructor call',
-    value: initial ?? 'nn.Conv2d(64, 128, 3, padding=1, groups=8)',
+    value: 'nn.Conv2d(64, 128, 3, padding=1, groups=8)',
     validateInput: (text) => {
       const parsed = parseLayerExpression(text);
       return parsed.ok ? undefined : parsed.message;
     },
   });
-  if (expression === undefined) return;
+  if (expression === undefined) return undefined;
   const parsed = parseLayerExpression(expression);
-  if (!parsed.ok) return;
-  const shapeText = await vscode.window.showInputBox({
+  if (!parsed.ok) {
+    void vscode.window.showErrorMessage(`Conv Lens: ${parsed.message}`);
+    return undefined;
+  }
+  const shapeText = typeof givenShape === 'string' ? givenShape : await vscode.window.showInputBox({
     title: 'Conv Lens: Analyze Layer',
     prompt: 'Input shape, batched (N, C, H, W) or unbatched (C, H, W); leave empty for none',
     placeHolder: '1, 64, 56, 56',
@@ -34,11 +38,16 @@ export async function analyzeLayer(documents: ReadOnlyDocuments, initial?: strin
       return shape.ok ? undefined : shape.message;
     },
   });
-  if (shapeText === undefined) return;
+  if (shapeText === undefined) return undefined;
   const shape = shapeText.trim() === '' ? null : parseInputShape(shapeText);
-  const input = shape && shape.ok ? shape.shape : null;
+  if (shape && !shape.ok) {
+    void vscode.window.showErrorMessage(`Conv Lens: ${shape.message}`);
+    return undefined;
+  }
+  const input = shape ? shape.shape : null;
   const record = computeLayer(parsed.spec, input);
   const text = `${describe(record, separableReplacement(parsed.spec, input))}\n`;
   const uri = documents.put(`/layer/${++counter}/${parsed.spec.type}.txt`, () => text);
   await vscode.window.showTextDocument(uri, { preview: true });
+  return uri;
 }

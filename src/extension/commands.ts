@@ -18,12 +18,12 @@ type Handler = (services: CommandServices, ...args: unknown[]) => unknown;
 /** Every command of the extension; package.json's contributes.commands lists the same ids. */
 export const COMMANDS: Record<string, Handler> = {
   'convLens.showReport': ({ reports }, owner) => reports.show(owner),
-  'convLens.exportReportMarkdown': ({ reports }, owner) => reports.export('md', owner),
-  'convLens.exportReportCsv': ({ reports }, owner) => reports.export('csv', owner),
-  'convLens.exportReportJson': ({ reports }, owner) => reports.export('json', owner),
+  'convLens.exportReportMarkdown': ({ reports }, owner, destination) => reports.export('md', owner, destination),
+  'convLens.exportReportCsv': ({ reports }, owner, destination) => reports.export('csv', owner, destination),
+  'convLens.exportReportJson': ({ reports }, owner, destination) => reports.export('json', owner, destination),
   'convLens.setInputShape': ({ ctx }, owner, shape) => setInputShape(ctx, owner, shape),
   'convLens.compareLayer': ({ ctx }, target) => compareLayer(ctx, target),
-  'convLens.analyzeLayer': ({ documents }, expression) => analyzeLayer(documents, typeof expression === 'string' ? expression : undefined),
+  'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
 };
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

@@ -67,7 +67,8 @@ export class Reports implements vscode.Disposable {
     return (document && this.ctx.analyses.get(document)) ?? fallback;
   }
 
-  async export(format: 'md' | 'csv' | 'json', owner?: unknown): Promise<void> {
+  /** Writes the report to a file chosen in a save dialog (or to `destination`, a URI string, without asking). */
+  async export(format: 'md' | 'csv' | 'json', owner?: unknown, destination?: unknown): Promise<void> {
     const view = await viewFor(this.ctx, owner);
     if (!view) {
       void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to export its report.');
@@ -75,7 +76,7 @@ export class Reports implements vscode.Disposable {
     }
     const text = format === 'md' ? renderReport(this.ctx, view) : format === 'csv' ? reportCsv(view.analysis) : reportJson(view.analysis);
     const base = view.owner.path.replace(/\.[^./]*$/, '');
-    const target = await vscode.window.showSaveDialog({
+    const target = typeof destination === 'string' ? vscode.Uri.parse(destination) : await vscode.window.showSaveDialog({
       defaultUri: view.owner.with({ path: `${base}.conv-lens.${format}` }),
       filters: { [format === 'md' ? 'Markdown' : format.toUpperCase()]: [format] },
       title: 'Export Conv Lens report',

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateConvLens, closeAllEditors, openWorkspaceFile, positionOf } from './helpers';
+import { activateConvLens, closeAllEditors, openWorkspaceFile, positionOf, workspaceFile } from './helpers';
 
 /** The text of every hover at a position, joined. */
 async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
@@ -180,5 +180,44 @@ describe('Conv Lens editor surfaces', () => {
       await setting('codeLens.enabled', undefined);
       await setting('hover.enabled', undefined);
     }
+  });
+
+  it('exports the report as CSV and JSON with exact integers', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const csv = workspaceFile('exported.csv');
+    const json = workspaceFile('exported.json');
+    await vscode.commands.executeCommand('convLens.exportReportCsv', document.uri.toString(), csv.toString());
+    await vscode.commands.executeCommand('convLens.exportReportJson', document.uri.toString(), json.toString());
+    const csvText = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv));
+    assert.match(csvText, /^EditorNet,grouped,Conv2d,grouped,11,1x64x32x32,1x128x32x32,9344,9437184,18874368,73856,75497472,8,$/m);
+    const parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { models: Array<{ totals: { conv_params: number } }> };
+    assert.equal(parsed.models[0].totals.conv_params, 45312);
+  });
+
+  it('Analyze Layer shows the CLI\'s description of a typed layer', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.analyzeLayer', 'nn.Conv2d(64, 128, 3, groups=8)', '1, 64, 56, 56');
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(text, /^Conv2d\(64, 128, kernel_size=\(3, 3\), stride=\(1, 1\), groups=8\)$/m);
+    assert.match(text, /output shape\s+\[1, 128, 54, 54\]/);
+    assert.match(text, /groups=8 has 8x fewer weights and MACs than dense \(9,216 vs 73,728 weights\)/);
+  });
+
+  it('analyzes the code cells of a notebook together, mapping results back to each cell', async () => {
+    const cell = (text: string): vscode.NotebookCellData => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, 'python');
+    const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([
+      cell('import torch.nn as nn'),
+      cell('# conv-lens: input=(1, 8, 16, 16)\nclass CellNet(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(8, 16, 3, padding=1, groups=4)\n\n    def forward(self, x):\n        return self.conv(x)'),
+      cell('%matplotlib inline\nbad = nn.Conv2d(6, 8, 3, groups=4)'),
+    ]));
+    await vscode.window.showNotebookDocument(notebook);
+    const modelCell = notebook.cellAt(1).document;
+    const text = await hoverText(modelCell, positionOf(modelCell, 'nn.Conv2d(8', 4));
+    assert.match(text, /groups=4: 4\.0x fewer weights and MACs than dense/);
+    assert.match(text, /`\[1, 8, 16, 16\]` → `\[1, 16, 16, 16\]`/);
+    const badCell = notebook.cellAt(2).document;
+    const [diagnostic] = await diagnosticsWhere(badCell.uri, (ds) => ds.length > 0);
+    assert.equal(diagnostic.message, 'in_channels must be divisible by groups');
+    assert.equal(diagnostic.range.start.line, 1);
+    assert.deepEqual(convLensDiagnostics(modelCell.uri), []);
   });
 });
