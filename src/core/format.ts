@@ -17,17 +17,31 @@ const SCALES: Array<[bigint, string]> = [
   [10n ** 3n, 'K'],
 ];
 
-/** 1234567n -> "1.23M", 999n -> "999". Rounds to `digits` significant digits at most. */
+/**
+ * 1234567n -> "1.23M", 999n -> "999". Rounds half up to `digits` significant digits, exactly
+ * (in bigint), and moves to the next suffix when rounding reaches a thousand: 999_999n -> "1M".
+ */
 export function humanize(value: bigint, digits = 3): string {
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  for (const [scale, suffix] of SCALES) {
-    if (abs >= scale) {
-      const scaled = Number((abs * 1000n) / scale) / 1000;
-      return `${negative ? '-' : ''}${trimNumber(scaled, digits)}${suffix}`;
-    }
-  }
-  return value.toString();
+  const sign = value < 0n ? '-' : '';
+  const abs = value < 0n ? -value : value;
+  const index = SCALES.findIndex(([scale]) => abs >= scale);
+  if (index < 0) return value.toString();
+  const [scale, suffix] = SCALES[index];
+  const decimals = Math.max(0, digits - (abs / scale).toString().length);
+  const unit = 10n ** BigInt(decimals);
+  const rounded = (abs * unit * 2n + scale) / (scale * 2n);
+  // Rounding 999.6K up gives 1000K, which reads better as the next suffix's 1M.
+  if (rounded >= 1000n * unit && index > 0) return `${sign}1${SCALES[index - 1][1]}`;
+  return `${sign}${fixedPoint(rounded, decimals)}${suffix}`;
+}
+
+/** An integer scaled by 10^decimals, written with its decimals and no trailing zeros: (1230n, 3) -> "1.23". */
+function fixedPoint(scaled: bigint, decimals: number): string {
+  if (decimals === 0) return scaled.toString();
+  const text = scaled.toString().padStart(decimals + 1, '0');
+  const point = text.length - decimals;
+  const fraction = text.slice(point).replace(/0+$/, '');
+  return fraction ? `${text.slice(0, point)}.${fraction}` : text.slice(0, point);
 }
 
 /** "1.2M params", "3.4 GMACs": a count with its unit. */
@@ -46,7 +60,10 @@ export function humanizeBytes(bytes: bigint): string {
     value /= 1024;
     i++;
   }
-  return i === 0 ? `${bytes} B` : `${trimNumber(value, 3)} ${units[i]}`;
+  if (i === 0) return `${bytes} B`;
+  const text = trimNumber(value, 3);
+  // 1023.9 KiB rounds to "1024 KiB", which reads better as 1 MiB.
+  return text === '1024' && i < units.length - 1 ? `1 ${units[i + 1]}` : `${text} ${units[i]}`;
 }
 
 /** 7.999 -> "8.00x" style factors: "8x" when whole, otherwise two decimals. */
