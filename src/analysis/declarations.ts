@@ -66,9 +66,11 @@ export function declarationsOf(ip: Interpreter, outline: Outline, names: Array<M
     }
     return d;
   };
+  const convCalls = new Set(outline.convCalls.map((c) => c.from));
   for (const m of ip.convModules) {
     const state = m.conv!;
-    if (!state.site) continue;
+    // Layers built by imported helpers are sited at this file's call of the helper: not a declaration here.
+    if (!state.site || !convCalls.has(state.site.from)) continue;
     const d = declare(state.site, m.typeName);
     for (const map of names) {
       const name = map.get(m);

@@ -5,8 +5,11 @@ import { ClassValue, FunctionValue, Value } from './values';
 
 export interface Candidate {
   name: string;
+  /** The top-level statement that defines (or, for an imported model, imports) it. */
   top: TopLevel;
   value: ClassValue | FunctionValue;
+  /** The name token the model's range points at. */
+  anchor: SyntaxNode;
 }
 
 /**
@@ -20,7 +23,7 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
     if (t.kind !== 'class' || !t.name) continue;
     const v = scope.vars.get(t.name);
     if (v instanceof ClassValue && v.isModuleClass()) {
-      all.push({ name: t.name, top: t, value: v });
+      all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
       moduleNames.add(t.name);
     }
   }
@@ -34,7 +37,7 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
       if (!(v instanceof FunctionValue) || !returnsValue(t.def!)) continue;
       if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r)))) {
         factories.add(t.name);
-        all.push({ name: t.name, top: t, value: v });
+        all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
         grew = true;
       }
     }
@@ -54,3 +57,16 @@ function returnsValue(def: SyntaxNode): boolean {
 }
 
 export type { Value };
+
+/** A model class or factory the file imports (a training script's model), anchored at its import. */
+export function importedCandidate(outline: Outline, scope: Scope, name: string, unitText: (n: SyntaxNode) => string): Candidate | null {
+  const v = scope.vars.get(name);
+  const isModel = (v instanceof ClassValue && v.isModuleClass()) || v instanceof FunctionValue;
+  if (!isModel) return null;
+  for (const t of outline.top) {
+    if (t.node.name !== 'ImportStatement' || !t.refs.has(name)) continue;
+    const anchor = t.node.getChildren('VariableName').find((n) => unitText(n) === name) ?? t.node;
+    return { name, top: t, value: v, anchor };
+  }
+  return null;
+}

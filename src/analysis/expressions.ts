@@ -93,7 +93,7 @@ export function childNodes(node: SyntaxNode): SyntaxNode[] {
   for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name)) out.push(c);
   return out;
 }
-const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await']);
+const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
 
 /** Items of a list/tuple/set display, expanding `*xs`. */
 function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value[] {
@@ -148,7 +148,7 @@ function childNodesWith(node: SyntaxNode, keep: string[]): SyntaxNode[] {
  */
 export function comprehension(ip: Interpreter, node: SyntaxNode, outer: Scope, unit: FileUnit, isDict: boolean, from?: SyntaxNode): Value[] | PyDict {
   const all: SyntaxNode[] = [];
-  for (let c = from ?? node.firstChild; c; c = c.nextSibling) if (!['(', ')', '[', ']', '{', '}'].includes(c.name)) all.push(c);
+  for (let c = from ?? node.firstChild; c; c = c.nextSibling) if (!['(', ')', '[', ']', '{', '}', 'Comment'].includes(c.name)) all.push(c);
   const forIndex = all.findIndex((c) => c.name === 'for');
   const head = all.slice(0, forIndex).filter((c) => c.name !== ':' && c.name !== ',');
   const clauses = all.slice(forIndex);
@@ -191,6 +191,7 @@ export function comprehension(ip: Interpreter, node: SyntaxNode, outer: Scope, u
 
 function evalMember(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   const objectNode = node.firstChild!;
+  if (isTrailingDotFloat(node)) return Number(unit.text(node));
   const obj = evalExpr(ip, objectNode, scope, unit);
   const property = node.getChild('PropertyName');
   if (property && objectNode.nextSibling?.name === '.') return ip.getAttr(obj, unit.text(property));
@@ -214,7 +215,7 @@ export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, 
       open = true;
       continue;
     }
-    if (!open) continue;
+    if (!open || c.name === 'Comment') continue;
     if (c.name === ']') break;
     trailingComma = false;
     if (c.name === ':') {
@@ -241,7 +242,7 @@ export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Sco
     }
   }
   for (let c = argList.firstChild; c; c = c.nextSibling) {
-    if (c.name === '(' || c.name === ')' || c.name === ',') continue;
+    if (c.name === '(' || c.name === ')' || c.name === ',' || c.name === 'Comment') continue;
     if (c.name === '*' || c.name === '**') {
       const star = c.name;
       c = c.nextSibling!;
@@ -357,4 +358,16 @@ export function evalOrUnknown(ip: Interpreter, node: SyntaxNode, scope: Scope, u
     if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
     throw e;
   }
+}
+
+/**
+ * @lezer/python reads `1.` as a member access with a missing property, and `1.e3` as `1` dot `e3`;
+ * both are float literals in Python.
+ */
+export function isTrailingDotFloat(member: SyntaxNode): boolean {
+  const first = member.firstChild;
+  const dot = first?.nextSibling;
+  const last = dot?.nextSibling;
+  if (first?.name !== 'Number' || dot?.name !== '.') return false;
+  return !last || last.name === '⚠' || (last.name === 'PropertyName' && last.to - last.from > 1 && last.nextSibling === null && last.from === dot.to);
 }

@@ -97,8 +97,9 @@ export function execImport(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit
     const path: string[] = [];
     let c = first.nextSibling;
     for (; c && c.name !== 'import'; c = c.nextSibling) {
-      if (c.name === '.') level++;
-      else if (c.name === 'Ellipsis' || unit.text(c) === '...') level += 3;
+      // Dots count as the relative level only before the first name (`from ..a.b import c`).
+      if (c.name === '.' && path.length === 0) level++;
+      else if ((c.name === 'Ellipsis' || unit.text(c) === '...') && path.length === 0) level += 3;
       else if (c.name === 'VariableName') path.push(unit.text(c));
     }
     const dotted = path.join('.');

@@ -2,7 +2,7 @@ import { Tree, TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Budget, BudgetExceeded } from './budget';
 import { declarationsOf, reachUnvisited } from './declarations';
-import { Candidate, findCandidates } from './entries';
+import { Candidate, findCandidates, importedCandidate } from './entries';
 import { CannotEvaluate, PyError } from './errors';
 import { ModuleLoader } from './imports';
 import { Interpreter } from './interpreter';
@@ -71,6 +71,11 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions): FileAnalysis {
   const captures = runMain(ip, unit, outline, scope);
   const { all, models } = findCandidates(outline, scope);
   const chosen = options.entry ? all.filter((c) => c.name === options.entry) : models;
+  if (options.entry && chosen.length === 0) {
+    const imported = importedCandidate(outline, scope, options.entry, (n) => unit.text(n));
+    if (imported) chosen.push(imported);
+  }
+  if (!options.entry && chosen.length === 0) chosen.push(...capturedImports(outline, scope, captures, unit));
   runCallers(ip, outline, scope, chosen, captures);
   const results: ModelAnalysis[] = [];
   const names: Array<Map<ModuleObject, string>> = [];
@@ -102,7 +107,6 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
     onCallResult(site, callee, result) {
       if (site.unit !== unit || !(result instanceof ModuleObject)) return;
       if (!(callee instanceof ClassValue || callee instanceof FunctionValue) || captures.has(callee)) return;
-      if (callee instanceof ClassValue ? callee.unit !== unit : callee.unit !== unit) return;
       if (insideDefinition(site.node.from)) return;
       captures.set(callee, { instance: result, input: null });
     },
@@ -163,4 +167,15 @@ function syntaxDiagnostics(unit: FileUnit, outline: Outline): AnalysisDiagnostic
     message: 'invalid syntax',
     source: 'syntax' as const,
   }));
+}
+
+/** With no model of its own, a file's models are the imported ones its code builds (a training script). */
+function capturedImports(outline: Outline, scope: Scope, captures: Map<ClassValue | FunctionValue, Capture>, unit: FileUnit): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [name, v] of scope.vars) {
+    if (!(v instanceof ClassValue || v instanceof FunctionValue) || !captures.has(v)) continue;
+    const c = importedCandidate(outline, scope, name, (n) => unit.text(n));
+    if (c) out.push(c);
+  }
+  return out;
 }

@@ -213,11 +213,11 @@ export class Interpreter {
     return true;
   }
 
-  unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string): void {
+  unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void {
     if (unit !== this.main) return;
     const { line, column } = unit.position(node.from);
     if (this.unresolved.some((u) => u.line === line && u.column === column && u.why === why)) return;
-    const text = unit.text(node);
+    const text = what ?? firstLine(unit.text(node));
     this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why });
   }
 
@@ -236,6 +236,11 @@ export class Interpreter {
       else throw e;
     }
   }
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }
 
 /** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */

@@ -17,6 +17,7 @@ export function stringBounds(text: string): { prefix: string; start: number; end
   let i = 0;
   while (i < text.length && text[i] !== '"' && text[i] !== "'") i++;
   const prefix = text.slice(0, i).toLowerCase();
+  if (i >= text.length) return { prefix, start: i, end: i };
   const triple = text.startsWith(text[i].repeat(3), i) && text.length - i >= 6;
   const q = triple ? 3 : 1;
   return { prefix, start: i + q, end: text.length - q };

@@ -34,6 +34,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   try {
     if (options.args !== undefined && options.entry === candidate.name) {
       instance = build(ip, candidate, evalArgsText(ip, options.args, scope));
+      captured = capture?.input ?? null;
     } else if (capture) {
       instance = capture.instance;
       captured = capture.input;
@@ -43,7 +44,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   } catch (e) {
     failed(ip, candidate, e);
   }
-  const fromComment = commentInput(ip, candidate, scope);
+  const fromComment = commentInput(ip, candidate.top.node, scope) ?? (instance ? classComment(ip, instance, scope) : null);
   const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
     ? [options.input, 'option']
     : fromComment
@@ -63,7 +64,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       ip.notes = null;
     }
   }
-  const nameNode = candidate.top.def!.getChild('VariableName')!;
+  const nameNode = candidate.anchor;
   const modules = instance ? namedModules(instance) : [];
   const names = new Map(modules.map(([n, m]) => [m, n]));
   const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
@@ -105,7 +106,7 @@ export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: stri
 }
 
 function failed(ip: Interpreter, candidate: Candidate, e: unknown): void {
-  const at = candidate.top.def!.getChild('VariableName')!;
+  const at = candidate.anchor;
   if (e instanceof PyError) ip.unresolvedAt(ip.main, at, `${e.pyType}: ${e.message}`);
   else if (e instanceof CannotEvaluate || e instanceof BudgetExceeded) ip.unresolvedAt(ip.main, at, e.message);
   else if (!(e instanceof StopCapture)) throw e;
@@ -113,9 +114,9 @@ function failed(ip: Interpreter, candidate: Candidate, e: unknown): void {
 }
 
 /** `# conv-lens: input=(1, 3, 224, 224)` in the comment lines right above the class or def. */
-function commentInput(ip: Interpreter, candidate: Candidate, scope: Scope): bigint[] | null {
+function commentInput(ip: Interpreter, node: SyntaxNode, scope: Scope): bigint[] | null {
   const unit = ip.main;
-  const line = unit.position(candidate.top.node.from).line;
+  const line = unit.position(node.from).line;
   for (let l = line - 1; l >= 1; l--) {
     const text = unit.lineText(l).trim();
     if (!text.startsWith('#')) break;
@@ -133,13 +134,24 @@ function commentInput(ip: Interpreter, candidate: Candidate, scope: Scope): bigi
   return null;
 }
 
+/** Line 0: the layer was built with no call in this file on the stack (e.g. from options.args, by imported code). */
+const NOWHERE = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+
+/** A factory's model takes the input comment of the class it builds. */
+function classComment(ip: Interpreter, instance: ModuleObject, scope: Scope): bigint[] | null {
+  const node = instance.cls.unit === ip.main ? instance.cls.node : null;
+  if (!node) return null;
+  const top = node.parent?.name === 'DecoratedStatement' ? node.parent : node;
+  return commentInput(ip, top, scope);
+}
+
 function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance {
   const state = m.conv!;
   const site = state.site;
   const layer: LayerInstance = {
     name,
     type: m.typeName,
-    range: site ? ip.main.range(site) : ip.main.range({ from: 0, to: 0 }),
+    range: site ? ip.main.range(site) : NOWHERE,
     record: state.record && !(state.error && state.error.phase === 'construct') ? state.record : null,
     error: state.error,
   };

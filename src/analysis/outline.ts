@@ -1,5 +1,6 @@
 import { SyntaxNode, TreeCursor } from '@lezer/common';
 import { FileUnit } from './unit';
+import { isTrailingDotFloat } from './expressions';
 
 /** A top-level statement of the analyzed file, with the names it mentions. */
 export interface TopLevel {
@@ -52,7 +53,8 @@ export function outline(unit: FileUnit): Outline {
       const text = unit.source.slice(cursor.from, cursor.to);
       if (index >= 0 && name === 'VariableName') top[index].refs.add(text);
     } else if (name === '⚠') {
-      errors.push(cursor.node);
+      const node = cursor.node;
+      if (!(node.parent?.name === 'MemberExpression' && isTrailingDotFloat(node.parent))) errors.push(node);
     } else if (name === 'CallExpression') {
       const callee = cursor.node.firstChild;
       const last = callee?.name === 'MemberExpression' ? callee.lastChild : callee;

@@ -30,6 +30,11 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
       ip.unresolvedAt(unit, stmt, e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message);
       return undefined;
     }
+    // A half-typed statement can leave the tree without the nodes a construct needs.
+    if (e instanceof TypeError && hasSyntaxError(stmt)) {
+      ip.unresolvedAt(unit, stmt, 'incomplete code');
+      return undefined;
+    }
     if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth === 0) {
       ip.unresolvedAt(unit, stmt, e.reason);
       return undefined;
@@ -102,7 +107,7 @@ function execAssign(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileU
   const groups: SyntaxNode[][] = [[]];
   for (let c = stmt.firstChild; c; c = c.nextSibling) {
     if (c.name === 'AssignOp') groups.push([]);
-    else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
+    else if (c.name !== 'TypeDef' && c.name !== 'Comment') groups[groups.length - 1].push(c);
   }
   if (groups.length === 1) return;
   const valueNodes = groups.pop()!;
@@ -225,7 +230,7 @@ function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit)
 function execFor(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   const targets: SyntaxNode[] = [];
   let c = stmt.firstChild!.nextSibling!;
-  for (; c.name !== 'in'; c = c.nextSibling!) targets.push(c);
+  for (; c.name !== 'in'; c = c.nextSibling!) if (c.name !== 'Comment') targets.push(c);
   const iterable = c.nextSibling!;
   const body = iterable.nextSibling!;
   const elseBody = body.nextSibling?.name === 'else' ? body.nextSibling.nextSibling : null;
@@ -270,7 +275,7 @@ function defineClass(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: File
         c = c.nextSibling.nextSibling!;
         continue;
       }
-      if (['(', ')', ','].includes(c.name)) continue;
+      if (['(', ')', ',', 'Comment'].includes(c.name)) continue;
       bases.push(evalExpr(ip, c, scope, unit));
     }
   }
@@ -415,3 +420,12 @@ function deleteTarget(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: F
 }
 
 export { PyDict, getItem };
+
+function hasSyntaxError(node: SyntaxNode): boolean {
+  const cursor = node.cursor();
+  const end = node.to;
+  do {
+    if (cursor.type.isError) return true;
+  } while (cursor.next() && cursor.from <= end);
+  return false;
+}

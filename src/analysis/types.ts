@@ -77,7 +77,10 @@ export interface ModuleInstance {
 export interface LayerInstance {
   name: string;
   type: string;
-  /** The call that built the layer: the innermost such call in this file when helpers build it. */
+  /**
+   * The call that built the layer: the innermost such call in this file when helpers build it.
+   * Line 0 when no call in this file built it (an imported model built from options.args).
+   */
   range: SourceRange;
   /** Null when an argument is unknown (see symbolic) or construction failed (see error). */
   record: ConvRecord | null;

@@ -165,9 +165,11 @@ export class ModuleObject {
   conv: ConvState | null = null;
   /** The call in the analyzed file that built this module. */
   site: SyntaxNode | null = null;
+  /** Lazy modules become their eager class at the first forward (PyTorch's cls_to_become). */
+  becomes: string | null = null;
   constructor(readonly cls: ClassValue) {}
   get typeName(): string {
-    return this.cls.name;
+    return this.becomes ?? this.cls.name;
   }
   /** The sum of this module's own parameters, or null when one is unknown. */
   ownParams(): bigint | null {

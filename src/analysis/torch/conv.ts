@@ -1,5 +1,4 @@
-import { SyntaxNode } from '@lezer/common';
-import { CONV_TYPES, PyValue, tuple, ConvArgs, ConvError, ConvRecord, ConvType, bindConvArguments, buildConv, computeLayer, constructError, constructorParameters, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import { CONV_TYPES, PyValue, tuple, ConvArgs, ConvError, ConvRecord, ConvType, bindConvArguments, buildConv, computeLayer, constructError, isTransposed, nearestValidGroups, spatialDims } from '../../core';
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
@@ -21,8 +20,8 @@ function convClass(type: ConvType, lazy: boolean): ClassValue {
   const name = lazy ? `Lazy${type}` : type;
   return new ClassValue(name, [MODULE_CLASS], null, null, {
     isModule: true,
-    init(self, args, ip, call) {
-      initConv(self as ModuleObject, type, lazy, args, ip, call);
+    init(self, args, ip) {
+      initConv(self as ModuleObject, type, lazy, args, ip);
     },
     forward(self, args, ip) {
       return forwardConv(self, args.positional[0] ?? args.keywords.get('input') ?? null, ip);
@@ -32,7 +31,7 @@ function convClass(type: ConvType, lazy: boolean): ClassValue {
 
 const LAZY_PENDING = 'in_channels is inferred from the input at the first forward (lazy module)';
 
-function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter, call: SyntaxNode | null): void {
+function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter): void {
   const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
   const state: ConvState = { record: null, error: null, site: ip.mainSite(), lazy, forwardDone: false };
   self.conv = state;
@@ -43,28 +42,32 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
   // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
   const bound = bindConvArguments(type, positional as PyValue[], args.keywords as ReadonlyMap<string, PyValue>);
   if (!bound.ok) {
-    fail(ip, self, constructError('TypeError', bound.message, bound.argument), call, null);
+    fail(ip, self, constructError('TypeError', bound.message, bound.argument), null);
     return;
   }
   convArgsOf.set(self, bound.args);
   if (lazy) return;
-  build(ip, self, bound.args, call);
+  build(ip, self, bound.args);
 }
 
 const convArgsOf = new WeakMap<ModuleObject, ConvArgs>();
 
-function build(ip: Interpreter, self: ModuleObject, args: ConvArgs, call: SyntaxNode | null): void {
+function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
   const state = self.conv!;
   const unknowns = collectUnknowns(args);
   if (unknowns.length > 0) {
     state.symbolic = symbolicFigures(args, unknowns);
     self.params.set('weight', null);
-    for (const u of unknowns) if (u.reason !== LAZY_PENDING) ip.unresolvedAt(ip.main, state.site ?? ip.main.tree.topNode, u.reason);
+    for (const u of unknowns) {
+      if (u.reason === LAZY_PENDING) continue;
+      const names = u.poly ? [...u.poly.terms.keys()].flatMap((k) => k.split('·')).filter(Boolean) : [];
+      ip.unresolvedAt(ip.main, state.site ?? ip.main.tree.topNode, u.reason, names.length === 1 ? names[0] : undefined);
+    }
     return;
   }
   const built = buildConv(args);
   if (!built.ok) {
-    fail(ip, self, built.error, call, args);
+    fail(ip, self, built.error, args);
     return;
   }
   const record = computeLayer(built.spec, null);
@@ -88,13 +91,14 @@ function setAttributes(self: ModuleObject, record: ConvRecord): void {
 }
 
 /** Construction errors are diagnostics; the layer stays in the tree without numbers. */
-function fail(ip: Interpreter, self: ModuleObject, error: ConvError, call: SyntaxNode | null, args: ConvArgs | null): void {
+function fail(ip: Interpreter, self: ModuleObject, error: ConvError, args: ConvArgs | null): void {
   const state = self.conv!;
   state.error = error;
   self.params.set('weight', null);
   const site = state.site;
   if (!site) return;
-  const target = call && site.from === call.from && error.argument ? argumentNode(site, error.argument, self.conv?.lazy ?? false, args?.type, (n) => ip.main.text(n)) ?? site : site;
+  // The diagnostic sits on the call (Python reports the call's position in its traceback).
+  const target = site;
   const fix = error.message.includes('divisible by groups') && args ? groupsFix(args) : undefined;
   ip.diagnose({ range: ip.main.range(target), severity: 'error', message: error.message, source: 'construct', ...(fix ? { fix } : {}) });
 }
@@ -103,26 +107,6 @@ function groupsFix(args: ConvArgs): { kind: 'groups'; values: bigint[] } | undef
   const [i, o, g] = [args.in_channels, args.out_channels, args.groups ?? 1n];
   if (typeof i !== 'bigint' || typeof o !== 'bigint' || typeof g !== 'bigint') return undefined;
   return { kind: 'groups', values: nearestValidGroups(i, o, g) };
-}
-
-/** The ArgList entry that passed `name` (keyword, or positional by PyTorch's parameter order). */
-function argumentNode(call: SyntaxNode, name: string, lazy: boolean, type: ConvType | undefined, text: (n: SyntaxNode) => string): SyntaxNode | null {
-  const list = call.getChild('ArgList');
-  if (!list || !type) return null;
-  const order = constructorParameters(type).slice(lazy ? 1 : 0);
-  let index = 0;
-  for (let c = list.firstChild; c; c = c.nextSibling) {
-    if (['(', ')', ','].includes(c.name)) continue;
-    if (c.name === '*' || c.name === '**') return null;
-    if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
-      const value = c.nextSibling.nextSibling!;
-      if (text(c) === name) return value;
-      c = value;
-      continue;
-    }
-    if (order[index++] === name) return c;
-  }
-  return null;
 }
 
 function collectUnknowns(args: ConvArgs): Unknown[] {
@@ -158,7 +142,8 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
   if (state.lazy && !state.record && !state.error && shape) {
     const args = convArgsOf.get(self);
     const channels = shape.length === spatialDims(args!.type) + 2 ? shape[1] : shape[0];
-    if (args) build(ip, self, { ...args, in_channels: channels }, null);
+    if (args) build(ip, self, { ...args, in_channels: channels });
+    if (self.cls.name.startsWith('Lazy')) self.becomes = self.cls.name.slice(4);
   }
   if (!state.record || !shape) return new Tensor(null);
   const record = computeLayer(state.record.spec, shape);
