@@ -33,3 +33,5 @@ if (watch) {
 } else {
   await Promise.all(targets.map((t) => esbuild.build(t)));
 }
+// The WebAssembly kernel (dist/kernel/conv-simd.wasm and conv-relaxed.wasm), built from source.
+await import('./kernel/build-wasm.mjs');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { benchCommand } from '../../../src/cli/commands/bench';
 import { CliIo } from '../../../src/cli/command';
+import { loadBuiltKernel } from './loadWasm';
 
 function collector(): CliIo & { stdout: string; stderr: string } {
   const io = { stdout: '', stderr: '', cwd: process.cwd(), out: (t: string) => { io.stdout += t; }, err: (t: string) => { io.stderr += t; } };
@@ -8,6 +9,9 @@ function collector(): CliIo & { stdout: string; stderr: string } {
 }
 
 describe('cli: conv-lens bench', () => {
+  // The command reads dist/kernel; this builds it first in a fresh clone.
+  before(() => loadBuiltKernel());
+
   it('times "nn.Conv2d(8, 8, 3, padding=1, groups=2)" on 1,8,12,12 and prints JSON with the agreed fields', async () => {
     const io = collector();
     const code = await benchCommand.run(['nn.Conv2d(8, 8, 3, padding=1, groups=2)', '--input', '1,8,12,12', '--repeat', '3', '--json'], io);
