@@ -12,9 +12,12 @@ with hooks on every module, and writes test/fixtures/models/<name>.golden.json i
 `conv-lens report --json`. Every figure is read off PyTorch's own modules and tensors:
 
 - line/column: the call in the corpus file that built the layer. A wrapper around
-  _ConvNd.__init__ walks the Python stack to the innermost frame of that file and takes the
+  _ConvNd.__init__ walks the Python stack, past the layer's own __init__ methods (a subclass's
+  super().__init__), to the innermost frame of that file and takes the
   position of the instruction being executed there (Python 3.11 records the start line and
   column of the Call expression), then checks that an ast.Call starts exactly there.
+- type: the module's class name, as PyTorch prints it (a LazyConv2d has become a Conv2d after
+  its first forward; a subclass such as timm's Conv2dSame keeps its own name).
 - input_shape/output_shape: forward pre-hooks and hooks (null when the layer never ran).
 - macs: output.numel() * weight.shape[1:].numel() for a convolution; input.numel() times the
   same for a transposed one, whose work is one kernel scatter per input element.
@@ -39,7 +42,6 @@ from models_manifest import CORPUS  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS_DIR = os.path.join(ROOT, 'test', 'fixtures', 'models')
-CONV_TYPES = ('Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d')
 
 
 class CallSites:
@@ -57,7 +59,7 @@ class CallSites:
 
         def recording_init(module, *args, **kwargs):
             if id(module) not in sites.sites:
-                sites.sites[id(module)] = sites.innermost_call(sys._getframe(1))
+                sites.sites[id(module)] = sites.innermost_call(outside_own_init(sys._getframe(1), module))
             original(module, *args, **kwargs)
 
         _ConvNd.__init__ = recording_init
@@ -77,6 +79,14 @@ class CallSites:
         if position not in self.calls:
             raise RuntimeError(f'no ast.Call starts at {position} in {self.path}')
         return position
+
+
+def outside_own_init(frame, module):
+    """The first frame that is not an __init__ of the module itself: a subclass's
+    super().__init__(...) is part of building the layer, the call that instantiates it is not."""
+    while frame is not None and frame.f_code.co_name == '__init__' and frame.f_locals.get('self') is module:
+        frame = frame.f_back
+    return frame
 
 
 def frame_position(frame):
@@ -179,14 +189,6 @@ def build(module, entry, args):
     return eval(f'__target__({args})', {'__target__': target})
 
 
-def conv_type(m):
-    """The torch conv class a module is (a LazyConv2d has become a Conv2d after its first forward)."""
-    for cls in type(m).__mro__:
-        if cls.__module__ == 'torch.nn.modules.conv' and cls.__name__ in CONV_TYPES:
-            return cls.__name__
-    return None
-
-
 class ShapeHooks:
     """The first input and output shape every module sees."""
 
@@ -241,7 +243,7 @@ def layer_json(name, m, site, hooks):
     dense_weight = m.out_channels * m.in_channels * numel(m.kernel_size)
     layer = {
         'name': name,
-        'type': conv_type(m),
+        'type': type(m).__name__,
         'line': site[0] if site else None,
         'column': site[1] if site else None,
         'in_channels': m.in_channels,
