@@ -21,7 +21,7 @@ describe('cli: conv-lens bench', () => {
     assert.equal(result.macs, 41472);
     assert.deepEqual(result.output_shape, [1, 8, 12, 12]);
     assert.equal(result.engine, 'conv-lens-wasm');
-    assert.equal(result.simd, 'simd');
+    assert.equal(result.simd, process.execArgv.includes('--experimental-wasm-relaxed-simd') ? 'relaxed-simd' : 'simd');
     assert.ok(typeof result.median_ms === 'number' && result.median_ms > 0);
     assert.ok(typeof result.gflops === 'number' && result.gflops > 0);
   });
