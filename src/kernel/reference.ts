@@ -55,12 +55,12 @@ export function referenceConv(g: ConvGeometry, tensors: ConvTensors): Float32Arr
 }
 
 /** Refuses tensors whose lengths do not match the geometry, naming the one that is wrong. */
-export function checkTensorLengths(g: ConvGeometry, tensors: ConvTensors): void {
+export function checkTensorLengths(g: ConvGeometry, tensors: Partial<ConvTensors>): void {
   const sizes = tensorSizes(g);
   const check = (name: string, actual: number, expected: number): void => {
     if (actual !== expected) throw new RangeError(`${name} has ${actual} elements, expected ${expected}`);
   };
-  check('input', tensors.input.length, sizes.input);
-  check('weight', tensors.weight.length, sizes.weight);
+  if (tensors.input) check('input', tensors.input.length, sizes.input);
+  if (tensors.weight) check('weight', tensors.weight.length, sizes.weight);
   check('bias', tensors.bias?.length ?? 0, sizes.bias);
 }

@@ -1,5 +1,5 @@
 import { supportsRelaxedSimd } from './features';
-import { ConvGeometry, tensorSizes } from './geometry';
+import { ConvGeometry } from './geometry';
 import { KernelPlan, packBlockedWeights, planKernel } from './plan';
 import { ConvTensors, checkTensorLengths } from './reference';
 import { WASM_PAGE_BYTES, WasmInstanceLike, WasmMemoryLike, WasmModuleLike, wasmApi } from './wasmApi';
@@ -93,7 +93,7 @@ export class PreparedConv {
   private readonly layout: Layout;
 
   constructor(instance: WasmInstanceLike, readonly geometry: ConvGeometry, weights: Omit<ConvTensors, 'input'>, budget: number) {
-    checkTensorLengths(geometry, { ...weights, input: new Float32Array(tensorSizes(geometry).input) });
+    checkTensorLengths(geometry, { weight: weights.weight, bias: weights.bias });
     this.exports = instance.exports as unknown as KernelExports;
     this.plan = planKernel(geometry);
     this.layout = layoutMemory(this.exports.heapBase(), this.plan);

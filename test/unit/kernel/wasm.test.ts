@@ -45,6 +45,15 @@ describe('kernel: WebAssembly convolution against PyTorch fixtures and the refer
     await assert.rejects(kernel.prepare(c.geometry, c.tensors, { memoryBudgetBytes: 1000 }), /needs [\d.]+ MiB of memory for this layer, over its budget of 0\.0 MiB/);
   });
 
+  it('refuses weights or inputs whose lengths do not match the geometry', async () => {
+    const c = fixtureCases()[0];
+    await assert.rejects(kernel.prepare(c.geometry, { weight: new Float32Array(3), bias: c.tensors.bias }), /weight has 3 elements, expected 135/);
+    const prepared = await kernel.prepare(c.geometry, c.tensors);
+    assert.throws(() => prepared.run(new Float32Array(5)), /input has 5 elements, expected 192/);
+    prepared.dispose();
+    assert.throws(() => prepared.execute(), /disposed/);
+  });
+
   it('refuses relaxed SIMD when the runtime lacks it', async function () {
     if (relaxedFlag) this.skip();
     await assert.rejects(loadBuiltKernel('relaxed-simd'), /relaxed SIMD was requested/);
