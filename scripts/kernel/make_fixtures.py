@@ -34,6 +34,9 @@ CASES = [
     ("Conv1d", dict(in_channels=5, out_channels=5, kernel_size=3, stride=2, padding=1, groups=5), [1, 5, 17]),
     ("Conv3d", dict(in_channels=2, out_channels=4, kernel_size=3, padding=1), [1, 2, 5, 6, 6]),
     ("Conv3d", dict(in_channels=4, out_channels=4, kernel_size=(1, 3, 3), padding=(0, 1, 1), groups=2), [1, 4, 3, 5, 5]),
+    # Pointwise layers whose outputs fill whole 8-output blocks: the kernel writes them in place.
+    ("Conv2d", dict(in_channels=8, out_channels=8, kernel_size=1), [2, 8, 4, 6]),
+    ("Conv2d", dict(in_channels=8, out_channels=8, kernel_size=1, groups=2), [1, 8, 4, 4]),
 ]
 
 

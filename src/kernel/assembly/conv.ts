@@ -102,8 +102,13 @@ export function convBlocked(
   const chanBytes = <usize>chanStride * 4;
   const blockWeights = <usize>(inPerGroup * ntaps * 4) * 4;
   const tapStride = <usize>inPerGroup * 16;
+  // When virtual outputs are exactly the output (no garbage columns or rows, whole blocks of 4
+  // channels), the microkernel writes the output directly and nothing needs compacting.
+  const inPlace = wq === ow && hq === oh && qPad === od * oh * ow && outPerGroup % 4 === 0;
   for (let g = 0; g < groups; g++) {
     const groupIn = prep + <usize>(g * inPerGroup) * chanBytes;
+    const groupOut = output + <usize>(g * outPerGroup) * <usize>(od * oh * ow) * 4;
+    const target = inPlace ? groupOut : vout;
     for (let c0 = 0; c0 < inPerGroup; c0 += kc) {
       const count = min(kc, inPerGroup - c0);
       const chunkIn = groupIn + <usize>c0 * chanBytes;
@@ -112,7 +117,7 @@ export function convBlocked(
         for (let ob = 0; ob < ocBlocks; ob++) {
           const weights = packed + <usize>(g * ocBlocks + ob) * blockWeights + <usize>c0 * 16;
           const blockBias = bias + <usize>(g * outPerGroup + ob * 4) * 4;
-          const blockOut = vout + <usize>(ob * 4 * qPad) * 4;
+          const blockOut = target + <usize>(ob * 4 * qPad) * 4;
           for (let q = q0; q < qEnd; q += 8) {
             block4x8(chunkIn + <usize>q * 4, chanBytes, weights, tapStride, taps, ntaps, count,
               c0 === 0 ? blockBias : 0, blockOut + <usize>q * 4, <usize>qPad * 4);
@@ -120,8 +125,7 @@ export function convBlocked(
         }
       }
     }
-    const groupOut = output + <usize>(g * outPerGroup) * <usize>(od * oh * ow) * 4;
-    compact(vout, qPad, groupOut, outPerGroup, od, oh, ow, hq, wq);
+    if (!inPlace) compact(vout, qPad, groupOut, outPerGroup, od, oh, ow, hq, wq);
   }
 }
 
