@@ -1,0 +1,79 @@
+import { ConvSpec, computeLayer } from '../core';
+import { ConvGeometry, planKernel, tensorSizes } from '../kernel';
+import { SandboxVariantRequest } from '../protocol/sandbox';
+import { PlannedVariant, planVariants } from './layers';
+
+/** The kernel's own data below its buffers, and the rounding of memory to 64 KiB pages. */
+const WASM_BASE_BYTES = 64 * 1024;
+const WASM_PAGE = 64 * 1024;
+
+/**
+ * Bytes one prepared layer takes: every buffer of its kernel memory (as the kernel plans it),
+ * plus the weights the sandbox draws in JavaScript before they are packed.
+ */
+export function layerBytes(g: ConvGeometry): number {
+  const f = planKernel(g).floats;
+  const kernelFloats = f.packed + f.bias + f.input + f.inputSlack + f.output + f.prep + f.vout;
+  // The kernel aligns each of its 7 buffers to 16 bytes.
+  const kernel = Math.ceil((WASM_BASE_BYTES + kernelFloats * 4 + 7 * 16) / WASM_PAGE) * WASM_PAGE;
+  const sizes = tensorSizes(g);
+  return kernel + (sizes.weight + sizes.bias) * 4;
+}
+
+export function variantBytes(variant: PlannedVariant): number {
+  return variant.layers.reduce((sum, layer) => sum + layerBytes(layer.geometry), 0);
+}
+
+/**
+ * Bytes a whole run needs. WebAssembly memories are freed only when garbage-collected, never on
+ * request, so every variant's memory is counted as live at once; the equivalence checks run on
+ * small inputs after them and add their own largest need.
+ */
+export function runBytes(variants: readonly PlannedVariant[], checkBytes: number): number {
+  return variants.reduce((sum, v) => sum + variantBytes(v), 0) + checkBytes;
+}
+
+export type Fit =
+  | { fits: true; needBytes: number }
+  | { fits: false; needBytes: number; suggestion: bigint[] | null; message: string };
+
+/**
+ * Whether running `requests` on `input` fits `budgetBytes`. When it does not, halves the spatial
+ * size (then drops the batch to 1) until it fits, and offers that input; null when no input fits
+ * (the weights alone are too large) or no smaller input still gives a valid forward.
+ */
+export function fitBudget(spec: ConvSpec, input: readonly bigint[], requests: readonly SandboxVariantRequest[], budgetBytes: number, checkBytes: (input: readonly bigint[]) => number): Fit {
+  const need = (shape: readonly bigint[]): number | null => {
+    const planned = planVariants(spec, shape, requests);
+    return planned.ok ? runBytes(planned.value, checkBytes(shape)) : null;
+  };
+  const needBytes = need(input) ?? 0;
+  if (needBytes <= budgetBytes) return { fits: true, needBytes };
+  let shape = [...input];
+  let suggestion: bigint[] | null = null;
+  for (let step = 0; step < 64 && suggestion === null; step++) {
+    const smaller = shrink(spec, shape);
+    if (!smaller) break;
+    shape = smaller;
+    const bytes = need(shape);
+    if (bytes !== null && bytes <= budgetBytes) suggestion = shape;
+  }
+  const mb = (b: number): string => (b / (1024 * 1024)).toFixed(1);
+  const fix = suggestion ? ` An input of ${suggestion.join('x')} fits.` : ' No smaller input fits: the weights alone are too large for this budget.';
+  return {
+    fits: false,
+    needBytes,
+    suggestion,
+    message: `Not run: this would need about ${mb(needBytes)} MB for tensors, over the sandbox's budget of ${mb(budgetBytes)} MB (setting convLens.sandbox.memoryBudgetMB).${fix}`,
+  };
+}
+
+/** The next smaller input: every spatial size halved (rounded up), or else a batch of 1. */
+function shrink(spec: ConvSpec, shape: readonly bigint[]): bigint[] | null {
+  const rank = spec.kernel_size.length;
+  const spatial = shape.slice(-rank);
+  const halved = [...shape.slice(0, -rank), ...spatial.map((d) => (d + 1n) / 2n)];
+  if (halved.some((d, i) => d !== shape[i]) && computeLayer(spec, halved).forward_error === null) return halved;
+  if (shape.length === rank + 2 && shape[0] > 1n) return [1n, ...shape.slice(1)];
+  return null;
+}

@@ -1,0 +1,130 @@
+import { WireInt, decodeInts, decodeSpec } from '../protocol/compare';
+import { SandboxRunRequest, SandboxResult, VariantResult } from '../protocol/sandbox';
+import { PreparedConv, WasmConvKernel, tensorSizes } from '../kernel';
+import { ratio } from '../core';
+import { fitBudget } from './budget';
+import { CheckSubjects, checkBytes, checkCount, runChecks } from './checks';
+import { explainSpeedup } from './explain';
+import { PlannedVariant, batchedInput, planVariants, producedShape } from './layers';
+import { fillRandom, randomSource } from './tensors';
+import { timeRuns } from './timing';
+
+export interface SandboxEnvironment {
+  kernel: WasmConvKernel;
+  /** Milliseconds from a monotonic clock (performance.now in a worker). */
+  now(): number;
+  progress(done: number, total: number, label: string): void;
+}
+
+export type RunOutcome =
+  | { type: 'result'; result: SandboxResult }
+  | { type: 'refused'; message: string; needBytes: number; budgetBytes: number; suggestion: WireInt[] | null }
+  | { type: 'failed'; message: string };
+
+/** What one variant's timed runs gave, before it is set against dense. */
+interface Measured {
+  variant: PlannedVariant;
+  medianMs: number;
+  runs: number;
+  produced: number[];
+}
+
+/**
+ * Runs every requested column on random input: refuses up front when the tensors would exceed
+ * the budget, times each column (warm-up, then the median of several runs), then runs the
+ * equivalence checks on a reduced input. Pure: the kernel, the clock and progress come in.
+ */
+export async function runSandbox(request: SandboxRunRequest, env: SandboxEnvironment): Promise<RunOutcome> {
+  const spec = decodeSpec(request.spec);
+  const input = batchedInput(spec, decodeInts(request.input));
+  const planned = planVariants(spec, input, request.variants);
+  if (!planned.ok) return { type: 'failed', message: planned.message };
+  const subjects = checkSubjects(spec.groups, request);
+  const fit = fitBudget(spec, input, request.variants, request.budgetBytes, (shape) => checkBytes({ spec, ...subjects }, shape));
+  if (!fit.fits) return { type: 'refused', message: fit.message, needBytes: fit.needBytes, budgetBytes: request.budgetBytes, suggestion: fit.suggestion?.map(String) ?? null };
+
+  const perVariant = request.timing.warmup + request.timing.repeats;
+  const total = planned.value.length * perVariant + checkCount({ spec, ...subjects });
+  let done = 0;
+  const measured: Measured[] = [];
+  for (const [index, variant] of planned.value.entries()) {
+    const label = `Timing ${variant.title}`;
+    env.progress(done, total, label);
+    measured.push(await measure(env, variant, request, index, () => env.progress(++done, total, label)));
+    done = (index + 1) * perVariant;
+  }
+  const checks = await runChecks(env.kernel, { spec, ...subjects }, input, request.budgetBytes, (title) => env.progress(++done, total, `Checked: ${title}`));
+  env.progress(total, total, 'Done');
+  return { type: 'result', result: { flavour: env.kernel.variant, input: input.map(String), variants: compareWithDense(measured), checks } };
+}
+
+/** The grouped column the checks use (the layer's own groups when grouped) and whether the separable pair is shown. */
+function checkSubjects(groups: bigint, request: SandboxRunRequest): Omit<CheckSubjects, 'spec'> {
+  const shown = request.variants.filter((v) => v.groups !== null).map((v) => BigInt(v.groups!));
+  const grouped = groups > 1n ? groups : shown.find((g) => g > 1n) ?? null;
+  return { grouped, separable: request.variants.some((v) => v.groups === null) };
+}
+
+/** Prepares the variant's layers (the pair runs depthwise into pointwise), times it and disposes it. */
+async function measure(env: SandboxEnvironment, variant: PlannedVariant, request: SandboxRunRequest, index: number, afterRun: () => void): Promise<Measured> {
+  const random = randomSource(1000 + index);
+  const prepared: PreparedConv[] = [];
+  try {
+    for (const layer of variant.layers) {
+      const g = layer.geometry;
+      const sizes = tensorSizes(g);
+      const fanIn = (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1] * g.kernel[2];
+      const weight = fillRandom(new Float32Array(sizes.weight), random, 1 / Math.sqrt(fanIn));
+      const bias = g.bias ? fillRandom(new Float32Array(sizes.bias), random, 0.1) : null;
+      prepared.push(await env.kernel.prepare(g, { weight, bias }, { memoryBudgetBytes: request.budgetBytes }));
+    }
+    fillRandom(prepared[0].input, random);
+    const forward = (): void => {
+      prepared[0].execute();
+      for (let i = 1; i < prepared.length; i++) {
+        prepared[i].input.set(prepared[i - 1].output);
+        prepared[i].execute();
+      }
+    };
+    const timed = timeRuns(forward, request.timing, env.now, afterRun);
+    return { variant, ...timed, produced: produced(prepared) };
+  } finally {
+    for (const p of prepared) p.dispose();
+  }
+}
+
+/** The last layer's output shape, from the shapes the chain actually ran; checked against its output buffer. */
+function produced(prepared: readonly PreparedConv[]): number[] {
+  let spatial = prepared[0].geometry.inSize as readonly number[];
+  let shape: number[] = [];
+  for (const p of prepared) {
+    shape = producedShape(p.geometry, spatial);
+    spatial = [1, 1, ...shape.slice(2)].slice(-3);
+  }
+  const last = prepared[prepared.length - 1];
+  const elements = shape.reduce((a, b) => a * b, 1);
+  if (elements !== last.output.length) throw new Error(`the kernel wrote ${last.output.length} output values, but the shape it ran gives ${shape.join('x')} = ${elements}`);
+  return shape;
+}
+
+function compareWithDense(measured: readonly Measured[]): VariantResult[] {
+  const dense = measured.find((m) => m.variant.dense) ?? null;
+  return measured.map((m) => {
+    const countedRatio = dense && m.variant.macs > 0n ? ratio(dense.variant.macs, m.variant.macs) : null;
+    const measuredSpeedup = dense && m.medianMs > 0 ? dense.medianMs / m.medianMs : null;
+    return {
+      id: m.variant.id,
+      title: m.variant.title,
+      medianMs: m.medianMs,
+      runs: m.runs,
+      gflops: m.medianMs > 0 ? (2 * Number(m.variant.macs)) / (m.medianMs * 1e6) : 0,
+      macs: m.variant.macs.toString(),
+      countedRatio: m.variant.dense ? null : countedRatio,
+      measuredSpeedup: m.variant.dense ? null : measuredSpeedup,
+      intensity: m.variant.intensity,
+      explanation: explainSpeedup({ countedRatio, measuredSpeedup, intensity: m.variant.intensity, denseIntensity: dense?.variant.intensity ?? null, dense: m.variant.dense }),
+      predictedOutput: m.variant.predictedOutput.map(String),
+      producedOutput: m.produced.map(String),
+    };
+  });
+}
