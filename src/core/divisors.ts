@@ -4,8 +4,8 @@
  * out, the rest is tested with Miller-Rabin and split with Pollard-Brent rho, within a budget.
  */
 
-/** Pollard-Brent steps allowed per call (a few milliseconds): enough for prime factors up to about 10^7. */
-const RHO_BUDGET = 4_000;
+/** Pollard-Brent steps allowed per call (tens of milliseconds at worst): enough for prime factors up to about 10^7. */
+const RHO_BUDGET = 12_000;
 const SMALL_PRIME_LIMIT = 1000n;
 /** Miller-Rabin with these bases is exact below 3.3 x 10^24 (and a strong test above that). */
 const WITNESSES = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n];
