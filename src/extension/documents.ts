@@ -85,6 +85,31 @@ export class Analyses {
     return notebook ? this.cellView(notebook, document) : this.fileView(document);
   }
 
+  /**
+   * The view once the pending debounced re-analysis (if any) has run, so providers that VS Code
+   * asks for on every edit (CodeLens, inlay hints) share that one analysis rather than each
+   * analyzing every intermediate version.
+   */
+  async settled(document: vscode.TextDocument): Promise<DocumentView | null> {
+    if (!isPython(document)) return null;
+    const key = (notebookOf(document)?.uri ?? document.uri).toString();
+    if (this.timers.has(key)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          listener.dispose();
+          clearTimeout(fallback);
+          resolve();
+        };
+        const listener = this.onDidUpdate((owner) => {
+          if (owner.toString() === key) done();
+        });
+        // The refresh may find the document closed and announce nothing: never wait long.
+        const fallback = setTimeout(done, DEBOUNCE_MS * 5);
+      });
+    }
+    return this.get(document);
+  }
+
   /** Analyzes a document now (used after the debounce and by commands). */
   refresh(document: vscode.TextDocument): DocumentView | null {
     const view = this.get(document);

@@ -13,9 +13,10 @@ export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     this.listeners = [ctx.analyses.onDidUpdate(() => this.changed.fire()), ctx.config.onDidChange(() => this.changed.fire())];
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.ctx.config.codeLensEnabled) return [];
-    const view = this.ctx.analyses.get(document);
+    const view = await this.ctx.analyses.settled(document);
+    if (token.isCancellationRequested) return [];
     if (!view) return [];
     const display = this.ctx.config.flopDisplay;
     const lenses: vscode.CodeLens[] = [];

@@ -12,9 +12,10 @@ export class ShapeInlayHintsProvider implements vscode.InlayHintsProvider, vscod
     this.listeners = [ctx.analyses.onDidUpdate(() => this.changed.fire()), ctx.config.onDidChange(() => this.changed.fire())];
   }
 
-  provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
+  async provideInlayHints(document: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.InlayHint[]> {
     if (!this.ctx.config.inlayHintsEnabled) return [];
-    const view = this.ctx.analyses.get(document);
+    const view = await this.ctx.analyses.settled(document);
+    if (token.isCancellationRequested) return [];
     if (!view) return [];
     const hints: vscode.InlayHint[] = [];
     const seen = new Set<number>();

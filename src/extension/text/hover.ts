@@ -22,9 +22,12 @@ export function declarationHover(declaration: ConvDeclaration, separable: Separa
   const { record, error, symbolic } = declaration;
   const parts = [`**${declaration.type}**${record ? ` — ${KIND_LABELS[record.kind]}` : ''}`];
   if (error) parts.push(errorText(error));
+  // The grouped-vs-dense and separable lines come first: they are what the hover is for, and a
+  // tall hover scrolls.
+  if (record) parts.push(groupsLine(record));
+  if (separable) parts.push(separableText(separable.comparison, separable.proposed));
   if (record) parts.push(...recordSections(record, display));
   else if (symbolic) parts.push(symbolicSection(symbolic));
-  if (separable) parts.push(separableText(separable.comparison, separable.proposed));
   if (declaration.instances.length > 1) parts.push(`Built ${declaration.instances.length} times: ${declaration.instances.slice(0, 6).map((n) => `\`${n}\``).join(', ')}${declaration.instances.length > 6 ? ', …' : ''}`);
   const actions = [links.compare && `[Compare groups…](${links.compare})`, links.report && `[Report](${links.report})`].filter(Boolean);
   if (actions.length > 0) parts.push(actions.join(' · '));
@@ -49,7 +52,7 @@ function recordSections(record: ConvRecord, display: DisplayOptions): string[] {
   rows.push([`weight memory (${display.dtype})`, humanizeBytes(memory.weight_bytes)]);
   if (memory.output_bytes !== null) rows.push([`output activations (${display.dtype})`, humanizeBytes(memory.output_bytes)]);
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-  return [`\`${torchRepr(record.spec)}\``, table, groupsLine(record)];
+  return [`\`${torchRepr(record.spec)}\``, table];
 }
 
 /** The grouped-vs-dense line; a dense layer says what its valid groups would save instead. */
