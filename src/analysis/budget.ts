@@ -5,9 +5,10 @@ export const DEFAULT_DEPTH = 48;
 export const LOOP_LIMIT = 200_000;
 
 /** Thrown when a limit is hit; caught at the statement that started the work, which becomes unresolved. */
-export class BudgetExceeded extends Error {
-  constructor(readonly reason: 'step budget exceeded' | 'recursion limit exceeded') {
-    super(reason);
+export class BudgetExceeded {
+  constructor(readonly reason: 'step budget exceeded' | 'recursion limit exceeded') {}
+  get message(): string {
+    return this.reason;
   }
 }
 

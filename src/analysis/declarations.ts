@@ -6,6 +6,7 @@ import { defaultArgs } from './model';
 import { Outline } from './outline';
 import { Scope } from './scope';
 import type { ConvDeclaration } from './types';
+import { recordOf } from './torch/conv';
 import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from './values';
 
 /**
@@ -76,8 +77,8 @@ export function declarationsOf(ip: Interpreter, outline: Outline, names: Array<M
       const name = map.get(m);
       if (name !== undefined && !d.instances.includes(name)) d.instances.push(name);
     }
-    const better = state.record && (!d.record || (state.forwardDone && d.record.input_shape === null));
-    if (better && !(state.error && state.error.phase === 'construct')) d.record = state.record;
+    const better = state.spec && (!d.record || (state.forwardDone && d.record.input_shape === null));
+    if (better && state.error?.phase !== 'construct') d.record = recordOf(state);
     if (state.error && !d.error) d.error = state.error;
     if (state.symbolic && !d.record && !d.symbolic) d.symbolic = state.symbolic;
   }

@@ -7,7 +7,7 @@ import { CannotEvaluate, PyError } from './errors';
 import { ModuleLoader } from './imports';
 import { Interpreter } from './interpreter';
 import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './model';
-import { outline as outlineOf, Outline } from './outline';
+import { outline as outlineOf, Outline, topIndexAt } from './outline';
 import { Scope } from './scope';
 import { execGuarded } from './statements';
 import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, ModelAnalysis } from './types';
@@ -101,8 +101,11 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions): FileAnalysis {
  */
 function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope): Map<ClassValue | FunctionValue, Capture> {
   const captures = new Map<ClassValue | FunctionValue, Capture>();
-  const insideDefinition = (offset: number): boolean =>
-    outline.top.some((t) => t.kind === 'class' && t.node.from <= offset && offset < t.node.to) || outline.top.some((t) => t.kind === 'def' && t.def && t.node.from <= offset && offset < t.node.to && isFactoryLike(t.def, unit));
+  const definition = outline.top.map((t) => t.kind === 'class' || (t.kind === 'def' && t.def !== null && isFactoryLike(t.def, unit)));
+  const insideDefinition = (offset: number): boolean => {
+    const i = topIndexAt(outline, offset);
+    return i >= 0 && definition[i];
+  };
   ip.hooks = {
     onCallResult(site, callee, result) {
       if (site.unit !== unit || !(result instanceof ModuleObject)) return;

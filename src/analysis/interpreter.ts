@@ -47,6 +47,8 @@ export class Interpreter {
   /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
   notes: Map<number, ShapeNote> | null = null;
   tryDepth = 0;
+  /** For each constructor call in progress, the innermost call in the analyzed file at that moment. */
+  readonly constructing: Array<SyntaxNode | null> = [];
 
   constructor(readonly main: FileUnit, readonly loader: ModuleLoader, public budget: Budget) {}
 
@@ -58,6 +60,11 @@ export class Interpreter {
   mainSite(): SyntaxNode | null {
     for (let i = this.sites.length - 1; i >= 0; i--) if (this.sites[i].unit === this.main) return this.sites[i].node;
     return null;
+  }
+
+  /** Where the module being constructed was called from (a subclass's super().__init__ is not a new site). */
+  constructionSite(): SyntaxNode | null {
+    return this.constructing.length ? this.constructing[this.constructing.length - 1] : this.mainSite();
   }
 
   currentFrame(): Frame | undefined {
@@ -89,11 +96,17 @@ export class Interpreter {
   instantiate(cls: ClassValue, args: Args, node: SyntaxNode | null): Value {
     const native = cls.nativeBase()?.native ?? null;
     const obj = cls.isModuleClass() ? new ModuleObject(cls) : new Instance(cls);
-    if (obj instanceof ModuleObject) obj.site = this.mainSite();
+    const site = this.mainSite();
+    if (obj instanceof ModuleObject) obj.site = site;
     const init = cls.lookup('__init__');
-    if (init instanceof FunctionValue) this.invoke(init, args, obj);
-    else if (native) native.init(obj, args, this, node);
-    else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+    this.constructing.push(site);
+    try {
+      if (init instanceof FunctionValue) this.invoke(init, args, obj);
+      else if (native) native.init(obj, args, this, node);
+      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+    } finally {
+      this.constructing.pop();
+    }
     return obj;
   }
 
@@ -125,7 +138,7 @@ export class Interpreter {
 
   /** Python's argument binding for a def: positional, *args, keyword-only, **kwargs and defaults. */
   private bind(fn: FunctionValue, scope: Scope, positional: Value[], keywords: ReadonlyMap<string, Value>): void {
-    const params = readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n));
+    const params = (fn.params ??= readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n)));
     const remaining = new Map(keywords);
     let next = 0;
     for (const p of params) {

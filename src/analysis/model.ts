@@ -6,6 +6,7 @@ import { CannotEvaluate, PyError } from './errors';
 import { Interpreter } from './interpreter';
 import { Poly } from './symbolic';
 import { namedModules } from './torch/containers';
+import { recordOf } from './torch/conv';
 import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from './types';
 import { evalArgsText, evalSnippet } from './snippet';
 import { readParams } from './params';
@@ -19,7 +20,7 @@ export interface Capture {
 }
 
 /** Thrown when a captured model is first called, so its forward runs later under our recording. */
-export class StopCapture extends Error {}
+export class StopCapture {}
 
 export function newBudget(options: AnalysisOptions): Budget {
   return new Budget(options.budget?.steps, options.budget?.depth);
@@ -67,6 +68,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const nameNode = candidate.anchor;
   const modules = instance ? namedModules(instance) : [];
   const names = new Map(modules.map(([n, m]) => [m, n]));
+  const memo = new Map<ModuleObject, bigint | null>();
   const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
   return {
     names,
@@ -76,7 +78,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       input,
       inputSource,
       layers,
-      modules: modules.map(([name, m]) => moduleOf(ip, name, m)),
+      modules: modules.map(([name, m]) => moduleOf(ip, name, m, memo)),
       totals: totalsOf(instance, layers, modules.map(([, m]) => m)),
       shapes: [...notes.values()],
       separablePairs: separablePairs(layers),
@@ -152,27 +154,41 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance 
     name,
     type: m.typeName,
     range: site ? ip.main.range(site) : NOWHERE,
-    record: state.record && !(state.error && state.error.phase === 'construct') ? state.record : null,
+    record: state.error?.phase === 'construct' ? null : recordOf(state),
     error: state.error,
   };
   if (state.symbolic) layer.symbolic = state.symbolic;
-  else if (state.lazy && !state.record) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
+  else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
   return layer;
 }
 
-/** A module's parameters: its own and all its descendants' (each shared module once). */
-function subtreeParams(m: ModuleObject): bigint | null {
+/**
+ * A module's parameters: its own and all its descendants'. Shared modules count once per
+ * subtree, as parameters() does; trees without sharing (nearly all) are summed bottom-up.
+ */
+function subtreeParams(m: ModuleObject, memo: Map<ModuleObject, bigint | null>): bigint | null {
+  const known = memo.get(m);
+  if (known !== undefined) return known;
   let total = m.ownParams();
-  for (const [, child] of namedModules(m)) {
-    const own = child.ownParams();
-    if (total === null || own === null) return null;
-    total += own;
+  const children = [...m.modules.values()].filter((c): c is ModuleObject => c !== null);
+  const shared = new Set(children).size !== children.length;
+  if (shared) {
+    for (const [, child] of namedModules(m)) {
+      const own = child.ownParams();
+      total = total === null || own === null ? null : total + own;
+    }
+  } else {
+    for (const child of children) {
+      const sub = subtreeParams(child, memo);
+      total = total === null || sub === null ? null : total + sub;
+    }
   }
+  memo.set(m, total);
   return total;
 }
 
-function moduleOf(ip: Interpreter, name: string, m: ModuleObject): ModuleInstance {
-  return { name, type: m.typeName, params: subtreeParams(m), range: m.site ? ip.main.range(m.site) : null };
+function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<ModuleObject, bigint | null>): ModuleInstance {
+  return { name, type: m.typeName, params: subtreeParams(m, memo), range: m.site ? ip.main.range(m.site) : null };
 }
 
 function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[]): ModelTotals {

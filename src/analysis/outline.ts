@@ -80,3 +80,17 @@ function collectAliases(stmt: SyntaxNode, unit: FileUnit, aliases: Set<string>):
     if (c.name === 'as' && c.prevSibling && CONV_NAMES.has(unit.text(c.prevSibling)) && c.nextSibling) aliases.add(unit.text(c.nextSibling));
   }
 }
+
+/** The index of the top-level statement that contains `offset`, or -1 (binary search). */
+export function topIndexAt(outline: Outline, offset: number): number {
+  let lo = 0;
+  let hi = outline.top.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const node = outline.top[mid].node;
+    if (offset < node.from) hi = mid - 1;
+    else if (offset >= node.to) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}

@@ -1,9 +1,10 @@
 import { SyntaxNode } from '@lezer/common';
-import type { ConvError, ConvRecord } from '../core';
+import type { ConvError, ConvRecord, ConvSpec } from '../core';
 import { Poly } from './symbolic';
 import type { Scope } from './scope';
 import type { FileUnit } from './unit';
 import type { Interpreter } from './interpreter';
+import type { ParamSpec } from './params';
 
 /**
  * Python values as the evaluator sees them. ints are bigints, floats numbers, None is null,
@@ -80,6 +81,8 @@ export function objectId(o: object): number {
 export class FunctionValue {
   /** The class whose body defined this function, for zero-argument super(). */
   ownerClass: ClassValue | null = null;
+  /** The parameter list, read once. */
+  params: ParamSpec[] | null = null;
   constructor(
     readonly name: string,
     readonly qualname: string,
@@ -147,6 +150,10 @@ export class Instance {
 
 /** A conv layer's numbers as built, or why they are not known. */
 export interface ConvState {
+  /** The built layer; its record is computed once, when first asked for (see recordOf). */
+  spec: ConvSpec | null;
+  /** The input of the first forward, when one ran. */
+  input: bigint[] | null;
   record: ConvRecord | null;
   error: ConvError | null;
   symbolic?: { params?: string; macs?: string; reasons: string[] };

@@ -1,4 +1,4 @@
-import { CONV_TYPES, PyValue, tuple, ConvArgs, ConvError, ConvRecord, ConvType, bindConvArguments, buildConv, computeLayer, constructError, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import { CONV_TYPES, PyValue, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
@@ -33,7 +33,7 @@ const LAZY_PENDING = 'in_channels is inferred from the input at the first forwar
 
 function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter): void {
   const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
-  const state: ConvState = { record: null, error: null, site: ip.mainSite(), lazy, forwardDone: false };
+  const state: ConvState = { spec: null, input: null, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
   self.site = state.site;
   ip.convModules.push(self);
@@ -70,13 +70,17 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
     fail(ip, self, built.error, args);
     return;
   }
-  const record = computeLayer(built.spec, null);
-  state.record = record;
-  setAttributes(self, record);
+  state.spec = built.spec;
+  setAttributes(self, built.spec);
 }
 
-function setAttributes(self: ModuleObject, record: ConvRecord): void {
-  const s = record.spec;
+/** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
+export function recordOf(state: ConvState): ConvRecord | null {
+  if (!state.record && state.spec) state.record = computeLayer(state.spec, state.input);
+  return state.record;
+}
+
+function setAttributes(self: ModuleObject, s: ConvSpec): void {
   self.attrs.set('in_channels', s.in_channels);
   self.attrs.set('out_channels', s.out_channels);
   self.attrs.set('kernel_size', tupleOf(s.kernel_size));
@@ -85,8 +89,8 @@ function setAttributes(self: ModuleObject, record: ConvRecord): void {
   self.attrs.set('dilation', tupleOf(s.dilation));
   self.attrs.set('groups', s.groups);
   self.attrs.set('output_padding', tupleOf(s.output_padding));
-  registerParameter(self, 'weight', record.weight_shape);
-  if (record.bias_shape) registerParameter(self, 'bias', record.bias_shape);
+  registerParameter(self, 'weight', weightShape(s));
+  if (s.bias) registerParameter(self, 'bias', [s.out_channels]);
   else self.attrs.set('bias', null);
 }
 
@@ -139,24 +143,25 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
   const state = self.conv;
   const shape = shapeOf(input);
   if (!state) return new Tensor(null);
-  if (state.lazy && !state.record && !state.error && shape) {
+  if (state.lazy && !state.spec && !state.error && shape) {
     const args = convArgsOf.get(self);
     const channels = shape.length === spatialDims(args!.type) + 2 ? shape[1] : shape[0];
     if (args) build(ip, self, { ...args, in_channels: channels });
     if (self.cls.name.startsWith('Lazy')) self.becomes = self.cls.name.slice(4);
   }
-  if (!state.record || !shape) return new Tensor(null);
-  const record = computeLayer(state.record.spec, shape);
+  if (!state.spec || !shape) return new Tensor(null);
+  const result = forwardShape(state.spec, shape);
   if (!state.forwardDone) {
     state.forwardDone = true;
-    state.record = record;
-    if (record.forward_error) {
-      state.error = record.forward_error;
+    state.input = [...shape];
+    state.record = null;
+    if (!result.ok) {
+      state.error = result.error;
       const at = ip.mainSite() ?? state.site;
-      if (at) ip.diagnose({ range: ip.main.range(at), severity: 'error', message: record.forward_error.message, source: 'forward' });
+      if (at) ip.diagnose({ range: ip.main.range(at), severity: 'error', message: result.error.message, source: 'forward' });
     }
   }
-  return new Tensor(record.output_shape);
+  return new Tensor(result.ok ? result.output : null);
 }
 
 /** F.convNd / F.conv_transposeNd with a weight of known shape: the same record a module would get. */
@@ -188,6 +193,7 @@ export function functionalConv(type: ConvType, args: Args, ip: Interpreter): { v
   const built = buildConv(convArgs);
   if (!built.ok) return { value: new Tensor(null), record: null };
   const record = computeLayer(built.spec, input);
+  ownerOfWeight(ip, bound.get('weight') ?? null, input);
   const site = ip.mainSite();
   if (record.forward_error && site) ip.diagnose({ range: ip.main.range(site), severity: 'error', message: record.forward_error.message, source: 'forward' });
   return { value: new Tensor(record.output_shape), record };
@@ -200,4 +206,14 @@ function isArgument(v: Value): boolean {
   if (v === null || typeof v !== 'object') return true;
   if (Array.isArray(v)) return v.every(isArgument);
   return v instanceof Unknown;
+}
+
+/** A conv module whose own forward calls F.convNd with its weight (timm's Conv2dSame) records that input. */
+function ownerOfWeight(ip: Interpreter, weight: Value, input: bigint[] | null): void {
+  const self = ip.currentFrame()?.self;
+  if (!(self instanceof ModuleObject) || !self.conv || self.conv.forwardDone || !input) return;
+  if (self.attrs.get('weight') !== weight) return;
+  self.conv.forwardDone = true;
+  self.conv.input = [...input];
+  self.conv.record = null;
 }
