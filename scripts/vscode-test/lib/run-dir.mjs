@@ -13,6 +13,8 @@ export const deterministicSettings = {
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.editor.enablePreview': false,
+  // A file reopened by a later test starts at its top, not where an earlier test left it.
+  'workbench.editor.restoreViewState': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.commandCenter.enabled': false,
   'chat.disableAIFeatures': true,

@@ -17,9 +17,10 @@ describe('Conv Lens as a person sees it (installed from the .vsix)', () => {
     const wb = workbench();
     await wb.openFile('mobilenet_block.py');
     // Line 13 is the depthwise layer; "groups" occurs on line 19 too.
-    await (await wb.token('groups', 13)).click();
+    await wb.clickToken('groups', 13);
     const cursor = wb.page.locator('.statusbar-item[id="status.editor.selection"]');
-    await assertEventually(async () => /Ln 13, Col \d+/.test(await cursor.innerText()), 'the cursor did not land on line 13');
+    // "groups=192" starts at column 82 of line 13; a click in the middle of "groups" lands in it.
+    await assertEventually(async () => /Ln 13, Col 8[2-8]\b/.test(await cursor.innerText()), 'the cursor did not land on "groups" of line 13');
   });
 
   it('runs Analyze Layer from the command palette without an error', async () => {

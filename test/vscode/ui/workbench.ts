@@ -52,35 +52,51 @@ export class Workbench {
   }
 
   /**
-   * The on-screen token `token` on a 1-based line. The line is revealed first; the token must be
-   * one span of the editor's rendering (an identifier or a number usually is).
+   * Where the text `token` is drawn on a 1-based line (its first occurrence there, or the
+   * `occurrence`-th). The line is revealed first. The editor merges neighbouring tokens of one
+   * colour into one span, so this measures the characters themselves with a DOM Range.
    */
-  async token(token: string, line: number): Promise<Locator> {
+  async tokenBox(token: string, line: number, occurrence = 1): Promise<Box> {
     await this.goToLine(line);
     const editor = this.activeEditor();
-    const lineNumber = editor.locator('.margin-view-overlays .line-numbers').filter({ hasText: new RegExp(`^\\s*${line}\\s*$`) });
-    await lineNumber.waitFor({ timeout: uiTimeoutMs });
-    // A rendered line and its line number sit at the same height.
-    const numberBox = await lineNumber.boundingBox();
-    assert.ok(numberBox, `line ${line} is not on screen`);
-    const spans = editor.locator('.view-line span span').filter({ hasText: new RegExp(`^${escapeRegExp(token)}$`) });
-    for (const span of await spans.all()) {
-      const box = await span.boundingBox();
-      if (box && Math.abs(box.y + box.height / 2 - (numberBox.y + numberBox.height / 2)) < numberBox.height / 2) return span;
-    }
-    assert.fail(`token "${token}" is not shown on line ${line}`);
+    // CodeLens and inlay hints arriving re-render lines, so measure again until it holds still.
+    let found: Box | string = `line ${line} is not rendered`;
+    await assertEventually(async () => {
+      found = await editor.evaluate(measureTokenOnLine, { line, token, occurrence });
+      return typeof found !== 'string';
+    }, `could not find "${token}" on line ${line}`).catch(() => assert.fail(typeof found === 'string' ? found : 'unreachable'));
+    return found as unknown as Box;
   }
 
-  /** Hovers the mouse over a token and returns the hover's text once it shows. */
-  async hover(token: string, line: number): Promise<string> {
-    const span = await this.token(token, line);
-    await this.page.mouse.move(0, 0);
-    await span.hover();
+  /** A token on a 1-based line, to click (which puts the cursor there) or point at. */
+  async token(token: string, line: number, occurrence = 1): Promise<ScreenToken> {
+    const box = await this.tokenBox(token, line, occurrence);
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const mouse = this.page.mouse;
+    return {
+      box,
+      click: () => mouse.click(x, y),
+      // Leaving first makes a new hover start even when the mouse was already there.
+      hover: async () => {
+        await mouse.move(0, 0);
+        await mouse.move(x, y, { steps: 2 });
+      },
+    };
+  }
+
+  async clickToken(token: string, line: number, occurrence = 1): Promise<void> {
+    await (await this.token(token, line, occurrence)).click();
+  }
+
+  /** Hovers the mouse over a token and returns the hover's text once providers have answered. */
+  async hover(token: string, line: number, occurrence = 1): Promise<string> {
+    await (await this.token(token, line, occurrence)).hover();
     const hover = this.page.locator('.monaco-hover:visible').first();
     await hover.waitFor({ timeout: uiTimeoutMs });
-    // The hover first shows "Loading…" while providers answer.
-    await assertEventually(async () => !(await hover.innerText()).includes('Loading'), 'the hover kept loading');
-    return hover.innerText();
+    // The hover shows "Loading..." until every provider has answered.
+    await assertEventually(async () => !/^\s*Loading/.test(await hover.innerText()), 'the hover kept loading');
+    return (await hover.innerText()).replace(/\u00a0/g, ' ');
   }
 
   /** The texts of all CodeLens entries shown, after waiting until at least `atLeast` appear. */
@@ -103,29 +119,41 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 
-  /** Opens the quick fix menu (Ctrl+.) on a token and returns the titles it offers. */
-  async quickFixTitles(token: string, line: number): Promise<string[]> {
-    await (await this.token(token, line)).click();
+  /** Opens the quick fix menu (Ctrl+.) at a token and returns the titles it offers. */
+  async quickFixTitles(token: string, line: number, occurrence = 1): Promise<string[]> {
+    await this.clickToken(token, line, occurrence);
     await this.page.keyboard.press('Control+.');
-    const items = this.page.locator('.action-widget .monaco-list-row.action');
+    const items = this.quickFixItems();
     await items.first().waitFor({ timeout: uiTimeoutMs });
     return (await items.allInnerTexts()).map((text) => text.trim());
   }
 
-  /** Applies the quick fix whose title contains `title` on a token (Ctrl+., then picks it). */
-  async applyQuickFix(token: string, line: number, title: string): Promise<void> {
-    const titles = await this.quickFixTitles(token, line);
-    assert.ok(titles.some((t) => t.includes(title)), `no quick fix "${title}" among: ${titles.join(' | ')}`);
-    await this.page.locator('.action-widget .monaco-list-row.action').filter({ hasText: title }).first().click();
+  /**
+   * Applies the quick fix titled `title` at a token: Ctrl+., then the arrow keys to it and Enter
+   * (the menu blocks the mouse until it has moved, so a click is not reliable).
+   */
+  async applyQuickFix(token: string, line: number, title: string, occurrence = 1): Promise<void> {
+    const titles = await this.quickFixTitles(token, line, occurrence);
+    assert.ok(titles.includes(title), `no quick fix "${title}" among: ${titles.join(' | ')}`);
+    const focused = this.quickFixItems().and(this.page.locator('.focused'));
+    for (let step = 0; step < titles.length && (await focused.getAttribute('aria-label')) !== title; step++) {
+      await this.page.keyboard.press('ArrowDown');
+    }
+    assert.equal(await focused.getAttribute('aria-label'), title);
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: uiTimeoutMs });
   }
 
-  /** The entries of the Problems panel (opens it with Ctrl+Shift+M). */
-  async problems(): Promise<string[]> {
+  private quickFixItems(): Locator {
+    return this.page.locator('.action-widget .monaco-list-row.action');
+  }
+
+  /** The rows of the Problems panel (opened with Ctrl+Shift+M) once at least `atLeast` show. */
+  async problems(atLeast = 1): Promise<string[]> {
     await this.page.keyboard.press('Control+Shift+M');
-    const panel = this.page.locator('.markers-panel');
-    await panel.waitFor({ timeout: uiTimeoutMs });
-    return (await panel.locator('.monaco-list-row').allInnerTexts()).map((text) => text.trim());
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await assertEventually(async () => (await rows.count()) >= atLeast, `fewer than ${atLeast} rows in the Problems panel`);
+    return (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
   }
 
   /** Saves a PNG of the whole window to test-results/screenshots/<name>.png and returns its path. */
@@ -152,9 +180,16 @@ export class Workbench {
   async reset(): Promise<void> {
     await this.failureScreenshot;
     await this.page.keyboard.press('Escape');
+    if (await this.page.locator('.quick-input-widget').isVisible()) await this.page.keyboard.press('Escape');
     await this.runCommand('Notifications: Clear All Notifications');
+    if (await this.page.locator('.part.panel').isVisible()) await this.runCommand('View: Hide Panel');
     await this.runCommand('View: Close All Editors');
-    await this.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: uiTimeoutMs });
+    // Unsaved changes make VS Code ask whether to save them; tests never keep them.
+    const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Don't Save$/ });
+    await assertEventually(async () => {
+      if (await dontSave.isVisible()) await dontSave.click();
+      return (await this.page.locator('.editor-group-container .tab').count()) === 0;
+    }, 'editors stayed open after Close All Editors');
   }
 
   /**
@@ -165,17 +200,76 @@ export class Workbench {
   private async quickInput(key: string, value: string, pick?: string): Promise<void> {
     const widget = this.page.locator('.quick-input-widget');
     const input = widget.locator('input.input');
-    await this.page.keyboard.press(key);
-    await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-    await input.fill(value);
-    if (pick === undefined) {
-      await this.page.keyboard.press('Enter');
-    } else {
-      const label = this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(pick)}\\s*$`) });
-      await widget.locator('.monaco-list-row').filter({ has: label }).first().click({ timeout: uiTimeoutMs });
+    try {
+      await this.page.keyboard.press(key);
+      await input.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+      await input.fill(value);
+      if (pick === undefined) {
+        await this.page.keyboard.press('Enter');
+      } else {
+        const label = this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(pick)}\\s*$`) });
+        await widget.locator('.monaco-list-row').filter({ has: label }).first().click({ timeout: uiTimeoutMs });
+      }
+      // Done when this quick input closed, or a command replaced it with a quick input of its own.
+      await assertEventually(
+        async () => !(await widget.isVisible()) || (await input.inputValue()) !== value,
+        'the quick input stayed open',
+      );
+    } catch (error) {
+      // Leave no half-used quick input behind for the next test.
+      if (await widget.isVisible()) await this.page.keyboard.press('Escape');
+      throw new Error(`quick input (${key}, "${value}") failed: ${(error as Error).message.split('\n')[0]}`);
     }
-    await widget.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
   }
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ScreenToken {
+  /** Where the token's characters are drawn, in page pixels. */
+  box: Box;
+  click(): Promise<void>;
+  hover(): Promise<void>;
+}
+
+/**
+ * Runs in the page: the screen box of the `occurrence`-th `token` on a 1-based line of an
+ * editor, or why it is not there. A rendered line and its line number share their CSS `top`.
+ * The editor merges neighbouring tokens of one colour into one span, so a DOM Range measures
+ * exactly the token's characters rather than whole spans.
+ */
+function measureTokenOnLine(editor: Element, { line, token, occurrence }: { line: number; token: string; occurrence: number }): Box | string {
+  const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')];
+  const number = numbers.find((element) => element.textContent?.trim() === String(line));
+  const top = (number?.parentElement as HTMLElement | null | undefined)?.style.top;
+  const viewLines = [...editor.querySelectorAll<HTMLElement>('.view-lines .view-line')];
+  const viewLine = top === undefined ? undefined : viewLines.find((element) => element.style.top === top);
+  if (!viewLine) return `line ${line} is not rendered`;
+  const walker = editor.ownerDocument.createTreeWalker(viewLine, 4 /* NodeFilter.SHOW_TEXT */);
+  const nodes: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node as Text);
+  const text = nodes.map((node) => node.data).join('').replace(/\u00a0/g, ' ');
+  let start = -1;
+  for (let seen = 0; seen < occurrence; seen++) {
+    start = text.indexOf(token, start + 1);
+    if (start < 0) return `"${token}" (occurrence ${occurrence}) is not on line ${line}: "${text}"`;
+  }
+  const end = start + token.length;
+  const range = editor.ownerDocument.createRange();
+  let offset = 0;
+  for (const node of nodes) {
+    const nodeEnd = offset + node.data.length;
+    if (start >= offset && start < nodeEnd) range.setStart(node, start - offset);
+    if (end > offset && end <= nodeEnd) range.setEnd(node, end - offset);
+    offset = nodeEnd;
+  }
+  const rect = range.getBoundingClientRect();
+  return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
 }
 
 function escapeRegExp(text: string): string {
