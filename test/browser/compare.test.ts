@@ -89,7 +89,7 @@ describe('comparison page (headless Chromium)', function () {
     assert.ok(cells.length > 0);
     for (const [x, y] of cells) assert.ok(Math.abs((x - 28) / 288 - (y - 22) / 288) < 0.3, `cell at ${x},${y} is near the diagonal`);
     const tables = await page.locator('details.data').count();
-    assert.equal(tables, 4);
+    assert.equal(tables, 5);
     await page.locator('#chart-groups + details summary').click();
     assert.equal(await page.locator('#chart-groups ~ details table tbody tr').count(), 7);
   });

@@ -67,7 +67,19 @@ export function groupsFigure(layout: GroupsLayout): HTMLElement {
   return h('figure', { class: 'chart-figure' },
     h('figcaption', { id: 'lanes-title' }, `${g} convolution${layout.groups === 1n ? '' : 's'} side by side`),
     svg,
-    h('p', { class: 'hint' }, `Each of the ${g} groups is its own convolution: it sees ${withCommas(layout.inPerGroup)} of the input channels (C_in/groups) and writes ${withCommas(layout.outPerGroup)} output channels (C_out/groups).`));
+    h('p', { class: 'hint' }, `Each of the ${g} groups is its own convolution: it sees ${withCommas(layout.inPerGroup)} of the input channels (C_in/groups) and writes ${withCommas(layout.outPerGroup)} output channels (C_out/groups).`),
+    lanesTable(layout));
+}
+
+function lanesTable(layout: GroupsLayout): HTMLElement {
+  const span = (start: bigint, end: bigint): string => (end - start === 1n ? withCommas(start) : `${withCommas(start)}–${withCommas(end - 1n)}`);
+  const rows = layout.lanes.map((lane) => (lane.kind === 'more'
+    ? h('tr', {}, h('td', { colspan: '3' }, `… ${withCommas(lane.count)} more groups, each ${withCommas(layout.inPerGroup)} inputs to ${withCommas(layout.outPerGroup)} outputs`))
+    : h('tr', {}, h('th', { scope: 'row' }, withCommas(lane.index + 1n)), h('td', { class: 'num' }, span(lane.inStart, lane.inEnd)), h('td', { class: 'num' }, span(lane.outStart, lane.outEnd)))));
+  return h('details', { class: 'data' }, h('summary', {}, 'Show the numbers as a table'),
+    h('table', {}, h('caption', {}, 'Input and output channels of each group (0-based, inclusive)'),
+      h('thead', {}, h('tr', {}, ...['Group', 'Input channels', 'Output channels'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows)));
 }
 
 function range(start: bigint, end: bigint): string {
