@@ -54,5 +54,6 @@ CORPUS = [
     dict(name='err_kernel_too_big', file='err_kernel_too_big.py', entry='Shrinker', args='', input=[1, 3, 16, 16]),
     dict(name='err_same_stride', file='err_same_stride.py', entry='SameStride', args='', input=[1, 3, 64, 64]),
     dict(name='half_typed', file='half_typed.py', entry='Intact', args='', input=[1, 3, 32, 32], mode='prefix'),
+    dict(name='half_typed_call', file='half_typed_call.py', entry='Encoder', args='', input=[1, 1, 28, 28], mode='prefix'),
     dict(name='symbolic_dwsep', file='symbolic_dwsep.py', entry='depthwise_separable_conv', args='', input=None, mode='hand'),
 ]
