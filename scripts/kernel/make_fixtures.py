@@ -37,6 +37,11 @@ CASES = [
     # Pointwise layers whose outputs fill whole 8-output blocks: the kernel writes them in place.
     ("Conv2d", dict(in_channels=8, out_channels=8, kernel_size=1), [2, 8, 4, 6]),
     ("Conv2d", dict(in_channels=8, out_channels=8, kernel_size=1, groups=2), [1, 8, 4, 4]),
+    ("ConvTranspose2d", dict(in_channels=4, out_channels=6, kernel_size=3, stride=2, padding=1, output_padding=1), [1, 4, 5, 5]),
+    ("ConvTranspose2d", dict(in_channels=4, out_channels=4, kernel_size=(3, 2), stride=(1, 2), groups=2, dilation=(2, 1)), [2, 4, 4, 6]),
+    ("ConvTranspose2d", dict(in_channels=6, out_channels=6, kernel_size=4, stride=2, padding=1, groups=6, bias=False), [1, 6, 5, 7]),
+    ("ConvTranspose1d", dict(in_channels=3, out_channels=5, kernel_size=5, stride=3, padding=2, output_padding=2), [1, 3, 9]),
+    ("ConvTranspose3d", dict(in_channels=2, out_channels=2, kernel_size=2, stride=2), [1, 2, 3, 3, 3]),
 ]
 
 

@@ -20,6 +20,12 @@ export interface ConvGeometry {
   padBefore: [number, number, number];
   padAfter: [number, number, number];
   bias: boolean;
+  /**
+   * A transposed convolution: weights are [C_in, C_out/g, *k], padBefore = padAfter is its
+   * `padding`, and outputPadding adds to the far side of the output.
+   */
+  transposed: boolean;
+  outputPadding: [number, number, number];
 }
 
 export type GeometryResult = { ok: true; geometry: ConvGeometry } | { ok: false; message: string };
@@ -27,18 +33,20 @@ export type GeometryResult = { ok: true; geometry: ConvGeometry } | { ok: false;
 /** Turns a record (with a known input shape and a successful forward) into a kernel geometry. */
 export function geometryFromRecord(record: ConvRecord): GeometryResult {
   const { spec, input_shape: input, output_shape: output } = record;
-  if (spec.transposed) return { ok: false, message: 'transposed convolutions are not supported by the kernel' };
   if (spec.padding_mode !== 'zeros') return { ok: false, message: `padding_mode='${spec.padding_mode}' is not supported by the kernel (only 'zeros')` };
   if (!input || !output) return { ok: false, message: record.forward_error?.message ?? 'the input shape is unknown' };
   const rank = spec.kernel_size.length as 1 | 2 | 3;
   const batched = input.length === rank + 2;
+  // PyTorch expands a one-element tuple to every dimension at forward time.
+  const expand = (values: readonly bigint[]): readonly bigint[] => (values.length === 1 && rank > 1 ? Array(rank).fill(values[0]) : values);
   const lift = (values: readonly bigint[]): [number, number, number] => {
-    const numbers = values.map(Number);
+    const numbers = expand(values).map(Number);
     while (numbers.length < 3) numbers.unshift(1);
     return numbers as [number, number, number];
   };
   const liftPads = (side: 0 | 1): [number, number, number] => {
-    const numbers = record.padding_per_side.map((p) => Number(p[side]));
+    const pads = record.padding_per_side.length === 1 && rank > 1 ? Array(rank).fill(record.padding_per_side[0]) : record.padding_per_side;
+    const numbers = pads.map((p: [bigint, bigint]) => Number(p[side]));
     while (numbers.length < 3) numbers.unshift(0);
     return numbers as [number, number, number];
   };
@@ -58,6 +66,8 @@ export function geometryFromRecord(record: ConvRecord): GeometryResult {
       padBefore: liftPads(0),
       padAfter: liftPads(1),
       bias: spec.bias,
+      transposed: spec.transposed,
+      outputPadding: spec.transposed ? lift(spec.output_padding).map((p, i) => (i < 3 - rank ? 0 : p)) as [number, number, number] : [0, 0, 0],
     },
   };
 }
@@ -73,8 +83,12 @@ export function tensorSizes(g: ConvGeometry): { input: number; weight: number; b
   };
 }
 
-/** Multiply-accumulates of the convolution (the core's convention, as a number for timing maths). */
+/**
+ * Multiply-accumulates (the core's convention, as a number for timing maths): a transposed
+ * convolution is counted on its input, N x prod(in) x C_in x (C_out/g) x prod(k).
+ */
 export function geometryMacs(g: ConvGeometry): number {
   const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
+  if (g.transposed) return g.batch * g.inChannels * volume(g.inSize) * (g.outChannels / g.groups) * volume(g.kernel);
   return g.batch * g.outChannels * volume(g.outSize) * (g.inChannels / g.groups) * volume(g.kernel);
 }

@@ -4,5 +4,6 @@ export * from './features';
 export * from './geometry';
 export * from './plan';
 export * from './reference';
+export * from './transposed';
 export * from './wasmKernel';
 export type { WasmModuleLike } from './wasmApi';

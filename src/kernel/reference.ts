@@ -13,6 +13,7 @@ export interface ConvTensors {
  */
 export function referenceConv(g: ConvGeometry, tensors: ConvTensors): Float32Array {
   checkTensorLengths(g, tensors);
+  if (g.transposed) return referenceTransposed(g, tensors);
   const out = new Float32Array(tensorSizes(g).output);
   const [od, oh, ow] = g.outSize;
   const [id, ih, iw] = g.inSize;
@@ -52,6 +53,54 @@ export function referenceConv(g: ConvGeometry, tensors: ConvTensors): Float32Arr
     }
   }
   return out;
+}
+
+/**
+ * A transposed convolution by its definition: input element i of channel ic adds
+ * x[ic, i] x W[ic, oc, t] to output position i x stride - padding + t x dilation.
+ */
+function referenceTransposed(g: ConvGeometry, tensors: ConvTensors): Float32Array {
+  const [od, oh, ow] = g.outSize;
+  const [id, ih, iw] = g.inSize;
+  const [kd, kh, kw] = g.kernel;
+  const inPerGroup = g.inChannels / g.groups;
+  const outPerGroup = g.outChannels / g.groups;
+  const outPlane = od * oh * ow;
+  const sums = new Float64Array(g.batch * g.outChannels * outPlane);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oc = 0; oc < g.outChannels; oc++) {
+      if (tensors.bias) sums.fill(tensors.bias[oc], (n * g.outChannels + oc) * outPlane, (n * g.outChannels + oc + 1) * outPlane);
+    }
+    for (let ic = 0; ic < g.inChannels; ic++) {
+      const group = Math.floor(ic / inPerGroup);
+      for (let o = 0; o < outPerGroup; o++) {
+        const oc = group * outPerGroup + o;
+        const outBase = (n * g.outChannels + oc) * outPlane;
+        const wBase = (ic * outPerGroup + o) * kd * kh * kw;
+        for (let z = 0; z < id; z++) {
+          for (let y = 0; y < ih; y++) {
+            for (let x = 0; x < iw; x++) {
+              const value = tensors.input[((n * g.inChannels + ic) * id + z) * ih * iw + y * iw + x];
+              for (let a = 0; a < kd; a++) {
+                const zo = z * g.stride[0] - g.padBefore[0] + a * g.dilation[0];
+                if (zo < 0 || zo >= od) continue;
+                for (let b = 0; b < kh; b++) {
+                  const yo = y * g.stride[1] - g.padBefore[1] + b * g.dilation[1];
+                  if (yo < 0 || yo >= oh) continue;
+                  for (let c = 0; c < kw; c++) {
+                    const xo = x * g.stride[2] - g.padBefore[2] + c * g.dilation[2];
+                    if (xo < 0 || xo >= ow) continue;
+                    sums[outBase + (zo * oh + yo) * ow + xo] += value * tensors.weight[wBase + (a * kh + b) * kw + c];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return Float32Array.from(sums);
 }
 
 /** Refuses tensors whose lengths do not match the geometry, naming the one that is wrong. */

@@ -1,7 +1,8 @@
 import { supportsRelaxedSimd } from './features';
-import { ConvGeometry } from './geometry';
+import { ConvGeometry, tensorSizes } from './geometry';
 import { KernelPlan, packBlockedWeights, planKernel } from './plan';
 import { ConvTensors, checkTensorLengths } from './reference';
+import { equivalentConv, flippedWeights, spreadInput } from './transposed';
 import { WASM_PAGE_BYTES, WasmInstanceLike, WasmMemoryLike, WasmModuleLike, wasmApi } from './wasmApi';
 
 /** The kernel's .wasm bytes, or a module already compiled from them. */
@@ -45,9 +46,15 @@ export class WasmConvKernel {
   constructor(private readonly module: WasmModuleLike, readonly variant: SimdVariant) {}
 
   /** Packs the weights once and reserves memory for inputs of this geometry. */
-  async prepare(geometry: ConvGeometry, weights: Omit<ConvTensors, 'input'>, options: PrepareOptions = {}): Promise<PreparedConv> {
-    const instance = await wasmApi().instantiate(this.module, {});
-    return new PreparedConv(instance, geometry, weights, options.memoryBudgetBytes ?? DEFAULT_BUDGET);
+  async prepare(geometry: ConvGeometry, weights: Omit<ConvTensors, 'input'>, options: PrepareOptions = {}): Promise<PreparedLayer> {
+    const budget = options.memoryBudgetBytes ?? DEFAULT_BUDGET;
+    checkTensorLengths(geometry, { weight: weights.weight, bias: weights.bias });
+    if (geometry.transposed) {
+      const conv = equivalentConv(geometry);
+      const inner = new PreparedConv(await wasmApi().instantiate(this.module, {}), conv, { weight: flippedWeights(geometry, weights.weight), bias: weights.bias }, budget);
+      return new PreparedTransposed(geometry, inner);
+    }
+    return new PreparedConv(await wasmApi().instantiate(this.module, {}), geometry, weights, budget);
   }
 
   /** One convolution, start to finish. */
@@ -82,10 +89,20 @@ interface Layout {
 }
 
 /**
- * A layer ready to run: weights packed, memory laid out. `input` and `output` are views into the
- * kernel's memory, so a caller can fill the input in place and read the output without copies.
+ * A layer ready to run: weights packed, memory laid out. A caller may fill `input` in place and
+ * call `execute`, then read `output`, or call `run` with an input and get a copy of the output.
  */
-export class PreparedConv {
+export interface PreparedLayer {
+  readonly geometry: ConvGeometry;
+  readonly input: Float32Array;
+  readonly output: Float32Array;
+  run(input: Float32Array): Float32Array;
+  execute(): void;
+  dispose(): void;
+}
+
+/** A convolution prepared in its own instance; `input` and `output` are views into its memory. */
+export class PreparedConv implements PreparedLayer {
   readonly plan: KernelPlan;
   readonly input: Float32Array;
   readonly output: Float32Array;
@@ -93,7 +110,6 @@ export class PreparedConv {
   private readonly layout: Layout;
 
   constructor(instance: WasmInstanceLike, readonly geometry: ConvGeometry, weights: Omit<ConvTensors, 'input'>, budget: number) {
-    checkTensorLengths(geometry, { weight: weights.weight, bias: weights.bias });
     this.exports = instance.exports as unknown as KernelExports;
     this.plan = planKernel(geometry);
     this.layout = layoutMemory(this.exports.heapBase(), this.plan);
@@ -150,6 +166,36 @@ export class PreparedConv {
   /** Drops the instance and its memory. */
   dispose(): void {
     this.exports = null;
+  }
+}
+
+/** A transposed convolution run as its equivalent convolution (see transposed.ts). */
+class PreparedTransposed implements PreparedLayer {
+  readonly input: Float32Array;
+
+  constructor(readonly geometry: ConvGeometry, private readonly inner: PreparedConv) {
+    this.input = new Float32Array(tensorSizes(geometry).input);
+  }
+
+  get output(): Float32Array {
+    return this.inner.output;
+  }
+
+  run(input: Float32Array): Float32Array {
+    if (input.length !== this.input.length) throw new RangeError(`input has ${input.length} elements, expected ${this.input.length}`);
+    this.input.set(input);
+    this.execute();
+    return this.output.slice();
+  }
+
+  /** Spreads `input` into the inner layer's (otherwise zero) input and runs it. */
+  execute(): void {
+    spreadInput(this.geometry, this.input, this.inner.input);
+    this.inner.execute();
+  }
+
+  dispose(): void {
+    this.inner.dispose();
   }
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseLayerExpression } from '../../analysis/layerExpression';
 import { computeLayer, toJson } from '../../core';
-import { ConvGeometry, PreparedConv, geometryFromRecord, loadKernel, tensorSizes } from '../../kernel';
+import { ConvGeometry, PreparedLayer, geometryFromRecord, loadKernel, tensorSizes } from '../../kernel';
 import { UsageError, parseArgs, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 
@@ -100,7 +100,7 @@ function positiveInteger(text: string, flag: string): number {
 async function timeLayer(geometry: ConvGeometry, repeat: number): Promise<{ medianMs: number; minMs: number; variant: string }> {
   const kernel = await loadKernel(readKernelFiles());
   const sizes = tensorSizes(geometry);
-  let prepared: PreparedConv | null = null;
+  let prepared: PreparedLayer | null = null;
   try {
     prepared = await kernel.prepare(geometry, { weight: randomTensor(sizes.weight), bias: geometry.bias ? randomTensor(sizes.bias) : null });
     prepared.input.set(randomTensor(sizes.input));

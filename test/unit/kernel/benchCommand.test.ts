@@ -48,9 +48,12 @@ describe('cli: conv-lens bench', () => {
     assert.match(io.stderr, /expected input\[1, 4, 8, 8\] to have 3 channels, but got 4 channels instead/);
   });
 
-  it('says transposed layers are not supported by the kernel', async () => {
+  it('times a transposed layer, counting its MACs on the input', async () => {
     const io = collector();
-    assert.equal(await benchCommand.run(['nn.ConvTranspose2d(3, 8, 3)', '--input', '1,3,8,8'], io), 1);
-    assert.match(io.stderr, /transposed convolutions are not supported by the kernel/);
+    assert.equal(await benchCommand.run(['nn.ConvTranspose2d(3, 8, 3, stride=2)', '--input', '1,3,8,8', '--repeat', '2', '--json'], io), 0, io.stderr);
+    const result = JSON.parse(io.stdout) as Record<string, unknown>;
+    // MACs = N x H_in x W_in x C_in x (C_out/g) x k x k = 1 x 8 x 8 x 3 x 8 x 9.
+    assert.equal(result.macs, 13824);
+    assert.deepEqual(result.output_shape, [1, 8, 17, 17]);
   });
 });

@@ -47,13 +47,17 @@ export function geometryFor(type: ConvType, args: Record<string, PyValue>, input
 export function caseName(g: ConvGeometry, padding: string): string {
   const spatial = (s: readonly number[]): number[] => s.slice(3 - g.rank);
   const x = [g.batch, g.inChannels, ...spatial(g.inSize)];
-  const w = [g.outChannels, g.inChannels / g.groups, ...spatial(g.kernel)];
+  const w = g.transposed
+    ? [g.inChannels, g.outChannels / g.groups, ...spatial(g.kernel)]
+    : [g.outChannels, g.inChannels / g.groups, ...spatial(g.kernel)];
   const parts = [`x=[${x.join(',')}]`, `w=[${w.join(',')}]`, `g=${g.groups}`];
   const stride = spatial(g.stride);
   if (stride.some((s) => s !== 1)) parts.push(`s=${stride.join(',')}`);
   const dilation = spatial(g.dilation);
   if (dilation.some((d) => d !== 1)) parts.push(`d=${dilation.join(',')}`);
   parts.push(`p=${padding}`);
+  const outputPadding = spatial(g.outputPadding);
+  if (outputPadding.some((p) => p !== 0)) parts.push(`op=${outputPadding.join(',')}`);
   if (!g.bias) parts.push('nobias');
   return parts.join(' ');
 }

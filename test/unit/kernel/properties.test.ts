@@ -111,6 +111,26 @@ describe('kernel: properties of the WebAssembly convolution (fast-check)', () =>
     }), RUNS);
   });
 
+  it('a transposed conv has the predicted shape and equals the reference (padding <= dilation x (k-1))', async () => {
+    await fc.assert(fc.asyncProperty(layerCase, fc.integer({ min: 0, max: 2 }), async (c, outputPadding) => {
+      fc.pre(c.padding !== 'same');
+      const type = c.rank === 1 ? 'ConvTranspose1d' : 'ConvTranspose2d';
+      const transposedArgs = { ...args(c), output_padding: tuple(c.stride.map(() => BigInt(outputPadding))) };
+      const built = buildConv({ type, ...transposedArgs } as never);
+      fc.pre(built.ok);
+      const input = [c.batch, c.groups * c.inPerGroup, ...c.size];
+      const forward = forwardShape((built as { spec: ConvSpec }).spec, input.map(BigInt));
+      const pads = c.padding as number[];
+      fc.pre(forward.ok && pads.every((p, i) => p <= c.dilation[i] * (c.kernel[i] - 1)));
+      const g = geometryFor(type, transposedArgs, input);
+      const tensors = randomTensors(g, c.seed);
+      const out = await kernel.run(g, tensors);
+      const predicted = (forward as { output: bigint[] }).output.reduce((a, b) => a * b, 1n);
+      assert.equal(BigInt(out.length), predicted);
+      assertClose(out, referenceConv(g, tensors));
+    }), RUNS);
+  });
+
   it('a grouped conv equals the concatenation of groups separate convs on channel slices', async () => {
     await fc.assert(fc.asyncProperty(layerCase, async (c) => {
       fc.pre(c.groups > 1 && accepted(c) !== null);

@@ -54,6 +54,12 @@ describe('kernel: WebAssembly convolution against PyTorch fixtures and the refer
     assert.throws(() => prepared.execute(), /disposed/);
   });
 
+  it('refuses a transposed conv whose padding exceeds dilation x (kernel - 1), which it cannot express', async () => {
+    const g = geometryFor('ConvTranspose2d', { in_channels: 2n, out_channels: 2n, kernel_size: 3n, padding: 3n }, [1, 2, 8, 8]);
+    const sizes = tensorSizes(g);
+    await assert.rejects(kernel.prepare(g, { weight: new Float32Array(sizes.weight), bias: new Float32Array(sizes.bias) }), /padding larger than dilation x \(kernel - 1\)/);
+  });
+
   it('refuses relaxed SIMD when the runtime lacks it', async function () {
     if (relaxedFlag) this.skip();
     await assert.rejects(loadBuiltKernel('relaxed-simd'), /relaxed SIMD was requested/);
