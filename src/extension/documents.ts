@@ -59,6 +59,8 @@ export class Analyses {
   private readonly disposables: vscode.Disposable[] = [];
   /** Fires with the owner (file or notebook) whose analysis has been refreshed. */
   readonly onDidUpdate = this.updated.event;
+  /** While set, `entry` answers from the cache whatever the version (see `latest`). */
+  private stale = false;
   /** Milliseconds the last analysis took, for the performance log. */
   lastMillis = 0;
 
@@ -83,6 +85,23 @@ export class Analyses {
     if (!isPython(document)) return null;
     const notebook = notebookOf(document);
     return notebook ? this.cellView(notebook, document) : this.fileView(document);
+  }
+
+  /**
+   * The latest view without analyzing: possibly of an older version, or null before the first
+   * analysis. For surfaces that follow the cursor (the status bar), where a slightly old total
+   * is fine and analyzing on every cursor move is not.
+   */
+  latest(document: vscode.TextDocument): DocumentView | null {
+    if (!isPython(document)) return null;
+    const owner = notebookOf(document)?.uri ?? document.uri;
+    if (!this.entries.has(owner.toString())) return null;
+    this.stale = true;
+    try {
+      return this.get(document);
+    } finally {
+      this.stale = false;
+    }
   }
 
   /**
@@ -157,7 +176,7 @@ export class Analyses {
     const options = this.options(owner);
     const key = `${version}|${this.files.generation}|${options.input?.join(',') ?? ''}|${(options.searchRoots ?? []).join(';')}`;
     const cached = this.entries.get(owner.toString());
-    if (cached && cached.key === key) return cached;
+    if (cached && (cached.key === key || this.stale)) return cached;
     const text = source();
     const started = Date.now();
     const analysis = analyze(text.source, options, incremental ? this.takeIncremental(owner, options) : undefined);

@@ -11,17 +11,19 @@ export class ModelStatusBar implements vscode.Disposable {
     this.item.name = 'Conv Lens model totals';
     this.listeners = [
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      // Cursor moves only pick the model under the cursor from the latest analysis.
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (e.textEditor === vscode.window.activeTextEditor) this.update();
+        if (e.textEditor === vscode.window.activeTextEditor) this.update(false);
       }),
       ctx.analyses.onDidUpdate(() => this.update()),
       ctx.config.onDidChange(() => this.update()),
     ];
   }
 
-  update(): void {
+  /** Shows the totals of the model under the cursor; `analyze` false never starts an analysis. */
+  update(analyze = true): void {
     const editor = vscode.window.activeTextEditor;
-    const view = editor ? this.ctx.analyses.get(editor.document) : null;
+    const view = editor ? (analyze ? this.ctx.analyses.get(editor.document) : this.ctx.analyses.latest(editor.document)) : null;
     const model = editor && view ? view.index.modelAt(view.toContract(editor.selection.active).line) : null;
     if (!view || !model) {
       this.item.hide();
