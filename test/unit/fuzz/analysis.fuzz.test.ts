@@ -155,6 +155,26 @@ describe('fuzz: analyzeFile on hostile and broken model files', function () {
     );
   });
 
+  it('gives up on values Python would compute forever, says so, and blames no layer for them', () => {
+    // Python hangs or raises RecursionError before any of these reaches the conv, so PyTorch
+    // raises nothing about the layer; the analysis must leave it unresolved, naming its limit.
+    const endless = fc.constantFrom('sum(range(10**12))', 'len(list(range(10**12)))', 'f(0)', 'g()', 'h(1)',
+      'sorted(range(10**12))[-1]', 'tuple(i * i for i in range(10**12))[0]', 'max(range(10**12)) + 1');
+    const position = fc.constantFrom(0, 1, 2);
+    fc.assert(
+      fc.property(endless, position, (expr, at) => {
+        const args = ['8', '8', '3'];
+        args[at] = expr;
+        const result = analyzeAndCheck(hostileModel(args[0], args[1], args[2], 'range(3)'));
+        const pytorchErrors = result.diagnostics.filter((d) => d.source === 'construct' || d.source === 'forward');
+        assert.deepEqual(pytorchErrors.map((d) => d.message), [], `nn.Conv2d(${args.join(', ')}) blamed for an endless computation`);
+        const reasons = result.unresolved.map((u) => u.why).join(' | ');
+        assert.match(reasons, /budget|limit|recursion|exceed/i, `no budget or limit named for nn.Conv2d(${args.join(', ')}): ${reasons}`);
+      }),
+      { numRuns: 24 },
+    );
+  });
+
   it('keeps channel counts past 2**64 exact', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 1n, max: 10n ** 40n }), fc.integer({ min: 1, max: 7 }), (channels, kernel) => {
