@@ -35,7 +35,9 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
       ip.unresolvedAt(unit, stmt, 'incomplete code');
       return undefined;
     }
-    if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth === 0) {
+    // Unwinding from runaway recursion stops at the first statement in the shallower half of the
+    // stack, so the code that started it carries on (with this statement unresolved).
+    if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth < ip.budget.maxDepth / 2) {
       ip.unresolvedAt(unit, stmt, e.reason);
       return undefined;
     }

@@ -1,0 +1,170 @@
+import * as assert from 'node:assert/strict';
+import { analyzeFile } from '../../../src/analysis';
+import type { AnalysisOptions, FileAnalysis } from '../../../src/analysis/types';
+
+// Focused behaviours of the engine on small snippets. Figures and messages were checked
+// against PyTorch 1.13 (constructing the module, or running it, in /usr/bin/python3).
+
+function analyze(source: string, options: Partial<AnalysisOptions> = {}): FileAnalysis {
+  return analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, ...options });
+}
+
+const HEADER = 'import torch\nimport torch.nn as nn\n\n';
+
+describe('analysis: unknown values stay symbolic', () => {
+  const source = `${HEADER}class depthwise_separable_conv(nn.Module):
+    def __init__(self, nin, nout):
+        super(depthwise_separable_conv, self).__init__()
+        self.depthwise = nn.Conv2d(nin, nin, kernel_size=3, padding=1, groups=nin)
+        self.pointwise = nn.Conv2d(nin, nout, kernel_size=1)
+`;
+
+  it('gives formulas of the parameters without a call site, never a number', () => {
+    const [model] = analyze(source).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record, l.symbolic?.params]), [
+      ['depthwise', null, '10·nin'],
+      ['pointwise', null, 'nin·nout + nout'],
+    ]);
+    assert.equal(model.totals.params, null);
+  });
+
+  it('says which name is unknown and why', () => {
+    const result = analyze(source);
+    const nin = result.unresolved.find((u) => u.what === 'nin' && u.line === 7);
+    assert.equal(nin?.why, 'nin: parameter of depthwise_separable_conv.__init__, no call site found');
+  });
+
+  it('uses a call site in the file when there is one', () => {
+    const [model] = analyze(`${source}\nnet = depthwise_separable_conv(32, 64)\n`).models;
+    assert.deepEqual(model.layers.map((l) => l.record?.params), [320n, 2112n]);
+  });
+
+  it('uses options.entry and options.args over the file', () => {
+    const [model] = analyze(source, { entry: 'depthwise_separable_conv', args: 'nin=8, nout=4' }).models;
+    assert.deepEqual(model.layers.map((l) => l.record?.params), [80n, 36n]);
+  });
+});
+
+describe('analysis: budgets end runaway code, the rest is still analyzed', () => {
+  it('gives up a loop over range(10**12) as unresolved and keeps the other layers', () => {
+    const result = analyze(`${HEADER}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        for i in range(10**12):
+            self.b = nn.Conv2d(8, 8, 3)
+        self.c = nn.Conv2d(8, 16, 1)
+`);
+    assert.deepEqual(result.models[0].layers.map((l) => l.name), ['a', 'c']);
+    assert.ok(result.unresolved.some((u) => u.line === 8 && u.why === 'step budget exceeded'), JSON.stringify(result.unresolved));
+  });
+
+  it('stops mutual recursion at the recursion limit', () => {
+    const result = analyze(`${HEADER}def ping(n):
+    return pong(n + 1)
+
+
+def pong(n):
+    return ping(n + 1)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        self.n = ping(0)
+        self.b = nn.Conv2d(8, 8, 3)
+`);
+    assert.deepEqual(result.models[0].layers.map((l) => l.name), ['a', 'b']);
+    assert.ok(result.unresolved.some((u) => u.why === 'recursion limit exceeded'), JSON.stringify(result.unresolved));
+  });
+
+  it('keeps channel counts of 10^12 exact', () => {
+    const [model] = analyze(`${HEADER}C = 10 ** 12\n\nclass Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(C, C, 1, groups=C // 2, bias=False)
+`).models;
+    assert.equal(model.layers[0].record?.params, 2n * 10n ** 12n);
+  });
+});
+
+describe('analysis: PyTorch\'s errors at the right place', () => {
+  it('reports a float channel count at the constructor call', () => {
+    const result = analyze(`${HEADER}class Net(nn.Module):
+    def __init__(self, out_planes=64):
+        super().__init__()
+        self.a = nn.Conv2d(3, out_planes / 4, 3)
+`);
+    const [d] = result.diagnostics;
+    assert.deepEqual([d.source, d.range.line, d.range.column], ['construct', 7, 17]);
+    assert.equal(d.message.split('\n')[0], 'empty() received an invalid combination of arguments - got (tuple, dtype=NoneType, device=NoneType), but expected one of:');
+  });
+
+  it('reports groups that do not divide the channels, with the nearest valid groups as a fix', () => {
+    const result = analyze(`${HEADER}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(48, 96, 3, groups=5)
+`);
+    const [d] = result.diagnostics;
+    assert.equal(d.message, 'in_channels must be divisible by groups');
+    assert.deepEqual(d.fix, { kind: 'groups', values: [4n, 6n] });
+    assert.equal(result.models[0].layers[0].record, null);
+  });
+
+  it('reports a channel mismatch at the call in forward, with PyTorch\'s message', () => {
+    const result = analyze(`${HEADER}# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        self.b = nn.Conv2d(16, 8, 3)
+
+    def forward(self, x):
+        return self.b(self.a(x))
+`);
+    const d = result.diagnostics.find((x) => x.source === 'forward');
+    assert.equal(d?.message, 'Given groups=1, weight of size [8, 16, 3, 3], expected input[1, 8, 6, 6] to have 16 channels, but got 8 channels instead');
+    assert.deepEqual([d?.range.line, d?.range.column], [12, 15]);
+  });
+
+  it('turns syntax errors into diagnostics and still analyzes what parses', () => {
+    const result = analyze(`${HEADER}class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        self.b = nn.Conv2d(8, 8,
+`);
+    assert.ok(result.diagnostics.some((d) => d.source === 'syntax'));
+    assert.equal(result.models[0].layers[0].record?.params, 224n);
+  });
+});
+
+describe('analysis: forward shapes', () => {
+  it('propagates through pooling with ceil_mode, interpolate, cat, view and residual additions', () => {
+    const [model] = analyze(`${HEADER}import torch.nn.functional as F
+
+
+# conv-lens: input=(2, 3, 15, 15)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3, padding=1)
+        self.pool = nn.MaxPool2d(2, ceil_mode=True)
+        self.b = nn.Conv2d(16, 4, 1)
+        self.fc = nn.Linear(4 * 16 * 16, 10)
+
+    def forward(self, x):
+        y = self.pool(self.a(x))
+        up = F.interpolate(y, scale_factor=2, mode='nearest')
+        z = torch.cat([up, up + 1], dim=1)
+        n, c, h, w = z.shape
+        out = self.b(z).view(n, -1)
+        return self.fc(out)
+`).models;
+    assert.deepEqual(model.layers.map((l) => l.record?.output_shape?.map(Number)), [[2, 8, 15, 15], [2, 4, 16, 16]]);
+    const shapes = Object.fromEntries(model.shapes.map((s) => [s.label, s.shape?.map(Number)]));
+    assert.deepEqual(shapes, { y: [2, 8, 8, 8], up: [2, 8, 16, 16], z: [2, 16, 16, 16], out: [2, 1024] });
+  });
+});
