@@ -46,4 +46,29 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
     await wb.page.keyboard.press('Control+Z');
     await assertEventually(async () => (await codeText()).includes('padding=1, groups=4)'), 'one undo did not restore the code');
   });
+
+  it('follows the cursor to another layer when asked, and comes back after a window reload', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    await wb.goToLine(19);
+    await wb.page.keyboard.press('End');
+    await wb.runCommand('Conv Lens: Compare Layer');
+    let page = wb.webview();
+    await page.locator('#comparison').waitFor({ timeout: 30_000 });
+    await page.locator('#follow').check();
+    // Line 13: self.depthwise = nn.Conv2d(192, 192, kernel_size=3, stride=2, padding=1, groups=192, bias=False)
+    await wb.page.locator('.monaco-editor .view-lines').first().click();
+    await wb.goToLine(13);
+    await wb.page.keyboard.press('End');
+    await assertEventually(async () => (await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192,'), 'the panel did not follow the cursor');
+    assert.equal(await page.locator('#comparison tr[data-row="Kind"] td').first().innerText(), 'depthwise');
+
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    page = wb.webview();
+    await page.locator('#comparison').waitFor({ timeout: 60_000 });
+    assert.ok((await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192,'), 'the restored panel shows another layer');
+    assert.equal(await page.locator('#follow').isChecked(), true);
+    await wb.screenshot('compare-panel-restored');
+  });
 });
