@@ -15,7 +15,8 @@ with hooks on every module, and writes test/fixtures/models/<name>.golden.json i
   _ConvNd.__init__ walks the Python stack, past the layer's own __init__ methods (a subclass's
   super().__init__), to the innermost frame of that file and takes the
   position of the instruction being executed there (Python 3.11 records the start line and
-  column of the Call expression), then checks that an ast.Call starts exactly there.
+  column of the Call expression), then checks that an ast.Call starts exactly there. Columns
+  are then converted from Python's UTF-8 bytes to UTF-16 code units, as the contract counts.
 - type: the module's class name, as PyTorch prints it (a LazyConv2d has become a Conv2d after
   its first forward; a subclass such as timm's Conv2dSame keeps its own name).
 - input_shape/output_shape: forward pre-hooks and hooks (null when the layer never ran).
@@ -51,6 +52,7 @@ class CallSites:
         self.path = os.path.realpath(path)
         self.sites = {}
         self.calls = call_starts(path)
+        self.lines = open(path, encoding='utf-8').read().split('\n')
         self.original_init = _ConvNd.__init__
 
     def __enter__(self):
@@ -78,7 +80,15 @@ class CallSites:
     def checked(self, position):
         if position not in self.calls:
             raise RuntimeError(f'no ast.Call starts at {position} in {self.path}')
-        return position
+        return code_units(self.lines, position)
+
+
+def code_units(lines, position):
+    """Python counts columns in UTF-8 bytes; the analysis contract (and the editor) in UTF-16
+    code units. They differ only after a non-ASCII character on the same line."""
+    line, column = position
+    prefix = lines[line - 1].encode('utf-8')[:column].decode('utf-8')
+    return (line, len(prefix.encode('utf-16-le')) // 2)
 
 
 def outside_own_init(frame, module):
@@ -180,7 +190,7 @@ def entry_call_site(path, entry, args):
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, 'attr', None)
             text = ast.get_source_segment(source, node) or ''
             if name == entry and text[text.index('(') + 1:-1].strip() == args:
-                return (node.lineno, node.col_offset)
+                return code_units(source.split('\n'), (node.lineno, node.col_offset))
     return None
 
 
@@ -272,13 +282,14 @@ def layer_json(name, m, site, hooks):
 
 def error_diagnostic(error, path):
     """PyTorch's message at the innermost call of the traceback that lies in the corpus file."""
+    lines = open(path, encoding='utf-8').read().split('\n')
     site = None
     tb = error.__traceback__
     while tb is not None:
         if os.path.realpath(tb.tb_frame.f_code.co_filename) == os.path.realpath(path):
             positions = list(tb.tb_frame.f_code.co_positions())
             line, _, column, _ = positions[tb.tb_lasti // 2]
-            site = (line, column)
+            site = code_units(lines, (line, column))
         tb = tb.tb_next
     return {
         'line': site[0] if site else None,

@@ -44,6 +44,7 @@ CORPUS = [
     dict(name='torchvision_resnext', file='torchvision_resnext.py', entry='deeplab_backbone', args='', input=[1, 3, 224, 224]),
     dict(name='hifigan_style', file='hifigan_style.py', entry='Generator', args='', input=[1, 80, 16]),
     dict(name='densenet_torchvision', file='densenet_torchvision.py', entry='DenseNet', args='', input=[1, 3, 64, 64]),
+    dict(name='unicode_names', file='unicode_names.py', entry='Zweige', args='', input=[1, 3, 16, 16]),
     dict(name='project_resnet', file='project_resnet/models/net.py', entry='SmallResNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_project', file='unet_project/unet/model.py', entry='UNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_train', file='unet_project/train.py', entry='UNet', args='n_channels=1, n_classes=3, base=8', input=[2, 1, 96, 96],
