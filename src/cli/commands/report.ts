@@ -16,7 +16,8 @@ MACs, the same layer dense (groups=1) and what groups save, then the model's tot
   --args TEXT     Python call arguments for the entry, e.g. "'VGG11'" or "num_classes=10"
   --input SHAPE   the input shape, e.g. 1,3,224,224; wins over the file's
                   "# conv-lens: input=(...)" comment and over code that feeds the model
-  --format F      table (default), json (exact integers), csv or markdown
+  --format F      table (default), json (exact integers), csv or markdown; JSON is one object,
+                  or an array of them when the file holds several models and no --entry is given
   --json          the same as --format json
 
 Counting: MACs are multiply-accumulates; FLOPs = 2 x MACs; a transposed conv is counted on its
