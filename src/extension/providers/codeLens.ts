@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { layerTarget } from '../links';
-import { layerLensTitle, modelLensTitle } from '../text/lens';
+import { layerLensTitle, modelLensTitle, siteLensTitle } from '../text/lens';
 
 /** Totals above each model class, and figures above each conv layer. */
 export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -37,6 +37,10 @@ export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
         ? layerLensTitle(declaration.record, display)
         : declaration.error ? `PyTorch raises: ${declaration.error.message}` : declaration.symbolic?.params ? `params = ${declaration.symbolic.params}` : undefined;
       if (title) lenses.push(new vscode.CodeLens(range, { title, command: 'convLens.compareLayer', arguments: [layerTarget(view.owner, declaration.range)] }));
+    }
+    for (const site of view.index.sites) {
+      const range = view.toRange(site.range);
+      if (range) lenses.push(new vscode.CodeLens(range, { title: siteLensTitle(site.layers, display), command: 'convLens.showReport', arguments: [owner] }));
     }
     return lenses;
   }

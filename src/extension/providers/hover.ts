@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
 import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
+import { layerAsDeclaration } from '../text/index';
 
 /** Hover on a conv declaration (its figures) or on a forward call/assignment (its shapes). */
 export class ConvHoverProvider implements vscode.HoverProvider {
@@ -30,6 +31,15 @@ export class ConvHoverProvider implements vscode.HoverProvider {
       const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
       const text = declarationHover(declaration, view.index.separableNote(declaration), links, display);
       return new vscode.Hover(trusted(text), view.toRange(declaration.range) ?? undefined);
+    }
+    const site = view.index.siteAt(line, column);
+    if (site) {
+      const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
+      const report = commandUri('convLens.showReport', view.owner.toString());
+      // Compare needs the constructor call's own text, which is in another file: no link here.
+      const parts = site.layers.slice(0, 4).map(({ layer }) => `\`${layer.name}\` — ${declarationHover(layerAsDeclaration(layer), view.index.separableNote(layerAsDeclaration(layer)), { compare: '', report }, display)}`);
+      if (site.layers.length > 4) parts.push(`…and ${site.layers.length - 4} more conv layers (see the report)`);
+      return new vscode.Hover(trusted(parts.join('\n\n---\n\n')), view.toRange(site.range) ?? undefined);
     }
     const call = selfCallAt(document.lineAt(position.line).text, position.character);
     const model = call ? view.index.modelAt(line) : null;

@@ -12,6 +12,9 @@ export class AnalysisIndex {
   private readonly notesByLine = new Map<number, ShapeNote[]>();
   private readonly pairsByLayer = new Map<string, SeparableComparison>();
   private readonly layersByRange = new Map<string, Array<{ model: ModelAnalysis; layer: LayerInstance }>>();
+  /** Calls in this file that build conv layers declared elsewhere (a helper imported from another file). */
+  private readonly sitesByLine = new Map<number, LayerSite[]>();
+  readonly sites: LayerSite[] = [];
 
   constructor(readonly analysis: FileAnalysis) {
     for (const d of analysis.declarations) addByLines(this.declarationsByLine, d.range, d);
@@ -28,6 +31,18 @@ export class AnalysisIndex {
         this.layersByRange.set(key, list);
       }
     }
+    const declared = new Set(analysis.declarations.map((d) => rangeKey(d.range)));
+    for (const [key, list] of this.layersByRange) {
+      if (declared.has(key)) continue;
+      const site: LayerSite = { range: list[0].layer.range, layers: list };
+      this.sites.push(site);
+      addByLines(this.sitesByLine, site.range, site);
+    }
+  }
+
+  /** The innermost call site (of a helper building layers elsewhere) containing the position. */
+  siteAt(line: number, column: number): LayerSite | null {
+    return innermost(this.sitesByLine.get(line) ?? [], line, column, (site) => site.range);
   }
 
   /** The innermost conv declaration whose call contains the position. */
@@ -67,6 +82,17 @@ export class AnalysisIndex {
     for (const m of this.analysis.models) if (m.range.line <= line && (!best || m.range.line > best.range.line)) best = m;
     return best ?? this.analysis.models[0] ?? null;
   }
+}
+
+/** A call in this file that builds conv layers whose constructor calls are in another file. */
+export interface LayerSite {
+  range: SourceRange;
+  layers: Array<{ model: ModelAnalysis; layer: LayerInstance }>;
+}
+
+/** A layer seen as a declaration, so a call site's layers hover like declared ones. */
+export function layerAsDeclaration(layer: LayerInstance): ConvDeclaration {
+  return { type: layer.type, range: layer.range, calleeRange: layer.range, record: layer.record, error: layer.error, symbolic: layer.symbolic, instances: [layer.name] };
 }
 
 function addByLines<T>(map: Map<number, T[]>, range: SourceRange, item: T): void {

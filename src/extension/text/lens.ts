@@ -5,9 +5,8 @@ import { FlopDisplay, factor, shapeText, short, workSummary } from './numbers';
 /** The CodeLens title above a model class: its totals and input shape. */
 export function modelLensTitle(model: ModelAnalysis, display: FlopDisplay): string {
   const t = model.totals;
-  const params = t.params ?? t.conv_params;
   const input = model.input ? `input ${shapeText(model.input)}` : 'no input shape';
-  return `${short(params)} params · ${workSummary(t.conv_macs, display)} · ${t.conv_layers} conv layer${t.conv_layers === 1 ? '' : 's'} · ${input}`;
+  return `${modelParams(model)} · ${workSummary(t.conv_macs, display)} · ${t.conv_layers} conv layer${t.conv_layers === 1 ? '' : 's'} · ${input}`;
 }
 
 /** The CodeLens title above a conv layer: params, work and what groups save against dense. */
@@ -18,8 +17,26 @@ export function layerLensTitle(record: ConvRecord, display: FlopDisplay): string
   return parts.join(' · ');
 }
 
+/**
+ * "45.3K params": every parameter when known, else the conv layers' when every one of them is
+ * known; a symbolic layer (unknown channels) makes the total unknown rather than too small.
+ */
+function modelParams(model: ModelAnalysis): string {
+  if (model.totals.params !== null) return `${short(model.totals.params)} params`;
+  if (model.layers.every((l) => l.record)) return `${short(model.totals.conv_params)} conv params`;
+  return 'params symbolic (see hovers)';
+}
+
 /** The status bar text for a model. */
 export function statusText(model: ModelAnalysis, display: FlopDisplay): string {
-  const params = model.totals.params ?? model.totals.conv_params;
-  return `${model.entry}: ${short(params)} params · ${workSummary(model.totals.conv_macs, display)}`;
+  return `${model.entry}: ${modelParams(model)} · ${workSummary(model.totals.conv_macs, display)}`;
+}
+
+/** The CodeLens title above a call that builds layers declared in another file. */
+export function siteLensTitle(layers: ReadonlyArray<{ layer: { name: string; record: ConvRecord | null } }>, display: FlopDisplay): string {
+  const known = layers.map((l) => l.layer.record);
+  const params = known.every((r) => r) ? known.reduce((a, r) => a + r!.params, 0n) : null;
+  const macs = known.every((r) => r && r.macs !== null) ? known.reduce((a, r) => a + r!.macs!, 0n) : null;
+  const names = layers.length === 1 ? layers[0].layer.name : `${layers.length} conv layers`;
+  return `${names}: ${params === null ? '?' : withCommas(params)} params · ${workSummary(macs, display)}`;
 }

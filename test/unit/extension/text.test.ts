@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
 import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../../../src/extension/text/hover';
 import { AnalysisIndex } from '../../../src/extension/text/index';
-import { layerLensTitle, modelLensTitle } from '../../../src/extension/text/lens';
+import { layerLensTitle, modelLensTitle, siteLensTitle, statusText } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
 import { joinCells, joinedLine, locateLine } from '../../../src/extension/text/notebook';
 import { reportCsv, reportJson, reportMarkdown } from '../../../src/extension/text/report';
@@ -98,6 +98,19 @@ describe('lens, report', () => {
     // 9,344 + 1,152 + 33,024 params; 9,437,184 + 1,179,648 + 33,554,432 MACs.
     assert.equal(modelLensTitle(analysis.models[0], 'macs'), '43.5K params · 44.2M MACs · 3 conv layers · input [1, 64, 32, 32]');
     assert.equal(layerLensTitle(analysis.models[0].layers[0].record!, 'both'), '9,344 params · 9.44M MACs (18.9M FLOPs) · 8.0x fewer than dense');
+  });
+
+  it('does not total symbolic layers as zero', () => {
+    const model = analysis.models[0];
+    const symbolic = { ...model, totals: { ...model.totals, params: null, conv_params: 0n }, layers: model.layers.map((l) => ({ ...l, record: null })) };
+    assert.equal(statusText(symbolic, 'macs'), 'Net: params symbolic (see hovers) · 44.2M MACs');
+  });
+
+  it('titles a call site that builds layers declared in another file', () => {
+    const layers = analysis.models[0].layers.slice(1).map((layer) => ({ layer }));
+    // 1,152 + 33,024 params; 1,179,648 + 33,554,432 MACs.
+    assert.equal(siteLensTitle(layers, 'macs'), '2 conv layers: 34,176 params · 34.7M MACs');
+    assert.equal(siteLensTitle(layers.slice(0, 1), 'flops'), 'dw: 1,152 params · 2.36M FLOPs');
   });
 
   it('writes a torchinfo-like Markdown table with jump links, dense columns and totals', () => {

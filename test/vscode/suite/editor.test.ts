@@ -220,4 +220,23 @@ describe('Conv Lens editor surfaces', () => {
     assert.equal(diagnostic.range.start.line, 1);
     assert.deepEqual(convLensDiagnostics(modelCell.uri), []);
   });
+
+  it('shows symbolic figures as formulas with the reason', async () => {
+    const { document } = await openWorkspaceFile('editor_symbolic.py');
+    const text = await hoverText(document, positionOf(document, 'nn.Conv2d(nin, nin', 4));
+    assert.match(text, /params = `10·nin`/);
+    assert.match(text, /nin: parameter of SeparableBlock\.__init__, no call site found/);
+    const titles = await lensTitles(document);
+    assert.ok(titles.some((t) => t.title.startsWith('params symbolic')), JSON.stringify(titles));
+  });
+
+  it('follows imports of workspace files and shows their layers at the call site', async () => {
+    const { document } = await openWorkspaceFile('editor_uses_import.py');
+    const titles = await lensTitles(document);
+    // conv_bn(3, 32, stride=2): a 3x3 conv without bias, 3*32*9 = 864 weights.
+    assert.ok(titles.some((t) => t.line === positionOf(document, 'self.stage1').line && t.title.startsWith('stage1.0: 864 params')), JSON.stringify(titles));
+    const text = await hoverText(document, positionOf(document, 'conv_bn(32', 2));
+    assert.match(text, /`stage2\.0` — \*\*Conv2d\*\*/);
+    assert.match(text, /`\[1, 32, 32, 32\]` → `\[1, 64, 16, 16\]`/);
+  });
 });
