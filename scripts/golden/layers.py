@@ -317,6 +317,49 @@ def padding_mode_quirks():
         yield t, dict(in_channels=4, out_channels=8, kernel_size=3, padding='valid'), shape_for(t, 4, side=2)
 
 
+def argument_types():
+    """Stride, padding, dilation and output_padding that are not tuples of ints construct fine and
+    fail when the layer is called, in the functional form's argument parser."""
+    base = dict(in_channels=4, out_channels=4, kernel_size=3)
+    for t in ('Conv1d', 'Conv2d', 'Conv3d'):
+        yield t, dict(base, stride=1.0), shape_for(t, 4)
+    yield 'Conv2d', dict(base, stride=1.0, bias=False), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding=1.0), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, dilation=1.0), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, stride=(1, 2.0)), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding=(1, 2.0)), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, dilation=(1, 2.0), stride=(1, 2.0)), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding='same', dilation=1.0), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding='valid', stride=(1, 1.0)), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, stride=None), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, stride=True), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding=None), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding=[1, 1], stride=[1, 2]), [1, 4, 7, 7]
+    # None is passed as None, never replaced by the default.
+    yield 'Conv2d', dict(base, bias=None), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, padding_mode=None), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, groups=None), [1, 4, 7, 7]
+    yield 'Conv2d', dict(base, groups='2'), [1, 4, 7, 7]
+    yield 'Conv2d', dict(in_channels=None, out_channels=4, kernel_size=3), [1, 4, 7, 7]
+    yield 'Conv2d', dict(in_channels='4', out_channels=4, kernel_size=3), [1, 4, 7, 7]
+    yield 'Conv2d', dict(in_channels=4, out_channels=(4,), kernel_size=3, groups=2), [1, 4, 7, 7]
+    yield 'ConvTranspose2d', dict(base, output_padding=None), [1, 4, 7, 7]
+    for mode in ('reflect', 'circular'):
+        yield 'Conv2d', dict(base, padding=1.0, padding_mode=mode), [1, 4, 7, 7]
+        yield 'Conv2d', dict(base, padding=(1, 2.0), padding_mode=mode), [1, 4, 7, 7]
+        yield 'Conv2d', dict(base, padding=(1.0, 2), padding_mode=mode), [1, 4, 7, 7]
+        yield 'Conv2d', dict(base, padding=1, stride=1.0, padding_mode=mode), [1, 4, 7, 7]
+        yield 'Conv2d', dict(base, padding='same', dilation=1.0, padding_mode=mode), [1, 4, 7, 7]
+    for t in TYPES[3:]:
+        yield t, dict(base, stride=1.0), shape_for(t, 4)
+        yield t, dict(base, stride=2, output_padding=1.0), shape_for(t, 4)
+        yield t, dict(base, padding=1.0), shape_for(t, 4)
+        yield t, dict(base, dilation=1.0), shape_for(t, 4)
+    yield 'ConvTranspose2d', dict(base, stride=(2, 1.0)), [1, 4, 7, 7]
+    yield 'ConvTranspose2d', dict(base, stride=2, output_padding=(1, 1.0), dilation=(1, 2.0)), [1, 4, 7, 7]
+    yield 'ConvTranspose2d', dict(base, padding=(1, 1.0), dilation=1.0), [1, 4, 7, 7]
+
+
 def huge():
     """Shapes far too large to allocate, on the meta device (PyTorch 1.13 computes conv shapes there)."""
     yield 'Conv2d', dict(in_channels=512, out_channels=512, kernel_size=3, padding=1, groups=512), [64, 512, 4096, 4096]
@@ -340,7 +383,7 @@ def main():
     torch.manual_seed(0)
     cases = []
     for source in (groups_sweep, geometry_sweep, transposed_output_padding, same_and_valid, padding_modes, invalid,
-                   backend_quirks, padding_mode_quirks, published):
+                   backend_quirks, padding_mode_quirks, argument_types, published):
         cases.extend(run(t, args, shape) for t, args, shape in source())
     cases.extend(run(t, args, shape, device='meta') for t, args, shape in huge())
     document = {

@@ -1,4 +1,5 @@
-import { ConvError, constructError, forwardError } from './errors';
+import { callArgumentError, displayInt } from './callargs';
+import { ConvError, constructError } from './errors';
 import { PyValue, isPyInt, ntuple, pyRepr, pyTypeName, toBigInt, tuple } from './pyvalue';
 
 export const CONV_TYPES = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d'] as const;
@@ -81,12 +82,13 @@ function isConvError(e: unknown): e is ConvError {
 function construct(args: ConvArgs): ConvSpec {
   const n = spatialDims(args.type);
   const transposed = isTransposed(args.type);
-  const stride = args.stride ?? 1n;
-  const padding = args.padding ?? 0n;
-  const dilation = args.dilation ?? 1n;
-  const groups = args.groups ?? 1n;
-  const bias = args.bias ?? true;
-  const paddingMode = args.padding_mode ?? 'zeros';
+  // An argument given as None is passed as None: only a missing one takes the default.
+  const stride = args.stride === undefined ? 1n : args.stride;
+  const padding = args.padding === undefined ? 0n : args.padding;
+  const dilation = args.dilation === undefined ? 1n : args.dilation;
+  const groups = args.groups === undefined ? 1n : args.groups;
+  const bias = args.bias === undefined ? true : args.bias;
+  const paddingMode = args.padding_mode === undefined ? 'zeros' : args.padding_mode;
 
   // ConvTransposeNd checks its padding mode before anything else, and its padding is
   // always passed through _ntuple (so a string becomes a tuple of characters).
@@ -96,11 +98,8 @@ function construct(args: ConvArgs): ConvSpec {
   const kernelTuple = ntuple(args.kernel_size, n);
   const strideTuple = ntuple(stride, n);
   const paddingValue: PyValue = typeof padding === 'string' && !transposed ? padding : tuple(ntuple(padding, n));
-  const deferredError = transposed && typeof padding === 'string' && padding.length > 0
-    ? forwardError(`conv_transpose${n}d(): argument 'padding' (position 5) must be tuple of ints, not tuple`, 'TypeError')
-    : undefined;
   const dilationTuple = ntuple(dilation, n);
-  const outputPaddingTuple = transposed ? ntuple(args.output_padding ?? 0n, n) : ntuple(0n, n);
+  const outputPaddingTuple = transposed ? ntuple(args.output_padding === undefined ? 0n : args.output_padding, n) : ntuple(0n, n);
 
   checkGroups(args.in_channels, args.out_channels, groups);
   if (typeof paddingValue === 'string') checkPaddingString(paddingValue, strideTuple);
@@ -113,6 +112,9 @@ function construct(args: ConvArgs): ConvSpec {
     : [args.out_channels, floorDiv(args.in_channels, groups), ...kernelTuple];
   checkTensorSize(weightShape);
   if (truthy(bias)) checkTensorSize([args.out_channels]);
+  const op = `${transposed ? 'conv_transpose' : 'conv'}${n}d`;
+  const stored = { stride: strideTuple, padding: typeof paddingValue === 'string' ? paddingValue : [...(paddingValue as PyValue[])], dilation: dilationTuple, output_padding: outputPaddingTuple };
+  const deferredError = callArgumentError(op, transposed, paddingMode === 'zeros', truthy(bias), stored);
 
   return {
     type: args.type,
@@ -120,10 +122,10 @@ function construct(args: ConvArgs): ConvSpec {
     in_channels: toBigInt(args.in_channels as bigint | boolean),
     out_channels: toBigInt(args.out_channels as bigint | boolean),
     kernel_size: kernelTuple.map((k) => toBigInt(k as bigint | boolean)),
-    stride: intTuple(strideTuple, 'stride'),
-    padding: typeof paddingValue === 'string' ? (paddingValue as 'same' | 'valid') : deferredError ? kernelTuple.map(() => 0n) : intTuple(paddingValue as PyValue[], 'padding'),
-    dilation: intTuple(dilationTuple, 'dilation'),
-    output_padding: intTuple(outputPaddingTuple, 'output_padding'),
+    stride: strideTuple.map(displayInt),
+    padding: typeof paddingValue === 'string' ? (paddingValue as 'same' | 'valid') : (paddingValue as PyValue[]).map(displayInt),
+    dilation: dilationTuple.map(displayInt),
+    output_padding: outputPaddingTuple.map(displayInt),
     groups: toBigInt(groups as bigint | boolean),
     bias: truthy(bias),
     padding_mode: paddingMode as PaddingMode,
@@ -133,12 +135,12 @@ function construct(args: ConvArgs): ConvSpec {
 
 /** The three checks at the top of _ConvNd.__init__, in PyTorch's order. */
 function checkGroups(inChannels: PyValue, outChannels: PyValue, groups: PyValue): void {
-  const g = numeric(groups, 'groups');
+  const g = numeric(groups, 'groups', `'<=' not supported between instances of '${pyTypeName(groups)}' and 'int'`);
   if (g <= 0) throw constructError('ValueError', 'groups must be a positive integer', 'groups');
-  if (!divisible(numeric(inChannels, 'in_channels'), g)) {
+  if (!divisible(numeric(inChannels, 'in_channels', moduloError(inChannels, groups)), g)) {
     throw constructError('ValueError', 'in_channels must be divisible by groups', 'groups');
   }
-  if (!divisible(numeric(outChannels, 'out_channels'), g)) {
+  if (!divisible(numeric(outChannels, 'out_channels', moduloError(outChannels, groups)), g)) {
     throw constructError('ValueError', 'out_channels must be divisible by groups', 'groups');
   }
 }
@@ -194,17 +196,17 @@ function floorDiv(a: PyValue, b: PyValue): PyValue {
   return a;
 }
 
-function numeric(value: PyValue, name: string): bigint | number {
+/** A Python number as a bigint or float; anything else raises Python's TypeError for the operation that met it. */
+function numeric(value: PyValue, name: string, message = `${name} must be an int, not ${pyTypeName(value)}`): bigint | number {
   if (isPyInt(value)) return toBigInt(value);
   if (typeof value === 'number') return value;
-  throw constructError('TypeError', `${name} must be an int, not ${pyTypeName(value)}`, name);
+  throw constructError('TypeError', message, name);
 }
 
-function intTuple(values: PyValue[], name: string): bigint[] {
-  return values.map((v) => {
-    if (isPyInt(v)) return toBigInt(v);
-    throw constructError('TypeError', `${name} must be a tuple of ints, but got ${pyRepr(tuple(values))}`, name);
-  });
+/** Python's TypeError for `channels % groups` when channels is not a number (a str formats instead). */
+function moduloError(channels: PyValue, groups: PyValue): string {
+  if (typeof channels === 'string') return 'not all arguments converted during string formatting';
+  return `unsupported operand type(s) for %: '${pyTypeName(channels)}' and '${pyTypeName(groups)}'`;
 }
 
 function truthy(value: PyValue): boolean {
