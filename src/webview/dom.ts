@@ -36,3 +36,15 @@ export function replace(parent: Element, ...children: Child[]): void {
 export function px(value: number): string {
   return (Math.round(value * 10) / 10).toString();
 }
+
+/**
+ * A closed <details> whose content is built the first time it opens: the tables behind the
+ * charts can hold hundreds of rows, and most renders never show them.
+ */
+export function lazyDetails(summary: string, build: () => Child[]): HTMLDetailsElement {
+  const details = h('details', { class: 'data' }, h('summary', {}, summary));
+  details.addEventListener('toggle', () => {
+    if (details.open && details.childElementCount === 1) details.append(...build().filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
+  });
+  return details;
+}

@@ -1,9 +1,14 @@
 import { ConvSpec, connectivity, withCommas } from '../../core';
 
-/** One drawn cell of the C_out x C_in matrix; `level` 1..4 says how full it is (0 cells are not drawn). */
+/**
+ * A run of equal cells in one row of the C_out x C_in matrix, starting at `col` and `span`
+ * cells wide; `level` 1..4 says how full they are (empty cells are not drawn). Merging runs
+ * keeps a dense layer's picture to one rectangle per row instead of one per cell.
+ */
 export interface MatrixCell {
   row: number;
   col: number;
+  span: number;
   fraction: number;
   level: 1 | 2 | 3 | 4;
 }
@@ -32,7 +37,10 @@ export function matrixLayout(spec: ConvSpec): MatrixLayout {
   const c = connectivity(spec, MATRIX_CELLS, 1);
   const cells: MatrixCell[] = [];
   c.matrix.forEach((row, r) => row.forEach((f, col) => {
-    if (f > 0) cells.push({ row: r, col, fraction: f, level: f >= 0.99 ? 4 : f >= 0.5 ? 3 : f >= 0.2 ? 2 : 1 });
+    if (f <= 0) return;
+    const last = cells[cells.length - 1];
+    if (last && last.row === r && last.col + last.span === col && last.fraction === f) last.span++;
+    else cells.push({ row: r, col, span: 1, fraction: f, level: f >= 0.99 ? 4 : f >= 0.5 ? 3 : f >= 0.2 ? 2 : 1 });
   }));
   const aggregated = BigInt(c.rows) < spec.out_channels || BigInt(c.cols) < spec.in_channels;
   const perBin = (channels: bigint, bins: number): string => {

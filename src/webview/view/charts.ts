@@ -1,5 +1,5 @@
 import { withCommas } from '../../core';
-import { h, px, s } from '../dom';
+import { h, lazyDetails, px, s } from '../dom';
 import { BarChart, CurveChart } from '../model/charts';
 
 /**
@@ -20,7 +20,7 @@ export function barChartFigure(id: string, title: string, unit: string, chart: B
       s('text', { class: 'category', x: px(bar.x + bar.width / 2), y: px(plotBottom + 14), 'text-anchor': 'middle' }, shorten(bar.label)),
     ]),
     s('text', { class: 'axis-title', x: 4, y: 12 }, `${unit}${chart.log ? ' (log scale)' : ''}`));
-  const rows = chart.bars.map((bar) => h('tr', {}, h('th', { scope: 'row' }, bar.label), h('td', { class: 'num' }, withCommas(bar.value))));
+  const rows = (): HTMLElement[] => chart.bars.map((bar) => h('tr', {}, h('th', { scope: 'row' }, bar.label), h('td', { class: 'num' }, withCommas(bar.value))));
   return h('figure', { class: 'chart-figure' },
     h('figcaption', { id: titleId }, title),
     svg,
@@ -58,7 +58,7 @@ export function curveChartFigure(id: string, title: string, chart: CurveChart): 
     row[i] = withCommas(p.value);
     byGroups.set(p.groups.toString(), row);
   }));
-  const rows = [...byGroups.entries()].slice(0, 500).map(([g, values]) => h('tr', {}, h('th', { scope: 'row' }, withCommas(BigInt(g))), ...values.map((v) => h('td', { class: 'num' }, v))));
+  const rows = (): HTMLElement[] => [...byGroups.entries()].slice(0, 500).map(([g, values]) => h('tr', {}, h('th', { scope: 'row' }, withCommas(BigInt(g))), ...values.map((v) => h('td', { class: 'num' }, v))));
   const note = byGroups.size > 500 ? h('p', { class: 'hint' }, `The first 500 of ${byGroups.size} groups values.`) : null;
   return h('figure', { class: 'chart-figure wide' },
     h('figcaption', { id: titleId }, title),
@@ -88,13 +88,12 @@ function yAxis(ticks: ReadonlyArray<{ position: number; text: string }>, left: n
   ];
 }
 
-function dataTable(caption: string, headers: string[], rows: HTMLElement[], note: HTMLElement | null = null): HTMLElement {
-  return h('details', { class: 'data' },
-    h('summary', {}, 'Show the numbers as a table'),
+function dataTable(caption: string, headers: string[], rows: () => HTMLElement[], note: HTMLElement | null = null): HTMLElement {
+  return lazyDetails('Show the numbers as a table', () => [
     h('table', {}, h('caption', {}, caption),
       h('thead', {}, h('tr', {}, ...headers.map((text) => h('th', { scope: 'col' }, text)))),
-      h('tbody', {}, ...rows)),
-    note);
+      h('tbody', {}, ...rows())),
+    note]);
 }
 
 function shorten(label: string): string {

@@ -1,5 +1,5 @@
 import { humanize, withCommas } from '../../core';
-import { h, px, s } from '../dom';
+import { h, lazyDetails, px, s } from '../dom';
 import { GroupsLayout, MatrixLayout } from '../model/connectivityLayout';
 
 const MATRIX_SIZE = 288;
@@ -15,7 +15,7 @@ export function matrixFigure(layout: MatrixLayout): HTMLElement {
     s('text', { class: 'axis-title', x: 12, y: top + MATRIX_SIZE / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${top + MATRIX_SIZE / 2})` }, 'output channels →'),
     s('rect', { class: 'matrix-frame', x: left, y: top, width: MATRIX_SIZE, height: MATRIX_SIZE }),
     ...layout.cells.map((c) => s('rect', {
-      class: `cell level-${c.level}`, x: px(left + c.col * cellW), y: px(top + c.row * cellH), width: px(cellW), height: px(cellH),
+      class: `cell level-${c.level}`, x: px(left + c.col * cellW), y: px(top + c.row * cellH), width: px(cellW * c.span), height: px(cellH),
       'data-fraction': c.fraction,
     })));
   const bins = layout.aggregated
@@ -25,10 +25,10 @@ export function matrixFigure(layout: MatrixLayout): HTMLElement {
     h('figcaption', { id: 'matrix-title' }, 'Channel connectivity (C_out x C_in)'),
     svg,
     h('p', { class: 'hint' }, `${layout.caption}. Connected: ${layout.density} of all channel pairs. ${bins}`),
-    h('details', { class: 'data' }, h('summary', {}, 'Show the numbers as a table'),
-      h('table', {}, h('caption', {}, 'Connected share per cell (rows: output bins, columns: input bins); empty cells omitted'),
-        h('thead', {}, h('tr', {}, ...['Row', 'Column', 'Connected'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, ...layout.cells.slice(0, 400).map((c) => h('tr', {}, h('td', { class: 'num' }, String(c.row + 1)), h('td', { class: 'num' }, String(c.col + 1)), h('td', { class: 'num' }, `${Math.round(c.fraction * 100)}%`)))))));
+    lazyDetails('Show the numbers as a table', () => [
+      h('table', {}, h('caption', {}, 'Connected share of each run of equal cells (rows: output bins, columns: input bins); empty cells omitted'),
+        h('thead', {}, h('tr', {}, ...['Row', 'Columns', 'Connected'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...layout.cells.slice(0, 400).map((c) => h('tr', {}, h('td', { class: 'num' }, String(c.row + 1)), h('td', { class: 'num' }, c.span === 1 ? String(c.col + 1) : `${c.col + 1}–${c.col + c.span}`), h('td', { class: 'num' }, `${Math.round(c.fraction * 100)}%`)))))]));
 }
 
 const LANE_WIDTH = 64;
@@ -73,13 +73,13 @@ export function groupsFigure(layout: GroupsLayout): HTMLElement {
 
 function lanesTable(layout: GroupsLayout): HTMLElement {
   const span = (start: bigint, end: bigint): string => (end - start === 1n ? withCommas(start) : `${withCommas(start)}–${withCommas(end - 1n)}`);
-  const rows = layout.lanes.map((lane) => (lane.kind === 'more'
+  const rows = (): HTMLElement[] => layout.lanes.map((lane) => (lane.kind === 'more'
     ? h('tr', {}, h('td', { colspan: '3' }, `… ${withCommas(lane.count)} more groups, each ${withCommas(layout.inPerGroup)} inputs to ${withCommas(layout.outPerGroup)} outputs`))
     : h('tr', {}, h('th', { scope: 'row' }, withCommas(lane.index + 1n)), h('td', { class: 'num' }, span(lane.inStart, lane.inEnd)), h('td', { class: 'num' }, span(lane.outStart, lane.outEnd)))));
-  return h('details', { class: 'data' }, h('summary', {}, 'Show the numbers as a table'),
+  return lazyDetails('Show the numbers as a table', () => [
     h('table', {}, h('caption', {}, 'Input and output channels of each group (0-based, inclusive)'),
       h('thead', {}, h('tr', {}, ...['Group', 'Input channels', 'Output channels'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...rows)));
+      h('tbody', {}, ...rows()))]);
 }
 
 function range(start: bigint, end: bigint): string {

@@ -59,15 +59,21 @@ describe('webview connectivity: the channel matrix and the group lanes', () => {
     const layout = matrixLayout(spec({ type: 'Conv2d', in_channels: 8n, out_channels: 16n, kernel_size: 3n, groups: 4n }));
     assert.equal(layout.rows, 16);
     assert.equal(layout.cols, 8);
-    assert.equal(layout.cells.length, 4 * 4 * 2);
-    assert.ok(layout.cells.every((c) => Math.floor(c.row / 4) === Math.floor(c.col / 2) && c.level === 4));
+    // Each of the 16 output rows has one run: its group's 2 input columns.
+    assert.deepEqual(layout.cells.map((c) => [c.row, c.col, c.span]), Array.from({ length: 16 }, (_, r) => [r, 2 * Math.floor(r / 4), 2]));
+    assert.ok(layout.cells.every((c) => c.level === 4));
     assert.equal(layout.aggregated, false);
     assert.equal(layout.density, '1/4');
   });
 
   it('draws a diagonal for depthwise', () => {
     const layout = matrixLayout(spec({ type: 'Conv2d', in_channels: 32n, out_channels: 32n, kernel_size: 3n, groups: 32n }));
-    assert.deepEqual(layout.cells.map((c) => [c.row, c.col]), Array.from({ length: 32 }, (_, i) => [i, i]));
+    assert.deepEqual(layout.cells.map((c) => [c.row, c.col, c.span]), Array.from({ length: 32 }, (_, i) => [i, i, 1]));
+  });
+
+  it('draws a dense layer as one run per row', () => {
+    const layout = matrixLayout(spec({ type: 'Conv2d', in_channels: 10n ** 6n, out_channels: 10n ** 6n, kernel_size: 3n }));
+    assert.deepEqual(layout.cells.map((c) => [c.col, c.span, c.level]), Array.from({ length: MATRIX_CELLS }, () => [0, MATRIX_CELLS, 4]));
   });
 
   it('aggregates a 10^6-channel depthwise layer into a legible picture that says so', () => {
