@@ -12,6 +12,7 @@ the generator does not have to read either. `mode` says how the golden is made:
 
 CORPUS = [
     dict(name='vgg_cfg', file='vgg_cfg.py', entry='VGG', args="'VGG11'", input=[1, 3, 32, 32]),
+    dict(name='vgg16_cfg', file='vgg_cfg.py', entry='VGG', args="'VGG16', num_classes=100", input=[1, 3, 32, 32]),
     dict(name='resnet_cifar', file='resnet_cifar.py', entry='ResNet18', args='', input=[2, 3, 32, 32]),
     dict(name='resnet50_cifar', file='resnet50_cifar.py', entry='ResNet50', args='', input=[1, 3, 32, 32]),
     dict(name='resnext_cifar', file='resnext_cifar.py', entry='ResNeXt29_2x64d', args='', input=[1, 3, 32, 32]),
