@@ -49,6 +49,8 @@ CORPUS = [
     dict(name='squeezenet', file='squeezenet.py', entry='SqueezeNet', args='', input=[1, 3, 227, 227]),
     dict(name='espcn', file='espcn_fpn.py', entry='ESPCN', args='', input=[1, 1, 24, 24]),
     dict(name='tiny_fpn', file='espcn_fpn.py', entry='TinyFPN', args='', input=[2, 3, 64, 64]),
+    dict(name='config_styles', file='config_styles.py', entry='ConfiguredNet', args='', input=[1, 3, 48, 48]),
+    dict(name='transfer_style', file='transfer_style.py', entry='Segmentation', args='', input=[1, 3, 128, 128]),
     dict(name='project_resnet', file='project_resnet/models/net.py', entry='SmallResNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_project', file='unet_project/unet/model.py', entry='UNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_train', file='unet_project/train.py', entry='UNet', args='n_channels=1, n_classes=3, base=8', input=[2, 1, 96, 96],
