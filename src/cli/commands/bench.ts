@@ -15,7 +15,7 @@ with random weights and input, and prints the median time and GFLOP/s.
   --input SHAPE  the input shape, batched or unbatched, e.g. 1,64,56,56
   --repeat N     timed runs after warm-up (default 50)
   --threads N    threads to use; the kernel is single-threaded, so only 1 is accepted
-  --json         one JSON object: median_ms, min_ms, gflops, macs, engine, simd, ...
+  --json         one JSON object: median_ms, min_ms, cpu_median_ms, gflops, macs, engine, simd, ...
 
 GFLOP/s = 2 x MACs / median time (bias additions not counted). Node 20 runs the plain-SIMD
 build; start node with --experimental-wasm-relaxed-simd to run the fused multiply-add build.
@@ -64,6 +64,7 @@ export const benchCommand: CliCommand = {
         flops,
         median_ms: round(result.medianMs, 4),
         min_ms: round(result.minMs, 4),
+        cpu_median_ms: round(result.cpuMedianMs, 4),
         gflops: round(gflops, 2),
         repeat: options.repeat,
         threads: 1,
@@ -73,7 +74,7 @@ export const benchCommand: CliCommand = {
     } else {
       io.out(`${options.expression} on [${options.input.join(', ')}] -> [${record.output_shape?.join(', ')}]\n`);
       io.out(`engine: Conv Lens WebAssembly kernel (${result.variant === 'relaxed-simd' ? 'relaxed SIMD, fused multiply-add' : 'SIMD128, mul+add'}), 1 thread\n`);
-      io.out(`median ${result.medianMs.toFixed(3)} ms over ${options.repeat} runs (min ${result.minMs.toFixed(3)} ms)\n`);
+      io.out(`median ${result.medianMs.toFixed(3)} ms over ${options.repeat} runs (min ${result.minMs.toFixed(3)} ms; median process CPU time ${result.cpuMedianMs.toFixed(3)} ms)\n`);
       io.out(`${gflops.toFixed(1)} GFLOP/s (2 x ${record.macs?.toLocaleString('en-US')} MACs / median time)\n`);
     }
     return EXIT_OK;
@@ -97,7 +98,7 @@ function positiveInteger(text: string, flag: string): number {
 }
 
 /** Times `repeat` runs after a warm-up long enough for V8 to tier the kernel up to optimized code. */
-async function timeLayer(geometry: ConvGeometry, repeat: number): Promise<{ medianMs: number; minMs: number; variant: string }> {
+async function timeLayer(geometry: ConvGeometry, repeat: number): Promise<{ medianMs: number; minMs: number; cpuMedianMs: number; variant: string }> {
   const kernel = await loadKernel(readKernelFiles());
   const sizes = tensorSizes(geometry);
   let prepared: PreparedLayer | null = null;
@@ -108,15 +109,16 @@ async function timeLayer(geometry: ConvGeometry, repeat: number): Promise<{ medi
     const warmStart = performance.now();
     for (let i = 0; i < 3 || performance.now() - warmStart < budgetMs; i++) prepared.execute();
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let i = 0; i < repeat; i++) {
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       prepared.execute();
       times.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
-    times.sort((a, b) => a - b);
-    const mid = times.length >> 1;
-    const medianMs = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-    return { medianMs, minMs: times[0], variant: kernel.variant };
+    return { medianMs: median(times), minMs: Math.min(...times), cpuMedianMs: median(cpuTimes), variant: kernel.variant };
   } finally {
     prepared?.dispose();
   }
@@ -134,6 +136,12 @@ function randomTensor(length: number): Float32Array {
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) out[i] = Math.random() - 0.5;
   return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function round(value: number, digits: number): number {

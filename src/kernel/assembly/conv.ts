@@ -39,7 +39,6 @@ export function prepareInput(
 ): void {
   const planeSize = dq * hq * wq;
   const planesEnd = <usize>(sd * sh * sw * planeSize) * 4;
-  const rowBytes = <usize>wq * 4;
   for (let c = 0; c < channels; c++) {
     const chanSrc = src + <usize>c * <usize>(id * ih * iw) * 4;
     const chanDst = dst + <usize>c * <usize>chanStride * 4;
@@ -53,7 +52,7 @@ export function prepareInput(
               const yi = y * sh + py - pt;
               const rowDst = plane + <usize>((z * hq + y) * wq) * 4;
               if (zi < 0 || zi >= id || yi < 0 || yi >= ih) {
-                memory.fill(rowDst, 0, rowBytes);
+                zeroFloats(rowDst, wq);
                 continue;
               }
               copyRow(chanSrc + <usize>((zi * ih + yi) * iw) * 4, rowDst, iw, wq, sw, px, pl);
@@ -71,9 +70,9 @@ export function prepareInput(
   if (sw === 1) {
     const left = min(pl, wq);
     const copied = min(iw, wq - left);
-    memory.fill(rowDst, 0, <usize>left * 4);
-    memory.copy(rowDst + <usize>left * 4, rowSrc, <usize>copied * 4);
-    memory.fill(rowDst + <usize>(left + copied) * 4, 0, <usize>(wq - left - copied) * 4);
+    zeroFloats(rowDst, left);
+    copyFloats(rowDst + <usize>left * 4, rowSrc, copied);
+    zeroFloats(rowDst + <usize>(left + copied) * 4, wq - left - copied);
     return;
   }
   for (let x = 0; x < wq; x++) {
@@ -204,7 +203,7 @@ function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh:
     }
     for (let z = 0; z < od; z++) {
       for (let y = 0; y < oh; y++) {
-        memory.copy(dst + <usize>((z * oh + y) * ow) * 4, src + <usize>((z * hq + y) * wq) * 4, <usize>ow * 4);
+        copyFloats(dst + <usize>((z * oh + y) * ow) * 4, src + <usize>((z * hq + y) * wq) * 4, ow);
       }
     }
   }
@@ -266,10 +265,10 @@ function prepareRows(chanSrc: usize, dst: usize, ih: i32, iw: i32, pt: i32, pl: 
   for (let r = 0; r < count; r++) {
     const yi = first + r - pt;
     const rowDst = dst + <usize>r * rowBytes;
-    if (yi < 0 || yi >= ih) memory.fill(rowDst, 0, rowBytes);
+    if (yi < 0 || yi >= ih) zeroFloats(rowDst, wq);
     else copyRow(chanSrc + <usize>(yi * iw) * 4, rowDst, iw, wq, 1, 0, pl);
   }
-  memory.fill(dst + <usize>count * rowBytes, 0, 32);
+  zeroFloats(dst + <usize>count * rowBytes, 8);
 }
 
 /** Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory. */
@@ -378,6 +377,24 @@ function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i3
       storeUpTo(d0 + o, acc, ow - x);
     }
   }
+}
+
+// Rows are short (tens to hundreds of floats) and many: inline vector loops beat memory.copy
+// and memory.fill, which V8 runs as calls out of the generated code.
+
+/** Copies n floats (n >= 0) from src to dst, which do not overlap. */
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * 4, v128.load(src + <usize>i * 4));
+  for (; i < n; i++) store<f32>(dst + <usize>i * 4, load<f32>(src + <usize>i * 4));
+}
+
+/** Writes n zero floats (n >= 0) at dst. */
+@inline function zeroFloats(dst: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * 4, zero);
+  for (; i < n; i++) store<f32>(dst + <usize>i * 4, 0);
 }
 
 /** Stores the first min(n, 4) lanes of v. */
