@@ -272,6 +272,10 @@ def backend_quirks():
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, stride=tuple([2])), shape_for(t, 4)
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, stride=tuple([1, 2, 1, 2][:n + 1])), shape_for(t, 4)
         yield t, dict(in_channels=4, out_channels=4, kernel_size=3, dilation=tuple([2])), shape_for(t, 4)
+        yield t, dict(in_channels=4, out_channels=4, kernel_size=3, padding=tuple([2])), shape_for(t, 4)
+        if not t.startswith('ConvT'):
+            yield t, dict(in_channels=4, out_channels=4, kernel_size=3, padding=tuple([2]), padding_mode='replicate'), shape_for(t, 4)
+            yield t, dict(in_channels=4, out_channels=4, kernel_size=3, padding='same', dilation=tuple([2])), shape_for(t, 4)
     # oneDNN's heuristic takes an input of more than 20480 elements in its first four dimensions.
     for side in (71, 72):
         yield 'Conv2d', dict(in_channels=4, out_channels=4, kernel_size=3, dilation=0), [1, 4, 71, side]

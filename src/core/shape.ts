@@ -10,9 +10,14 @@ export function weightShape(spec: ConvSpec): bigint[] {
     : [spec.out_channels, spec.in_channels / spec.groups, ...spec.kernel_size];
 }
 
-/** The dilated kernel extent d(k-1)+1 per spatial dimension. */
+/** The dilated kernel extent d(k-1)+1 per spatial dimension (a one-value dilation applies to all). */
 export function effectiveKernel(spec: ConvSpec): bigint[] {
-  return spec.kernel_size.map((k, i) => spec.dilation[i] * (k - 1n) + 1n);
+  return spec.kernel_size.map((k, i) => perDimension(spec.dilation, i) * (k - 1n) + 1n);
+}
+
+/** Value i of a parameter tuple, where a tuple of one value stands for every dimension (as ATen expands it). */
+function perDimension(values: readonly bigint[], i: number): bigint {
+  return values.length === 1 ? values[0] : values[i];
 }
 
 export type ForwardResult = { ok: true; output: bigint[] } | { ok: false; error: ConvError };
@@ -25,7 +30,7 @@ export type ForwardResult = { ok: true; output: bigint[] } | { ok: false; error:
 export function forwardShape(spec: ConvSpec, input: readonly bigint[]): ForwardResult {
   if (spec.deferred_error) return { ok: false, error: spec.deferred_error };
   if (spec.padding_mode === 'zeros') return convolve(spec, input, spec.padding);
-  const padded = padForMode(spec.padding_mode, input, paddingPerSide(spec));
+  const padded = padForMode(spec.padding_mode, input, storedPaddingPerSide(spec));
   if (!padded.ok) return padded;
   return convolve(spec, padded.shape, spec.kernel_size.map(() => 0n));
 }
@@ -96,11 +101,21 @@ function sameCall(spec: ConvSpec, input: bigint[]): ConvCall | { error: ConvErro
  * odd one on the far side (right/bottom), as ATen's _convolution_same does; 'valid' pads nothing.
  */
 export function paddingPerSide(spec: ConvSpec): Array<[bigint, bigint]> {
+  const sides = storedPaddingPerSide(spec);
+  if (sides.length !== 1 || spec.kernel_size.length === 1) return sides;
+  return spec.kernel_size.map(() => sides[0]);
+}
+
+/**
+ * Padding per side as the module stores it, one entry per value given: what F.pad receives for
+ * a padding_mode other than zeros (which does not expand a one-value tuple).
+ */
+function storedPaddingPerSide(spec: ConvSpec): Array<[bigint, bigint]> {
   const { padding } = spec;
   if (padding === 'valid') return spec.kernel_size.map(() => [0n, 0n]);
   if (padding === 'same') {
     return spec.kernel_size.map((k, i) => {
-      const total = (spec.dilation[i] ?? spec.dilation[0]) * (k - 1n);
+      const total = perDimension(spec.dilation, i) * (k - 1n);
       // C++ division truncates toward zero, which matters only for a zero-size kernel.
       const before = total / 2n;
       return [before, total - before];
