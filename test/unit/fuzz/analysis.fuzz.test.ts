@@ -175,6 +175,25 @@ describe('fuzz: analyzeFile on hostile and broken model files', function () {
     );
   });
 
+  it('survives expressions nested thousands deep (Python itself refuses them) and still finds the next conv', () => {
+    const nestings: Record<string, (n: number) => string> = {
+      parentheses: (n) => `${'('.repeat(n)}1${')'.repeat(n)}`,
+      'unary minus': (n) => `${'-'.repeat(n)}1`,
+      lists: (n) => `${'['.repeat(n)}${']'.repeat(n)}`,
+      calls: (n) => `${'int('.repeat(n)}1${')'.repeat(n)}`,
+      'a long sum': (n) => Array.from({ length: n }, () => '1').join(' + '),
+      attributes: (n) => `nn${'.x'.repeat(n)}`,
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(nestings)), fc.constantFrom(300, 3000), (kind, depth) => {
+        const source = `import torch.nn as nn\nc = ${nestings[kind](depth)}\nlayer = nn.Conv2d(3, 8, 3)\n`;
+        const result = analyzeAndCheck(source);
+        assert.equal(result.declarations.length, 1, `${kind} ${depth} deep: the conv on the next line is lost`);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
   it('keeps channel counts past 2**64 exact', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 1n, max: 10n ** 40n }), fc.integer({ min: 1, max: 7 }), (channels, kernel) => {
