@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliCommand, CliIo } from '../../../src/cli/command';
 import { parseExactJson } from '../core/exact-json';
@@ -110,4 +111,17 @@ describe('cli: conv-lens check', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing\.py: error: no such file/);
   });
+
+  // Every model of a clean corpus file, not only the golden's entry, must check clean: check runs
+  // without --entry, so models that need arguments or inputs must stay unresolved, not blamed.
+  const goldens = fs.readdirSync(corpus).filter((f) => f.endsWith('.golden.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(corpus, f), 'utf8')) as { file: string; diagnostics: unknown[] });
+  const withErrors = new Set(goldens.filter((g) => g.diagnostics.length > 0).map((g) => g.file));
+  const clean = [...new Set(goldens.map((g) => g.file))].filter((f) => !withErrors.has(f)).sort();
+  for (const file of clean) {
+    it(`[${file}] checks clean with every model in the file`, async () => {
+      const r = await run('check', ['--errors-only', file], corpus);
+      assert.deepEqual([r.code, r.stdout], [0, ''], r.stderr);
+    });
+  }
 });
