@@ -43,6 +43,7 @@ export interface VariantResult {
   id: string;
   title: string;
   medianMs: number;
+  /** Runs timed in all: samples x runs per sample. */
   runs: number;
   /** 2 x MACs / median time, in units of 10^9 per second. */
   gflops: number;
@@ -110,6 +111,8 @@ const MAX_TEXT = 2000;
 const MAX_VARIANTS = 16;
 const MAX_CHECKS = 16;
 const MAX_REPEATS = 1000;
+/** A fast layer is timed in samples of up to this many back-to-back runs (see src/sandbox/timing.ts). */
+export const MAX_RUNS_PER_SAMPLE = 1024;
 
 function object(value: unknown, where: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError(`${where}: expected an object`);
@@ -219,7 +222,7 @@ function variantResult(value: unknown, where: string): VariantResult {
     id: text(o.id, `${where}.id`, 100),
     title: text(o.title, `${where}.title`, 200),
     medianMs: finite(o.medianMs, `${where}.medianMs`),
-    runs: count(o.runs, `${where}.runs`, 1, MAX_REPEATS),
+    runs: count(o.runs, `${where}.runs`, 1, MAX_REPEATS * MAX_RUNS_PER_SAMPLE),
     gflops: finite(o.gflops, `${where}.gflops`),
     macs: wireInt(o.macs, `${where}.macs`),
     countedRatio: nullable(o.countedRatio, (v) => finite(v, `${where}.countedRatio`)),

@@ -1,6 +1,6 @@
 import { WireInt, decodeInts, decodeSpec } from '../protocol/compare';
 import { SandboxRunRequest, SandboxResult, VariantResult } from '../protocol/sandbox';
-import { PreparedConv, WasmConvKernel, tensorSizes } from '../kernel';
+import { PreparedLayer, WasmConvKernel, tensorSizes } from '../kernel';
 import { ratio } from '../core';
 import { fitBudget } from './budget';
 import { CheckSubjects, checkBytes, checkCount, runChecks } from './checks';
@@ -68,7 +68,7 @@ function checkSubjects(groups: bigint, request: SandboxRunRequest): Omit<CheckSu
 /** Prepares the variant's layers (the pair runs depthwise into pointwise), times it and disposes it. */
 async function measure(env: SandboxEnvironment, variant: PlannedVariant, request: SandboxRunRequest, index: number, afterRun: () => void): Promise<Measured> {
   const random = randomSource(1000 + index);
-  const prepared: PreparedConv[] = [];
+  const prepared: PreparedLayer[] = [];
   try {
     for (const layer of variant.layers) {
       const g = layer.geometry;
@@ -94,7 +94,7 @@ async function measure(env: SandboxEnvironment, variant: PlannedVariant, request
 }
 
 /** The last layer's output shape, from the shapes the chain actually ran; checked against its output buffer. */
-function produced(prepared: readonly PreparedConv[]): number[] {
+function produced(prepared: readonly PreparedLayer[]): number[] {
   let spatial = prepared[0].geometry.inSize as readonly number[];
   let shape: number[] = [];
   for (const p of prepared) {

@@ -12,12 +12,12 @@ import { groupsLayout, matrixLayout } from './model/connectivityLayout';
 import { groupsCurve } from './model/groupsCurve';
 import { layerNotes } from './model/notes';
 import { SavedState, readSavedState } from './model/savedState';
+import { createSandbox } from './sandbox';
 import { compareVariants } from './model/variants';
 import { BaseLayer, ControlName, Controls, WhatIf, controlsFromLayer, evaluateControls, parseIntegers } from './model/whatIf';
 import { barChartFigure, curveChartFigure } from './view/charts';
 import { groupsFigure, matrixFigure } from './view/connectivity';
 import { createControls } from './view/controls';
-import { sandboxSection } from './view/sandbox';
 import { comparisonTable } from './view/table';
 import { vscodeApi } from './vscodeApi';
 
@@ -74,6 +74,7 @@ logBox.addEventListener('change', () => {
 const tableSlot = h('div', { id: 'table-slot' });
 const chartsSlot = h('div', { id: 'charts-slot', class: 'charts' });
 const connectivitySlot = h('div', { id: 'connectivity-slot', class: 'charts' });
+const sandbox = createSandbox();
 const content = h('main', { id: 'content', hidden: true },
   h('section', { 'aria-labelledby': 'controls-title' }, h('h2', { id: 'controls-title' }, 'What if'), controlsView.element, errorBox, notesBox),
   h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Side by side'), tableSlot),
@@ -82,7 +83,7 @@ const content = h('main', { id: 'content', hidden: true },
       h('label', { class: 'toggle' }, logBox, ' Log scale for bars')),
     chartsSlot),
   h('section', { 'aria-labelledby': 'connectivity-title' }, h('h2', { id: 'connectivity-title' }, 'Which inputs each output sees'), connectivitySlot),
-  sandboxSection());
+  sandbox.element);
 const empty = h('p', { id: 'empty', class: 'empty' }, 'Waiting for a layer…');
 
 replace(root,
@@ -94,6 +95,7 @@ followBox.checked = state.follow;
 logBox.checked = state.logBars;
 
 window.addEventListener('message', (event: MessageEvent) => {
+  if (sandbox.receiveHostMessage(event.data)) return;
   const parsed = parseHostMessage(event.data);
   if (!parsed.ok) {
     rejected++;
@@ -195,6 +197,7 @@ function renderFigures(whatIf: Extract<WhatIf, { ok: true }>): void {
   actions = new Map(comparison.variants.map((v) => [v.id, applyAction(v, whatIf, layer?.source ? layer.base.spec : null)]));
   replace(notesBox, ...[...layerNotes(comparison.record, whatIf.inputAssumed), ...(comparison.separableNote ? [comparison.separableNote] : [])].map((n) => h('li', {}, n)));
   replace(tableSlot, comparisonTable(comparison.variants, actions, apply));
+  sandbox.setLayer(whatIf.spec, whatIf.input, comparison.variants.map((v) => ({ id: v.id, title: v.title, groups: v.groups })));
 
   const barBox = { width: 420, height: 220, margin: { left: 52, right: 12, top: 26, bottom: 24 } };
   const datum = (value: (v: (typeof comparison.variants)[number]) => bigint | null) =>

@@ -51,6 +51,10 @@ export async function startTestServer(): Promise<TestServer> {
       if (url.pathname === '/favicon.ico') return void response.writeHead(204).end();
       if (url.pathname === '/host.js') return send('text/javascript', fakeHost);
       if (url.pathname === '/dist/webview/main.js') return send('text/javascript', readFileSync(join(ROOT, 'dist', 'webview', 'main.js')));
+      // The sandbox's worker script and kernel builds, which the page fetches beside its own script.
+      if (url.pathname === '/dist/webview/sandboxWorker.js') return send('text/javascript', readFileSync(join(ROOT, 'dist', 'webview', 'sandboxWorker.js')));
+      const wasm = /^\/dist\/kernel\/(conv-simd|conv-relaxed)\.wasm$/.exec(url.pathname);
+      if (wasm) return send('application/wasm', readFileSync(join(ROOT, 'dist', 'kernel', `${wasm[1]}.wasm`)));
       if (url.pathname === '/media/webview/compare.css') return send('text/css', readFileSync(join(ROOT, 'media', 'webview', 'compare.css')));
       const theme = /^\/theme\/([a-z-]+)\.css$/.exec(url.pathname);
       if (theme && (THEMES as readonly string[]).includes(theme[1])) return send('text/css', readFileSync(join(__dirname, 'themes', `${theme[1]}.css`)));

@@ -4,7 +4,7 @@ import { geometryFromRecord } from '../../../src/kernel';
 import { AGREEMENT_FACTOR, explainSpeedup } from '../../../src/sandbox/explain';
 import { producedShape } from '../../../src/sandbox/layers';
 import { blockDiagonal, composeSeparable, concatChannels, maxAbsDifference, randomSource, sliceChannels } from '../../../src/sandbox/tensors';
-import { median, timeRuns } from '../../../src/sandbox/timing';
+import { MIN_SAMPLE_MS, median, timeRuns } from '../../../src/sandbox/timing';
 import { conv } from './helpers';
 
 describe('sandbox tensors', () => {
@@ -52,16 +52,25 @@ describe('sandbox timing', () => {
     assert.throws(() => median([]));
   });
 
-  it('warms up untimed, repeats, and stops at the time cap after three timed runs', () => {
+  it('warms up untimed, then times samples of enough runs to outlast a coarse clock, stopping at the time cap', () => {
+    // A clock that ticks in whole milliseconds and work that takes 1.5 ms: one run reads as 1 or 2 ms.
+    let exact = 0;
+    const clock = (): number => Math.floor(exact);
+    let calls = 0;
+    const work = (): void => { exact += 1.5; calls++; };
+    const steps: number[] = [];
+    const timed = timeRuns(work, { warmup: 2, repeats: 10, maxMsPerVariant: 30 }, clock, () => steps.push(calls));
+    // Calibration: 1 run reads 1 ms, 2 runs 3 ms, 4 runs 6 ms (>= MIN_SAMPLE_MS); the fastest rate
+    // seen, 1 ms a run, gives samples of 5 runs. They read 8, 7, 8, 7 ms: the 30 ms cap ends them.
+    assert.equal(MIN_SAMPLE_MS, 5);
+    assert.deepEqual(timed, { medianMs: 1.5, runs: 20 });
+    assert.deepEqual(steps, [1, 2, 14, 19, 24, 29]);
+  });
+
+  it('takes at least three samples even when one sample is over the cap', () => {
     let clock = 0;
-    const durations = [100, 100, 7, 5, 6, 50, 50];
-    let call = 0;
-    const work = (): void => { clock += durations[call++]; };
-    const seen: number[] = [];
-    const timed = timeRuns(work, { warmup: 2, repeats: 10, maxMsPerVariant: 15 }, () => clock, () => seen.push(call));
-    // Two warm-ups (100 ms each, not timed), then 7, 5, 6: 18 ms > 15 after the third, so it stops.
-    assert.deepEqual(timed, { medianMs: 6, runs: 3 });
-    assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+    const timed = timeRuns(() => { clock += 100; }, { warmup: 0, repeats: 9, maxMsPerVariant: 10 }, () => clock);
+    assert.deepEqual(timed, { medianMs: 100, runs: 3 });
   });
 });
 

@@ -1,0 +1,131 @@
+/**
+ * The sandbox run in headless Chromium, on the comparison page served with the extension's own
+ * HTML and CSP (host/server.ts): the worker starts from a blob: URL under that CSP, loads the
+ * WebAssembly kernel the page fetched, times every column and runs the equivalence checks.
+ * Needs `npm run build` first (`npm run test:browser` does it). Timings are printed, not asserted.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Page } from 'playwright-core';
+import { Session, launch } from './browser';
+import { TestServer, startTestServer } from './host/server';
+
+const SHOTS = join(__dirname, '..', '..', 'test-results', 'webview');
+
+interface PageWindow {
+  __cspViolations: string[];
+  __hostSend(message: unknown): void;
+}
+
+describe('sandbox run (headless Chromium, the panel\'s CSP)', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let session: Session;
+  let page: Page;
+  let consoleErrors: string[];
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer();
+    session = await launch();
+  });
+
+  after(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  beforeEach(async () => {
+    page = await session.browser.newPage();
+    consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  });
+
+  afterEach(async () => {
+    await page.close();
+  });
+
+  async function open(layer: string, input: string): Promise<void> {
+    await page.goto(`${server.origin}/?${new URLSearchParams({ layer, input }).toString()}`);
+    await page.waitForSelector('#sandbox[data-state="idle"]');
+  }
+
+  const state = (): Promise<string | undefined> => page.evaluate(() => document.getElementById('sandbox')?.dataset.state);
+  const row = (label: string): Promise<string[]> => page.locator(`#sandbox-table tbody tr[data-row="${label}"] td`).allInnerTexts();
+  const cspViolations = (): Promise<string[]> => page.evaluate(() => (window as unknown as PageWindow).__cspViolations);
+
+  it('runs every column of nn.Conv2d(64, 64, 3, padding=1, groups=8) on 1x64x56x56 in a worker, with every check passing', async () => {
+    await open('nn.Conv2d(64, 64, 3, padding=1, groups=8)', '1,64,56,56');
+    await page.click('#sandbox-run');
+    await page.waitForSelector('#sandbox[data-state="done"], #sandbox[data-state="failed"]', { timeout: 100_000 });
+    assert.equal(await state(), 'done', await page.locator('#sandbox-status').innerText());
+    const headers = await page.locator('#sandbox-table thead th').allInnerTexts();
+    assert.deepEqual(headers.slice(1), ['This layer', 'Dense', 'groups=2', 'groups=4', 'Depthwise', 'Depthwise-separable']);
+    const produced = await row('Output shape (run)');
+    assert.deepEqual(produced, await row('Output shape (predicted)'));
+    assert.ok(produced.every((s) => s === '1x64x56x56'), produced.join(' '));
+    assert.deepEqual(await row('Counted MAC ratio vs dense'), ['8x', '—', '2x', '4x', '64x', '7.89x']);
+    const checks = await page.locator('#sandbox-checks li').evaluateAll((items) => items.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.passed]));
+    assert.deepEqual(checks, [['reference', 'true'], ['slices', 'true'], ['block-diagonal', 'true'], ['separable', 'true']]);
+    // Chromium validates relaxed SIMD, so the page's feature detection picks that build.
+    assert.match(await page.locator('#sandbox-flavour').innerText(), /^Ran on 1x64x56x56 with relaxed SIMD/);
+    assert.equal(await page.locator('#sandbox-progress').evaluate((p) => (p as HTMLProgressElement).value === (p as HTMLProgressElement).max), true);
+    assert.deepEqual(await cspViolations(), []);
+    assert.deepEqual(consoleErrors, []);
+    const table = [headers.slice(1), await row('Median time'), await row('Achieved GFLOP/s'), await row('Measured speedup vs dense'), await row('Counted MAC ratio vs dense')];
+    console.log(`      measured in headless Chromium:\n${table.map((r) => `        ${r.map((c) => c.padStart(20)).join('')}`).join('\n')}`);
+    await page.screenshot({ path: join(SHOTS, 'sandbox-done.png'), fullPage: true });
+  });
+
+  it('cancels a long run by terminating the worker while the page stays responsive, and runs again afterwards', async () => {
+    // Dense alone is 7.4 GMACs a run here: the whole run would take many seconds.
+    await open('nn.Conv2d(256, 256, 3, padding=1)', '1,256,112,112');
+    await page.click('#sandbox-run');
+    await page.waitForFunction(() => document.getElementById('sandbox-status')?.textContent?.startsWith('Timing'));
+    // The page answers while the worker computes: the what-if controls still re-render.
+    const started = Date.now();
+    assert.equal(await page.evaluate(() => document.querySelectorAll('#comparison thead th').length > 1), true);
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(await state(), 'running');
+    await page.click('#sandbox-cancel');
+    await page.waitForSelector('#sandbox[data-state="cancelled"]', { timeout: 5000 });
+    assert.equal(await page.locator('#sandbox-table').count(), 0);
+    await open('nn.Conv2d(16, 16, 3, padding=1, groups=4)', '1,16,16,16');
+    await page.click('#sandbox-run');
+    await page.waitForSelector('#sandbox[data-state="done"]', { timeout: 60_000 });
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('refuses a run over the memory budget before allocating, and runs the smaller input it offers', async () => {
+    await open('nn.Conv2d(64, 64, 3, padding=1, groups=8)', '1,64,512,512');
+    await page.evaluate(() => (window as unknown as PageWindow).__hostSend({ type: 'sandboxSettings', memoryBudgetMB: 16 }));
+    await page.click('#sandbox-run');
+    await page.waitForSelector('#sandbox[data-state="refused"]', { timeout: 30_000 });
+    const message = await page.locator('#sandbox-status').innerText();
+    assert.match(message, /over the sandbox's budget of 16\.0 MB \(setting convLens\.sandbox\.memoryBudgetMB\)\. An input of 1x64x(\d+)x\1 fits\./);
+    assert.equal(await page.locator('#sandbox-table').count(), 0);
+    const offer = await page.locator('#sandbox-run-smaller').innerText();
+    await page.click('#sandbox-run-smaller');
+    await page.waitForSelector('#sandbox[data-state="done"]', { timeout: 60_000 });
+    assert.equal(offer, `Run on ${(await page.locator('#sandbox-flavour').innerText()).match(/Ran on (\S+)/)![1]} instead`);
+    await page.screenshot({ path: join(SHOTS, 'sandbox-refused-then-smaller.png'), fullPage: true });
+  });
+
+  it('ignores malformed sandbox settings without touching the page\'s own message count', async () => {
+    await open('nn.Conv2d(8, 8, 3)', '1,8,8,8');
+    await page.evaluate(() => (window as unknown as PageWindow).__hostSend({ type: 'sandboxSettings', memoryBudgetMB: -5 }));
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => document.body.dataset.rejected), undefined);
+    await page.click('#sandbox-run');
+    await page.waitForSelector('#sandbox[data-state="done"]', { timeout: 60_000 });
+  });
+
+  it('says why a transposed layer cannot run', async () => {
+    await page.goto(`${server.origin}/?${new URLSearchParams({ layer: 'nn.ConvTranspose2d(8, 8, 3)', input: '1,8,8,8' }).toString()}`);
+    await page.waitForSelector('#sandbox[data-state="unavailable"]');
+    assert.match(await page.locator('#sandbox-status').innerText(), /transposed convolutions cannot be run/);
+    assert.equal(await page.locator('#sandbox-run').isDisabled(), true);
+  });
+});
