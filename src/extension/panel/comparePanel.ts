@@ -3,13 +3,13 @@ import { torchRepr } from '../../core';
 import {
   ApplyRequest, COMPARE_VIEW_TYPE, HostMessage, PageMessage, encodeInt, encodeSpec, parsePageMessage,
 } from '../../protocol/compare';
-import { FoundLayer, LayerFinder } from './finder';
+import { FoundLayer, LayerFinder, Place } from './finder';
 import { makeNonce, pageHtml, randomBytes } from './html';
 import { planRewrite } from './rewrite';
 
 export interface PanelServices {
   extensionUri: vscode.Uri;
-  find: LayerFinder;
+  finder: LayerFinder;
   log: vscode.OutputChannel;
 }
 
@@ -108,14 +108,13 @@ export class ComparePanel implements vscode.Disposable {
 
   /** Finds the target's layer (or the one under the cursor) and sends it to the page. */
   private async refresh(): Promise<void> {
-    const document = await this.targetDocument();
-    if (!document) return this.post({ type: 'noLayer', reason: 'Open a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".' });
-    const position = this.target ? new vscode.Position(this.target.line - 1, this.target.column) : activeCursor(document);
-    this.showAt(document, position);
+    const place = await this.targetPlace();
+    if (!place) return this.post({ type: 'noLayer', reason: 'Open a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".' });
+    this.showAt(place.document, place.position);
   }
 
   private showAt(document: vscode.TextDocument, position: vscode.Position): void {
-    const found = this.services.find(document, position);
+    const found = this.services.finder.find(document, position);
     if (!found.ok) {
       this.shown = null;
       return this.post({ type: 'noLayer', reason: found.reason });
@@ -142,13 +141,13 @@ export class ComparePanel implements vscode.Disposable {
     });
   }
 
-  private async targetDocument(): Promise<vscode.TextDocument | undefined> {
-    if (!this.target) return vscode.window.activeTextEditor?.document;
-    const uri = vscode.Uri.parse(this.target.uri);
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return open;
+  private async targetPlace(): Promise<Place | undefined> {
+    if (!this.target) {
+      const editor = vscode.window.activeTextEditor;
+      return editor ? { document: editor.document, position: editor.selection.active } : undefined;
+    }
     try {
-      return await vscode.workspace.openTextDocument(uri);
+      return await this.services.finder.place(vscode.Uri.parse(this.target.uri), this.target.line, this.target.column);
     } catch (e) {
       this.services.log.appendLine(`[compare] cannot open ${this.target.uri}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -165,7 +164,7 @@ export class ComparePanel implements vscode.Disposable {
   private followActiveEditor(): void {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== 'python') return;
-    const found = this.services.find(editor.document, editor.selection.active);
+    const found = this.services.finder.find(editor.document, editor.selection.active);
     if (!found.ok || !found.layer.range.contains(editor.selection.active)) return;
     const same = this.shown && this.shown.uri.toString() === editor.document.uri.toString() && this.shown.layer.range.isEqual(found.layer.range)
       && torchRepr(this.shown.layer.spec) === torchRepr(found.layer.spec);
@@ -238,11 +237,6 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableCommandUris: false,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
   };
-}
-
-function activeCursor(document: vscode.TextDocument): vscode.Position {
-  const editor = vscode.window.activeTextEditor;
-  return editor && editor.document === document ? editor.selection.active : new vscode.Position(0, 0);
 }
 
 function basename(uri: vscode.Uri): string {

@@ -25,7 +25,7 @@ function servicesFor(context: Context): PanelServices {
   extension.subscriptions.push(log, { dispose: () => { services = undefined; } });
   services = {
     extensionUri: extension.extensionUri,
-    find: context instanceof ConvLensContext ? analysesFinder(context.analyses) : parsingFinder,
+    finder: context instanceof ConvLensContext ? analysesFinder(context.analyses) : parsingFinder,
     log,
   };
   return services;
