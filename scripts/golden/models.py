@@ -22,6 +22,7 @@ with hooks on every module, and writes test/fixtures/models/<name>.golden.json i
 - input_shape/output_shape: forward pre-hooks and hooks (null when the layer never ran).
 - macs: output.numel() * weight.shape[1:].numel() for a convolution; input.numel() times the
   same for a transposed one, whose work is one kernel scatter per input element.
+- params: the module's own parameters (weight and bias; weight_g and weight_v under weight_norm).
 - dense_params/dense_macs: the same layer with groups=1, from the stored attributes.
 - errors: the message PyTorch raised, at the innermost call in the corpus file of the traceback.
 Entries in mode 'hand' are skipped: their goldens are written by hand (see their comment field).
@@ -250,6 +251,7 @@ def layer_json(name, m, site, hooks):
     if ran:
         macs = numel(in_shape if m.transposed else out_shape) * per_output
     bias = m.bias is not None
+    params = sum(p.numel() for p in m.parameters(recurse=False))
     dense_weight = m.out_channels * m.in_channels * numel(m.kernel_size)
     layer = {
         'name': name,
@@ -269,11 +271,12 @@ def layer_json(name, m, site, hooks):
         'groups': m.groups,
         'bias': bias,
         'weight_shape': weight,
-        'params': sum(p.numel() for p in m.parameters(recurse=False)),
+        'params': params,
         'macs': macs,
         'input_shape': in_shape,
         'output_shape': out_shape if ran else None,
-        'dense_params': dense_weight + (m.out_channels if bias else 0),
+        # Parameters besides weight and bias (weight_norm's weight_g) stay as they are.
+        'dense_params': params - numel(weight) + dense_weight,
         'dense_macs': macs * m.groups if macs is not None else None,
         'kind': conv_kind(m),
     })
