@@ -32,7 +32,8 @@ export function forwardShape(spec: ConvSpec, input: readonly bigint[]): ForwardR
   if (spec.padding_mode === 'zeros') return convolve(spec, input, spec.padding);
   const padded = padForMode(spec.padding_mode, input, storedPaddingPerSide(spec));
   if (!padded.ok) return padded;
-  return convolve(spec, padded.shape, spec.kernel_size.map(() => 0n));
+  // The module then calls the functional conv with padding _single/_pair/_triple(0).
+  return convolve(spec, padded.shape, Array.from({ length: spatialDims(spec.type) }, () => 0n));
 }
 
 /** F.convNd / F.conv_transposeNd on an input shape, with the padding the module passes it. */
