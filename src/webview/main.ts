@@ -105,6 +105,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   handle(parsed.value);
 });
+window.addEventListener('resize', scheduleRender);
 api.postMessage({ type: 'ready' });
 // After a reload the host learns the follow setting from the serializer; say it again in case it did not.
 if (state.follow) api.postMessage({ type: 'setFollow', follow: true });
@@ -203,7 +204,9 @@ function renderFigures(whatIf: Extract<WhatIf, { ok: true }>): void {
   const datum = (value: (v: (typeof comparison.variants)[number]) => bigint | null) =>
     comparison.variants.map((v) => ({ label: chartLabel(v.title), value: value(v), current: v.current }));
   const curve = groupsCurve(comparison.record);
-  const curveBox = { width: 860, height: 260, margin: { left: 56, right: 16, top: 24, bottom: 34 } };
+  // The curve takes the width the panel has (between 360 and 900 pixels), so its labels stay legible.
+  const curveWidth = Math.round(Math.max(360, Math.min(900, chartsSlot.clientWidth || 860)));
+  const curveBox = { width: curveWidth, height: 260, margin: { left: 56, right: 16, top: 24, bottom: 34 } };
   replace(chartsSlot,
     barChartFigure('chart-params', 'Parameters per variant', 'params', barChart(datum((v) => v.params), barBox, state.logBars, humanize)),
     barChartFigure('chart-macs', 'MACs per variant', 'MACs', barChart(datum((v) => v.macs), barBox, state.logBars, humanize)),
