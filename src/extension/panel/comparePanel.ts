@@ -6,6 +6,7 @@ import {
 import { FoundLayer, LayerFinder, Place } from './finder';
 import { makeNonce, pageHtml, randomBytes } from './html';
 import { planRewrite } from './rewrite';
+import { sandboxSettingsMessage } from '../../protocol/sandbox';
 
 export interface PanelServices {
   extensionUri: vscode.Uri;
@@ -61,6 +62,7 @@ export class ComparePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('convLens.sandbox')) this.postSandboxSettings(); }),
     );
   }
 
@@ -94,6 +96,7 @@ export class ComparePanel implements vscode.Disposable {
   private async handle(message: PageMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.postSandboxSettings();
         return this.refresh();
       case 'setFollow':
         this.follow = message.follow;
@@ -216,6 +219,12 @@ export class ComparePanel implements vscode.Disposable {
     this.post({ type: 'applyResult', ok: applied, message: applied ? `${plan.summary} Undo with Ctrl+Z in the editor.` : 'The editor did not accept the edit (is the file read-only?).' });
   }
 
+  /** The sandbox run's memory budget from the settings (src/protocol/sandbox.ts clamps it to what it accepts). */
+  private postSandboxSettings(): void {
+    const message = sandboxSettingsMessage(vscode.workspace.getConfiguration('convLens').get('sandbox.memoryBudgetMB'));
+    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.services.log.appendLine(`[compare] could not post sandboxSettings: ${String(e)}`));
+  }
+
   private post(message: HostMessage): void {
     void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.services.log.appendLine(`[compare] could not post ${message.type}: ${String(e)}`));
   }
@@ -230,12 +239,12 @@ export class ComparePanel implements vscode.Disposable {
   }
 }
 
-/** Scripts on; files only from the built page and its stylesheet folder. */
+/** Scripts on; files only from the built page, its stylesheet folder and the sandbox's kernel builds. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
     enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'kernel'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
   };
 }
 
