@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 /** How long a helper waits for the workbench to show something before the test fails. */
-const uiTimeoutMs = 15_000;
+const uiTimeoutMs = 30_000;
 
 export interface WorkbenchInfo {
   /** The folder the workbench opened: a fresh copy of test/vscode/workspace. */
