@@ -23,7 +23,10 @@ export function applyAction(variant: Variant, whatIf: WhatIf, written: ConvSpec 
   const args = argumentChanges(whatIf.spec, changed);
   if (variant.groups !== written.groups) args.groups = encodeInt(variant.groups);
   if (Object.keys(args).length === 0) return { ok: false, reason: 'The code already says this.' };
-  return { ok: true, request: { kind: 'arguments', args }, summary: `Set ${describe(args)}` };
+  // Channel counts are the one change that reaches beyond this call: neighbours must agree.
+  const channels = args.in_channels !== undefined || args.out_channels !== undefined;
+  const summary = `Set ${describe(args)}${channels ? ' (the layers before and after must match the new channel counts)' : ''}`;
+  return { ok: true, request: { kind: 'arguments', args }, summary };
 }
 
 function argumentChanges(spec: ConvSpec, changed: ControlName[]): ArgumentChanges {

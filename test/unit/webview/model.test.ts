@@ -156,6 +156,14 @@ describe('webview model: apply to code', () => {
     assert.match(!separable.ok ? separable.reason : '', /kernel size first/);
   });
 
+  it('warns that new channel counts must agree with the neighbouring layers', () => {
+    const w = evaluateControls(base, { ...controlsFromLayer(base), out_channels: '96' });
+    const { variants } = compareVariants(w.ok ? w.spec : written, base.input, 'fp32');
+    const action = applyAction(variants[0], w, written);
+    assert.deepEqual(action.ok && action.request, { kind: 'arguments', args: { out_channels: '96' } });
+    assert.equal(action.ok && action.summary, 'Set out_channels=96 (the layers before and after must match the new channel counts)');
+  });
+
   it('cannot apply an invalid configuration, and says PyTorch\'s reason', () => {
     const w = evaluateControls(base, { ...controlsFromLayer(base), out_channels: '100', groups: '8' });
     const { variants } = compareVariants(written, base.input, 'fp32');
