@@ -3,6 +3,7 @@ import { namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from './strings';
 import { moduleMethod } from './torch/containers';
 import { tensorMethod } from './torch/tensorOps';
+import { setConvAttribute } from './torch/conv';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown,
@@ -255,7 +256,7 @@ function formatString(template: string, args: Value[], kw: Map<string, Value>): 
 
 export function setAttribute(ip: Interpreter, obj: Value, name: string, value: Value): void {
   if (obj instanceof ModuleObject) {
-    setModuleAttribute(obj, name, value);
+    if (!setConvAttribute(obj, name, value)) setModuleAttribute(obj, name, value);
     return;
   }
   if (obj instanceof Instance || obj instanceof ClassValue) {

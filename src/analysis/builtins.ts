@@ -362,6 +362,23 @@ export function standardModules(): Map<string, Namespace> {
     return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
   }));
   out.set('dataclasses', new Namespace('dataclasses', dataclasses, true));
+  const types = new Map<string, Value>();
+  const simpleNamespace = new ClassValue('SimpleNamespace', [], null, null, {
+    isModule: false,
+    init(self, args) {
+      args.keywords.forEach((v, k) => (self as Instance).attrs.set(k, v));
+    },
+  });
+  types.set('SimpleNamespace', simpleNamespace);
+  out.set('types', new Namespace('types', types, true));
+  const enumModule = new Map<string, Value>();
+  for (const name of ['Enum', 'IntEnum', 'Flag', 'IntFlag']) {
+    const base = new ClassValue(name, [], null, null);
+    base.attrs.set('__enum__', true);
+    enumModule.set(name, base);
+  }
+  enumModule.set('auto', b('auto', () => unknown('enum.auto() values')));
+  out.set('enum', new Namespace('enum', enumModule, true));
   const copy = new Map<string, Value>();
   copy.set('deepcopy', b('deepcopy', (a) => a.positional[0]));
   copy.set('copy', b('copy', (a) => (Array.isArray(a.positional[0]) ? [...a.positional[0]] : a.positional[0])));

@@ -5,7 +5,7 @@ import { Interpreter } from './interpreter';
 import { defaultArgs } from './model';
 import { Outline } from './outline';
 import { Scope } from './scope';
-import type { ConvDeclaration } from './types';
+import type { ConvDeclaration, ModelAnalysis } from './types';
 import { recordOf } from './torch/conv';
 import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from './values';
 
@@ -13,11 +13,11 @@ import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from './valu
  * Runs the defs holding conv calls that no model reached, with their parameters as named
  * unknowns, so every conv call in the file gets numbers or formulas.
  */
-export function reachUnvisited(ip: Interpreter, outline: Outline, scope: Scope): void {
+export function reachUnvisited(ip: Interpreter, outline: Outline, scope: Scope, cached: ReadonlySet<string>): void {
   const visited = new Set(ip.convModules.map((m) => m.conv?.site?.from));
   const done = new Set<number>();
   for (const call of outline.convCalls) {
-    if (visited.has(call.from)) continue;
+    if (visited.has(call.from) || cached.has(positionKey(ip.main.range(call)))) continue;
     const def = enclosingDef(call);
     if (!def || done.has(def.from)) continue;
     done.add(def.from);
@@ -55,48 +55,87 @@ function functionFor(ip: Interpreter, def: SyntaxNode, scope: Scope): { fn: Func
   return { fn, self: c.isModuleClass() ? new ModuleObject(c) : new Instance(c) };
 }
 
-/** One declaration per conv call in the file, with its first instance's numbers and every name it has. */
-export function declarationsOf(ip: Interpreter, outline: Outline, names: Array<Map<ModuleObject, string>>): ConvDeclaration[] {
-  const bySite = new Map<number, ConvDeclaration>();
+/** Declarations are keyed by position (line:column), which a cached model's facts keep across edits. */
+export function positionKey(range: { line: number; column: number }): string {
+  return `${range.line}:${range.column}`;
+}
+
+/**
+ * The declaration facts conv modules and functional calls produced (slices of the interpreter's
+ * lists), for the conv calls written in this file.
+ */
+export function declarationFacts(ip: Interpreter, outline: Outline, modules: ModuleObject[], functional: Interpreter['functionalConvs']): ConvDeclaration[] {
+  const byKey = new Map<string, ConvDeclaration>();
   const unit = ip.main;
+  const convCalls = new Set(outline.convCalls.map((c) => c.from));
   const declare = (site: SyntaxNode, type: string): ConvDeclaration => {
-    let d = bySite.get(site.from);
+    const range = unit.range(site);
+    const key = positionKey(range);
+    let d = byKey.get(key);
     if (!d) {
-      d = { type, range: unit.range(site), calleeRange: unit.range(site.firstChild ?? site), record: null, error: null, instances: [] };
-      bySite.set(site.from, d);
+      d = { type, range, calleeRange: unit.range(site.firstChild ?? site), record: null, error: null, instances: [] };
+      byKey.set(key, d);
     }
     return d;
   };
-  const convCalls = new Set(outline.convCalls.map((c) => c.from));
-  for (const m of ip.convModules) {
+  for (const m of modules) {
     const state = m.conv!;
     // Layers built by imported helpers are sited at this file's call of the helper: not a declaration here.
     if (!state.site || !convCalls.has(state.site.from)) continue;
     const d = declare(state.site, m.typeName);
-    for (const map of names) {
-      const name = map.get(m);
-      if (name !== undefined && !d.instances.includes(name)) d.instances.push(name);
-    }
     const better = state.spec && (!d.record || (state.forwardDone && d.record.input_shape === null));
     if (better && state.error?.phase !== 'construct') d.record = recordOf(state);
     if (state.error && !d.error) d.error = state.error;
     if (state.symbolic && !d.record && !d.symbolic) d.symbolic = state.symbolic;
   }
-  for (const f of ip.functionalConvs) {
+  for (const f of functional) {
     if (!f.site) continue;
     const d = declare(f.site, f.record.spec.type);
     if (!d.record) d.record = f.record;
   }
+  return [...byKey.values()];
+}
+
+/**
+ * One declaration per conv call in the file: the facts gathered (the first with numbers wins,
+ * a forwarded one over one without input), every name the models give it, and a fallback for
+ * calls nothing reached.
+ */
+export function mergeDeclarations(ip: Interpreter, outline: Outline, facts: ConvDeclaration[], models: ModelAnalysis[]): ConvDeclaration[] {
+  const byKey = new Map<string, ConvDeclaration>();
+  for (const f of facts) {
+    const key = positionKey(f.range);
+    const d = byKey.get(key);
+    if (!d) {
+      byKey.set(key, { ...f, instances: [] });
+      continue;
+    }
+    if (f.record && (!d.record || (d.record.input_shape === null && f.record.input_shape !== null))) d.record = f.record;
+    if (f.error && !d.error) d.error = f.error;
+    if (f.symbolic && !d.record && !d.symbolic) d.symbolic = f.symbolic;
+  }
+  for (const m of models) {
+    for (const l of m.layers) {
+      const d = byKey.get(positionKey(l.range));
+      if (d && !d.instances.includes(l.name)) d.instances.push(l.name);
+    }
+  }
+  const unit = ip.main;
   for (const call of outline.convCalls) {
-    if (bySite.has(call.from)) continue;
+    const range = unit.range(call);
+    if (byKey.has(positionKey(range))) continue;
     const callee = call.firstChild!;
     const last = callee.name === 'MemberExpression' ? callee.lastChild! : callee;
-    declare(call, unit.text(last)).symbolic = { reasons: ['not reached: no model or call site builds this layer'] };
+    byKey.set(positionKey(range), {
+      type: unit.text(last), range, calleeRange: unit.range(callee), record: null, error: null, instances: [],
+      symbolic: { reasons: ['not reached: no model or call site builds this layer'] },
+    });
   }
-  const out = [...bySite.values()].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+  const out = [...byKey.values()].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   for (const d of out) {
     const r = d.record;
     if (r && r.kind === 'dense' && !r.spec.transposed && r.spec.kernel_size.some((k) => k > 1n)) d.fix = { kind: 'separable' };
+    else delete d.fix;
   }
   return out;
 }

@@ -14,6 +14,21 @@ import { readParams } from './params';
 /** Evaluates one expression node to a value. */
 export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   ip.budget.tick();
+  // Expressions nested thousands deep (which Python itself refuses) must not exhaust our stack.
+  if (++ip.expressionDepth > MAX_NESTING) {
+    ip.expressionDepth--;
+    throw new CannotEvaluate('expression nested too deeply');
+  }
+  try {
+    return evalNode(ip, node, scope, unit);
+  } finally {
+    ip.expressionDepth--;
+  }
+}
+
+const MAX_NESTING = 1000;
+
+function evalNode(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   switch (node.name) {
     case 'Number':
       return parseNumber(unit.text(node));

@@ -1,7 +1,8 @@
 import { Tree, TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Budget, BudgetExceeded } from './budget';
-import { declarationsOf, reachUnvisited } from './declarations';
+import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './declarations';
+import { ModelCache, ModelKeys } from './cache';
 import { Candidate, findCandidates, importedCandidate } from './entries';
 import { CannotEvaluate, PyError } from './errors';
 import { ModuleLoader } from './imports';
@@ -10,7 +11,7 @@ import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './mo
 import { outline as outlineOf, Outline, topIndexAt } from './outline';
 import { Scope } from './scope';
 import { execGuarded } from './statements';
-import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, ModelAnalysis } from './types';
+import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, FileAnalysis, ModelAnalysis, Unresolved } from './types';
 import { FileUnit } from './unit';
 import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values';
 
@@ -19,41 +20,55 @@ export { parseLayerExpression } from './layerExpression';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {
-  return analyzeTree(new FileUnit(options.file, source, tree ?? parser.parse(source)), options);
+  return analyzeTree(new FileUnit(options.file, source, tree ?? parser.parse(source)), options, null).result;
+}
+
+/** An edit of the previous text, in the previous text's offsets: `insert` or `insertLength` new characters. */
+export interface TextChange {
+  from: number;
+  to: number;
+  insert?: string;
+  insertLength?: number;
 }
 
 /**
  * Keeps the previous parse of an editor document so an edit reparses only what changed
- * (lezer TreeFragments), then re-analyzes.
+ * (lezer TreeFragments), and the previous models, so only the models whose code changed are
+ * analyzed again.
  */
 export class DocumentAnalyzer {
-  private tree: Tree | null = null;
   private fragments: readonly TreeFragment[] = [];
-  private text = '';
+  private text: string | null = null;
+  private cache: ModelCache = new Map();
   private result: FileAnalysis | null = null;
 
   constructor(private options: AnalysisOptions) {}
 
-  /** `changes` are the edits from the previous text, in the previous text's offsets, in order. */
-  update(text: string, changes?: ReadonlyArray<{ from: number; to: number; insertLength: number }>, options?: AnalysisOptions): FileAnalysis {
-    if (options) this.options = options;
-    if (this.tree && changes) {
-      const ranges = changes.map((c) => ({ fromA: c.from, toA: c.to, fromB: c.from, toB: c.from + c.insertLength }));
+  /** `changes` are the edits from the previous text, in order; without them the text is parsed afresh. */
+  update(text: string, changes?: readonly TextChange[], options?: AnalysisOptions): FileAnalysis {
+    if (options && options !== this.options) {
+      this.options = options;
+      this.cache = new Map();
+    }
+    if (this.text !== null && changes) {
       let shift = 0;
-      for (const r of ranges) {
-        r.fromB += shift;
-        r.toB += shift;
-        shift += r.toB - r.fromB - (r.toA - r.fromA);
-      }
+      const ranges = changes.map((c) => {
+        const length = c.insert?.length ?? c.insertLength ?? 0;
+        const range = { fromA: c.from, toA: c.to, fromB: c.from + shift, toB: c.from + shift + length };
+        shift += length - (c.to - c.from);
+        return range;
+      });
       this.fragments = TreeFragment.applyChanges(this.fragments, ranges);
-    } else if (text !== this.text) {
+    } else {
       this.fragments = [];
     }
-    this.tree = parser.parse(text, this.fragments);
-    this.fragments = TreeFragment.addTree(this.tree, this.fragments);
+    const tree = parser.parse(text, this.fragments);
+    this.fragments = TreeFragment.addTree(tree, this.fragments);
     this.text = text;
-    this.result = analyzeFile(text, this.options, this.tree);
-    return this.result;
+    const { result, cache } = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache);
+    this.cache = cache;
+    this.result = result;
+    return result;
   }
 
   get analysis(): FileAnalysis | null {
@@ -61,7 +76,12 @@ export class DocumentAnalyzer {
   }
 }
 
-function analyzeTree(unit: FileUnit, options: AnalysisOptions): FileAnalysis {
+/** The incremental entry under a factory name: `createIncrementalAnalyzer(options).update(text, changes)`. */
+export function createIncrementalAnalyzer(options: AnalysisOptions): DocumentAnalyzer {
+  return new DocumentAnalyzer(options);
+}
+
+function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCache | null): { result: FileAnalysis; cache: ModelCache } {
   const outline = outlineOf(unit);
   const loader = new ModuleLoader(options.host, options.searchRoots ?? []);
   const ip = new Interpreter(unit, loader, newBudget(options));
@@ -77,21 +97,60 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions): FileAnalysis {
   }
   if (!options.entry && chosen.length === 0) chosen.push(...capturedImports(outline, scope, captures, unit));
   runCallers(ip, outline, scope, chosen, captures);
+  const keys = previous ? new ModelKeys(outline, unit) : null;
+  const cache: ModelCache = new Map();
   const results: ModelAnalysis[] = [];
-  const names: Array<Map<ModuleObject, string>> = [];
+  const cachedFacts: ConvDeclaration[] = [];
+  const cachedDiagnostics: AnalysisDiagnostic[] = [];
+  const cachedUnresolved: Unresolved[] = [];
   for (const candidate of chosen) {
-    const { analysis, names: map } = analyzeModel(ip, candidate, scope, captures.get(candidate.value), options);
+    const capture = captures.get(candidate.value);
+    // Models built by the file's own top-level code are rebuilt with it; the others can be reused.
+    const key = keys && !capture ? keys.keyOf(candidate) : null;
+    const hit = key ? previous?.get(key) : undefined;
+    if (hit) {
+      cache.set(key!, hit);
+      results.push(hit.analysis);
+      cachedFacts.push(...hit.declarations);
+      cachedDiagnostics.push(...hit.diagnostics);
+      cachedUnresolved.push(...hit.unresolved);
+      continue;
+    }
+    const before = { modules: ip.convModules.length, functional: ip.functionalConvs.length, diagnostics: ip.diagnostics.length, unresolved: ip.unresolved.length };
+    const { analysis } = analyzeModel(ip, candidate, scope, capture, options);
     results.push(analysis);
-    names.push(map);
+    if (key) {
+      cache.set(key, {
+        analysis,
+        declarations: declarationFacts(ip, outline, ip.convModules.slice(before.modules), ip.functionalConvs.slice(before.functional)),
+        diagnostics: ip.diagnostics.slice(before.diagnostics),
+        unresolved: ip.unresolved.slice(before.unresolved),
+      });
+    }
   }
-  reachUnvisited(ip, outline, scope);
+  const cachedSites = new Set(cachedFacts.map((d) => positionKey(d.range)));
+  reachUnvisited(ip, outline, scope, cachedSites);
+  const facts = [...declarationFacts(ip, outline, ip.convModules, ip.functionalConvs), ...cachedFacts];
   return {
-    file: options.file,
-    models: results,
-    declarations: declarationsOf(ip, outline, names),
-    diagnostics: [...syntaxDiagnostics(unit, outline), ...ip.diagnostics],
-    unresolved: ip.unresolved,
+    cache,
+    result: {
+      file: options.file,
+      models: results,
+      declarations: mergeDeclarations(ip, outline, facts, results),
+      diagnostics: dedupe([...syntaxDiagnostics(unit, outline), ...ip.diagnostics, ...cachedDiagnostics], (d) => `${d.range.line}:${d.range.column}:${d.message}`),
+      unresolved: dedupe([...ip.unresolved, ...cachedUnresolved], (u) => `${u.line}:${u.column}:${u.why}`),
+    },
   };
+}
+
+function dedupe<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /**
@@ -164,12 +223,37 @@ function runCallers(ip: Interpreter, outline: Outline, scope: Scope, chosen: Can
 }
 
 function syntaxDiagnostics(unit: FileUnit, outline: Outline): AnalysisDiagnostic[] {
-  return outline.errors.slice(0, 20).map((node) => ({
-    range: unit.range({ from: node.from, to: Math.max(node.to, node.from + 1) }),
-    severity: 'error' as const,
-    message: 'invalid syntax',
-    source: 'syntax' as const,
-  }));
+  const out: AnalysisDiagnostic[] = [];
+  const seen = new Set<number>();
+  for (const node of outline.errors) {
+    const open = unclosedBracket(node);
+    const from = open ? open.from : node.from;
+    if (seen.has(from)) continue;
+    seen.add(from);
+    out.push({
+      range: unit.range({ from, to: open ? from + 1 : Math.max(node.to, from + 1) }),
+      severity: 'error',
+      // Python reports an unclosed bracket at the bracket, not where the parser gave up.
+      message: open ? `'${unit.source[open.from]}' was never closed` : 'invalid syntax',
+      source: 'syntax',
+    });
+    // Python reports the first syntax error only; later ones are often the same mistake.
+    break;
+  }
+  return out;
+}
+
+const BRACKETED = new Set(['ArgList', 'ParamList', 'ParenthesizedExpression', 'TupleExpression', 'ArrayExpression', 'DictionaryExpression', 'SetExpression', 'ArrayComprehensionExpression']);
+
+/** The opening bracket of an enclosing call or display the error leaves without its closing bracket. */
+function unclosedBracket(error: import('@lezer/common').SyntaxNode): { from: number } | null {
+  for (let p = error.parent; p; p = p.parent) {
+    if (!BRACKETED.has(p.name)) continue;
+    const first = p.firstChild;
+    const last = p.lastChild;
+    if (first && ['(', '[', '{'].includes(first.name) && !(last && [')', ']', '}'].includes(last.name))) return { from: first.from };
+  }
+  return null;
 }
 
 /** With no model of its own, a file's models are the imported ones its code builds (a training script). */

@@ -47,6 +47,9 @@ export class Interpreter {
   /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
   notes: Map<number, ShapeNote> | null = null;
   tryDepth = 0;
+  expressionDepth = 0;
+  /** Keys of the diagnostics and unresolved entries already reported. */
+  private readonly seen = new Set<string>();
   /** For each constructor call in progress, the innermost call in the analyzed file at that moment. */
   readonly constructing: Array<SyntaxNode | null> = [];
 
@@ -113,7 +116,11 @@ export class Interpreter {
   callModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
     this.hooks.onModuleCall?.(mod, args);
     const forward = mod.cls.lookup('forward');
-    if (forward instanceof FunctionValue) return this.invoke(forward, args, mod);
+    if (forward instanceof FunctionValue) {
+      const x = args.positional[0];
+      if (mod.conv && !mod.conv.forwardDone && x instanceof Tensor) mod.conv.moduleInput = x.shape;
+      return this.invoke(forward, args, mod);
+    }
     const native = mod.cls.nativeBase()?.native;
     if (native?.forward) return native.forward(mod, args, this, node);
     return unknown(`${mod.typeName}.forward is not modelled`);
@@ -229,15 +236,19 @@ export class Interpreter {
   unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void {
     if (unit !== this.main) return;
     const { line, column } = unit.position(node.from);
-    if (this.unresolved.some((u) => u.line === line && u.column === column && u.why === why)) return;
+    const key = `${line}:${column}:${why}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     const text = what ?? firstLine(unit.text(node));
     this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why });
   }
 
   diagnose(diagnostic: AnalysisDiagnostic): void {
     const r = diagnostic.range;
-    const same = this.diagnostics.some((d) => d.range.line === r.line && d.range.column === r.column && d.message === diagnostic.message);
-    if (!same) this.diagnostics.push(diagnostic);
+    const key = `diagnostic:${r.line}:${r.column}:${diagnostic.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.diagnostics.push(diagnostic);
   }
 
   /** Runs work that may hit a limit; a limit only ends this piece of work, which becomes unresolved. */

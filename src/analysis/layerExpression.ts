@@ -1,134 +1,80 @@
-import { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { ConvSpec, ConvType, PyValue, bindConvArguments, buildConv, isConvType, tuple } from '../core';
+import { ConvSpec, ConvType, PyValue, bindConvArguments, buildConv, isConvType } from '../core';
+import { Budget } from './budget';
+import { CannotEvaluate, PyError } from './errors';
+import { evalArgs, evalExpr } from './expressions';
+import { ModuleLoader } from './imports';
+import { Interpreter } from './interpreter';
+import { Scope } from './scope';
+import { FileUnit } from './unit';
+import { Namespace, Unknown, Value } from './values';
 
 export type LayerExpressionResult = { ok: true; spec: ConvSpec } | { ok: false; message: string };
 
 /**
  * Parses one constructor call such as `nn.Conv2d(64, 128, 3, groups=8)` and builds the layer.
- * Arguments may be literals and arithmetic on them; the message on failure is PyTorch's or
- * Python's own where one exists.
+ * Arguments are evaluated by the analysis's evaluator (arithmetic, tuples, min/max, math, ...);
+ * the message on failure is PyTorch's or Python's own where one exists.
  */
 export function parseLayerExpression(text: string): LayerExpressionResult {
-  const tree = parser.parse(text);
-  const call = findCall(tree.topNode);
+  const unit = new FileUnit('<expression>', text, parser.parse(text));
+  const error = firstError(unit);
+  if (error >= 0) return { ok: false, message: `syntax error at column ${error + 1}` };
+  const call = findCall(unit);
   if (!call) return { ok: false, message: `not a layer constructor call: ${text}` };
   const callee = call.firstChild!;
-  const name = text.slice(callee.from, callee.to).split('.').pop() ?? '';
+  const last = callee.name === 'MemberExpression' ? callee.lastChild : callee;
+  const name = last ? unit.text(last) : '';
   if (!isConvType(name)) return { ok: false, message: `not a convolution layer: ${name} (expected one of Conv1d/2d/3d, ConvTranspose1d/2d/3d)` };
+  const ip = new Interpreter(unit, new ModuleLoader({ readFile: () => undefined }, []), new Budget(100_000, 16));
+  const scope = expressionScope(ip, unit);
   try {
-    const { positional, keywords } = readArguments(call.getChild('ArgList')!, text);
-    const bound = bindConvArguments(name as ConvType, positional, keywords);
+    const { positional, keywords } = evalArgs(ip, call.getChild('ArgList'), scope, unit);
+    const unknown = [...positional, ...keywords.values()].find((v) => v instanceof Unknown || (typeof v === 'object' && v !== null && !Array.isArray(v)));
+    if (unknown !== undefined) return { ok: false, message: `cannot evaluate ${unknown instanceof Unknown ? unknown.reason : 'an argument'} without running code` };
+    const bound = bindConvArguments(name as ConvType, positional as PyValue[], keywords as ReadonlyMap<string, PyValue>);
     if (!bound.ok) return { ok: false, message: bound.message };
     const built = buildConv(bound.args);
     return built.ok ? { ok: true, spec: built.spec } : { ok: false, message: built.error.message };
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    if (e instanceof PyError) return { ok: false, message: e.pyType === 'NameError' ? `cannot evaluate ${e.message.split("'")[1] ?? 'a name'} without running code` : e.message };
+    if (e instanceof CannotEvaluate) return { ok: false, message: e.message };
+    throw e;
   }
 }
 
-function findCall(node: SyntaxNode): SyntaxNode | null {
-  if (node.name === 'CallExpression') return node;
-  for (let child = node.firstChild; child; child = child.nextSibling) {
-    const found = findCall(child);
-    if (found) return found;
-  }
-  return null;
+/** The offset of the first syntax error, or -1. */
+function firstError(unit: FileUnit): number {
+  let at = -1;
+  unit.tree.iterate({
+    enter: (n) => {
+      if (at < 0 && n.type.isError) at = n.from;
+      return at < 0;
+    },
+  });
+  return at;
 }
 
-/** @lezer/python keeps `name=value` as three flat siblings of ArgList: VariableName, AssignOp, value. */
-function readArguments(argList: SyntaxNode, text: string): { positional: PyValue[]; keywords: Map<string, PyValue> } {
-  const positional: PyValue[] = [];
-  const keywords = new Map<string, PyValue>();
-  for (let node = argList.firstChild; node; node = node.nextSibling) {
-    if (node.name === '(' || node.name === ')' || node.name === ',') continue;
-    if (node.name === '⚠') throw new Error(`syntax error at column ${node.from + 1}`);
-    if (node.name === 'VariableName' && node.nextSibling?.name === 'AssignOp') {
-      const valueNode = node.nextSibling.nextSibling;
-      if (!valueNode) throw new Error(`missing value for ${text.slice(node.from, node.to)}`);
-      keywords.set(text.slice(node.from, node.to), literal(valueNode, text));
-      node = valueNode;
-      continue;
-    }
-    if (keywords.size > 0) throw new Error('positional argument follows keyword argument');
-    positional.push(literal(node, text));
-  }
-  return { positional, keywords };
+/** The expression's call, when the text is one call. */
+function findCall(unit: FileUnit): import('@lezer/common').SyntaxNode | null {
+  const stmt = unit.tree.topNode.firstChild;
+  if (!stmt || stmt.name !== 'ExpressionStatement' || stmt.nextSibling) return null;
+  const expr = stmt.firstChild;
+  return expr?.name === 'CallExpression' ? expr : null;
 }
 
-function literal(node: SyntaxNode, text: string): PyValue {
-  const source = text.slice(node.from, node.to);
-  switch (node.name) {
-    case 'Number':
-      return parseNumber(source);
-    case 'String':
-      return source.slice(1, -1);
-    case 'Boolean':
-      return source === 'True';
-    case 'None':
-      return null;
-    case 'ParenthesizedExpression':
-      return literal(node.firstChild!.nextSibling!, text);
-    case 'TupleExpression':
-    case 'ArrayExpression': {
-      const items = children(node).map((c) => literal(c, text));
-      return node.name === 'TupleExpression' ? tuple(items) : items;
-    }
-    case 'UnaryExpression': {
-      const operand = literal(node.lastChild!, text);
-      const op = text.slice(node.firstChild!.from, node.firstChild!.to);
-      if (op === '-' && typeof operand === 'bigint') return -operand;
-      if (op === '-' && typeof operand === 'number') return -operand;
-      if (op === '+') return operand;
-      break;
-    }
-    case 'BinaryExpression':
-      return arithmetic(literal(node.firstChild!, text), text.slice(node.firstChild!.nextSibling!.from, node.firstChild!.nextSibling!.to), literal(node.lastChild!, text));
-  }
-  throw new Error(`cannot evaluate ${source} without running code`);
+/** `nn`, `torch`, `F` and `math` as the usual imports bind them. */
+function expressionScope(ip: Interpreter, unit: FileUnit): Scope {
+  const scope = new Scope(ip.loader.builtins, 'module');
+  const torch = ip.loader.resolve(ip, 'torch', 0, unit);
+  const nn = torch.members.get('nn') as Namespace;
+  scope.vars.set('torch', torch);
+  scope.vars.set('nn', nn);
+  scope.vars.set('F', ip.loader.resolve(ip, 'torch.nn.functional', 0, unit));
+  scope.vars.set('math', ip.loader.resolve(ip, 'math', 0, unit));
+  for (const [k, v] of nn.members) scope.vars.set(k, v);
+  return scope;
 }
 
-function children(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (!['(', ')', '[', ']', ','].includes(c.name)) out.push(c);
-  return out;
-}
-
-function parseNumber(source: string): PyValue {
-  const clean = source.replace(/_/g, '');
-  if (/^(0[xob])?[0-9a-f]+$/i.test(clean) && !/[.e]/i.test(clean.replace(/^0x[0-9a-f]+$/i, ''))) return BigInt(clean);
-  return Number(clean);
-}
-
-function arithmetic(a: PyValue, op: string, b: PyValue): PyValue {
-  if (typeof a === 'bigint' && typeof b === 'bigint') {
-    switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '//': return floorDiv(a, b);
-      case '%': return a - floorDiv(a, b) * b;
-      case '**': if (b >= 0n) return a ** b; break;
-      case '/': return Number(a) / Number(b);
-    }
-  }
-  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
-    const x = Number(a);
-    const y = Number(b);
-    switch (op) {
-      case '+': return x + y;
-      case '-': return x - y;
-      case '*': return x * y;
-      case '/': return x / y;
-      case '//': return Math.floor(x / y);
-      case '**': return x ** y;
-    }
-  }
-  throw new Error(`cannot evaluate the operator ${op} here`);
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new Error('integer division or modulo by zero');
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
-}
+export type { Value };
+export { evalExpr };

@@ -2,6 +2,7 @@ import { Poly } from './symbolic';
 import { PyError } from './errors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName } from './values';
 import { broadcastShapes } from './tensorShapes';
+import { pyReprValue, pyStr } from './strings';
 
 /** Python's `//` on ints: floors towards negative infinity. */
 export function floorDiv(a: bigint, b: bigint): bigint {
@@ -135,7 +136,7 @@ function sequenceOp(op: string, a: Value, b: Value): Value {
     for (const [k, v] of b.entries.values()) out.set(k, v);
     return out;
   }
-  if (op === '%' && typeof a === 'string') return new Unknown('string formatting');
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b);
   throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
@@ -177,8 +178,10 @@ export function pyEquals(a: Value, b: Value): boolean {
 }
 
 export function compare(op: string, a: Value, b: Value): Value {
+  // Identity is known even for unknown values' containers: `x is None` with x a tensor is False.
+  if ((op === 'is' || op === 'is not') && (a === null || b === null) && !(isUnknown(a) || isUnknown(b))) return (a === b) === (op === 'is');
   if (isUnknown(a) || isUnknown(b)) return new Unknown(isUnknown(a) ? a.reason : (b as Unknown).reason);
-  if (a instanceof Tensor || b instanceof Tensor) return new Tensor(null);
+  if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return new Tensor(null);
   switch (op) {
     case '==': return pyEquals(a, b);
     case '!=': return !pyEquals(a, b);
@@ -234,4 +237,36 @@ export function contains(container: Value, item: Value): Value {
   }
   if (isUnknown(container)) return container;
   return new Unknown(`membership in ${typeName(container)}`);
+}
+
+/** printf-style `'layer%d' % i` with %d %i %s %r %f %x and %%; other conversions stay unknown. */
+function percentFormat(template: string, args: Value): Value {
+  const items = Array.isArray(args) && isTupleValue(args) ? args : [args];
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch !== '%') {
+      out += ch;
+      continue;
+    }
+    let j = i + 1;
+    while (j < template.length && '0123456789.-+ #'.includes(template[j])) j++;
+    const conv = template[j];
+    i = j;
+    if (conv === '%') {
+      out += '%';
+      continue;
+    }
+    const v = items[next++];
+    if (v === undefined) throw new PyError('TypeError', 'not enough arguments for format string');
+    if (isUnknown(v)) return new Unknown(v.reason);
+    if (conv === 'd' || conv === 'i') out += typeof v === 'number' ? Math.trunc(v).toString() : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    else if (conv === 's') out += pyStr(v);
+    else if (conv === 'r') out += pyReprValue(v);
+    else if (conv === 'x' && typeof v === 'bigint') out += v.toString(16);
+    else if (conv === 'f' && (typeof v === 'number' || typeof v === 'bigint')) out += Number(v).toFixed(6);
+    else return new Unknown(`format %${conv}`);
+  }
+  return out;
 }

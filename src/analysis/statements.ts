@@ -27,7 +27,9 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
   } catch (e) {
     if (e instanceof PyError && ip.tryDepth > 0) throw e;
     if (e instanceof PyError || e instanceof CannotEvaluate) {
-      ip.unresolvedAt(unit, stmt, e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message);
+      const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
+      ip.unresolvedAt(unit, stmt, why);
+      if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
       return undefined;
     }
     // A half-typed statement can leave the tree without the nodes a construct needs.
@@ -39,7 +41,8 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
     // stack, so the code that started it carries on (with this statement unresolved).
     if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth < ip.budget.maxDepth / 2) {
       ip.unresolvedAt(unit, stmt, e.reason);
-      return undefined;
+      // The function that recursed forever has no value: its callers get an unknown, not None.
+      return { type: 'return', value: unknown(e.reason) };
     }
     throw e;
   }
@@ -292,6 +295,7 @@ function defineClass(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: File
     cls.attrs.set(k, v);
     if (v instanceof FunctionValue && v.ownerClass === null) v.ownerClass = cls;
   }
+  if (bases.some((b) => b instanceof ClassValue && b.attrs.has('__enum__'))) makeEnumMembers(cls);
   const namedTuple = bases.some((b) => b instanceof ClassValue && b.attrs.has('__namedtuple__'));
   if (decorators.includes('dataclass') || namedTuple) {
     cls.attrs.set('__dataclass_fields__', annotatedFields(bodyNode, unit));
@@ -430,4 +434,27 @@ function hasSyntaxError(node: SyntaxNode): boolean {
     if (cursor.type.isError) return true;
   } while (cursor.next() && cursor.from <= end);
   return false;
+}
+
+/** Names a loop given up part-way would have assigned are unknown afterwards, never stale. */
+function forgetAssigned(loop: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  const cursor = loop.cursor();
+  const end = loop.to;
+  while (cursor.next() && cursor.from < end) {
+    if (cursor.name !== 'AssignStatement' && cursor.name !== 'UpdateStatement' && cursor.name !== 'ForStatement') continue;
+    for (let c = cursor.node.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp' && c.name !== 'in'; c = c.nextSibling) {
+      if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
+    }
+  }
+}
+
+/** An Enum's plain class attributes become members: instances with `name` and `value`, compared by identity. */
+function makeEnumMembers(cls: ClassValue): void {
+  for (const [name, value] of [...cls.attrs]) {
+    if (name.startsWith('_') || value instanceof FunctionValue) continue;
+    const member = new Instance(cls);
+    member.attrs.set('name', name);
+    member.attrs.set('value', value);
+    cls.attrs.set(name, member);
+  }
 }

@@ -154,7 +154,11 @@ export interface ConvState {
   spec: ConvSpec | null;
   /** The input of the first forward, when one ran. */
   input: bigint[] | null;
+  /** The module's own input when its forward (a subclass's) padded it before the conv ran. */
+  moduleInput?: bigint[] | null;
   record: ConvRecord | null;
+  /** Parameters the layer gained beyond weight and bias (weight_norm's weight_g); null when unknown. */
+  extraParams?: bigint | null;
   error: ConvError | null;
   symbolic?: { params?: string; macs?: string; reasons: string[] };
   /** Calls that built the layer, innermost first; the first one in the analyzed file is its range. */

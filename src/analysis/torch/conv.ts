@@ -76,8 +76,32 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
 
 /** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
 export function recordOf(state: ConvState): ConvRecord | null {
-  if (!state.record && state.spec) state.record = computeLayer(state.spec, state.input);
+  if (!state.record && state.spec) {
+    const record = computeLayer(state.spec, state.input);
+    const extra = state.extraParams;
+    // weight_norm's weight_g counts as the layer's parameter, as module.parameters() does.
+    state.record = extra ? { ...record, params: record.params + extra, dense_params: record.dense_params + extra } : record;
+    if (state.moduleInput) state.record = { ...state.record, input_shape: state.moduleInput };
+  }
   return state.record;
+}
+
+/** attribute writes after construction (DeepLab's `m.stride = (1, 1)`) change the layer. */
+export function setConvAttribute(self: ModuleObject, name: string, value: Value): boolean {
+  const state = self.conv;
+  if (!state?.spec || !['stride', 'padding', 'dilation', 'output_padding'].includes(name)) return false;
+  const n = state.spec.kernel_size.length;
+  const items = Array.isArray(value) ? value : Array.from({ length: n }, () => value);
+  if (name === 'padding' && (value === 'same' || value === 'valid')) {
+    state.spec = { ...state.spec, padding: value };
+  } else if (items.every((v) => typeof v === 'bigint')) {
+    state.spec = { ...state.spec, [name]: items as bigint[] };
+  } else {
+    return false;
+  }
+  state.record = null;
+  self.attrs.set(name, Array.isArray(value) ? tupleOf(items) : value);
+  return true;
 }
 
 function setAttributes(self: ModuleObject, s: ConvSpec): void {
@@ -214,6 +238,7 @@ function ownerOfWeight(ip: Interpreter, weight: Value, input: bigint[] | null): 
   if (!(self instanceof ModuleObject) || !self.conv || self.conv.forwardDone || !input) return;
   if (self.attrs.get('weight') !== weight) return;
   self.conv.forwardDone = true;
+  // MACs follow the conv that ran (on the padded input); the layer's input is what its forward got.
   self.conv.input = [...input];
   self.conv.record = null;
 }

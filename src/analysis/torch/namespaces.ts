@@ -1,6 +1,6 @@
 import { CONV_TYPES } from '../../core';
 import type { Interpreter } from '../interpreter';
-import { Args, Builtin, ClassValue, Namespace, Tensor, Value, isUnknown, unknown } from '../values';
+import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, isUnknown, unknown } from '../values';
 import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
 import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
@@ -140,7 +140,7 @@ function nnMembers(fNamespace: Namespace): Map<string, Value> {
   }));
   m.set('functional', fNamespace);
   m.set('init', new Namespace('torch.nn.init', new Map(), true));
-  m.set('utils', new Namespace('torch.nn.utils', new Map(), true));
+  m.set('utils', new Namespace('torch.nn.utils', utilsMembers(), true));
   return m;
 }
 
@@ -155,6 +155,7 @@ export function torchNamespaces(): Map<string, Namespace> {
   modules.set('torch.nn.modules', nn);
   for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
+  modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
   return modules;
 }
 
@@ -163,3 +164,26 @@ export function isClass(v: Value): v is ClassValue {
 }
 
 export { isUnknown };
+
+/**
+ * torch.nn.utils.weight_norm splits `weight` into weight_v (same shape) and weight_g (the size
+ * of `dim`, or 1 with dim=None), so the module gains weight_g's parameters; spectral_norm keeps
+ * the count (its u and v are buffers).
+ */
+function utilsMembers(): Map<string, Value> {
+  const m = new Map<string, Value>();
+  m.set('weight_norm', fn('weight_norm', (a) => {
+    const module = arg(a, 0, 'module');
+    const name = arg(a, 1, 'name', 'weight');
+    const dim = arg(a, 2, 'dim', 0n);
+    if (!(module instanceof ModuleObject) || typeof name !== 'string') return module;
+    const weight = module.attrs.get(name);
+    const shape = weight instanceof Tensor ? weight.shape : null;
+    const gCount = dim === null ? 1n : shape && typeof dim === 'bigint' ? shape[Number(dim < 0n ? dim + BigInt(shape.length) : dim)] ?? null : null;
+    module.params.set(`${name}_g`, gCount);
+    if (module.conv) module.conv.extraParams = gCount;
+    return module;
+  }));
+  for (const name of ['spectral_norm', 'remove_weight_norm', 'remove_spectral_norm']) m.set(name, fn(name, (a) => arg(a, 0, 'module')));
+  return m;
+}
