@@ -142,9 +142,11 @@ function heading(subject: ReportSubject): string {
 function totalsLines(subject: ReportSubject): string[] {
   const t = subject.model.totals;
   const dense = denseMacs(subject.model);
+  const unknown = subject.model.layers.filter((l) => l.record === null).length;
+  const unknownNote = unknown > 0 ? ` known, plus ${unknown} layer${unknown === 1 ? '' : 's'} whose figures are unknown` : '';
   const lines = [
     `conv layers: ${t.conv_layers}`,
-    `conv params: ${exactCount(t.conv_params)}`,
+    `conv params: ${exactCount(t.conv_params)}${unknownNote}`,
     `conv MACs:   ${exactCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
     `all params:  ${exactCount(t.params)}`,
   ];
@@ -169,8 +171,14 @@ function problemLines(subject: ReportSubject): string[] {
   const { analysis } = subject;
   return [
     ...analysis.diagnostics.map((d) => `${d.severity}: line ${d.range.line}:${d.range.column + 1}: ${oneLine(d.message)}`),
-    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${oneLine(u.what)}: ${oneLine(u.why)}`),
+    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${unresolvedText(u)}`),
   ];
+}
+
+/** "nin: parameter of f, no call site found", without repeating the name when the reason starts with it. */
+function unresolvedText(u: Unresolved): string {
+  const why = oneLine(u.why);
+  return why.startsWith(`${u.what}:`) ? why : `${oneLine(u.what)}: ${why}`;
 }
 
 function tableReport(subject: ReportSubject): string {
