@@ -86,6 +86,7 @@ def run(type_name, args, input_shape, device='cpu'):
         'weight_shape': list(layer.weight.shape),
         'bias_shape': None if layer.bias is None else list(layer.bias.shape),
         'params': params,
+        'padding_per_side': padding_per_side(layer),
     }
     if input_shape is None:
         return case
@@ -108,6 +109,16 @@ def run(type_name, args, input_shape, device='cpu'):
         'bias_adds': y.numel() if layer.bias is not None else 0,
     }
     return case
+
+
+def padding_per_side(layer):
+    """[before, after] per spatial dimension, first dimension first, from the module's own
+    _reversed_padding_repeated_twice (which holds 'same' split as PyTorch splits it); None when
+    it holds anything but ints."""
+    flat = list(layer._reversed_padding_repeated_twice)
+    if not all(type(v) is int for v in flat):
+        return None
+    return [[flat[i], flat[i + 1]] for i in range(len(flat) - 2, -1, -2)]
 
 
 def shape_for(type_name, channels, batch=1, side=None):
@@ -276,6 +287,7 @@ def backend_quirks():
         if not t.startswith('ConvT'):
             yield t, dict(in_channels=4, out_channels=4, kernel_size=3, padding=tuple([2]), padding_mode='replicate'), shape_for(t, 4)
             yield t, dict(in_channels=4, out_channels=4, kernel_size=3, padding='same', dilation=tuple([2])), shape_for(t, 4)
+            yield t, dict(in_channels=4, out_channels=4, kernel_size=3, padding='same', dilation=tuple([2]), padding_mode='reflect'), shape_for(t, 4)
     # oneDNN's heuristic takes an input of more than 20480 elements in its first four dimensions.
     for side in (71, 72):
         yield 'Conv2d', dict(in_channels=4, out_channels=4, kernel_size=3, dilation=0), [1, 4, 71, side]

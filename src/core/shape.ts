@@ -102,27 +102,31 @@ function sameCall(spec: ConvSpec, input: bigint[]): ConvCall | { error: ConvErro
  * odd one on the far side (right/bottom), as ATen's _convolution_same does; 'valid' pads nothing.
  */
 export function paddingPerSide(spec: ConvSpec): Array<[bigint, bigint]> {
+  if (spec.padding_mode !== 'zeros') return storedPaddingPerSide(spec);
+  if (spec.padding === 'same') return spec.kernel_size.map((k, i) => sameSides(perDimension(spec.dilation, i), k));
   const sides = storedPaddingPerSide(spec);
   if (sides.length !== 1 || spec.kernel_size.length === 1) return sides;
   return spec.kernel_size.map(() => sides[0]);
 }
 
 /**
- * Padding per side as the module stores it, one entry per value given: what F.pad receives for
- * a padding_mode other than zeros (which does not expand a one-value tuple).
+ * Padding per side as the module stores it (_reversed_padding_repeated_twice), one entry per
+ * value given: what F.pad receives for a padding_mode other than zeros, which expands nothing.
+ * For 'same' the module zips dilation with kernel_size, so a one-value dilation pads only the
+ * first dimension there (while zeros mode, padding in ATen, expands it).
  */
 function storedPaddingPerSide(spec: ConvSpec): Array<[bigint, bigint]> {
   const { padding } = spec;
   if (padding === 'valid') return spec.kernel_size.map(() => [0n, 0n]);
-  if (padding === 'same') {
-    return spec.kernel_size.map((k, i) => {
-      const total = perDimension(spec.dilation, i) * (k - 1n);
-      // C++ division truncates toward zero, which matters only for a zero-size kernel.
-      const before = total / 2n;
-      return [before, total - before];
-    });
-  }
+  if (padding === 'same') return spec.kernel_size.map((k, i) => (i < spec.dilation.length ? sameSides(spec.dilation[i], k) : [0n, 0n]));
   return padding.map((p) => [p, p]);
+}
+
+/** 'same' pads d(k-1) in total, the odd one after. C++ division truncates, which matters only for a zero-size kernel. */
+function sameSides(dilation: bigint, kernel: bigint): [bigint, bigint] {
+  const total = dilation * (kernel - 1n);
+  const before = total / 2n;
+  return [before, total - before];
 }
 
 /** The spatial input sizes after explicit padding, as check_shape_forward sees them. */

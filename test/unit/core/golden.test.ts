@@ -68,6 +68,11 @@ function checkCase(c: GoldenCase): void {
   assert.deepEqual(record.weight_shape, c.construct.weight_shape);
   assert.deepEqual(record.bias_shape, c.construct.bias_shape);
   assert.equal(record.params, c.construct.params);
+  // The module's stored padding is what F.pad applies for non-zeros modes; in zeros mode ATen
+  // expands one-value tuples itself, so only full-length stored padding is what it applies.
+  const sides = c.construct.padding_per_side as bigint[][] | null;
+  const stored = built.spec.padding_mode !== 'zeros' || (sides?.length === record.padding_per_side.length && built.spec.dilation.length === built.spec.kernel_size.length);
+  if (sides && stored) assert.deepEqual(record.padding_per_side, sides);
   if (!c.forward) return;
   if (c.forward.ok !== true) {
     assertSameError(record.forward_error, c.forward, 'forward');
