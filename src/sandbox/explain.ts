@@ -12,6 +12,11 @@ export interface SpeedupFacts {
 
 /** Measured and counted agree when they are within this factor of each other. */
 export const AGREEMENT_FACTOR = 1.5;
+/**
+ * FLOPs per byte below which a layer would be memory-bound if its tensors came from main memory
+ * (a CPU core does tens of fp32 SIMD FLOPs in the time main memory delivers one byte to it).
+ */
+export const LOW_INTENSITY = 10;
 
 const fmt = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
 
@@ -36,5 +41,8 @@ export function explainSpeedup(f: SpeedupFacts): string {
   if (efficiency > AGREEMENT_FACTOR) {
     return `Faster than counted: ${fmt(f.measuredSpeedup)}x for ${fmt(f.countedRatio)}x fewer MACs${intensities}; the smaller layer keeps its data in cache or takes a faster kernel path than dense.`;
   }
-  return `Compute-bound: the time follows the MAC count (${fmt(f.measuredSpeedup)}x measured, ${fmt(f.countedRatio)}x counted)${intensities}.`;
+  const low = f.intensity !== null && f.intensity < LOW_INTENSITY;
+  return low
+    ? `The time follows the MAC count (${fmt(f.measuredSpeedup)}x measured, ${fmt(f.countedRatio)}x counted) despite a low intensity${intensities}: at this size its tensors stay in cache, so memory does not limit it yet.`
+    : `Compute-bound: the time follows the MAC count (${fmt(f.measuredSpeedup)}x measured, ${fmt(f.countedRatio)}x counted)${intensities}.`;
 }

@@ -122,6 +122,24 @@ describe('sandbox run (headless Chromium, the panel\'s CSP)', function () {
     await page.waitForSelector('#sandbox[data-state="done"]', { timeout: 60_000 });
   });
 
+  // The same page with one directive of its CSP weakened, to show the run depends on each.
+  for (const [name, from, to, expected] of [
+    ['worker-src without blob:', / blob:/, '', /The run failed: the worker failed to start \(blocked by the page's Content Security Policy\?\)/],
+    ['script-src without \'wasm-unsafe-eval\'', / 'wasm-unsafe-eval'/, '', /The run failed: The sandbox could not start: .*WebAssembly/],
+  ] as const) {
+    it(`fails with a message, not a hang, under a CSP with ${name}`, async () => {
+      await page.route((url) => url.pathname === '/', async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: (await response.text()).replace(from, to) });
+      });
+      await open('nn.Conv2d(8, 8, 3)', '1,8,8,8');
+      await page.click('#sandbox-run');
+      await page.waitForSelector('#sandbox[data-state="failed"]', { timeout: 30_000 });
+      assert.match(await page.locator('#sandbox-status').innerText(), expected);
+      assert.equal(await page.locator('#sandbox-run').isDisabled(), false);
+    });
+  }
+
   it('says why a transposed layer cannot run', async () => {
     await page.goto(`${server.origin}/?${new URLSearchParams({ layer: 'nn.ConvTranspose2d(8, 8, 3)', input: '1,8,8,8' }).toString()}`);
     await page.waitForSelector('#sandbox[data-state="unavailable"]');

@@ -79,8 +79,9 @@ describe('sandbox explanations', () => {
   it('says memory-bound when fewer MACs saved much less time at a lower intensity', () => {
     assert.match(explainSpeedup({ ...base, countedRatio: 8, measuredSpeedup: 2 }), /^Memory-bound: 8\.0x fewer MACs but only 2\.0x faster.*\(7\.0 FLOP\/byte vs dense 50\)/);
   });
-  it('says compute-bound when the two agree within the factor', () => {
-    assert.match(explainSpeedup({ ...base, countedRatio: 8, measuredSpeedup: 8 / (AGREEMENT_FACTOR * 0.99) }), /^Compute-bound/);
+  it('says compute-bound when the two agree within the factor, or that the tensors stay in cache when its intensity is low', () => {
+    assert.match(explainSpeedup({ ...base, intensity: 35, countedRatio: 8, measuredSpeedup: 8 / (AGREEMENT_FACTOR * 0.99) }), /^Compute-bound/);
+    assert.match(explainSpeedup({ ...base, intensity: 2.2, countedRatio: 64, measuredSpeedup: 48 }), /^The time follows the MAC count \(48x measured, 64x counted\) despite a low intensity \(2\.2 FLOP\/byte vs dense 50\): at this size its tensors stay in cache/);
   });
   it('says faster than counted, and names the baseline', () => {
     assert.match(explainSpeedup({ ...base, countedRatio: 2, measuredSpeedup: 4 }), /^Faster than counted/);
