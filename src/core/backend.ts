@@ -53,8 +53,9 @@ function viewAs2d(call: ConvCall): ConvCall {
 
 /**
  * ATen's use_mkldnn for float CPU tensors (ConvParams::use_mkldnn in 1.13). Its first clause also
- * accepts any conv when PyTorch runs more than one thread; the golden data was made with one
- * thread, and every error this module words passes that clause anyway (dilation != 1 or kernel != 1).
+ * accepts any conv when PyTorch runs more than one thread, which depends on the machine; this
+ * mirrors one thread, as the golden data was made. Only the wording of zero-kernel and
+ * zero-dilation errors depends on it, and those nearly always pass that clause anyway.
  */
 function usesMkldnn(call: ConvCall): boolean {
   const kw = call.weight[call.weight.length - 1];
