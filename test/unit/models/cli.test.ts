@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliCommand, CliIo } from '../../../src/cli/command';
 import { parseExactJson } from '../core/exact-json';
@@ -102,6 +103,21 @@ describe('cli: conv-lens check', () => {
     const r = await run('check', ['err_groups.py'], corpus);
     assert.equal(r.code, 1);
     assert.ok(r.stdout.includes('err_groups.py:11:22: error: in_channels must be divisible by groups'), r.stdout);
+  });
+
+  it('finds the example\'s groups mistake, then its channel mismatch once groups divide 48', async () => {
+    const first = await run('check', ['examples/groups_mistake.py']);
+    assert.deepEqual([first.code, first.stdout], [1, 'examples/groups_mistake.py:17:24: error: in_channels must be divisible by groups\n']);
+    const fixed = fs.readFileSync(path.join(ROOT, 'examples/groups_mistake.py'), 'utf8').replace('groups=5', 'groups=4');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conv-lens-check-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'block.py'), fixed);
+      const second = await run('check', ['block.py'], dir);
+      assert.equal(second.code, 1);
+      assert.match(second.stdout, /^block\.py:22:16: error: Given groups=1, weight of size \[192, 96, 1, 1\], expected input\[1, 48, 32, 32\] to have 96 channels, but got 48 channels instead$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is silent and exits 0 on a clean file, and exits 2 when a file is missing', async () => {
