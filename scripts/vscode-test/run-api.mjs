@@ -89,8 +89,12 @@ async function main() {
   startDeadline(deadlineMs(300_000), label, screenshotOnFailure);
   ensureProvisioned();
   if (!hasFlag('--no-build')) buildExtension();
-  const testIndex = await bundleApiSuite();
+  // A folder of this run's own, so runs started at the same time in one tree do not swap bundles.
+  const bundleDir = join(repoRoot, 'out/vscode-test-runs', `api-${process.pid}`);
+  onCleanup(() => rmSync(bundleDir, { recursive: true, force: true }));
+  const testIndex = await bundleApiSuite(bundleDir);
   rmSync(resultsFile, { force: true });
+  rmSync(join(logDir, 'failure.png'), { force: true });
 
   const dirs = createRunDir(label);
   onCleanup(() => removeRunDir(dirs));

@@ -13,7 +13,7 @@
 // afterEach. Every *.test.ts there runs, in one window, in file name order. Screenshots go to
 // test-results/screenshots/ (a failing test leaves FAILED-<title>.png there), logs to
 // test-results/vscode-ui/. Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 300000).
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
@@ -81,11 +81,18 @@ async function main() {
   startDeadline(deadlineMs(300_000), label, () => screenshot('TIMEOUT'));
   ensureProvisioned();
   const vsix = vsixPath();
+  // No FAILED-*.png left from an earlier run.
+  for (const name of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) {
+    if (name.startsWith('FAILED-')) rmSync(join(screenshotDir, name), { force: true });
+  }
 
   const dirs = createRunDir(label);
   onCleanup(() => removeRunDir(dirs));
   const env = runEnv(dirs);
-  installExtension(dirs, env, vsix);
+  // A copy of its own, in case another run in this tree packages again meanwhile.
+  const vsixCopy = join(dirs.root, 'conv-lens.vsix');
+  copyFileSync(vsix, vsixCopy);
+  installExtension(dirs, env, vsixCopy);
   const server = await startCodeServer(dirs, env, join(logDir, 'code-server.log'));
   onCleanup(server.stop);
   const browser = await launchBrowser();

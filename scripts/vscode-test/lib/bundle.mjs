@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { repoRoot } from './paths.mjs';
 
 export const apiTestsOutDir = join(repoRoot, 'out/vscode-tests');
-export const apiTestIndex = join(apiTestsOutDir, 'index.js');
 const testsDir = join(repoRoot, 'test/vscode');
 
 export function apiSuiteFiles() {
@@ -17,12 +16,16 @@ export function apiSuiteFiles() {
     .map((name) => join(testsDir, 'suite', name));
 }
 
-export async function bundleApiSuite() {
-  rmSync(apiTestsOutDir, { recursive: true, force: true });
+/**
+ * Bundles into `outDir` (default out/vscode-tests/, which .vscode-test.mjs reads) and returns the
+ * test index's path. The folder must stay inside the repo so the bundles find mocha in node_modules.
+ */
+export async function bundleApiSuite(outDir = apiTestsOutDir) {
+  rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: [join(testsDir, 'index.ts'), ...apiSuiteFiles()],
     outbase: testsDir,
-    outdir: apiTestsOutDir,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -31,5 +34,5 @@ export async function bundleApiSuite() {
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  return apiTestIndex;
+  return join(outDir, 'index.js');
 }
