@@ -22,7 +22,8 @@ MACs, the same layer dense (groups=1) and what groups save, then the model's tot
 
 Counting: MACs are multiply-accumulates; FLOPs = 2 x MACs; a transposed conv is counted on its
 input. "dense MACs" is the layer with groups=1; "savings" is dense / actual.
-Exit codes: 0 ok, 1 the model has errors (PyTorch would raise), 2 usage or I/O error.`;
+Exit codes: 0 ok, 1 the model has errors (PyTorch would raise), 2 usage or I/O error, or no
+such model in the file.`;
 
 interface ReportOptions {
   file: string;
