@@ -34,6 +34,14 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
     throw new PyError('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`);
   }
   if (obj instanceof ClassValue) {
+    const native = obj.native;
+    // nn.Module.__init__(self) and the like, called through the class.
+    if (name === '__init__' && native && !obj.attrs.has('__init__')) {
+      return new Builtin('__init__', (a, inner, call) => {
+        native.init(a.positional[0] as ModuleObject, { positional: a.positional.slice(1), keywords: a.keywords }, inner, call);
+        return null;
+      });
+    }
     const v = obj.lookup(name);
     if (v !== undefined) return v instanceof FunctionValue && v.decorators.includes('classmethod') ? new BoundMethod(v, obj) : v;
     if (name === '__name__') return obj.name;

@@ -3,6 +3,7 @@ import { CannotEvaluate, PyError } from './errors';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, floorDiv, polyOf } from './operators';
 import { Scope } from './scope';
+import { cloneModule } from './torch/transformer';
 import { pyStr } from './strings';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
@@ -380,7 +381,7 @@ export function standardModules(): Map<string, Namespace> {
   enumModule.set('auto', b('auto', () => unknown('enum.auto() values')));
   out.set('enum', new Namespace('enum', enumModule, true));
   const copy = new Map<string, Value>();
-  copy.set('deepcopy', b('deepcopy', (a) => a.positional[0]));
+  copy.set('deepcopy', b('deepcopy', (a) => (a.positional[0] instanceof ModuleObject ? cloneModule(a.positional[0]) : a.positional[0])));
   copy.set('copy', b('copy', (a) => (Array.isArray(a.positional[0]) ? [...a.positional[0]] : a.positional[0])));
   out.set('copy', new Namespace('copy', copy, true));
   return out;

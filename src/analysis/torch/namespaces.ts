@@ -5,6 +5,7 @@ import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './contai
 import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
 import { MODULE_CLASS } from './native';
+import { cloneModule, transformerClasses } from './transformer';
 import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
@@ -133,7 +134,9 @@ function nnMembers(fNamespace: Namespace): Map<string, Value> {
   m.set('ModuleList', MODULE_LIST_CLASS);
   m.set('ModuleDict', MODULE_DICT_CLASS);
   for (const [k, v] of convClasses()) m.set(k, v);
-  for (const [k, v] of layerClasses()) m.set(k, v);
+  const layers = layerClasses();
+  for (const [k, v] of transformerClasses(layers)) layers.set(k, v);
+  for (const [k, v] of layers) m.set(k, v);
   m.set('Parameter', fn('Parameter', (a) => {
     const t = arg(a, 0, 'data');
     return new Tensor(t instanceof Tensor ? t.shape : null, true);
@@ -187,3 +190,5 @@ function utilsMembers(): Map<string, Value> {
   for (const name of ['spectral_norm', 'remove_weight_norm', 'remove_spectral_norm']) m.set(name, fn(name, (a) => arg(a, 0, 'module')));
   return m;
 }
+
+export { cloneModule };
