@@ -6,6 +6,7 @@ import { ConvCodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher } from './providers/diagnostics';
 import { ConvHoverProvider } from './providers/hover';
 import { ShapeInlayHintsProvider } from './providers/inlayHints';
+import { LayersView } from './providers/layersView';
 import { ModelStatusBar } from './providers/statusBar';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { registerComparePanel } from './panel';
@@ -29,6 +30,7 @@ export function activateConvLens(extension: vscode.ExtensionContext, readSync: S
   const inlayHints = ctx.own(new ShapeInlayHintsProvider(ctx));
   const diagnostics = ctx.own(new DiagnosticsPublisher(ctx));
   const statusBar = ctx.own(new ModelStatusBar(ctx));
+  ctx.own(new LayersView(ctx));
   for (const d of registerCommands({ ctx, reports, documents })) ctx.own(d);
   ctx.own(registerComparePanel(ctx));
   ctx.own(vscode.languages.registerHoverProvider(PYTHON, new ConvHoverProvider(ctx)));

@@ -3,7 +3,8 @@ import { analyzeLayer } from './analyzeLayer';
 import { compareLayer } from './compare';
 import { ConvLensContext } from './context';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
-import { Reports, viewFor } from './report';
+import { isLayerTarget } from './compare';
+import { Reports, revealLayer, viewFor } from './report';
 import { parseInputShape, shapeToText } from './text/inputShape';
 
 /** What command handlers may use. */
@@ -23,6 +24,7 @@ export const COMMANDS: Record<string, Handler> = {
   'convLens.exportReportJson': ({ reports }, owner, destination) => reports.export('json', owner, destination),
   'convLens.setInputShape': ({ ctx }, owner, shape) => setInputShape(ctx, owner, shape),
   'convLens.compareLayer': ({ ctx }, target) => compareLayer(ctx, target),
+  'convLens.revealLayer': ({ ctx }, target) => (isLayerTarget(target) ? revealLayer(ctx, target) : undefined),
   'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
 };
 

@@ -14,7 +14,7 @@ export function compareTarget(ctx: ConvLensContext, target?: unknown): LayerTarg
   return declaration ? layerTarget(view.owner, declaration.range) : null;
 }
 
-function isLayerTarget(value: unknown): value is LayerTarget {
+export function isLayerTarget(value: unknown): value is LayerTarget {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.uri === 'string' && ['line', 'column', 'endLine', 'endColumn'].every((k) => typeof v[k] === 'number');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from './context';
 import { DocumentView, isPython, notebookOf } from './documents';
+import { LayerTarget } from './links';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { reportCsv, reportJson, reportMarkdown } from './text/report';
 
@@ -25,9 +26,31 @@ function reportPath(owner: vscode.Uri): string {
   return `/report/${encodeURIComponent(owner.toString())}/${name} (Conv Lens report).md`;
 }
 
-/** Renders the report Markdown; each layer name links to its line (`file#L12`). */
-export function renderReport(ctx: ConvLensContext, view: DocumentView): string {
-  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => view.owner.with({ fragment: `L${row.line}` }).toString());
+/**
+ * Renders the report Markdown. Markdown previews neither follow file: links nor run command
+ * links, so the preview names layers plainly (the Conv Lens view jumps to them); an exported
+ * report, saved next to the source, links each layer to its line (`model.py#L12`).
+ */
+export function renderReport(ctx: ConvLensContext, view: DocumentView, linkLines = false): string {
+  const file = view.owner.path.slice(view.owner.path.lastIndexOf('/') + 1);
+  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `${encodeURI(file)}#L${row.range.line}` : null));
+}
+
+/** Opens the document (or notebook cell) holding a layer and selects its call. */
+export async function revealLayer(ctx: ConvLensContext, target: LayerTarget): Promise<void> {
+  const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === target.uri);
+  const documents = notebook
+    ? notebook.getCells().map((c) => c.document)
+    : [await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri))];
+  for (const document of documents) {
+    const view = ctx.analyses.get(document);
+    const range = view?.toRange(target);
+    if (!range) continue;
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(range.start, range.start);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return;
+  }
 }
 
 /**
@@ -74,7 +97,7 @@ export class Reports implements vscode.Disposable {
       void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to export its report.');
       return;
     }
-    const text = format === 'md' ? renderReport(this.ctx, view) : format === 'csv' ? reportCsv(view.analysis) : reportJson(view.analysis);
+    const text = format === 'md' ? renderReport(this.ctx, view, true) : format === 'csv' ? reportCsv(view.analysis) : reportJson(view.analysis);
     const base = view.owner.path.replace(/\.[^./]*$/, '');
     const target = typeof destination === 'string' ? vscode.Uri.parse(destination) : await vscode.window.showSaveDialog({
       defaultUri: view.owner.with({ path: `${base}.conv-lens.${format}` }),

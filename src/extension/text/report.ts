@@ -1,5 +1,5 @@
 import { JsonValue, KIND_LABELS, toJson, withCommas } from '../../core';
-import { FileAnalysis, LayerInstance, ModelAnalysis } from '../../analysis/types';
+import { FileAnalysis, LayerInstance, ModelAnalysis, SourceRange } from '../../analysis/types';
 import { FlopDisplay, factor, shapeText } from './numbers';
 
 /** One row of the per-layer table, read straight from the layer's record. */
@@ -9,6 +9,7 @@ export interface ReportRow {
   type: string;
   kind: string;
   line: number;
+  range: SourceRange;
   input: bigint[] | null;
   output: bigint[] | null;
   params: bigint | null;
@@ -32,6 +33,7 @@ function row(model: string, layer: LayerInstance): ReportRow {
     type: layer.type,
     kind: r ? KIND_LABELS[r.kind] : layer.symbolic ? 'symbolic' : 'unknown',
     line: layer.range.line,
+    range: layer.range,
     input: r?.input_shape ?? null,
     output: r?.output_shape ?? null,
     params: r?.params ?? null,
@@ -56,8 +58,8 @@ function total(rows: ReportRow[], pick: (r: ReportRow) => bigint | null): bigint
 
 const num = (v: bigint | null): string => (v === null ? '?' : withCommas(v));
 
-/** The report as Markdown; `link` gives the target a row's name links to (jump to the layer). */
-export function reportMarkdown(analysis: FileAnalysis, display: FlopDisplay, link: (row: ReportRow) => string): string {
+/** The report as Markdown; `link` gives the target a row's name links to (jump to the layer), or null for none. */
+export function reportMarkdown(analysis: FileAnalysis, display: FlopDisplay, link: (row: ReportRow) => string | null): string {
   const out = [`# Conv Lens report: ${baseName(analysis.file)}`, ''];
   if (analysis.models.length === 0) out.push('No model (nn.Module subclass or factory) with conv layers was found in this file.');
   for (const model of analysis.models) out.push(...modelMarkdown(model, display, link));
@@ -70,7 +72,7 @@ export function reportMarkdown(analysis: FileAnalysis, display: FlopDisplay, lin
   return out.join('\n');
 }
 
-function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: ReportRow) => string): string[] {
+function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: ReportRow) => string | null): string[] {
   const rows = reportRows(model);
   const work = (macs: bigint | null): string[] => (display === 'macs' ? [num(macs)] : display === 'flops' ? [num(macs === null ? null : macs * 2n)] : [num(macs), num(macs === null ? null : macs * 2n)]);
   const workHeads = display === 'macs' ? ['MACs'] : display === 'flops' ? ['FLOPs'] : ['MACs', 'FLOPs'];
@@ -84,7 +86,8 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
     `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
   ];
   for (const r of rows) {
-    const name = `[${escapeCell(r.name)}](${link(r)}) (${r.type})`;
+    const target = link(r);
+    const name = `${target ? `[${escapeCell(r.name)}](${target})` : escapeCell(r.name)} (${r.type})`;
     const output = r.error ? `error: ${escapeCell(r.error)}` : `\`${shapeText(r.output)}\``;
     const savings = r.savings === null ? '?' : factor(r.savings);
     lines.push(`| ${[name, r.kind, output, num(r.params), ...work(r.macs), num(r.denseParams), num(r.denseMacs), savings].join(' | ')} |`);

@@ -165,8 +165,20 @@ describe('Conv Lens editor surfaces', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.showReport', document.uri.toString());
     assert.equal(uri?.scheme, 'conv-lens');
     const report = await vscode.workspace.openTextDocument(uri);
-    assert.match(report.getText(), /\| \[grouped\]\([^)]*#L11\) \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \|/);
+    assert.match(report.getText(), /\| grouped \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \|/);
     assert.match(report.getText(), /\*\*Total \(conv\)\*\* \| 4 layers/);
+  });
+
+  it('exports Markdown whose layer names link to their lines, and reveals a layer by its location', async () => {
+    const { document } = await openWorkspaceFile('editor_net.py');
+    const md = workspaceFile('exported.md');
+    await vscode.commands.executeCommand('convLens.exportReportMarkdown', document.uri.toString(), md.toString());
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(md)), /\| \[grouped\]\(editor_net\.py#L11\) \(Conv2d\) \|/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const line = positionOf(document, 'self.depthwise =').line;
+    await vscode.commands.executeCommand('convLens.revealLayer', { uri: document.uri.toString(), line: line + 1, column: 25, endLine: line + 1, endColumn: 82 });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString());
+    assert.deepEqual([vscode.window.activeTextEditor?.selection.active.line, vscode.window.activeTextEditor?.selection.active.character], [line, 25]);
   });
 
   it('turns CodeLens and hovers off by setting', async () => {

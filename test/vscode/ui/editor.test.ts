@@ -43,4 +43,23 @@ describe('Conv Lens editor surfaces as a person sees them (installed from the .v
     await wb.page.keyboard.press('Control+Z');
     await assertEventually(async () => /groups=4\)/.test(await wb.editorText()), 'one undo did not restore groups=4');
   });
+
+  it('shows the report in a Markdown preview, and the Conv Lens view jumps to a layer', async () => {
+    const wb = workbench();
+    await wb.openFile('editor_net.py');
+    await wb.codeLensTexts(5);
+    await wb.runCommand('Conv Lens: Show Report');
+    const report = wb.webview();
+    const table = report.locator('table').first();
+    await table.waitFor({ timeout: 30_000 });
+    assert.match(await table.innerText(), /grouped\s*\(Conv2d\)\s+grouped\s+\[1, 128, 32, 32\]\s+9,344/);
+    await wb.screenshot('editor-report');
+    await wb.page.locator('.monaco-editor .view-lines').first().click();
+    await wb.runCommand('Explorer: Focus on Conv Lens View');
+    const row = wb.page.locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^grouped$/ }) });
+    await row.first().click({ timeout: 30_000 });
+    const cursor = wb.page.locator('.statusbar-item[id="status.editor.selection"]');
+    await assertEventually(async () => /Ln 11\b/.test(await cursor.innerText()), 'the view did not jump to line 11');
+    await wb.screenshot('editor-layers-view');
+  });
 });
