@@ -1,5 +1,5 @@
 import { ConvSpec, computeLayer } from '../core';
-import { ConvGeometry, planKernel, tensorSizes } from '../kernel';
+import { ConvGeometry, equivalentConv, planKernel, tensorSizes } from '../kernel';
 import { SandboxVariantRequest } from '../protocol/sandbox';
 import { PlannedVariant, planVariants } from './layers';
 
@@ -9,9 +9,11 @@ const WASM_PAGE = 64 * 1024;
 
 /**
  * Bytes one prepared layer takes: every buffer of its kernel memory (as the kernel plans it),
- * plus the weights the sandbox draws in JavaScript before they are packed.
+ * plus the weights the sandbox draws in JavaScript before they are packed. A transposed layer
+ * runs as its equivalent conv, with its own input and a flipped copy of the weights beside it.
  */
 export function layerBytes(g: ConvGeometry): number {
+  if (g.transposed) return layerBytes(equivalentConv(g)) + (tensorSizes(g).input + tensorSizes(g).weight) * 4;
   const f = planKernel(g).floats;
   const kernelFloats = f.packed + f.bias + f.input + f.inputSlack + f.output + f.prep + f.vout;
   // The kernel aligns each of its 7 buffers to 16 bytes.

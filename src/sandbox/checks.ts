@@ -81,6 +81,7 @@ function skipped(id: string, title: string, input: readonly bigint[], why: strin
   return { id, title, input: input.map(String), maxError: 0, tolerance: 0, passed: false, skipped: why };
 }
 
+/** Products summed into one output, at most: (C_in/g) x taps, for a conv and a transposed conv alike. */
 const reductionOf = (g: ConvGeometry): number => (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1] * g.kernel[2];
 
 /** The WebAssembly kernel against the plain-loop reference, on the layer as written. */
@@ -126,7 +127,9 @@ export async function blockDiagonalVsGrouped(run: Runner, spec: ConvSpec, groups
   const t = randomTensors(g, randomSource(seed));
   const dense = geometryOf(withGroups(spec, 1n), input);
   const taps = g.kernel[0] * g.kernel[1] * g.kernel[2];
-  const masked = { input: t.input, weight: blockDiagonal(t.weight, g.groups, g.outChannels, g.inChannels, taps), bias: t.bias };
+  // A transposed weight is [C_in][C_out/g][taps]: its rows are input channels, its columns outputs.
+  const [rows, columns] = g.transposed ? [g.inChannels, g.outChannels] : [g.outChannels, g.inChannels];
+  const masked = { input: t.input, weight: blockDiagonal(t.weight, g.groups, rows, columns, taps), bias: t.bias };
   return compared('block-diagonal', title, input, await run(dense, masked), await run(g, t), reductionOf(dense));
 }
 

@@ -1,5 +1,5 @@
 import { ConvRecord, ConvSpec, computeLayer, product, ratio, separableReplacement, withGroups } from '../core';
-import { ConvGeometry, geometryFromRecord } from '../kernel';
+import { ConvGeometry, equivalentConv, geometryFromRecord } from '../kernel';
 import { SandboxVariantRequest } from '../protocol/sandbox';
 
 /** One conv the sandbox runs: the core's record and the kernel geometry read from it. */
@@ -33,7 +33,6 @@ export function batchedInput(spec: ConvSpec, input: readonly bigint[]): bigint[]
 
 /** Records and geometries for every requested column, or why one cannot run on the kernel. */
 export function planVariants(spec: ConvSpec, input: readonly bigint[], requests: readonly SandboxVariantRequest[]): Planned<PlannedVariant[]> {
-  if (spec.transposed) return { ok: false, message: 'The kernel runs Conv1d/2d/3d; transposed convolutions cannot be run in the sandbox.' };
   const planned: PlannedVariant[] = [];
   for (const request of requests) {
     const variant = request.groups === null ? planSeparable(spec, input, request) : planGrouped(spec, input, request, BigInt(request.groups));
@@ -47,6 +46,14 @@ function runLayer(record: ConvRecord): Planned<RunLayer> {
   if (record.forward_error) return { ok: false, message: record.forward_error.message };
   const geometry = geometryFromRecord(record);
   if (!geometry.ok) return { ok: false, message: geometry.message };
+  if (geometry.geometry.transposed) {
+    // The kernel runs a transposed conv as an equivalent conv, which it refuses for some paddings.
+    try {
+      equivalentConv(geometry.geometry);
+    } catch (e) {
+      return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    }
+  }
   return { ok: true, value: { record, geometry: geometry.geometry } };
 }
 
@@ -100,11 +107,15 @@ function planSeparable(spec: ConvSpec, input: readonly bigint[], request: Sandbo
 }
 
 /**
- * The output shape a run produced, worked out from the tensors it ran on with PyTorch's formula
- * floor((in + pad_before + pad_after - dilation*(k-1) - 1) / stride) + 1, independently of the
- * core's prediction, so the two can be set side by side.
+ * The output shape a run produced, worked out from the tensors it ran on with PyTorch's formulas,
+ * independently of the core's prediction, so the two can be set side by side:
+ *   conv:       floor((in + pad_before + pad_after - dilation*(k-1) - 1) / stride) + 1
+ *   transposed: (in - 1)*stride - 2*padding + dilation*(k-1) + output_padding + 1
  */
 export function producedShape(g: ConvGeometry, inputSpatial: readonly number[]): number[] {
-  const spatial = [0, 1, 2].map((i) => Math.floor((inputSpatial[i] + g.padBefore[i] + g.padAfter[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1);
+  const reach = (i: number): number => g.dilation[i] * (g.kernel[i] - 1);
+  const spatial = [0, 1, 2].map((i) => g.transposed
+    ? (inputSpatial[i] - 1) * g.stride[i] - g.padBefore[i] - g.padAfter[i] + reach(i) + g.outputPadding[i] + 1
+    : Math.floor((inputSpatial[i] + g.padBefore[i] + g.padAfter[i] - reach(i) - 1) / g.stride[i]) + 1);
   return [g.batch, g.outChannels, ...spatial.slice(3 - g.rank)];
 }

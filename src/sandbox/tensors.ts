@@ -46,17 +46,18 @@ export function concatChannels(parts: readonly Float32Array[], counts: readonly 
 }
 
 /**
- * The dense [C_out][C_in][taps] weight equal to a grouped [C_out][C_in/g][taps] one: group k's
- * block sits at output rows k*C_out/g.. and input columns k*C_in/g.., zeros elsewhere.
+ * The dense [rows][columns][taps] weight equal to a grouped [rows][columns/g][taps] one: group k's
+ * block sits at rows k*rows/g.. and columns k*columns/g.., zeros elsewhere. For a conv the rows
+ * are output channels and the columns input channels; a transposed conv has them the other way.
  */
-export function blockDiagonal(grouped: Float32Array, groups: number, outChannels: number, inChannels: number, taps: number): Float32Array {
-  const inPerGroup = inChannels / groups;
-  const outPerGroup = outChannels / groups;
-  const dense = new Float32Array(outChannels * inChannels * taps);
-  for (let o = 0; o < outChannels; o++) {
-    const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
-    for (let i = 0; i < inPerGroup; i++) {
-      dense.set(grouped.subarray((o * inPerGroup + i) * taps, (o * inPerGroup + i + 1) * taps), (o * inChannels + firstIn + i) * taps);
+export function blockDiagonal(grouped: Float32Array, groups: number, rows: number, columns: number, taps: number): Float32Array {
+  const perGroup = columns / groups;
+  const rowsPerGroup = rows / groups;
+  const dense = new Float32Array(rows * columns * taps);
+  for (let r = 0; r < rows; r++) {
+    const first = Math.floor(r / rowsPerGroup) * perGroup;
+    for (let c = 0; c < perGroup; c++) {
+      dense.set(grouped.subarray((r * perGroup + c) * taps, (r * perGroup + c + 1) * taps), (r * columns + first + c) * taps);
     }
   }
   return dense;

@@ -140,10 +140,10 @@ describe('sandbox run (headless Chromium, the panel\'s CSP)', function () {
     });
   }
 
-  it('says why a transposed layer cannot run', async () => {
-    await page.goto(`${server.origin}/?${new URLSearchParams({ layer: 'nn.ConvTranspose2d(8, 8, 3)', input: '1,8,8,8' }).toString()}`);
+  it('says why a layer with reflect padding cannot run', async () => {
+    await page.goto(`${server.origin}/?${new URLSearchParams({ layer: "nn.Conv2d(8, 8, 3, padding=1, padding_mode='reflect')", input: '1,8,8,8' }).toString()}`);
     await page.waitForSelector('#sandbox[data-state="unavailable"]');
-    assert.match(await page.locator('#sandbox-status').innerText(), /transposed convolutions cannot be run/);
+    assert.match(await page.locator('#sandbox-status').innerText(), /padding_mode='reflect' cannot be run/);
     assert.equal(await page.locator('#sandbox-run').isDisabled(), true);
   });
 });

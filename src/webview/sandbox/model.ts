@@ -14,7 +14,6 @@ export interface ShownVariant {
 
 /** Why the layer cannot run on the kernel, or null when it can. */
 export function cannotRun(spec: ConvSpec): string | null {
-  if (spec.transposed) return 'The sandbox kernel runs Conv1d/2d/3d; transposed convolutions cannot be run.';
   if (spec.padding_mode !== 'zeros') return `The sandbox kernel pads with zeros only; padding_mode='${spec.padding_mode}' cannot be run.`;
   return null;
 }

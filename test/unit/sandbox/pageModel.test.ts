@@ -16,7 +16,7 @@ describe('sandbox page model', () => {
   });
 
   it('says why a layer cannot run on the kernel', () => {
-    assert.match(cannotRun(conv({ type: 'ConvTranspose2d', in_channels: 4n, out_channels: 4n, kernel_size: 3n }))!, /transposed/);
+    assert.equal(cannotRun(conv({ type: 'ConvTranspose2d', in_channels: 4n, out_channels: 4n, kernel_size: 3n })), null);
     assert.match(cannotRun(conv({ type: 'Conv2d', in_channels: 4n, out_channels: 4n, kernel_size: 3n, padding: 1n, padding_mode: 'reflect' }))!, /padding_mode='reflect'/);
     assert.equal(cannotRun(conv({ type: 'Conv3d', in_channels: 4n, out_channels: 4n, kernel_size: 3n })), null);
   });

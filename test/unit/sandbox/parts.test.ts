@@ -30,6 +30,8 @@ describe('sandbox tensors', () => {
     // groups=2, C_out=2, C_in=4, one tap: row o holds its group's two inputs.
     const grouped = Float32Array.from([1, 2, 3, 4]);
     assert.deepEqual([...blockDiagonal(grouped, 2, 2, 4, 1)], [1, 2, 0, 0, 0, 0, 3, 4]);
+    // A transposed weight, groups=2, C_in=4 rows, C_out=2 columns: each row has its group's one output.
+    assert.deepEqual([...blockDiagonal(grouped, 2, 4, 2, 1)], [1, 0, 2, 0, 0, 3, 0, 4]);
   });
 
   it('composes depthwise and pointwise kernels as W[o,i,t] = P[o,i] * D[i,t]', () => {

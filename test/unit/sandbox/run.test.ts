@@ -88,10 +88,24 @@ describe('sandbox run (real WebAssembly kernel in Node)', function () {
     if (!fit.fits) assert.match(fit.message, /the weights alone are too large/);
   });
 
+  it('runs a grouped transposed conv, its checks included, with the output shape PyTorch gives', async () => {
+    const transposed = conv({ type: 'ConvTranspose2d', in_channels: 16n, out_channels: 8n, kernel_size: 4n, stride: 2n, padding: 1n, output_padding: 1n, groups: 4n });
+    const variants = [{ id: 'this', title: 'This layer', groups: '4' }, { id: 'g1', title: 'Dense', groups: '1' }, { id: 'g8', title: 'groups=8', groups: '8' }];
+    const { outcome } = await run(runRequest(transposed, [1n, 16n, 10n, 10n], variants));
+    assert.equal(outcome.type, 'result', JSON.stringify(outcome));
+    if (outcome.type !== 'result') return;
+    // (10 - 1) x 2 - 2 + 3 + 1 + 1 = 21.
+    assert.deepEqual(outcome.result.variants.map((v) => v.producedOutput.join('x')), ['1x8x21x21', '1x8x21x21', '1x8x21x21']);
+    assert.deepEqual(outcome.result.variants.map((v) => v.predictedOutput.join('x')), ['1x8x21x21', '1x8x21x21', '1x8x21x21']);
+    assert.deepEqual(outcome.result.checks.map((c) => [c.id, c.passed]), [['reference', true], ['slices', true], ['block-diagonal', true]]);
+  });
+
   it('reports a layer the kernel cannot run instead of running it', async () => {
-    const transposed = conv({ type: 'ConvTranspose2d', in_channels: 8n, out_channels: 8n, kernel_size: 3n });
+    // PyTorch accepts padding past dilation x (kernel - 1) for a transposed conv; the kernel does not.
+    const transposed = conv({ type: 'ConvTranspose2d', in_channels: 8n, out_channels: 8n, kernel_size: 3n, padding: 3n });
     const { outcome } = await run(runRequest(transposed, [1n, 8n, 8n, 8n], [{ id: 'this', title: 'This layer', groups: '1' }]));
     assert.equal(outcome.type, 'failed');
+    if (outcome.type === 'failed') assert.match(outcome.message, /padding larger than dilation x \(kernel - 1\)/);
     const tooSmall = planVariants(conv({ type: 'Conv2d', in_channels: 8n, out_channels: 8n, kernel_size: 5n }), [1n, 8n, 3n, 3n], columns(1n, null));
     assert.ok(!tooSmall.ok);
   });
