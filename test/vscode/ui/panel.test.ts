@@ -13,7 +13,7 @@ async function codeText(): Promise<string> {
 describe('Conv Lens comparison panel (installed from the .vsix)', () => {
   afterEach(async () => {
     // A failed test may leave the fixture edited; closing a dirty editor would ask to save.
-    await workbench().page.locator('.monaco-editor .view-lines').first().click();
+    await workbench().runCommand('View: Focus First Editor Group');
     await workbench().runCommand('File: Revert File');
     await workbench().reset();
   });
@@ -41,8 +41,8 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
     await assertEventually(async () => /Set groups/.test(await page.locator('#status').innerText()), 'the panel did not confirm the edit');
     await assertEventually(async () => (await page.locator('#repr').innerText()).includes('groups=8'), 'the panel did not follow the new code');
 
-    // Keys go to the panel while it has focus: click into the text editor first.
-    await wb.page.locator('.monaco-editor .view-lines').first().click();
+    // Keys go to the panel while it has focus: focus the text editor first (a click could land on a CodeLens).
+    await wb.runCommand('View: Focus First Editor Group');
     await wb.page.keyboard.press('Control+Z');
     await assertEventually(async () => (await codeText()).includes('padding=1, groups=4)'), 'one undo did not restore the code');
   });
@@ -57,7 +57,7 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
     await page.locator('#comparison').waitFor({ timeout: 30_000 });
     await page.locator('#follow').check();
     // Line 13: self.depthwise = nn.Conv2d(192, 192, kernel_size=3, stride=2, padding=1, groups=192, bias=False)
-    await wb.page.locator('.monaco-editor .view-lines').first().click();
+    await wb.runCommand('View: Focus First Editor Group');
     await wb.goToLine(13);
     await wb.page.keyboard.press('End');
     await assertEventually(async () => (await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192,'), 'the panel did not follow the cursor');
@@ -70,5 +70,18 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
     assert.ok((await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192,'), 'the restored panel shows another layer');
     assert.equal(await page.locator('#follow').isChecked(), true);
     await wb.screenshot('compare-panel-restored');
+  });
+
+  it('opens from a layer\'s CodeLens on that layer', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    const lenses = await wb.codeLensTexts(4);
+    // The depthwise layer's lens (line 13) names its parameters: 192 x 1 x 3 x 3 = 1,728.
+    assert.ok(lenses.some((text) => text.startsWith('1,728 params')), `no lens for the depthwise layer among: ${lenses.join(' | ')}`);
+    await wb.activeEditor().locator('.codelens-decoration a', { hasText: '1,728 params' }).first().click();
+    const page = wb.webview();
+    await page.locator('#comparison').waitFor({ timeout: 30_000 });
+    assert.ok((await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192, kernel_size=(3, 3), stride=(2, 2)'));
+    assert.equal(await page.locator('#comparison tr[data-row="Params saved vs dense"] td').first().innerText(), '192x');
   });
 });
