@@ -1,7 +1,7 @@
 // Lint rules that keep the layers apart and promises handled.
 import tseslint from 'typescript-eslint';
 
-const pureCore = ['src/core/**/*.ts', 'src/analysis/**/*.ts', 'src/kernel/**/*.ts', 'src/protocol/**/*.ts'];
+const pureCore = ['src/core/**/*.ts', 'src/analysis/**/*.ts', 'src/kernel/**/*.ts', 'src/protocol/**/*.ts', 'src/sandbox/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.vscode-test/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'src/kernel/assembly/**'] },

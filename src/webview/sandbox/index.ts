@@ -25,7 +25,7 @@ export function createSandbox(): Sandbox {
   let layer: { spec: ConvSpec; input: bigint[]; variants: readonly ShownVariant[]; key: string } | null = null;
   const view = sandboxView({ run: () => start(null), cancel: () => client.cancel(), runSmaller: (shape) => start(shape.map((d) => BigInt(d))) });
   view.setState('unavailable', 'Waiting for a layer…');
-  window.addEventListener('unload', () => client.dispose());
+  window.addEventListener('pagehide', () => client.dispose());
 
   function start(input: bigint[] | null): void {
     if (!layer || client.running) return;
