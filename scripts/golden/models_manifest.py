@@ -53,6 +53,8 @@ CORPUS = [
     dict(name='transfer_style', file='transfer_style.py', entry='Segmentation', args='', input=[1, 3, 128, 128]),
     dict(name='torchvision_mobilenet_v2', file='torchvision_mobilenet_v2.py', entry='mobilenet_v2_075', args='', input=[1, 3, 160, 160]),
     dict(name='model_surgery', file='model_surgery.py', entry='grayscale_features', args='', input=[2, 1, 64, 64]),
+    dict(name='convnext', file='convnext_vit.py', entry='ConvNeXt', args='', input=[1, 3, 64, 64]),
+    dict(name='vit_patch_embed', file='convnext_vit.py', entry='PatchEmbed', args='', input=[2, 3, 224, 224]),
     dict(name='project_resnet', file='project_resnet/models/net.py', entry='SmallResNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_project', file='unet_project/unet/model.py', entry='UNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_train', file='unet_project/train.py', entry='UNet', args='n_channels=1, n_classes=3, base=8', input=[2, 1, 96, 96],
