@@ -7,7 +7,7 @@ import { CheckSubjects, checkBytes, checkCount, runChecks } from './checks';
 import { explainSpeedup } from './explain';
 import { PlannedVariant, batchedInput, planVariants, producedShape } from './layers';
 import { fillRandom, randomSource } from './tensors';
-import { timeRuns } from './timing';
+import { timeInterleaved } from './timing';
 
 export interface SandboxEnvironment {
   kernel: WasmConvKernel;
@@ -43,16 +43,12 @@ export async function runSandbox(request: SandboxRunRequest, env: SandboxEnviron
   const fit = fitBudget(spec, input, request.variants, request.budgetBytes, (shape) => checkBytes({ spec, ...subjects }, shape));
   if (!fit.fits) return { type: 'refused', message: fit.message, needBytes: fit.needBytes, budgetBytes: request.budgetBytes, suggestion: fit.suggestion?.map(String) ?? null };
 
-  const perVariant = request.timing.warmup + request.timing.repeats;
-  const total = planned.value.length * perVariant + checkCount({ spec, ...subjects });
+  const variants = planned.value;
+  const total = variants.length * request.timing.warmup + request.timing.repeats + checkCount({ spec, ...subjects });
   let done = 0;
-  const measured: Measured[] = [];
-  for (const [index, variant] of planned.value.entries()) {
-    const label = `Timing ${variant.title}`;
-    env.progress(done, total, label);
-    measured.push(await measure(env, variant, request, index, () => env.progress(++done, total, label)));
-    done = (index + 1) * perVariant;
-  }
+  env.progress(done, total, 'Preparing');
+  const measured = await measureAll(env, variants, request, () => env.progress(++done, total, 'Timing every column'));
+  done = variants.length * request.timing.warmup + request.timing.repeats;
   const checks = await runChecks(env.kernel, { spec, ...subjects }, input, request.budgetBytes, (title) => env.progress(++done, total, `Checked: ${title}`));
   env.progress(total, total, 'Done');
   return { type: 'result', result: { flavour: env.kernel.variant, input: input.map(String), variants: compareWithDense(measured), checks } };
@@ -65,31 +61,47 @@ function checkSubjects(groups: bigint, request: SandboxRunRequest): Omit<CheckSu
   return { grouped, separable: request.variants.some((v) => v.groups === null) };
 }
 
-/** Prepares the variant's layers (the pair runs depthwise into pointwise), times it and disposes it. */
-async function measure(env: SandboxEnvironment, variant: PlannedVariant, request: SandboxRunRequest, index: number, afterRun: () => void): Promise<Measured> {
-  const random = randomSource(1000 + index);
-  const prepared: PreparedLayer[] = [];
-  try {
-    for (const layer of variant.layers) {
-      const g = layer.geometry;
-      const sizes = tensorSizes(g);
-      const fanIn = (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1] * g.kernel[2];
-      const weight = fillRandom(new Float32Array(sizes.weight), random, 1 / Math.sqrt(fanIn));
-      const bias = g.bias ? fillRandom(new Float32Array(sizes.bias), random, 0.1) : null;
-      prepared.push(await env.kernel.prepare(g, { weight, bias }, { memoryBudgetBytes: request.budgetBytes }));
+/** A variant's layers prepared, with the forward pass that runs them in a chain (depthwise into pointwise). */
+interface Ready {
+  variant: PlannedVariant;
+  layers: PreparedLayer[];
+  forward(): void;
+}
+
+async function prepareVariant(env: SandboxEnvironment, variant: PlannedVariant, budgetBytes: number, seed: number, into: PreparedLayer[]): Promise<Ready> {
+  const random = randomSource(seed);
+  const layers: PreparedLayer[] = [];
+  for (const layer of variant.layers) {
+    const g = layer.geometry;
+    const sizes = tensorSizes(g);
+    const fanIn = (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1] * g.kernel[2];
+    const weight = fillRandom(new Float32Array(sizes.weight), random, 1 / Math.sqrt(fanIn));
+    const bias = g.bias ? fillRandom(new Float32Array(sizes.bias), random, 0.1) : null;
+    const prepared = await env.kernel.prepare(g, { weight, bias }, { memoryBudgetBytes: budgetBytes });
+    into.push(prepared);
+    layers.push(prepared);
+  }
+  fillRandom(layers[0].input, random);
+  const forward = (): void => {
+    layers[0].execute();
+    for (let i = 1; i < layers.length; i++) {
+      layers[i].input.set(layers[i - 1].output);
+      layers[i].execute();
     }
-    fillRandom(prepared[0].input, random);
-    const forward = (): void => {
-      prepared[0].execute();
-      for (let i = 1; i < prepared.length; i++) {
-        prepared[i].input.set(prepared[i - 1].output);
-        prepared[i].execute();
-      }
-    };
-    const timed = timeRuns(forward, request.timing, env.now, afterRun);
-    return { variant, ...timed, produced: produced(prepared) };
+  };
+  return { variant, layers, forward };
+}
+
+/** Prepares every variant (the budget counted them all as live), times them interleaved, and disposes them. */
+async function measureAll(env: SandboxEnvironment, variants: readonly PlannedVariant[], request: SandboxRunRequest, afterStep: () => void): Promise<Measured[]> {
+  const all: PreparedLayer[] = [];
+  try {
+    const ready: Ready[] = [];
+    for (const [index, variant] of variants.entries()) ready.push(await prepareVariant(env, variant, request.budgetBytes, 1000 + index, all));
+    const timed = timeInterleaved(ready.map((r) => r.forward), request.timing, env.now, afterStep);
+    return ready.map((r, i) => ({ variant: r.variant, ...timed[i], produced: produced(r.layers) }));
   } finally {
-    for (const p of prepared) p.dispose();
+    for (const p of all) p.dispose();
   }
 }
 

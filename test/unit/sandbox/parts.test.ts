@@ -4,7 +4,7 @@ import { geometryFromRecord } from '../../../src/kernel';
 import { AGREEMENT_FACTOR, explainSpeedup } from '../../../src/sandbox/explain';
 import { producedShape } from '../../../src/sandbox/layers';
 import { blockDiagonal, composeSeparable, concatChannels, maxAbsDifference, randomSource, sliceChannels } from '../../../src/sandbox/tensors';
-import { MIN_SAMPLE_MS, median, timeRuns } from '../../../src/sandbox/timing';
+import { MIN_SAMPLE_MS, median, timeInterleaved, timeRuns } from '../../../src/sandbox/timing';
 import { conv } from './helpers';
 
 describe('sandbox tensors', () => {
@@ -67,6 +67,16 @@ describe('sandbox timing', () => {
     assert.equal(MIN_SAMPLE_MS, 5);
     assert.deepEqual(timed, { medianMs: 1.5, runs: 20 });
     assert.deepEqual(steps, [1, 2, 14, 19, 24, 29]);
+  });
+
+  it('interleaves pieces of work round by round, so a change in load falls on all of them', () => {
+    let clock = 0;
+    const order: string[] = [];
+    const work = (name: string, ms: number) => (): void => { clock += ms; order.push(name); };
+    const timed = timeInterleaved([work('a', 10), work('b', 20)], { warmup: 1, repeats: 3, maxMsPerVariant: 1000 }, () => clock);
+    // Warm-ups a, b; calibration a (10 ms >= 5) and b (20 ms); then rounds a, b, a, b, a, b.
+    assert.deepEqual(order, ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+    assert.deepEqual(timed, [{ medianMs: 10, runs: 3 }, { medianMs: 20, runs: 3 }]);
   });
 
   it('takes at least three samples even when one sample is over the cap', () => {
