@@ -7,7 +7,7 @@ import { Dtype, humanize, torchRepr, validGroups } from '../core';
 import { HostMessage, SourceLocation, decodeInts, decodeSpec, parseHostMessage } from '../protocol/compare';
 import { h, replace } from './dom';
 import { ApplyAction, applyAction } from './model/apply';
-import { barChart, curveChart } from './model/charts';
+import { barChart, curveChart, wantsLogScale } from './model/charts';
 import { groupsLayout, matrixLayout } from './model/connectivityLayout';
 import { groupsCurve } from './model/groupsCurve';
 import { layerNotes } from './model/notes';
@@ -92,7 +92,6 @@ replace(root,
     h('label', { class: 'toggle' }, followBox, ' Follow cursor')),
   repr, status, empty, content);
 followBox.checked = state.follow;
-logBox.checked = state.logBars;
 
 window.addEventListener('message', (event: MessageEvent) => {
   if (sandbox.receiveHostMessage(event.data)) return;
@@ -203,13 +202,16 @@ function renderFigures(whatIf: Extract<WhatIf, { ok: true }>): void {
   const barBox = { width: 420, height: 220, margin: { left: 52, right: 12, top: 26, bottom: 24 } };
   const datum = (value: (v: (typeof comparison.variants)[number]) => bigint | null) =>
     comparison.variants.map((v) => ({ label: chartLabel(v.title), value: value(v), current: v.current }));
+  // Until the user picks, bars go on a log scale when a linear one would hide the small ones.
+  const logBars = state.logBars ?? wantsLogScale(comparison.variants.map((v) => v.params));
+  logBox.checked = logBars;
   const curve = groupsCurve(comparison.record);
   // The curve takes the width the panel has (between 360 and 900 pixels), so its labels stay legible.
   const curveWidth = Math.round(Math.max(360, Math.min(900, chartsSlot.clientWidth || 860)));
   const curveBox = { width: curveWidth, height: 260, margin: { left: 56, right: 16, top: 24, bottom: 34 } };
   replace(chartsSlot,
-    barChartFigure('chart-params', 'Parameters per variant', 'params', barChart(datum((v) => v.params), barBox, state.logBars, humanize)),
-    barChartFigure('chart-macs', 'MACs per variant', 'MACs', barChart(datum((v) => v.macs), barBox, state.logBars, humanize)),
+    barChartFigure('chart-params', 'Parameters per variant', 'params', barChart(datum((v) => v.params), barBox, logBars, humanize)),
+    barChartFigure('chart-macs', 'MACs per variant', 'MACs', barChart(datum((v) => v.macs), barBox, logBars, humanize)),
     curveChartFigure('chart-groups', `Parameters and MACs at every valid groups value (${curve.length})`, curveChart([
       { name: 'params', values: curve.map((p) => ({ groups: p.groups, value: p.params, current: p.current })) },
       { name: 'MACs', values: curve.map((p) => ({ groups: p.groups, value: p.macs, current: p.current })) },

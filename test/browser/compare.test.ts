@@ -71,6 +71,9 @@ describe('comparison page (headless Chromium)', function () {
     assert.equal(await page.locator('#comparison tbody tr[data-row="Parameters"] td').first().getAttribute('title'), '2,359,296');
     assert.equal(await page.locator('#comparison tbody tr[data-row="MACs"] td').last().getAttribute('title'), '52,283,392');
     assert.equal(await cell('Params saved vs dense', 3), '512x');
+    // Dense and depthwise differ 512-fold: the bars start on a log scale so the small ones show.
+    assert.equal(await page.isChecked('#log-bars'), true);
+    assert.match(await page.locator('#chart-params .axis-title').textContent() ?? '', /log scale/);
     assert.equal(await page.locator('#repr').innerText(), 'Conv2d(512, 512, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False)');
     assert.deepEqual((await sent()).map((m) => m.type), ['ready']);
     assert.deepEqual(await page.evaluate(() => (window as unknown as PageWindow).__cspViolations), []);
@@ -81,6 +84,9 @@ describe('comparison page (headless Chromium)', function () {
     await open('nn.Conv2d(64, 128, 3, padding=1, groups=4)', '1,64,56,56');
     assert.equal(await page.locator('#chart-params rect.bar').count(), 6);
     assert.equal(await page.locator('#chart-params rect.bar.current').count(), 1);
+    assert.equal(await page.isChecked('#log-bars'), false, 'a 57-fold spread stays linear');
+    await page.check('#log-bars');
+    await page.waitForFunction(() => document.querySelector('#chart-params .axis-title')?.textContent?.includes('log scale'));
     assert.equal(await page.locator('#chart-groups polyline').count(), 2);
     assert.equal(await page.locator('#chart-groups circle.marker.series-a').count(), 7);
     assert.equal(await page.locator('#lanes rect.group-box').count(), 4);

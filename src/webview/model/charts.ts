@@ -91,6 +91,18 @@ export function tickText(exponent: number): string {
   return humanize(BigInt(Math.round(value)));
 }
 
+/** Ratio of largest to smallest value beyond which linear bars would hide the small ones. */
+const LOG_WORTHWHILE = 100n;
+
+/** True when the values span so much that a linear axis would flatten the smallest bars to nothing. */
+export function wantsLogScale(values: ReadonlyArray<bigint | null>): boolean {
+  const positive = values.filter((v): v is bigint => v !== null && v > 0n);
+  if (positive.length < 2) return false;
+  const max = positive.reduce((m, v) => (v > m ? v : m));
+  const min = positive.reduce((m, v) => (v < m ? v : m));
+  return max >= min * LOG_WORTHWHILE;
+}
+
 /** Vertical bars, one per datum, on a linear or log axis. Missing values get no bar. */
 export function barChart(data: readonly BarDatum[], box: Box, log: boolean, format: (v: bigint) => string): BarChart {
   const values = data.map((d) => d.value).filter((v): v is bigint => v !== null && v > 0n);

@@ -8,13 +8,14 @@ import { CONTROL_NAMES, Controls } from './whatIf';
  */
 export interface SavedState extends PanelState {
   dtype: Dtype;
-  logBars: boolean;
+  /** Log scale for the bar charts: chosen by the user, or null to decide from the values. */
+  logBars: boolean | null;
   /** What-if values, kept only for the layer they were typed for (`layerKey`). */
   controls: Controls | null;
   layerKey: string | null;
 }
 
-export const INITIAL_STATE: SavedState = { version: 1, target: null, follow: false, dtype: 'fp32', logBars: false, controls: null, layerKey: null };
+export const INITIAL_STATE: SavedState = { version: 1, target: null, follow: false, dtype: 'fp32', logBars: null, controls: null, layerKey: null };
 
 /** Reads saved state defensively: anything unexpected falls back to the defaults field by field. */
 export function readSavedState(data: unknown): SavedState {
@@ -25,7 +26,7 @@ export function readSavedState(data: unknown): SavedState {
   return {
     ...panel.value,
     dtype: (DTYPES as readonly unknown[]).includes(o.dtype) ? (o.dtype as Dtype) : 'fp32',
-    logBars: o.logBars === true,
+    logBars: typeof o.logBars === 'boolean' ? o.logBars : null,
     controls,
     layerKey: controls && typeof o.layerKey === 'string' ? o.layerKey : null,
   };

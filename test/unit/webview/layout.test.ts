@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ConvArgs, buildConv } from '../../../src/core';
-import { barChart, curveChart, linearTicks, log10, logTicks } from '../../../src/webview/model/charts';
+import { barChart, curveChart, linearTicks, log10, logTicks, wantsLogScale } from '../../../src/webview/model/charts';
 import { MATRIX_CELLS, MAX_LANES, groupsLayout, matrixLayout } from '../../../src/webview/model/connectivityLayout';
 
 function spec(args: ConvArgs) {
@@ -33,6 +33,12 @@ describe('webview charts: geometry', () => {
     assert.ok(log10(10n ** 30n + 10n ** 29n) > log10(10n ** 30n));
     const chart = barChart([{ label: 'a', value: 10n ** 24n, current: false }, { label: 'b', value: 10n ** 24n / 2n, current: false }], box, false, String);
     assert.ok(Math.abs(chart.bars[0].height / chart.bars[1].height - 2) < 1e-6);
+  });
+
+  it('chooses a log scale only when a linear one would flatten the smallest bars', () => {
+    assert.equal(wantsLogScale([2_359_296n, 1_179_648n, 4_608n, 266_752n]), true);
+    assert.equal(wantsLogScale([73_856n, 36_992n, 1_280n, null]), false);
+    assert.equal(wantsLogScale([5n]), false);
   });
 
   it('puts log ticks on powers of ten, with 2 and 5 between them on short spans', () => {
