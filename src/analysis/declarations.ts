@@ -84,7 +84,7 @@ export function declarationFacts(ip: Interpreter, outline: Outline, modules: Mod
     if (!state.site || !convCalls.has(state.site.from)) continue;
     const d = declare(state.site, m.typeName);
     const better = state.spec && (!d.record || (state.forwardDone && d.record.input_shape === null));
-    if (better && state.error?.phase !== 'construct') d.record = recordOf(state);
+    if (better && state.error?.phase !== 'construct') d.record = recordOf(state, ip);
     if (state.error && !d.error) d.error = state.error;
     if (state.symbolic && !d.record && !d.symbolic) d.symbolic = state.symbolic;
   }

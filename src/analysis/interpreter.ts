@@ -1,6 +1,6 @@
 import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from './types';
-import type { ConvRecord } from '../core';
+import type { BuildResult, ConvRecord } from '../core';
 import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { readParams } from './params';
@@ -48,6 +48,9 @@ export class Interpreter {
   notes: Map<number, ShapeNote> | null = null;
   tryDepth = 0;
   expressionDepth = 0;
+  /** Layers built and records computed in this analysis, by their arguments (many layers repeat). */
+  readonly builds = new Map<string, BuildResult>();
+  readonly records = new Map<string, ConvRecord>();
   /** Keys of the diagnostics and unresolved entries already reported. */
   private readonly seen = new Set<string>();
   /** For each constructor call in progress, the innermost call in the analyzed file at that moment. */

@@ -154,7 +154,7 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance 
     name,
     type: m.typeName,
     range: site ? ip.main.range(site) : NOWHERE,
-    record: state.error?.phase === 'construct' ? null : recordOf(state),
+    record: state.error?.phase === 'construct' ? null : recordOf(state, ip),
     error: state.error,
   };
   if (state.symbolic) layer.symbolic = state.symbolic;

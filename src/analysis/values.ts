@@ -152,6 +152,8 @@ export class Instance {
 export interface ConvState {
   /** The built layer; its record is computed once, when first asked for (see recordOf). */
   spec: ConvSpec | null;
+  /** The constructor arguments' key, shared by identical layers (records are cached by it). */
+  specKey?: string;
   /** The input of the first forward, when one ran. */
   input: bigint[] | null;
   /** The module's own input when its forward (a subclass's) padded it before the conv ran. */

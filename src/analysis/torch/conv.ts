@@ -1,4 +1,4 @@
-import { CONV_TYPES, PyValue, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import { BuildResult, CONV_TYPES, PyValue, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
@@ -65,19 +65,38 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
     }
     return;
   }
-  const built = buildConv(args);
+  const built = cachedBuild(ip, args);
   if (!built.ok) {
     fail(ip, self, built.error, args);
     return;
   }
   state.spec = built.spec;
+  state.specKey = argsKey(args);
   setAttributes(self, built.spec);
 }
 
 /** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
-export function recordOf(state: ConvState): ConvRecord | null {
+/** buildConv, once per distinct argument list in an analysis (specs are never mutated, only replaced). */
+function cachedBuild(ip: Interpreter, args: ConvArgs): BuildResult {
+  const key = argsKey(args);
+  let built = ip.builds.get(key);
+  if (!built) {
+    built = buildConv(args);
+    ip.builds.set(key, built);
+  }
+  return built;
+}
+
+function argsKey(args: ConvArgs): string {
+  return `${args.type}|${pyRepr(args.in_channels)}|${pyRepr(args.out_channels)}|${pyRepr(args.kernel_size)}|${pyRepr(args.stride ?? 1n)}|${pyRepr(args.padding ?? 0n)}|${pyRepr(args.output_padding ?? 0n)}|${pyRepr(args.dilation ?? 1n)}|${pyRepr(args.groups ?? 1n)}|${pyRepr(args.bias ?? true)}|${pyRepr(args.padding_mode ?? 'zeros')}`;
+}
+
+export function recordOf(state: ConvState, ip?: Interpreter): ConvRecord | null {
   if (!state.record && state.spec) {
-    const record = computeLayer(state.spec, state.input);
+    const key = state.specKey ? `${state.specKey}@${state.input?.join(',') ?? ''}` : null;
+    const cached = key ? ip?.records.get(key) : undefined;
+    const record = cached ?? computeLayer(state.spec, state.input);
+    if (key && !cached) ip?.records.set(key, record);
     const extra = state.extraParams;
     // weight_norm's weight_g counts as the layer's parameter, as module.parameters() does.
     state.record = extra ? { ...record, params: record.params + extra, dense_params: record.dense_params + extra } : record;
@@ -100,6 +119,7 @@ export function setConvAttribute(self: ModuleObject, name: string, value: Value)
     return false;
   }
   state.record = null;
+  state.specKey = undefined;
   self.attrs.set(name, Array.isArray(value) ? tupleOf(items) : value);
   return true;
 }
