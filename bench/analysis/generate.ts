@@ -12,7 +12,7 @@ const CORPUS = path.resolve(__dirname, '../../test/fixtures/models');
 export const TEMPLATE_FILES = [
   'vgg_cfg.py', 'resnet_cifar.py', 'resnext_cifar.py', 'mobilenet_v1.py', 'mobilenet_v2.py', 'mobilenet_v3.py',
   'shufflenet_v1.py', 'shufflenet_v2.py', 'efficientnet_b0.py', 'timm_style.py', 'generic_dims.py', 'inheritance.py',
-  'torchvision_resnext.py', 'hifigan_style.py', 'densenet_torchvision.py', 'squeezenet.py', 'espcn_fpn.py', 'config_styles.py', 'transfer_style.py', 'torchvision_mobilenet_v2.py', 'model_surgery.py', 'convnext_vit.py', 'regnet_style.py', 'seq_ordereddict.py', 'modulelist_dict.py',
+  'torchvision_resnext.py', 'hifigan_style.py', 'densenet_torchvision.py', 'squeezenet.py', 'espcn_fpn.py', 'config_styles.py', 'transfer_style.py', 'torchvision_mobilenet_v2.py', 'model_surgery.py', 'convnext_vit.py', 'shared_head.py', 'regnet_style.py', 'seq_ordereddict.py', 'modulelist_dict.py',
   'partial_convs.py', 'audio_conv1d.py', 'text_cnn.py', 'video_c3d.py', 'dcgan.py', 'conv_autoencoder.py',
   'groups_zoo.py', 'inception_style.py', 'densenet_style.py', 'vocoder_upsampler.py', 'symbolic_dwsep.py',
 ];

@@ -24,6 +24,8 @@ with hooks on every module, and writes test/fixtures/models/<name>.golden.json i
   same for a transposed one, whose work is one kernel scatter per input element.
 - params: the module's own parameters (weight and bias; weight_g and weight_v under weight_norm).
 - dense_params/dense_macs: the same layer with groups=1, from the stored attributes.
+- totals.conv_macs: the MACs of one forward pass, every call of every conv (a shared layer's
+  own fields describe its first call).
 - errors: the message PyTorch raised, at the innermost call in the corpus file of the traceback.
 Entries in mode 'hand' are skipped: their goldens are written by hand (see their comment field).
 """
@@ -201,11 +203,13 @@ def build(module, entry, args):
 
 
 class ShapeHooks:
-    """The first input and output shape every module sees."""
+    """The first input and output shape every module sees, and every conv call's MACs (a layer
+    shared across inputs, like a detection head run on each pyramid level, works each time)."""
 
     def __init__(self, model):
         self.inputs = {}
         self.outputs = {}
+        self.all_calls_macs = 0
         self.handles = []
         for m in model.modules():
             self.handles.append(m.register_forward_pre_hook(self.pre))
@@ -215,9 +219,12 @@ class ShapeHooks:
         if id(m) not in self.inputs and inputs and torch.is_tensor(inputs[0]):
             self.inputs[id(m)] = list(inputs[0].shape)
 
-    def post(self, m, _inputs, output):
+    def post(self, m, inputs, output):
         if id(m) not in self.outputs and torch.is_tensor(output):
             self.outputs[id(m)] = list(output.shape)
+        if isinstance(m, _ConvNd) and torch.is_tensor(output):
+            counted = inputs[0] if m.transposed else output
+            self.all_calls_macs += counted.numel() * numel(m.weight.shape[1:])
 
     def close(self):
         for h in self.handles:
@@ -313,6 +320,8 @@ def golden_for(case):
     # Arguments the file itself passes are not given on the command line, so `args` is then empty.
     shown_args = '' if case.get('args_in_code') else case['args']
     result = {'file': case['file'], 'entry': case['entry'], 'args': shown_args, 'input': case['input']}
+    if case.get('comment'):
+        result['comment'] = case['comment']
     if case.get('args_in_code'):
         result['comment'] = f"The file builds {case['entry']}({case['args']}) itself and feeds it; nothing is passed as --args."
     module = load_module(path, mode)
@@ -344,7 +353,7 @@ def golden_for(case):
     result['totals'] = {
         'conv_layers': len(layers),
         'conv_params': sum(layer['params'] for layer in layers),
-        'conv_macs': sum(layer['macs'] for layer in layers) if all_ran else None,
+        'conv_macs': hooks.all_calls_macs if all_ran else None,
         'params': sum(p.numel() for p in model.parameters()),
     }
     if mode == 'prefix':

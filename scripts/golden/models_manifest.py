@@ -55,6 +55,10 @@ CORPUS = [
     dict(name='model_surgery', file='model_surgery.py', entry='grayscale_features', args='', input=[2, 1, 64, 64]),
     dict(name='convnext', file='convnext_vit.py', entry='ConvNeXt', args='', input=[1, 3, 64, 64]),
     dict(name='vit_patch_embed', file='convnext_vit.py', entry='PatchEmbed', args='', input=[2, 3, 224, 224]),
+    dict(name='shared_head', file='shared_head.py', entry='TinyDetector', args='', input=[1, 3, 128, 128],
+         comment='The head convs run once per pyramid level: each layer shows its first call, and '
+                 'totals.conv_macs is the forward pass, every call counted (63,000,576; first calls '
+                 'alone sum to 48,807,936).'),
     dict(name='project_resnet', file='project_resnet/models/net.py', entry='SmallResNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_project', file='unet_project/unet/model.py', entry='UNet', args='', input=[1, 3, 64, 64]),
     dict(name='unet_train', file='unet_project/train.py', entry='UNet', args='n_channels=1, n_classes=3, base=8', input=[2, 1, 96, 96],
