@@ -163,7 +163,8 @@ export function convBlocked(
   for (let t = 0; t < ntaps; t++) {
     let chan = input + <usize>load<i32>(taps + <usize>t * 4);
     let w = weights + <usize>t * tapStride;
-    for (let ic = 0; ic < count; ic++) {
+    const end = chan + <usize>count * chanBytes;
+    for (; chan < end; chan += chanBytes) {
       const x0 = v128.load(chan);
       const x1 = v128.load(chan, 16);
       let k = v128.load32_splat(w, 0);
@@ -179,7 +180,6 @@ export function convBlocked(
       a30 = madd(x0, k, a30);
       a31 = madd(x1, k, a31);
       w += 16;
-      chan += chanBytes;
     }
   }
   v128.store(out, a00);
