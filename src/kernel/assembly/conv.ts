@@ -314,8 +314,10 @@ function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i3
     const r3 = r2 + rowBytes;
     const d0 = out + <usize>(y * ow) * 4;
     const d1 = d0 + <usize>ow * 4;
-    for (let x = 0; x < ow; x += 4) {
-      const o = <usize>x * 4;
+    // Whole vectors first, on byte offsets; the last partial vector after.
+    const whole = <usize>(ow & ~3) * 4;
+    let o: usize = 0;
+    for (; o < whole; o += 16) {
       let top = bias;
       let bottom = bias;
       let v = v128.load(r0 + o);
@@ -348,13 +350,46 @@ function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i3
       bottom = madd(v, k7, bottom);
       v = v128.load(r3 + o, 8);
       bottom = madd(v, k8, bottom);
-      if (x + 4 <= ow) {
-        v128.store(d0 + o, top);
-        v128.store(d1 + o, bottom);
-      } else {
-        storeUpTo(d0 + o, top, ow - x);
-        storeUpTo(d1 + o, bottom, ow - x);
-      }
+      v128.store(d0 + o, top);
+      v128.store(d1 + o, bottom);
+    }
+    if (o < <usize>ow * 4) {
+      // The same sums for the last, partial vector (AssemblyScript has no multi-value helper).
+      let top = bias;
+      let bottom = bias;
+      let v = v128.load(r0 + o);
+      top = madd(v, k0, top);
+      v = v128.load(r0 + o, 4);
+      top = madd(v, k1, top);
+      v = v128.load(r0 + o, 8);
+      top = madd(v, k2, top);
+      v = v128.load(r1 + o);
+      top = madd(v, k3, top);
+      bottom = madd(v, k0, bottom);
+      v = v128.load(r1 + o, 4);
+      top = madd(v, k4, top);
+      bottom = madd(v, k1, bottom);
+      v = v128.load(r1 + o, 8);
+      top = madd(v, k5, top);
+      bottom = madd(v, k2, bottom);
+      v = v128.load(r2 + o);
+      top = madd(v, k6, top);
+      bottom = madd(v, k3, bottom);
+      v = v128.load(r2 + o, 4);
+      top = madd(v, k7, top);
+      bottom = madd(v, k4, bottom);
+      v = v128.load(r2 + o, 8);
+      top = madd(v, k8, top);
+      bottom = madd(v, k5, bottom);
+      v = v128.load(r3 + o);
+      bottom = madd(v, k6, bottom);
+      v = v128.load(r3 + o, 4);
+      bottom = madd(v, k7, bottom);
+      v = v128.load(r3 + o, 8);
+      bottom = madd(v, k8, bottom);
+      const left = ow - <i32>(o >> 2);
+      storeUpTo(d0 + o, top, left);
+      storeUpTo(d1 + o, bottom, left);
     }
   }
   for (; y < oh; y++) {
