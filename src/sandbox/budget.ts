@@ -1,4 +1,4 @@
-import { ConvSpec, computeLayer } from '../core';
+import { ConvSpec, computeLayer, humanizeBytes } from '../core';
 import { ConvGeometry, equivalentConv, planKernel, tensorSizes } from '../kernel';
 import { SandboxVariantRequest } from '../protocol/sandbox';
 import { PlannedVariant, planVariants } from './layers';
@@ -60,14 +60,23 @@ export function fitBudget(spec: ConvSpec, input: readonly bigint[], requests: re
     const bytes = need(shape);
     if (bytes !== null && bytes <= budgetBytes) suggestion = shape;
   }
-  const mb = (b: number): string => (b / (1024 * 1024)).toFixed(1);
-  const fix = suggestion ? ` An input of ${suggestion.join('x')} fits.` : ' No smaller input fits: the weights alone are too large for this budget.';
+  const fix = suggestion ? ` An input of ${suggestion.join('x')} fits.` : ` No smaller input fits: ${tooLarge(spec, shape, requests, budgetBytes)}`;
   return {
     fits: false,
     needBytes,
     suggestion,
-    message: `Not run: this would need about ${mb(needBytes)} MB for tensors, over the sandbox's budget of ${mb(budgetBytes)} MB (setting convLens.sandbox.memoryBudgetMB).${fix}`,
+    message: `Not run: this would need about ${bytes(needBytes)} for tensors, over the sandbox's budget of ${bytes(budgetBytes)} (setting convLens.sandbox.memoryBudgetMB).${fix}`,
   };
+}
+
+const bytes = (b: number): string => humanizeBytes(BigInt(Math.round(b)));
+
+/** Which columns are too large by themselves at the smallest input, e.g. a dense version of a huge depthwise layer. */
+function tooLarge(spec: ConvSpec, smallest: readonly bigint[], requests: readonly SandboxVariantRequest[], budgetBytes: number): string {
+  const planned = planVariants(spec, smallest, requests);
+  const over = planned.ok ? planned.value.filter((v) => variantBytes(v) > budgetBytes) : [];
+  if (over.length === 0) return 'the columns together are too large for this budget even on the smallest input.';
+  return `${over.map((v) => `${v.title} alone needs ${bytes(variantBytes(v))}`).join(', ')}, mostly for weights.`;
 }
 
 /** The next smaller input: every spatial size halved (rounded up), or else a batch of 1. */

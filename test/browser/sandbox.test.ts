@@ -106,7 +106,7 @@ describe('sandbox run (headless Chromium, the panel\'s CSP)', function () {
     await page.click('#sandbox-run');
     await page.waitForSelector('#sandbox[data-state="refused"]', { timeout: 30_000 });
     const message = await page.locator('#sandbox-status').innerText();
-    assert.match(message, /over the sandbox's budget of 16\.0 MB \(setting convLens\.sandbox\.memoryBudgetMB\)\. An input of 1x64x(\d+)x\1 fits\./);
+    assert.match(message, /over the sandbox's budget of 16 MiB \(setting convLens\.sandbox\.memoryBudgetMB\)\. An input of 1x64x(\d+)x\1 fits\./);
     assert.equal(await page.locator('#sandbox-table').count(), 0);
     const offer = await page.locator('#sandbox-run-smaller').innerText();
     await page.click('#sandbox-run-smaller');

@@ -72,7 +72,7 @@ describe('sandbox run (real WebAssembly kernel in Node)', function () {
     if (outcome.type !== 'refused') return;
     assert.equal(progress.length, 0, 'nothing ran');
     assert.ok(outcome.needBytes > 64 * 1024 * 1024);
-    assert.match(outcome.message, /over the sandbox's budget of 64\.0 MB \(setting convLens\.sandbox\.memoryBudgetMB\)\. An input of 8x64x\d+x\d+ fits\./);
+    assert.match(outcome.message, /over the sandbox's budget of 64 MiB \(setting convLens\.sandbox\.memoryBudgetMB\)\. An input of 8x64x\d+x\d+ fits\./);
     const suggestion = decodeInts(outcome.suggestion!);
     const fit = fitBudget(layer, suggestion, columns(8n, 64n), 64 * 1024 * 1024, () => 0);
     assert.ok(fit.fits);
@@ -81,11 +81,17 @@ describe('sandbox run (real WebAssembly kernel in Node)', function () {
     assert.ok(!fitBudget(layer, doubled, columns(8n, 64n), 64 * 1024 * 1024, () => 0).fits);
   });
 
-  it('says so when the weights alone are over the budget', () => {
+  it('names the columns too large by themselves when no input fits', () => {
     const huge = conv({ type: 'Conv2d', in_channels: 4096n, out_channels: 4096n, kernel_size: 3n, padding: 1n });
     const fit = fitBudget(huge, [1n, 4096n, 8n, 8n], columns(1n, null), 64 * 1024 * 1024, () => 0);
     assert.ok(!fit.fits && fit.suggestion === null);
-    if (!fit.fits) assert.match(fit.message, /the weights alone are too large/);
+    // 4096 x 4096 x 9 weights: 576 MiB drawn and 576 MiB packed; the pair's 1x1 has 4096 x 4096.
+    if (!fit.fits) assert.match(fit.message, /No smaller input fits: This layer alone needs 1\.13 GiB, Depthwise-separable alone needs 129 MiB, mostly for weights\.$/);
+    // A million-channel depthwise layer fits; its dense version (10^12 x 9 weights) and the pair's 1x1 (10^12) cannot.
+    const depthwise = conv({ type: 'Conv2d', in_channels: 1000000n, out_channels: 1000000n, kernel_size: 3n, padding: 1n, groups: 1000000n });
+    const wide = fitBudget(depthwise, [1n, 1000000n, 56n, 56n], columns(1000000n, null), 512 * 1024 * 1024, () => 0);
+    assert.ok(!wide.fits && wide.suggestion === null);
+    if (!wide.fits) assert.match(wide.message, /about \d+(\.\d+)? TiB for tensors.*No smaller input fits: Dense alone needs [\d.]+ TiB, Depthwise-separable alone needs [\d.]+ TiB, mostly for weights\.$/);
   });
 
   it('runs a grouped transposed conv, its checks included, with the output shape PyTorch gives', async () => {
