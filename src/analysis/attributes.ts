@@ -1,5 +1,5 @@
 import { CannotEvaluate, PyError } from './errors';
-import { namespaceMember, type Interpreter } from './interpreter';
+import { initFields, namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from './strings';
 import { moduleMethod } from './torch/containers';
 import { tensorMethod } from './torch/tensorOps';
@@ -82,6 +82,13 @@ function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value
   const mro = cls.mro();
   for (const c of mro.slice(mro.indexOf(proxy.after) + 1)) {
     if (c.attrs.has(name)) return bindClassAttr(ip, c, c.attrs.get(name)!, self);
+    if (name === '__init__' && c.attrs.has('__dataclass_fields__') && self instanceof Instance) {
+      // A dataclass base's generated __init__.
+      return new Builtin('__init__', (a) => {
+        initFields(self, c, a);
+        return null;
+      });
+    }
     if (c.native && name === '__init__') {
       const native = c.native;
       return new Builtin('__init__', (a, inner, call) => {

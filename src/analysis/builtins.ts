@@ -354,6 +354,8 @@ export function standardModules(): Map<string, Namespace> {
   const namedTupleBase = new ClassValue('NamedTuple', [], null, null);
   namedTupleBase.attrs.set('__namedtuple__', true);
   typing.set('NamedTuple', namedTupleBase);
+  typing.set('cast', b('cast', (a) => a.positional[1] ?? null));
+  typing.set('TYPE_CHECKING', false);
   out.set('typing', new Namespace('typing', typing, true));
   const dataclasses = new Map<string, Value>();
   dataclasses.set('dataclass', b('dataclass', (a) => a.positional[0] ?? null));

@@ -42,8 +42,14 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
       }
     }
   }
+  // A model is a part of another when a class or a value-returning def mentions it (config
+  // classes naming their block count; test() and main() functions that only run a model do not).
   const used = new Set<string>();
-  for (const c of all) for (const r of c.top.refs) if (r !== c.name) used.add(r);
+  for (const t of outline.top) {
+    const defines = t.kind === 'class' || (t.kind === 'def' && t.def !== null && returnsValue(t.def));
+    if (!defines) continue;
+    for (const r of t.refs) if (r !== t.name) used.add(r);
+  }
   return { all, models: all.filter((c) => !used.has(c.name)) };
 }
 

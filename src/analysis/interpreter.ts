@@ -271,8 +271,8 @@ function firstLine(text: string): string {
 }
 
 /** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */
-function initFields(obj: Instance, cls: ClassValue, args: Args): void {
-  const fields = cls.lookup('__dataclass_fields__');
+export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
+  const fields = cls.attrs.get('__dataclass_fields__') ?? cls.lookup('__dataclass_fields__');
   const names = Array.isArray(fields) ? fields.map(String) : [];
   names.forEach((name, i) => {
     const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);

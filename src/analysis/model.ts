@@ -79,7 +79,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       inputSource,
       layers,
       modules: modules.map(([name, m]) => moduleOf(ip, name, m, memo)),
-      totals: totalsOf(instance, layers, modules.map(([, m]) => m)),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs)),
       shapes: [...notes.values()],
       separablePairs: separablePairs(layers),
     },
@@ -191,14 +191,15 @@ function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<Modu
   return { name, type: m.typeName, params: subtreeParams(m, memo), range: m.site ? ip.main.range(m.site) : null };
 }
 
-function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[]): ModelTotals {
+/** conv MACs count every call of every layer in the forward pass (a shared head runs per level). */
+function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[], calls: Array<bigint | null | undefined>): ModelTotals {
   let convParams = 0n;
   let convMacs: bigint | null = 0n;
-  for (const l of layers) {
+  layers.forEach((l, i) => {
     if (l.record) convParams += l.record.params;
-    if (!l.record || l.record.macs === null) convMacs = null;
-    else if (convMacs !== null) convMacs += l.record.macs;
-  }
+    const macs = calls[i] ?? null;
+    convMacs = convMacs === null || macs === null || !l.record ? null : convMacs + macs;
+  });
   let params: bigint | null = root ? root.ownParams() : null;
   for (const m of modules) {
     const own = m.ownParams();

@@ -156,6 +156,8 @@ export interface ConvState {
   specKey?: string;
   /** The input of the first forward, when one ran. */
   input: bigint[] | null;
+  /** MACs of every forward call so far (a shared layer runs several times); null when one was unknown. */
+  callMacs?: bigint | null;
   /** The module's own input when its forward (a subclass's) padded it before the conv ran. */
   moduleInput?: bigint[] | null;
   record: ConvRecord | null;

@@ -193,8 +193,13 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
     if (args) build(ip, self, { ...args, in_channels: channels });
     if (self.cls.name.startsWith('Lazy')) self.becomes = self.cls.name.slice(4);
   }
-  if (!state.spec || !shape) return new Tensor(null);
+  if (!state.spec || !shape) {
+    state.callMacs = null;
+    return new Tensor(null);
+  }
   const result = forwardShape(state.spec, shape);
+  const macs = result.ok ? callMacs(state.spec, shape, result.output) : null;
+  state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
   if (!state.forwardDone) {
     state.forwardDone = true;
     state.input = [...shape];
@@ -237,7 +242,7 @@ export function functionalConv(type: ConvType, args: Args, ip: Interpreter): { v
   const built = buildConv(convArgs);
   if (!built.ok) return { value: new Tensor(null), record: null };
   const record = computeLayer(built.spec, input);
-  ownerOfWeight(ip, bound.get('weight') ?? null, input);
+  ownerOfWeight(ip, bound.get('weight') ?? null, input, record.macs);
   const site = ip.mainSite();
   if (record.forward_error && site) ip.diagnose({ range: ip.main.range(site), severity: 'error', message: record.forward_error.message, source: 'forward' });
   return { value: new Tensor(record.output_shape), record };
@@ -253,12 +258,25 @@ function isArgument(v: Value): boolean {
 }
 
 /** A conv module whose own forward calls F.convNd with its weight (timm's Conv2dSame) records that input. */
-function ownerOfWeight(ip: Interpreter, weight: Value, input: bigint[] | null): void {
+function ownerOfWeight(ip: Interpreter, weight: Value, input: bigint[] | null, macs: bigint | null): void {
   const self = ip.currentFrame()?.self;
-  if (!(self instanceof ModuleObject) || !self.conv || self.conv.forwardDone || !input) return;
-  if (self.attrs.get('weight') !== weight) return;
+  if (!(self instanceof ModuleObject) || !self.conv || self.attrs.get('weight') !== weight) return;
+  const state = self.conv;
+  state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
+  if (state.forwardDone || !input) return;
   self.conv.forwardDone = true;
   // MACs follow the conv that ran (on the padded input); the layer's input is what its forward got.
   self.conv.input = [...input];
   self.conv.record = null;
+}
+
+/** One call's MACs, counted as the core counts them (transposed convs on the input). */
+function callMacs(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): bigint {
+  const n = spec.kernel_size.length;
+  const batch = input.length === n + 2 ? input[0] : 1n;
+  const prod = (v: readonly bigint[]): bigint => v.reduce((a, b) => a * b, 1n);
+  const kernel = prod(spec.kernel_size);
+  return spec.transposed
+    ? batch * prod(input.slice(-n)) * spec.in_channels * (spec.out_channels / spec.groups) * kernel
+    : batch * prod(output.slice(-n)) * spec.out_channels * (spec.in_channels / spec.groups) * kernel;
 }
