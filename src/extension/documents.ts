@@ -41,8 +41,11 @@ interface Incremental {
   batches: TextChange[][];
 }
 
+/** Schemes of Python text that is not the user's code to analyze: old versions, our own documents. */
+const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'conv-lens', 'output', 'vscode-scm', 'merge-conflict.conflict-diff']);
+
 export function isPython(document: vscode.TextDocument): boolean {
-  return document.languageId === 'python';
+  return document.languageId === 'python' && !IGNORED_SCHEMES.has(document.uri.scheme);
 }
 
 /**
