@@ -83,7 +83,7 @@ export type WorkerReply =
   | { type: 'loaded'; flavour: SimdFlavour }
   | { type: 'loadFailed'; message: string }
   | { type: 'progress'; runId: number; done: number; total: number; label: string }
-  | { type: 'refused'; runId: number; message: string; needBytes: number; budgetBytes: number; suggestion: WireInt[] | null }
+  | { type: 'refused'; runId: number; message: string; needBytes: number; budgetBytes: number; suggestion: WireInt[] | null; tooLarge: string[] }
   | { type: 'result'; runId: number; result: SandboxResult }
   | { type: 'failed'; runId: number; message: string };
 
@@ -300,11 +300,12 @@ export function parseWorkerReply(data: unknown): Parsed<WorkerReply> {
         return { type, runId: count(o.runId, 'progress.runId'), done: count(o.done, 'progress.done', 0, total), total, label: text(o.label, 'progress.label', 300) };
       }
       case 'refused':
-        onlyKeys(o, ['type', 'runId', 'message', 'needBytes', 'budgetBytes', 'suggestion'], type);
+        onlyKeys(o, ['type', 'runId', 'message', 'needBytes', 'budgetBytes', 'suggestion', 'tooLarge'], type);
         return {
           type, runId: count(o.runId, 'refused.runId'), message: text(o.message, 'refused.message'),
           needBytes: finite(o.needBytes, 'refused.needBytes'), budgetBytes: finite(o.budgetBytes, 'refused.budgetBytes'),
           suggestion: nullable(o.suggestion, (v) => shape(v, 'refused.suggestion', 3)),
+          tooLarge: list(o.tooLarge, 'refused.tooLarge', MAX_VARIANTS, (v, where) => text(v, where, 100)),
         };
       case 'result':
         onlyKeys(o, ['type', 'runId', 'result'], type);

@@ -27,27 +27,27 @@ export function variantBytes(variant: PlannedVariant): number {
 }
 
 /**
- * Bytes a whole run needs. WebAssembly memories are freed only when garbage-collected, never on
- * request, so every variant's memory is counted as live at once; the equivalence checks run on
- * small inputs after them and add their own largest need.
+ * Bytes the timed runs need: every column is prepared before timing starts (and WebAssembly
+ * memories are freed only when garbage-collected), so all of them count as live at once. The
+ * equivalence checks run afterwards on small inputs, each skipped if it alone would not fit.
  */
-export function runBytes(variants: readonly PlannedVariant[], checkBytes: number): number {
-  return variants.reduce((sum, v) => sum + variantBytes(v), 0) + checkBytes;
+export function runBytes(variants: readonly PlannedVariant[]): number {
+  return variants.reduce((sum, v) => sum + variantBytes(v), 0);
 }
 
 export type Fit =
   | { fits: true; needBytes: number }
-  | { fits: false; needBytes: number; suggestion: bigint[] | null; message: string };
+  | { fits: false; needBytes: number; suggestion: bigint[] | null; tooLarge: string[]; message: string };
 
 /**
  * Whether running `requests` on `input` fits `budgetBytes`. When it does not, halves the spatial
  * size (then drops the batch to 1) until it fits, and offers that input; null when no input fits
  * (the weights alone are too large) or no smaller input still gives a valid forward.
  */
-export function fitBudget(spec: ConvSpec, input: readonly bigint[], requests: readonly SandboxVariantRequest[], budgetBytes: number, checkBytes: (input: readonly bigint[]) => number): Fit {
+export function fitBudget(spec: ConvSpec, input: readonly bigint[], requests: readonly SandboxVariantRequest[], budgetBytes: number): Fit {
   const need = (shape: readonly bigint[]): number | null => {
     const planned = planVariants(spec, shape, requests);
-    return planned.ok ? runBytes(planned.value, checkBytes(shape)) : null;
+    return planned.ok ? runBytes(planned.value) : null;
   };
   const needBytes = need(input) ?? 0;
   if (needBytes <= budgetBytes) return { fits: true, needBytes };
@@ -60,23 +60,37 @@ export function fitBudget(spec: ConvSpec, input: readonly bigint[], requests: re
     const bytes = need(shape);
     if (bytes !== null && bytes <= budgetBytes) suggestion = shape;
   }
-  const fix = suggestion ? ` An input of ${suggestion.join('x')} fits.` : ` No smaller input fits: ${tooLarge(spec, shape, requests, budgetBytes)}`;
+  const over = suggestion ? [] : largestToDrop(spec, shape, requests, budgetBytes);
+  const fix = suggestion ? ` An input of ${suggestion.join('x')} fits.`
+    : over.length === 0 ? ' No smaller input fits.'
+      : ` No smaller input fits, mostly for weights: ${over.map((v) => `${v.title} needs ${bytes(variantBytes(v))}`).join(', ')}; the other columns fit without ${over.length === 1 ? 'it' : 'them'}.`;
   return {
     fits: false,
     needBytes,
     suggestion,
+    tooLarge: over.map((v) => v.id),
     message: `Not run: this would need about ${bytes(needBytes)} for tensors, over the sandbox's budget of ${bytes(budgetBytes)} (setting convLens.sandbox.memoryBudgetMB).${fix}`,
   };
 }
 
 const bytes = (b: number): string => humanizeBytes(BigInt(Math.round(b)));
 
-/** Which columns are too large by themselves at the smallest input, e.g. a dense version of a huge depthwise layer. */
-function tooLarge(spec: ConvSpec, smallest: readonly bigint[], requests: readonly SandboxVariantRequest[], budgetBytes: number): string {
+/**
+ * The largest columns to leave out so the others fit at the smallest input (e.g. the dense
+ * version of a huge depthwise layer); none when even one column alone would not fit.
+ */
+function largestToDrop(spec: ConvSpec, smallest: readonly bigint[], requests: readonly SandboxVariantRequest[], budgetBytes: number): PlannedVariant[] {
   const planned = planVariants(spec, smallest, requests);
-  const over = planned.ok ? planned.value.filter((v) => variantBytes(v) > budgetBytes) : [];
-  if (over.length === 0) return 'the columns together are too large for this budget even on the smallest input.';
-  return `${over.map((v) => `${v.title} alone needs ${bytes(variantBytes(v))}`).join(', ')}, mostly for weights.`;
+  if (!planned.ok) return [];
+  const bySize = [...planned.value].sort((a, b) => variantBytes(b) - variantBytes(a));
+  let total = runBytes(bySize);
+  const dropped: PlannedVariant[] = [];
+  while (total > budgetBytes && bySize.length > 1) {
+    const largest = bySize.shift()!;
+    dropped.push(largest);
+    total -= variantBytes(largest);
+  }
+  return total <= budgetBytes ? dropped : [];
 }
 
 /** The next smaller input: every spatial size halved (rounded up), or else a batch of 1. */

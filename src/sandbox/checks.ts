@@ -1,4 +1,4 @@
-import { ConvSpec, computeLayer, separableReplacement, withGroups } from '../core';
+import { ConvSpec, computeLayer, humanizeBytes, separableReplacement, withGroups } from '../core';
 import { ConvGeometry, ConvTensors, WasmConvKernel, geometryFromRecord, geometryMacs, referenceConv, tensorSizes } from '../kernel';
 import { CheckResult } from '../protocol/sandbox';
 import { layerBytes } from './budget';
@@ -33,19 +33,37 @@ export function checkInput(spec: ConvSpec, input: readonly bigint[]): bigint[] {
   }
 }
 
-/** Bytes the checks need at their input: dense, grouped and the separable pair prepared at once, at most. */
-export function checkBytes(subjects: CheckSubjects, input: readonly bigint[]): number {
-  const shape = checkInput(subjects.spec, input);
-  const bytesOf = (spec: ConvSpec, at: readonly bigint[] | null): number => {
+/** Bytes a check's convs need: each prepared, with its input and output held in JavaScript twice. */
+function checkBytes(layers: ReadonlyArray<[ConvSpec, readonly bigint[] | null]>): number {
+  return layers.reduce((sum, [spec, at]) => {
     const g = at ? geometryFromRecord(computeLayer(spec, at)) : null;
-    return g?.ok ? layerBytes(g.geometry) + (tensorSizes(g.geometry).input + tensorSizes(g.geometry).output) * 4 : 0;
-  };
-  const dense = bytesOf(withGroups(subjects.spec, 1n), shape);
-  const grouped = subjects.grouped ? bytesOf(withGroups(subjects.spec, subjects.grouped), shape) : 0;
-  const pair = subjects.separable ? separableReplacement(subjects.spec, shape) : null;
-  const separable = pair ? bytesOf(pair.depthwise.spec, shape) + bytesOf(pair.pointwise.spec, pair.depthwise.output_shape) : 0;
-  return 2 * dense + grouped + separable;
+    if (!g?.ok) return sum;
+    const sizes = tensorSizes(g.geometry);
+    return sum + layerBytes(g.geometry) + 2 * (sizes.input + sizes.output) * 4;
+  }, 0);
 }
+
+/** The convs each check runs, for its memory estimate. */
+function checkLayers(id: string, subjects: CheckSubjects, input: readonly bigint[]): Array<[ConvSpec, readonly bigint[] | null]> {
+  const { spec, grouped } = subjects;
+  const dense: [ConvSpec, readonly bigint[]] = [withGroups(spec, 1n), input];
+  if (id === 'reference') return [[spec, input]];
+  if (id === 'separable') {
+    const pair = separableReplacement(spec, input);
+    return pair ? [[pair.depthwise.spec, input], [pair.pointwise.spec, pair.depthwise.output_shape], dense] : [];
+  }
+  const groups = grouped ?? 1n;
+  const groupedSpec = withGroups(spec, groups);
+  if (id === 'block-diagonal') return [dense, [groupedSpec, input]];
+  // One slice conv at a time: C_in/g to C_out/g channels.
+  const slice: ConvSpec = { ...spec, in_channels: spec.in_channels / groups, out_channels: spec.out_channels / groups, groups: 1n };
+  return [[groupedSpec, input], [slice, [input[0], spec.in_channels / groups, ...input.slice(2)]]];
+}
+
+const REFERENCE_TITLE = 'WebAssembly kernel = reference kernel (layer as written)';
+const SEPARABLE_TITLE = 'depthwise then pointwise = one dense conv with kernel W[o,i,:,:] = P[o,i] * D[i,:,:]';
+const slicesTitle = (groups: bigint): string => `groups=${groups} conv = concatenation of ${groups} separate convs on channel slices`;
+const blockDiagonalTitle = (groups: bigint): string => `dense conv with block-diagonal-masked weight = groups=${groups} conv`;
 
 type Runner = (g: ConvGeometry, t: ConvTensors) => Promise<Float32Array>;
 
@@ -86,7 +104,7 @@ const reductionOf = (g: ConvGeometry): number => (g.inChannels / g.groups) * g.k
 
 /** The WebAssembly kernel against the plain-loop reference, on the layer as written. */
 export async function kernelVsReference(run: Runner, spec: ConvSpec, input: readonly bigint[], seed: number): Promise<CheckResult> {
-  const title = 'WebAssembly kernel = reference kernel (layer as written)';
+  const title = REFERENCE_TITLE;
   const g = geometryOf(spec, input);
   if (geometryMacs(g) > REFERENCE_MACS_LIMIT) return skipped('reference', title, input, `the reference kernel would take too long (${geometryMacs(g)} MACs even on a reduced input)`);
   const t = randomTensors(g, randomSource(seed));
@@ -95,7 +113,7 @@ export async function kernelVsReference(run: Runner, spec: ConvSpec, input: read
 
 /** A grouped conv against `groups` separate convs on channel slices, concatenated. */
 export async function groupedVsSlices(run: Runner, spec: ConvSpec, groups: bigint, input: readonly bigint[], seed: number): Promise<CheckResult> {
-  const title = `groups=${groups} conv = concatenation of ${groups} separate convs on channel slices`;
+  const title = slicesTitle(groups);
   if (groups > BigInt(MAX_SLICE_GROUPS)) return skipped('slices', title, input, `more than ${MAX_SLICE_GROUPS} groups`);
   const g = geometryOf(withGroups(spec, groups), input);
   const t = randomTensors(g, randomSource(seed));
@@ -122,7 +140,7 @@ export async function groupedVsSlices(run: Runner, spec: ConvSpec, groups: bigin
 
 /** A dense conv whose weight is the grouped one placed block-diagonally (zeros elsewhere) against the grouped conv. */
 export async function blockDiagonalVsGrouped(run: Runner, spec: ConvSpec, groups: bigint, input: readonly bigint[], seed: number): Promise<CheckResult> {
-  const title = `dense conv with block-diagonal-masked weight = groups=${groups} conv`;
+  const title = blockDiagonalTitle(groups);
   const g = geometryOf(withGroups(spec, groups), input);
   const t = randomTensors(g, randomSource(seed));
   const dense = geometryOf(withGroups(spec, 1n), input);
@@ -135,7 +153,7 @@ export async function blockDiagonalVsGrouped(run: Runner, spec: ConvSpec, groups
 
 /** Depthwise then pointwise against one dense conv with the composed kernel W[o,i,:] = P[o,i] * D[i,:]. */
 export async function separableVsComposed(run: Runner, spec: ConvSpec, input: readonly bigint[], seed: number): Promise<CheckResult> {
-  const title = 'depthwise then pointwise = one dense conv with kernel W[o,i,:,:] = P[o,i] * D[i,:,:]';
+  const title = SEPARABLE_TITLE;
   const pair = separableReplacement(spec, input);
   if (!pair?.depthwise.output_shape) return skipped('separable', title, input, 'no depthwise-separable replacement for this layer');
   const random = randomSource(seed);
@@ -151,21 +169,24 @@ export async function separableVsComposed(run: Runner, spec: ConvSpec, input: re
   return compared('separable', title, input, twoStep, await run(dense, composed), reductionOf(dense));
 }
 
-/** Every check that applies to what is shown, each on the reduced input. */
+/** Every check that applies to what is shown, each on the reduced input, each skipped when it alone would exceed the budget. */
 export async function runChecks(kernel: WasmConvKernel, subjects: CheckSubjects, input: readonly bigint[], budgetBytes: number, afterCheck: (title: string) => void): Promise<CheckResult[]> {
   const run: Runner = (g, t) => kernel.run(g, t, { memoryBudgetBytes: budgetBytes });
   const shape = checkInput(subjects.spec, input);
   const results: CheckResult[] = [];
-  const add = (result: CheckResult): void => {
+  const attempt = async (id: string, title: string, check: () => Promise<CheckResult>): Promise<void> => {
+    const need = checkBytes(checkLayers(id, subjects, shape));
+    const result = need > budgetBytes ? skipped(id, title, shape, `it would need ${humanizeBytes(BigInt(Math.round(need)))}, over the memory budget`) : await check();
     results.push(result);
     afterCheck(result.title);
   };
-  add(await kernelVsReference(run, subjects.spec, shape, 1));
-  if (subjects.grouped) {
-    add(await groupedVsSlices(run, subjects.spec, subjects.grouped, shape, 2));
-    add(await blockDiagonalVsGrouped(run, subjects.spec, subjects.grouped, shape, 3));
+  await attempt('reference', REFERENCE_TITLE, () => kernelVsReference(run, subjects.spec, shape, 1));
+  const grouped = subjects.grouped;
+  if (grouped) {
+    await attempt('slices', slicesTitle(grouped), () => groupedVsSlices(run, subjects.spec, grouped, shape, 2));
+    await attempt('block-diagonal', blockDiagonalTitle(grouped), () => blockDiagonalVsGrouped(run, subjects.spec, grouped, shape, 3));
   }
-  if (subjects.separable) add(await separableVsComposed(run, subjects.spec, shape, 4));
+  if (subjects.separable) await attempt('separable', SEPARABLE_TITLE, () => separableVsComposed(run, subjects.spec, shape, 4));
   return results;
 }
 

@@ -3,7 +3,7 @@ import { SandboxRunRequest, SandboxResult, VariantResult } from '../protocol/san
 import { PreparedLayer, WasmConvKernel, tensorSizes } from '../kernel';
 import { ratio } from '../core';
 import { fitBudget } from './budget';
-import { CheckSubjects, checkBytes, checkCount, runChecks } from './checks';
+import { CheckSubjects, checkCount, runChecks } from './checks';
 import { explainSpeedup } from './explain';
 import { PlannedVariant, batchedInput, planVariants, producedShape } from './layers';
 import { fillRandom, randomSource } from './tensors';
@@ -18,7 +18,7 @@ export interface SandboxEnvironment {
 
 export type RunOutcome =
   | { type: 'result'; result: SandboxResult }
-  | { type: 'refused'; message: string; needBytes: number; budgetBytes: number; suggestion: WireInt[] | null }
+  | { type: 'refused'; message: string; needBytes: number; budgetBytes: number; suggestion: WireInt[] | null; tooLarge: string[] }
   | { type: 'failed'; message: string };
 
 /** What one variant's timed runs gave, before it is set against dense. */
@@ -40,8 +40,8 @@ export async function runSandbox(request: SandboxRunRequest, env: SandboxEnviron
   const planned = planVariants(spec, input, request.variants);
   if (!planned.ok) return { type: 'failed', message: planned.message };
   const subjects = checkSubjects(spec.groups, request);
-  const fit = fitBudget(spec, input, request.variants, request.budgetBytes, (shape) => checkBytes({ spec, ...subjects }, shape));
-  if (!fit.fits) return { type: 'refused', message: fit.message, needBytes: fit.needBytes, budgetBytes: request.budgetBytes, suggestion: fit.suggestion?.map(String) ?? null };
+  const fit = fitBudget(spec, input, request.variants, request.budgetBytes);
+  if (!fit.fits) return { type: 'refused', message: fit.message, needBytes: fit.needBytes, budgetBytes: request.budgetBytes, suggestion: fit.suggestion?.map(String) ?? null, tooLarge: fit.tooLarge };
 
   const variants = planned.value;
   const total = variants.length * request.timing.warmup + request.timing.repeats + checkCount({ spec, ...subjects });

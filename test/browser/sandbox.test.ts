@@ -115,6 +115,22 @@ describe('sandbox run (headless Chromium, the panel\'s CSP)', function () {
     await page.screenshot({ path: join(SHOTS, 'sandbox-refused-then-smaller.png'), fullPage: true });
   });
 
+  it('offers to leave out the columns too large for the budget when no smaller input helps', async () => {
+    // 512 depthwise channels: the dense column's 512 x 512 x 9 weights (twice) are over 16 MiB at any input size.
+    await open('nn.Conv2d(512, 512, 3, padding=1, groups=512)', '1,512,2,2');
+    await page.evaluate(() => (window as unknown as PageWindow).__hostSend({ type: 'sandboxSettings', memoryBudgetMB: 16 }));
+    await page.click('#sandbox-run');
+    await page.waitForSelector('#sandbox[data-state="refused"]', { timeout: 30_000 });
+    assert.match(await page.locator('#sandbox-status').innerText(), /No smaller input fits, mostly for weights: Dense needs [\d.]+ MiB.*; the other columns fit without/);
+    assert.match(await page.locator('#sandbox-run-without').innerText(), /^Run without Dense/);
+    await page.click('#sandbox-run-without');
+    await page.waitForSelector('#sandbox[data-state="done"], #sandbox[data-state="refused"], #sandbox[data-state="failed"]', { timeout: 60_000 });
+    assert.equal(await state(), 'done', await page.locator('#sandbox-status').innerText());
+    const headers = await page.locator('#sandbox-table thead th[data-variant]').allInnerTexts();
+    assert.ok(!headers.includes('Dense') && headers.includes('This layer'), headers.join(', '));
+    assert.deepEqual(await row('Measured speedup vs dense'), headers.map(() => '—'));
+  });
+
   it('ignores malformed sandbox settings without touching the page\'s own message count', async () => {
     await open('nn.Conv2d(8, 8, 3)', '1,8,8,8');
     await page.evaluate(() => (window as unknown as PageWindow).__hostSend({ type: 'sandboxSettings', memoryBudgetMB: -5 }));

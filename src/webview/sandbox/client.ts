@@ -9,7 +9,7 @@ export interface SandboxFiles {
 
 export type RunEnd =
   | { type: 'result'; result: SandboxResult }
-  | { type: 'refused'; message: string; suggestion: string[] | null }
+  | { type: 'refused'; message: string; suggestion: string[] | null; tooLarge: string[] }
   | { type: 'failed'; message: string }
   | { type: 'cancelled' };
 
@@ -116,7 +116,7 @@ export class SandboxClient {
       case 'result':
         return this.end({ type: 'result', result: reply.result });
       case 'refused':
-        return this.end({ type: 'refused', message: reply.message, suggestion: reply.suggestion });
+        return this.end({ type: 'refused', message: reply.message, suggestion: reply.suggestion, tooLarge: reply.tooLarge });
       case 'failed':
         return this.end({ type: 'failed', message: reply.message });
     }

@@ -23,7 +23,17 @@ export function createSandbox(): Sandbox {
   const client = new SandboxClient(filesBesideScript(scriptUrl));
   let budgetMB = DEFAULT_MEMORY_BUDGET_MB;
   let layer: { spec: ConvSpec; input: bigint[]; variants: readonly ShownVariant[]; key: string } | null = null;
-  const view = sandboxView({ run: () => start(null), cancel: () => client.cancel(), runSmaller: (shape) => start(shape.map((d) => BigInt(d))) });
+  // Columns left out after a refusal (too large by themselves); reset when the layer changes.
+  let excluded: string[] = [];
+  const view = sandboxView({
+    run: () => start(null),
+    cancel: () => client.cancel(),
+    runSmaller: (shape) => start(shape.map((d) => BigInt(d))),
+    runWithout: (ids) => {
+      excluded = [...excluded, ...ids];
+      start(null);
+    },
+  });
   view.setState('unavailable', 'Waiting for a layer…');
   window.addEventListener('pagehide', () => client.dispose());
 
@@ -34,7 +44,9 @@ export function createSandbox(): Sandbox {
     const key = layer.key;
     view.clearResults();
     view.setState('running', 'Starting the sandbox…');
-    const request = runRequest(layer.spec, input ?? layer.input, layer.variants, budgetMB);
+    const variants = layer.variants.filter((v) => !excluded.includes(v.id));
+    if (variants.length === 0) return view.setState('refused', 'Every column is too large for the memory budget.');
+    const request = runRequest(layer.spec, input ?? layer.input, variants, budgetMB);
     void client.run(request, (done, total, label) => view.progress(done, total, label)).then((end) => finish(end, key));
   }
 
@@ -48,7 +60,7 @@ export function createSandbox(): Sandbox {
         return view.setState('done', failed === 0 ? 'Done: every equivalence check passed.' : `Done, but ${failed} equivalence check(s) FAILED.`);
       }
       case 'refused':
-        view.showSuggestion(end.suggestion);
+        view.showSuggestion(end.suggestion, (layer?.variants ?? []).filter((v) => end.tooLarge.includes(v.id)));
         return view.setState('refused', end.message);
       case 'failed':
         return view.setState('failed', `The run failed: ${end.message}`);
@@ -65,6 +77,7 @@ export function createSandbox(): Sandbox {
       // Results belong to one layer: a different layer stops its run and clears them.
       if (client.running) client.cancel();
       layer = { spec, input: [...input], variants, key };
+      excluded = [];
       view.clearResults();
       const why = cannotRun(spec);
       view.setState(why ? 'unavailable' : 'idle', why ?? `Ready to run ${variants.length} columns on ${input.join('x')}.`);

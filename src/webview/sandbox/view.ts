@@ -9,7 +9,8 @@ export interface SandboxView {
   setState(state: SandboxState, status: string): void;
   progress(done: number, total: number, label: string): void;
   showResults(flavour: string, input: string, variants: readonly VariantResult[], checks: readonly CheckResult[]): void;
-  showSuggestion(shape: string[] | null): void;
+  /** Offers to run on a smaller input, or without the columns too large by themselves (named by title). */
+  showSuggestion(shape: string[] | null, without: ReadonlyArray<{ id: string; title: string }>): void;
   clearResults(): void;
 }
 
@@ -17,6 +18,7 @@ export interface SandboxActions {
   run(): void;
   cancel(): void;
   runSmaller(shape: string[]): void;
+  runWithout(ids: string[]): void;
 }
 
 /** The sandbox section: Run and Cancel, a progress bar, a status line, the timings and the checks. */
@@ -57,10 +59,15 @@ export function sandboxView(actions: SandboxActions): SandboxView {
       replace(results, resultsTable(variants));
       replace(checks, ...checkResults.map((c) => h('li', { 'data-check': c.id, 'data-passed': String(c.passed), 'data-skipped': String(c.skipped !== null) }, checkLine(c))));
     },
-    showSuggestion(shape) {
-      if (!shape) return replace(suggestion);
-      const button = h('button', { type: 'button', id: 'sandbox-run-smaller', class: 'secondary' }, `Run on ${shape.join('x')} instead`);
-      button.addEventListener('click', () => actions.runSmaller(shape));
+    showSuggestion(shape, without) {
+      if (shape) {
+        const button = h('button', { type: 'button', id: 'sandbox-run-smaller', class: 'secondary' }, `Run on ${shape.join('x')} instead`);
+        button.addEventListener('click', () => actions.runSmaller(shape));
+        return replace(suggestion, button);
+      }
+      if (without.length === 0) return replace(suggestion);
+      const button = h('button', { type: 'button', id: 'sandbox-run-without', class: 'secondary' }, `Run without ${without.map((c) => c.title).join(', ')}`);
+      button.addEventListener('click', () => actions.runWithout(without.map((c) => c.id)));
       replace(suggestion, button);
     },
     clearResults() {

@@ -60,7 +60,7 @@ describe('sandbox protocol: worker to page', () => {
       { type: 'loaded', flavour: 'relaxed-simd' },
       { type: 'loadFailed', message: 'no SIMD' },
       { type: 'progress', runId: 2, done: 3, total: 10, label: 'Timing Dense' },
-      { type: 'refused', runId: 2, message: 'over budget', needBytes: 1e9, budgetBytes: 5e8, suggestion: ['1', '64', '28', '28'] },
+      { type: 'refused', runId: 2, message: 'over budget', needBytes: 1e9, budgetBytes: 5e8, suggestion: ['1', '64', '28', '28'], tooLarge: ['g1'] },
       result,
       { type: 'failed', runId: 2, message: 'boom' },
     ];

@@ -74,24 +74,48 @@ describe('sandbox run (real WebAssembly kernel in Node)', function () {
     assert.ok(outcome.needBytes > 64 * 1024 * 1024);
     assert.match(outcome.message, /over the sandbox's budget of 64 MiB \(setting convLens\.sandbox\.memoryBudgetMB\)\. An input of 8x64x\d+x\d+ fits\./);
     const suggestion = decodeInts(outcome.suggestion!);
-    const fit = fitBudget(layer, suggestion, columns(8n, 64n), 64 * 1024 * 1024, () => 0);
+    const fit = fitBudget(layer, suggestion, columns(8n, 64n), 64 * 1024 * 1024);
     assert.ok(fit.fits);
     // The suggestion is the largest halving that fits: twice its spatial size does not.
     const doubled = [suggestion[0], suggestion[1], suggestion[2] * 2n, suggestion[3] * 2n];
-    assert.ok(!fitBudget(layer, doubled, columns(8n, 64n), 64 * 1024 * 1024, () => 0).fits);
+    assert.ok(!fitBudget(layer, doubled, columns(8n, 64n), 64 * 1024 * 1024).fits);
   });
 
-  it('names the columns too large by themselves when no input fits', () => {
+  it('offers to leave out the largest columns when no input fits, or says nothing fits', () => {
     const huge = conv({ type: 'Conv2d', in_channels: 4096n, out_channels: 4096n, kernel_size: 3n, padding: 1n });
-    const fit = fitBudget(huge, [1n, 4096n, 8n, 8n], columns(1n, null), 64 * 1024 * 1024, () => 0);
+    // 4096 x 4096 x 9 weights are 576 MiB drawn and 576 MiB packed; the pair's 1x1 alone is 128 MiB: nothing fits 64 MiB.
+    const fit = fitBudget(huge, [1n, 4096n, 8n, 8n], columns(1n, null), 64 * 1024 * 1024);
     assert.ok(!fit.fits && fit.suggestion === null);
-    // 4096 x 4096 x 9 weights: 576 MiB drawn and 576 MiB packed; the pair's 1x1 has 4096 x 4096.
-    if (!fit.fits) assert.match(fit.message, /No smaller input fits: This layer alone needs 1\.13 GiB, Depthwise-separable alone needs 129 MiB, mostly for weights\.$/);
+    if (!fit.fits) {
+      assert.match(fit.message, /about 1\.26 GiB for tensors.* No smaller input fits\.$/);
+      assert.deepEqual(fit.tooLarge, []);
+    }
     // A million-channel depthwise layer fits; its dense version (10^12 x 9 weights) and the pair's 1x1 (10^12) cannot.
     const depthwise = conv({ type: 'Conv2d', in_channels: 1000000n, out_channels: 1000000n, kernel_size: 3n, padding: 1n, groups: 1000000n });
-    const wide = fitBudget(depthwise, [1n, 1000000n, 56n, 56n], columns(1000000n, null), 512 * 1024 * 1024, () => 0);
+    const wide = fitBudget(depthwise, [1n, 1000000n, 56n, 56n], columns(1000000n, null), 512 * 1024 * 1024);
     assert.ok(!wide.fits && wide.suggestion === null);
-    if (!wide.fits) assert.match(wide.message, /about \d+(\.\d+)? TiB for tensors.*No smaller input fits: Dense alone needs [\d.]+ TiB, Depthwise-separable alone needs [\d.]+ TiB, mostly for weights\.$/);
+    if (!wide.fits) {
+      assert.match(wide.message, /No smaller input fits, mostly for weights: Dense needs [\d.]+ TiB, Depthwise-separable needs [\d.]+ TiB; the other columns fit without them\.$/);
+      assert.deepEqual(wide.tooLarge, ['g1', 'separable']);
+    }
+    // Without them, the layer itself runs once its input is halved enough.
+    const alone = fitBudget(depthwise, [1n, 1000000n, 56n, 56n], [columns(1000000n, null)[0]], 512 * 1024 * 1024);
+    assert.ok(!alone.fits && alone.suggestion !== null);
+  });
+
+  it('skips a check that alone would exceed the budget, and says so, after timing what fits', async () => {
+    // Depthwise 512 channels: the layer and its pair fit 16 MiB; the separable check's dense conv (512 x 512 x 9 weights, twice) does not.
+    const layer = conv({ type: 'Conv2d', in_channels: 512n, out_channels: 512n, kernel_size: 3n, padding: 1n, groups: 512n });
+    const variants = [{ id: 'this', title: 'This layer', groups: '512' }, { id: 'separable', title: 'Depthwise-separable', groups: null }];
+    const { outcome } = await run(runRequest(layer, [1n, 512n, 8n, 8n], variants, 16));
+    assert.equal(outcome.type, 'result', JSON.stringify(outcome));
+    if (outcome.type !== 'result') return;
+    const [reference, slices, blockDiagonal, separable] = outcome.result.checks;
+    assert.ok(reference.passed && slices.passed, JSON.stringify([reference, slices]));
+    for (const check of [blockDiagonal, separable]) {
+      assert.equal(check.passed, false);
+      assert.match(check.skipped ?? '', /^it would need [\d.]+ MiB, over the memory budget$/);
+    }
   });
 
   it('runs a grouped transposed conv, its checks included, with the output shape PyTorch gives', async () => {
