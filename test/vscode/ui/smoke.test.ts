@@ -23,6 +23,22 @@ describe('Conv Lens as a person sees it (installed from the .vsix)', () => {
     await assertEventually(async () => /Ln 13, Col 8[2-8]\b/.test(await cursor.innerText()), 'the cursor did not land on "groups" of line 13');
   });
 
+  it('gives the keyboard back to the text editor', async () => {
+    const wb = workbench();
+    await wb.openFile('mobilenet_block.py');
+    // Ctrl+Shift+E moves the keyboard to the Explorer.
+    await wb.page.keyboard.press('Control+Shift+E');
+    await assertEventually(
+      async () => wb.page.evaluate(() => document.activeElement?.closest('.explorer-folders-view') !== null),
+      'the Explorer did not take the keyboard',
+    );
+    await wb.focusFirstEditor();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.type('# typed');
+    await assertEventually(async () => (await wb.editorText()).includes('# typed'), 'typing did not reach the editor');
+    assert.equal(await wb.page.locator('.tabs-container .tab.active').getAttribute('data-resource-name'), 'mobilenet_block.py');
+  });
+
   it('runs Analyze Layer from the command palette without an error', async () => {
     const wb = workbench();
     await wb.openFile('mobilenet_block.py');

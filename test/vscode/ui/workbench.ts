@@ -46,6 +46,18 @@ export class Workbench {
     await this.quickInput('F1', `>${title}`, title);
   }
 
+  /**
+   * Gives the keyboard to the text editor of the first editor group (where openFile puts files)
+   * without clicking: a click inside the editor can land on a CodeLens or inlay hint and run it.
+   */
+  async focusFirstEditor(): Promise<void> {
+    await this.runCommand('View: Focus First Editor Group');
+    await assertEventually(
+      async () => this.page.evaluate(() => document.activeElement?.closest('.monaco-editor') !== null),
+      'the text editor did not take focus',
+    );
+  }
+
   /** Moves the cursor to a 1-based line with Go to Line (Ctrl+G), which also scrolls it into view. */
   async goToLine(line: number): Promise<void> {
     await this.quickInput('Control+G', `:${line}`);
