@@ -75,10 +75,25 @@ export function prepareInput(
     zeroFloats(rowDst + <usize>(left + copied) * 4, wq - left - copied);
     return;
   }
-  for (let x = 0; x < wq; x++) {
-    const xi = x * sw + px - pl;
-    store<f32>(rowDst + <usize>x * 4, xi >= 0 && xi < iw ? load<f32>(rowSrc + <usize>xi * 4) : 0);
+  // Columns [first, last) land inside the input row; those before and after are padding.
+  const first = min(wq, max(0, (pl - px + sw - 1) / sw));
+  const reach = iw - 1 + pl - px;
+  const last = reach < 0 ? first : max(first, min(wq, reach / sw + 1));
+  zeroFloats(rowDst, first);
+  let x = first;
+  let src = rowSrc + <usize>(first * sw + px - pl) * 4;
+  if (sw === 2) {
+    // Stride 2: every other float of two loaded vectors, one shuffle per 4 columns.
+    for (; x + 4 <= last && src + 32 <= rowSrc + <usize>iw * 4; x += 4) {
+      v128.store(rowDst + <usize>x * 4, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+      src += 32;
+    }
   }
+  for (; x < last; x++) {
+    store<f32>(rowDst + <usize>x * 4, load<f32>(src));
+    src += <usize>sw * 4;
+  }
+  zeroFloats(rowDst + <usize>last * 4, wq - last);
 }
 
 /**
@@ -278,16 +293,25 @@ function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, n
     for (let y = 0; y < oh; y++) {
       const row = prep + <usize>((z * hq + y) * wq) * 4;
       const dst = out + <usize>((z * oh + y) * ow) * 4;
-      for (let x = 0; x < ow; x += 4) {
-        let acc = bias;
-        const at = row + <usize>x * 4;
-        for (let t = 0; t < ntaps; t++) {
-          acc = madd(v128.load(at + <usize>load<i32>(taps + <usize>t * 4)), v128.load32_splat(w + <usize>t * 4), acc);
-        }
-        storeUpTo(dst + <usize>x * 4, acc, ow - x);
-      }
+      // Whole vectors on byte offsets, then the last partial vector.
+      const whole = <usize>(ow & ~3) * 4;
+      let o: usize = 0;
+      for (; o < whole; o += 16) v128.store(dst + o, depthwiseVector(row + o, w, taps, ntaps, bias));
+      if (o < <usize>ow * 4) storeUpTo(dst + o, depthwiseVector(row + o, w, taps, ntaps, bias), ow - <i32>(o >> 2));
     }
   }
+}
+
+/** One vector of 4 depthwise outputs: the bias plus every tap's input times its weight. */
+@inline function depthwiseVector(at: usize, w: usize, taps: usize, ntaps: i32, bias: v128): v128 {
+  let acc = bias;
+  const end = taps + <usize>ntaps * 4;
+  let k = w;
+  for (let t = taps; t < end; t += 4) {
+    acc = madd(v128.load(at + <usize>load<i32>(t)), v128.load32_splat(k), acc);
+    k += 4;
+  }
+  return acc;
 }
 
 /**
