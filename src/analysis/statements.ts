@@ -32,9 +32,10 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
       if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
       return undefined;
     }
-    // A half-typed statement can leave the tree without the nodes a construct needs.
-    if (e instanceof TypeError && hasSyntaxError(stmt)) {
-      ip.unresolvedAt(unit, stmt, 'incomplete code');
+    // A half-typed statement can leave the tree without the nodes a construct needs; any other
+    // failure of ours (a construct we do not model, a stack overflow) costs this statement only.
+    if (e instanceof Error) {
+      ip.unresolvedAt(unit, stmt, hasSyntaxError(stmt) ? 'incomplete code' : `not analyzed (${e.name}: ${e.message})`);
       return undefined;
     }
     // Unwinding from runaway recursion stops at the first statement in the shallower half of the
