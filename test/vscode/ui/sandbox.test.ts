@@ -33,6 +33,7 @@ describe('Conv Lens sandbox run (installed from the .vsix)', () => {
     const gflops = await page.locator('#sandbox-table tr[data-row="Achieved GFLOP/s"] td').allInnerTexts();
     const titles = await page.locator('#sandbox-table thead th[data-variant]').allInnerTexts();
     console.log(`sandbox in VS Code: ${titles.map((t, i) => `${t} ${medians[i]} ms ${gflops[i]} GFLOP/s`).join('; ')}`);
+    await page.locator('#sandbox-checks').scrollIntoViewIfNeeded();
     await wb.screenshot('sandbox-run');
     await assertEventually(async () => (await page.locator('#sandbox-run').isDisabled()) === false, 'Run stayed disabled after the run');
   });
