@@ -1,10 +1,11 @@
 import { CliCommand, CliIo, EXIT_USAGE } from './command';
+import { benchCommand } from './commands/bench';
 import { checkCommand } from './commands/check';
 import { layerCommand } from './commands/layer';
 import { reportCommand } from './commands/report';
 
 /** Every subcommand, in the order `conv-lens --help` lists them. */
-const COMMANDS: CliCommand[] = [layerCommand, reportCommand, checkCommand];
+const COMMANDS: CliCommand[] = [layerCommand, reportCommand, checkCommand, benchCommand];
 
 const VERSION = '0.1.0';
 
