@@ -57,6 +57,10 @@ export class ModelKeys {
         }
       }
     }
+    // Defs that call the model (test(), main()) may give its arguments and input.
+    this.outline.top.forEach((t, i) => {
+      if (t.kind === 'def' && t.refs.has(candidate.name)) closure.add(i);
+    });
     const own = [...closure].sort((a, b) => a - b).map((i) => this.hashes[i]).join(',');
     return `${candidate.name}|${own}|${this.others}`;
   }

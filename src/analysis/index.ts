@@ -96,8 +96,10 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
     if (imported) chosen.push(imported);
   }
   if (!options.entry && chosen.length === 0) chosen.push(...capturedImports(outline, scope, captures, unit));
-  runCallers(ip, outline, scope, chosen, captures);
   const keys = previous ? new ModelKeys(outline, unit) : null;
+  const keyed = new Map(chosen.map((c) => [c, keys?.keyOf(c) ?? null]));
+  // Callers run every time: construction diagnostics of the models they build come from them.
+  runCallers(ip, outline, scope, chosen, captures);
   const cache: ModelCache = new Map();
   const results: ModelAnalysis[] = [];
   const cachedFacts: ConvDeclaration[] = [];
@@ -105,8 +107,7 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
   const cachedUnresolved: Unresolved[] = [];
   for (const candidate of chosen) {
     const capture = captures.get(candidate.value);
-    // Models built by the file's own top-level code are rebuilt with it; the others can be reused.
-    const key = keys && !capture ? keys.keyOf(candidate) : null;
+    const key = keyed.get(candidate) ?? null;
     const hit = key ? previous?.get(key) : undefined;
     if (hit) {
       cache.set(key!, hit);
@@ -117,12 +118,14 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
       continue;
     }
     const before = { modules: ip.convModules.length, functional: ip.functionalConvs.length, diagnostics: ip.diagnostics.length, unresolved: ip.unresolved.length };
-    const { analysis } = analyzeModel(ip, candidate, scope, capture, options);
+    const { analysis, names } = analyzeModel(ip, candidate, scope, capture, options);
     results.push(analysis);
     if (key) {
+      // The model's layers may have been built before (by the file's own code that called it).
+      const built = new Set([...ip.convModules.slice(before.modules), ...[...names.keys()].filter((m) => m.conv)]);
       cache.set(key, {
         analysis,
-        declarations: declarationFacts(ip, outline, ip.convModules.slice(before.modules), ip.functionalConvs.slice(before.functional)),
+        declarations: declarationFacts(ip, outline, [...built], ip.functionalConvs.slice(before.functional)),
         diagnostics: ip.diagnostics.slice(before.diagnostics),
         unresolved: ip.unresolved.slice(before.unresolved),
       });
