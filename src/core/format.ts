@@ -53,7 +53,7 @@ export function humanizeUnit(value: bigint, unit: string): string {
 }
 
 export function humanizeBytes(bytes: bigint): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
   let value = Number(bytes);
   let i = 0;
   while (Math.abs(value) >= 1024 && i < units.length - 1) {
@@ -61,6 +61,8 @@ export function humanizeBytes(bytes: bigint): string {
     i++;
   }
   if (i === 0) return `${bytes} B`;
+  // Past the largest unit the figure is only an order of magnitude: say so in exponent form.
+  if (value >= 1024) return `${value.toPrecision(3)} ${units[i]}`;
   const text = trimNumber(value, 3);
   // 1023.9 KiB rounds to "1024 KiB", which reads better as 1 MiB.
   return text === '1024' && i < units.length - 1 ? `1 ${units[i + 1]}` : `${text} ${units[i]}`;
