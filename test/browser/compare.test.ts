@@ -97,6 +97,8 @@ describe('comparison page (headless Chromium)', function () {
     const tables = await page.locator('details.data').count();
     assert.equal(tables, 5);
     await page.locator('#chart-groups + details summary').click();
+    // The table is built when the details element first opens (its toggle event comes after the click).
+    await page.locator('#chart-groups ~ details table tbody tr').first().waitFor();
     assert.equal(await page.locator('#chart-groups ~ details table tbody tr').count(), 7);
   });
 
@@ -158,7 +160,7 @@ describe('comparison page (headless Chromium)', function () {
   it('renders a 10^12-channel layer and a 10^6-channel depthwise layer without freezing, and explains them', async () => {
     await open('nn.Conv2d(10**12, 10**12, 1, bias=False)', '1,1000000000000,1,1');
     assert.match(await page.locator('#chart-groups-title').innerText(), /\(169\)/);
-    assert.match(await page.locator('#notes').innerText(), /fp32 weights alone take \d+ EiB, more than any single accelerator's memory/);
+    assert.match(await page.locator('#notes').innerText(), /fp32 weights alone take [\d.e+]+ [EZY]iB, more than any single accelerator's memory/);
     assert.match(await page.locator('#lanes-title').innerText(), /^1 convolution/);
     await page.selectOption('#control-groups', '1000000000000');
     await page.waitForFunction(() => document.querySelector('#lanes .lane-more') !== null);
