@@ -4,7 +4,7 @@ import type { Interpreter } from './interpreter';
 import { parseNumber, parseString, stringBounds, unescape } from './literals';
 import { binaryOp, compare, unaryOp } from './operators';
 import { Scope } from './scope';
-import { FileUnit } from './unit';
+import { FileUnit, lastChildNamed } from './unit';
 import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from './values';
 import { getItem } from './subscripts';
 import { pyStr } from './strings';
@@ -208,7 +208,7 @@ function evalMember(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileU
   const objectNode = node.firstChild!;
   if (isTrailingDotFloat(node)) return Number(unit.text(node));
   const obj = evalExpr(ip, objectNode, scope, unit);
-  const property = node.getChild('PropertyName');
+  const property = lastChildNamed(node, 'PropertyName');
   if (property && objectNode.nextSibling?.name === '.') return ip.getAttr(obj, unit.text(property));
   return getItem(ip, obj, subscriptValue(ip, node, scope, unit));
 }
@@ -280,7 +280,7 @@ export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Sco
 
 function evalCall(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   const callee = evalExpr(ip, node.firstChild!, scope, unit);
-  const args = evalArgs(ip, node.getChild('ArgList'), scope, unit);
+  const args = evalArgs(ip, lastChildNamed(node, 'ArgList'), scope, unit);
   const site = { unit, node };
   ip.sites.push(site);
   try {

@@ -12,7 +12,7 @@ import { outline as outlineOf, Outline, topIndexAt } from './outline';
 import { Scope } from './scope';
 import { execGuarded } from './statements';
 import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, FileAnalysis, ModelAnalysis, Unresolved } from './types';
-import { FileUnit } from './unit';
+import { FileUnit, lastChildNamed } from './unit';
 import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values';
 
 export * from './types';
@@ -198,7 +198,7 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
 
 /** Defs that build models (factories) are definitions; defs like main() or test() are call sites. */
 function isFactoryLike(def: import('@lezer/common').SyntaxNode, unit: FileUnit): boolean {
-  const body = def.getChild('Body');
+  const body = lastChildNamed(def, 'Body');
   for (let s = body?.firstChild; s; s = s.nextSibling) {
     if (s.name === 'ReturnStatement' && s.firstChild?.nextSibling) return true;
   }

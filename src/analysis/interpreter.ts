@@ -5,7 +5,7 @@ import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { readParams } from './params';
 import { Scope } from './scope';
-import { FileUnit } from './unit';
+import { FileUnit, lastChildNamed } from './unit';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict,
   RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
@@ -136,7 +136,7 @@ export class Interpreter {
       const scope = new Scope(fn.closure, 'function');
       this.bind(fn, scope, self === undefined ? args.positional : [self, ...args.positional], args.keywords);
       if (fn.node.name === 'LambdaExpression') return this.evaluate(fn.node.lastChild!, scope, fn.unit);
-      const body = fn.node.getChild('Body');
+      const body = lastChildNamed(fn.node, 'Body');
       if (!body) return null;
       const signal = execBody(this, body, scope, fn.unit);
       return signal?.type === 'return' ? signal.value : null;

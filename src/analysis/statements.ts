@@ -7,7 +7,7 @@ import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import { Scope } from './scope';
 import { delItem, getItem, setItem } from './subscripts';
-import { FileUnit } from './unit';
+import { FileUnit, lastChildNamed } from './unit';
 import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Tensor, Value, isListValue, isUnknown, tupleOf, unknown } from './values';
 
 export type Signal = { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' } | undefined;
@@ -164,7 +164,7 @@ function assignOne(ip: Interpreter, target: SyntaxNode, value: Value, scope: Sco
       return;
     case 'MemberExpression': {
       const obj = evalExpr(ip, target.firstChild!, scope, unit);
-      const property = target.getChild('PropertyName');
+      const property = lastChildNamed(target, 'PropertyName');
       if (property && target.firstChild!.nextSibling?.name === '.') {
         ip.setAttr(obj, unit.text(property), value);
         noteShape(ip, target, value, unit);
@@ -289,7 +289,7 @@ function defineClass(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: File
   const body = new Scope(scope, 'class');
   body.vars.set('__qualname__', name);
   scope.set(name, cls);
-  const bodyNode = stmt.getChild('Body');
+  const bodyNode = lastChildNamed(stmt, 'Body');
   if (bodyNode) execBody(ip, bodyNode, body, unit);
   body.vars.delete('__qualname__');
   for (const [k, v] of body.vars) {
@@ -411,7 +411,7 @@ function deleteTarget(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: F
   }
   if (target.name === 'MemberExpression') {
     const obj = evalExpr(ip, target.firstChild!, scope, unit);
-    const property = target.getChild('PropertyName');
+    const property = lastChildNamed(target, 'PropertyName');
     if (property && target.firstChild!.nextSibling?.name === '.') {
       const name = unit.text(property);
       if (obj instanceof ModuleObject) {

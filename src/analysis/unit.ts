@@ -53,3 +53,13 @@ export function significantChildren(node: SyntaxNode): SyntaxNode[] {
 }
 
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.']);
+
+/**
+ * The child named `name` for node kinds that have at most one (a call's ArgList, a def's Body, a
+ * member's PropertyName): those come last, so the last child is tried before searching, which
+ * spares lezer's getChild the cursor it allocates.
+ */
+export function lastChildNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+  const last = node.lastChild;
+  return last?.name === name ? last : node.getChild(name);
+}

@@ -109,8 +109,14 @@ export class ClassValue {
     readonly native: NativeClass | null = null,
   ) {}
 
-  /** Python's MRO, simplified to depth-first left-to-right without duplicates. */
+  private linearization: ClassValue[] | null = null;
+
+  /** Python's MRO, simplified to depth-first left-to-right without duplicates; bases never change, so it is computed once. */
   mro(): ClassValue[] {
+    return (this.linearization ??= this.computeMro());
+  }
+
+  private computeMro(): ClassValue[] {
     const out: ClassValue[] = [];
     const visit = (c: ClassValue): void => {
       if (out.includes(c)) return;
@@ -127,8 +133,11 @@ export class ClassValue {
   }
 
   nativeBase(): ClassValue | null {
-    return this.mro().find((c) => c.native) ?? null;
+    if (this.nativeClass === undefined) this.nativeClass = this.mro().find((c) => c.native) ?? null;
+    return this.nativeClass;
   }
+
+  private nativeClass: ClassValue | null | undefined = undefined;
 
   isModuleClass(): boolean {
     return this.nativeBase()?.native?.isModule === true;
