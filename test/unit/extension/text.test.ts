@@ -106,6 +106,13 @@ describe('lens, report', () => {
     assert.equal(statusText(symbolic, 'macs'), 'Net: params symbolic (see hovers) · 44.2M MACs');
   });
 
+  it('says a model does not build when PyTorch refuses one of its layers', () => {
+    const model = analysis.models[0];
+    const error = { phase: 'construct' as const, exception: 'ValueError' as const, message: 'in_channels must be divisible by groups' };
+    const broken = { ...model, totals: { ...model.totals, params: null }, layers: model.layers.map((l, i) => (i === 0 ? { ...l, record: null, error } : l)) };
+    assert.equal(statusText(broken, 'macs'), 'Net: does not build (see Problems) · 44.2M MACs');
+  });
+
   it('titles a call site that builds layers declared in another file', () => {
     const layers = analysis.models[0].layers.slice(1).map((layer) => ({ layer }));
     // 1,152 + 33,024 params; 1,179,648 + 33,554,432 MACs.
