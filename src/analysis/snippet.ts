@@ -5,9 +5,26 @@ import { Scope } from './scope';
 import { FileUnit } from './unit';
 import { Args, Value } from './values';
 
+/**
+ * Parsed snippets by text: a file repeats the same few input comments, and a parse costs far more
+ * than evaluating the tiny tree again. Trees are immutable, so sharing them is safe.
+ */
+const parsed = new Map<string, FileUnit>();
+const MAX_PARSED = 512;
+
+function parsedSnippet(name: string, text: string): FileUnit {
+  let unit = parsed.get(text);
+  if (!unit) {
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    unit = new FileUnit(name, text, parser.parse(text));
+    parsed.set(text, unit);
+  }
+  return unit;
+}
+
 /** Evaluates a Python expression given as text (a comment's input tuple) in a module's scope. */
 export function evalSnippet(ip: Interpreter, text: string, scope: Scope): Value {
-  const unit = new FileUnit('<snippet>', text, parser.parse(text));
+  const unit = parsedSnippet('<snippet>', text);
   const stmt = unit.tree.topNode.firstChild;
   if (!stmt || stmt.name !== 'ExpressionStatement') return null;
   return evalExpr(ip, stmt.firstChild!, scope, unit);

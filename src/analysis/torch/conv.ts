@@ -1,4 +1,4 @@
-import { BuildResult, CONV_TYPES, PyValue, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
@@ -65,20 +65,19 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
     }
     return;
   }
-  const built = cachedBuild(ip, args);
+  const key = argsKey(args);
+  const built = cachedBuild(ip, args, key);
   if (!built.ok) {
     fail(ip, self, built.error, args);
     return;
   }
   state.spec = built.spec;
-  state.specKey = argsKey(args);
+  state.specKey = key;
   setAttributes(self, built.spec);
 }
 
-/** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
 /** buildConv, once per distinct argument list in an analysis (specs are never mutated, only replaced). */
-function cachedBuild(ip: Interpreter, args: ConvArgs): BuildResult {
-  const key = argsKey(args);
+function cachedBuild(ip: Interpreter, args: ConvArgs, key: string): BuildResult {
   let built = ip.builds.get(key);
   if (!built) {
     built = buildConv(args);
@@ -88,9 +87,21 @@ function cachedBuild(ip: Interpreter, args: ConvArgs): BuildResult {
 }
 
 function argsKey(args: ConvArgs): string {
-  return `${args.type}|${pyRepr(args.in_channels)}|${pyRepr(args.out_channels)}|${pyRepr(args.kernel_size)}|${pyRepr(args.stride ?? 1n)}|${pyRepr(args.padding ?? 0n)}|${pyRepr(args.output_padding ?? 0n)}|${pyRepr(args.dilation ?? 1n)}|${pyRepr(args.groups ?? 1n)}|${pyRepr(args.bias ?? true)}|${pyRepr(args.padding_mode ?? 'zeros')}`;
+  return `${args.type}|${keyPart(args.in_channels)}|${keyPart(args.out_channels)}|${keyPart(args.kernel_size)}|${keyPart(args.stride ?? 1n)}|${keyPart(args.padding ?? 0n)}|${keyPart(args.output_padding ?? 0n)}|${keyPart(args.dilation ?? 1n)}|${keyPart(args.groups ?? 1n)}|${pyRepr(args.bias ?? true)}|${pyRepr(args.padding_mode ?? 'zeros')}`;
 }
 
+/**
+ * One argument in a build key: ints and int tuples/lists (nearly every argument) without the cost
+ * of pyRepr; the opening bracket keeps tuples and lists apart, and having no closing one, such a
+ * part never equals a repr.
+ */
+function keyPart(v: PyValue): string {
+  if (typeof v === 'bigint') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) return `${isTuple(v) ? '(' : '['}${v.join(',')}`;
+  return pyRepr(v);
+}
+
+/** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
 export function recordOf(state: ConvState, ip?: Interpreter): ConvRecord | null {
   if (!state.record && state.spec) {
     const key = state.specKey ? `${state.specKey}@${state.input?.join(',') ?? ''}` : null;
