@@ -170,9 +170,9 @@ function subtreeParams(m: ModuleObject, memo: Map<ModuleObject, bigint | null>):
   const known = memo.get(m);
   if (known !== undefined) return known;
   let total = m.ownParams();
-  const children = [...m.modules.values()].filter((c): c is ModuleObject => c !== null);
-  const shared = new Set(children).size !== children.length;
-  if (shared) {
+  const children: ModuleObject[] = [];
+  for (const c of m.modules.values()) if (c !== null) children.push(c);
+  if (hasRepeats(children)) {
     for (const [, child] of namedModules(m)) {
       const own = child.ownParams();
       total = total === null || own === null ? null : total + own;
@@ -185,6 +185,15 @@ function subtreeParams(m: ModuleObject, memo: Map<ModuleObject, bigint | null>):
   }
   memo.set(m, total);
   return total;
+}
+
+/** Whether a module appears twice among siblings (a few children: a pairwise scan beats a Set). */
+function hasRepeats(children: ModuleObject[]): boolean {
+  if (children.length > 16) return new Set(children).size !== children.length;
+  for (let i = 1; i < children.length; i++) {
+    for (let j = 0; j < i; j++) if (children[i] === children[j]) return true;
+  }
+  return false;
 }
 
 function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<ModuleObject, bigint | null>): ModuleInstance {

@@ -50,8 +50,7 @@ export function outline(unit: FileUnit): Outline {
     if (depth === 1) index++;
     const name = cursor.name;
     if (name === 'VariableName' || name === 'PropertyName') {
-      const text = unit.source.slice(cursor.from, cursor.to);
-      if (index >= 0 && name === 'VariableName') top[index].refs.add(text);
+      if (index >= 0 && name === 'VariableName') top[index].refs.add(unit.source.slice(cursor.from, cursor.to));
     } else if (name === '⚠') {
       const node = cursor.node;
       if (!(node.parent?.name === 'MemberExpression' && isTrailingDotFloat(node.parent))) errors.push(node);

@@ -12,8 +12,12 @@ export class Scope {
   constructor(readonly parent: Scope | null, readonly kind: 'module' | 'function' | 'class' | 'builtins') {}
 
   lookup(name: string): Value | undefined {
-    if (this.vars.has(name)) return this.vars.get(name);
-    return this.parent ? this.parent.lookup(name) : undefined;
+    // No Value is undefined (None is null), so one get answers both "bound?" and "to what?".
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
   }
 
   set(name: string, value: Value): void {

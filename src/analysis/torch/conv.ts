@@ -87,16 +87,18 @@ function cachedBuild(ip: Interpreter, args: ConvArgs, key: string): BuildResult 
 }
 
 function argsKey(args: ConvArgs): string {
-  return `${args.type}|${keyPart(args.in_channels)}|${keyPart(args.out_channels)}|${keyPart(args.kernel_size)}|${keyPart(args.stride ?? 1n)}|${keyPart(args.padding ?? 0n)}|${keyPart(args.output_padding ?? 0n)}|${keyPart(args.dilation ?? 1n)}|${keyPart(args.groups ?? 1n)}|${pyRepr(args.bias ?? true)}|${pyRepr(args.padding_mode ?? 'zeros')}`;
+  return `${args.type}|${keyPart(args.in_channels)}|${keyPart(args.out_channels)}|${keyPart(args.kernel_size)}|${keyPart(args.stride ?? 1n)}|${keyPart(args.padding ?? 0n)}|${keyPart(args.output_padding ?? 0n)}|${keyPart(args.dilation ?? 1n)}|${keyPart(args.groups ?? 1n)}|${keyPart(args.bias ?? true)}|${keyPart(args.padding_mode ?? 'zeros')}`;
 }
 
 /**
- * One argument in a build key: ints and int tuples/lists (nearly every argument) without the cost
- * of pyRepr; the opening bracket keeps tuples and lists apart, and having no closing one, such a
- * part never equals a repr.
+ * One argument in a build key: ints, bools, strings and int tuples/lists (nearly every argument)
+ * without the cost of pyRepr. Parts of different values never coincide: int tuples/lists have an
+ * opening bracket and no closing one (unlike any repr), strings are double-quoted (reprs use
+ * single quotes), and bools read true/false (reprs say True/False).
  */
 function keyPart(v: PyValue): string {
-  if (typeof v === 'bigint') return String(v);
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) return `${isTuple(v) ? '(' : '['}${v.join(',')}`;
   return pyRepr(v);
 }
