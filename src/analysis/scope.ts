@@ -13,11 +13,8 @@ export class Scope {
 
   lookup(name: string): Value | undefined {
     // No Value is undefined (None is null), so one get answers both "bound?" and "to what?".
-    for (let s: Scope | null = this; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    const v = this.vars.get(name);
+    return v !== undefined ? v : this.parent?.lookup(name);
   }
 
   set(name: string, value: Value): void {
