@@ -7,15 +7,14 @@
  * integer travels as a decimal string (a `WireInt`), decoded and checked on arrival.
  */
 import { CONV_TYPES, ConvSpec, ConvType, PADDING_MODES, PaddingMode } from '../core';
+import { Parsed, ProtocolError, WireInt, boolean, guarded, isWireInt, object, oneOf, onlyKeys, text, wireInt } from './validate';
+
+export { isWireInt };
+export type { Parsed, WireInt };
 
 /** The view type VS Code knows the panel by (also its serializer's and activation event's id). */
 export const COMPARE_VIEW_TYPE = 'convLens.compare';
 
-/** A Python int as decimal digits, e.g. "-3" or "1000000000000". */
-export type WireInt = string;
-
-/** Longest decimal accepted for one integer; far beyond any real layer, short enough to be harmless. */
-const MAX_DIGITS = 200;
 /** Longest tuple accepted (kernel sizes have 1 to 3 entries; PyTorch keeps odd lengths until forward). */
 const MAX_TUPLE = 8;
 const MAX_TEXT = 20_000;
@@ -90,7 +89,6 @@ export interface PanelState {
   follow: boolean;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 // ---------------------------------------------------------------------------------------------
 // Encoding.
@@ -141,44 +139,12 @@ export function decodeInts(values: readonly WireInt[]): bigint[] {
 // Validation. Each check throws a ProtocolError naming the offending field; the parse functions
 // turn it into a Parsed result, so a malformed message can never reach a handler.
 
-class ProtocolError extends Error {}
-
-type Json = Record<string, unknown>;
-
-function object(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError(`${where}: expected an object`);
-  return value as Json;
-}
-
-function onlyKeys(value: Json, allowed: readonly string[], where: string): void {
-  const extra = Object.keys(value).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new ProtocolError(`${where}: unexpected field ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
-}
-
 function string(value: unknown, where: string, max = MAX_TEXT): string {
-  if (typeof value !== 'string') throw new ProtocolError(`${where}: expected a string`);
-  if (value.length > max) throw new ProtocolError(`${where}: longer than ${max} characters`);
-  return value;
-}
-
-function boolean(value: unknown, where: string): boolean {
-  if (typeof value !== 'boolean') throw new ProtocolError(`${where}: expected true or false`);
-  return value;
+  return text(value, where, max);
 }
 
 function position(value: unknown, where: string, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new ProtocolError(`${where}: expected an integer >= ${min}`);
-  return value;
-}
-
-const WIRE_INT = /^-?(0|[1-9][0-9]*)$/;
-
-export function isWireInt(value: unknown): value is WireInt {
-  return typeof value === 'string' && value.length <= MAX_DIGITS && WIRE_INT.test(value);
-}
-
-function wireInt(value: unknown, where: string): WireInt {
-  if (!isWireInt(value)) throw new ProtocolError(`${where}: expected a decimal integer string`);
   return value;
 }
 
@@ -187,13 +153,6 @@ function wireInts(value: unknown, where: string, minLength = 1): WireInt[] {
     throw new ProtocolError(`${where}: expected ${minLength} to ${MAX_TUPLE} integers`);
   }
   return value.map((v, i) => wireInt(v, `${where}[${i}]`));
-}
-
-function oneOf<T extends string>(value: unknown, options: readonly T[], where: string): T {
-  if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
-    throw new ProtocolError(`${where}: expected one of ${options.join(', ')}`);
-  }
-  return value as T;
 }
 
 const SPEC_KEYS = ['type', 'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'output_padding', 'groups', 'bias', 'padding_mode'];
@@ -271,16 +230,6 @@ function applyRequest(value: unknown, where: string): ApplyRequest {
   }
   onlyKeys(o, ['kind', 'args'], where);
   return { kind, args: argumentChanges(o.args, `${where}.args`) };
-}
-
-function guarded<T>(read: () => T): Parsed<T> {
-  try {
-    return { ok: true, value: read() };
-  } catch (e) {
-    if (e instanceof ProtocolError) return { ok: false, error: e.message };
-    // BigInt() and friends cannot throw on validated input, but a hostile getter could.
-    return { ok: false, error: `malformed message: ${e instanceof Error ? e.message : String(e)}` };
-  }
 }
 
 /** Validates a message the page received from the host. */

@@ -6,7 +6,10 @@
  * Exact integers (shapes, MACs) travel as decimal strings, as in the comparison protocol;
  * timings and ratios are plain numbers.
  */
-import { WireInt, WireSpec, isWireInt, parseHostMessage } from './compare';
+import { WireSpec, parseHostMessage } from './compare';
+import { Parsed, ProtocolError, WireInt, boolean, guarded, object, oneOf, onlyKeys, text as checkedText, wireInt } from './validate';
+
+export type { Parsed };
 
 export type SimdFlavour = 'relaxed-simd' | 'simd';
 
@@ -99,13 +102,10 @@ export const DEFAULT_MEMORY_BUDGET_MB = 512;
 export const MIN_MEMORY_BUDGET_MB = 16;
 export const MAX_MEMORY_BUDGET_MB = 4096;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
-class ProtocolError extends Error {}
-type Json = Record<string, unknown>;
 
 const MAX_TEXT = 2000;
 const MAX_VARIANTS = 16;
@@ -114,20 +114,8 @@ const MAX_REPEATS = 1000;
 /** A fast layer is timed in samples of up to this many back-to-back runs (see src/sandbox/timing.ts). */
 export const MAX_RUNS_PER_SAMPLE = 1024;
 
-function object(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError(`${where}: expected an object`);
-  return value as Json;
-}
-
-function onlyKeys(value: Json, allowed: readonly string[], where: string): void {
-  const extra = Object.keys(value).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new ProtocolError(`${where}: unexpected field ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
-}
-
 function text(value: unknown, where: string, max = MAX_TEXT): string {
-  if (typeof value !== 'string') throw new ProtocolError(`${where}: expected a string`);
-  if (value.length > max) throw new ProtocolError(`${where}: longer than ${max} characters`);
-  return value;
+  return checkedText(value, where, max);
 }
 
 function finite(value: unknown, where: string, min = 0): number {
@@ -144,16 +132,6 @@ function nullable<T>(value: unknown, read: (v: unknown) => T): T | null {
   return value === null ? null : read(value);
 }
 
-function boolean(value: unknown, where: string): boolean {
-  if (typeof value !== 'boolean') throw new ProtocolError(`${where}: expected true or false`);
-  return value;
-}
-
-function wireInt(value: unknown, where: string): WireInt {
-  if (!isWireInt(value)) throw new ProtocolError(`${where}: expected a decimal integer string`);
-  return value;
-}
-
 /** A shape: 1 to 8 non-negative decimal integers. */
 function shape(value: unknown, where: string, minLength = 1): WireInt[] {
   if (!Array.isArray(value) || value.length < minLength || value.length > 8) throw new ProtocolError(`${where}: expected ${minLength} to 8 integers`);
@@ -167,11 +145,6 @@ function shape(value: unknown, where: string, minLength = 1): WireInt[] {
 function list<T>(value: unknown, where: string, max: number, read: (v: unknown, where: string) => T): T[] {
   if (!Array.isArray(value) || value.length > max) throw new ProtocolError(`${where}: expected a list of at most ${max}`);
   return value.map((v, i) => read(v, `${where}[${i}]`));
-}
-
-function oneOf<T extends string>(value: unknown, options: readonly T[], where: string): T {
-  if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) throw new ProtocolError(`${where}: expected one of ${options.join(', ')}`);
-  return value as T;
 }
 
 function bytes(value: unknown, where: string): Uint8Array {
@@ -257,15 +230,6 @@ function sandboxResult(value: unknown, where: string): SandboxResult {
     variants: list(o.variants, `${where}.variants`, MAX_VARIANTS, variantResult),
     checks: list(o.checks, `${where}.checks`, MAX_CHECKS, checkResult),
   };
-}
-
-function guarded<T>(read: () => T): Parsed<T> {
-  try {
-    return { ok: true, value: read() };
-  } catch (e) {
-    if (e instanceof ProtocolError) return { ok: false, error: e.message };
-    return { ok: false, error: `malformed message: ${e instanceof Error ? e.message : String(e)}` };
-  }
 }
 
 /** Validates a message the worker received from the page. */
