@@ -1,5 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
-import { isSeparablePair, separablePair } from '../core';
+import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../core';
 import { Budget, BudgetExceeded } from './budget';
 import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from './errors';
@@ -223,9 +223,20 @@ function separablePairs(layers: LayerInstance[]): ModelAnalysis['separablePairs'
   for (let i = 0; i + 1 < layers.length; i++) {
     const a = layers[i].record;
     const b = layers[i + 1].record;
-    if (a && b && isSeparablePair(a, b)) out.push({ depthwise: layers[i].name, pointwise: layers[i + 1].name, comparison: separablePair(a, b) });
+    if (a && b && isSeparablePair(a, b)) out.push({ depthwise: layers[i].name, pointwise: layers[i + 1].name, comparison: comparisonOf(a, b) });
   }
   return out;
+}
+
+/** Comparisons by record pair: identical layers share record objects (see recordOf), so repeated blocks compare once. */
+const comparisons = new WeakMap<ConvRecord, WeakMap<ConvRecord, SeparableComparison>>();
+
+function comparisonOf(a: ConvRecord, b: ConvRecord): SeparableComparison {
+  let byPointwise = comparisons.get(a);
+  if (!byPointwise) comparisons.set(a, (byPointwise = new WeakMap()));
+  let comparison = byPointwise.get(b);
+  if (!comparison) byPointwise.set(b, (comparison = separablePair(a, b)));
+  return comparison;
 }
 
 export type { SyntaxNode };

@@ -1,4 +1,4 @@
-import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, ForwardResult, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
@@ -210,8 +210,7 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
     state.callMacs = null;
     return new Tensor(null);
   }
-  const result = forwardShape(state.spec, shape);
-  const macs = result.ok ? callMacs(state.spec, shape, result.output) : null;
+  const { result, macs } = cachedForward(ip, state.spec, state.specKey, shape);
   state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
   if (!state.forwardDone) {
     state.forwardDone = true;
@@ -223,7 +222,18 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
       if (at) ip.diagnose({ range: ip.main.range(at), severity: 'error', message: result.error.message, source: 'forward' });
     }
   }
-  return new Tensor(result.ok ? result.output : null);
+  return new Tensor(result.ok ? [...result.output] : null);
+}
+
+/** forwardShape and the call's MACs, once per layer arguments and input shape in an analysis. */
+function cachedForward(ip: Interpreter, spec: ConvSpec, specKey: string | undefined, shape: bigint[]): { result: ForwardResult; macs: bigint | null } {
+  const key = specKey ? `${specKey}@${shape.join(',')}` : null;
+  const hit = key ? ip.forwards.get(key) : undefined;
+  if (hit) return hit;
+  const result = forwardShape(spec, shape);
+  const computed = { result, macs: result.ok ? callMacs(spec, shape, result.output) : null };
+  if (key) ip.forwards.set(key, computed);
+  return computed;
 }
 
 /** F.convNd / F.conv_transposeNd with a weight of known shape: the same record a module would get. */
