@@ -31,6 +31,8 @@ interface Frame {
   self: Value | undefined;
 }
 
+const NO_KEYWORDS = new Map<string, Value>();
+
 /**
  * A bounded evaluator for the Python that builds and runs models. It executes statements over
  * static values, turning what it cannot know into Unknown values with reasons.
@@ -138,7 +140,8 @@ export class Interpreter {
       const scope = new Scope(fn.closure, 'function');
       this.bind(fn, scope, self === undefined ? args.positional : [self, ...args.positional], args.keywords);
       if (fn.node.name === 'LambdaExpression') return this.evaluate(fn.node.lastChild!, scope, fn.unit);
-      const body = lastChildNamed(fn.node, 'Body');
+      if (fn.body === undefined) fn.body = lastChildNamed(fn.node, 'Body');
+      const body = fn.body;
       if (!body) return null;
       const signal = execBody(this, body, scope, fn.unit);
       return signal?.type === 'return' ? signal.value : null;
@@ -151,7 +154,8 @@ export class Interpreter {
   /** Python's argument binding for a def: positional, *args, keyword-only, **kwargs and defaults. */
   private bind(fn: FunctionValue, scope: Scope, positional: Value[], keywords: ReadonlyMap<string, Value>): void {
     const params = (fn.params ??= readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n)));
-    const remaining = new Map(keywords);
+    // Most calls pass no keywords; the shared empty map is only read and cleared, never added to.
+    const remaining = keywords.size ? new Map(keywords) : NO_KEYWORDS;
     let next = 0;
     for (const p of params) {
       if (p.kind === 'positional') {

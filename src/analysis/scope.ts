@@ -6,8 +6,8 @@ import type { Value } from './values';
  */
 export class Scope {
   readonly vars = new Map<string, Value>();
-  /** Names declared `global` in this function. */
-  readonly globals = new Set<string>();
+  /** Names declared `global` in this function; made at the first such declaration (most functions have none). */
+  private globals: Set<string> | null = null;
   /** Why a name is unknown when it is a parameter without a value (for Unknown reasons). */
   constructor(readonly parent: Scope | null, readonly kind: 'module' | 'function' | 'class' | 'builtins') {}
 
@@ -18,8 +18,12 @@ export class Scope {
   }
 
   set(name: string, value: Value): void {
-    if (this.globals.has(name)) this.module().vars.set(name, value);
+    if (this.globals?.has(name)) this.module().vars.set(name, value);
     else this.vars.set(name, value);
+  }
+
+  declareGlobal(name: string): void {
+    (this.globals ??= new Set()).add(name);
   }
 
   module(): Scope {

@@ -89,7 +89,7 @@ function execStatement(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: Fi
       execImport(ip, stmt, scope, unit);
       return undefined;
     case 'ScopeStatement':
-      if (stmt.firstChild?.name === 'global') for (const n of stmt.getChildren('VariableName')) scope.globals.add(unit.text(n));
+      if (stmt.firstChild?.name === 'global') for (const n of stmt.getChildren('VariableName')) scope.declareGlobal(unit.text(n));
       return undefined;
     case 'RaiseStatement':
       return execRaise(ip, stmt, scope, unit);

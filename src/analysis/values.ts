@@ -83,6 +83,8 @@ export class FunctionValue {
   ownerClass: ClassValue | null = null;
   /** The parameter list, read once. */
   params: ParamSpec[] | null = null;
+  /** The def's Body, found once (undefined until then; null for a lambda or a def without one). */
+  body: SyntaxNode | null | undefined = undefined;
   constructor(
     readonly name: string,
     readonly qualname: string,
