@@ -14,11 +14,11 @@ export interface CachedModel {
 /** Cached models by key; a new map replaces the old one after each analysis, so stale entries go. */
 export type ModelCache = Map<string, CachedModel>;
 
-/** FNV-1a over a statement's text: cheap, and only compared between two versions of one file. */
-function hashText(text: string): number {
+/** FNV-1a over a statement's text, read in place: cheap, and only compared between two versions of one file. */
+function hashText(source: string, from: number, to: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    h ^= source.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
@@ -36,7 +36,7 @@ export class ModelKeys {
   private readonly byName = new Map<string, number>();
 
   constructor(private readonly outline: Outline, unit: FileUnit) {
-    this.hashes = outline.top.map((t) => `${unit.position(t.node.from).line}#${hashText(unit.text(t.node))}`);
+    this.hashes = outline.top.map((t) => `${unit.position(t.node.from).line}#${hashText(unit.source, t.node.from, t.node.to)}`);
     outline.top.forEach((t, i) => {
       if (t.name && t.kind !== 'other') this.byName.set(t.name, i);
     });

@@ -114,10 +114,17 @@ export function mergeDeclarations(ip: Interpreter, outline: Outline, facts: Conv
     if (f.error && !d.error) d.error = f.error;
     if (f.symbolic && !d.record && !d.symbolic) d.symbolic = f.symbolic;
   }
+  const named = new Map<ConvDeclaration, Set<string>>();
   for (const m of models) {
     for (const l of m.layers) {
       const d = byKey.get(positionKey(l.range));
-      if (d && !d.instances.includes(l.name)) d.instances.push(l.name);
+      if (!d) continue;
+      let names = named.get(d);
+      if (!names) named.set(d, (names = new Set()));
+      if (!names.has(l.name)) {
+        names.add(l.name);
+        d.instances.push(l.name);
+      }
     }
   }
   const unit = ip.main;

@@ -29,12 +29,18 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
   }
   let grew = true;
   const factories = new Set<string>();
+  const returning = new Map<TopLevel, boolean>();
+  const returns = (t: TopLevel): boolean => {
+    let known = returning.get(t);
+    if (known === undefined) returning.set(t, (known = t.def !== null && returnsValue(t.def)));
+    return known;
+  };
   while (grew) {
     grew = false;
     for (const t of outline.top) {
       if (t.kind !== 'def' || !t.name || factories.has(t.name)) continue;
       const v = scope.vars.get(t.name);
-      if (!(v instanceof FunctionValue) || !returnsValue(t.def!)) continue;
+      if (!(v instanceof FunctionValue) || !returns(t)) continue;
       if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r)))) {
         factories.add(t.name);
         all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
@@ -46,7 +52,7 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
   // classes naming their block count; test() and main() functions that only run a model do not).
   const used = new Set<string>();
   for (const t of outline.top) {
-    const defines = t.kind === 'class' || (t.kind === 'def' && t.def !== null && returnsValue(t.def));
+    const defines = t.kind === 'class' || (t.kind === 'def' && returns(t));
     if (!defines) continue;
     for (const r of t.refs) if (r !== t.name) used.add(r);
   }
