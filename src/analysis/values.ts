@@ -18,7 +18,9 @@ export type PyObject = PyDict | Unknown | FunctionValue | BoundMethod | ClassVal
 export type Args = { positional: Value[]; keywords: Map<string, Value> };
 
 export function tupleOf(items: Value[]): Value[] {
-  return Object.assign([...items], { isTuple: true as const });
+  const tuple = items.slice() as Value[] & { isTuple?: true };
+  tuple.isTuple = true;
+  return tuple;
 }
 
 export function isTupleValue(v: Value): boolean {

@@ -37,7 +37,7 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
   self.conv = state;
   self.site = state.site;
   ip.convModules.push(self);
-  const bad = [...positional, ...args.keywords.values()].find((v) => !isArgument(v));
+  const bad = positional.find((v) => !isArgument(v)) ?? firstBadKeyword(args.keywords);
   if (bad !== undefined) throw new PyError('TypeError', `${type}() got an argument of type '${typeName(bad)}' that cannot be evaluated statically`);
   // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
   const bound = bindConvArguments(type, positional as PyValue[], args.keywords as ReadonlyMap<string, PyValue>);
@@ -48,6 +48,11 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
   convArgsOf.set(self, bound.args);
   if (lazy) return;
   build(ip, self, bound.args);
+}
+
+function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefined {
+  for (const v of keywords.values()) if (!isArgument(v)) return v;
+  return undefined;
 }
 
 const convArgsOf = new WeakMap<ModuleObject, ConvArgs>();
