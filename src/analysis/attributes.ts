@@ -59,8 +59,11 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
 }
 
 function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Value {
-  if (mod.modules.has(name)) return mod.modules.get(name)!;
-  if (mod.attrs.has(name)) return mod.attrs.get(name)!;
+  // No Value is undefined (None is null), so one get per map tells whether the name is there.
+  const child = mod.modules.get(name);
+  if (child !== undefined) return child;
+  const own = mod.attrs.get(name);
+  if (own !== undefined) return own;
   const v = mod.cls.lookup(name);
   if (v !== undefined) return bindClassAttr(ip, mod.cls, v, mod);
   const m = moduleMethod(ip, mod, name);

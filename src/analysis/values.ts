@@ -132,7 +132,10 @@ export class ClassValue {
   }
 
   lookup(name: string): Value | undefined {
-    for (const c of this.mro()) if (c.attrs.has(name)) return c.attrs.get(name);
+    for (const c of this.mro()) {
+      const v = c.attrs.get(name);
+      if (v !== undefined) return v;
+    }
     return undefined;
   }
 
