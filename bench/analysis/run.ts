@@ -7,6 +7,9 @@ import { generateModelFile } from './generate';
 // the editor's re-analysis after a one-character edit is. Goals: analysis <= 1.5 x parse on the
 // same text; re-analysis of a 2,000-line file after an edit <= 30 ms (median and p95 shown).
 // Run with `--runs N` to change the number of timed runs (default 9 for big files, 41 for edits).
+// Each figure is also given in process CPU time: on a shared, loaded machine wall times swing with
+// the load, while CPU time and the ratios of runs interleaved in one process stay comparable. CPU
+// time counts V8's background GC threads too, so it can exceed the wall time.
 
 interface AnalysisModule {
   analyzeFile(source: string, options: AnalysisOptions): FileAnalysis;
