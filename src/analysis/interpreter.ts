@@ -42,6 +42,12 @@ export class Interpreter {
   readonly frames: Frame[] = [];
   readonly diagnostics: AnalysisDiagnostic[] = [];
   readonly unresolved: Unresolved[] = [];
+  /** How many user-written nn.Module __init__ calls are running (a skipped statement there may lose modules). */
+  moduleInitDepth = 0;
+  /** Statements skipped so far that could have built or registered modules (see statements.ts). */
+  skippedBuilders = 0;
+  /** Why the first of those was skipped, for the model's totals. */
+  firstSkippedBuilder: string | null = null;
   readonly convModules: ModuleObject[] = [];
   /** F.convNd calls with a known weight shape, and the record each produced. */
   readonly functionalConvs: Array<{ site: SyntaxNode | null; record: ConvRecord }> = [];
@@ -111,13 +117,23 @@ export class Interpreter {
     const init = cls.lookup('__init__');
     this.constructing.push(site);
     try {
-      if (init instanceof FunctionValue) this.invoke(init, args, obj);
+      if (init instanceof FunctionValue) this.invokeInit(init, args, obj);
       else if (native) native.init(obj, args, this, node);
       else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
     } finally {
       this.constructing.pop();
     }
     return obj;
+  }
+
+  private invokeInit(init: FunctionValue, args: Args, obj: Instance | ModuleObject): void {
+    const isModule = obj instanceof ModuleObject;
+    if (isModule) this.moduleInitDepth++;
+    try {
+      this.invoke(init, args, obj);
+    } finally {
+      if (isModule) this.moduleInitDepth--;
+    }
   }
 
   callModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {

@@ -32,6 +32,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const unit = ip.main;
   let instance: ModuleObject | null = null;
   let captured: bigint[] | null = null;
+  const skippedBefore = ip.skippedBuilders;
   try {
     if (options.args !== undefined && options.entry === candidate.name) {
       instance = build(ip, candidate, evalArgsText(ip, options.args, scope));
@@ -45,6 +46,9 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   } catch (e) {
     failed(ip, candidate, e);
   }
+  // A module captured from the file's own code was built before this model's analysis began,
+  // so only a build done here can be judged by the skipped statements it met.
+  const incomplete = ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : null;
   const fromComment = commentInput(ip, candidate.top.node, scope) ?? (instance ? classComment(ip, instance, scope) : null);
   const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
     ? [options.input, 'option']
@@ -79,7 +83,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       inputSource,
       layers,
       modules: modules.map(([name, m]) => moduleOf(ip, name, m, memo)),
-      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs)),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), incomplete),
       shapes: [...notes.values()],
       separablePairs: separablePairs(layers),
     },
@@ -201,7 +205,7 @@ function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<Modu
 }
 
 /** conv MACs count every call of every layer in the forward pass (a shared head runs per level). */
-function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[], calls: Array<bigint | null | undefined>): ModelTotals {
+function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[], calls: Array<bigint | null | undefined>, incomplete: string | null): ModelTotals {
   let convParams = 0n;
   let convMacs: bigint | null = 0n;
   layers.forEach((l, i) => {
@@ -214,6 +218,7 @@ function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: M
     const own = m.ownParams();
     params = params === null || own === null ? null : params + own;
   }
+  if (incomplete !== null) return { conv_layers: layers.length, conv_params: convParams, conv_macs: null, params: null, incomplete };
   return { conv_layers: layers.length, conv_params: convParams, conv_macs: layers.length ? convMacs : 0n, params };
 }
 

@@ -29,13 +29,16 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
     if (e instanceof PyError || e instanceof CannotEvaluate) {
       const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
       ip.unresolvedAt(unit, stmt, why);
+      noteSkippedBuilder(ip, stmt, scope, unit, why);
       if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
       return undefined;
     }
     // A half-typed statement can leave the tree without the nodes a construct needs; any other
     // failure of ours (a construct we do not model, a stack overflow) costs this statement only.
     if (e instanceof Error) {
-      ip.unresolvedAt(unit, stmt, hasSyntaxError(stmt) ? 'incomplete code' : `not analyzed (${e.name}: ${e.message})`);
+      const why = hasSyntaxError(stmt) ? 'incomplete code' : `not analyzed (${e.name}: ${e.message})`;
+      ip.unresolvedAt(unit, stmt, why);
+      noteSkippedBuilder(ip, stmt, scope, unit, why);
       return undefined;
     }
     // Unwinding from runaway recursion stops at the first statement in the shallower half of the
@@ -222,6 +225,7 @@ function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit)
       const test = ip.truthy(evalExpr(ip, cond, scope, unit));
       if (test === null) {
         ip.unresolvedAt(unit, cond, `condition ${unit.text(cond)} is unknown; branch skipped`);
+        if (!onlyRaises(c)) noteSkippedBuilder(ip, stmt, scope, unit, `condition ${unit.text(cond)} is unknown`);
         return undefined;
       }
       if (test) return execBody(ip, body, scope, unit);
@@ -231,6 +235,20 @@ function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit)
     }
   }
   return undefined;
+}
+
+/**
+ * True when every branch from `keyword` on (its body and any elif/else bodies after it) only
+ * raises or passes: skipping such a chain, as argument checks are, loses no module.
+ */
+function onlyRaises(keyword: SyntaxNode): boolean {
+  for (let c: SyntaxNode | null = keyword; c; c = c.nextSibling) {
+    if (c.name !== 'Body') continue;
+    for (let s = c.firstChild; s; s = s.nextSibling) {
+      if (s.name !== 'RaiseStatement' && s.name !== 'PassStatement' && s.name !== ':' && s.name !== 'Comment') return false;
+    }
+  }
+  return true;
 }
 
 function execFor(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
@@ -458,4 +476,39 @@ function makeEnumMembers(cls: ClassValue): void {
     member.attrs.set('value', value);
     cls.attrs.set(name, member);
   }
+}
+
+/** Methods through which a statement can add a module to a container. */
+const CONTAINER_METHODS = new Set(['append', 'extend', 'add_module', 'insert', 'update', 'register_module']);
+
+const COMPOUND_STATEMENTS = new Set(['ForStatement', 'WhileStatement', 'IfStatement', 'WithStatement', 'TryStatement']);
+
+/**
+ * Counts a skipped statement that could have built modules, so a model built past it is marked
+ * incomplete instead of reporting totals that are too small. Inside a function, a skipped loop or
+ * branch could have built any number of modules, and so could a statement that touches `self` or
+ * a container method; a plain local assignment or a call like `warnings.warn(...)` cannot (what
+ * it leaves unknown makes the statements that do build fail, and those are counted). Only
+ * statements of a module's own methods (where `self` is the module) count, while a module is
+ * being built: helpers such as weight-enum checks or usage logging build no module.
+ */
+function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  if (ip.moduleInitDepth === 0 || !(scope.vars.get('self') instanceof ModuleObject)) return;
+  if (!COMPOUND_STATEMENTS.has(stmt.name) && !touchesModules(stmt, unit)) return;
+  ip.skippedBuilders++;
+  ip.firstSkippedBuilder ??= `${firstLineOf(unit.text(stmt)).slice(0, 80)}: ${why}`;
+}
+
+function touchesModules(stmt: SyntaxNode, unit: FileUnit): boolean {
+  const cursor = stmt.cursor();
+  do {
+    if (cursor.name === 'VariableName' && unit.text(cursor.node) === 'self') return true;
+    if (cursor.name === 'PropertyName' && CONTAINER_METHODS.has(unit.text(cursor.node))) return true;
+  } while (cursor.next() && cursor.from < stmt.to);
+  return false;
+}
+
+function firstLineOf(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }

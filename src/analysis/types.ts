@@ -110,6 +110,12 @@ export interface ModelTotals {
   conv_macs: bigint | null;
   /** Every parameter of the model: conv, Linear, norms, embeddings, PReLU and the rest. */
   params: bigint | null;
+  /**
+   * Set when building the model skipped a statement that could have added modules (an unknown
+   * condition, a value the analysis cannot compute): the tree may lack layers, so conv_params
+   * counts only the layers found, and conv_macs and params are null rather than too small.
+   */
+  incomplete?: string;
 }
 
 export interface ShapeNote {

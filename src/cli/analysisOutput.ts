@@ -36,6 +36,7 @@ export function reportJson(subject: ReportSubject): JsonObject {
       conv_params: model.totals.conv_params,
       conv_macs: model.totals.conv_macs,
       params: model.totals.params,
+      incomplete: model.totals.incomplete,
     },
     diagnostics: analysis.diagnostics.map(diagnosticJson),
     unresolved: analysis.unresolved.map(unresolvedJson),
@@ -145,6 +146,7 @@ function totalsLines(subject: ReportSubject): string[] {
   const unknown = subject.model.layers.filter((l) => l.record === null).length;
   const unknownNote = unknown > 0 ? ` known, plus ${unknown} layer${unknown === 1 ? '' : 's'} whose figures are unknown` : '';
   const lines = [
+    ...(t.incomplete ? [`incomplete: the model's construction skipped a statement, so layers may be missing (${t.incomplete})`] : []),
     `conv layers: ${t.conv_layers}`,
     `conv params: ${exactCount(t.conv_params)}${unknownNote}`,
     `conv MACs:   ${exactCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,

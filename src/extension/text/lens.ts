@@ -23,6 +23,7 @@ export function layerLensTitle(record: ConvRecord, display: FlopDisplay): string
  */
 function modelParams(model: ModelAnalysis): string {
   if (model.totals.params !== null) return `${short(model.totals.params)} params`;
+  if (model.totals.incomplete) return 'params unknown: layers may be missing (see Report)';
   if (model.layers.every((l) => l.record)) return `${short(model.totals.conv_params)} conv params`;
   // A layer PyTorch refuses to build leaves no total to give: point at the error, not at symbols.
   if (model.layers.some((l) => l.error?.phase === 'construct')) return 'does not build (see Problems)';

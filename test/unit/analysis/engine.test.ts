@@ -89,6 +89,45 @@ class Net(nn.Module):
   });
 });
 
+describe('analysis: a model whose construction skipped a statement has no totals', () => {
+  it('leaves conv MACs and params unknown when a loop that builds layers cannot run', () => {
+    const [model] = analyze(`${HEADER}# conv-lens: input=(1, 3, 32, 32)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.blocks = nn.ModuleList()
+        for width in torch.linspace(16, 64, 4).round().int().tolist():
+            self.blocks.append(nn.Conv2d(16, 16, 3, padding=1))
+
+    def forward(self, x):
+        return self.stem(x)
+`).models;
+    assert.deepEqual(model.layers.map((l) => l.name), ['stem']);
+    assert.equal(model.totals.conv_macs, null);
+    assert.equal(model.totals.params, null);
+    assert.match(model.totals.incomplete ?? '', /^for width in/);
+  });
+
+  it('keeps the totals when the only skipped branch is an argument check that raises', () => {
+    const [model] = analyze(`${HEADER}from typing import Sequence
+# conv-lens: input=(1, 3, 32, 32)
+class Net(nn.Module):
+    def __init__(self, widths=(16, 32)):
+        super().__init__()
+        if not isinstance(widths, Sequence):
+            raise TypeError("widths must be a sequence")
+        self.conv = nn.Conv2d(3, widths[0], 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+    assert.equal(model.totals.incomplete, undefined);
+    assert.equal(model.totals.conv_macs, 442368n);
+    assert.equal(model.totals.params, 448n);
+  });
+});
+
 describe('analysis: PyTorch\'s errors at the right place', () => {
   it('reports a float channel count at the constructor call', () => {
     const result = analyze(`${HEADER}class Net(nn.Module):
