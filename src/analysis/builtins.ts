@@ -273,7 +273,7 @@ export function makeBuiltins(): Scope {
   set('vars', () => unknown('vars()'));
   set('open', () => unknown('files are not read'));
   set('input', () => unknown('input()'));
-  for (const name of ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'ZeroDivisionError', 'StopIteration', 'NameError', 'OSError', 'Warning', 'UserWarning']) {
+  for (const name of ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'ZeroDivisionError', 'StopIteration', 'NameError', 'OSError', 'Warning', 'UserWarning', 'DeprecationWarning', 'FutureWarning', 'RuntimeWarning', 'PendingDeprecationWarning', 'ArithmeticError', 'LookupError', 'OverflowError', 'FileNotFoundError']) {
     s.vars.set(name, exceptionClass(name));
   }
   s.vars.set('object', new ClassValue('object', [], null, null, { isModule: false, init: () => undefined }));
