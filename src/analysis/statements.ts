@@ -494,12 +494,30 @@ const COMPOUND_STATEMENTS = new Set(['ForStatement', 'WhileStatement', 'IfStatem
  */
 function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   if (ip.moduleInitDepth === 0 || !(scope.vars.get('self') instanceof ModuleObject)) return;
+  if (stmt.name === 'IfStatement' && onlyRaises(stmt.firstChild!)) return;
   if (!COMPOUND_STATEMENTS.has(stmt.name) && !touchesModules(stmt, unit)) return;
   ip.skippedBuilders++;
   ip.firstSkippedBuilder ??= `${firstLineOf(unit.text(stmt)).slice(0, 80)}: ${why}`;
 }
 
+/**
+ * Whether a statement may register a module: an assignment whose target is on `self`, or any
+ * other statement that mentions `self` or calls a container method. An assignment that only
+ * reads `self` (a buffer computed from self.window_size) registers nothing.
+ */
 function touchesModules(stmt: SyntaxNode, unit: FileUnit): boolean {
+  if (stmt.name === 'AssignStatement' || stmt.name === 'UpdateStatement') {
+    for (let c = stmt.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp'; c = c.nextSibling) {
+      if (mentionsModules(c, unit)) return true;
+    }
+    return false;
+  }
+  // A buffer is neither a module nor a parameter: registering one changes no total.
+  if (stmt.name === 'ExpressionStatement' && unit.text(stmt).startsWith('self.register_buffer(')) return false;
+  return mentionsModules(stmt, unit);
+}
+
+function mentionsModules(stmt: SyntaxNode, unit: FileUnit): boolean {
   const cursor = stmt.cursor();
   do {
     if (cursor.name === 'VariableName' && unit.text(cursor.node) === 'self') return true;
