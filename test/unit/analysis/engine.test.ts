@@ -126,6 +126,24 @@ class Net(nn.Module):
     assert.equal(model.totals.conv_macs, 442368n);
     assert.equal(model.totals.params, 448n);
   });
+
+  it('keeps the totals when a skipped statement only reads self or registers a buffer', () => {
+    const [model] = analyze(`${HEADER}# conv-lens: input=(1, 3, 32, 32)
+class Net(nn.Module):
+    def __init__(self, window=7):
+        super().__init__()
+        self.window = window
+        coords = torch.stack(torch.meshgrid(torch.arange(window), torch.arange(window)))
+        coords[:, :, 0] += self.window - 1
+        self.register_buffer("index", coords.sum(-1))
+        self.conv = nn.Conv2d(3, 16, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+    assert.equal(model.totals.incomplete, undefined);
+    assert.equal(model.totals.conv_macs, 442368n);
+  });
 });
 
 describe('analysis: PyTorch\'s errors at the right place', () => {
