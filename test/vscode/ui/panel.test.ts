@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { assertEventually, workbench } from './workbench';
 
-/**
- * The comparison panel in the real VS Code: opened from the palette on a fixture layer, read,
- * changed, applied to the code as one edit, and undone.
- */
 /** The text of the Python editor (in the first group; the panel's group may be the active one). */
 async function codeText(): Promise<string> {
   return (await workbench().page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
 }
 
+/**
+ * The comparison panel in the real VS Code: opened from the palette on a fixture layer, read,
+ * changed, applied to the code as one edit, and undone.
+ */
 describe('Conv Lens comparison panel (installed from the .vsix)', () => {
   afterEach(async () => {
     // A failed test may leave the fixture edited; closing a dirty editor would ask to save.
@@ -20,13 +20,9 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
 
   it('compares the layer under the cursor, applies a new groups value, and undoes it in one step', async () => {
     const wb = workbench();
-    await wb.openFile('mobilenet_block.py');
     // Line 19: self.grouped = nn.Conv2d(64, 128, kernel_size=3, padding=1, groups=4). The cursor
     // goes to the end of the line, which is the end of the call.
-    await wb.goToLine(19);
-    await wb.page.keyboard.press('End');
-    await wb.runCommand('Conv Lens: Compare Layer');
-    const page = wb.webview();
+    const page = await wb.compareLayerAt('mobilenet_block.py', 19);
     await page.locator('#comparison').waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('#repr').innerText(), 'Conv2d(64, 128, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=4)');
     // 128 x (64/4) x 3 x 3 weights and 128 biases.
@@ -49,11 +45,7 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
 
   it('follows the cursor to another layer when asked, and comes back after a window reload', async () => {
     const wb = workbench();
-    await wb.openFile('mobilenet_block.py');
-    await wb.goToLine(19);
-    await wb.page.keyboard.press('End');
-    await wb.runCommand('Conv Lens: Compare Layer');
-    let page = wb.webview();
+    let page = await wb.compareLayerAt('mobilenet_block.py', 19);
     await page.locator('#comparison').waitFor({ timeout: 30_000 });
     await page.locator('#follow').check();
     // Line 13: self.depthwise = nn.Conv2d(192, 192, kernel_size=3, stride=2, padding=1, groups=192, bias=False)

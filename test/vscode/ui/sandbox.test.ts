@@ -13,12 +13,8 @@ describe('Conv Lens sandbox run (installed from the .vsix)', () => {
 
   it('runs the compared layer in a Web Worker under the panel\'s CSP and shows timings and passed checks', async () => {
     const wb = workbench();
-    await wb.openFile('mobilenet_block.py');
     // Line 19: self.grouped = nn.Conv2d(64, 128, kernel_size=3, padding=1, groups=4).
-    await wb.goToLine(19);
-    await wb.page.keyboard.press('End');
-    await wb.runCommand('Conv Lens: Compare Layer');
-    const page = wb.webview();
+    const page = await wb.compareLayerAt('mobilenet_block.py', 19);
     await page.locator('#sandbox[data-state="idle"]').waitFor({ timeout: 30_000 });
     await page.locator('#sandbox-run').click();
     await page.locator('#sandbox[data-state="done"], #sandbox[data-state="failed"], #sandbox[data-state="refused"]').waitFor({ timeout: 180_000 });

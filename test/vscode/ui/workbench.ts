@@ -131,6 +131,18 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 
+  /**
+   * Opens a file, puts the cursor at the end of a line (the end of the conv call on it), runs
+   * "Conv Lens: Compare Layer" and returns the panel's content frame.
+   */
+  async compareLayerAt(fileName: string, line: number): Promise<FrameLocator> {
+    await this.openFile(fileName);
+    await this.goToLine(line);
+    await this.page.keyboard.press('End');
+    await this.runCommand('Conv Lens: Compare Layer');
+    return this.webview();
+  }
+
   /** Opens the quick fix menu (Ctrl+.) at a token and returns the titles it offers. */
   async quickFixTitles(token: string, line: number, occurrence = 1): Promise<string[]> {
     await this.clickToken(token, line, occurrence);
