@@ -13,7 +13,7 @@ import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from './valu
  * Runs the defs holding conv calls that no model reached, with their parameters as named
  * unknowns, so every conv call in the file gets numbers or formulas.
  */
-export function reachUnvisited(ip: Interpreter, outline: Outline, scope: Scope, cached: ReadonlySet<string>): void {
+export function reachUnvisited(ip: Interpreter, outline: Outline, scope: Scope, cached: ReadonlySet<number | string>): void {
   const visited = new Set(ip.convModules.map((m) => m.conv?.site?.from));
   const done = new Set<number>();
   for (const call of outline.convCalls) {
@@ -55,17 +55,22 @@ function functionFor(ip: Interpreter, def: SyntaxNode, scope: Scope): { fn: Func
   return { fn, self: c.isModuleClass() ? new ModuleObject(c) : new Instance(c) };
 }
 
-/** Declarations are keyed by position (line:column), which a cached model's facts keep across edits. */
-export function positionKey(range: { line: number; column: number }): string {
-  return `${range.line}:${range.column}`;
+/**
+ * Declarations are keyed by position (line and column), which a cached model's facts keep across
+ * edits: one number for any column a real line has, a string beyond it so keys never collide.
+ */
+export function positionKey(range: { line: number; column: number }): number | string {
+  return range.column < COLUMNS ? range.line * COLUMNS + range.column : `${range.line}:${range.column}`;
 }
+
+const COLUMNS = 2 ** 20;
 
 /**
  * The declaration facts conv modules and functional calls produced (slices of the interpreter's
  * lists), for the conv calls written in this file.
  */
 export function declarationFacts(ip: Interpreter, outline: Outline, modules: ModuleObject[], functional: Interpreter['functionalConvs']): ConvDeclaration[] {
-  const byKey = new Map<string, ConvDeclaration>();
+  const byKey = new Map<number | string, ConvDeclaration>();
   const unit = ip.main;
   const convCalls = new Set(outline.convCalls.map((c) => c.from));
   const declare = (site: SyntaxNode, type: string): ConvDeclaration => {
@@ -102,7 +107,7 @@ export function declarationFacts(ip: Interpreter, outline: Outline, modules: Mod
  * calls nothing reached.
  */
 export function mergeDeclarations(ip: Interpreter, outline: Outline, facts: ConvDeclaration[], models: ModelAnalysis[]): ConvDeclaration[] {
-  const byKey = new Map<string, ConvDeclaration>();
+  const byKey = new Map<number | string, ConvDeclaration>();
   for (const f of facts) {
     const key = positionKey(f.range);
     const d = byKey.get(key);
