@@ -107,9 +107,9 @@ export class Lexer {
         if (src.charCodeAt(pos + 1) !== 10) bail();
         pos += 2;
         let p = pos;
-        while (src.charCodeAt(p) === 32) p++;
+        while (src.charCodeAt(p) === 32 || src.charCodeAt(p) === 9) p++;
         const d = src.charCodeAt(p);
-        if (p >= len || d === 10 || d === 35 || d === 9 || d === 12) bail();
+        if (p >= len || d === 10 || d === 35 || d === 12) bail();
       } else break;
     }
     this.ts = pos;
@@ -123,15 +123,23 @@ export class Lexer {
     let pos = this.pos;
     for (;;) {
       let p = pos;
-      while (src.charCodeAt(p) === 32) p++;
+      // Indentation depth as lezer counts it: a tab goes to the next multiple of 8.
+      let column = 0;
+      for (;;) {
+        const c = src.charCodeAt(p);
+        if (c === 32) column++;
+        else if (c === 9) column += 8 - (column % 8);
+        else break;
+        p++;
+      }
       if (p >= this.len) {
         // lezer still reads the indentation of a last line of spaces: a level it cannot dedent to is an error.
-        if (!this.indents.includes(p - pos)) bail();
+        if (!this.indents.includes(column)) bail();
         this.pos = p;
         return false;
       }
       const c = src.charCodeAt(p);
-      if (c === 9 || c === 12 || c === 92) bail();
+      if (c === 12 || c === 92) bail();
       if (c === 10) {
         pos = p + 1;
         continue;
@@ -147,7 +155,6 @@ export class Lexer {
         continue;
       }
       this.pos = p;
-      const column = p - pos;
       const indents = this.indents;
       let top = indents[indents.length - 1];
       if (column === top) return false;
@@ -292,11 +299,10 @@ export class Lexer {
     c = src.charCodeAt(pos);
     if (isIdentChar(c) || c >= 128) bail();
     if (c === 46) {
-      // `1.` is no Number for lezer but a MemberExpression missing its property: the parser
-      // reproduces that error node where lezer's recovery is known; here the dot may only be
-      // followed by a character that cannot continue a property name.
+      // `1.` is no Number for lezer but the start of a MemberExpression: `1.j` reads a property,
+      // `1.)` misses one, an error node the parser reproduces where lezer's recovery is known.
       const d = src.charCodeAt(pos + 1);
-      if (isIdentChar(d) || d >= 128 || d === 46) bail();
+      if (isDigit(d) || (d >= 128 && d < 161) || d === 46) bail();
     }
     this.t = T.NUMBER;
     this.te = this.pos = pos;

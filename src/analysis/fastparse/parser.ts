@@ -71,7 +71,8 @@ for (const kind of [T.NAME, T.NUMBER, T.STRING, T.LPAREN, T.LBRACKET, T.LBRACE, 
 
 /** Tokens after which lezer's recovery from `1.` is a zero-length error node (checked empirically). */
 const recoversAfterNumberDot = new Uint8Array(128);
-for (const kind of [T.RPAREN, T.COMMA, T.RBRACKET, T.RBRACE, T.NEWLINE, T.STAR, T.SLASH, T.DSLASH, T.PLUS, T.MINUS]) {
+for (const kind of [T.RPAREN, T.COMMA, T.RBRACKET, T.RBRACE, T.NEWLINE, T.COLON, T.STAR, T.DSTAR, T.SLASH, T.DSLASH,
+  T.PERCENT, T.PLUS, T.MINUS, T.CMP]) {
   recoversAfterNumberDot[kind] = 1;
 }
 
@@ -348,8 +349,8 @@ export class Parser {
     const lx = this.lx;
     this.take(ID.from);
     let dots = 0;
-    while (lx.t === T.DOT) {
-      this.take(ID.dot);
+    while (lx.t === T.DOT || lx.t === T.ELLIPSIS) {
+      this.take(lx.t === T.DOT ? ID.dot : ID.Ellipsis);
       dots++;
     }
     if (lx.t === T.NAME) {
@@ -730,7 +731,7 @@ export class Parser {
         this.take(ID.dstar);
         this.test();
       } else {
-        const argStart = this.n;
+        const argStart = this.mark();
         this.test();
         if (lx.t === T.ASSIGN) {
           // Only `name=value`: the argument so far must be one VariableName.
@@ -906,7 +907,9 @@ export class Parser {
     const from = lx.ts;
     this.take(ID.lambda);
     if (lx.t === T.COLON) {
-      this.push(ID.LambdaParamList, this.lastEnd, this.lastEnd, 4);
+      // lezer places an empty node after the whitespace and comments before the next token.
+      this.mark();
+      this.push(ID.LambdaParamList, lx.ts, lx.ts, 4);
     } else {
       const paramsStart = this.mark();
       const paramsFrom = lx.ts;

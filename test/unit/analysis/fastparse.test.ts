@@ -62,7 +62,12 @@ const SNIPPETS: Record<string, string> = {
   'containers': 'x = (), (a,), (a), (a, b), [], [a, *b], {}, {a: b, **c}, {a, *b}\nx = [a for b in c if d if e for f in g]\nx = {a: b for a, b in c}\nx = {a for a in b}\nx = (a for a in b)\nx = [\n  1,  # one\n  2,\n]\n',
   'lambdas': 'f = lambda: 0\nf = lambda a, b=1, *c, d=2, **e: a\nf = lambda *, a: a\nx = [y for y in z if lambda: w]\nx = lambda: a if b else c\n',
   'literals': 'x = 0, 1_000, 0x1F, 0o17, 0b101, 1.5, .5, 1e10, 1.5e-3, 2j, 1.5J, None, True, False, ...\nx = -1\n',
-  'number-dot recovery': 'x = [1., 2. + a, b * 3., f(4.), {5.}]\ny = 1.\nz = (6. / 2, 7. // 2, 8. - 1, 9. * 2)\n',
+  'number-dot recovery': 'x = [1., 2. + a, b * 3., f(4.), {5.}]\ny = 1.\nz = (6. / 2, 7. // 2, 8. - 1, 9. * 2)\nif a > 5.:\n    b = x[1.:2.]\nc = (1. ** 2, 1. % 2, 1. < 2, 1. == 2, {1.: 2})\n',
+  'number-dot members': 'x = 1.j + 2.e5 + 3.__class__ + 4.real\n',
+  'relative imports with ellipses': 'from ...a import b\nfrom .... import c\n',
+  'lambdas with spaces and comments': 'f = lambda : 0\ng = (lambda  # c\n     : 1)\n',
+  'comments before keyword arguments': 'f(a,  # c\n  b=1,  # d\n  c=2)\n',
+  'tab indentation': 'if a:\n\tb\n\tif c:\n\t\td\n\te\nclass A:\n  \tx = 1\n\ty = 2\n',
   'strings': 'x = "a" \'b\' """c\nd""" \'\'\'e\'\'\' r"\\d" b"\\x00" u"u" rb"x" Rb\'y\' BR"z"\nx = "\\n\\t\\\\ \\x41 \\u1234 \\U0001F600 \\N{DASH} \\o17 \\777 \\\n"\nx = r"\\"" + "q"\n',
   'f-strings': 'x = f"a{b}c{d!r}{e:>10}{f:{g}.{h}f}{{i}}{j=}{k=!s:x} {l[1]!a} {m, n}"\nx = F"""{a}\n{b}"""\nx = rf"{a}\\d" fr\'{b}\'\nx = f"{a["k"]}" f\'{b:}\'\n',
   'continued strings': 'x = ("a"\n     "b"  # c\n     f"{d}")\nx = "a" "b"\n',
@@ -95,7 +100,7 @@ const LEFT_TO_LEZER: string[] = [
   'if a:\n        b\n    c\n', 'x = "abc\n', 'x = f"{a\n', 'async def f(): pass\n', 'x = await y\n',
   'match x:\n    case 1: pass\n', 'type X = int\n', 'print "a"\n', 'x = (yield)\n', 'x = 1.e5\n',
   'if (n := 1): pass\n', 'x = a[]\n', 'def f[T](): pass\n', 'x = $\n', 'x = 1if y else 2\n',
-  'if a:\n\tb\n', 'x = 1 \\\n\ny = 2\n', 'x = f(a for a in b, c)\n', 'x = {1.: 2}\n',
+  'if a:\n\tb\n  c\n', 'x = 1 \\\n\ny = 2\n', 'x = 1.  # c\n', 'x = 1.\n', 'x = f(a for a in b, c)\n', 'x = {1.: 2}\n',
 ];
 
 describe('fastParse: what it leaves to lezer', () => {
