@@ -1,4 +1,5 @@
-import { bail, Lexer, S_DOUBLE, S_FORMAT, S_LONG, S_RAW, T } from './lexer';
+import * as lexer from './lexer';
+import { Lexer } from './lexer';
 import { typeId } from './nodeTypes';
 
 // A recursive-descent parser that writes the postfix node buffer @lezer/python's parser would
@@ -6,6 +7,10 @@ import { typeId } from './nodeTypes';
 // Comments are lezer skip tokens: they land in the deepest node open both before and after them.
 // They wait in the lexer's list until the parser consumes the next token or opens a node there
 // (`mark`), so a node closed before them (whose `to` is its last token) leaves them outside.
+
+// Local copies: a module's exports are getters once bundled as CommonJS, too slow for every token.
+const { bail, S_DOUBLE, S_FORMAT, S_LONG, S_RAW } = lexer;
+const T = { ...lexer.T };
 
 const ID = {
   Escape: typeId('Escape'), Comment: typeId('Comment'),
