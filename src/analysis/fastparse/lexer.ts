@@ -87,7 +87,9 @@ export class Lexer {
       }
       const c = src.charCodeAt(pos);
       if (c === 32 || c === 9) pos++;
-      else if (c === 10) {
+      else if (c === 10 || c === 13) {
+        // With \r\n line ends, lezer's newline is the \r; the \n then reads as a blank line.
+        if (c === 13 && src.charCodeAt(pos + 1) !== 10) bail();
         if (this.depth > 0) {
           pos++;
           continue;
@@ -109,7 +111,7 @@ export class Lexer {
         let p = pos;
         while (src.charCodeAt(p) === 32 || src.charCodeAt(p) === 9) p++;
         const d = src.charCodeAt(p);
-        if (p >= len || d === 10 || d === 35 || d === 12) bail();
+        if (p >= len || d === 10 || d === 13 || d === 35 || d === 12) bail();
       } else break;
     }
     this.ts = pos;
@@ -140,7 +142,8 @@ export class Lexer {
       }
       const c = src.charCodeAt(p);
       if (c === 12 || c === 92) bail();
-      if (c === 10) {
+      if (c === 10 || c === 13) {
+        if (c === 13 && src.charCodeAt(p + 1) !== 10) bail();
         pos = p + 1;
         continue;
       }
@@ -151,6 +154,7 @@ export class Lexer {
           this.pos = end;
           return false;
         }
+        if (src.charCodeAt(end) === 13 && src.charCodeAt(end + 1) !== 10) bail();
         pos = end + 1;
         continue;
       }
@@ -317,9 +321,14 @@ function digits(src: string, pos: number): number {
   }
 }
 
+/** Where the comment at `pos` ends: at the next \n or \r. */
 function lineEnd(src: string, pos: number): number {
-  const end = src.indexOf('\n', pos);
-  return end < 0 ? src.length : end;
+  const length = src.length;
+  for (let p = pos + 1; p < length; p++) {
+    const c = src.charCodeAt(p);
+    if (c === 10 || c === 13) return p;
+  }
+  return length;
 }
 
 /** The flags of a string prefix (the word from `start` to `end`), or Bail if it is no prefix. */

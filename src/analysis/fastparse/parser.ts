@@ -293,13 +293,13 @@ export class Parser {
       let p = te;
       while (src.charCodeAt(p) === 32 || src.charCodeAt(p) === 9) p++;
       const c = src.charCodeAt(p);
-      if (!(c === 40 || c === 46 || c === 10 || c === 35)) bail();
+      if (!(c === 40 || c === 46 || c === 10 || c === 13 || c === 35)) bail();
     } else if ((length === 5 && src.startsWith('match', ts)) || (length === 4 && src.startsWith('type', ts))) {
       let p = te;
       while (src.charCodeAt(p) === 32) p++;
       const c = src.charCodeAt(p);
       // Assignments, attribute access, calls and subscripts of a variable named so.
-      if (!(c === 61 || c === 46 || c === 40 || c === 91 || c === 44 || c === 41 || c === 10 || c === 58)) bail();
+      if (!(c === 61 || c === 46 || c === 40 || c === 91 || c === 44 || c === 41 || c === 10 || c === 13 || c === 58)) bail();
       if (c === 40 || c === 91) {
         if (src.startsWith('match', ts)) bail();
       }
@@ -949,11 +949,16 @@ export class Parser {
     this.node(ID.YieldExpression, from, start);
   }
 
-  /** `yield` and its operands (no bare `yield`: lezer makes an error node there). */
+  /** `yield` and its operands; a bare `yield` at the end of a line gets lezer's error node. */
   private yieldInner(): void {
     const lx = this.lx;
     this.take(ID.yield);
-    if (lx.t === T.FROM) {
+    if (lx.t === T.NEWLINE) {
+      // lezer misses an operand: a zero-length error node at the newline, after any comment.
+      this.mark();
+      this.push(0, lx.ts, lx.ts, 4);
+      this.lastEnd = lx.ts;
+    } else if (lx.t === T.FROM) {
       this.take(ID.from);
       this.test();
     } else {
@@ -1081,7 +1086,7 @@ export class Parser {
       let specEnd = p;
       for (;;) {
         const c = src.charCodeAt(p);
-        if (p >= src.length || c === 10 || c === 34 || c === 39 || c === 92) bail();
+        if (p >= src.length || c === 10 || c === 13 || c === 34 || c === 39 || c === 92) bail();
         if (c === 125) break;
         if (c === 123) {
           p = specEnd = this.replacement(p, true);

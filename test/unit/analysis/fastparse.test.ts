@@ -67,6 +67,8 @@ const SNIPPETS: Record<string, string> = {
   'relative imports with ellipses': 'from ...a import b\nfrom .... import c\n',
   'lambdas with spaces and comments': 'f = lambda : 0\ng = (lambda  # c\n     : 1)\n',
   'comments before keyword arguments': 'f(a,  # c\n  b=1,  # d\n  c=2)\n',
+  'bare yield (lezer\'s error node)': 'def f():\n    yield\n    yield  \n    x = yield\n    yield  # c\n    if a:\n        yield\n    yield\n',
+  'CRLF line ends': 'import a\r\n\r\nclass A:  # c\r\n    x = (1,\r\n         2)\r\n    # d\r\n    def f(self):\r\n        return \'\'\'\r\n\'\'\'\r\n\r\n@d\r\ndef g(): pass\r\n',
   'tab indentation': 'if a:\n\tb\n\tif c:\n\t\td\n\te\nclass A:\n  \tx = 1\n\ty = 2\n',
   'strings': 'x = "a" \'b\' """c\nd""" \'\'\'e\'\'\' r"\\d" b"\\x00" u"u" rb"x" Rb\'y\' BR"z"\nx = "\\n\\t\\\\ \\x41 \\u1234 \\U0001F600 \\N{DASH} \\o17 \\777 \\\n"\nx = r"\\"" + "q"\n',
   'f-strings': 'x = f"a{b}c{d!r}{e:>10}{f:{g}.{h}f}{{i}}{j=}{k=!s:x} {l[1]!a} {m, n}"\nx = F"""{a}\n{b}"""\nx = rf"{a}\\d" fr\'{b}\'\nx = f"{a["k"]}" f\'{b:}\'\n',
@@ -102,6 +104,14 @@ const LEFT_TO_LEZER: string[] = [
   'if (n := 1): pass\n', 'x = a[]\n', 'def f[T](): pass\n', 'x = $\n', 'x = 1if y else 2\n',
   'if a:\n\tb\n  c\n', 'x = 1 \\\n\ny = 2\n', 'x = 1.  # c\n', 'x = 1.\n', 'x = f(a for a in b, c)\n', 'x = {1.: 2}\n',
 ];
+
+describe('fastParse: the corpus with CRLF line ends', () => {
+  it("builds lezer's tree of nearly every corpus file, and never another tree", () => {
+    const files = CORPUS.filter((file) => !MUST_BAIL.has(path.basename(file)));
+    const matched = files.filter((file) => assertSameTree(fs.readFileSync(file, 'utf8').replace(/\n/g, '\r\n'), true));
+    assert.ok(matched.length >= files.length * 0.9, `${matched.length} of ${files.length}`);
+  });
+});
 
 describe('fastParse: what it leaves to lezer', () => {
   for (const source of LEFT_TO_LEZER) {
