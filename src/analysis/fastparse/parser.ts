@@ -82,7 +82,8 @@ for (const kind of [T.RPAREN, T.COMMA, T.RBRACKET, T.RBRACE, T.NEWLINE, T.COLON,
 }
 
 export class Parser {
-  buf = new Int32Array(1 << 16);
+  /** The node buffer; Python code makes about one node per 3.5 characters, 4 numbers each. */
+  buf: Int32Array;
   n = 0;
   /** End of the last consumed token. */
   lastEnd = 0;
@@ -90,6 +91,7 @@ export class Parser {
 
   constructor(readonly src: string) {
     this.lx = new Lexer(src);
+    this.buf = new Int32Array(src.length + (src.length >> 2) + 64);
   }
 
   /** Parses the whole script; the buffer then holds the Script's children. */
