@@ -44,7 +44,7 @@ function pythonFiles(dir: string, out: string[]): string[] {
   return out;
 }
 
-const same = (a: WalkedNode, b: WalkedNode): boolean => a.type === b.type && a.from === b.from && a.to === b.to;
+const same = (a: WalkedNode, b: WalkedNode): boolean => a.type === b.type && a.from === b.from && a.to === b.to && a.depth === b.depth;
 const show = (node: WalkedNode | undefined): string => (node ? `${node.name}#${node.type} ${node.from}-${node.to}` : 'nothing');
 
 function firstDifference(a: WalkedNode[], b: WalkedNode[]): number {

@@ -58,7 +58,7 @@ describe('fastParse: the corpus', () => {
     assert.ok(fast, 'fastParse bailed on the benchmark file');
     const lezer = parser.parse(source);
     const errors = walkTree(lezer).filter((node) => node.type === 0);
-    const withoutErrors = (nodes: WalkedNode[]) => nodes.filter((node) => node.type !== 0).map((n) => `${n.type} ${n.from} ${n.to}`);
+    const withoutErrors = (nodes: WalkedNode[]) => nodes.filter((node) => node.type !== 0).map((n) => `${n.type} ${n.from} ${n.to} ${n.depth}`);
     assert.deepEqual(withoutErrors(walkTree(fast)), withoutErrors(walkTree(lezer)));
     for (const error of errors) {
       if (/\d\.\s*$/.test(source.slice(error.from - 10, error.from))) continue; // lezer's reading of `1.`, which fastParse also makes
