@@ -50,6 +50,7 @@ const ID = {
   IfStatement: typeId('IfStatement'), Body: typeId('Body'), elif: typeId('elif'), WhileStatement: typeId('WhileStatement'), while: typeId('while'),
   ForStatement: typeId('ForStatement'), TryStatement: typeId('TryStatement'), try: typeId('try'), except: typeId('except'), finally: typeId('finally'),
   WithStatement: typeId('WithStatement'), with: typeId('with'), FunctionDefinition: typeId('FunctionDefinition'), def: typeId('def'),
+  async: typeId('async'), await: typeId('await'), AwaitExpression: typeId('AwaitExpression'),
   ClassDefinition: typeId('ClassDefinition'), class: typeId('class'), DecoratedStatement: typeId('DecoratedStatement'), Decorator: typeId('Decorator'), At: typeId('At'),
 };
 
@@ -177,8 +178,21 @@ export class Parser {
       case T.DEF: return this.functionDefinition();
       case T.CLASS: return this.classDefinition();
       case T.AT: return this.decoratedStatement();
+      case T.ASYNC: return this.asyncStatement();
       default: return this.simpleStatement();
     }
+  }
+
+  /** `async def`, `async for`, `async with`: the statement's node starts at `async`. */
+  private asyncStatement(): void {
+    const lx = this.lx;
+    const start = this.mark();
+    const from = lx.ts;
+    this.take(ID.async);
+    if (lx.t === T.DEF) this.functionDefinition(start, from);
+    else if (lx.t === T.FOR) this.forStatement(start, from);
+    else if (lx.t === T.WITH) this.withStatement(start, from);
+    else bail();
   }
 
   private simpleStatement(): void {
@@ -220,7 +234,7 @@ export class Parser {
       case T.CONTINUE: this.take(ID.continue); return this.node(ID.ContinueStatement, from, start);
       case T.RETURN:
         this.take(ID.return);
-        if (!this.atStatementEnd()) this.starredList(true);
+        if (!this.atStatementEnd()) this.starredList();
         return this.node(ID.ReturnStatement, from, start);
       case T.DEL:
         this.take(ID.del);
@@ -258,7 +272,7 @@ export class Parser {
         return this.node(ID.YieldStatement, from, start);
       case T.NAME: this.checkSoftKeyword(); break;
     }
-    this.starredList(false);
+    this.starredList();
     const t = lx.t;
     if (t === T.ASSIGN || t === T.COLON) {
       if (t === T.COLON) {
@@ -271,7 +285,7 @@ export class Parser {
       while (lx.t === T.ASSIGN) {
         this.take(ID.StatementAssignOp);
         if (lx.t === T.YIELD) this.yieldExpression();
-        else this.starredList(false);
+        else this.starredList();
       }
       return this.node(ID.AssignStatement, from, start);
     }
@@ -309,9 +323,8 @@ export class Parser {
   }
 
   /** commaSep<"*" expression | test>, flat (expression lists of statements). */
-  private starredList(allowYieldEnd: boolean): void {
+  private starredList(): void {
     const lx = this.lx;
-    void allowYieldEnd;
     for (;;) {
       if (lx.t === T.STAR) {
         this.take(ID.star);
@@ -429,10 +442,8 @@ export class Parser {
     this.node(ID.WhileStatement, from, start);
   }
 
-  private forStatement(): void {
+  private forStatement(start = this.mark(), from = this.lx.ts): void {
     const lx = this.lx;
-    const start = this.mark();
-    const from = lx.ts;
     this.take(ID.for);
     for (;;) {
       if (lx.t === T.STAR) this.take(ID.star);
@@ -473,10 +484,8 @@ export class Parser {
     this.node(ID.TryStatement, from, start);
   }
 
-  private withStatement(): void {
+  private withStatement(start = this.mark(), from = this.lx.ts): void {
     const lx = this.lx;
-    const start = this.mark();
-    const from = lx.ts;
     this.take(ID.with);
     for (;;) {
       this.test();
@@ -491,10 +500,8 @@ export class Parser {
     this.node(ID.WithStatement, from, start);
   }
 
-  private functionDefinition(): void {
+  private functionDefinition(start = this.mark(), from = this.lx.ts): void {
     const lx = this.lx;
-    const start = this.mark();
-    const from = lx.ts;
     this.take(ID.def);
     this.name();
     this.paramList();
@@ -579,6 +586,7 @@ export class Parser {
     }
     if (lx.t === T.DEF) this.functionDefinition();
     else if (lx.t === T.CLASS) this.classDefinition();
+    else if (lx.t === T.ASYNC) this.asyncStatement();
     else bail();
     this.node(ID.DecoratedStatement, from, start);
   }
@@ -619,7 +627,13 @@ export class Parser {
       this.node(ID.NotExpression, from, start);
       return;
     }
-    this.unary();
+    if (lx.t === T.AWAIT) {
+      // `await` takes a whole `expression` (no comparison), as lezer's grammar resolves it.
+      if (min > P_BITOR) bail();
+      this.take(ID.await);
+      this.binary(P_BITOR);
+      this.node(ID.AwaitExpression, from, start);
+    } else this.unary();
     for (;;) {
       const t = lx.t;
       const prec = t < 128 ? precedence[t] : 0;
@@ -746,7 +760,7 @@ export class Parser {
           this.take(ID.ArgAssignOp);
           this.test();
         }
-        if (lx.t === T.FOR) this.compFor();
+        if (lx.t === T.FOR || lx.t === T.ASYNC) this.compFor();
       }
       if (lx.t !== T.COMMA) break;
       this.take(ID.comma);
@@ -795,7 +809,7 @@ export class Parser {
       type = ID.ParenthesizedExpression;
     } else if (lx.t !== T.RPAREN) {
       this.item();
-      if (lx.t === T.FOR) {
+      if (lx.t === T.FOR || lx.t === T.ASYNC) {
         this.compFor();
         type = ID.ComprehensionExpression;
       } else if (lx.t === T.RPAREN) {
@@ -820,7 +834,7 @@ export class Parser {
     let type = ID.ArrayExpression;
     if (lx.t !== T.RBRACKET) {
       this.item();
-      if (lx.t === T.FOR) {
+      if (lx.t === T.FOR || lx.t === T.ASYNC) {
         this.compFor();
         type = ID.ArrayComprehensionExpression;
       } else {
@@ -843,7 +857,7 @@ export class Parser {
     let type = ID.DictionaryExpression;
     if (lx.t !== T.RBRACE) {
       const dict = this.braceItem(null);
-      if (lx.t === T.FOR) {
+      if (lx.t === T.FOR || lx.t === T.ASYNC) {
         this.compFor();
         type = dict ? ID.DictionaryComprehensionExpression : ID.SetComprehensionExpression;
       } else {
@@ -886,7 +900,8 @@ export class Parser {
   /** compFor, flat inside its comprehension. */
   private compFor(): void {
     const lx = this.lx;
-    this.take(ID.for);
+    if (lx.t === T.ASYNC) this.take(ID.async);
+    this.expect(T.FOR, ID.for);
     for (;;) {
       this.expression();
       if (lx.t !== T.COMMA) break;
@@ -900,7 +915,7 @@ export class Parser {
 
   private compTail(): void {
     const lx = this.lx;
-    if (lx.t === T.FOR) this.compFor();
+    if (lx.t === T.FOR || lx.t === T.ASYNC) this.compFor();
     else if (lx.t === T.IF) {
       this.take(ID.if);
       this.test(true);
