@@ -13,7 +13,7 @@ export const bail = (): never => {
 export const T = {
   EOF: 0, NEWLINE: 1, INDENT: 2, DEDENT: 3, NAME: 4, NUMBER: 5, STRING: 6,
   LPAREN: 7, RPAREN: 8, LBRACKET: 9, RBRACKET: 10, LBRACE: 11, RBRACE: 12,
-  COMMA: 13, COLON: 14, SEMI: 15, DOT: 16, ELLIPSIS: 17, ASSIGN: 18, ARROW: 19, UPDATE: 20, FCONV: 21,
+  COMMA: 13, COLON: 14, SEMI: 15, DOT: 16, ELLIPSIS: 17, ASSIGN: 18, ARROW: 19, UPDATE: 20, FCONV: 21, WALRUS: 37,
   PLUS: 22, MINUS: 23, STAR: 24, DSTAR: 25, SLASH: 26, DSLASH: 27, PERCENT: 28, AT: 29,
   PIPE: 30, CARET: 31, AMP: 32, LSHIFT: 33, RSHIFT: 34, TILDE: 35, CMP: 36,
   // Keywords.
@@ -199,7 +199,11 @@ export class Lexer {
       case 44: return this.op(T.COMMA, pos, 1);
       case 59: return this.op(T.SEMI, pos, 1);
       case 126: return this.op(T.TILDE, pos, 1);
-      case 58: if (c1 === 61) bail(); return this.op(T.COLON, pos, 1);
+      case 58:
+        if (c1 !== 61) return this.op(T.COLON, pos, 1);
+        // In an f-string replacement, `:=` may open a format spec: left to lezer.
+        if (this.fdepth > 0) bail();
+        return this.op(T.WALRUS, pos, 2);
       case 46:
         if (isDigit(c1)) return this.number(pos);
         if (c1 === 46 && src.charCodeAt(pos + 2) === 46) return this.op(T.ELLIPSIS, pos, 3);

@@ -50,6 +50,7 @@ const ID = {
   IfStatement: typeId('IfStatement'), Body: typeId('Body'), elif: typeId('elif'), WhileStatement: typeId('WhileStatement'), while: typeId('while'),
   ForStatement: typeId('ForStatement'), TryStatement: typeId('TryStatement'), try: typeId('try'), except: typeId('except'), finally: typeId('finally'),
   WithStatement: typeId('WithStatement'), with: typeId('with'), FunctionDefinition: typeId('FunctionDefinition'), def: typeId('def'),
+  NamedExpression: typeId('NamedExpression'), NamedAssignOp: typeId('AssignOp', 1),
   async: typeId('async'), await: typeId('await'), AwaitExpression: typeId('AwaitExpression'),
   ClassDefinition: typeId('ClassDefinition'), class: typeId('class'), DecoratedStatement: typeId('DecoratedStatement'), Decorator: typeId('Decorator'), At: typeId('At'),
 };
@@ -413,11 +414,11 @@ export class Parser {
     const start = this.mark();
     const from = lx.ts;
     this.take(ID.if);
-    this.test();
+    this.testNamed();
     this.body();
     while (lx.t === T.ELIF) {
       this.take(ID.elif);
-      this.test();
+      this.testNamed();
       this.body();
     }
     this.elseClause();
@@ -436,7 +437,7 @@ export class Parser {
     const start = this.mark();
     const from = lx.ts;
     this.take(ID.while);
-    this.test();
+    this.testNamed();
     this.body();
     this.elseClause();
     this.node(ID.WhileStatement, from, start);
@@ -609,6 +610,19 @@ export class Parser {
     }
   }
 
+  /** testNamed: a test, or a NamedExpression `test := test`. */
+  private testNamed(): void {
+    const lx = this.lx;
+    const start = this.mark();
+    const from = lx.ts;
+    this.test();
+    if (lx.t === T.WALRUS) {
+      this.take(ID.NamedAssignOp);
+      this.test();
+      this.node(ID.NamedExpression, from, start);
+    }
+  }
+
   /** An `expression` of the grammar: no comparison, `not`, `and`, `or`. */
   private expression(): void {
     this.binary(P_BITOR);
@@ -754,8 +768,8 @@ export class Parser {
       } else {
         const argStart = this.mark();
         this.test();
-        if (lx.t === T.ASSIGN) {
-          // Only `name=value`: the argument so far must be one VariableName.
+        if (lx.t === T.ASSIGN || lx.t === T.WALRUS) {
+          // Only `name=value` (or `name := value`): the argument so far must be one VariableName.
           if (this.n - argStart !== 4 || this.buf[argStart] !== ID.VariableName) bail();
           this.take(ID.ArgAssignOp);
           this.test();
@@ -774,13 +788,13 @@ export class Parser {
     const lx = this.lx;
     this.take(ID.lbracket);
     for (;;) {
-      if (lx.t !== T.COLON) this.test();
+      if (lx.t !== T.COLON) this.testNamed();
       if (lx.t === T.COLON) {
         this.take(ID.colon);
-        if (lx.t !== T.COLON && lx.t !== T.COMMA && lx.t !== T.RBRACKET) this.test();
+        if (lx.t !== T.COLON && lx.t !== T.COMMA && lx.t !== T.RBRACKET) this.testNamed();
         if (lx.t === T.COLON) {
           this.take(ID.colon);
-          if (lx.t !== T.COMMA && lx.t !== T.RBRACKET) this.test();
+          if (lx.t !== T.COMMA && lx.t !== T.RBRACKET) this.testNamed();
         }
       }
       if (lx.t !== T.COMMA) break;
@@ -790,12 +804,13 @@ export class Parser {
     this.expect(T.RBRACKET, ID.rbracket);
   }
 
-  /** `"*" expression | testNamed`, as items of tuples, lists and sets. */
-  private item(): void {
+  /** `"*" expression | testNamed` (items of tuples and lists), or `| test` (yield operands). */
+  private item(named = true): void {
     if (this.lx.t === T.STAR) {
       this.take(ID.star);
       this.expression();
-    } else this.test();
+    } else if (named) this.testNamed();
+    else this.test();
   }
 
   private parenthesized(): void {
@@ -980,7 +995,7 @@ export class Parser {
       this.test();
     } else {
       if (!startsExpression[lx.t]) bail();
-      this.commaList(() => this.item());
+      this.commaList(() => this.item(false));
     }
   }
 

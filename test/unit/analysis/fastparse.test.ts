@@ -93,6 +93,7 @@ const SNIPPETS: Record<string, string> = {
   'bare yield (lezer\'s error node)': 'def f():\n    yield\n    yield  \n    x = yield\n    yield  # c\n    if a:\n        yield\n    yield\n',
   'CRLF line ends': 'import a\r\n\r\nclass A:  # c\r\n    x = (1,\r\n         2)\r\n    # d\r\n    def f(self):\r\n        return \'\'\'\r\n\'\'\'\r\n\r\n@d\r\ndef g(): pass\r\n',
   'async and await': 'async def f():\n    await a\n    x = await b.c(d) + e\n    async for i in y: pass\n    async with z as w: pass\n    r = [i async for i in y]\n    await -a ** b\n    if await x == 1 and not await y: pass\n    f(await z, k=await w)\n    return (await q)\n@d\nasync def g(): pass\n',
+  'assignment expressions': 'if (a := f(x)) is not None and b: pass\nwhile c := g(): pass\nx = [y := 1, y ** 2]\nh(k := 3)\nz = a[b := 1]\nw = (v := 2)\nif a: pass\nelif (b := 2): pass\nr = [q for p in s if (q := p)]\nt = (u := 1, 2)\n',
   'tab indentation': 'if a:\n\tb\n\tif c:\n\t\td\n\te\nclass A:\n  \tx = 1\n\ty = 2\n',
   'strings': 'x = "a" \'b\' """c\nd""" \'\'\'e\'\'\' r"\\d" b"\\x00" u"u" rb"x" Rb\'y\' BR"z"\nx = "\\n\\t\\\\ \\x41 \\u1234 \\U0001F600 \\N{DASH} \\o17 \\777 \\\n"\nx = r"\\"" + "q"\n',
   'f-strings': 'x = f"a{b}c{d!r}{e:>10}{f:{g}.{h}f}{{i}}{j=}{k=!s:x} {l[1]!a} {m, n}"\nx = F"""{a}\n{b}"""\nx = rf"{a}\\d" fr\'{b}\'\nx = f"{a["k"]}" f\'{b:}\'\n',
@@ -125,7 +126,7 @@ const LEFT_TO_LEZER: string[] = [
   'x = (\n', 'def f(:\n    pass\n', 'if x\n    pass\n', 'x = 1 +\n', 'class A:\nx = 1\n', '  x = 1\n',
   'if a:\n        b\n    c\n', 'x = "abc\n', 'x = f"{a\n', 'x = a * await b\n', 'async x\n',
   'match x:\n    case 1: pass\n', 'type X = int\n', 'print "a"\n', 'x = (yield)\n', 'x = 1.e5\n',
-  'if (n := 1): pass\n', 'x = a[]\n', 'def f[T](): pass\n', 'x = $\n', 'x = 1if y else 2\n',
+  'x := 1\n', 's = {a := 1}\n', 'x = f"{a:=10}"\n', 'x = a[]\n', 'def f[T](): pass\n', 'x = $\n', 'x = 1if y else 2\n',
   'if a:\n\tb\n  c\n', 'x = 1 \\\n\ny = 2\n', 'x = 1.  # c\n', 'x = 1.\n', 'x = f(a for a in b, c)\n', 'x = {1.: 2}\n',
 ];
 
