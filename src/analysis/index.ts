@@ -1,6 +1,7 @@
 import { Tree, TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { Budget, BudgetExceeded } from './budget';
+import { fastParse } from './fastparse';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './declarations';
 import { ModelCache, ModelKeys } from './cache';
 import { Candidate, findCandidates, importedCandidate } from './entries';
@@ -20,7 +21,7 @@ export { parseLayerExpression } from './layerExpression';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {
-  return analyzeTree(new FileUnit(options.file, source, tree ?? parser.parse(source)), options, null).result;
+  return analyzeTree(new FileUnit(options.file, source, tree ?? fastParse(source) ?? parser.parse(source)), options, null).result;
 }
 
 /** An edit of the previous text, in the previous text's offsets: `insert` or `insertLength` new characters. */
