@@ -23,7 +23,9 @@ export function fastParse(source: string): Tree | null {
   try {
     fast.parseScript();
   } catch (error) {
-    if (error instanceof Bail) return null;
+    // Anything else (a stack overflow on absurdly deep nesting, a case we got wrong) also leaves
+    // the file to lezer, which parses any input iteratively: the analysis must never throw.
+    if (error instanceof Bail || error instanceof Error) return null;
     throw error;
   }
   return Tree.build({

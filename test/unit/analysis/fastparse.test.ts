@@ -142,6 +142,10 @@ describe('fastParse: what it leaves to lezer', () => {
   for (const source of LEFT_TO_LEZER) {
     it(`returns null or lezer's tree for ${JSON.stringify(source)}`, () => assertSameTree(source, true));
   }
+  it('returns null, not a stack overflow, for nesting deeper than its recursion can go', () => {
+    const depth = 200_000;
+    assert.equal(fastParse(`x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`), null);
+  });
 });
 
 /** A small deterministic pseudo-random generator, so failures reproduce. */
