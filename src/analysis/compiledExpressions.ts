@@ -233,12 +233,13 @@ function compileCall(unit: FileUnit, node: SyntaxNode, depth: number): Compiled 
   const callee = compile(unit, node.firstChild!, depth + 1);
   const argList = lastChildNamed(node, 'ArgList');
   const layout = argList ? compileArgs(unit, argList, depth + 1) : NO_ARGUMENTS;
+  const passesKeywords = layout?.some((arg) => arg.kind === 'keyword' || arg.kind === '**') ?? true;
   // The site is only read while the call runs (and by hooks at once), so one object serves every run.
   const site: CallSite = { unit, node };
   return (ip, scope) => {
     enter(ip, depth);
     const fn = callee(ip, scope);
-    const args = layout === null ? evalArgsAt(ip, argList!, scope, unit, depth) : argumentsOf(ip, scope, layout);
+    const args = layout === null ? evalArgsAt(ip, argList!, scope, unit, depth) : argumentsOf(ip, scope, layout, passesKeywords);
     ip.sites.push(site);
     ip.expressionDepth += depth;
     try {
@@ -287,10 +288,16 @@ function evalArgsAt(ip: Interpreter, argList: SyntaxNode, scope: Scope, unit: Fi
   }
 }
 
+/**
+ * Calls without keyword arguments share one empty map: no callee adds to the keywords it is
+ * given (bind copies them before consuming), and most calls pass none.
+ */
+const NO_KEYWORDS = new Map<string, Value>();
+
 /** The Args evalArgs would build from the same list. */
-function argumentsOf(ip: Interpreter, scope: Scope, layout: ArgLayout[]): Args {
+function argumentsOf(ip: Interpreter, scope: Scope, layout: ArgLayout[], passesKeywords: boolean): Args {
   const positional: Value[] = [];
-  const keywords = new Map<string, Value>();
+  const keywords = passesKeywords ? new Map<string, Value>() : NO_KEYWORDS;
   for (const arg of layout) {
     const v = arg.value(ip, scope);
     if (arg.kind === 'positional') positional.push(v);
