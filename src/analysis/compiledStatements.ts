@@ -37,23 +37,25 @@ export function compiledBody(unit: FileUnit, body: SyntaxNode): CompiledBody {
   });
 }
 
-/** Runs a body's statements as execBody does: one that fails is skipped as unresolved. */
+/**
+ * Runs a body's statements as execBody does: one that fails is skipped as unresolved. The first
+ * run walks the tree, except for loops, whose every part runs again at each iteration.
+ */
 export function runBody(ip: Interpreter, body: CompiledBody, scope: Scope): Signal {
   const { unit, nodes, statements } = body;
-  if (body.runs++ === 0) {
-    for (const node of nodes) {
-      const signal = execGuarded(ip, node, scope, unit);
-      if (signal) return signal;
-    }
-    return undefined;
-  }
+  const compiled = body.runs++ > 0;
   for (let i = 0; i < nodes.length; i++) {
-    const run = (statements[i] ??= compileStatement(unit, nodes[i]));
+    const node = nodes[i];
     let signal: Signal;
-    try {
-      signal = run(ip, scope);
-    } catch (e) {
-      signal = statementFailed(ip, nodes[i], scope, unit, e);
+    if (compiled || node.name === 'ForStatement' || node.name === 'WhileStatement') {
+      const run = (statements[i] ??= compileStatement(unit, node));
+      try {
+        signal = run(ip, scope);
+      } catch (e) {
+        signal = statementFailed(ip, node, scope, unit, e);
+      }
+    } else {
+      signal = execGuarded(ip, node, scope, unit);
     }
     if (signal) return signal;
   }
