@@ -72,8 +72,18 @@ function compileStatement(unit: FileUnit, node: SyntaxNode): Statement {
   return (ip, scope) => execStatement(ip, node, scope, unit);
 }
 
+/** What execStatement does for a statement it does not model (pass, a comment, a body's ':'). */
+function tickOnly(ip: Interpreter): Signal {
+  ip.budget.tick();
+  return undefined;
+}
+
 function compileNode(unit: FileUnit, node: SyntaxNode): Statement | null {
   switch (node.name) {
+    case ':':
+    case 'Comment':
+    case 'PassStatement':
+      return tickOnly;
     case 'ExpressionStatement': {
       if (!node.firstChild) return null;
       const expr = compileRoot(unit, node.firstChild);
@@ -106,12 +116,7 @@ function compileAssign(unit: FileUnit, node: SyntaxNode): Statement {
     if (c.name === 'AssignOp') groups.push([]);
     else if (c.name !== 'TypeDef' && c.name !== 'Comment') groups[groups.length - 1].push(c);
   }
-  if (groups.length === 1) {
-    return (ip) => {
-      ip.budget.tick();
-      return undefined;
-    };
-  }
+  if (groups.length === 1) return tickOnly;
   const valueNodes = groups.pop()!;
   const items = valueNodes.filter((n) => n.name !== ',').map((n) => compileRoot(unit, n));
   const single = items.length === 1 && valueNodes.length === 1;
