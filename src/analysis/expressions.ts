@@ -28,7 +28,8 @@ export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: 
 
 const MAX_NESTING = 1000;
 
-function evalNode(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+/** What evalExpr does after its budget tick and nesting check (compiled statements run compiledExpressions.ts instead). */
+export function evalNode(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   switch (node.name) {
     case 'Number':
       return parseNumber(unit.text(node));
@@ -108,7 +109,7 @@ export function childNodes(node: SyntaxNode): SyntaxNode[] {
   for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name)) out.push(c);
   return out;
 }
-const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
+export const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
 
 /** Items of a list/tuple/set display, expanding `*xs`. */
 function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value[] {
@@ -128,7 +129,7 @@ function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: Fil
   return out;
 }
 
-function dedupe(items: Value[]): Value[] {
+export function dedupe(items: Value[]): Value[] {
   const d = new PyDict();
   for (const v of items) d.set(v, v);
   return d.keys();

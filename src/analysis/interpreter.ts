@@ -154,7 +154,7 @@ export class Interpreter {
     this.frames.push({ fn, self });
     try {
       const scope = new Scope(fn.closure, 'function');
-      this.bind(fn, scope, self === undefined ? args.positional : [self, ...args.positional], args.keywords);
+      this.bind(fn, scope, self, args.positional, args.keywords);
       if (fn.node.name === 'LambdaExpression') return this.evaluate(fn.node.lastChild!, scope, fn.unit);
       if (fn.body === undefined) fn.body = lastChildNamed(fn.node, 'Body');
       const body = fn.body;
@@ -167,23 +167,29 @@ export class Interpreter {
     }
   }
 
-  /** Python's argument binding for a def: positional, *args, keyword-only, **kwargs and defaults. */
-  private bind(fn: FunctionValue, scope: Scope, positional: Value[], keywords: ReadonlyMap<string, Value>): void {
+  /**
+   * Python's argument binding for a def: positional, *args, keyword-only, **kwargs and defaults.
+   * A method's `self` is its first positional argument (kept apart so that no array is built per call).
+   */
+  private bind(fn: FunctionValue, scope: Scope, self: Value | undefined, given: Value[], keywords: ReadonlyMap<string, Value>): void {
     const params = (fn.params ??= readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n)));
     // Most calls pass no keywords; the shared empty map is only read and cleared, never added to.
     const remaining = keywords.size ? new Map(keywords) : NO_KEYWORDS;
+    const offset = self === undefined ? 0 : 1;
+    const count = given.length + offset;
     let next = 0;
     for (const p of params) {
       if (p.kind === 'positional') {
-        if (next < positional.length) {
+        if (next < count) {
           if (remaining.has(p.name)) throw new PyError('TypeError', `${fn.name}() got multiple values for argument '${p.name}'`);
-          scope.vars.set(p.name, positional[next++]);
+          scope.vars.set(p.name, next < offset ? self! : given[next - offset]);
+          next++;
           continue;
         }
       }
       if (p.kind === 'varargs') {
-        scope.vars.set(p.name, tupleOf(positional.slice(next)));
-        next = positional.length;
+        scope.vars.set(p.name, tupleOf(next >= offset ? given.slice(next - offset) : [self!, ...given]));
+        next = count;
         continue;
       }
       if (p.kind === 'kwargs') {
@@ -202,7 +208,7 @@ export class Interpreter {
         throw new PyError('TypeError', `${fn.name}() missing 1 required positional argument: '${p.name}'`);
       }
     }
-    if (next < positional.length) throw new PyError('TypeError', `${fn.name}() takes ${next} positional arguments but ${positional.length} were given`);
+    if (next < count) throw new PyError('TypeError', `${fn.name}() takes ${next} positional arguments but ${count} were given`);
     const extra = [...remaining.keys()][0];
     if (extra !== undefined) throw new PyError('TypeError', `${fn.name}() got an unexpected keyword argument '${extra}'`);
   }

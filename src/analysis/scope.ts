@@ -13,8 +13,13 @@ export class Scope {
 
   lookup(name: string): Value | undefined {
     // No Value is undefined (None is null), so one get answers both "bound?" and "to what?".
-    const v = this.vars.get(name);
-    return v !== undefined ? v : this.parent?.lookup(name);
+    const own = this.vars.get(name);
+    if (own !== undefined) return own;
+    for (let scope = this.parent; scope; scope = scope.parent) {
+      const v = scope.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
   }
 
   set(name: string, value: Value): void {

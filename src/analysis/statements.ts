@@ -3,6 +3,7 @@ import { BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { childNodes, evalExpr, makeFunction } from './expressions';
 import { execImport } from './imports';
+import { compiledBody, runBody } from './compiledStatements';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import { Scope } from './scope';
@@ -14,45 +15,46 @@ export type Signal = { type: 'return'; value: Value } | { type: 'break' } | { ty
 
 /** Runs a Body (or Script) node's statements. A statement that cannot be evaluated is skipped as unresolved. */
 export function execBody(ip: Interpreter, body: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  for (let stmt = body.firstChild; stmt; stmt = stmt.nextSibling) {
-    const signal = execGuarded(ip, stmt, scope, unit);
-    if (signal) return signal;
-  }
-  return undefined;
+  return runBody(ip, compiledBody(unit, body), scope);
 }
 
 export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   try {
     return execStatement(ip, stmt, scope, unit);
   } catch (e) {
-    if (e instanceof PyError && ip.tryDepth > 0) throw e;
-    if (e instanceof PyError || e instanceof CannotEvaluate) {
-      const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
-      ip.unresolvedAt(unit, stmt, why);
-      noteSkippedBuilder(ip, stmt, scope, unit, why);
-      if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
-      return undefined;
-    }
-    // A half-typed statement can leave the tree without the nodes a construct needs; any other
-    // failure of ours (a construct we do not model, a stack overflow) costs this statement only.
-    if (e instanceof Error) {
-      const why = hasSyntaxError(stmt) ? 'incomplete code' : `not analyzed (${e.name}: ${e.message})`;
-      ip.unresolvedAt(unit, stmt, why);
-      noteSkippedBuilder(ip, stmt, scope, unit, why);
-      return undefined;
-    }
-    // Unwinding from runaway recursion stops at the first statement in the shallower half of the
-    // stack, so the code that started it carries on (with this statement unresolved).
-    if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth < ip.budget.maxDepth / 2) {
-      ip.unresolvedAt(unit, stmt, e.reason);
-      // The function that recursed forever has no value: its callers get an unknown, not None.
-      return { type: 'return', value: unknown(e.reason) };
-    }
-    throw e;
+    return statementFailed(ip, stmt, scope, unit, e);
   }
 }
 
-function execStatement(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+/** What a statement that threw `e` leaves: skipped as unresolved, or the error passed on. */
+export function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, e: unknown): Signal {
+  if (e instanceof PyError && ip.tryDepth > 0) throw e;
+  if (e instanceof PyError || e instanceof CannotEvaluate) {
+    const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
+    ip.unresolvedAt(unit, stmt, why);
+    noteSkippedBuilder(ip, stmt, scope, unit, why);
+    if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
+    return undefined;
+  }
+  // A half-typed statement can leave the tree without the nodes a construct needs; any other
+  // failure of ours (a construct we do not model, a stack overflow) costs this statement only.
+  if (e instanceof Error) {
+    const why = hasSyntaxError(stmt) ? 'incomplete code' : `not analyzed (${e.name}: ${e.message})`;
+    ip.unresolvedAt(unit, stmt, why);
+    noteSkippedBuilder(ip, stmt, scope, unit, why);
+    return undefined;
+  }
+  // Unwinding from runaway recursion stops at the first statement in the shallower half of the
+  // stack, so the code that started it carries on (with this statement unresolved).
+  if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded' && ip.budget.depth < ip.budget.maxDepth / 2) {
+    ip.unresolvedAt(unit, stmt, e.reason);
+    // The function that recursed forever has no value: its callers get an unknown, not None.
+    return { type: 'return', value: unknown(e.reason) };
+  }
+  throw e;
+}
+
+export function execStatement(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   ip.budget.tick();
   switch (stmt.name) {
     case 'ExpressionStatement':
@@ -195,7 +197,7 @@ function subscriptOf(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: Fi
 import { subscriptValue as evalSubscript } from './expressions';
 
 /** Records the shape of a tensor assigned in a forward() of the analyzed file, for inlay hints. */
-function noteShape(ip: Interpreter, target: SyntaxNode, value: Value, unit: FileUnit): void {
+export function noteShape(ip: Interpreter, target: SyntaxNode, value: Value, unit: FileUnit): void {
   if (!ip.notes || unit !== ip.main || !(value instanceof Tensor)) return;
   if (ip.currentFrame()?.fn.name !== 'forward' || ip.notes.has(target.from)) return;
   ip.notes.set(target.from, { range: unit.range(target), label: unit.text(target), shape: value.shape });
@@ -241,7 +243,7 @@ function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit)
  * True when every branch from `keyword` on (its body and any elif/else bodies after it) only
  * raises or passes: skipping such a chain, as argument checks are, loses no module.
  */
-function onlyRaises(keyword: SyntaxNode): boolean {
+export function onlyRaises(keyword: SyntaxNode): boolean {
   for (let c: SyntaxNode | null = keyword; c; c = c.nextSibling) {
     if (c.name !== 'Body') continue;
     for (let s = c.firstChild; s; s = s.nextSibling) {
@@ -492,7 +494,7 @@ const COMPOUND_STATEMENTS = new Set(['ForStatement', 'WhileStatement', 'IfStatem
  * statements of a module's own methods (where `self` is the module) count, while a module is
  * being built: helpers such as weight-enum checks or usage logging build no module.
  */
-function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+export function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   if (ip.moduleInitDepth === 0 || !(scope.vars.get('self') instanceof ModuleObject)) return;
   if (stmt.name === 'IfStatement' && onlyRaises(stmt.firstChild!)) return;
   if (!COMPOUND_STATEMENTS.has(stmt.name) && !touchesModules(stmt, unit)) return;

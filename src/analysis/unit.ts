@@ -1,12 +1,36 @@
-import { SyntaxNode, Tree } from '@lezer/common';
+import { NodeType, SyntaxNode, Tree } from '@lezer/common';
 import type { SourceRange } from './types';
 import { Scope } from './scope';
+import type { CompiledBody } from './compiledStatements';
+
+/**
+ * Values derived from syntax nodes, made once per node. Lezer makes a new object for a node at
+ * each navigation, so nodes are told apart by start, end and type.
+ */
+export class NodeCache<T> {
+  private readonly byStart = new Map<number, Array<{ to: number; type: NodeType; value: T }>>();
+
+  get(node: SyntaxNode, make: () => T): T {
+    let entries = this.byStart.get(node.from);
+    if (entries) {
+      for (const e of entries) if (e.to === node.to && e.type === node.type) return e.value;
+    } else {
+      entries = [];
+      this.byStart.set(node.from, entries);
+    }
+    const value = make();
+    entries.push({ to: node.to, type: node.type, value });
+    return value;
+  }
+}
 
 /** One parsed Python file: its text, tree, line starts and (once executed) its globals. */
 export class FileUnit {
   private readonly lineStarts: number[] = [0];
   scope: Scope | null = null;
   executing = false;
+  /** This file's statement bodies, compiled when they run again (see compiledStatements.ts). */
+  readonly bodies = new NodeCache<CompiledBody>();
 
   constructor(readonly path: string, readonly source: string, readonly tree: Tree) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
