@@ -42,6 +42,7 @@ export function outline(unit: FileUnit): Outline {
     const nameNode = kind === 'other' ? null : def!.getChild('VariableName');
     top.push({ node: c, kind, name: nameNode ? unit.text(nameNode) : null, def: kind === 'other' ? null : def, refs: new Set() });
   }
+  const names = new ReferenceFilter(unit.source, top);
   let index = -1;
   const cursor: TreeCursor = unit.tree.cursor();
   if (!cursor.firstChild()) return { top, errors, convCalls };
@@ -50,7 +51,7 @@ export function outline(unit: FileUnit): Outline {
     if (depth === 1) index++;
     const name = cursor.name;
     if (name === 'VariableName' || name === 'PropertyName') {
-      if (index >= 0 && name === 'VariableName') top[index].refs.add(unit.source.slice(cursor.from, cursor.to));
+      if (index >= 0 && name === 'VariableName') names.note(top[index].refs, cursor.from, cursor.to);
     } else if (name === '⚠') {
       const node = cursor.node;
       if (!(node.parent?.name === 'MemberExpression' && isTrailingDotFloat(node.parent))) errors.push(node);
@@ -71,6 +72,35 @@ export function outline(unit: FileUnit): Outline {
     while (!cursor.nextSibling()) {
       if (!cursor.parent() || --depth === 0) return { top, errors, convCalls };
     }
+  }
+}
+
+/**
+ * A statement's references are only ever asked about names the file defines at its top level
+ * (classes, defs, imported names), so only those are kept; a length-and-first-character test
+ * spares slicing the text of every other name in the file.
+ */
+class ReferenceFilter {
+  private readonly names = new Set<string>();
+  private readonly shapes = new Set<number>();
+
+  constructor(private readonly source: string, top: TopLevel[]) {
+    for (const t of top) {
+      if (t.name) this.add(t.name);
+      if (t.node.name !== 'ImportStatement') continue;
+      for (let c = t.node.firstChild; c; c = c.nextSibling) if (c.name === 'VariableName') this.add(source.slice(c.from, c.to));
+    }
+  }
+
+  private add(name: string): void {
+    this.names.add(name);
+    this.shapes.add(name.length * 65536 + name.charCodeAt(0));
+  }
+
+  note(refs: Set<string>, from: number, to: number): void {
+    if (!this.shapes.has((to - from) * 65536 + this.source.charCodeAt(from))) return;
+    const name = this.source.slice(from, to);
+    if (this.names.has(name)) refs.add(name);
   }
 }
 
