@@ -252,26 +252,27 @@ export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Sco
   const positional: Value[] = [];
   const keywords = new Map<string, Value>();
   if (!argList) return { positional, keywords };
-  for (let c = argList.firstChild; c; c = c.nextSibling) {
-    if (c.name === 'for') {
-      return { positional: [comprehension(ip, argList, scope, unit, false) as Value[]], keywords };
-    }
-  }
-  for (let c = argList.firstChild; c; c = c.nextSibling) {
-    if (c.name === '(' || c.name === ')' || c.name === ',' || c.name === 'Comment') continue;
-    if (c.name === '*' || c.name === '**') {
-      const star = c.name;
-      c = c.nextSibling!;
-      const v = evalExpr(ip, c, scope, unit);
-      if (star === '*') positional.push(...ip.iterate(v));
+  // One pass, each sibling fetched once (lezer makes a node object per fetch); a generator
+  // argument `f(x for x in xs)` shows as an expression followed by 'for'.
+  let next: SyntaxNode | null;
+  for (let c = argList.firstChild; c; c = next) {
+    next = c.nextSibling;
+    const name = c.name;
+    if (name === '(' || name === ')' || name === ',' || name === 'Comment') continue;
+    if (next?.name === 'for') return { positional: [comprehension(ip, argList, scope, unit, false) as Value[]], keywords: new Map() };
+    if (name === '*' || name === '**') {
+      const value = next!;
+      next = value.nextSibling;
+      const v = evalExpr(ip, value, scope, unit);
+      if (name === '*') positional.push(...ip.iterate(v));
       else if (v instanceof PyDict) for (const [k, val] of v.entries.values()) keywords.set(String(k), val);
       else throw new CannotEvaluate(isUnknown(v) ? v.reason : '** of a non-dict');
       continue;
     }
-    if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
-      const name = unit.text(c);
-      c = c.nextSibling.nextSibling!;
-      keywords.set(name, evalExpr(ip, c, scope, unit));
+    if (name === 'VariableName' && next?.name === 'AssignOp') {
+      const value = next.nextSibling!;
+      next = value.nextSibling;
+      keywords.set(unit.text(c), evalExpr(ip, value, scope, unit));
       continue;
     }
     positional.push(evalExpr(ip, c, scope, unit));
