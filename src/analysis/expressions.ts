@@ -207,10 +207,12 @@ export function comprehension(ip: Interpreter, node: SyntaxNode, outer: Scope, u
 
 function evalMember(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   const objectNode = node.firstChild!;
-  if (isTrailingDotFloat(node)) return Number(unit.text(node));
+  // Only a number can be a float with a trailing dot; the test fetches three nodes.
+  if (objectNode.name === 'Number' && isTrailingDotFloat(node)) return Number(unit.text(node));
   const obj = evalExpr(ip, objectNode, scope, unit);
-  const property = lastChildNamed(node, 'PropertyName');
-  if (property && objectNode.nextSibling?.name === '.') return ip.getAttr(obj, unit.text(property));
+  const isAttribute = objectNode.nextSibling?.name === '.';
+  const property = isAttribute ? lastChildNamed(node, 'PropertyName') : null;
+  if (property) return ip.getAttr(obj, unit.text(property));
   return getItem(ip, obj, subscriptValue(ip, node, scope, unit));
 }
 
