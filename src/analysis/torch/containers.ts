@@ -12,7 +12,7 @@ function appendModule(self: ModuleObject, m: Value): void {
     if (isUnknown(m)) throw new CannotEvaluate(m.reason);
     throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
   }
-  self.modules.set(String(self.modules.size), m);
+  self.modules.set(String(self.childCount()), m);
 }
 
 export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], null, null, {
@@ -36,7 +36,7 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
   },
   forward(self, args, ip, call) {
     let x: Value = args.positional[0] ?? null;
-    for (const m of self.modules.values()) if (m) x = ip.call(m, { positional: [x], keywords: new Map() }, call);
+    for (const [, m] of self.children()) if (m) x = ip.call(m, { positional: [x], keywords: new Map() }, call);
     return x;
   },
 });
@@ -155,7 +155,7 @@ export function namedModules(root: ModuleObject): Array<[string, ModuleObject]> 
   const out: Array<[string, ModuleObject]> = [];
   const seen = new Set<ModuleObject>([root]);
   const visit = (m: ModuleObject, prefix: string): void => {
-    for (const [name, child] of m.modules) {
+    for (const [name, child] of m.children()) {
       if (!child || seen.has(child)) continue;
       seen.add(child);
       const full = prefix ? `${prefix}.${name}` : name;
