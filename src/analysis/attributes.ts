@@ -62,7 +62,7 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   // No Value is undefined (None is null), so one get per map tells whether the name is there.
   const child = mod.child(name);
   if (child !== undefined) return child;
-  const own = mod.attrs.get(name);
+  const own = mod.attr(name);
   if (own !== undefined) return own;
   const v = mod.cls.lookup(name);
   if (v !== undefined) return bindClassAttr(ip, mod.cls, v, mod);

@@ -196,6 +196,10 @@ export interface DeferredInit {
   /** The sum of the parameters `write` registers, or null when one is unknown (what ownParams says). */
   readonly params: bigint | null;
   write(self: ModuleObject): void;
+  /** An attribute `write` sets to a value it already holds (not a tensor it would make), else undefined. */
+  peek(name: string): Value | undefined;
+  /** Whether `write` sets an attribute of that name. */
+  writes(name: string): boolean;
 }
 
 /**
@@ -244,6 +248,17 @@ export class ModuleObject {
     const init = this.deferred!;
     this.deferred = null;
     init.write(this);
+  }
+
+  /** A plain attribute or parameter tensor (what `attrs.get` gives), read without making the maps when it can be. */
+  attr(name: string): Value | undefined {
+    const deferred = this.deferred;
+    if (deferred) {
+      const value = deferred.peek(name);
+      if (value !== undefined || !deferred.writes(name)) return value;
+      this.replay();
+    }
+    return this.attrMap?.get(name);
   }
 
   /** A registered child (null when set to None), or undefined when there is none by that name. */

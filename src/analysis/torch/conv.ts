@@ -2,7 +2,7 @@ import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, Con
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
-import { Args, ClassValue, ConvState, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
+import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
 import { PyError } from '../errors';
 import { MODULE_CLASS, registerParameter, shapeOf } from './native';
 
@@ -78,7 +78,7 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
   }
   state.spec = built.spec;
   state.specKey = key;
-  setAttributes(self, built.spec);
+  self.defer(attributesOf(built.spec));
 }
 
 /** buildConv, once per distinct argument list in an analysis (specs are never mutated, only replaced). */
@@ -140,6 +140,46 @@ export function setConvAttribute(self: ModuleObject, name: string, value: Value)
   state.specKey = undefined;
   self.attrs.set(name, Array.isArray(value) ? tupleOf(items) : value);
   return true;
+}
+
+const CONV_ATTRIBUTES = new Set(['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'output_padding', 'weight', 'bias']);
+
+/** What a built conv sets on itself, shared by the layers built alike (see DeferredInit). */
+class ConvAttributes implements DeferredInit {
+  readonly params: bigint;
+  constructor(private readonly spec: ConvSpec) {
+    this.params = shapeProduct(weightShape(spec)) + (spec.bias ? spec.out_channels : 0n);
+  }
+
+  write(self: ModuleObject): void {
+    setAttributes(self, this.spec);
+  }
+
+  /** Ints only: tuples and tensors are each module's own, made when written. */
+  peek(name: string): Value | undefined {
+    if (name === 'in_channels') return this.spec.in_channels;
+    if (name === 'out_channels') return this.spec.out_channels;
+    if (name === 'groups') return this.spec.groups;
+    return undefined;
+  }
+
+  writes(name: string): boolean {
+    return CONV_ATTRIBUTES.has(name);
+  }
+}
+
+const attributesBySpec = new WeakMap<ConvSpec, ConvAttributes>();
+
+function attributesOf(spec: ConvSpec): ConvAttributes {
+  let attributes = attributesBySpec.get(spec);
+  if (!attributes) attributesBySpec.set(spec, (attributes = new ConvAttributes(spec)));
+  return attributes;
+}
+
+function shapeProduct(shape: readonly bigint[]): bigint {
+  let out = 1n;
+  for (const d of shape) out *= d;
+  return out;
 }
 
 function setAttributes(self: ModuleObject, s: ConvSpec): void {
