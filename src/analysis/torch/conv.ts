@@ -32,11 +32,18 @@ function convClass(type: ConvType, lazy: boolean): ClassValue {
 const LAZY_PENDING = 'in_channels is inferred from the input at the first forward (lazy module)';
 
 function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter): void {
-  const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
   const state: ConvState = { spec: null, input: null, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
   self.site = state.site;
   ip.convModules.push(self);
+  const node = lazy ? null : builtNode(ip, type, args);
+  if (node?.built) {
+    state.spec = node.built.spec;
+    state.specKey = node.built.key;
+    self.defer(attributesOf(node.built.spec));
+    return;
+  }
+  const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
   const bad = positional.find((v) => !isArgument(v)) ?? firstBadKeyword(args.keywords);
   if (bad !== undefined) throw new PyError('TypeError', `${type}() got an argument of type '${typeName(bad)}' that cannot be evaluated statically`);
   // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
@@ -45,9 +52,67 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
     fail(ip, self, constructError('TypeError', bound.message, bound.argument), null);
     return;
   }
-  convArgsOf.set(self, bound.args);
-  if (lazy) return;
+  if (lazy) {
+    convArgsOf.set(self, bound.args);
+    return;
+  }
   build(ip, self, bound.args);
+  if (node && state.spec) node.built = { spec: state.spec, key: state.specKey! };
+}
+
+/**
+ * Layers built in an analysis, by their call's arguments as written: a path of argument values
+ * (ints, bools, strings, None and tuples of them) through nested maps, so the layers that repeat
+ * (nearly all) skip binding, key strings and the build. Only layers built without error are kept.
+ */
+interface BuiltNode {
+  next: Map<unknown, BuiltNode> | null;
+  built: { spec: ConvSpec; key: string } | null;
+}
+
+const TUPLE = Symbol('tuple');
+const END = Symbol('end');
+const KEYWORDS = Symbol('keywords');
+const builtRoots = new WeakMap<Interpreter, BuiltNode>();
+
+/** The node of this call's arguments, or null when one is not a plain value (lists can change later). */
+function builtNode(ip: Interpreter, type: ConvType, args: Args): BuiltNode | null {
+  let root = builtRoots.get(ip);
+  if (!root) builtRoots.set(ip, (root = { next: null, built: null }));
+  let node: BuiltNode | null = step(root, type);
+  for (const v of args.positional) {
+    node = argumentStep(node, v);
+    if (!node) return null;
+  }
+  if (args.keywords.size === 0) return node;
+  node = step(node, KEYWORDS);
+  for (const [k, v] of args.keywords) {
+    node = argumentStep(step(node, k), v);
+    if (!node) return null;
+  }
+  return node;
+}
+
+function argumentStep(node: BuiltNode, v: Value): BuiltNode | null {
+  if (isPlain(v)) return step(node, v);
+  if (!isTupleValue(v)) return null;
+  let at = step(node, TUPLE);
+  for (const item of v as Value[]) {
+    if (!isPlain(item)) return null;
+    at = step(at, item);
+  }
+  return step(at, END);
+}
+
+function isPlain(v: Value): boolean {
+  return typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string' || v === null;
+}
+
+function step(node: BuiltNode, key: unknown): BuiltNode {
+  const next = (node.next ??= new Map());
+  let child = next.get(key);
+  if (!child) next.set(key, (child = { next: null, built: null }));
+  return child;
 }
 
 function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefined {
