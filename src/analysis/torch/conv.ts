@@ -66,9 +66,15 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
  * (nearly all) skip binding, key strings and the build. Only layers built without error are kept.
  */
 interface BuiltNode {
-  next: Map<unknown, BuiltNode> | null;
+  /** The first children by argument value, compared with === (cheaper than hashing bigints). */
+  keys: unknown[];
+  children: BuiltNode[];
+  /** Children past the first few. */
+  more: Map<unknown, BuiltNode> | null;
   built: { spec: ConvSpec; key: string } | null;
 }
+
+const SCANNED = 16;
 
 const TUPLE = Symbol('tuple');
 const END = Symbol('end');
@@ -78,7 +84,7 @@ const builtRoots = new WeakMap<Interpreter, BuiltNode>();
 /** The node of this call's arguments, or null when one is not a plain value (lists can change later). */
 function builtNode(ip: Interpreter, type: ConvType, args: Args): BuiltNode | null {
   let root = builtRoots.get(ip);
-  if (!root) builtRoots.set(ip, (root = { next: null, built: null }));
+  if (!root) builtRoots.set(ip, (root = newNode()));
   let node: BuiltNode | null = step(root, type);
   for (const v of args.positional) {
     node = argumentStep(node, v);
@@ -109,10 +115,22 @@ function isPlain(v: Value): boolean {
 }
 
 function step(node: BuiltNode, key: unknown): BuiltNode {
-  const next = (node.next ??= new Map());
-  let child = next.get(key);
-  if (!child) next.set(key, (child = { next: null, built: null }));
+  const keys = node.keys;
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) return node.children[i];
+  let child = node.more?.get(key);
+  if (child) return child;
+  child = newNode();
+  if (keys.length < SCANNED) {
+    keys.push(key);
+    node.children.push(child);
+  } else {
+    (node.more ??= new Map()).set(key, child);
+  }
   return child;
+}
+
+function newNode(): BuiltNode {
+  return { keys: [], children: [], more: null, built: null };
 }
 
 function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefined {
