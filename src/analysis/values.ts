@@ -217,6 +217,8 @@ export class ModuleObject {
   site: SyntaxNode | null = null;
   /** Lazy modules become their eager class at the first forward (PyTorch's cls_to_become). */
   becomes: string | null = null;
+  /** The last tree walk that reached this module (namedModules' memo, without a Set). */
+  walkMark = 0;
   constructor(readonly cls: ClassValue) {}
   get typeName(): string {
     return this.becomes ?? this.cls.name;
@@ -269,6 +271,11 @@ export class ModuleObject {
   /** How many children are registered. */
   childCount(): number {
     return this.moduleMap ? this.moduleMap.size : 0;
+  }
+
+  /** Calls `visit` on each registered child in order (with no entry arrays, unlike iterating). */
+  forEachChild(visit: (child: ModuleObject | null, name: string) => void): void {
+    this.moduleMap?.forEach(visit);
   }
 
   /** The registered children in order, with their names. */

@@ -109,8 +109,10 @@ export class LayerInit implements DeferredInit {
   }
 
   private add(parameter: Registered): void {
-    (this.registered ??= []).push(parameter);
-    this.params = this.params === null || parameter.count === null ? null : this.params + parameter.count;
+    // Arrays of the exact size: a push would reserve room for 17, and most layers register two.
+    this.registered = this.registered ? [...this.registered, parameter] : [parameter];
+    const { count } = parameter;
+    this.params = this.params === null || count === null ? null : this.params === 0n ? count : this.params + count;
   }
 
   /** An attribute the constructor set, when it is an argument no parameter tensor replaced. */
@@ -163,11 +165,11 @@ export function registerParameter(self: ModuleObject, name: string, shape: Value
 }
 
 export function product(values: Value[]): bigint | null {
-  let out = 1n;
-  for (const v of values) {
-    const i = asInt(v);
-    if (i === null) return null;
-    out *= i;
+  if (values.length === 0) return 1n;
+  let out = asInt(values[0]);
+  for (let k = 1; k < values.length && out !== null; k++) {
+    const i = asInt(values[k]);
+    out = i === null ? null : out * i;
   }
   return out;
 }
