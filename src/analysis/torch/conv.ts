@@ -4,6 +4,7 @@ import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
 import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
 import { PyError } from '../errors';
+import { ValueTrie } from './valueTrie';
 import { MODULE_CLASS, registerParameter, shapeOf } from './native';
 
 /** Every conv layer class PyTorch has, eager and lazy, by name. */
@@ -37,10 +38,10 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
   self.site = state.site;
   ip.convModules.push(self);
   const node = lazy ? null : builtNode(ip, type, args);
-  if (node?.built) {
-    state.spec = node.built.spec;
-    state.specKey = node.built.key;
-    self.defer(attributesOf(node.built.spec));
+  if (node?.value) {
+    state.spec = node.value.spec;
+    state.specKey = node.value.key;
+    self.defer(attributesOf(node.value.spec));
     return;
   }
   const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
@@ -57,24 +58,15 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
     return;
   }
   build(ip, self, bound.args);
-  if (node && state.spec) node.built = { spec: state.spec, key: state.specKey! };
+  if (node && state.spec) node.value = { spec: state.spec, key: state.specKey! };
 }
 
 /**
- * Layers built in an analysis, by their call's arguments as written: a path of argument values
- * (ints, bools, strings, None and tuples of them) through nested maps, so the layers that repeat
- * (nearly all) skip binding, key strings and the build. Only layers built without error are kept.
+ * Layers built in an analysis, by their call's arguments as written: the path of the argument
+ * values (ints, bools, strings, None and tuples of them), so the layers that repeat (nearly all)
+ * skip binding, key strings and the build. Only layers built without error are kept.
  */
-interface BuiltNode {
-  /** The first children by argument value, compared with === (cheaper than hashing bigints). */
-  keys: unknown[];
-  children: BuiltNode[];
-  /** Children past the first few. */
-  more: Map<unknown, BuiltNode> | null;
-  built: { spec: ConvSpec; key: string } | null;
-}
-
-const SCANNED = 16;
+type BuiltNode = ValueTrie<{ spec: ConvSpec; key: string }>;
 
 const TUPLE = Symbol('tuple');
 const END = Symbol('end');
@@ -84,53 +76,34 @@ const builtRoots = new WeakMap<Interpreter, BuiltNode>();
 /** The node of this call's arguments, or null when one is not a plain value (lists can change later). */
 function builtNode(ip: Interpreter, type: ConvType, args: Args): BuiltNode | null {
   let root = builtRoots.get(ip);
-  if (!root) builtRoots.set(ip, (root = newNode()));
-  let node: BuiltNode | null = step(root, type);
+  if (!root) builtRoots.set(ip, (root = new ValueTrie()));
+  let node: BuiltNode | null = root.child(type);
   for (const v of args.positional) {
     node = argumentStep(node, v);
     if (!node) return null;
   }
   if (args.keywords.size === 0) return node;
-  node = step(node, KEYWORDS);
+  node = node.child(KEYWORDS);
   for (const [k, v] of args.keywords) {
-    node = argumentStep(step(node, k), v);
+    node = argumentStep(node.child(k), v);
     if (!node) return null;
   }
   return node;
 }
 
 function argumentStep(node: BuiltNode, v: Value): BuiltNode | null {
-  if (isPlain(v)) return step(node, v);
+  if (isPlain(v)) return node.child(v);
   if (!isTupleValue(v)) return null;
-  let at = step(node, TUPLE);
+  let at = node.child(TUPLE);
   for (const item of v as Value[]) {
     if (!isPlain(item)) return null;
-    at = step(at, item);
+    at = at.child(item);
   }
-  return step(at, END);
+  return at.child(END);
 }
 
 function isPlain(v: Value): boolean {
   return typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string' || v === null;
-}
-
-function step(node: BuiltNode, key: unknown): BuiltNode {
-  const keys = node.keys;
-  for (let i = 0; i < keys.length; i++) if (keys[i] === key) return node.children[i];
-  let child = node.more?.get(key);
-  if (child) return child;
-  child = newNode();
-  if (keys.length < SCANNED) {
-    keys.push(key);
-    node.children.push(child);
-  } else {
-    (node.more ??= new Map()).set(key, child);
-  }
-  return child;
-}
-
-function newNode(): BuiltNode {
-  return { keys: [], children: [], more: null, built: null };
 }
 
 function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefined {
@@ -194,16 +167,33 @@ function keyPart(v: PyValue): string {
 /** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
 export function recordOf(state: ConvState, ip?: Interpreter): ConvRecord | null {
   if (!state.record && state.spec) {
-    const key = state.specKey ? `${state.specKey}@${state.input?.join(',') ?? ''}` : null;
-    const cached = key ? ip?.records.get(key) : undefined;
-    const record = cached ?? computeLayer(state.spec, state.input);
-    if (key && !cached) ip?.records.set(key, record);
+    // Layers built alike share one spec object (see build), so records are kept per spec and input.
+    const node = state.specKey && ip ? byInput(state.spec, state.input ?? NO_INPUT) : null;
+    const record = node?.value?.record ?? computeLayer(state.spec, state.input);
+    if (node) (node.value ??= {}).record = record;
     const extra = state.extraParams;
     // weight_norm's weight_g counts as the layer's parameter, as module.parameters() does.
     state.record = extra ? { ...record, params: record.params + extra, dense_params: record.dense_params + extra } : record;
     if (state.moduleInput) state.record = { ...state.record, input_shape: state.moduleInput };
   }
   return state.record;
+}
+
+/** A record without an input shares its entry with the empty shape, as the key strings this replaces did. */
+const NO_INPUT: bigint[] = [];
+
+/** What a built layer gave for an input shape: its forward (output and the call's MACs) and its record. */
+interface ByInput {
+  forward?: { result: ForwardResult; macs: bigint | null };
+  record?: ConvRecord;
+}
+
+const inputsBySpec = new WeakMap<ConvSpec, ValueTrie<ByInput>>();
+
+function byInput(spec: ConvSpec, shape: readonly bigint[]): ValueTrie<ByInput> {
+  let root = inputsBySpec.get(spec);
+  if (!root) inputsBySpec.set(spec, (root = new ValueTrie()));
+  return root.path(shape);
 }
 
 /** attribute writes after construction (DeepLab's `m.stride = (1, 1)`) change the layer. */
@@ -338,7 +328,7 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
     state.callMacs = null;
     return new Tensor(null);
   }
-  const { result, macs } = cachedForward(ip, state.spec, state.specKey, shape);
+  const { result, macs } = cachedForward(state.spec, state.specKey, shape);
   state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
   if (!state.forwardDone) {
     state.forwardDone = true;
@@ -353,14 +343,14 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
   return new Tensor(result.ok ? [...result.output] : null);
 }
 
-/** forwardShape and the call's MACs, once per layer arguments and input shape in an analysis. */
-function cachedForward(ip: Interpreter, spec: ConvSpec, specKey: string | undefined, shape: bigint[]): { result: ForwardResult; macs: bigint | null } {
-  const key = specKey ? `${specKey}@${shape.join(',')}` : null;
-  const hit = key ? ip.forwards.get(key) : undefined;
+/** forwardShape and the call's MACs, once per built layer and input shape. */
+function cachedForward(spec: ConvSpec, specKey: string | undefined, shape: bigint[]): { result: ForwardResult; macs: bigint | null } {
+  const node = specKey ? byInput(spec, shape) : null;
+  const hit = node?.value?.forward;
   if (hit) return hit;
   const result = forwardShape(spec, shape);
   const computed = { result, macs: result.ok ? callMacs(spec, shape, result.output) : null };
-  if (key) ip.forwards.set(key, computed);
+  if (node) (node.value ??= {}).forward = computed;
   return computed;
 }
 
