@@ -169,7 +169,8 @@ export function recordOf(state: ConvState, ip?: Interpreter): ConvRecord | null 
   if (!state.record && state.spec) {
     // Layers built alike share one spec object (see build), so records are kept per spec and input.
     const node = state.specKey && ip ? byInput(state.spec, state.input ?? NO_INPUT) : null;
-    const record = node?.value?.record ?? computeLayer(state.spec, state.input);
+    // The first forward ran on this input, so its output is usually known already.
+    const record = node?.value?.record ?? computeLayer(state.spec, state.input, state.input ? node?.value?.forward?.result : null);
     if (node) (node.value ??= {}).record = record;
     const extra = state.extraParams;
     // weight_norm's weight_g counts as the layer's parameter, as module.parameters() does.

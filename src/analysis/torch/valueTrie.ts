@@ -1,7 +1,8 @@
 /**
- * A lookup by a sequence of values (ints, bools, strings, None, symbols): one node per prefix.
- * Children are found by === over a short list before any Map, because hashing bigints as Map
- * keys costs more than building a key string, and most nodes have only a few children.
+ * A lookup by a sequence of values (ints as bigints, bools, strings, None, symbols; never JS
+ * numbers): one node per prefix. Children are found by === over a short list before any Map,
+ * because hashing bigints as Map keys costs more than building a key string, and most nodes have
+ * only a few children. Ints are compared as JS numbers when they fit one exactly (cheaper still).
  */
 export class ValueTrie<T> {
   value: T | null = null;
@@ -11,7 +12,8 @@ export class ValueTrie<T> {
   private more: Map<unknown, ValueTrie<T>> | null = null;
 
   /** The node one value further down, made when it is not there yet. */
-  child(key: unknown): ValueTrie<T> {
+  child(value: unknown): ValueTrie<T> {
+    const key = typeof value === 'bigint' ? numberKey(value) : value;
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.children[i];
     let child = this.more?.get(key);
@@ -33,3 +35,8 @@ export class ValueTrie<T> {
 }
 
 const SCANNED = 16;
+
+function numberKey(value: bigint): number | bigint {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
+}
