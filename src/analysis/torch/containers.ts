@@ -161,6 +161,7 @@ export function namedModules(root: ModuleObject): Array<[string, ModuleObject]> 
   const mark = ++walks;
   root.walkMark = mark;
   const visit = (m: ModuleObject, prefix: string): void => {
+    if (m.childCount() === 0) return;
     m.forEachChild((child, name) => {
       if (!child || child.walkMark === mark) return;
       child.walkMark = mark;
