@@ -33,7 +33,8 @@ function convClass(type: ConvType, lazy: boolean): ClassValue {
 const LAZY_PENDING = 'in_channels is inferred from the input at the first forward (lazy module)';
 
 function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter): void {
-  const state: ConvState = { spec: null, input: null, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
+  // Fields set later are listed here too, so every conv's state keeps one shape.
+  const state: ConvState = { spec: null, specKey: undefined, input: null, callMacs: undefined, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
   self.site = state.site;
   ip.convModules.push(self);
