@@ -15,7 +15,7 @@ type Params = Array<[string, Value | typeof REQUIRED]>;
  * default means required), what it registers, and what its forward does to shapes.
  */
 export function layerClass(name: string, params: Params, init: Init | null, forward: Forward | null): ClassValue {
-  const signature = new Signature(name, params);
+  const signature = signatureOf(name, params);
   const native: NativeClass = {
     isModule: true,
     init(self, args, ip, call) {
@@ -32,6 +32,15 @@ export function layerClass(name: string, params: Params, init: Init | null, forw
 }
 
 export const REQUIRED = Symbol('required');
+
+/** Signatures by class name: each analysis makes its classes anew, but a class's parameters never change. */
+const signatures = new Map<string, Signature>();
+
+function signatureOf(name: string, params: Params): Signature {
+  let signature = signatures.get(name);
+  if (!signature) signatures.set(name, (signature = new Signature(name, params)));
+  return signature;
+}
 
 /** A native constructor's parameters, read once per class: names by position, and where each is. */
 class Signature {
