@@ -60,9 +60,9 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
 
 function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Value {
   // No Value is undefined (None is null), so one get per map tells whether the name is there.
-  const child = mod.modules.get(name);
+  const child = mod.child(name);
   if (child !== undefined) return child;
-  const own = mod.attrs.get(name);
+  const own = mod.attr(name);
   if (own !== undefined) return own;
   const v = mod.cls.lookup(name);
   if (v !== undefined) return bindClassAttr(ip, mod.cls, v, mod);
@@ -292,8 +292,7 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
  */
 function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void {
   if (value instanceof ModuleObject) {
-    mod.attrs.delete(name);
-    mod.params.delete(name);
+    mod.forget(name);
     mod.modules.set(name, value);
     return;
   }
@@ -302,12 +301,12 @@ function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void
     mod.params.set(name, value.shape ? value.shape.reduce((a, b) => a * b, 1n) : null);
     return;
   }
-  if (mod.modules.has(name)) {
+  if (mod.child(name) !== undefined) {
     if (value === null) mod.modules.set(name, null);
     else throw new PyError('TypeError', `cannot assign '${typeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
     return;
   }
-  if (mod.params.has(name) && value === null) {
+  if (value === null && mod.hasParam(name)) {
     mod.params.delete(name);
   }
   mod.attrs.set(name, value);

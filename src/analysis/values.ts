@@ -187,31 +187,130 @@ export interface ConvState {
   forwardDone: boolean;
 }
 
-/** An nn.Module instance: its registered children in `_modules` order, and its own parameters. */
+/**
+ * What a native constructor gave a module, kept aside until code first touches the module's maps:
+ * most layers are built and counted but their attributes never read, and three Maps per module
+ * were the bulk of what an analysis allocates. `write` replays the constructor's writes in order.
+ */
+export interface DeferredInit {
+  /** The sum of the parameters `write` registers, or null when one is unknown (what ownParams says). */
+  readonly params: bigint | null;
+  write(self: ModuleObject): void;
+  /** An attribute `write` sets to a value it already holds (not a tensor it would make), else undefined. */
+  peek(name: string): Value | undefined;
+  /** Whether `write` sets an attribute of that name. */
+  writes(name: string): boolean;
+}
+
+/**
+ * An nn.Module instance: its registered children in `_modules` order, and its own parameters.
+ * Its maps are made when first used (see DeferredInit); code that only reads can ask `child`,
+ * `children` and `ownParams`, which never make them.
+ */
 export class ModuleObject {
-  readonly attrs = new Map<string, Value>();
-  readonly modules = new Map<string, ModuleObject | null>();
-  /** Parameters registered on this module itself (not children), by name; a count is null when unknown. */
-  readonly params = new Map<string, bigint | null>();
+  private attrMap: Map<string, Value> | null = null;
+  private moduleMap: Map<string, ModuleObject | null> | null = null;
+  private paramMap: Map<string, bigint | null> | null = null;
+  private deferred: DeferredInit | null = null;
   conv: ConvState | null = null;
   /** The call in the analyzed file that built this module. */
   site: SyntaxNode | null = null;
   /** Lazy modules become their eager class at the first forward (PyTorch's cls_to_become). */
   becomes: string | null = null;
+  /** The last tree walk that reached this module (namedModules' memo, without a Set). */
+  walkMark = 0;
   constructor(readonly cls: ClassValue) {}
   get typeName(): string {
     return this.becomes ?? this.cls.name;
   }
+
+  get attrs(): Map<string, Value> {
+    if (this.deferred) this.replay();
+    return (this.attrMap ??= new Map());
+  }
+
+  get modules(): Map<string, ModuleObject | null> {
+    return (this.moduleMap ??= new Map());
+  }
+
+  /** Parameters registered on this module itself (not children), by name; a count is null when unknown. */
+  get params(): Map<string, bigint | null> {
+    if (this.deferred) this.replay();
+    return (this.paramMap ??= new Map());
+  }
+
+  /** A native constructor's writes, done now if the maps are already in use, else when first needed. */
+  defer(init: DeferredInit): void {
+    if (this.deferred) this.replay();
+    if (this.attrMap || this.paramMap) init.write(this);
+    else this.deferred = init;
+  }
+
+  private replay(): void {
+    const init = this.deferred!;
+    this.deferred = null;
+    init.write(this);
+  }
+
+  /** A plain attribute or parameter tensor (what `attrs.get` gives), read without making the maps when it can be. */
+  attr(name: string): Value | undefined {
+    const deferred = this.deferred;
+    if (deferred) {
+      const value = deferred.peek(name);
+      if (value !== undefined || !deferred.writes(name)) return value;
+      this.replay();
+    }
+    return this.attrMap?.get(name);
+  }
+
+  /** A registered child (null when set to None), or undefined when there is none by that name. */
+  child(name: string): ModuleObject | null | undefined {
+    return this.moduleMap?.get(name);
+  }
+
+  /** How many children are registered. */
+  childCount(): number {
+    return this.moduleMap ? this.moduleMap.size : 0;
+  }
+
+  /** Calls `visit` on each registered child in order (with no entry arrays, unlike iterating). */
+  forEachChild(visit: (child: ModuleObject | null, name: string) => void): void {
+    this.moduleMap?.forEach(visit);
+  }
+
+  /** The registered children in order, with their names. */
+  children(): Iterable<[string, ModuleObject | null]> {
+    return this.moduleMap ?? NO_CHILDREN;
+  }
+
+  /** Whether a parameter of that name is registered on this module itself. */
+  hasParam(name: string): boolean {
+    if (this.deferred) this.replay();
+    return this.paramMap ? this.paramMap.has(name) : false;
+  }
+
+  /** Drops a plain attribute and a parameter of that name (a module assigned over them). */
+  forget(name: string): void {
+    if (this.deferred) this.replay();
+    this.attrMap?.delete(name);
+    this.paramMap?.delete(name);
+  }
+
   /** The sum of this module's own parameters, or null when one is unknown. */
   ownParams(): bigint | null {
+    // Deferred writes wait only while both maps are unmade (see defer), so they are all the parameters.
+    if (this.deferred) return this.deferred.params;
+    if (!this.paramMap) return 0n;
     let total = 0n;
-    for (const c of this.params.values()) {
+    for (const c of this.paramMap.values()) {
       if (c === null) return null;
       total += c;
     }
     return total;
   }
 }
+
+const NO_CHILDREN: ReadonlyArray<[string, ModuleObject | null]> = [];
 
 export class Builtin {
   constructor(

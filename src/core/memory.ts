@@ -26,10 +26,11 @@ export function product(values: readonly bigint[]): bigint {
   return values.reduce((a, b) => a * b, 1n);
 }
 
+const RATIO_SCALE = 10n ** 18n;
+
 /** a / b as a float, exact to double precision even when both exceed 2^53. */
 export function ratio(a: bigint, b: bigint): number {
   if (b === 0n) return a === 0n ? Number.NaN : Number.POSITIVE_INFINITY;
-  const scale = 10n ** 18n;
-  const q = (a * scale) / b;
+  const q = (a * RATIO_SCALE) / b;
   return Number(q) / 1e18;
 }

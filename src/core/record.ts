@@ -1,7 +1,7 @@
 import { ConvError } from './errors';
 import { ConvKind, convKind, validGroups } from './groups';
 import { DTYPES, Dtype, MemoryFigures, memoryFigures, product, ratio } from './memory';
-import { forwardShape, paddingPerSide, weightShape } from './shape';
+import { ForwardResult, forwardShape, paddingPerSide, weightShape } from './shape';
 import { ConvSpec } from './spec';
 
 /**
@@ -36,12 +36,15 @@ export interface ConvRecord {
   memory: Record<Dtype, MemoryFigures>;
 }
 
-/** Computes a layer's record; `input` is the (batched or unbatched) input shape when known. */
-export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = null): ConvRecord {
+/**
+ * Computes a layer's record; `input` is the (batched or unbatched) input shape when known, and
+ * `forward` what forwardShape(spec, input) gave, when the caller already has it.
+ */
+export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = null, forward: ForwardResult | null = null): ConvRecord {
   const weight = weightShape(spec);
   const weightParams = product(weight);
   const biasParams = spec.bias ? spec.out_channels : 0n;
-  const forward = input ? forwardShape(spec, input) : null;
+  forward = input ? forward ?? forwardShape(spec, input) : null;
   const output = forward?.ok ? forward.output : null;
   const counts = input && output ? countMacs(spec, input, output) : null;
   const denseWeight = spec.out_channels * spec.in_channels * product(spec.kernel_size);

@@ -33,7 +33,7 @@ export function forwardShape(spec: ConvSpec, input: readonly bigint[]): ForwardR
   const padded = padForMode(spec.padding_mode, input, storedPaddingPerSide(spec));
   if (!padded.ok) return padded;
   // The module then calls the functional conv with padding _single/_pair/_triple(0).
-  return convolve(spec, padded.shape, Array.from({ length: spatialDims(spec.type) }, () => 0n));
+  return convolve(spec, padded.shape, new Array<bigint>(spatialDims(spec.type)).fill(0n));
 }
 
 /** F.convNd / F.conv_transposeNd on an input shape, with the padding the module passes it. */
@@ -61,7 +61,7 @@ function convolve(spec: ConvSpec, input: readonly bigint[], padding: ConvSpec['p
  * count must match the weight's.
  */
 function expandParam(values: readonly bigint[], name: string, dim: number): bigint[] | ConvError {
-  if (values.length === 1) return Array.from({ length: dim }, () => values[0]);
+  if (values.length === 1) return new Array<bigint>(dim).fill(values[0]);
   if (values.length !== dim) {
     return forwardError(`expected ${name} to be a single integer value or a list of ${dim} values to match the convolution dimensions, but got ${name}=[${values.join(', ')}]`);
   }

@@ -12,8 +12,11 @@ function appendModule(self: ModuleObject, m: Value): void {
     if (isUnknown(m)) throw new CannotEvaluate(m.reason);
     throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
   }
-  self.modules.set(String(self.modules.size), m);
+  self.modules.set(String(self.childCount()), m);
 }
+
+/** The keywords of the calls Sequential makes: none; shared, as callees only read keyword maps. */
+const NO_KEYWORDS = new Map<string, Value>();
 
 export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], null, null, {
   isModule: true,
@@ -36,7 +39,7 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
   },
   forward(self, args, ip, call) {
     let x: Value = args.positional[0] ?? null;
-    for (const m of self.modules.values()) if (m) x = ip.call(m, { positional: [x], keywords: new Map() }, call);
+    for (const [, m] of self.children()) if (m) x = ip.call(m, { positional: [x], keywords: NO_KEYWORDS }, call);
     return x;
   },
 });
@@ -150,18 +153,22 @@ export function moduleMethod(ip: Interpreter, self: ModuleObject, name: string):
   return null;
 }
 
+let walks = 0;
+
 /** named_modules() without the root: preorder, each module once (PyTorch's memo), children by name. */
 export function namedModules(root: ModuleObject): Array<[string, ModuleObject]> {
   const out: Array<[string, ModuleObject]> = [];
-  const seen = new Set<ModuleObject>([root]);
+  const mark = ++walks;
+  root.walkMark = mark;
   const visit = (m: ModuleObject, prefix: string): void => {
-    for (const [name, child] of m.modules) {
-      if (!child || seen.has(child)) continue;
-      seen.add(child);
+    if (m.childCount() === 0) return;
+    m.forEachChild((child, name) => {
+      if (!child || child.walkMark === mark) return;
+      child.walkMark = mark;
       const full = prefix ? `${prefix}.${name}` : name;
       out.push([full, child]);
       visit(child, full);
-    }
+    });
   };
   visit(root, '');
   return out;

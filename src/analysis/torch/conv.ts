@@ -2,8 +2,9 @@ import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, Con
 import type { Interpreter } from '../interpreter';
 import { polyOf } from '../operators';
 import { Poly } from '../symbolic';
-import { Args, ClassValue, ConvState, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
+import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
 import { PyError } from '../errors';
+import { ValueTrie } from './valueTrie';
 import { MODULE_CLASS, registerParameter, shapeOf } from './native';
 
 /** Every conv layer class PyTorch has, eager and lazy, by name. */
@@ -32,11 +33,19 @@ function convClass(type: ConvType, lazy: boolean): ClassValue {
 const LAZY_PENDING = 'in_channels is inferred from the input at the first forward (lazy module)';
 
 function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter): void {
-  const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
-  const state: ConvState = { spec: null, input: null, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
+  // Fields set later are listed here too, so every conv's state keeps one shape.
+  const state: ConvState = { spec: null, specKey: undefined, input: null, callMacs: undefined, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
   self.site = state.site;
   ip.convModules.push(self);
+  const node = lazy ? null : builtNode(ip, type, args);
+  if (node?.value) {
+    state.spec = node.value.spec;
+    state.specKey = node.value.key;
+    self.defer(attributesOf(node.value.spec));
+    return;
+  }
+  const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
   const bad = positional.find((v) => !isArgument(v)) ?? firstBadKeyword(args.keywords);
   if (bad !== undefined) throw new PyError('TypeError', `${type}() got an argument of type '${typeName(bad)}' that cannot be evaluated statically`);
   // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
@@ -45,9 +54,57 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
     fail(ip, self, constructError('TypeError', bound.message, bound.argument), null);
     return;
   }
-  convArgsOf.set(self, bound.args);
-  if (lazy) return;
+  if (lazy) {
+    convArgsOf.set(self, bound.args);
+    return;
+  }
   build(ip, self, bound.args);
+  if (node && state.spec) node.value = { spec: state.spec, key: state.specKey! };
+}
+
+/**
+ * Layers built in an analysis, by their call's arguments as written: the path of the argument
+ * values (ints, bools, strings, None and tuples of them), so the layers that repeat (nearly all)
+ * skip binding, key strings and the build. Only layers built without error are kept.
+ */
+type BuiltNode = ValueTrie<{ spec: ConvSpec; key: string }>;
+
+const TUPLE = Symbol('tuple');
+const END = Symbol('end');
+const KEYWORDS = Symbol('keywords');
+const builtRoots = new WeakMap<Interpreter, BuiltNode>();
+
+/** The node of this call's arguments, or null when one is not a plain value (lists can change later). */
+function builtNode(ip: Interpreter, type: ConvType, args: Args): BuiltNode | null {
+  let root = builtRoots.get(ip);
+  if (!root) builtRoots.set(ip, (root = new ValueTrie()));
+  let node: BuiltNode | null = root.child(type);
+  for (const v of args.positional) {
+    node = argumentStep(node, v);
+    if (!node) return null;
+  }
+  if (args.keywords.size === 0) return node;
+  node = node.child(KEYWORDS);
+  for (const [k, v] of args.keywords) {
+    node = argumentStep(node.child(k), v);
+    if (!node) return null;
+  }
+  return node;
+}
+
+function argumentStep(node: BuiltNode, v: Value): BuiltNode | null {
+  if (isPlain(v)) return node.child(v);
+  if (!isTupleValue(v)) return null;
+  let at = node.child(TUPLE);
+  for (const item of v as Value[]) {
+    if (!isPlain(item)) return null;
+    at = at.child(item);
+  }
+  return at.child(END);
+}
+
+function isPlain(v: Value): boolean {
+  return typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string' || v === null;
 }
 
 function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefined {
@@ -78,7 +135,7 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
   }
   state.spec = built.spec;
   state.specKey = key;
-  setAttributes(self, built.spec);
+  self.defer(attributesOf(built.spec));
 }
 
 /** buildConv, once per distinct argument list in an analysis (specs are never mutated, only replaced). */
@@ -111,16 +168,34 @@ function keyPart(v: PyValue): string {
 /** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
 export function recordOf(state: ConvState, ip?: Interpreter): ConvRecord | null {
   if (!state.record && state.spec) {
-    const key = state.specKey ? `${state.specKey}@${state.input?.join(',') ?? ''}` : null;
-    const cached = key ? ip?.records.get(key) : undefined;
-    const record = cached ?? computeLayer(state.spec, state.input);
-    if (key && !cached) ip?.records.set(key, record);
+    // Layers built alike share one spec object (see build), so records are kept per spec and input.
+    const node = state.specKey && ip ? byInput(state.spec, state.input ?? NO_INPUT) : null;
+    // The first forward ran on this input, so its output is usually known already.
+    const record = node?.value?.record ?? computeLayer(state.spec, state.input, state.input ? node?.value?.forward?.result : null);
+    if (node) (node.value ??= {}).record = record;
     const extra = state.extraParams;
     // weight_norm's weight_g counts as the layer's parameter, as module.parameters() does.
     state.record = extra ? { ...record, params: record.params + extra, dense_params: record.dense_params + extra } : record;
     if (state.moduleInput) state.record = { ...state.record, input_shape: state.moduleInput };
   }
   return state.record;
+}
+
+/** A record without an input shares its entry with the empty shape, as the key strings this replaces did. */
+const NO_INPUT: bigint[] = [];
+
+/** What a built layer gave for an input shape: its forward (output and the call's MACs) and its record. */
+interface ByInput {
+  forward?: { result: ForwardResult; macs: bigint | null };
+  record?: ConvRecord;
+}
+
+const inputsBySpec = new WeakMap<ConvSpec, ValueTrie<ByInput>>();
+
+function byInput(spec: ConvSpec, shape: readonly bigint[]): ValueTrie<ByInput> {
+  let root = inputsBySpec.get(spec);
+  if (!root) inputsBySpec.set(spec, (root = new ValueTrie()));
+  return root.path(shape);
 }
 
 /** attribute writes after construction (DeepLab's `m.stride = (1, 1)`) change the layer. */
@@ -140,6 +215,46 @@ export function setConvAttribute(self: ModuleObject, name: string, value: Value)
   state.specKey = undefined;
   self.attrs.set(name, Array.isArray(value) ? tupleOf(items) : value);
   return true;
+}
+
+const CONV_ATTRIBUTES = new Set(['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'output_padding', 'weight', 'bias']);
+
+/** What a built conv sets on itself, shared by the layers built alike (see DeferredInit). */
+class ConvAttributes implements DeferredInit {
+  readonly params: bigint;
+  constructor(private readonly spec: ConvSpec) {
+    this.params = shapeProduct(weightShape(spec)) + (spec.bias ? spec.out_channels : 0n);
+  }
+
+  write(self: ModuleObject): void {
+    setAttributes(self, this.spec);
+  }
+
+  /** Ints only: tuples and tensors are each module's own, made when written. */
+  peek(name: string): Value | undefined {
+    if (name === 'in_channels') return this.spec.in_channels;
+    if (name === 'out_channels') return this.spec.out_channels;
+    if (name === 'groups') return this.spec.groups;
+    return undefined;
+  }
+
+  writes(name: string): boolean {
+    return CONV_ATTRIBUTES.has(name);
+  }
+}
+
+const attributesBySpec = new WeakMap<ConvSpec, ConvAttributes>();
+
+function attributesOf(spec: ConvSpec): ConvAttributes {
+  let attributes = attributesBySpec.get(spec);
+  if (!attributes) attributesBySpec.set(spec, (attributes = new ConvAttributes(spec)));
+  return attributes;
+}
+
+function shapeProduct(shape: readonly bigint[]): bigint {
+  let out = 1n;
+  for (const d of shape) out *= d;
+  return out;
 }
 
 function setAttributes(self: ModuleObject, s: ConvSpec): void {
@@ -215,7 +330,7 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
     state.callMacs = null;
     return new Tensor(null);
   }
-  const { result, macs } = cachedForward(ip, state.spec, state.specKey, shape);
+  const { result, macs } = cachedForward(state.spec, state.specKey, shape);
   state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
   if (!state.forwardDone) {
     state.forwardDone = true;
@@ -230,14 +345,14 @@ function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
   return new Tensor(result.ok ? [...result.output] : null);
 }
 
-/** forwardShape and the call's MACs, once per layer arguments and input shape in an analysis. */
-function cachedForward(ip: Interpreter, spec: ConvSpec, specKey: string | undefined, shape: bigint[]): { result: ForwardResult; macs: bigint | null } {
-  const key = specKey ? `${specKey}@${shape.join(',')}` : null;
-  const hit = key ? ip.forwards.get(key) : undefined;
+/** forwardShape and the call's MACs, once per built layer and input shape. */
+function cachedForward(spec: ConvSpec, specKey: string | undefined, shape: bigint[]): { result: ForwardResult; macs: bigint | null } {
+  const node = specKey ? byInput(spec, shape) : null;
+  const hit = node?.value?.forward;
   if (hit) return hit;
   const result = forwardShape(spec, shape);
   const computed = { result, macs: result.ok ? callMacs(spec, shape, result.output) : null };
-  if (key) ip.forwards.set(key, computed);
+  if (node) (node.value ??= {}).forward = computed;
   return computed;
 }
 

@@ -3,7 +3,7 @@ import type { Interpreter } from '../interpreter';
 import { floorDiv } from '../operators';
 import { poolOutputSize, reshape, wrapDim } from '../tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values';
-import { REQUIRED, asInt, layerClass, product, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
+import { LayerInit, REQUIRED, asInt, layerClass, product, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;
 
@@ -20,48 +20,48 @@ export function layerClasses(): Table {
   const add = (c: ClassValue): void => void t.set(c.name, c);
   for (const name of ELEMENTWISE) {
     if (name.endsWith('_')) continue;
-    add(layerClass(name, [['*args', tupleOf([])]], () => undefined, sameShape));
+    add(layerClass(name, [['*args', tupleOf([])]], null, sameShape));
   }
   // Parameter-free layers accept any arguments; binding them loosely keeps unusual options harmless.
   for (const c of t.values()) looseArgs(c);
-  add(layerClass('PReLU', [['num_parameters', 1n], ['init', 0.25], ['device', null], ['dtype', null]], (self, a) => registerParameter(self, 'weight', [a.get('num_parameters')!]), sameShape));
-  add(layerClass('Linear', [['in_features', REQUIRED], ['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]], (self, a) => {
-    registerParameter(self, 'weight', [a.get('out_features')!, a.get('in_features')!]);
-    if (truthyStatic(a.get('bias')!) !== false) registerParameter(self, 'bias', [a.get('out_features')!]);
-  }, (self, x) => lastDim(x, self.attrs.get('in_features')!, self.attrs.get('out_features')!)));
-  add(layerClass('LazyLinear', [['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]], (self) => self.params.set('weight', null), (self, x) => lazyLinear(self, x)));
-  add(layerClass('Bilinear', [['in1_features', REQUIRED], ['in2_features', REQUIRED], ['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]], (self, a) => {
-    registerParameter(self, 'weight', [a.get('out_features')!, a.get('in1_features')!, a.get('in2_features')!]);
-    if (truthyStatic(a.get('bias')!) !== false) registerParameter(self, 'bias', [a.get('out_features')!]);
-  }, (self, x) => lastDim(x, null, self.attrs.get('out_features')!)));
+  add(layerClass('PReLU', [['num_parameters', 1n], ['init', 0.25], ['device', null], ['dtype', null]], (a) => a.register('weight', [a.get('num_parameters')!]), sameShape));
+  add(layerClass('Linear', [['in_features', REQUIRED], ['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]], (a) => {
+    a.register('weight', [a.get('out_features')!, a.get('in_features')!]);
+    if (truthyStatic(a.get('bias')!) !== false) a.register('bias', [a.get('out_features')!]);
+  }, (self, x) => lastDim(x, self.attr('in_features')!, self.attr('out_features')!)));
+  add(layerClass('LazyLinear', [['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]], (a) => a.count('weight', null), (self, x) => lazyLinear(self, x)));
+  add(layerClass('Bilinear', [['in1_features', REQUIRED], ['in2_features', REQUIRED], ['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]], (a) => {
+    a.register('weight', [a.get('out_features')!, a.get('in1_features')!, a.get('in2_features')!]);
+    if (truthyStatic(a.get('bias')!) !== false) a.register('bias', [a.get('out_features')!]);
+  }, (self, x) => lastDim(x, null, self.attr('out_features')!)));
   for (const name of ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d']) {
     const instance = name.startsWith('Instance');
-    add(layerClass(name, [['num_features', REQUIRED], ['eps', 1e-5], ['momentum', 0.1], ['affine', !instance], ['track_running_stats', !instance], ['process_group', null], ['device', null], ['dtype', null]], (self, a) => {
+    add(layerClass(name, [['num_features', REQUIRED], ['eps', 1e-5], ['momentum', 0.1], ['affine', !instance], ['track_running_stats', !instance], ['process_group', null], ['device', null], ['dtype', null]], (a) => {
       if (truthyStatic(a.get('affine')!) === false) return;
-      registerParameter(self, 'weight', [a.get('num_features')!]);
-      registerParameter(self, 'bias', [a.get('num_features')!]);
+      a.register('weight', [a.get('num_features')!]);
+      a.register('bias', [a.get('num_features')!]);
     }, sameShape));
   }
-  add(layerClass('LayerNorm', [['normalized_shape', REQUIRED], ['eps', 1e-5], ['elementwise_affine', true], ['device', null], ['dtype', null]], (self, a) => {
+  add(layerClass('LayerNorm', [['normalized_shape', REQUIRED], ['eps', 1e-5], ['elementwise_affine', true], ['device', null], ['dtype', null]], (a) => {
     if (truthyStatic(a.get('elementwise_affine')!) === false) return;
     const shape = a.get('normalized_shape')!;
     const dims = Array.isArray(shape) ? shape : [shape];
-    registerParameter(self, 'weight', dims);
-    registerParameter(self, 'bias', dims);
+    a.register('weight', dims);
+    a.register('bias', dims);
   }, sameShape));
-  add(layerClass('GroupNorm', [['num_groups', REQUIRED], ['num_channels', REQUIRED], ['eps', 1e-5], ['affine', true], ['device', null], ['dtype', null]], (self, a) => {
+  add(layerClass('GroupNorm', [['num_groups', REQUIRED], ['num_channels', REQUIRED], ['eps', 1e-5], ['affine', true], ['device', null], ['dtype', null]], (a) => {
     const g = asInt(a.get('num_groups')!);
     const c = asInt(a.get('num_channels')!);
     if (g !== null && c !== null && g !== 0n && c % g !== 0n) throw new PyError('ValueError', 'num_channels must be divisible by num_groups');
     if (truthyStatic(a.get('affine')!) === false) return;
-    registerParameter(self, 'weight', [a.get('num_channels')!]);
-    registerParameter(self, 'bias', [a.get('num_channels')!]);
+    a.register('weight', [a.get('num_channels')!]);
+    a.register('bias', [a.get('num_channels')!]);
   }, sameShape));
-  add(layerClass('Embedding', [['num_embeddings', REQUIRED], ['embedding_dim', REQUIRED], ['padding_idx', null], ['max_norm', null], ['norm_type', 2.0], ['scale_grad_by_freq', false], ['sparse', false], ['_weight', null], ['device', null], ['dtype', null]], (self, a) => {
-    registerParameter(self, 'weight', [a.get('num_embeddings')!, a.get('embedding_dim')!]);
+  add(layerClass('Embedding', [['num_embeddings', REQUIRED], ['embedding_dim', REQUIRED], ['padding_idx', null], ['max_norm', null], ['norm_type', 2.0], ['scale_grad_by_freq', false], ['sparse', false], ['_weight', null], ['device', null], ['dtype', null]], (a) => {
+    a.register('weight', [a.get('num_embeddings')!, a.get('embedding_dim')!]);
   }, (self, x) => {
     const s = shapeOf(x);
-    const d = asInt(self.attrs.get('embedding_dim')!);
+    const d = asInt(self.attr('embedding_dim')!);
     return new Tensor(s && d !== null ? [...s, d] : null);
   }));
   addPools(add);
@@ -93,7 +93,7 @@ function lazyLinear(self: ModuleObject, x: Value): Value {
     registerParameter(self, 'weight', [self.attrs.get('out_features')!, s[s.length - 1]]);
     if (truthyStatic(self.attrs.get('bias')!) !== false) registerParameter(self, 'bias', [self.attrs.get('out_features')!]);
   }
-  return lastDim(x, null, self.attrs.get('out_features')!);
+  return lastDim(x, null, self.attr('out_features')!);
 }
 
 function ntupleInts(v: Value, n: number): bigint[] | null {
@@ -110,10 +110,10 @@ function addPools(add: Add): void {
       const params: Array<[string, Value | typeof REQUIRED]> = kind === 'Max'
         ? [['kernel_size', REQUIRED], ['stride', null], ['padding', 0n], ['dilation', 1n], ['return_indices', false], ['ceil_mode', false]]
         : [['kernel_size', REQUIRED], ['stride', null], ['padding', 0n], ['ceil_mode', false], ['count_include_pad', true], ['divisor_override', null]];
-      add(layerClass(`${kind}Pool${n}d`, params, () => undefined, (self, x) => pool(self, x, n)));
-      add(layerClass(`Adaptive${kind}Pool${n}d`, [['output_size', REQUIRED], ['return_indices', false]], () => undefined, (self, x) => adaptive(self.attrs.get('output_size')!, x, n)));
+      add(layerClass(`${kind}Pool${n}d`, params, null, (self, x) => pool(self, x, n)));
+      add(layerClass(`Adaptive${kind}Pool${n}d`, [['output_size', REQUIRED], ['return_indices', false]], null, (self, x) => adaptive(self.attr('output_size')!, x, n)));
     }
-    add(layerClass(`LPPool${n}d`, [['norm_type', REQUIRED], ['kernel_size', REQUIRED], ['stride', null], ['ceil_mode', false]], () => undefined, (self, x) => pool(self, x, n)));
+    add(layerClass(`LPPool${n}d`, [['norm_type', REQUIRED], ['kernel_size', REQUIRED], ['stride', null], ['ceil_mode', false]], null, (self, x) => pool(self, x, n)));
   }
 }
 
@@ -134,8 +134,7 @@ export function poolShape(x: Value, n: number, kernel: Value, strideArg: Value, 
 }
 
 function pool(self: ModuleObject, x: Value, n: number): Value {
-  const a = self.attrs;
-  return poolShape(x, n, a.get('kernel_size')!, a.get('stride') ?? null, a.get('padding') ?? 0n, a.get('dilation') ?? 1n, truthyStatic(a.get('ceil_mode') ?? false) === true);
+  return poolShape(x, n, self.attr('kernel_size')!, self.attr('stride') ?? null, self.attr('padding') ?? 0n, self.attr('dilation') ?? 1n, truthyStatic(self.attr('ceil_mode') ?? false) === true);
 }
 
 export function adaptive(outputSize: Value, x: Value, n: number): Value {
@@ -148,24 +147,24 @@ export function adaptive(outputSize: Value, x: Value, n: number): Value {
 }
 
 function addShapers(add: Add): void {
-  add(layerClass('Flatten', [['start_dim', 1n], ['end_dim', -1n]], () => undefined, (self, x) => flatten(x, self.attrs.get('start_dim')!, self.attrs.get('end_dim')!)));
-  add(layerClass('Unflatten', [['dim', REQUIRED], ['unflattened_size', REQUIRED]], () => undefined, (self, x) => {
+  add(layerClass('Flatten', [['start_dim', 1n], ['end_dim', -1n]], null, (self, x) => flatten(x, self.attr('start_dim')!, self.attr('end_dim')!)));
+  add(layerClass('Unflatten', [['dim', REQUIRED], ['unflattened_size', REQUIRED]], null, (self, x) => {
     const s = shapeOf(x);
-    const sizes = ntupleInts(self.attrs.get('unflattened_size')!, 1);
+    const sizes = ntupleInts(self.attr('unflattened_size')!, 1);
     if (!s || !sizes) return new Tensor(null);
-    const d = wrapDim(self.attrs.get('dim')!, s.length);
+    const d = wrapDim(self.attr('dim')!, s.length);
     return new Tensor([...s.slice(0, d), ...reshape([s[d]], sizes), ...s.slice(d + 1)]);
   }));
   for (const name of ['Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d']) {
-    add(layerClass(name, [['size', null], ['scale_factor', null], ['mode', 'nearest'], ['align_corners', null], ['recompute_scale_factor', null]], () => undefined, (self, x) => interpolate(x, self.attrs.get('size')!, self.attrs.get('scale_factor')!)));
+    add(layerClass(name, [['size', null], ['scale_factor', null], ['mode', 'nearest'], ['align_corners', null], ['recompute_scale_factor', null]], null, (self, x) => interpolate(x, self.attr('size')!, self.attr('scale_factor')!)));
   }
-  add(layerClass('PixelShuffle', [['upscale_factor', REQUIRED]], () => undefined, (self, x) => pixelShuffle(x, self.attrs.get('upscale_factor')!, true)));
-  add(layerClass('PixelUnshuffle', [['downscale_factor', REQUIRED]], () => undefined, (self, x) => pixelShuffle(x, self.attrs.get('downscale_factor')!, false)));
+  add(layerClass('PixelShuffle', [['upscale_factor', REQUIRED]], null, (self, x) => pixelShuffle(x, self.attr('upscale_factor')!, true)));
+  add(layerClass('PixelUnshuffle', [['downscale_factor', REQUIRED]], null, (self, x) => pixelShuffle(x, self.attr('downscale_factor')!, false)));
   for (const n of [1, 2, 3]) {
     for (const kind of ['Zero', 'Constant', 'Reflection', 'Replication', 'Circular']) {
       if (kind === 'Zero' && n !== 2) continue;
       const params: Array<[string, Value | typeof REQUIRED]> = kind === 'Constant' ? [['padding', REQUIRED], ['value', REQUIRED]] : [['padding', REQUIRED]];
-      add(layerClass(`${kind}Pad${n}d`, params, () => undefined, (self, x) => pad(x, self.attrs.get('padding')!, n)));
+      add(layerClass(`${kind}Pad${n}d`, params, null, (self, x) => pad(x, self.attr('padding')!, n)));
     }
   }
 }
@@ -221,14 +220,14 @@ export function pad(x: Value, padding: Value, n: number): Value {
 
 function addRecurrent(add: Add): void {
   for (const [name, gates] of [['RNN', 1n], ['LSTM', 4n], ['GRU', 3n]] as const) {
-    add(layerClass(name, [['input_size', REQUIRED], ['hidden_size', REQUIRED], ['num_layers', 1n], ['bias', true], ['batch_first', false], ['dropout', 0.0], ['bidirectional', false], ['proj_size', 0n], ['device', null], ['dtype', null]], (self, a) => {
-      self.params.set('weights', recurrentParams(a, gates));
+    add(layerClass(name, [['input_size', REQUIRED], ['hidden_size', REQUIRED], ['num_layers', 1n], ['bias', true], ['batch_first', false], ['dropout', 0.0], ['bidirectional', false], ['proj_size', 0n], ['device', null], ['dtype', null]], (a) => {
+      a.count('weights', recurrentParams(a, gates));
     }, (self, x) => recurrentForward(self, x)));
   }
 }
 
 /** Per layer and direction: gates*h*(in + h) weights and 2*gates*h biases (LSTM's proj_size aside). */
-function recurrentParams(a: Map<string, Value>, gates: bigint): bigint | null {
+function recurrentParams(a: LayerInit, gates: bigint): bigint | null {
   const [input, hidden, layers] = ['input_size', 'hidden_size', 'num_layers'].map((k) => asInt(a.get(k)!));
   const bias = truthyStatic(a.get('bias')!);
   const dirs = truthyStatic(a.get('bidirectional')!);
@@ -245,8 +244,8 @@ function recurrentParams(a: Map<string, Value>, gates: bigint): bigint | null {
 
 function recurrentForward(self: ModuleObject, x: Value): Value {
   const s = shapeOf(x);
-  const hidden = asInt(self.attrs.get('hidden_size')!);
-  const dirs = truthyStatic(self.attrs.get('bidirectional')!) ? 2n : 1n;
+  const hidden = asInt(self.attr('hidden_size')!);
+  const dirs = truthyStatic(self.attr('bidirectional')!) ? 2n : 1n;
   const out = s && hidden !== null ? new Tensor([...s.slice(0, -1), hidden * dirs]) : new Tensor(null);
   return tupleOf([out, new Tensor(null)]);
 }
