@@ -171,11 +171,13 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance 
  * subtree, as parameters() does; trees without sharing (nearly all) are summed bottom-up.
  */
 function subtreeParams(m: ModuleObject, memo: Map<ModuleObject, bigint | null>): bigint | null {
+  // Most modules are leaves: their own parameters, with no memo entry and no child list.
+  if (m.childCount() === 0) return m.ownParams();
   const known = memo.get(m);
   if (known !== undefined) return known;
   let total = m.ownParams();
   const children: ModuleObject[] = [];
-  for (const c of m.modules.values()) if (c !== null) children.push(c);
+  for (const [, c] of m.children()) if (c !== null) children.push(c);
   if (hasRepeats(children)) {
     for (const [, child] of namedModules(m)) {
       const own = child.ownParams();
