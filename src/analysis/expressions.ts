@@ -252,8 +252,9 @@ export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, 
 
 export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Scope, unit: FileUnit): Args {
   const positional: Value[] = [];
-  const keywords = new Map<string, Value>();
-  if (!argList) return { positional, keywords };
+  // Callees only read keywords, so calls without any share one empty map.
+  let keywords: Map<string, Value> | null = null;
+  if (!argList) return { positional, keywords: NO_KEYWORDS };
   // One pass, each sibling fetched once (lezer makes a node object per fetch); a generator
   // argument `f(x for x in xs)` shows as an expression followed by 'for'.
   let next: SyntaxNode | null;
@@ -261,26 +262,28 @@ export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Sco
     next = c.nextSibling;
     const name = c.name;
     if (name === '(' || name === ')' || name === ',' || name === 'Comment') continue;
-    if (next?.name === 'for') return { positional: [comprehension(ip, argList, scope, unit, false) as Value[]], keywords: new Map() };
+    if (next?.name === 'for') return { positional: [comprehension(ip, argList, scope, unit, false) as Value[]], keywords: NO_KEYWORDS };
     if (name === '*' || name === '**') {
       const value = next!;
       next = value.nextSibling;
       const v = evalExpr(ip, value, scope, unit);
       if (name === '*') positional.push(...ip.iterate(v));
-      else if (v instanceof PyDict) for (const [k, val] of v.entries.values()) keywords.set(String(k), val);
+      else if (v instanceof PyDict) for (const [k, val] of v.entries.values()) (keywords ??= new Map()).set(String(k), val);
       else throw new CannotEvaluate(isUnknown(v) ? v.reason : '** of a non-dict');
       continue;
     }
     if (name === 'VariableName' && next?.name === 'AssignOp') {
       const value = next.nextSibling!;
       next = value.nextSibling;
-      keywords.set(unit.text(c), evalExpr(ip, value, scope, unit));
+      (keywords ??= new Map()).set(unit.text(c), evalExpr(ip, value, scope, unit));
       continue;
     }
     positional.push(evalExpr(ip, c, scope, unit));
   }
-  return { positional, keywords };
+  return { positional, keywords: keywords ?? NO_KEYWORDS };
 }
+
+const NO_KEYWORDS: Map<string, Value> = new Map();
 
 function evalCall(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   const callee = evalExpr(ip, node.firstChild!, scope, unit);
