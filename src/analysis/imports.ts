@@ -29,13 +29,28 @@ export class ModuleLoader {
       const known = this.known.get(dotted);
       if (known) return known;
       const top = dotted.split('.')[0];
-      if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') return new Namespace(dotted, new Map(), true);
+      if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') {
+        return this.fromOwnPackage(ip, dotted, from) ?? new Namespace(dotted, new Map(), true);
+      }
     }
     for (const base of this.bases(dotted, level, from)) {
       const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
       if (found) return found;
     }
     return new Namespace(dotted || '.', new Map(), true);
+  }
+
+  /**
+   * A file inside a library's own source tree (torchvision's models importing
+   * `torchvision.ops.misc`, a vendored copy of timm) imports that library's files, not the opaque
+   * stand-in other files get.
+   */
+  private fromOwnPackage(ip: Interpreter, dotted: string, from: FileUnit): Namespace | null {
+    const top = dotted.split('.')[0];
+    const at = from.path.lastIndexOf(`/${top}/`);
+    if (at < 0) return null;
+    const base = from.path.slice(0, at) + `/${dotted.split('.').join('/')}`;
+    return this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
   }
 
   private bases(dotted: string, level: number, from: FileUnit): string[] {

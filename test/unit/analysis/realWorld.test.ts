@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import { analyzeFile } from '../../../src/analysis';
+import type { AnalysisOptions, FileAnalysis } from '../../../src/analysis/types';
+
+// Patterns met in real model files (torchvision's own sources, popular repositories) that the
+// corpus goldens do not isolate. Figures were checked against PyTorch 1.13.
+
+function analyzeProject(files: Record<string, string>, main: string, options: Partial<AnalysisOptions> = {}): FileAnalysis {
+  return analyzeFile(files[main], { file: main, host: { readFile: (p) => files[p] }, ...options });
+}
+
+describe('analysis: a library\'s own files import the library by its absolute name', () => {
+  it('reads torchvision.ops.misc from the torchvision tree the model file lies in', () => {
+    const files = {
+      '/site/torchvision/__init__.py': '',
+      '/site/torchvision/ops/__init__.py': '',
+      '/site/torchvision/ops/misc.py': `from torch import nn
+
+
+class ConvBN(nn.Sequential):
+    def __init__(self, cin, cout):
+        super().__init__(nn.Conv3d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm3d(cout))
+`,
+      '/site/torchvision/models/__init__.py': '',
+      '/site/torchvision/models/video.py': `from torch import nn
+from torchvision.ops.misc import ConvBN
+
+
+class Stem(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = ConvBN(3, 8)
+`,
+    };
+    const [model] = analyzeProject(files, '/site/torchvision/models/video.py', { entry: 'Stem' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.params]), [['stem.0', 648n]]);
+    assert.equal(model.totals.params, 664n);
+  });
+});
