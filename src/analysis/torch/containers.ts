@@ -8,7 +8,8 @@ function addAll(ip: Interpreter, self: ModuleObject, items: Value): void {
 }
 
 function appendModule(self: ModuleObject, m: Value): void {
-  if (!(m instanceof ModuleObject)) {
+  // PyTorch's add_module takes None too (HRNet's fuse layers hold None where i == j): it keeps the index.
+  if (!(m instanceof ModuleObject) && m !== null) {
     if (isUnknown(m)) throw new CannotEvaluate(m.reason);
     throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
   }
