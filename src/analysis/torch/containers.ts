@@ -1,7 +1,8 @@
 import { CannotEvaluate, PyError } from '../errors';
 import type { Interpreter } from '../interpreter';
-import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values';
+import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName } from '../values';
 import { MODULE_CLASS } from './native';
+import { parameterValues } from './parameterList';
 
 function addAll(ip: Interpreter, self: ModuleObject, items: Value): void {
   for (const m of ip.iterate(items)) appendModule(self, m);
@@ -141,7 +142,7 @@ export function moduleMethod(ip: Interpreter, self: ModuleObject, name: string):
       return () => [Object.assign(['', self], { isTuple: true as const }), ...namedModules(self).map((e) => Object.assign([...e], { isTuple: true as const }))];
     case 'parameters':
     case 'named_parameters':
-      return () => unknown('parameter tensors are not listed statically');
+      return () => parameterValues(self, name === 'named_parameters');
     case 'apply':
     case 'state_dict':
     case 'load_state_dict':

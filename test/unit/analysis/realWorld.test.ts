@@ -37,3 +37,48 @@ class Stem(nn.Module):
     assert.equal(model.totals.params, 664n);
   });
 });
+
+function analyze(source: string, options: Partial<AnalysisOptions> = {}): FileAnalysis {
+  return analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, ...options });
+}
+
+describe('analysis: parameters() lists the parameter tensors', () => {
+  it('runs a loop that freezes them, so the totals stay known', () => {
+    const [model] = analyze(`import torch
+import torch.nn as nn
+
+
+class Frozen(nn.Conv2d):
+    def __init__(self):
+        super().__init__(3, 3, kernel_size=1)
+        for p in self.parameters():
+            p.requires_grad = False
+
+
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = Frozen()
+        self.conv = nn.Conv2d(3, 8, 3)
+`, { entry: 'Net' }).models;
+    assert.equal(model.totals.incomplete, undefined);
+    assert.equal(model.totals.params, 12n + 224n);
+  });
+
+  it('gives their shapes, in PyTorch order, to code that reads them', () => {
+    const [model] = analyze(`import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.fc = nn.Linear(8, 2)
+        shapes = [tuple(p.shape) for p in self.parameters()]
+        self.head = nn.Conv1d(len(shapes), sum(p.numel() for p in self.conv.parameters()), 1)
+`, { entry: 'Net' }).models;
+    const head = model.layers.find((l) => l.name === 'head');
+    assert.deepEqual([head?.record?.spec.in_channels, head?.record?.spec.out_channels], [4n, 224n]);
+  });
+});
