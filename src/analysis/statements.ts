@@ -3,6 +3,7 @@ import { BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { childNodes, evalExpr, makeFunction } from './expressions';
 import { execImport } from './imports';
+import { noteSkippedIn } from './skippedBuilds';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import { Scope } from './scope';
@@ -498,6 +499,7 @@ function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
   if (!COMPOUND_STATEMENTS.has(stmt.name) && !touchesModules(stmt, unit)) return;
   ip.skippedBuilders++;
   ip.firstSkippedBuilder ??= `${firstLineOf(unit.text(stmt)).slice(0, 80)}: ${why}`;
+  noteSkippedIn(scope.vars.get('self') as ModuleObject, `${firstLineOf(unit.text(stmt)).slice(0, 80)}: ${why}`);
 }
 
 /**

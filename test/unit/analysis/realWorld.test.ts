@@ -82,3 +82,36 @@ class Net(nn.Module):
     assert.deepEqual([head?.record?.spec.in_channels, head?.record?.spec.out_channels], [4n, 224n]);
   });
 });
+
+describe('analysis: a model the file builds itself is judged by what its construction skipped', () => {
+  it('leaves the totals unknown when a builder statement of its tree failed', () => {
+    const [model] = analyze(`import numpy as np
+import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        if int(np.prod(np.array([c]))) > 2:
+            self.extra = nn.Conv2d(c, c, 1)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.Sequential(Block(4), Block(4))
+
+    def forward(self, x):
+        return self.blocks(x)
+
+
+if __name__ == '__main__':
+    net = Net()
+    net(torch.randn(1, 4, 8, 8))
+`, { entry: 'Net' }).models;
+    assert.equal(model.totals.params, null);
+    assert.match(model.totals.incomplete ?? '', /if int\(np\.prod/);
+  });
+});
