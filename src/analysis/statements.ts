@@ -2,6 +2,7 @@ import { SyntaxNode } from '@lezer/common';
 import { BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { childNodes, evalExpr, makeFunction } from './expressions';
+import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { noteSkippedIn } from './skippedBuilds';
 import type { Interpreter } from './interpreter';
@@ -336,12 +337,19 @@ function annotatedFields(body: SyntaxNode | null, unit: FileUnit): Value[] {
 
 function execDecorated(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   const decorators: string[] = [];
+  const decoratorNodes: SyntaxNode[] = [];
   let target: SyntaxNode | null = null;
   for (let c = stmt.firstChild; c; c = c.nextSibling) {
-    if (c.name === 'Decorator') decorators.push(decoratorName(c, unit));
-    else target = c;
+    if (c.name === 'Decorator') {
+      decorators.push(decoratorName(c, unit));
+      decoratorNodes.push(c);
+    } else target = c;
   }
-  if (target?.name === 'FunctionDefinition') defineFunction(ip, target, scope, unit, decorators);
+  if (target?.name === 'FunctionDefinition') {
+    const fn = defineFunction(ip, target, scope, unit, decorators);
+    const decorated = applyDecorators(ip, decoratorNodes, fn, scope, unit);
+    if (decorated !== fn) scope.set(fn.name, decorated);
+  }
   else if (target?.name === 'ClassDefinition') defineClass(ip, target, scope, unit, decorators);
   return undefined;
 }

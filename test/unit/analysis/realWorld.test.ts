@@ -115,3 +115,67 @@ if __name__ == '__main__':
     assert.match(model.totals.incomplete ?? '', /if int\(np\.prod/);
   });
 });
+
+describe('analysis: decorators written in the analyzed code are applied', () => {
+  const legacy = `import torch.nn as nn
+
+
+def handle_legacy_interface(**weights):
+    def outer_wrapper(builder):
+        def inner_wrapper(*args, **kwargs):
+            for weights_param, (pretrained_param, default) in weights.items():
+                if pretrained_param not in kwargs:
+                    continue
+                pretrained = kwargs.pop(pretrained_param)
+                kwargs[weights_param] = default if pretrained else None
+            return builder(*args, **kwargs)
+        return inner_wrapper
+    return outer_wrapper
+
+
+def register(fn):
+    return fn
+
+
+@register
+@handle_legacy_interface(weights=("pretrained", "IMAGENET"))
+def tiny(*, weights=None, width=8):
+    return nn.Conv2d(3, width if weights is None else 2 * width, 3)
+
+
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = tiny(pretrained=False)
+        self.b = tiny(pretrained=True, width=4)
+`;
+
+  it("maps a legacy keyword through the wrapper, as torchvision's model builders do", () => {
+    const [model] = analyze(legacy, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.spec.out_channels]), [['a', 8n], ['b', 8n]]);
+    assert.equal(model.totals.incomplete, undefined);
+  });
+
+  it('keeps the plain function when a decorator returns something that cannot be called', () => {
+    const [model] = analyze(`import torch.nn as nn
+
+
+def broken(fn):
+    return None
+
+
+@broken
+def make():
+    return nn.Conv2d(3, 4, 1)
+
+
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = make()
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => l.name), ['a']);
+  });
+});
