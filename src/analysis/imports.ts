@@ -21,7 +21,7 @@ export class ModuleLoader {
   private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules()]);
   private readonly files = new Map<string, Namespace | null>();
 
-  constructor(private readonly host: SourceHost, private readonly roots: string[]) {}
+  constructor(private readonly host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
 
   /** A module by dotted name, relative to `from` when `level` > 0; an open namespace when not found. */
   resolve(ip: Interpreter, dotted: string, level: number, from: FileUnit): Namespace {
@@ -30,7 +30,7 @@ export class ModuleLoader {
       if (known) return known;
       const top = dotted.split('.')[0];
       if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') {
-        return this.fromOwnPackage(ip, dotted, from) ?? new Namespace(dotted, new Map(), true);
+        return this.fromOwnPackage(ip, dotted, from) ?? this.fromLibraryRoots(ip, dotted) ?? new Namespace(dotted, new Map(), true);
       }
     }
     for (const base of this.bases(dotted, level, from)) {
@@ -51,6 +51,18 @@ export class ModuleLoader {
     if (at < 0) return null;
     const base = from.path.slice(0, at) + `/${dotted.split('.').join('/')}`;
     return this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+  }
+
+  /** torchvision or timm as installed, so `models.resnet50()` inside a user's model builds its layers. */
+  private fromLibraryRoots(ip: Interpreter, dotted: string): Namespace | null {
+    const top = dotted.split('.')[0];
+    if (top !== 'torchvision' && top !== 'timm') return null;
+    for (const root of this.libraryRoots) {
+      const base = `${root.replace(/\/$/, '')}/${dotted.split('.').join('/')}`;
+      const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+      if (found) return found;
+    }
+    return null;
   }
 
   private bases(dotted: string, level: number, from: FileUnit): string[] {

@@ -83,7 +83,7 @@ export function createIncrementalAnalyzer(options: AnalysisOptions): DocumentAna
 
 function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCache | null): { result: FileAnalysis; cache: ModelCache } {
   const outline = outlineOf(unit);
-  const loader = new ModuleLoader(options.host, options.searchRoots ?? []);
+  const loader = new ModuleLoader(options.host, options.searchRoots ?? [], options.libraryRoots ?? []);
   const ip = new Interpreter(unit, loader, newBudget(options));
   const scope = new Scope(loader.builtins, 'module');
   scope.vars.set('__name__', '__main__');

@@ -179,3 +179,44 @@ class Net(nn.Module):
     assert.deepEqual(model.layers.map((l) => l.name), ['a']);
   });
 });
+
+describe('analysis: torchvision read from the installed packages', () => {
+  const site = {
+    '/site/torchvision/__init__.py': 'from torchvision import models\n',
+    '/site/torchvision/models/__init__.py': 'from .tiny import *\n',
+    '/site/torchvision/models/tiny.py': `from torch import nn
+
+__all__ = ['tinynet']
+
+
+def tinynet(num_classes=10):
+    return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, num_classes))
+`,
+  };
+  const user = `import torch
+import torch.nn as nn
+import torchvision
+
+
+# conv-lens: input=(2, 3, 32, 32)
+class Transfer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.backbone = torchvision.models.tinynet(num_classes=5)
+
+    def forward(self, x):
+        return self.backbone(x)
+`;
+  const files: Record<string, string> = { ...site, '/project/net.py': user };
+
+  it('builds a backbone from torchvision.models when libraryRoots holds it', () => {
+    const [model] = analyzeProject(files, '/project/net.py', { entry: 'Transfer', libraryRoots: ['/site'] }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.macs]), [['backbone.0', 2n * 16n * 32n * 32n * 27n]]);
+    assert.equal(model.totals.params, 448n + 85n);
+  });
+
+  it('leaves torchvision opaque without library roots', () => {
+    const [model] = analyzeProject(files, '/project/net.py', { entry: 'Transfer' }).models;
+    assert.deepEqual(model.layers, []);
+  });
+});
