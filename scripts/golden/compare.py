@@ -3,6 +3,7 @@
     /usr/bin/python3 scripts/golden/compare.py                 # every torchvision model of TORCHVISION
     /usr/bin/python3 scripts/golden/compare.py resnet50 vit_b_16
     /usr/bin/python3 scripts/golden/compare.py --verbose regnet_y_400mf
+    /usr/bin/python3 scripts/golden/compare.py --corpus     # the corpus, with --args and --input given
 
 PyTorch's figures are made exactly as the corpus goldens are (scripts/golden/models.py), so a
 model here that matches on every layer would pass the corpus test. The CLI runs as
@@ -16,7 +17,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models import ROOT, golden_for  # noqa: E402
+from models import CORPUS_DIR, ROOT, golden_for  # noqa: E402
+from models_manifest import CORPUS  # noqa: E402
 
 TV = '/usr/lib/python3/dist-packages/torchvision/models'
 
@@ -127,7 +129,13 @@ def compare(case, verbose):
 def main(argv):
     verbose = '--verbose' in argv
     names = [a for a in argv if not a.startswith('--')]
-    cases = [c for c in TORCHVISION if not names or c['name'] in names]
+    if '--corpus' in argv:
+        # The corpus entries the way a user runs them: entry, arguments and input on the command line.
+        pool = [dict(c, file=os.path.join(CORPUS_DIR, c['file']), args_in_code=False) for c in CORPUS
+                if c.get('mode', 'torch') == 'torch' and c['input']]
+    else:
+        pool = TORCHVISION
+    cases = [c for c in pool if not names or c['name'] in names]
     print('| model | PyTorch: conv layers / params / conv MACs | ours | differences |')
     print('|---|---|---|---|')
     for case in cases:
