@@ -1,5 +1,6 @@
 import { SyntaxNode } from '@lezer/common';
 import { CannotEvaluate, PyError } from './errors';
+import { ValueTensor, valueScalar } from './torch/valueTensors';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, floorDiv, polyOf } from './operators';
 import { Scope } from './scope';
@@ -18,6 +19,7 @@ function anyUnknown(values: Value[]): Unknown | null {
 }
 
 function toInt(v: Value): Value {
+  if (v instanceof ValueTensor) return toInt(valueScalar(v) ?? unknown('int() of a tensor with more than one element'));
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'number') {
@@ -35,6 +37,7 @@ function toInt(v: Value): Value {
 }
 
 function toFloat(v: Value): Value {
+  if (v instanceof ValueTensor) return toFloat(valueScalar(v) ?? unknown('float() of a tensor with more than one element'));
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;

@@ -6,6 +6,7 @@ import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
+import { numpyNamespace, withValueFunctions } from './valueTensors';
 import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
@@ -152,6 +153,7 @@ export function torchNamespaces(): Map<string, Namespace> {
   const F = new Namespace('torch.nn.functional', functional());
   const nn = new Namespace('torch.nn', nnMembers(F));
   const torchMembers = torchFunctions();
+  withValueFunctions(torchMembers);
   torchMembers.set('nn', nn);
   const torch = new Namespace('torch', torchMembers, true);
   const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
@@ -159,6 +161,7 @@ export function torchNamespaces(): Map<string, Namespace> {
   for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
+  modules.set('numpy', numpyNamespace());
   return modules;
 }
 

@@ -220,3 +220,47 @@ class Transfer(nn.Module):
     assert.deepEqual(model.layers, []);
   });
 });
+
+describe('analysis: small tensors of known values', () => {
+  it('computes RegNet widths with torch.arange, log, round, pow and diff as PyTorch does (float32)', () => {
+    // torchvision's BlockParams.from_init_params for regnet_y_400mf (depth 16, w_0 48, w_a 27.89, w_m 2.09):
+    // PyTorch gives block widths [48, 104, 104, 208, 208, 208, 208, 208, 440, ...] and stage depths [1, 3, 6, 6].
+    const [model] = analyze(`import math
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, depth=16, w_0=48, w_a=27.89, w_m=2.09):
+        super().__init__()
+        widths_cont = torch.arange(depth) * w_a + w_0
+        block_capacity = torch.round(torch.log(widths_cont / w_0) / math.log(w_m))
+        block_widths = (torch.round(torch.divide(w_0 * torch.pow(w_m, block_capacity), 8)) * 8).int().tolist()
+        splits = [w != wp for w, wp in zip(block_widths + [0], [0] + block_widths)]
+        stage_depths = torch.diff(torch.tensor([d for d, t in enumerate(splits) if t])).int().tolist()
+        widths = sorted(set(block_widths))
+        self.convs = nn.ModuleList([nn.Conv2d(w, w, 1, bias=False) for w in widths])
+        self.depths = nn.Conv1d(1, sum(stage_depths) * 100 + stage_depths[0] * 10 + stage_depths[-1], 1)
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.slice(0, 4).map((l) => l.record?.spec.out_channels), [48n, 104n, 208n, 440n]);
+    assert.equal(model.layers[4].record?.spec.out_channels, 1616n);
+  });
+
+  it('iterates torch.linspace and np.linspace drop-path rates', () => {
+    const [model] = analyze(`import numpy as np
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, depths=(2, 2), rate=0.1):
+        super().__init__()
+        dpr = [x.item() for x in torch.linspace(0, rate, sum(depths))]
+        dpr_np = np.linspace(0, rate, sum(depths)).tolist()
+        self.a = nn.ModuleList([nn.Conv2d(4, 4, 1) if p > 0 else nn.Identity() for p in dpr])
+        self.b = nn.ModuleList([nn.Conv2d(4, 4, 1) if float(p) > 0.05 else nn.Identity() for p in dpr_np])
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => l.name), ['a.1', 'a.2', 'a.3', 'b.2', 'b.3']);
+    assert.equal(model.totals.incomplete, undefined);
+  });
+});
