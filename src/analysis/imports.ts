@@ -1,11 +1,11 @@
 import { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { makeBuiltins, standardModules } from './builtins';
 import type { Interpreter } from './interpreter';
 import { Scope } from './scope';
 import { execBody } from './statements';
 import { torchNamespaces } from './torch/namespaces';
 import type { SourceHost } from './types';
+import { parseSource } from './trailingDotFloats';
 import { FileUnit } from './unit';
 import { Namespace, Value, unknown } from './values';
 import { PyError } from './errors';
@@ -88,7 +88,7 @@ export class ModuleLoader {
       this.files.set(path, null);
       return null;
     }
-    const unit = new FileUnit(path, text, parser.parse(text));
+    const unit = new FileUnit(path, text, parseSource(text));
     const scope = new Scope(this.builtins, 'module');
     scope.vars.set('__name__', name);
     unit.scope = scope;

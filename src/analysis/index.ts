@@ -1,5 +1,4 @@
 import { Tree, TreeFragment } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { Budget, BudgetExceeded } from './budget';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './declarations';
 import { ModelCache, ModelKeys } from './cache';
@@ -12,6 +11,7 @@ import { outline as outlineOf, Outline, topIndexAt } from './outline';
 import { Scope } from './scope';
 import { execGuarded } from './statements';
 import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, FileAnalysis, ModelAnalysis, Unresolved } from './types';
+import { parseSource } from './trailingDotFloats';
 import { FileUnit, lastChildNamed } from './unit';
 import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values';
 
@@ -20,7 +20,7 @@ export { parseLayerExpression } from './layerExpression';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {
-  return analyzeTree(new FileUnit(options.file, source, tree ?? parser.parse(source)), options, null).result;
+  return analyzeTree(new FileUnit(options.file, source, tree ?? parseSource(source)), options, null).result;
 }
 
 /** An edit of the previous text, in the previous text's offsets: `insert` or `insertLength` new characters. */
@@ -62,7 +62,7 @@ export class DocumentAnalyzer {
     } else {
       this.fragments = [];
     }
-    const tree = parser.parse(text, this.fragments);
+    const tree = parseSource(text, this.fragments);
     this.fragments = TreeFragment.addTree(tree, this.fragments);
     this.text = text;
     const { result, cache } = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache);

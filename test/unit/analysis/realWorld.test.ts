@@ -264,3 +264,20 @@ class Net(nn.Module):
     assert.equal(model.totals.incomplete, undefined);
   });
 });
+
+describe('analysis: floats written with a trailing dot before a keyword', () => {
+  it('reads `p > 0. else` and `p == 0. or` as Python does', () => {
+    const result = analyze(`import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, p=0.1, q=0.):
+        super().__init__()
+        self.a = nn.Conv2d(3, 4, 1) if p > 0. else nn.Identity()
+        if q == 0. or p < 1.:
+            self.b = nn.Conv2d(3, 4 * int(2. if q else 3.), 1)
+`, { entry: 'Net' });
+    assert.deepEqual(result.diagnostics, []);
+    assert.deepEqual(result.models[0].layers.map((l) => [l.name, l.record?.spec.out_channels]), [['a', 4n], ['b', 12n]]);
+  });
+});
