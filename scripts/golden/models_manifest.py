@@ -80,6 +80,8 @@ CORPUS = [
     dict(name='se_residual_unit', file='attention_convs.py', entry='SEResidualUnit', args='', input=[2, 3, 64, 64]),
     dict(name='r2plus1d_video', file='r2plus1d_video.py', entry='R2Plus1DNet', args='(2, 2, 2)', input=[2, 3, 8, 56, 56],
          args_in_code=True),
+    dict(name='convnext_official', file='convnext_official.py', entry='convnext_atto', args='drop_path_rate=0.1, num_classes=10',
+         input=[2, 3, 64, 64], args_in_code=True),
     dict(name='err_groups', file='err_groups.py', entry='BadGroups', args='', input=[1, 3, 32, 32]),
     dict(name='err_float_channels', file='err_float_channels.py', entry='Net', args='', input=[1, 64, 16, 16]),
     dict(name='err_channel_mismatch', file='err_channel_mismatch.py', entry='Net', args='', input=[1, 3, 32, 32]),
