@@ -359,6 +359,8 @@ export function standardModules(): Map<string, Namespace> {
   typing.set('NamedTuple', namedTupleBase);
   typing.set('cast', b('cast', (a) => a.positional[1] ?? null));
   typing.set('TYPE_CHECKING', false);
+  // typing.OrderedDict is also callable (torchvision's maxvit builds Sequential(OrderedDict(...)) with it).
+  typing.set('OrderedDict', collections.get('OrderedDict')!);
   out.set('typing', new Namespace('typing', typing, true));
   const dataclasses = new Map<string, Value>();
   dataclasses.set('dataclass', b('dataclass', (a) => a.positional[0] ?? null));

@@ -106,7 +106,7 @@ function torchFunctions(): Map<string, Value> {
   m.set('matmul', fn('matmul', (a) => matmulShape(a.positional[0], a.positional[1])));
   m.set('bmm', m.get('matmul')!);
   m.set('mm', m.get('matmul')!);
-  for (const name of ['flatten', 'reshape', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'softmax', 'flip', 'roll']) {
+  for (const name of ['flatten', 'reshape', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'softmax', 'flip', 'roll', 'swapaxes']) {
     m.set(name, fn(name, (a) => {
       const [x, ...rest] = a.positional;
       if (!(x instanceof Tensor)) return unknown(`torch.${name} of a non-tensor`);
@@ -142,6 +142,7 @@ function nnMembers(fNamespace: Namespace): Map<string, Value> {
     const t = arg(a, 0, 'data');
     return new Tensor(t instanceof Tensor ? t.shape : null, true);
   }));
+  m.set('parameter', new Namespace('torch.nn.parameter', new Map([['Parameter', m.get('Parameter')!]])));
   m.set('functional', fNamespace);
   m.set('init', new Namespace('torch.nn.init', new Map(), true));
   m.set('utils', new Namespace('torch.nn.utils', utilsMembers(), true));

@@ -1,4 +1,5 @@
-import { Builtin, Namespace, Tensor, Value, unknown } from '../values';
+import { einsumShape } from './einsum';
+import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values';
 
 /**
  * Small 1-D tensors (and numpy arrays) whose values are known: the per-block widths RegNet
@@ -209,6 +210,17 @@ function diff(positional: Value[]): Value | null {
   return new ValueTensor(t.values.slice(1).map((v, i) => cast(v - t.values[i], t.dtype)), t.dtype);
 }
 
+/** torch.meshgrid(a, b) or meshgrid([a, b]) of 1-D tensors: one tensor of shape [len(a), len(b)] per input ('ij'). */
+function meshgrid(positional: Value[]): Value | null {
+  const inputs = positional.length === 1 && Array.isArray(positional[0]) ? positional[0] : positional;
+  const sizes: bigint[] = [];
+  for (const t of inputs) {
+    if (!(t instanceof Tensor) || !t.shape || t.shape.length !== 1) return null;
+    sizes.push(t.shape[0]);
+  }
+  return tupleOf(sizes.map(() => new Tensor([...sizes])));
+}
+
 /** torch.* functions computed on values; each answers null to fall back to the shape-only builtin. */
 export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   arange: (p, k) => rangeOf(p, k, 'float32'),
@@ -216,6 +228,8 @@ export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   tensor: (p) => fromData(p, 'float32'),
   as_tensor: (p) => fromData(p, 'float32'),
   diff: (p) => diff(p),
+  meshgrid: (p) => meshgrid(p),
+  einsum: (p) => einsumShape(p),
   round: (p) => (p[0] instanceof ValueTensor ? valueTensorMethod(p[0], 'round', []) ?? null : null),
   log: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.log) : null),
   exp: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.exp) : null),

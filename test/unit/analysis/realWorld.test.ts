@@ -281,3 +281,51 @@ class Net(nn.Module):
     assert.deepEqual(result.models[0].layers.map((l) => [l.name, l.record?.spec.out_channels]), [['a', 4n], ['b', 12n]]);
   });
 });
+
+describe('analysis: attention written with einsum, meshgrid, index buffers and swapaxes', () => {
+  it('follows the shapes through a relative-position attention into the conv after it', () => {
+    const [model] = analyze(`import torch
+import torch.nn as nn
+from typing import OrderedDict
+
+
+def relative_index(size):
+    coords = torch.stack(torch.meshgrid([torch.arange(size), torch.arange(size)]))
+    flat = torch.flatten(coords, 1)
+    rel = (flat[:, :, None] - flat[:, None, :]).permute(1, 2, 0)
+    return rel.sum(-1)
+
+
+class Attention(nn.Module):
+    def __init__(self, dim, size):
+        super().__init__()
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.table = nn.parameter.Parameter(torch.zeros((2 * size - 1) ** 2, 1))
+        self.register_buffer('index', relative_index(size))
+        self.n = size * size
+
+    def forward(self, x):
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        attn = torch.einsum('b i d, b j d -> b i j', q, k)
+        bias = self.table[self.index.view(-1)].view(self.n, self.n, -1).permute(2, 0, 1)
+        attn = (attn + bias).softmax(-1)
+        return torch.einsum('bij,bjd->bid', attn, v)
+
+
+# conv-lens: input=(2, 8, 4, 4)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(OrderedDict([('attn', Attention(8, 4))]))
+        self.conv = nn.Conv2d(8, 8, 3, padding=1)
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        t = torch.swapaxes(x.flatten(2), 1, 2)
+        t = self.body(t)
+        return self.conv(t.transpose(1, 2).reshape(b, c, h, w))
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number)]), [['conv', [2, 8, 4, 4]]]);
+    assert.equal(model.totals.params, 8n * 24n + 24n + 49n + 584n);
+  });
+});
