@@ -33,6 +33,8 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
       ip.unresolvedAt(unit, stmt, why);
       noteSkippedBuilder(ip, stmt, scope, unit, why);
       if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
+      // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
+      if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
       return undefined;
     }
     // A half-typed statement can leave the tree without the nodes a construct needs; any other
@@ -465,6 +467,12 @@ function hasSyntaxError(node: SyntaxNode): boolean {
 }
 
 /** Names a loop given up part-way would have assigned are unknown afterwards, never stale. */
+function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  for (let c = stmt.firstChild; c && c.name !== 'AssignOp'; c = c.nextSibling) {
+    if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
+  }
+}
+
 function forgetAssigned(loop: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   const cursor = loop.cursor();
   const end = loop.to;

@@ -329,3 +329,26 @@ class Net(nn.Module):
     assert.equal(model.totals.params, 8n * 24n + 24n + 49n + 584n);
   });
 });
+
+describe('analysis: a failed assignment forgets its target', () => {
+  it('gives a later layer no shape rather than the shape the name had before', () => {
+    // F.rms_norm exists in newer PyTorch; the analysis does not know it and raises AttributeError.
+    const [model] = analyze(`import torch.nn as nn
+import torch.nn.functional as F
+
+
+# conv-lens: input=(1, 3, 16, 16)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, stride=2)
+        self.head = nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = F.rms_norm(x, (8, 7, 7))
+        return self.head(x)
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number) ?? null]), [['stem', [1, 3, 16, 16]], ['head', null]]);
+  });
+});
