@@ -1,6 +1,7 @@
 import { SyntaxNode } from '@lezer/common';
 import { CannotEvaluate, PyError } from './errors';
 import { ValueTensor, valueScalar } from './torch/valueTensors';
+import { evalBuiltin } from './evalBuiltin';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, floorDiv, polyOf } from './operators';
 import { Scope } from './scope';
@@ -165,6 +166,7 @@ export function makeBuiltins(): Scope {
   const set = (name: string, f: Fn): void => {
     s.vars.set(name, b(name, f));
   };
+  set('eval', evalBuiltin);
   set('int', (a) => (a.positional.length ? toInt(a.positional[0]) : 0n));
   set('float', (a) => (a.positional.length ? toFloat(a.positional[0]) : 0));
   set('bool', (a, ip) => {

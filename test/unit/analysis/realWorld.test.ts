@@ -352,3 +352,37 @@ class Net(nn.Module):
     assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number) ?? null]), [['stem', [1, 3, 16, 16]], ['head', null]]);
   });
 });
+
+describe('analysis: eval() of module names, as YOLO-style config parsers do', () => {
+  it('turns config strings into the classes of the file and of torch.nn', () => {
+    const [model] = analyze(`import torch.nn as nn
+
+
+class Conv(nn.Module):
+    def __init__(self, c1, c2, k=1):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, padding=k // 2, bias=False)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+CFG = [['Conv', [3, 16, 3]], ['nn.MaxPool2d', [2]], ['Conv', [16, 32, 1]]]
+
+
+# conv-lens: input=(1, 3, 32, 32)
+class Model(nn.Module):
+    def __init__(self, cfg=CFG):
+        super().__init__()
+        layers = []
+        for m, args in cfg:
+            m = eval(m) if isinstance(m, str) else m
+            layers.append(m(*args))
+        self.model = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.model(x)
+`, { entry: 'Model' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.output_shape?.map(Number)]), [['model.0.conv', [1, 16, 32, 32]], ['model.2.conv', [1, 32, 16, 16]]]);
+  });
+});
