@@ -7,6 +7,7 @@ import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, withValueFunctions } from './valueTensors';
+import { einopsNamespaces } from './einops';
 import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
@@ -163,6 +164,7 @@ export function torchNamespaces(): Map<string, Namespace> {
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
   modules.set('numpy', numpyNamespace());
+  for (const [name, ns] of einopsNamespaces()) modules.set(name, ns);
   return modules;
 }
 

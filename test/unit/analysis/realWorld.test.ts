@@ -386,3 +386,28 @@ class Model(nn.Module):
     assert.deepEqual(model.layers.map((l) => [l.name, l.record?.output_shape?.map(Number)]), [['model.0.conv', [1, 16, 32, 32]], ['model.2.conv', [1, 32, 16, 16]]]);
   });
 });
+
+describe('analysis: einops patterns', () => {
+  it('follows Rearrange patch embedding, rearrange back to a map and reduce', () => {
+    const [model] = analyze(`import torch.nn as nn
+from einops import rearrange, reduce
+from einops.layers.torch import Rearrange
+
+
+# conv-lens: input=(2, 3, 32, 32)
+class Net(nn.Module):
+    def __init__(self, patch=4, dim=16):
+        super().__init__()
+        self.to_patch = nn.Sequential(Rearrange('b c (h p1) (w p2) -> b (h w) (p1 p2 c)', p1=patch, p2=patch), nn.Linear(patch * patch * 3, dim))
+        self.conv = nn.Conv2d(dim, dim, 3, padding=1, groups=dim)
+        self.head = nn.Conv1d(dim, 4, 1)
+
+    def forward(self, x):
+        t = self.to_patch(x)
+        y = self.conv(rearrange(t, 'b (h w) c -> b c h w', h=8))
+        z = reduce(y, 'b c h w -> b c w', 'mean')
+        return self.head(z)
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number)]), [['conv', [2, 16, 8, 8]], ['head', [2, 16, 8]]]);
+  });
+});
