@@ -4,6 +4,7 @@ import type { Interpreter } from './interpreter';
 import { Scope } from './scope';
 import { execBody } from './statements';
 import { torchNamespaces } from './torch/namespaces';
+import { timmStandIn } from './torch/timmStandIns';
 import type { SourceHost } from './types';
 import { parseSource } from './trailingDotFloats';
 import { FileUnit } from './unit';
@@ -30,7 +31,9 @@ export class ModuleLoader {
       if (known) return known;
       const top = dotted.split('.')[0];
       if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') {
-        return this.fromOwnPackage(ip, dotted, from) ?? this.fromLibraryRoots(ip, dotted) ?? new Namespace(dotted, new Map(), true);
+        const found = this.fromOwnPackage(ip, dotted, from) ?? this.fromLibraryRoots(ip, dotted);
+        if (found) return found;
+        return top === 'timm' ? timmStandIn(dotted) : new Namespace(dotted, new Map(), true);
       }
     }
     for (const base of this.bases(dotted, level, from)) {

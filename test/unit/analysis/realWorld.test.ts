@@ -411,3 +411,58 @@ class Net(nn.Module):
     assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number)]), [['conv', [2, 16, 8, 8]], ['head', [2, 16, 8]]]);
   });
 });
+
+describe('analysis: timm helpers when timm is not installed', () => {
+  it('reads DropPath, to_2tuple and trunc_normal_ as timm defines them (figures from PyTorch with the same helpers)', () => {
+    const [model] = analyze(`import torch
+import torch.nn as nn
+from timm.models.layers import DropPath, to_2tuple, trunc_normal_
+
+
+class PatchEmbed(nn.Module):
+    def __init__(self, img_size=32, patch_size=4, in_chans=3, embed_dim=32):
+        super().__init__()
+        img_size = to_2tuple(img_size)
+        patch_size = to_2tuple(patch_size)
+        self.grid = (img_size[0] // patch_size[0], img_size[1] // patch_size[1])
+        self.proj = nn.Conv2d(in_chans, embed_dim, kernel_size=patch_size, stride=patch_size)
+        self.norm = nn.LayerNorm(embed_dim)
+
+    def forward(self, x):
+        x = self.proj(x).flatten(2).transpose(1, 2)
+        return self.norm(x)
+
+
+class Block(nn.Module):
+    def __init__(self, dim, drop_path=0.):
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, dim * 4), nn.GELU(), nn.Linear(dim * 4, dim))
+        self.drop_path = DropPath(drop_path) if drop_path > 0. else nn.Identity()
+
+    def forward(self, x):
+        return x + self.drop_path(self.mlp(self.norm(x)))
+
+
+# conv-lens: input=(2, 3, 32, 32)
+class Net(nn.Module):
+    def __init__(self, depth=3, dim=32, drop_path_rate=0.1):
+        super().__init__()
+        self.patch_embed = PatchEmbed(embed_dim=dim)
+        dpr = [x.item() for x in torch.linspace(0, drop_path_rate, depth)]
+        self.blocks = nn.Sequential(*[Block(dim, dpr[i]) for i in range(depth)])
+        self.head = nn.Conv1d(dim, 10, 1)
+        self.apply(self._init_weights)
+
+    def _init_weights(self, m):
+        if isinstance(m, nn.Linear):
+            trunc_normal_(m.weight, std=.02)
+
+    def forward(self, x):
+        x = self.blocks(self.patch_embed(x))
+        return self.head(x.transpose(1, 2))
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.output_shape?.map(Number)]), [['patch_embed.proj', [2, 32, 8, 8]], ['head', [2, 10, 64]]]);
+    assert.deepEqual([model.totals.conv_params, model.totals.conv_macs, model.totals.params], [1898n, 237568n, 27210n]);
+  });
+});
