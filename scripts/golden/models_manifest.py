@@ -82,6 +82,8 @@ CORPUS = [
          args_in_code=True),
     dict(name='convnext_official', file='convnext_official.py', entry='convnext_atto', args='drop_path_rate=0.1, num_classes=10',
          input=[2, 3, 64, 64], args_in_code=True),
+    dict(name='pix2pix_unet', file='pix2pix_networks.py', entry='define_G', args="3, 3, 16, 'unet_64', norm='instance', use_dropout=True",
+         input=[1, 3, 64, 64], args_in_code=True),
     dict(name='err_groups', file='err_groups.py', entry='BadGroups', args='', input=[1, 3, 32, 32]),
     dict(name='err_float_channels', file='err_float_channels.py', entry='Net', args='', input=[1, 64, 16, 16]),
     dict(name='err_channel_mismatch', file='err_channel_mismatch.py', entry='Net', args='', input=[1, 3, 32, 32]),

@@ -2,6 +2,7 @@ import { SyntaxNode } from '@lezer/common';
 import { CannotEvaluate, PyError } from './errors';
 import { ValueTensor, valueScalar } from './torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
+import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, floorDiv, polyOf } from './operators';
 import { Scope } from './scope';
@@ -96,6 +97,7 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
       list: (v) => Array.isArray(v) && !isTupleValue(v),
       tuple: (v) => isTupleValue(v),
       dict: (v) => v instanceof PyDict,
+      partial: (v) => v instanceof Partial,
     };
     if (isUnknown(obj)) return unknown(obj.reason);
     return primitive[spec.name]?.(obj) ?? false;
@@ -253,6 +255,7 @@ export function makeBuiltins(): Scope {
   set('type', (a) => {
     const v = a.positional[0];
     if (v instanceof ModuleObject || v instanceof Instance) return v.cls;
+    if (v instanceof Partial) return PARTIAL_TYPE;
     return unknown('type() of a value');
   });
   set('super', (a, ip) => {
@@ -329,7 +332,7 @@ export function standardModules(): Map<string, Namespace> {
   out.set('math', new Namespace('math', math));
 
   const functools = new Map<string, Value>();
-  functools.set('partial', b('partial', (a) => new Partial(a.positional[0], { positional: a.positional.slice(1), keywords: a.keywords })));
+  functools.set('partial', PARTIAL_TYPE);
   functools.set('reduce', b('reduce', (a, ip) => {
     const items = ip.iterate(a.positional[1]);
     let acc = a.positional.length > 2 ? a.positional[2] : items.shift()!;

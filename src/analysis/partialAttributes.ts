@@ -1,5 +1,5 @@
 import { PyError } from './errors';
-import { Partial, PyDict, Value, tupleOf } from './values';
+import { Builtin, Partial, PyDict, Value, tupleOf } from './values';
 
 /**
  * The public attributes of a functools.partial object: `func`, `args` and `keywords`, read by
@@ -15,3 +15,9 @@ export function partialAttribute(p: Partial, name: string): Value {
   }
   throw new PyError('AttributeError', `'functools.partial' object has no attribute '${name}'`);
 }
+
+/**
+ * functools.partial itself, one object for every file, so `type(norm_layer) == functools.partial`
+ * (pix2pix's test for an InstanceNorm factory) compares equal, as it does in Python.
+ */
+export const PARTIAL_TYPE = new Builtin('partial', (a) => new Partial(a.positional[0], { positional: a.positional.slice(1), keywords: a.keywords }));
