@@ -1,6 +1,6 @@
 import { CannotEvaluate, PyError } from '../errors';
 import type { Interpreter } from '../interpreter';
-import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName } from '../values';
+import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 
@@ -31,6 +31,8 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
     for (const m of args.positional) {
       if (isUnknown(m)) {
         ip.unresolvedAt(ip.main, ip.mainSite() ?? ip.main.tree.topNode, `a Sequential item is unknown: ${m.reason}`);
+        // The unknown item keeps its index, so the items after it are named as PyTorch names them.
+        mod.modules.set(String(mod.modules.size), null);
         continue;
       }
       appendModule(mod, m);
@@ -38,7 +40,7 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
   },
   forward(self, args, ip, call) {
     let x: Value = args.positional[0] ?? null;
-    for (const m of self.modules.values()) if (m) x = ip.call(m, { positional: [x], keywords: new Map() }, call);
+    for (const m of self.modules.values()) x = m ? ip.call(m, { positional: [x], keywords: new Map() }, call) : unknown('a Sequential item is unknown');
     return x;
   },
 });

@@ -466,3 +466,22 @@ class Net(nn.Module):
     assert.deepEqual([model.totals.conv_params, model.totals.conv_macs, model.totals.params], [1898n, 237568n, 27210n]);
   });
 });
+
+describe('analysis: an unknown item of nn.Sequential keeps its index', () => {
+  it('names the items after it as PyTorch does, and leaves the shapes after it unknown', () => {
+    const [model] = analyze(`import torch.nn as nn
+from somewhere_else import Mystery
+
+
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 4, 1), Mystery(4), nn.Conv2d(4, 4, 1))
+
+    def forward(self, x):
+        return self.body(x)
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number) ?? null]), [['body.0', [1, 3, 8, 8]], ['body.2', null]]);
+  });
+});
