@@ -1,4 +1,5 @@
 import { einsumShape } from './einsum';
+import { splitMethod } from './splitOps';
 import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values';
 
 /**
@@ -230,6 +231,8 @@ export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   diff: (p) => diff(p),
   meshgrid: (p) => meshgrid(p),
   einsum: (p) => einsumShape(p),
+  unbind: (p, k) => (p[0] instanceof Tensor ? splitMethod(p[0], 'unbind', p.slice(1), k) ?? null : null),
+  tensor_split: (p, k) => (p[0] instanceof Tensor ? splitMethod(p[0], 'tensor_split', p.slice(1), k) ?? null : null),
   round: (p) => (p[0] instanceof ValueTensor ? valueTensorMethod(p[0], 'round', []) ?? null : null),
   log: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.log) : null),
   exp: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.exp) : null),

@@ -485,3 +485,29 @@ class Net(nn.Module):
     assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number) ?? null]), [['body.0', [1, 3, 8, 8]], ['body.2', null]]);
   });
 });
+
+describe('analysis: unbind and tensor_split', () => {
+  it('splits q, k, v with unbind and a class token with tensor_split, as MViT does', () => {
+    const [model] = analyze(`import torch
+import torch.nn as nn
+
+
+# conv-lens: input=(2, 17, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(8, 24)
+        self.conv = nn.Conv1d(8, 8, 3, padding=1)
+        self.head = nn.Conv1d(16, 4, 1)
+
+    def forward(self, x):
+        B, N, C = x.shape
+        q, k, v = self.qkv(x).reshape(B, N, 3, C).unbind(dim=2)
+        cls, rest = torch.tensor_split(q, (1,), dim=1)
+        a, b = torch.tensor_split(k, 2, dim=1)
+        y = self.conv(rest.transpose(1, 2))
+        return self.head(torch.cat([y, torch.cat([a, b], 1)[:, 1:].transpose(1, 2)], dim=1))
+`, { entry: 'Net' }).models;
+    assert.deepEqual(model.layers.map((l) => [l.name, l.record?.input_shape?.map(Number)]), [['conv', [2, 8, 16]], ['head', [2, 16, 16]]]);
+  });
+});
