@@ -4,8 +4,9 @@ import { pyStr } from './strings';
 import { moduleMethod } from './torch/containers';
 import { tensorMethod } from './torch/tensorOps';
 import { setConvAttribute } from './torch/conv';
+import { partialAttribute } from './partialAttributes';
 import {
-  BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, PyDict, SuperProxy, Tensor, Unknown, Value,
+  BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown,
 } from './values';
 
@@ -48,6 +49,7 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
     throw new PyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
   }
   if (obj instanceof SuperProxy) return superAttribute(ip, obj, name);
+  if (obj instanceof Partial) return partialAttribute(obj, name);
   if (obj instanceof Tensor) return tensorAttribute(obj, name);
   if (Array.isArray(obj)) return sequenceMethod(ip, obj, name);
   if (obj instanceof PyDict) return dictMethod(ip, obj, name);

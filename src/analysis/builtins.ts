@@ -1,5 +1,8 @@
 import { SyntaxNode } from '@lezer/common';
 import { CannotEvaluate, PyError } from './errors';
+import { ValueTensor, valueScalar } from './torch/valueTensors';
+import { evalBuiltin } from './evalBuiltin';
+import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, floorDiv, polyOf } from './operators';
 import { Scope } from './scope';
@@ -18,6 +21,7 @@ function anyUnknown(values: Value[]): Unknown | null {
 }
 
 function toInt(v: Value): Value {
+  if (v instanceof ValueTensor) return toInt(valueScalar(v) ?? unknown('int() of a tensor with more than one element'));
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'number') {
@@ -35,6 +39,7 @@ function toInt(v: Value): Value {
 }
 
 function toFloat(v: Value): Value {
+  if (v instanceof ValueTensor) return toFloat(valueScalar(v) ?? unknown('float() of a tensor with more than one element'));
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -92,6 +97,7 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
       list: (v) => Array.isArray(v) && !isTupleValue(v),
       tuple: (v) => isTupleValue(v),
       dict: (v) => v instanceof PyDict,
+      partial: (v) => v instanceof Partial,
     };
     if (isUnknown(obj)) return unknown(obj.reason);
     return primitive[spec.name]?.(obj) ?? false;
@@ -162,6 +168,7 @@ export function makeBuiltins(): Scope {
   const set = (name: string, f: Fn): void => {
     s.vars.set(name, b(name, f));
   };
+  set('eval', evalBuiltin);
   set('int', (a) => (a.positional.length ? toInt(a.positional[0]) : 0n));
   set('float', (a) => (a.positional.length ? toFloat(a.positional[0]) : 0));
   set('bool', (a, ip) => {
@@ -248,6 +255,7 @@ export function makeBuiltins(): Scope {
   set('type', (a) => {
     const v = a.positional[0];
     if (v instanceof ModuleObject || v instanceof Instance) return v.cls;
+    if (v instanceof Partial) return PARTIAL_TYPE;
     return unknown('type() of a value');
   });
   set('super', (a, ip) => {
@@ -324,7 +332,7 @@ export function standardModules(): Map<string, Namespace> {
   out.set('math', new Namespace('math', math));
 
   const functools = new Map<string, Value>();
-  functools.set('partial', b('partial', (a) => new Partial(a.positional[0], { positional: a.positional.slice(1), keywords: a.keywords })));
+  functools.set('partial', PARTIAL_TYPE);
   functools.set('reduce', b('reduce', (a, ip) => {
     const items = ip.iterate(a.positional[1]);
     let acc = a.positional.length > 2 ? a.positional[2] : items.shift()!;
@@ -356,6 +364,8 @@ export function standardModules(): Map<string, Namespace> {
   typing.set('NamedTuple', namedTupleBase);
   typing.set('cast', b('cast', (a) => a.positional[1] ?? null));
   typing.set('TYPE_CHECKING', false);
+  // typing.OrderedDict is also callable (torchvision's maxvit builds Sequential(OrderedDict(...)) with it).
+  typing.set('OrderedDict', collections.get('OrderedDict')!);
   out.set('typing', new Namespace('typing', typing, true));
   const dataclasses = new Map<string, Value>();
   dataclasses.set('dataclass', b('dataclass', (a) => a.positional[0] ?? null));

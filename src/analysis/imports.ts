@@ -1,11 +1,12 @@
 import { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { makeBuiltins, standardModules } from './builtins';
 import type { Interpreter } from './interpreter';
 import { Scope } from './scope';
 import { execBody } from './statements';
 import { torchNamespaces } from './torch/namespaces';
+import { timmStandIn } from './torch/timmStandIns';
 import type { SourceHost } from './types';
+import { parseSource } from './parse';
 import { FileUnit } from './unit';
 import { Namespace, Value, unknown } from './values';
 import { PyError } from './errors';
@@ -21,7 +22,7 @@ export class ModuleLoader {
   private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules()]);
   private readonly files = new Map<string, Namespace | null>();
 
-  constructor(private readonly host: SourceHost, private readonly roots: string[]) {}
+  constructor(private readonly host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
 
   /** A module by dotted name, relative to `from` when `level` > 0; an open namespace when not found. */
   resolve(ip: Interpreter, dotted: string, level: number, from: FileUnit): Namespace {
@@ -29,13 +30,42 @@ export class ModuleLoader {
       const known = this.known.get(dotted);
       if (known) return known;
       const top = dotted.split('.')[0];
-      if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') return new Namespace(dotted, new Map(), true);
+      if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') {
+        const found = this.fromOwnPackage(ip, dotted, from) ?? this.fromLibraryRoots(ip, dotted);
+        if (found) return found;
+        return top === 'timm' ? timmStandIn(dotted) : new Namespace(dotted, new Map(), true);
+      }
     }
     for (const base of this.bases(dotted, level, from)) {
       const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
       if (found) return found;
     }
     return new Namespace(dotted || '.', new Map(), true);
+  }
+
+  /**
+   * A file inside a library's own source tree (torchvision's models importing
+   * `torchvision.ops.misc`, a vendored copy of timm) imports that library's files, not the opaque
+   * stand-in other files get.
+   */
+  private fromOwnPackage(ip: Interpreter, dotted: string, from: FileUnit): Namespace | null {
+    const top = dotted.split('.')[0];
+    const at = from.path.lastIndexOf(`/${top}/`);
+    if (at < 0) return null;
+    const base = from.path.slice(0, at) + `/${dotted.split('.').join('/')}`;
+    return this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+  }
+
+  /** torchvision or timm as installed, so `models.resnet50()` inside a user's model builds its layers. */
+  private fromLibraryRoots(ip: Interpreter, dotted: string): Namespace | null {
+    const top = dotted.split('.')[0];
+    if (top !== 'torchvision' && top !== 'timm') return null;
+    for (const root of this.libraryRoots) {
+      const base = `${root.replace(/\/$/, '')}/${dotted.split('.').join('/')}`;
+      const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+      if (found) return found;
+    }
+    return null;
   }
 
   private bases(dotted: string, level: number, from: FileUnit): string[] {
@@ -61,7 +91,7 @@ export class ModuleLoader {
       this.files.set(path, null);
       return null;
     }
-    const unit = new FileUnit(path, text, parser.parse(text));
+    const unit = new FileUnit(path, text, parseSource(text));
     const scope = new Scope(this.builtins, 'module');
     scope.vars.set('__name__', name);
     unit.scope = scope;

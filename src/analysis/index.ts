@@ -1,7 +1,5 @@
 import { Tree, TreeFragment } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { Budget, BudgetExceeded } from './budget';
-import { fastParse } from './fastparse';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './declarations';
 import { ModelCache, ModelKeys } from './cache';
 import { Candidate, findCandidates, importedCandidate } from './entries';
@@ -13,6 +11,7 @@ import { outline as outlineOf, Outline, topIndexAt } from './outline';
 import { Scope } from './scope';
 import { execGuarded } from './statements';
 import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, FileAnalysis, ModelAnalysis, Unresolved } from './types';
+import { parseSource } from './parse';
 import { FileUnit, lastChildNamed } from './unit';
 import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values';
 
@@ -21,7 +20,7 @@ export { parseLayerExpression } from './layerExpression';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {
-  return analyzeTree(new FileUnit(options.file, source, tree ?? fastParse(source) ?? parser.parse(source)), options, null).result;
+  return analyzeTree(new FileUnit(options.file, source, tree ?? parseSource(source)), options, null).result;
 }
 
 /** An edit of the previous text, in the previous text's offsets: `insert` or `insertLength` new characters. */
@@ -63,7 +62,7 @@ export class DocumentAnalyzer {
     } else {
       this.fragments = [];
     }
-    const tree = parser.parse(text, this.fragments);
+    const tree = parseSource(text, this.fragments);
     this.fragments = TreeFragment.addTree(tree, this.fragments);
     this.text = text;
     const { result, cache } = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache);
@@ -84,7 +83,7 @@ export function createIncrementalAnalyzer(options: AnalysisOptions): DocumentAna
 
 function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCache | null): { result: FileAnalysis; cache: ModelCache } {
   const outline = outlineOf(unit);
-  const loader = new ModuleLoader(options.host, options.searchRoots ?? []);
+  const loader = new ModuleLoader(options.host, options.searchRoots ?? [], options.libraryRoots ?? []);
   const ip = new Interpreter(unit, loader, newBudget(options));
   const scope = new Scope(loader.builtins, 'module');
   scope.vars.set('__name__', '__main__');

@@ -1,5 +1,6 @@
 import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from './types';
+import { ValueTensor } from './torch/valueTensors';
 import type { BuildResult, ConvRecord, ForwardResult } from '../core';
 import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
@@ -238,6 +239,7 @@ export class Interpreter {
       if (v.typeName === 'ModuleDict') return [...v.modules.keys()];
       return [...v.modules.values()].filter((m): m is ModuleObject => m !== null);
     }
+    if (v instanceof ValueTensor && !v.scalar) return v.items();
     if (v instanceof Tensor && v.shape && v.shape.length > 0 && v.shape[0] <= 4096n) {
       return Array.from({ length: Number(v.shape[0]) }, () => new Tensor(v.shape!.slice(1)));
     }

@@ -12,6 +12,7 @@ import { evalArgsText, evalSnippet } from './snippet';
 import { readParams } from './params';
 import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value } from './values';
 import { Scope } from './scope';
+import { skippedWithin } from './skippedBuilds';
 
 /** What the file's own code showed about a model: the instance a call built and the input it was fed. */
 export interface Capture {
@@ -48,7 +49,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   }
   // A module captured from the file's own code was built before this model's analysis began,
   // so only a build done here can be judged by the skipped statements it met.
-  const incomplete = ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : null;
+  const incomplete = ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : capture ? skippedWithin(instance) : null;
   const fromComment = commentInput(ip, candidate.top.node, scope) ?? (instance ? classComment(ip, instance, scope) : null);
   const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
     ? [options.input, 'option']

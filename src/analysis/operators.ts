@@ -1,5 +1,6 @@
 import { Poly } from './symbolic';
 import { PyError } from './errors';
+import { valueArith } from './torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName } from './values';
 import { broadcastShapes } from './tensorShapes';
 import { pyReprValue, pyStr } from './strings';
@@ -63,7 +64,7 @@ function fromPoly(p: Poly, reason: string): Value {
 }
 
 export function binaryOp(op: string, a: Value, b: Value): Value {
-  if (a instanceof Tensor || b instanceof Tensor) return tensorArith(a, b);
+  if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b);
   const ia = asInt(a);
   const ib = asInt(b);

@@ -2,8 +2,10 @@ import { SyntaxNode } from '@lezer/common';
 import { BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { childNodes, evalExpr, makeFunction } from './expressions';
+import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { compiledBody, runBody } from './compiledStatements';
+import { noteSkippedIn } from './skippedBuilds';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import { Scope } from './scope';
@@ -34,6 +36,8 @@ export function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope,
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);
     if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
+    // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
+    if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
     return undefined;
   }
   // A half-typed statement can leave the tree without the nodes a construct needs; any other
@@ -337,12 +341,19 @@ function annotatedFields(body: SyntaxNode | null, unit: FileUnit): Value[] {
 
 function execDecorated(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   const decorators: string[] = [];
+  const decoratorNodes: SyntaxNode[] = [];
   let target: SyntaxNode | null = null;
   for (let c = stmt.firstChild; c; c = c.nextSibling) {
-    if (c.name === 'Decorator') decorators.push(decoratorName(c, unit));
-    else target = c;
+    if (c.name === 'Decorator') {
+      decorators.push(decoratorName(c, unit));
+      decoratorNodes.push(c);
+    } else target = c;
   }
-  if (target?.name === 'FunctionDefinition') defineFunction(ip, target, scope, unit, decorators);
+  if (target?.name === 'FunctionDefinition') {
+    const fn = defineFunction(ip, target, scope, unit, decorators);
+    const decorated = applyDecorators(ip, decoratorNodes, fn, scope, unit);
+    if (decorated !== fn) scope.set(fn.name, decorated);
+  }
   else if (target?.name === 'ClassDefinition') defineClass(ip, target, scope, unit, decorators);
   return undefined;
 }
@@ -458,6 +469,12 @@ function hasSyntaxError(node: SyntaxNode): boolean {
 }
 
 /** Names a loop given up part-way would have assigned are unknown afterwards, never stale. */
+function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  for (let c = stmt.firstChild; c && c.name !== 'AssignOp'; c = c.nextSibling) {
+    if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
+  }
+}
+
 function forgetAssigned(loop: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   const cursor = loop.cursor();
   const end = loop.to;
@@ -500,6 +517,7 @@ export function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Sco
   if (!COMPOUND_STATEMENTS.has(stmt.name) && !touchesModules(stmt, unit)) return;
   ip.skippedBuilders++;
   ip.firstSkippedBuilder ??= `${firstLineOf(unit.text(stmt)).slice(0, 80)}: ${why}`;
+  noteSkippedIn(scope.vars.get('self') as ModuleObject, `${firstLineOf(unit.text(stmt)).slice(0, 80)}: ${why}`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CannotEvaluate, PyError } from './errors';
 import type { Interpreter } from './interpreter';
+import { ValueTensor, valueIndex } from './torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
 import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from './values';
 import { newContainer } from './torch/containers';
@@ -36,6 +37,10 @@ function normalize(index: bigint, length: number, what: string): number {
 export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
   if (isUnknown(obj)) return unknown(obj.reason);
   if (isUnknown(key)) return unknown(key.reason);
+  if (obj instanceof ValueTensor) {
+    const known = valueIndex(obj, key, (n) => (key instanceof SliceValue ? sliceIndices(key, n) : null));
+    if (known !== undefined) return known;
+  }
   if (obj instanceof Tensor) return tensorIndex(obj, key);
   if (Array.isArray(obj) || typeof obj === 'string') {
     const items: Value[] = typeof obj === 'string' ? [...obj] : obj;

@@ -45,6 +45,12 @@ export function tensorIndex(t: Tensor, key: Value): Value {
       out.push(sliceLength(k, shape[dim++]));
     } else if (typeof k === 'bigint' || typeof k === 'boolean') {
       dim++;
+    } else if (k instanceof Tensor && k.shape && keys.length === 1) {
+      // An index tensor (a relative-position table read through a registered index buffer)
+      // puts its own shape in place of the dimension it indexes. A boolean mask would not, but
+      // masks come from comparisons, whose shapes are unknown.
+      out.push(...k.shape);
+      dim++;
     } else {
       return new Tensor(null);
     }

@@ -25,6 +25,12 @@ export interface AnalysisOptions {
   host: SourceHost;
   /** Folders searched for absolute imports, after the file's own folder and its parents. */
   searchRoots?: string[];
+  /**
+   * Installed-package folders (site-packages) where model libraries the analysis does not model
+   * natively, torchvision and timm, are read from when a file imports them; without them, such
+   * imports stay opaque (their layers unknown).
+   */
+  libraryRoots?: string[];
   /** Analyze only this model (class or factory name). */
   entry?: string;
   /** Python source of call arguments for the entry, e.g. "32, 64" or "num_classes=10". */

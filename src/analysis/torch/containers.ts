@@ -2,13 +2,15 @@ import { CannotEvaluate, PyError } from '../errors';
 import type { Interpreter } from '../interpreter';
 import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values';
 import { MODULE_CLASS } from './native';
+import { parameterValues } from './parameterList';
 
 function addAll(ip: Interpreter, self: ModuleObject, items: Value): void {
   for (const m of ip.iterate(items)) appendModule(self, m);
 }
 
 function appendModule(self: ModuleObject, m: Value): void {
-  if (!(m instanceof ModuleObject)) {
+  // PyTorch's add_module takes None too (HRNet's fuse layers hold None where i == j): it keeps the index.
+  if (!(m instanceof ModuleObject) && m !== null) {
     if (isUnknown(m)) throw new CannotEvaluate(m.reason);
     throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
   }
@@ -32,6 +34,8 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
     for (const m of args.positional) {
       if (isUnknown(m)) {
         ip.unresolvedAt(ip.main, ip.mainSite() ?? ip.main.tree.topNode, `a Sequential item is unknown: ${m.reason}`);
+        // The unknown item keeps its index, so the items after it are named as PyTorch names them.
+        mod.modules.set(String(mod.modules.size), null);
         continue;
       }
       appendModule(mod, m);
@@ -39,7 +43,7 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
   },
   forward(self, args, ip, call) {
     let x: Value = args.positional[0] ?? null;
-    for (const [, m] of self.children()) if (m) x = ip.call(m, { positional: [x], keywords: NO_KEYWORDS }, call);
+    for (const [, m] of self.children()) x = m ? ip.call(m, { positional: [x], keywords: NO_KEYWORDS }, call) : unknown('a Sequential item is unknown');
     return x;
   },
 });
@@ -143,7 +147,7 @@ export function moduleMethod(ip: Interpreter, self: ModuleObject, name: string):
       return () => [Object.assign(['', self], { isTuple: true as const }), ...namedModules(self).map((e) => Object.assign([...e], { isTuple: true as const }))];
     case 'parameters':
     case 'named_parameters':
-      return () => unknown('parameter tensors are not listed statically');
+      return () => parameterValues(self, name === 'named_parameters');
     case 'apply':
     case 'state_dict':
     case 'load_state_dict':

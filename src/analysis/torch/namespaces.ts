@@ -6,6 +6,8 @@ import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
+import { numpyNamespace, withValueFunctions } from './valueTensors';
+import { einopsNamespaces } from './einops';
 import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
@@ -105,7 +107,7 @@ function torchFunctions(): Map<string, Value> {
   m.set('matmul', fn('matmul', (a) => matmulShape(a.positional[0], a.positional[1])));
   m.set('bmm', m.get('matmul')!);
   m.set('mm', m.get('matmul')!);
-  for (const name of ['flatten', 'reshape', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'softmax', 'flip', 'roll']) {
+  for (const name of ['flatten', 'reshape', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'softmax', 'flip', 'roll', 'swapaxes']) {
     m.set(name, fn(name, (a) => {
       const [x, ...rest] = a.positional;
       if (!(x instanceof Tensor)) return unknown(`torch.${name} of a non-tensor`);
@@ -141,6 +143,7 @@ function nnMembers(fNamespace: Namespace): Map<string, Value> {
     const t = arg(a, 0, 'data');
     return new Tensor(t instanceof Tensor ? t.shape : null, true);
   }));
+  m.set('parameter', new Namespace('torch.nn.parameter', new Map([['Parameter', m.get('Parameter')!]])));
   m.set('functional', fNamespace);
   m.set('init', new Namespace('torch.nn.init', new Map(), true));
   m.set('utils', new Namespace('torch.nn.utils', utilsMembers(), true));
@@ -152,6 +155,7 @@ export function torchNamespaces(): Map<string, Namespace> {
   const F = new Namespace('torch.nn.functional', functional());
   const nn = new Namespace('torch.nn', nnMembers(F));
   const torchMembers = torchFunctions();
+  withValueFunctions(torchMembers);
   torchMembers.set('nn', nn);
   const torch = new Namespace('torch', torchMembers, true);
   const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
@@ -159,6 +163,8 @@ export function torchNamespaces(): Map<string, Namespace> {
   for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
+  modules.set('numpy', numpyNamespace());
+  for (const [name, ns] of einopsNamespaces()) modules.set(name, ns);
   return modules;
 }
 

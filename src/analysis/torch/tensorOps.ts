@@ -1,5 +1,7 @@
 import { PyError } from '../errors';
 import { broadcastShapes, reshape, wrapDim } from '../tensorShapes';
+import { ValueTensor, valueTensorMethod } from './valueTensors';
+import { splitMethod } from './splitOps';
 import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values';
 import { asInt } from './native';
 import { flatten } from './layers';
@@ -23,6 +25,8 @@ export function ints(values: Value[]): bigint[] | null {
 
 /** A tensor method's result; args are the call's positional and keyword arguments. */
 export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Value>): Value {
+  const known = t instanceof ValueTensor ? valueTensorMethod(t, name, args) : splitMethod(t, name, args, kw);
+  if (known !== undefined) return known;
   const s = t.shape;
   if (SAME_SHAPE.has(name)) return new Tensor(s);
   if (BINARY.has(name)) return binary(t, args[0] ?? kw.get('other') ?? null);

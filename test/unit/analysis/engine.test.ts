@@ -97,7 +97,7 @@ class Net(nn.Module):
         super().__init__()
         self.stem = nn.Conv2d(3, 16, 3, padding=1)
         self.blocks = nn.ModuleList()
-        for width in torch.linspace(16, 64, 4).round().int().tolist():
+        for width in torch.logspace(1, 2, 4).round().int().tolist():
             self.blocks.append(nn.Conv2d(16, 16, 3, padding=1))
 
     def forward(self, x):

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parser } from '@lezer/python';
 import { fastParse } from '../../../src/analysis/fastparse';
+import { withExponentFloats } from '../../../src/analysis/trailingDotFloats';
 import { treeDifference, walkTree, type WalkedNode } from '../../../src/analysis/fastparse/treeDiff';
 import { generateModelFile } from '../../../bench/analysis/generate';
 
@@ -23,6 +24,9 @@ const CORPUS = [...pythonFiles(path.join(ROOT, 'test/fixtures')), ...pythonFiles
 
 /** Corpus files with syntax errors lezer recovers from: the fast parser must leave them to lezer. */
 const MUST_BAIL = new Set(['half_typed.py', 'half_typed_call.py']);
+
+/** Files whose `0.` defaults lezer recovers from in ways fastParse leaves to lezer: lezer's tree or null. */
+const MAY_BAIL = new Set(['convnext_official.py']);
 
 /** Asserts fastParse gives lezer's tree; returns false when it bailed and `mayBail`. */
 function assertSameTree(source: string, mayBail = false): boolean {
@@ -45,7 +49,8 @@ describe('fastParse: the corpus', () => {
         assert.equal(fastParse(fs.readFileSync(file, 'utf8')), null);
       });
     } else {
-      it(`builds lezer's tree of ${name}`, () => assertSameTree(fs.readFileSync(file, 'utf8')));
+      // As the analysis parses it: trailing-dot floats before a keyword respelled (see parse.ts).
+      it(`builds lezer's tree of ${name}`, () => assertSameTree(withExponentFloats(fs.readFileSync(file, 'utf8')), MAY_BAIL.has(path.basename(file))));
     }
   }
   it("builds lezer's tree of the 2,000-line benchmark file", () => assertSameTree(generateModelFile(2000)));

@@ -1,0 +1,298 @@
+import { einsumShape } from './einsum';
+import { splitMethod } from './splitOps';
+import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values';
+
+/**
+ * Small 1-D tensors (and numpy arrays) whose values are known: the per-block widths RegNet
+ * computes with torch.arange/log/round/pow, the drop-path rates of ConvNeXt, Swin or MaxViT from
+ * torch.linspace or np.linspace. Their values follow PyTorch's dtypes: integer tensors stay
+ * integers, float tensors are float32 (every result rounded to single precision, as PyTorch
+ * computes them) and numpy arrays float64. Anything else falls back to shape-only tensors.
+ */
+export type ValueDtype = 'int64' | 'int32' | 'float32' | 'float64' | 'bool';
+
+const MAX_VALUES = 4096;
+
+export class ValueTensor extends Tensor {
+  constructor(readonly values: number[], readonly dtype: ValueDtype, readonly scalar = false) {
+    super(scalar ? [] : [BigInt(values.length)]);
+  }
+
+  /** The Python value of one element: int for integer dtypes, float otherwise. */
+  item(i: number): Value {
+    const v = this.values[i];
+    if (this.dtype === 'bool') return v !== 0;
+    return isInt(this.dtype) ? BigInt(Math.trunc(v)) : v;
+  }
+
+  /** Iteration yields 0-d tensors, as PyTorch's does. */
+  items(): Value[] {
+    return this.values.map((v) => new ValueTensor([v], this.dtype, true));
+  }
+}
+
+function isInt(d: ValueDtype): boolean {
+  return d === 'int64' || d === 'int32';
+}
+
+function isFloatDtype(d: ValueDtype): boolean {
+  return d === 'float32' || d === 'float64';
+}
+
+/** Rounds to the dtype's precision: float32 through Math.fround, int32 by truncation and wrap. */
+function cast(v: number, d: ValueDtype): number {
+  if (d === 'float32') return Math.fround(v);
+  if (d === 'int32') return Math.trunc(v) | 0;
+  if (d === 'int64') return Math.trunc(v);
+  if (d === 'bool') return v !== 0 ? 1 : 0;
+  return v;
+}
+
+/** Python scalars and known tensors as (values, dtype, is-a-Python-number). */
+function operand(v: Value): { values: number[]; dtype: ValueDtype; wrapped: boolean } | null {
+  if (v instanceof ValueTensor) return { values: v.values, dtype: v.dtype, wrapped: false };
+  if (typeof v === 'bigint') return { values: [Number(v)], dtype: 'int64', wrapped: true };
+  if (typeof v === 'number') return { values: [v], dtype: 'float64', wrapped: true };
+  if (typeof v === 'boolean') return { values: [v ? 1 : 0], dtype: 'bool', wrapped: true };
+  return null;
+}
+
+/** PyTorch's type promotion for two operands where a Python number never widens a tensor's float dtype. */
+function promote(a: ReturnType<typeof operand> & object, b: ReturnType<typeof operand> & object, op: string): ValueDtype {
+  const tensorDtypes = [a, b].filter((o) => !o.wrapped).map((o) => o.dtype);
+  const anyFloat = isFloatDtype(a.dtype) || isFloatDtype(b.dtype);
+  let out: ValueDtype;
+  if (anyFloat) {
+    const floatTensor = tensorDtypes.find(isFloatDtype);
+    out = floatTensor ?? (tensorDtypes.length ? 'float32' : 'float64');
+  } else {
+    out = tensorDtypes.includes('int64') || tensorDtypes.length === 0 ? 'int64' : tensorDtypes[0] ?? 'int64';
+    if (out === 'bool') out = 'int64';
+  }
+  if (op === '/' && !isFloatDtype(out)) out = 'float32';
+  return out;
+}
+
+const ARITH: Record<string, (x: number, y: number) => number> = {
+  '+': (x, y) => x + y,
+  '-': (x, y) => x - y,
+  '*': (x, y) => x * y,
+  '/': (x, y) => x / y,
+  '//': (x, y) => Math.floor(x / y),
+  '%': (x, y) => x - Math.floor(x / y) * y,
+  '**': (x, y) => x ** y,
+};
+
+/** a op b when either is a known-value tensor; null when the other operand is not a known number or tensor. */
+export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
+  if (!(a instanceof ValueTensor || b instanceof ValueTensor)) return null;
+  const x = operand(a);
+  const y = operand(b);
+  const f = ARITH[op];
+  if (!x || !y || !f) return null;
+  const n = Math.max(x.values.length, y.values.length);
+  if (x.values.length !== n && x.values.length !== 1) return null;
+  if (y.values.length !== n && y.values.length !== 1) return null;
+  const dtype = promote(x, y, op);
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const xi = cast(x.values[x.values.length === 1 ? 0 : i], dtype);
+    const yi = cast(y.values[y.values.length === 1 ? 0 : i], dtype);
+    values.push(cast(f(xi, yi), dtype));
+  }
+  const scalar = (a instanceof ValueTensor ? a.scalar : true) && (b instanceof ValueTensor ? b.scalar : true);
+  return new ValueTensor(values, dtype, scalar);
+}
+
+/** Round half to even, as torch.round and numpy.round do. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function unary(t: ValueTensor, f: (x: number) => number): ValueTensor {
+  const dtype = isFloatDtype(t.dtype) ? t.dtype : 'float32';
+  return new ValueTensor(t.values.map((v) => cast(f(cast(v, dtype)), dtype)), dtype, t.scalar);
+}
+
+/** Tensor methods that read or convert values; null for the ones shapes alone answer. */
+export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): Value | undefined {
+  switch (name) {
+    case 'tolist':
+      return t.scalar ? t.item(0) : t.values.map((_, i) => t.item(i));
+    case 'item':
+      return t.values.length === 1 ? t.item(0) : unknown('item() of a tensor with more than one element');
+    case 'int':
+      return new ValueTensor(t.values.map((v) => cast(v, 'int32')), 'int32', t.scalar);
+    case 'long':
+      return new ValueTensor(t.values.map((v) => cast(v, 'int64')), 'int64', t.scalar);
+    case 'float':
+      return new ValueTensor(t.values.map((v) => cast(v, 'float32')), 'float32', t.scalar);
+    case 'double':
+      return new ValueTensor(t.values, 'float64', t.scalar);
+    case 'astype': {
+      const to = args[0];
+      const dtype: ValueDtype = to === 'int' || (to instanceof Namespace && to.name.includes('int')) ? 'int64' : 'float64';
+      return new ValueTensor(t.values.map((v) => cast(v, dtype)), dtype, t.scalar);
+    }
+    case 'round':
+      return new ValueTensor(t.values.map(roundHalfEven), t.dtype, t.scalar);
+    case 'log':
+    case 'exp':
+    case 'sqrt':
+      return unary(t, Math[name]);
+    case 'sum':
+      return args.length === 0 ? new ValueTensor([t.values.reduce((s, v) => s + v, 0)], t.dtype === 'bool' ? 'int64' : t.dtype, true) : undefined;
+  }
+  return undefined;
+}
+
+function numbers(v: Value): number | null {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return v;
+  if (v instanceof ValueTensor && v.values.length === 1) return v.values[0];
+  return null;
+}
+
+function flatNumbers(v: Value): { values: number[]; anyFloat: boolean } | null {
+  if (v instanceof ValueTensor) return { values: v.values, anyFloat: isFloatDtype(v.dtype) };
+  if (!Array.isArray(v) || v.length > MAX_VALUES) return null;
+  const values: number[] = [];
+  let anyFloat = false;
+  for (const item of v) {
+    const n = numbers(item);
+    if (n === null || Array.isArray(item)) return null;
+    if (typeof item === 'number') anyFloat = true;
+    values.push(typeof item === 'boolean' ? Number(item) : n);
+  }
+  return { values, anyFloat };
+}
+
+type Creator = (positional: Value[], keywords: Map<string, Value>) => Value | null;
+
+function rangeOf(positional: Value[], keywords: Map<string, Value>, floatDtype: ValueDtype): Value | null {
+  const given = positional.map(numbers);
+  if (given.some((g) => g === null) || given.length === 0) return null;
+  const [start, end, step] = given.length === 1 ? [0, given[0]!, 1] : [given[0]!, given[1]!, given[2] ?? 1];
+  const n = Math.ceil((end - start) / step);
+  if (!(n >= 0) || n > MAX_VALUES) return null;
+  const anyFloat = positional.some((p) => typeof p === 'number') || keywords.has('dtype');
+  const dtype: ValueDtype = anyFloat ? floatDtype : 'int64';
+  return new ValueTensor(Array.from({ length: n }, (_, i) => cast(start + i * step, dtype)), dtype);
+}
+
+function linspace(positional: Value[], keywords: Map<string, Value>, dtype: ValueDtype): Value | null {
+  const start = numbers(positional[0] ?? keywords.get('start') ?? null);
+  const end = numbers(positional[1] ?? keywords.get('end') ?? keywords.get('stop') ?? null);
+  const steps = numbers(positional[2] ?? keywords.get('steps') ?? keywords.get('num') ?? (dtype === 'float64' ? 50n : null));
+  if (start === null || end === null || steps === null || steps < 0 || steps > MAX_VALUES) return null;
+  const n = Math.trunc(steps);
+  if (n === 1) return new ValueTensor([cast(start, dtype)], dtype);
+  // PyTorch fills the first half from the start and the second from the end (numpy: start + i * step).
+  const step = (end - start) / (n - 1);
+  const half = Math.floor(n / 2);
+  const values = Array.from({ length: n }, (_, i) => {
+    if (dtype === 'float64') return i === n - 1 ? end : start + i * step;
+    return cast(i < half ? start + step * i : end - step * (n - i - 1), dtype);
+  });
+  return new ValueTensor(values, dtype);
+}
+
+function fromData(positional: Value[], floatDtype: ValueDtype): Value | null {
+  const data = flatNumbers(positional[0] ?? null);
+  if (!data) return null;
+  const dtype: ValueDtype = data.anyFloat ? floatDtype : 'int64';
+  return new ValueTensor(data.values.map((v) => cast(v, dtype)), dtype);
+}
+
+function diff(positional: Value[]): Value | null {
+  const t = positional[0];
+  if (!(t instanceof ValueTensor) || t.scalar) return null;
+  return new ValueTensor(t.values.slice(1).map((v, i) => cast(v - t.values[i], t.dtype)), t.dtype);
+}
+
+/** torch.meshgrid(a, b) or meshgrid([a, b]) of 1-D tensors: one tensor of shape [len(a), len(b)] per input ('ij'). */
+function meshgrid(positional: Value[]): Value | null {
+  const inputs = positional.length === 1 && Array.isArray(positional[0]) ? positional[0] : positional;
+  const sizes: bigint[] = [];
+  for (const t of inputs) {
+    if (!(t instanceof Tensor) || !t.shape || t.shape.length !== 1) return null;
+    sizes.push(t.shape[0]);
+  }
+  return tupleOf(sizes.map(() => new Tensor([...sizes])));
+}
+
+/** torch.* functions computed on values; each answers null to fall back to the shape-only builtin. */
+export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
+  arange: (p, k) => rangeOf(p, k, 'float32'),
+  linspace: (p, k) => linspace(p, k, 'float32'),
+  tensor: (p) => fromData(p, 'float32'),
+  as_tensor: (p) => fromData(p, 'float32'),
+  diff: (p) => diff(p),
+  meshgrid: (p) => meshgrid(p),
+  einsum: (p) => einsumShape(p),
+  unbind: (p, k) => (p[0] instanceof Tensor ? splitMethod(p[0], 'unbind', p.slice(1), k) ?? null : null),
+  tensor_split: (p, k) => (p[0] instanceof Tensor ? splitMethod(p[0], 'tensor_split', p.slice(1), k) ?? null : null),
+  round: (p) => (p[0] instanceof ValueTensor ? valueTensorMethod(p[0], 'round', []) ?? null : null),
+  log: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.log) : null),
+  exp: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.exp) : null),
+  sqrt: (p) => (p[0] instanceof ValueTensor ? unary(p[0], Math.sqrt) : null),
+  pow: (p) => valueArith('**', p[0], p[1]),
+  add: (p) => valueArith('+', p[0], p[1]),
+  sub: (p) => valueArith('-', p[0], p[1]),
+  mul: (p) => valueArith('*', p[0], p[1]),
+  div: (p) => valueArith('/', p[0], p[1]),
+  divide: (p) => valueArith('/', p[0], p[1]),
+};
+
+/** Wraps the torch namespace's builtins so known values are computed and anything else keeps its shape-only answer. */
+export function withValueFunctions(members: Map<string, Value>): void {
+  for (const [name, compute] of Object.entries(TORCH_VALUE_FUNCTIONS)) {
+    const original = members.get(name);
+    members.set(name, new Builtin(name, (a, ip, call) => {
+      const known = compute(a.positional, a.keywords);
+      if (known !== null) return known;
+      if (original instanceof Builtin) return original.fn(a, ip, call);
+      return unknown(`torch.${name} of values that are not known`);
+    }));
+  }
+}
+
+/** numpy's array makers: float64 values, with the tolist()/astype() methods above. */
+export function numpyNamespace(): Namespace {
+  const members = new Map<string, Value>();
+  const make = (name: string, f: Creator): void => {
+    members.set(name, new Builtin(name, (a) => f(a.positional, a.keywords) ?? unknown(`numpy.${name} of values that are not known`)));
+  };
+  make('linspace', (p, k) => linspace(p, k, 'float64'));
+  make('arange', (p, k) => rangeOf(p, k, 'float64'));
+  make('array', (p) => fromData(p, 'float64'));
+  make('asarray', (p) => fromData(p, 'float64'));
+  make('cumsum', (p) => {
+    const data = flatNumbers(p[0] ?? null);
+    if (!data) return null;
+    let acc = 0;
+    return new ValueTensor(data.values.map((v) => (acc += v)), data.anyFloat ? 'float64' : 'int64');
+  });
+  return new Namespace('numpy', members, true);
+}
+
+/** t[i] and t[a:b] of a known 1-D tensor; undefined for any other index. */
+export function valueIndex(t: ValueTensor, key: Value, slice: (n: number) => number[] | null): Value | undefined {
+  if (t.scalar) return undefined;
+  if (typeof key === 'bigint') {
+    const n = t.values.length;
+    const i = Number(key) < 0 ? Number(key) + n : Number(key);
+    if (i < 0 || i >= n) return undefined;
+    return new ValueTensor([t.values[i]], t.dtype, true);
+  }
+  const picked = slice(t.values.length);
+  return picked ? new ValueTensor(picked.map((i) => t.values[i]), t.dtype) : undefined;
+}
+
+/** int(t), float(t) and bool(t) of a one-element tensor. */
+export function valueScalar(v: Value): Value | undefined {
+  if (!(v instanceof ValueTensor) || v.values.length !== 1) return undefined;
+  return v.item(0);
+}
+
