@@ -17,6 +17,7 @@ import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values';
 
 export * from './types';
 export { parseLayerExpression } from './layerExpression';
+export { fastParse } from './fastparse';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {
