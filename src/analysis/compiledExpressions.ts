@@ -7,7 +7,7 @@ import type { Scope } from './scope';
 import { getItem } from './subscripts';
 import { FileUnit, lastChildNamed } from './unit';
 import { Args, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from './values';
-import { SKIP, childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName } from './expressions';
+import { childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName, sequenceItems } from './expressions';
 
 /**
  * Expressions compiled once per analysis into closures over pre-resolved children, names and
@@ -128,19 +128,9 @@ function variable(name: string, depth: number): Compiled {
 
 /** A list, tuple or set display; `*xs` items are expanded. */
 function compileSequence(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
-  const items: Compiled[] = [];
-  const starred: boolean[] = [];
-  let star = false;
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.name === '*') {
-      star = true;
-      continue;
-    }
-    if (SKIP.has(c.name)) continue;
-    items.push(compile(unit, c, depth + 1));
-    starred.push(star);
-    star = false;
-  }
+  const parts = sequenceItems(node);
+  const items = parts.map((p) => compile(unit, p.node, depth + 1));
+  const starred = parts.map((p) => p.starred);
   const kind = node.name;
   return (ip, scope) => {
     enter(ip, depth);

@@ -6,7 +6,7 @@ import { childNodes } from './expressions';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import type { Scope } from './scope';
-import { Signal, assignTarget, execGuarded, execStatement, noteShape, noteSkippedBuilder, onlyRaises, statementFailed } from './statements';
+import { Signal, assignTarget, execGuarded, execStatement, forParts, noteShape, noteSkippedBuilder, onlyRaises, statementFailed } from './statements';
 import { setItem } from './subscripts';
 import { FileUnit, lastChildNamed } from './unit';
 import { ModuleObject, Value, isListValue, isUnknown, tupleOf, unknown } from './values';
@@ -275,12 +275,7 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement | null {
 }
 
 function compileFor(unit: FileUnit, node: SyntaxNode): Statement {
-  const targets: SyntaxNode[] = [];
-  let c = node.firstChild!.nextSibling!;
-  for (; c.name !== 'in'; c = c.nextSibling!) if (c.name !== 'Comment') targets.push(c);
-  const iterableNode = c.nextSibling!;
-  const bodyNode = iterableNode.nextSibling!;
-  const elseNode = bodyNode.nextSibling?.name === 'else' ? bodyNode.nextSibling.nextSibling : null;
+  const { targets, iterable: iterableNode, body: bodyNode, elseBody: elseNode } = forParts(node);
   const assign = compileTarget(unit, targets);
   const iterable = compileRoot(unit, iterableNode);
   const body = lazyBody(unit, bodyNode);

@@ -109,11 +109,11 @@ export function childNodes(node: SyntaxNode): SyntaxNode[] {
   for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name)) out.push(c);
   return out;
 }
-export const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
+const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
 
-/** Items of a list/tuple/set display, expanding `*xs`. */
-function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value[] {
-  const out: Value[] = [];
+/** The item nodes of a list/tuple/set display, each marked when written `*xs`. */
+export function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starred: boolean }> {
+  const items: Array<{ node: SyntaxNode; starred: boolean }> = [];
   let star = false;
   for (let c = node.firstChild; c; c = c.nextSibling) {
     if (c.name === '*') {
@@ -121,10 +121,19 @@ function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: Fil
       continue;
     }
     if (SKIP.has(c.name)) continue;
-    const v = evalExpr(ip, c, scope, unit);
-    if (star) out.push(...ip.iterate(v));
-    else out.push(v);
+    items.push({ node: c, starred: star });
     star = false;
+  }
+  return items;
+}
+
+/** Items of a list/tuple/set display, expanding `*xs`. */
+function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value[] {
+  const out: Value[] = [];
+  for (const item of sequenceItems(node)) {
+    const v = evalExpr(ip, item.node, scope, unit);
+    if (item.starred) out.push(...ip.iterate(v));
+    else out.push(v);
   }
   return out;
 }

@@ -257,13 +257,19 @@ export function onlyRaises(keyword: SyntaxNode): boolean {
   return true;
 }
 
-function execFor(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+/** A for statement's parts: `for targets in iterable: body [else: elseBody]`. */
+export function forParts(stmt: SyntaxNode): { targets: SyntaxNode[]; iterable: SyntaxNode; body: SyntaxNode; elseBody: SyntaxNode | null } {
   const targets: SyntaxNode[] = [];
   let c = stmt.firstChild!.nextSibling!;
   for (; c.name !== 'in'; c = c.nextSibling!) if (c.name !== 'Comment') targets.push(c);
   const iterable = c.nextSibling!;
   const body = iterable.nextSibling!;
   const elseBody = body.nextSibling?.name === 'else' ? body.nextSibling.nextSibling : null;
+  return { targets, iterable, body, elseBody };
+}
+
+function execFor(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+  const { targets, iterable, body, elseBody } = forParts(stmt);
   for (const item of ip.iterate(evalExpr(ip, iterable, scope, unit))) {
     ip.budget.tick();
     assignTarget(ip, targets, item, scope, unit);
