@@ -102,6 +102,8 @@ async function main() {
     CONV_LENS_TEST_RESULTS: resultsFile,
     CONV_LENS_TEST_GREP: flagValue('--grep') ?? '',
     CONV_LENS_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
+    // A stand-in torchvision, found the way the desktop extension finds installed packages.
+    PYTHONPATH: join(repoRoot, 'test/vscode/site-packages'),
   });
   const server = await startCodeServer(dirs, env, join(logDir, 'code-server.log'));
   onCleanup(server.stop);

@@ -11,7 +11,7 @@ import { ModelStatusBar } from './providers/statusBar';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { registerComparePanel } from './panel';
 import { Reports } from './report';
-import { SyncFileReader } from './sourceHost';
+import { LibraryFolders, SyncFileReader } from './sourceHost';
 
 /** Python files on disk and in notebooks (any scheme: the web extension sees virtual ones). */
 const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
@@ -20,9 +20,9 @@ const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
  * Registers every surface. Nothing is analyzed here: the first provider request or the first
  * open document does that, after activation has returned.
  */
-export function activateConvLens(extension: vscode.ExtensionContext, readSync: SyncFileReader | undefined): ConvLensContext {
+export function activateConvLens(extension: vscode.ExtensionContext, readSync: SyncFileReader | undefined, libraryFolders?: LibraryFolders): ConvLensContext {
   const started = Date.now();
-  const ctx = new ConvLensContext(extension, readSync);
+  const ctx = new ConvLensContext(extension, readSync, libraryFolders);
   extension.subscriptions.push(ctx);
   const documents = ctx.own(new ReadOnlyDocuments());
   const reports = ctx.own(new Reports(ctx, documents));

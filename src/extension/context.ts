@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Config } from './config';
 import { Analyses } from './documents';
 import { InputShapes } from './inputShapes';
-import { SyncFileReader, WorkspaceFiles } from './sourceHost';
+import { LibraryFolders, SyncFileReader, WorkspaceFiles } from './sourceHost';
 import { Timings } from './timings';
 
 /**
@@ -19,9 +19,9 @@ export class ConvLensContext implements vscode.Disposable {
   readonly timings = new Timings();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly extension: vscode.ExtensionContext, readSync: SyncFileReader | undefined) {
+  constructor(readonly extension: vscode.ExtensionContext, readSync: SyncFileReader | undefined, libraryFolders?: LibraryFolders) {
     this.config = this.own(new Config());
-    this.files = this.own(new WorkspaceFiles(readSync));
+    this.files = this.own(new WorkspaceFiles(readSync, libraryFolders));
     this.shapes = this.own(new InputShapes(extension.workspaceState));
     this.analyses = this.own(new Analyses(this.config, this.shapes, this.files));
   }

@@ -217,6 +217,7 @@ export class Analyses {
       file: owner.path,
       host: this.files.hostFor(owner),
       searchRoots: [...roots, ...folders.map((f) => f.path)],
+      libraryRoots: this.files.libraryRoots(),
       input: this.shapes.get(owner) ?? this.config.defaultInputShape,
     };
   }

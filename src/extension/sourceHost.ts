@@ -4,6 +4,9 @@ import { SourceHost } from '../analysis/types';
 /** Reads a file synchronously (desktop only); undefined when it does not exist. */
 export type SyncFileReader = (uri: vscode.Uri) => string | undefined;
 
+/** The folders of installed Python packages, as URI paths (desktop only: found on disk). */
+export type LibraryFolders = () => string[];
+
 /**
  * Supplies the analysis with project files for import resolution. Open editors win (so unsaved
  * edits count); then a cache of files read from disk. The analysis reads synchronously, so where
@@ -18,7 +21,14 @@ export class WorkspaceFiles {
   /** Bumped whenever a file the analyses may have read changes. */
   generation = 0;
 
-  constructor(private readonly readSync: SyncFileReader | undefined) {}
+  private libraries: string[] | null = null;
+
+  constructor(private readonly readSync: SyncFileReader | undefined, private readonly libraryFolders?: LibraryFolders) {}
+
+  /** Where installed torchvision and timm are read from (looked up once, at the first analysis). */
+  libraryRoots(): string[] {
+    return (this.libraries ??= this.libraryFolders?.() ?? []);
+  }
 
   /** A host that resolves '/'-separated paths against the analyzed document's scheme and authority. */
   hostFor(base: vscode.Uri): SourceHost {

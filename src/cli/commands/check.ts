@@ -4,7 +4,7 @@ import { compilerLine } from '../analysisOutput';
 import { UsageError, parseArgs } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
-import { pythonLibraryRoots } from '../pythonRoots';
+import { pythonLibraryFolders } from '../../host/pythonLibraries';
 
 const USAGE = `Usage: conv-lens check FILE... [--errors-only]
 
@@ -55,7 +55,7 @@ function checkFile(file: string, io: CliIo, host: NodeSourceHost, errorsOnly: bo
     io.err(`${shown}: error: ${read.message}\n`);
     return 'unreadable';
   }
-  const analysis = analyzeFile(read.text, { file: absolute, host, searchRoots: [toAnalysisPath(io.cwd, '.')], libraryRoots: pythonLibraryRoots() });
+  const analysis = analyzeFile(read.text, { file: absolute, host, searchRoots: [toAnalysisPath(io.cwd, '.')], libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')) });
   const shownDiagnostics = analysis.diagnostics
     .filter((d) => !errorsOnly || d.severity === 'error')
     .sort(byPosition);

@@ -4,7 +4,7 @@ import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../an
 import { UsageError, parseArgs, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
-import { pythonLibraryRoots } from '../pythonRoots';
+import { pythonLibraryFolders } from '../../host/pythonLibraries';
 
 const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--format table|json|csv|markdown]
 
@@ -93,7 +93,7 @@ function analysisOptions(file: string, cwd: string, options: ReportOptions): Ana
     file,
     host: new NodeSourceHost(),
     searchRoots: [toAnalysisPath(cwd, '.')],
-    libraryRoots: pythonLibraryRoots(),
+    libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')),
     ...(options.entry !== undefined ? { entry: options.entry } : {}),
     ...(options.args !== '' ? { args: options.args } : {}),
     ...(options.input !== null ? { input: options.input } : {}),

@@ -251,4 +251,12 @@ describe('Conv Lens editor surfaces', () => {
     assert.match(text, /`stage2\.0` — \*\*Conv2d\*\*/);
     assert.match(text, /`\[1, 32, 32, 32\]` → `\[1, 64, 16, 16\]`/);
   });
+
+  it('reads a torchvision backbone from the installed Python packages', async () => {
+    // The runner puts test/vscode/site-packages, whose torchvision builds Conv2d(3, 16, 3), on PYTHONPATH.
+    const { document } = await openWorkspaceFile('editor_uses_torchvision.py');
+    const titles = await lensTitles(document);
+    // 3*16*9 weights + 16 biases = 448 parameters.
+    assert.ok(titles.some((t) => t.line === positionOf(document, 'self.backbone').line && t.title.startsWith('backbone.0: 448 params')), JSON.stringify(titles));
+  });
 });

@@ -1,14 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { toAnalysisPath } from './nodeHost';
 
 /**
  * The folders where Python keeps installed packages, found without running Python: PYTHONPATH,
  * the active virtualenv or conda environment, the user's site-packages and the system ones. Only
  * folders that hold torchvision or timm are kept, since those are the libraries read from them.
  */
-export function pythonLibraryRoots(env: NodeJS.ProcessEnv = process.env): string[] {
+export function pythonLibraryFolders(env: NodeJS.ProcessEnv = process.env): string[] {
   const candidates: string[] = [];
   for (const entry of (env.PYTHONPATH ?? '').split(path.delimiter)) if (entry) candidates.push(entry);
   for (const prefix of [env.VIRTUAL_ENV, env.CONDA_PREFIX]) {
@@ -22,7 +21,7 @@ export function pythonLibraryRoots(env: NodeJS.ProcessEnv = process.env): string
     const absolute = path.resolve(folder);
     if (seen.has(absolute) || !holdsModelLibrary(absolute)) continue;
     seen.add(absolute);
-    out.push(toAnalysisPath(absolute, '.'));
+    out.push(absolute);
   }
   return out;
 }
