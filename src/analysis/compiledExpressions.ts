@@ -7,7 +7,7 @@ import type { Scope } from './scope';
 import { getItem } from './subscripts';
 import { FileUnit, lastChildNamed } from './unit';
 import { Args, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from './values';
-import { childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName, sequenceItems } from './expressions';
+import { childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName, sequenceItems, subscriptParts } from './expressions';
 
 /**
  * Expressions compiled once per analysis into closures over pre-resolved children, names and
@@ -169,17 +169,7 @@ type SubscriptPart = Compiled | ':' | ',';
 
 /** The value inside `x[...]`, as subscriptValue computes it; its items are evaluated at `depth` (0 for an assignment target). */
 export function compileSubscript(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
-  const layout: SubscriptPart[] = [];
-  let open = false;
-  for (let c = node.firstChild!.nextSibling; c; c = c.nextSibling) {
-    if (c.name === '[') {
-      open = true;
-      continue;
-    }
-    if (!open || c.name === 'Comment') continue;
-    if (c.name === ']') break;
-    layout.push(c.name === ':' || c.name === ',' ? c.name : depth === 0 ? compileRoot(unit, c) : compile(unit, c, depth));
-  }
+  const layout: SubscriptPart[] = subscriptParts(node).map((c) => (c.name === ':' || c.name === ',' ? c.name : depth === 0 ? compileRoot(unit, c) : compile(unit, c, depth)));
   if (layout.length === 1 && typeof layout[0] === 'function') return layout[0];
   return (ip, scope) => subscriptFrom(ip, scope, layout);
 }

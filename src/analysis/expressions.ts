@@ -225,6 +225,22 @@ function evalMember(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileU
   return getItem(ip, obj, subscriptValue(ip, node, scope, unit));
 }
 
+/** The nodes between a subscript's brackets: items, ':' and ',' (comments left out). */
+export function subscriptParts(node: SyntaxNode): SyntaxNode[] {
+  const parts: SyntaxNode[] = [];
+  let open = false;
+  for (let c = node.firstChild!.nextSibling; c; c = c.nextSibling) {
+    if (c.name === '[') {
+      open = true;
+      continue;
+    }
+    if (!open || c.name === 'Comment') continue;
+    if (c.name === ']') break;
+    parts.push(c);
+  }
+  return parts;
+}
+
 /** The value inside `x[...]`: an index, a slice, or a tuple of them. */
 export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   const items: Value[] = [];
@@ -236,14 +252,7 @@ export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, 
     parts = [undefined];
     isSlice = false;
   };
-  let open = false;
-  for (let c = node.firstChild!.nextSibling; c; c = c.nextSibling) {
-    if (c.name === '[') {
-      open = true;
-      continue;
-    }
-    if (!open || c.name === 'Comment') continue;
-    if (c.name === ']') break;
+  for (const c of subscriptParts(node)) {
     trailingComma = false;
     if (c.name === ':') {
       isSlice = true;
