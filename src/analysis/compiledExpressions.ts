@@ -6,8 +6,8 @@ import { binaryOp, compare, unaryOp } from './operators';
 import type { Scope } from './scope';
 import { getItem } from './subscripts';
 import { FileUnit, lastChildNamed } from './unit';
-import { Args, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from './values';
-import { childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName, sequenceItems, subscriptParts } from './expressions';
+import { Args, PyDict, Value, isUnknown, tupleOf, unknown } from './values';
+import { childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName, sequenceItems, subscriptOf, subscriptParts } from './expressions';
 
 /**
  * Expressions compiled once per analysis into closures over pre-resolved children, names and
@@ -175,29 +175,7 @@ export function compileSubscript(unit: FileUnit, node: SyntaxNode, depth: number
 }
 
 function subscriptFrom(ip: Interpreter, scope: Scope, layout: SubscriptPart[]): Value {
-  const items: Value[] = [];
-  let parts: Array<Value | undefined> = [undefined];
-  let isSlice = false;
-  let trailingComma = false;
-  const flush = (): void => {
-    items.push(isSlice ? new SliceValue(parts[0] ?? null, parts[1] ?? null, parts[2] ?? null) : (parts[0] ?? null));
-    parts = [undefined];
-    isSlice = false;
-  };
-  for (const part of layout) {
-    trailingComma = false;
-    if (part === ':') {
-      isSlice = true;
-      parts.push(undefined);
-    } else if (part === ',') {
-      flush();
-      trailingComma = true;
-    } else {
-      parts[parts.length - 1] = part(ip, scope);
-    }
-  }
-  if (!trailingComma) flush();
-  return items.length === 1 && !trailingComma ? items[0] : tupleOf(items);
+  return subscriptOf(layout, (part) => (part as Compiled)(ip, scope));
 }
 
 /** One argument of a call: positional, `*xs`, `**kw` or `name=value`. */

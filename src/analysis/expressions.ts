@@ -243,6 +243,15 @@ export function subscriptParts(node: SyntaxNode): SyntaxNode[] {
 
 /** The value inside `x[...]`: an index, a slice, or a tuple of them. */
 export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+  const layout = subscriptParts(node).map((c) => (c.name === ':' || c.name === ',' ? c.name : c));
+  return subscriptOf(layout, (c) => evalExpr(ip, c, scope, unit));
+}
+
+/**
+ * Assembles `x[...]`'s value from its parts in order: items separated by ',' become a tuple, and
+ * ':' makes the item a slice whose missing bounds are None. `value` evaluates one item.
+ */
+export function subscriptOf<T>(layout: ReadonlyArray<T | ':' | ','>, value: (item: T) => Value): Value {
   const items: Value[] = [];
   let parts: Array<Value | undefined> = [undefined];
   let isSlice = false;
@@ -252,16 +261,16 @@ export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, 
     parts = [undefined];
     isSlice = false;
   };
-  for (const c of subscriptParts(node)) {
+  for (const part of layout) {
     trailingComma = false;
-    if (c.name === ':') {
+    if (part === ':') {
       isSlice = true;
       parts.push(undefined);
-    } else if (c.name === ',') {
+    } else if (part === ',') {
       flush();
       trailingComma = true;
     } else {
-      parts[parts.length - 1] = evalExpr(ip, c, scope, unit);
+      parts[parts.length - 1] = value(part as T);
     }
   }
   if (!trailingComma) flush();

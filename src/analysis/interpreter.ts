@@ -1,7 +1,7 @@
 import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from './types';
 import { ValueTensor } from './torch/valueTensors';
-import type { BuildResult, ConvRecord, ForwardResult } from '../core';
+import type { BuildResult, ConvRecord } from '../core';
 import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { readParams } from './params';
@@ -57,11 +57,8 @@ export class Interpreter {
   notes: Map<number, ShapeNote> | null = null;
   tryDepth = 0;
   expressionDepth = 0;
-  /** Layers built and records computed in this analysis, by their arguments (many layers repeat). */
+  /** Layers built in this analysis, by their arguments (many layers repeat). */
   readonly builds = new Map<string, BuildResult>();
-  readonly records = new Map<string, ConvRecord>();
-  /** Conv forwards by layer arguments and input shape: the output shape, and the call's MACs when it is valid. */
-  readonly forwards = new Map<string, { result: ForwardResult; macs: bigint | null }>();
   /** Keys of the diagnostics and unresolved entries already reported. */
   private readonly seen = new Set<string>();
   /** For each constructor call in progress, the innermost call in the analyzed file at that moment. */
