@@ -227,28 +227,48 @@ function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh:
 /**
  * Depthwise convolution (one input channel per group, `multiplier` outputs each) for one batch
  * element. Each input channel is prepared alone into `prep`, then every output channel it feeds
- * is computed row by row straight into the output. With `stripRows` > 0 (2d, stride 1) the
- * channel goes in strips of that many output rows, so the prepared rows stay in L1.
+ * is computed row by row straight into the output.
+ *
+ * With `stripRows` > 0 (2d layers) the channel goes in strips of that many output rows, whose
+ * padded input rows are prepared into an L1-sized buffer, `rowFloats` floats per row: the row
+ * split into its `sw` column phases, wq floats each (phase px holds columns x*sw + px), so every
+ * tap of any stride and dilation reads contiguous floats at a fixed offset from its output row,
+ * and padding is zeros in the buffer. Output row y of a strip starts at y*sh rows. The compute
+ * loops therefore have no border branches at all: the strip copy is where the border is handled.
+ * With `stripRows` = 0 (3d layers) the channel is prepared whole into phase planes.
+ *
+ * `kernel` picks the compute loop: 0 any taps from the table; 1 the 3x3 stride-1 two-row loop;
+ * 3, 5, 7 the loops for that kernel width and any height, stride and dilation.
  */
 export function convDepthwise(
   input: usize, prep: usize, weight: usize, bias: usize, output: usize, taps: usize, ntaps: i32,
   channels: i32, multiplier: i32,
   id: i32, ih: i32, iw: i32, pf: i32, pt: i32, pl: i32, sd: i32, sh: i32, sw: i32,
-  dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, dense3x3: i32,
-  stripRows: i32, stripExtra: i32,
+  dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, kernel: i32,
+  stripRows: i32, stripInRows: i32, rowFloats: i32, phaseFloats: i32, kh: i32, dh: i32,
 ): void {
   const outPlane = <usize>(od * oh * ow) * 4;
   const inPlane = <usize>(id * ih * iw) * 4;
+  const rowBytes = <usize>rowFloats * 4;
+  // Strip rows are written only where they hold input (see prepareRows): the rest stays zero.
+  if (stripRows > 0) zeroFloats(prep, stripInRows * rowFloats + 8);
   for (let c = 0; c < channels; c++) {
     const chanIn = input + <usize>c * inPlane;
     if (stripRows > 0) {
       for (let y0 = 0; y0 < oh; y0 += stripRows) {
         const rows = min(stripRows, oh - y0);
-        prepareRows(chanIn, prep, ih, iw, pt, pl, wq, y0, rows + stripExtra);
+        prepareRows(chanIn, prep, ih, iw, pt, pl, sw, wq, phaseFloats, rowFloats, y0 * sh, min(stripInRows, (rows - 1) * sh + (kh - 1) * dh + 2));
         for (let m = 0; m < multiplier; m++) {
           const oc = c * multiplier + m;
           const out = output + <usize>oc * outPlane + <usize>(y0 * ow) * 4;
-          depthwiseChannel(prep, weight, bias, out, taps, ntaps, oc, 1, rows, ow, hq, wq, dense3x3);
+          const w = weight + <usize>(oc * ntaps) * 4;
+          const b = f32x4.splat(load<f32>(bias + <usize>oc * 4));
+          const step = <usize>sh * rowBytes;
+          if (kernel === 1) depthwise3x3(prep, w, b, out, rows, ow, rowFloats);
+          else if (kernel === 3) depthwiseRows3(prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
+          else if (kernel === 5) depthwiseRows5(prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
+          else if (kernel === 7) depthwiseRows7(prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
+          else depthwiseTaps(prep, w, b, out, taps, ntaps, 1, rows, ow, 0, step);
         }
       }
       continue;
@@ -256,42 +276,83 @@ export function convDepthwise(
     prepareInput(chanIn, prep, 1, id, ih, iw, pf, pt, pl, sd, sh, sw, dq, hq, wq, chanStride);
     for (let m = 0; m < multiplier; m++) {
       const oc = c * multiplier + m;
-      depthwiseChannel(prep, weight, bias, output + <usize>oc * outPlane, taps, ntaps, oc, od, oh, ow, hq, wq, dense3x3);
+      const w = weight + <usize>(oc * ntaps) * 4;
+      const b = f32x4.splat(load<f32>(bias + <usize>oc * 4));
+      depthwiseTaps(prep, w, b, output + <usize>oc * outPlane, taps, ntaps, od, oh, ow, <usize>(hq * wq) * 4, <usize>wq * 4);
     }
   }
 }
 
-@inline function depthwiseChannel(
-  prep: usize, weight: usize, bias: usize, out: usize, taps: usize, ntaps: i32, oc: i32,
-  od: i32, oh: i32, ow: i32, hq: i32, wq: i32, dense3x3: i32,
-): void {
-  const w = weight + <usize>(oc * ntaps) * 4;
-  const b = load<f32>(bias + <usize>oc * 4);
-  if (dense3x3) depthwise3x3(prep, w, b, out, oh, ow, wq);
-  else depthwiseTaps(prep, w, b, out, taps, ntaps, od, oh, ow, hq, wq);
-}
-
 /**
- * Padded rows [first, first + count) of one 2d channel (stride 1) into `dst`, wq floats each,
- * followed by 8 zero floats that the last vector of the last row may read.
+ * Padded rows [first, first + count) of one 2d channel into `dst`, `rowFloats` floats each: the
+ * row's sw column phases side by side, `phaseFloats` apart (phase px, column x holds padded
+ * column x*sw + px). Rows of vertical padding are zeroed whole. In an input row, strides 1 and 2
+ * write only the columns that hold input, in whole vectors that may read a few floats past
+ * either end of the row and write a vector past its last column, then zero what they overran:
+ * the columns of horizontal padding are never written, so they keep the zeros convDepthwise
+ * put there. Other strides rewrite the whole phase (copyRow).
  */
-function prepareRows(chanSrc: usize, dst: usize, ih: i32, iw: i32, pt: i32, pl: i32, wq: i32, first: i32, count: i32): void {
-  const rowBytes = <usize>wq * 4;
+function prepareRows(
+  chanSrc: usize, dst: usize, ih: i32, iw: i32, pt: i32, pl: i32, sw: i32, wq: i32, phaseFloats: i32, rowFloats: i32,
+  first: i32, count: i32,
+): void {
+  const rowBytes = <usize>rowFloats * 4;
   for (let r = 0; r < count; r++) {
     const yi = first + r - pt;
     const rowDst = dst + <usize>r * rowBytes;
-    if (yi < 0 || yi >= ih) zeroFloats(rowDst, wq);
-    else copyRow(chanSrc + <usize>(yi * iw) * 4, rowDst, iw, wq, 1, 0, pl);
+    if (yi < 0 || yi >= ih) {
+      zeroFloats(rowDst, rowFloats);
+      continue;
+    }
+    const rowSrc = chanSrc + <usize>(yi * iw) * 4;
+    if (sw === 1) copyInputRow(rowSrc, rowDst + <usize>pl * 4, iw);
+    else if (sw === 2) splitInputRow(rowSrc, rowDst, <usize>phaseFloats * 4, iw, pl);
+    else for (let px = 0; px < sw; px++) copyRow(rowSrc, rowDst + <usize>(px * phaseFloats) * 4, iw, wq, sw, px, pl);
   }
-  zeroFloats(dst + <usize>count * rowBytes, 8);
 }
 
-/** Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory. */
-function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, ntaps: i32, od: i32, oh: i32, ow: i32, hq: i32, wq: i32): void {
-  const bias = f32x4.splat(b);
+/** iw floats from src to dst in whole vectors, then zeros over the (up to 3) floats overrun. */
+@inline function copyInputRow(src: usize, dst: usize, iw: i32): void {
+  const end = <usize>iw * 4;
+  for (let o: usize = 0; o < end; o += 16) v128.store(dst + o, v128.load(src + o));
+  v128.store(dst + end, f32x4.splat(0));
+}
+
+/**
+ * One input row into its two stride-2 phases: padded column P = X + pl goes to phase P mod 2,
+ * column P div 2. Two loaded vectors (8 input floats, starting at an even P) make one vector of
+ * each phase by shuffling even and odd lanes. With odd padding the first vector starts one float
+ * before the row, whose lane lands in the left padding and is zeroed after.
+ */
+@inline function splitInputRow(src: usize, dst: usize, phaseBytes: usize, iw: i32, pl: i32): void {
+  const odd = pl & 1;
+  const x0 = pl >> 1;
+  const end = (pl + iw + 1) >> 1;
+  let from = src - <usize>odd * 4;
+  const even = dst;
+  const oddPhase = dst + phaseBytes;
+  for (let x = x0; x < end; x += 4) {
+    const a = v128.load(from);
+    const b = v128.load(from, 16);
+    v128.store(even + <usize>x * 4, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+    v128.store(oddPhase + <usize>x * 4, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+    from += 32;
+  }
+  const zero = f32x4.splat(0);
+  if (odd) store<f32>(even + <usize>x0 * 4, 0);
+  // Past the row: even-phase columns from (pl + iw + 1) div 2, odd ones from (pl + iw) div 2.
+  v128.store(even + <usize>((pl + iw + 1) >> 1) * 4, zero);
+  v128.store(oddPhase + <usize>((pl + iw) >> 1) * 4, zero);
+}
+
+/**
+ * Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory.
+ * Output row (z, y) reads from prep + z*slabStep + y*rowStep (bytes), tap offsets added.
+ */
+function depthwiseTaps(prep: usize, w: usize, bias: v128, out: usize, taps: usize, ntaps: i32, od: i32, oh: i32, ow: i32, slabStep: usize, rowStep: usize): void {
   for (let z = 0; z < od; z++) {
     for (let y = 0; y < oh; y++) {
-      const row = prep + <usize>((z * hq + y) * wq) * 4;
+      const row = prep + <usize>z * slabStep + <usize>y * rowStep;
       const dst = out + <usize>((z * oh + y) * ow) * 4;
       // Whole vectors on byte offsets, then the last partial vector.
       const whole = <usize>(ow & ~3) * 4;
@@ -300,6 +361,201 @@ function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, n
       if (o < <usize>ow * 4) storeUpTo(dst + o, depthwiseVector(row + o, w, taps, ntaps, bias), ow - <i32>(o >> 2));
     }
   }
+}
+
+/**
+ * Kernel width 3, any height, stride and dilation, over a strip in row layout: output row y
+ * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
+ * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
+ * give the CPU two independent sums; then single vectors, then the last partial one.
+ */
+function depthwiseRows3(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
+  const c0 = <usize>load<i32>(taps, 0);
+  const c1 = <usize>load<i32>(taps, 4);
+  const c2 = <usize>load<i32>(taps, 8);
+  const pairs = <usize>(ow & ~7) * 4;
+  const whole = <usize>(ow & ~3) * 4;
+  for (let y = 0; y < rows; y++) {
+    const row = prep + <usize>y * step;
+    const dst = out + <usize>(y * ow) * 4;
+    let o: usize = 0;
+    for (; o < pairs; o += 32) {
+      let a = bias;
+      let b = bias;
+      let at = row + o;
+      let k = w;
+      for (let r = 0; r < kh; r++) {
+        let kk = v128.load32_splat(k, 0);
+        a = madd(v128.load(at + c0), kk, a);
+        b = madd(v128.load(at + c0, 16), kk, b);
+        kk = v128.load32_splat(k, 4);
+        a = madd(v128.load(at + c1), kk, a);
+        b = madd(v128.load(at + c1, 16), kk, b);
+        kk = v128.load32_splat(k, 8);
+        a = madd(v128.load(at + c2), kk, a);
+        b = madd(v128.load(at + c2, 16), kk, b);
+        at += rowStep;
+        k += 12;
+      }
+      v128.store(dst + o, a);
+      v128.store(dst + o, b, 16);
+    }
+    for (; o < whole; o += 16) v128.store(dst + o, rowsVector3(row + o, w, kh, rowStep, c0, c1, c2, bias));
+    if (o < <usize>ow * 4) storeUpTo(dst + o, rowsVector3(row + o, w, kh, rowStep, c0, c1, c2, bias), ow - <i32>(o >> 2));
+  }
+}
+
+/** One vector of 4 outputs of {@link depthwiseRows3}. */
+@inline function rowsVector3(at: usize, k: usize, kh: i32, rowStep: usize, c0: usize, c1: usize, c2: usize, bias: v128): v128 {
+  let acc = bias;
+  for (let r = 0; r < kh; r++) {
+    acc = madd(v128.load(at + c0), v128.load32_splat(k, 0), acc);
+    acc = madd(v128.load(at + c1), v128.load32_splat(k, 4), acc);
+    acc = madd(v128.load(at + c2), v128.load32_splat(k, 8), acc);
+    at += rowStep;
+    k += 12;
+  }
+  return acc;
+}
+
+/**
+ * Kernel width 5, any height, stride and dilation, over a strip in row layout: output row y
+ * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
+ * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
+ * give the CPU two independent sums; then single vectors, then the last partial one.
+ */
+function depthwiseRows5(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
+  const c0 = <usize>load<i32>(taps, 0);
+  const c1 = <usize>load<i32>(taps, 4);
+  const c2 = <usize>load<i32>(taps, 8);
+  const c3 = <usize>load<i32>(taps, 12);
+  const c4 = <usize>load<i32>(taps, 16);
+  const pairs = <usize>(ow & ~7) * 4;
+  const whole = <usize>(ow & ~3) * 4;
+  for (let y = 0; y < rows; y++) {
+    const row = prep + <usize>y * step;
+    const dst = out + <usize>(y * ow) * 4;
+    let o: usize = 0;
+    for (; o < pairs; o += 32) {
+      let a = bias;
+      let b = bias;
+      let at = row + o;
+      let k = w;
+      for (let r = 0; r < kh; r++) {
+        let kk = v128.load32_splat(k, 0);
+        a = madd(v128.load(at + c0), kk, a);
+        b = madd(v128.load(at + c0, 16), kk, b);
+        kk = v128.load32_splat(k, 4);
+        a = madd(v128.load(at + c1), kk, a);
+        b = madd(v128.load(at + c1, 16), kk, b);
+        kk = v128.load32_splat(k, 8);
+        a = madd(v128.load(at + c2), kk, a);
+        b = madd(v128.load(at + c2, 16), kk, b);
+        kk = v128.load32_splat(k, 12);
+        a = madd(v128.load(at + c3), kk, a);
+        b = madd(v128.load(at + c3, 16), kk, b);
+        kk = v128.load32_splat(k, 16);
+        a = madd(v128.load(at + c4), kk, a);
+        b = madd(v128.load(at + c4, 16), kk, b);
+        at += rowStep;
+        k += 20;
+      }
+      v128.store(dst + o, a);
+      v128.store(dst + o, b, 16);
+    }
+    for (; o < whole; o += 16) v128.store(dst + o, rowsVector5(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, bias));
+    if (o < <usize>ow * 4) storeUpTo(dst + o, rowsVector5(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, bias), ow - <i32>(o >> 2));
+  }
+}
+
+/** One vector of 4 outputs of {@link depthwiseRows5}. */
+@inline function rowsVector5(at: usize, k: usize, kh: i32, rowStep: usize, c0: usize, c1: usize, c2: usize, c3: usize, c4: usize, bias: v128): v128 {
+  let acc = bias;
+  for (let r = 0; r < kh; r++) {
+    acc = madd(v128.load(at + c0), v128.load32_splat(k, 0), acc);
+    acc = madd(v128.load(at + c1), v128.load32_splat(k, 4), acc);
+    acc = madd(v128.load(at + c2), v128.load32_splat(k, 8), acc);
+    acc = madd(v128.load(at + c3), v128.load32_splat(k, 12), acc);
+    acc = madd(v128.load(at + c4), v128.load32_splat(k, 16), acc);
+    at += rowStep;
+    k += 20;
+  }
+  return acc;
+}
+
+/**
+ * Kernel width 7, any height, stride and dilation, over a strip in row layout: output row y
+ * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
+ * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
+ * give the CPU two independent sums; then single vectors, then the last partial one.
+ */
+function depthwiseRows7(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
+  const c0 = <usize>load<i32>(taps, 0);
+  const c1 = <usize>load<i32>(taps, 4);
+  const c2 = <usize>load<i32>(taps, 8);
+  const c3 = <usize>load<i32>(taps, 12);
+  const c4 = <usize>load<i32>(taps, 16);
+  const c5 = <usize>load<i32>(taps, 20);
+  const c6 = <usize>load<i32>(taps, 24);
+  const pairs = <usize>(ow & ~7) * 4;
+  const whole = <usize>(ow & ~3) * 4;
+  for (let y = 0; y < rows; y++) {
+    const row = prep + <usize>y * step;
+    const dst = out + <usize>(y * ow) * 4;
+    let o: usize = 0;
+    for (; o < pairs; o += 32) {
+      let a = bias;
+      let b = bias;
+      let at = row + o;
+      let k = w;
+      for (let r = 0; r < kh; r++) {
+        let kk = v128.load32_splat(k, 0);
+        a = madd(v128.load(at + c0), kk, a);
+        b = madd(v128.load(at + c0, 16), kk, b);
+        kk = v128.load32_splat(k, 4);
+        a = madd(v128.load(at + c1), kk, a);
+        b = madd(v128.load(at + c1, 16), kk, b);
+        kk = v128.load32_splat(k, 8);
+        a = madd(v128.load(at + c2), kk, a);
+        b = madd(v128.load(at + c2, 16), kk, b);
+        kk = v128.load32_splat(k, 12);
+        a = madd(v128.load(at + c3), kk, a);
+        b = madd(v128.load(at + c3, 16), kk, b);
+        kk = v128.load32_splat(k, 16);
+        a = madd(v128.load(at + c4), kk, a);
+        b = madd(v128.load(at + c4, 16), kk, b);
+        kk = v128.load32_splat(k, 20);
+        a = madd(v128.load(at + c5), kk, a);
+        b = madd(v128.load(at + c5, 16), kk, b);
+        kk = v128.load32_splat(k, 24);
+        a = madd(v128.load(at + c6), kk, a);
+        b = madd(v128.load(at + c6, 16), kk, b);
+        at += rowStep;
+        k += 28;
+      }
+      v128.store(dst + o, a);
+      v128.store(dst + o, b, 16);
+    }
+    for (; o < whole; o += 16) v128.store(dst + o, rowsVector7(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, c5, c6, bias));
+    if (o < <usize>ow * 4) storeUpTo(dst + o, rowsVector7(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, c5, c6, bias), ow - <i32>(o >> 2));
+  }
+}
+
+/** One vector of 4 outputs of {@link depthwiseRows7}. */
+@inline function rowsVector7(at: usize, k: usize, kh: i32, rowStep: usize, c0: usize, c1: usize, c2: usize, c3: usize, c4: usize, c5: usize, c6: usize, bias: v128): v128 {
+  let acc = bias;
+  for (let r = 0; r < kh; r++) {
+    acc = madd(v128.load(at + c0), v128.load32_splat(k, 0), acc);
+    acc = madd(v128.load(at + c1), v128.load32_splat(k, 4), acc);
+    acc = madd(v128.load(at + c2), v128.load32_splat(k, 8), acc);
+    acc = madd(v128.load(at + c3), v128.load32_splat(k, 12), acc);
+    acc = madd(v128.load(at + c4), v128.load32_splat(k, 16), acc);
+    acc = madd(v128.load(at + c5), v128.load32_splat(k, 20), acc);
+    acc = madd(v128.load(at + c6), v128.load32_splat(k, 24), acc);
+    at += rowStep;
+    k += 28;
+  }
+  return acc;
 }
 
 /** One vector of 4 depthwise outputs: the bias plus every tap's input times its weight. */
@@ -318,7 +574,7 @@ function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, n
  * 3x3, stride 1, dilation 1 depthwise (2d): the nine weights live in registers and two output
  * rows are computed together, so each loaded input vector serves up to six multiply-adds.
  */
-function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i32, wq: i32): void {
+function depthwise3x3(prep: usize, w: usize, bias: v128, out: usize, oh: i32, ow: i32, wq: i32): void {
   const k0 = v128.load32_splat(w, 0);
   const k1 = v128.load32_splat(w, 4);
   const k2 = v128.load32_splat(w, 8);
@@ -328,7 +584,6 @@ function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i3
   const k6 = v128.load32_splat(w, 24);
   const k7 = v128.load32_splat(w, 28);
   const k8 = v128.load32_splat(w, 32);
-  const bias = f32x4.splat(b);
   const rowBytes = <usize>wq * 4;
   let y = 0;
   for (; y + 2 <= oh; y += 2) {
