@@ -108,7 +108,7 @@ export function planKernel(g: ConvGeometry, options: PlanOptions = {}): KernelPl
       input: g.batch * g.inChannels * inVolume,
       inputSlack: Math.max(0, reach - inVolume) + 16,
       output: g.batch * g.outChannels * volume(g.outSize),
-      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : layout ? layout.stripInRows * layout.rowFloats + 8 : chanStride,
+      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : layout ? layout.stripInRows * layout.rowFloats + 8 + roundUp(ow, 8) : chanStride,
       vout: path === 'blocked' ? ocBlocks * BLOCK_CHANNELS * qPad : 0,
     },
   };

@@ -250,6 +250,7 @@ export function convDepthwise(
   const outPlane = <usize>(od * oh * ow) * 4;
   const inPlane = <usize>(id * ih * iw) * 4;
   const rowBytes = <usize>rowFloats * 4;
+  const scratch = prep + <usize>(stripInRows * rowFloats + 8) * 4;
   // Strip rows are written only where they hold input (see prepareRows): the rest stays zero.
   if (stripRows > 0) zeroFloats(prep, stripInRows * rowFloats + 8);
   for (let c = 0; c < channels; c++) {
@@ -265,10 +266,15 @@ export function convDepthwise(
           const b = f32x4.splat(load<f32>(bias + <usize>oc * 4));
           const step = <usize>sh * rowBytes;
           if (kernel === 1) depthwise3x3(prep, w, b, out, rows, ow, rowFloats);
-          else if (kernel === 3) depthwiseRows3(prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
-          else if (kernel === 5) depthwiseRows5(prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
-          else if (kernel === 7) depthwiseRows7(prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
-          else depthwiseTaps(prep, w, b, out, taps, ntaps, 1, rows, ow, 0, step);
+          else if (kernel === 0) depthwiseTaps(prep, w, b, out, taps, ntaps, 1, rows, ow, 0, step);
+          else if (y0 + rows < oh) depthwiseRows(kernel, prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
+          else {
+            // The channel's last row goes through `scratch`: its last vectors would run past the
+            // row onto the next channel, which with a multiplier > 1 was written strips ago.
+            depthwiseRows(kernel, prep, w, b, out, taps, rows - 1, ow, step, kh, <usize>dh * rowBytes);
+            depthwiseRows(kernel, prep + <usize>(rows - 1) * step, w, b, scratch, taps, 1, ow, step, kh, <usize>dh * rowBytes);
+            copyFloats(out + <usize>((rows - 1) * ow) * 4, scratch, ow);
+          }
         }
       }
       continue;
@@ -297,52 +303,65 @@ function prepareRows(
   first: i32, count: i32,
 ): void {
   const rowBytes = <usize>rowFloats * 4;
-  for (let r = 0; r < count; r++) {
-    const yi = first + r - pt;
-    const rowDst = dst + <usize>r * rowBytes;
-    if (yi < 0 || yi >= ih) {
-      zeroFloats(rowDst, rowFloats);
-      continue;
+  // Rows [top, bottom) of the strip hold input rows; those above and below are vertical padding.
+  const top = min(count, max(0, pt - first));
+  const bottom = max(top, min(count, ih + pt - first));
+  zeroFloats(dst, top * rowFloats);
+  zeroFloats(dst + <usize>bottom * rowBytes, (count - bottom) * rowFloats);
+  const src = chanSrc + <usize>((first + top - pt) * iw) * 4;
+  const rows = bottom - top;
+  const rowDst = dst + <usize>top * rowBytes;
+  if (sw === 1) copyInputRows(src, rowDst + <usize>pl * 4, rowBytes, iw, rows);
+  else if (sw === 2) splitInputRows(src, rowDst, rowBytes, <usize>phaseFloats * 4, iw, pl, rows);
+  else {
+    for (let r = 0; r < rows; r++) {
+      const rowSrc = src + <usize>(r * iw) * 4;
+      for (let px = 0; px < sw; px++) copyRow(rowSrc, rowDst + <usize>r * rowBytes + <usize>(px * phaseFloats) * 4, iw, wq, sw, px, pl);
     }
-    const rowSrc = chanSrc + <usize>(yi * iw) * 4;
-    if (sw === 1) copyInputRow(rowSrc, rowDst + <usize>pl * 4, iw);
-    else if (sw === 2) splitInputRow(rowSrc, rowDst, <usize>phaseFloats * 4, iw, pl);
-    else for (let px = 0; px < sw; px++) copyRow(rowSrc, rowDst + <usize>(px * phaseFloats) * 4, iw, wq, sw, px, pl);
   }
 }
 
-/** iw floats from src to dst in whole vectors, then zeros over the (up to 3) floats overrun. */
-@inline function copyInputRow(src: usize, dst: usize, iw: i32): void {
+/** Input rows of iw floats to rows rowBytes apart, in whole vectors, then zeros over the (up to 3) floats overrun. */
+function copyInputRows(src: usize, dst: usize, rowBytes: usize, iw: i32, rows: i32): void {
   const end = <usize>iw * 4;
-  for (let o: usize = 0; o < end; o += 16) v128.store(dst + o, v128.load(src + o));
-  v128.store(dst + end, f32x4.splat(0));
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    for (let o: usize = 0; o < end; o += 16) v128.store(dst + o, v128.load(src + o));
+    v128.store(dst + end, zero);
+    src += end;
+    dst += rowBytes;
+  }
 }
 
 /**
- * One input row into its two stride-2 phases: padded column P = X + pl goes to phase P mod 2,
+ * Input rows into their two stride-2 phases: padded column P = X + pl goes to phase P mod 2,
  * column P div 2. Two loaded vectors (8 input floats, starting at an even P) make one vector of
  * each phase by shuffling even and odd lanes. With odd padding the first vector starts one float
- * before the row, whose lane lands in the left padding and is zeroed after.
+ * before the row, whose lane lands in the left padding and is zeroed after; past the row, the
+ * even phase's columns from (pl + iw + 1) div 2 and the odd one's from (pl + iw) div 2 are.
  */
-@inline function splitInputRow(src: usize, dst: usize, phaseBytes: usize, iw: i32, pl: i32): void {
+function splitInputRows(src: usize, dst: usize, rowBytes: usize, phaseBytes: usize, iw: i32, pl: i32, rows: i32): void {
   const odd = pl & 1;
-  const x0 = pl >> 1;
-  const end = (pl + iw + 1) >> 1;
-  let from = src - <usize>odd * 4;
-  const even = dst;
-  const oddPhase = dst + phaseBytes;
-  for (let x = x0; x < end; x += 4) {
-    const a = v128.load(from);
-    const b = v128.load(from, 16);
-    v128.store(even + <usize>x * 4, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
-    v128.store(oddPhase + <usize>x * 4, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
-    from += 32;
-  }
+  const start = <usize>(pl >> 1) * 4;
+  const end = <usize>((pl + iw + 1) >> 1) * 4;
+  const oddEnd = <usize>((pl + iw) >> 1) * 4 + phaseBytes;
   const zero = f32x4.splat(0);
-  if (odd) store<f32>(even + <usize>x0 * 4, 0);
-  // Past the row: even-phase columns from (pl + iw + 1) div 2, odd ones from (pl + iw) div 2.
-  v128.store(even + <usize>((pl + iw + 1) >> 1) * 4, zero);
-  v128.store(oddPhase + <usize>((pl + iw) >> 1) * 4, zero);
+  let from = src - <usize>odd * 4;
+  for (let r = 0; r < rows; r++) {
+    let read = from;
+    for (let o = start; o < end; o += 16) {
+      const a = v128.load(read);
+      const b = v128.load(read, 16);
+      v128.store(dst + o, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+      v128.store(dst + o + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+      read += 32;
+    }
+    if (odd) store<f32>(dst + start, 0);
+    v128.store(dst + end, zero);
+    v128.store(dst + oddEnd, zero);
+    from += <usize>iw * 4;
+    dst += rowBytes;
+  }
 }
 
 /**
@@ -363,23 +382,31 @@ function depthwiseTaps(prep: usize, w: usize, bias: v128, out: usize, taps: usiz
   }
 }
 
+@inline function depthwiseRows(
+  kernel: i32, prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize,
+): void {
+  if (kernel === 3) depthwiseRows3(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
+  else if (kernel === 5) depthwiseRows5(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
+  else depthwiseRows7(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
+}
+
 /**
  * Kernel width 3, any height, stride and dilation, over a strip in row layout: output row y
  * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
  * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
- * give the CPU two independent sums; then single vectors, then the last partial one.
+ * give the CPU two independent sums. A row's last pair may run up to 7 outputs past its end,
+ * onto the next output row, written after this one (convDepthwise sees to a channel's last row),
+ * reading strip floats past the row, never outside the buffer.
  */
 function depthwiseRows3(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
   const c0 = <usize>load<i32>(taps, 0);
   const c1 = <usize>load<i32>(taps, 4);
   const c2 = <usize>load<i32>(taps, 8);
-  const pairs = <usize>(ow & ~7) * 4;
-  const whole = <usize>(ow & ~3) * 4;
+  const span = <usize>((ow + 7) & ~7) * 4;
   for (let y = 0; y < rows; y++) {
     const row = prep + <usize>y * step;
     const dst = out + <usize>(y * ow) * 4;
-    let o: usize = 0;
-    for (; o < pairs; o += 32) {
+    for (let o: usize = 0; o < span; o += 32) {
       let a = bias;
       let b = bias;
       let at = row + o;
@@ -400,29 +427,17 @@ function depthwiseRows3(prep: usize, w: usize, bias: v128, out: usize, taps: usi
       v128.store(dst + o, a);
       v128.store(dst + o, b, 16);
     }
-    for (; o < whole; o += 16) v128.store(dst + o, rowsVector3(row + o, w, kh, rowStep, c0, c1, c2, bias));
-    if (o < <usize>ow * 4) storeUpTo(dst + o, rowsVector3(row + o, w, kh, rowStep, c0, c1, c2, bias), ow - <i32>(o >> 2));
   }
 }
 
-/** One vector of 4 outputs of {@link depthwiseRows3}. */
-@inline function rowsVector3(at: usize, k: usize, kh: i32, rowStep: usize, c0: usize, c1: usize, c2: usize, bias: v128): v128 {
-  let acc = bias;
-  for (let r = 0; r < kh; r++) {
-    acc = madd(v128.load(at + c0), v128.load32_splat(k, 0), acc);
-    acc = madd(v128.load(at + c1), v128.load32_splat(k, 4), acc);
-    acc = madd(v128.load(at + c2), v128.load32_splat(k, 8), acc);
-    at += rowStep;
-    k += 12;
-  }
-  return acc;
-}
 
 /**
  * Kernel width 5, any height, stride and dilation, over a strip in row layout: output row y
  * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
  * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
- * give the CPU two independent sums; then single vectors, then the last partial one.
+ * give the CPU two independent sums. A row's last pair may run up to 7 outputs past its end,
+ * onto the next output row, written after this one (convDepthwise sees to a channel's last row),
+ * reading strip floats past the row, never outside the buffer.
  */
 function depthwiseRows5(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
   const c0 = <usize>load<i32>(taps, 0);
@@ -430,13 +445,11 @@ function depthwiseRows5(prep: usize, w: usize, bias: v128, out: usize, taps: usi
   const c2 = <usize>load<i32>(taps, 8);
   const c3 = <usize>load<i32>(taps, 12);
   const c4 = <usize>load<i32>(taps, 16);
-  const pairs = <usize>(ow & ~7) * 4;
-  const whole = <usize>(ow & ~3) * 4;
+  const span = <usize>((ow + 7) & ~7) * 4;
   for (let y = 0; y < rows; y++) {
     const row = prep + <usize>y * step;
     const dst = out + <usize>(y * ow) * 4;
-    let o: usize = 0;
-    for (; o < pairs; o += 32) {
+    for (let o: usize = 0; o < span; o += 32) {
       let a = bias;
       let b = bias;
       let at = row + o;
@@ -463,31 +476,17 @@ function depthwiseRows5(prep: usize, w: usize, bias: v128, out: usize, taps: usi
       v128.store(dst + o, a);
       v128.store(dst + o, b, 16);
     }
-    for (; o < whole; o += 16) v128.store(dst + o, rowsVector5(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, bias));
-    if (o < <usize>ow * 4) storeUpTo(dst + o, rowsVector5(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, bias), ow - <i32>(o >> 2));
   }
 }
 
-/** One vector of 4 outputs of {@link depthwiseRows5}. */
-@inline function rowsVector5(at: usize, k: usize, kh: i32, rowStep: usize, c0: usize, c1: usize, c2: usize, c3: usize, c4: usize, bias: v128): v128 {
-  let acc = bias;
-  for (let r = 0; r < kh; r++) {
-    acc = madd(v128.load(at + c0), v128.load32_splat(k, 0), acc);
-    acc = madd(v128.load(at + c1), v128.load32_splat(k, 4), acc);
-    acc = madd(v128.load(at + c2), v128.load32_splat(k, 8), acc);
-    acc = madd(v128.load(at + c3), v128.load32_splat(k, 12), acc);
-    acc = madd(v128.load(at + c4), v128.load32_splat(k, 16), acc);
-    at += rowStep;
-    k += 20;
-  }
-  return acc;
-}
 
 /**
  * Kernel width 7, any height, stride and dilation, over a strip in row layout: output row y
  * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
  * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
- * give the CPU two independent sums; then single vectors, then the last partial one.
+ * give the CPU two independent sums. A row's last pair may run up to 7 outputs past its end,
+ * onto the next output row, written after this one (convDepthwise sees to a channel's last row),
+ * reading strip floats past the row, never outside the buffer.
  */
 function depthwiseRows7(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
   const c0 = <usize>load<i32>(taps, 0);
@@ -497,13 +496,11 @@ function depthwiseRows7(prep: usize, w: usize, bias: v128, out: usize, taps: usi
   const c4 = <usize>load<i32>(taps, 16);
   const c5 = <usize>load<i32>(taps, 20);
   const c6 = <usize>load<i32>(taps, 24);
-  const pairs = <usize>(ow & ~7) * 4;
-  const whole = <usize>(ow & ~3) * 4;
+  const span = <usize>((ow + 7) & ~7) * 4;
   for (let y = 0; y < rows; y++) {
     const row = prep + <usize>y * step;
     const dst = out + <usize>(y * ow) * 4;
-    let o: usize = 0;
-    for (; o < pairs; o += 32) {
+    for (let o: usize = 0; o < span; o += 32) {
       let a = bias;
       let b = bias;
       let at = row + o;
@@ -536,27 +533,9 @@ function depthwiseRows7(prep: usize, w: usize, bias: v128, out: usize, taps: usi
       v128.store(dst + o, a);
       v128.store(dst + o, b, 16);
     }
-    for (; o < whole; o += 16) v128.store(dst + o, rowsVector7(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, c5, c6, bias));
-    if (o < <usize>ow * 4) storeUpTo(dst + o, rowsVector7(row + o, w, kh, rowStep, c0, c1, c2, c3, c4, c5, c6, bias), ow - <i32>(o >> 2));
   }
 }
 
-/** One vector of 4 outputs of {@link depthwiseRows7}. */
-@inline function rowsVector7(at: usize, k: usize, kh: i32, rowStep: usize, c0: usize, c1: usize, c2: usize, c3: usize, c4: usize, c5: usize, c6: usize, bias: v128): v128 {
-  let acc = bias;
-  for (let r = 0; r < kh; r++) {
-    acc = madd(v128.load(at + c0), v128.load32_splat(k, 0), acc);
-    acc = madd(v128.load(at + c1), v128.load32_splat(k, 4), acc);
-    acc = madd(v128.load(at + c2), v128.load32_splat(k, 8), acc);
-    acc = madd(v128.load(at + c3), v128.load32_splat(k, 12), acc);
-    acc = madd(v128.load(at + c4), v128.load32_splat(k, 16), acc);
-    acc = madd(v128.load(at + c5), v128.load32_splat(k, 20), acc);
-    acc = madd(v128.load(at + c6), v128.load32_splat(k, 24), acc);
-    at += rowStep;
-    k += 28;
-  }
-  return acc;
-}
 
 /** One vector of 4 depthwise outputs: the bias plus every tap's input times its weight. */
 @inline function depthwiseVector(at: usize, w: usize, taps: usize, ntaps: i32, bias: v128): v128 {
