@@ -25,8 +25,8 @@ export interface KernelPlan {
   phaseFloats: number;
   /**
    * The depthwise compute loop: 'taps' (any taps, offsets and weights read per tap), '3x3s1'
-   * (3x3 stride 1 dilation 1, two rows at once, weights in registers) or 'width3' / 'width5' /
-   * 'width7' (that kernel width, any height, stride and dilation, over strips).
+   * (3x3 stride 1 dilation 1, two rows at once, weights in registers) or 'rows' (any kernel,
+   * stride and dilation over strips, kernel columns three at a time).
    */
   depthwiseKernel: DepthwiseKernel;
   inPerGroup: number;
@@ -50,7 +50,7 @@ export interface KernelPlan {
   floats: { packed: number; bias: number; input: number; inputSlack: number; output: number; prep: number; vout: number };
 }
 
-export type DepthwiseKernel = 'taps' | '3x3s1' | 'width3' | 'width5' | 'width7';
+export type DepthwiseKernel = 'taps' | '3x3s1' | 'rows';
 
 export interface PlanOptions {
   /**
@@ -166,8 +166,7 @@ function depthwiseKernel(g: ConvGeometry, strips: boolean, options: PlanOptions)
   const [, dh, dw] = g.dilation;
   if (!strips) return 'taps';
   if (kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1) return '3x3s1';
-  if (options.legacyDepthwise) return 'taps';
-  return kw === 3 ? 'width3' : kw === 5 ? 'width5' : kw === 7 ? 'width7' : 'taps';
+  return options.legacyDepthwise ? 'taps' : 'rows';
 }
 
 /**

@@ -161,7 +161,7 @@ export class PreparedConv implements PreparedLayer {
     const { geometry: g, plan: p, layout: l } = this;
     exports.convDepthwise(input, l.prep, l.packed, l.bias, output, l.taps, p.taps.length, g.inChannels, p.outPerGroup,
       ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride, ...g.outSize, DEPTHWISE_KERNEL_CODES[p.depthwiseKernel],
-      p.stripRows, p.stripInRows, p.rowFloats, p.phaseFloats, g.kernel[1], g.dilation[1]);
+      p.stripRows, p.stripInRows, p.rowFloats, p.phaseFloats, g.kernel[1], g.kernel[2], g.dilation[1]);
   }
 
   /** Drops the instance and its memory. */
@@ -201,7 +201,7 @@ class PreparedTransposed implements PreparedLayer {
 }
 
 /** The numbers convDepthwise (src/kernel/assembly/conv.ts) takes for each compute loop. */
-const DEPTHWISE_KERNEL_CODES: Record<DepthwiseKernel, number> = { taps: 0, '3x3s1': 1, width3: 3, width5: 5, width7: 7 };
+const DEPTHWISE_KERNEL_CODES: Record<DepthwiseKernel, number> = { taps: 0, '3x3s1': 1, rows: 2 };
 
 function layoutMemory(heapBase: number, plan: KernelPlan): Layout {
   let at = align(heapBase);

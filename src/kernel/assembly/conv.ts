@@ -238,14 +238,14 @@ function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh:
  * With `stripRows` = 0 (3d layers) the channel is prepared whole into phase planes.
  *
  * `kernel` picks the compute loop: 0 any taps from the table; 1 the 3x3 stride-1 two-row loop;
- * 3, 5, 7 the loops for that kernel width and any height, stride and dilation.
+ * 2 the strip rows loop for any kernel, stride and dilation.
  */
 export function convDepthwise(
   input: usize, prep: usize, weight: usize, bias: usize, output: usize, taps: usize, ntaps: i32,
   channels: i32, multiplier: i32,
   id: i32, ih: i32, iw: i32, pf: i32, pt: i32, pl: i32, sd: i32, sh: i32, sw: i32,
   dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, kernel: i32,
-  stripRows: i32, stripInRows: i32, rowFloats: i32, phaseFloats: i32, kh: i32, dh: i32,
+  stripRows: i32, stripInRows: i32, rowFloats: i32, phaseFloats: i32, kh: i32, kw: i32, dh: i32,
 ): void {
   const outPlane = <usize>(od * oh * ow) * 4;
   const inPlane = <usize>(id * ih * iw) * 4;
@@ -267,12 +267,12 @@ export function convDepthwise(
           const step = <usize>sh * rowBytes;
           if (kernel === 1) depthwise3x3(prep, w, b, out, rows, ow, rowFloats);
           else if (kernel === 0) depthwiseTaps(prep, w, b, out, taps, ntaps, 1, rows, ow, 0, step);
-          else if (y0 + rows < oh) depthwiseRows(kernel, prep, w, b, out, taps, rows, ow, step, kh, <usize>dh * rowBytes);
+          else if (y0 + rows < oh) depthwiseRows(prep, w, b, out, taps, rows, ow, step, kh, kw, <usize>dh * rowBytes);
           else {
             // The channel's last row goes through `scratch`: its last vectors would run past the
             // row onto the next channel, which with a multiplier > 1 was written strips ago.
-            depthwiseRows(kernel, prep, w, b, out, taps, rows - 1, ow, step, kh, <usize>dh * rowBytes);
-            depthwiseRows(kernel, prep + <usize>(rows - 1) * step, w, b, scratch, taps, 1, ow, step, kh, <usize>dh * rowBytes);
+            depthwiseRows(prep, w, b, out, taps, rows - 1, ow, step, kh, kw, <usize>dh * rowBytes);
+            depthwiseRows(prep + <usize>(rows - 1) * step, w, b, scratch, taps, 1, ow, step, kh, kw, <usize>dh * rowBytes);
             copyFloats(out + <usize>((rows - 1) * ow) * 4, scratch, ow);
           }
         }
@@ -382,160 +382,94 @@ function depthwiseTaps(prep: usize, w: usize, bias: v128, out: usize, taps: usiz
   }
 }
 
-@inline function depthwiseRows(
-  kernel: i32, prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize,
-): void {
-  if (kernel === 3) depthwiseRows3(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
-  else if (kernel === 5) depthwiseRows5(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
-  else depthwiseRows7(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
+/**
+ * Any kernel width, height, stride and dilation, over a strip in row layout: output row y reads
+ * from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the fixed
+ * column offset taps[j]. Each row sums its kernel columns three at a time (rowColumns3), the
+ * one or two left over one at a time (rowColumn); passes after the first add to what the first
+ * stored. A row's last pair of vectors may run up to 7 outputs past its end, onto the next
+ * output row, which is written after this one (convDepthwise sees to a channel's last row).
+ */
+function depthwiseRows(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, kw: i32, rowStep: usize): void {
+  if (kw === 3) {
+    depthwiseRows3(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
+    return;
+  }
+  const span = <usize>((ow + 7) & ~7) * 4;
+  const weightRow = <usize>kw * 4;
+  for (let y = 0; y < rows; y++) {
+    const row = prep + <usize>y * step;
+    const dst = out + <usize>(y * ow) * 4;
+    // The first pass is written apart so that, inlined, its `first` is a constant.
+    let c = kw >= 3 ? 3 : 1;
+    if (kw >= 3) rowColumns3(row, w, weightRow, taps, true, bias, dst, span, kh, rowStep);
+    else rowColumn(row, w, weightRow, <usize>load<i32>(taps), true, bias, dst, span, kh, rowStep);
+    for (; c + 3 <= kw; c += 3) rowColumns3(row, w + <usize>c * 4, weightRow, taps + <usize>c * 4, false, bias, dst, span, kh, rowStep);
+    for (; c < kw; c++) rowColumn(row, w + <usize>c * 4, weightRow, <usize>load<i32>(taps + <usize>c * 4), false, bias, dst, span, kh, rowStep);
+  }
 }
 
-/**
- * Kernel width 3, any height, stride and dilation, over a strip in row layout: output row y
- * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
- * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
- * give the CPU two independent sums. A row's last pair may run up to 7 outputs past its end,
- * onto the next output row, written after this one (convDepthwise sees to a channel's last row),
- * reading strip floats past the row, never outside the buffer.
- */
+/** Kernel width 3, the common case, in a function of its own: V8 allocates its registers better. */
 function depthwiseRows3(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
-  const c0 = <usize>load<i32>(taps, 0);
-  const c1 = <usize>load<i32>(taps, 4);
-  const c2 = <usize>load<i32>(taps, 8);
   const span = <usize>((ow + 7) & ~7) * 4;
   for (let y = 0; y < rows; y++) {
-    const row = prep + <usize>y * step;
-    const dst = out + <usize>(y * ow) * 4;
-    for (let o: usize = 0; o < span; o += 32) {
-      let a = bias;
-      let b = bias;
-      let at = row + o;
-      let k = w;
-      for (let r = 0; r < kh; r++) {
-        let kk = v128.load32_splat(k, 0);
-        a = madd(v128.load(at + c0), kk, a);
-        b = madd(v128.load(at + c0, 16), kk, b);
-        kk = v128.load32_splat(k, 4);
-        a = madd(v128.load(at + c1), kk, a);
-        b = madd(v128.load(at + c1, 16), kk, b);
-        kk = v128.load32_splat(k, 8);
-        a = madd(v128.load(at + c2), kk, a);
-        b = madd(v128.load(at + c2, 16), kk, b);
-        at += rowStep;
-        k += 12;
-      }
-      v128.store(dst + o, a);
-      v128.store(dst + o, b, 16);
-    }
+    rowColumns3(prep + <usize>y * step, w, 12, taps, true, bias, out + <usize>(y * ow) * 4, span, kh, rowStep);
   }
 }
-
 
 /**
- * Kernel width 5, any height, stride and dilation, over a strip in row layout: output row y
- * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
- * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
- * give the CPU two independent sums. A row's last pair may run up to 7 outputs past its end,
- * onto the next output row, written after this one (convDepthwise sees to a channel's last row),
- * reading strip floats past the row, never outside the buffer.
+ * Three kernel columns (offsets at `taps`) over one output row, two vectors (8 outputs) at a
+ * time: each weight splat serves both, and the two sums are independent for the CPU.
  */
-function depthwiseRows5(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
+@inline function rowColumns3(
+  row: usize, w: usize, weightRow: usize, taps: usize, first: bool, bias: v128, dst: usize, span: usize, kh: i32, rowStep: usize,
+): void {
   const c0 = <usize>load<i32>(taps, 0);
   const c1 = <usize>load<i32>(taps, 4);
   const c2 = <usize>load<i32>(taps, 8);
-  const c3 = <usize>load<i32>(taps, 12);
-  const c4 = <usize>load<i32>(taps, 16);
-  const span = <usize>((ow + 7) & ~7) * 4;
-  for (let y = 0; y < rows; y++) {
-    const row = prep + <usize>y * step;
-    const dst = out + <usize>(y * ow) * 4;
-    for (let o: usize = 0; o < span; o += 32) {
-      let a = bias;
-      let b = bias;
-      let at = row + o;
-      let k = w;
-      for (let r = 0; r < kh; r++) {
-        let kk = v128.load32_splat(k, 0);
-        a = madd(v128.load(at + c0), kk, a);
-        b = madd(v128.load(at + c0, 16), kk, b);
-        kk = v128.load32_splat(k, 4);
-        a = madd(v128.load(at + c1), kk, a);
-        b = madd(v128.load(at + c1, 16), kk, b);
-        kk = v128.load32_splat(k, 8);
-        a = madd(v128.load(at + c2), kk, a);
-        b = madd(v128.load(at + c2, 16), kk, b);
-        kk = v128.load32_splat(k, 12);
-        a = madd(v128.load(at + c3), kk, a);
-        b = madd(v128.load(at + c3, 16), kk, b);
-        kk = v128.load32_splat(k, 16);
-        a = madd(v128.load(at + c4), kk, a);
-        b = madd(v128.load(at + c4, 16), kk, b);
-        at += rowStep;
-        k += 20;
-      }
-      v128.store(dst + o, a);
-      v128.store(dst + o, b, 16);
+  for (let o: usize = 0; o < span; o += 32) {
+    let a = first ? bias : v128.load(dst + o);
+    let b = first ? bias : v128.load(dst + o, 16);
+    let at = row + o;
+    let k = w;
+    for (let r = 0; r < kh; r++) {
+      let kk = v128.load32_splat(k, 0);
+      a = madd(v128.load(at + c0), kk, a);
+      b = madd(v128.load(at + c0, 16), kk, b);
+      kk = v128.load32_splat(k, 4);
+      a = madd(v128.load(at + c1), kk, a);
+      b = madd(v128.load(at + c1, 16), kk, b);
+      kk = v128.load32_splat(k, 8);
+      a = madd(v128.load(at + c2), kk, a);
+      b = madd(v128.load(at + c2, 16), kk, b);
+      at += rowStep;
+      k += weightRow;
     }
+    v128.store(dst + o, a);
+    v128.store(dst + o, b, 16);
   }
 }
 
-
-/**
- * Kernel width 7, any height, stride and dilation, over a strip in row layout: output row y
- * reads from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the
- * fixed column offset taps[j]. Two vectors (8 outputs) at a time share each weight splat and
- * give the CPU two independent sums. A row's last pair may run up to 7 outputs past its end,
- * onto the next output row, written after this one (convDepthwise sees to a channel's last row),
- * reading strip floats past the row, never outside the buffer.
- */
-function depthwiseRows7(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
-  const c0 = <usize>load<i32>(taps, 0);
-  const c1 = <usize>load<i32>(taps, 4);
-  const c2 = <usize>load<i32>(taps, 8);
-  const c3 = <usize>load<i32>(taps, 12);
-  const c4 = <usize>load<i32>(taps, 16);
-  const c5 = <usize>load<i32>(taps, 20);
-  const c6 = <usize>load<i32>(taps, 24);
-  const span = <usize>((ow + 7) & ~7) * 4;
-  for (let y = 0; y < rows; y++) {
-    const row = prep + <usize>y * step;
-    const dst = out + <usize>(y * ow) * 4;
-    for (let o: usize = 0; o < span; o += 32) {
-      let a = bias;
-      let b = bias;
-      let at = row + o;
-      let k = w;
-      for (let r = 0; r < kh; r++) {
-        let kk = v128.load32_splat(k, 0);
-        a = madd(v128.load(at + c0), kk, a);
-        b = madd(v128.load(at + c0, 16), kk, b);
-        kk = v128.load32_splat(k, 4);
-        a = madd(v128.load(at + c1), kk, a);
-        b = madd(v128.load(at + c1, 16), kk, b);
-        kk = v128.load32_splat(k, 8);
-        a = madd(v128.load(at + c2), kk, a);
-        b = madd(v128.load(at + c2, 16), kk, b);
-        kk = v128.load32_splat(k, 12);
-        a = madd(v128.load(at + c3), kk, a);
-        b = madd(v128.load(at + c3, 16), kk, b);
-        kk = v128.load32_splat(k, 16);
-        a = madd(v128.load(at + c4), kk, a);
-        b = madd(v128.load(at + c4, 16), kk, b);
-        kk = v128.load32_splat(k, 20);
-        a = madd(v128.load(at + c5), kk, a);
-        b = madd(v128.load(at + c5, 16), kk, b);
-        kk = v128.load32_splat(k, 24);
-        a = madd(v128.load(at + c6), kk, a);
-        b = madd(v128.load(at + c6, 16), kk, b);
-        at += rowStep;
-        k += 28;
-      }
-      v128.store(dst + o, a);
-      v128.store(dst + o, b, 16);
+/** One kernel column (offset c0) over one output row, as rowColumns3. */
+@inline function rowColumn(
+  row: usize, w: usize, weightRow: usize, c0: usize, first: bool, bias: v128, dst: usize, span: usize, kh: i32, rowStep: usize,
+): void {
+  for (let o: usize = 0; o < span; o += 32) {
+    let a = first ? bias : v128.load(dst + o);
+    let b = first ? bias : v128.load(dst + o, 16);
+    let at = row + o + c0;
+    let k = w;
+    for (let r = 0; r < kh; r++) {
+      const kk = v128.load32_splat(k);
+      a = madd(v128.load(at), kk, a);
+      b = madd(v128.load(at, 16), kk, b);
+      at += rowStep;
+      k += weightRow;
     }
+    v128.store(dst + o, a);
+    v128.store(dst + o, b, 16);
   }
 }
-
 
 /** One vector of 4 depthwise outputs: the bias plus every tap's input times its weight. */
 @inline function depthwiseVector(at: usize, w: usize, taps: usize, ntaps: i32, bias: v128): v128 {

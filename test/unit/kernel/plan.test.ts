@@ -16,7 +16,7 @@ describe('kernel: plan (memory layout and tap offsets)', () => {
     const g = geometryFor('Conv2d', { in_channels: 2n, out_channels: 2n, kernel_size: 3n, stride: 2n, padding: 1n, groups: 2n }, [1, 2, 5, 5]);
     const plan = planKernel(g);
     assert.equal(plan.path, 'depthwise');
-    assert.equal(plan.depthwiseKernel, 'width3');
+    assert.equal(plan.depthwiseKernel, 'rows');
     assert.deepEqual([plan.wq, plan.phaseFloats, plan.rowFloats], [4, 8, 16]);
     // Tap (b, c): b rows of 16 floats down, phase c mod 2 (8 floats on), column c div 2.
     assert.deepEqual([...plan.taps], [0, 8, 1, 16, 24, 17, 32, 40, 33]);
@@ -24,10 +24,10 @@ describe('kernel: plan (memory layout and tap offsets)', () => {
     assert.deepEqual([plan.stripRows, plan.stripInRows], [3, 8]);
   });
 
-  it('x=[1,3,9,9] w=[3,1,3,3] g=3 d=2 p=2: dilated taps 2 columns and 2 rows apart, on the width-3 loop; the legacy option keeps the tap loop', () => {
+  it('x=[1,3,9,9] w=[3,1,3,3] g=3 d=2 p=2: dilated taps 2 columns and 2 rows apart, on the strip rows loop; the legacy option keeps the tap loop', () => {
     const g = geometryFor('Conv2d', { in_channels: 3n, out_channels: 3n, kernel_size: 3n, dilation: 2n, padding: 2n, groups: 3n }, [1, 3, 9, 9]);
     const plan = planKernel(g);
-    assert.equal(plan.depthwiseKernel, 'width3');
+    assert.equal(plan.depthwiseKernel, 'rows');
     assert.equal(plan.rowFloats, 20); // 13 rounded up to 16, plus 4
     assert.deepEqual([...plan.taps], [0, 2, 4, 40, 42, 44, 80, 82, 84]);
     assert.equal(planKernel(g, { legacyDepthwise: true }).depthwiseKernel, 'taps');
