@@ -229,9 +229,9 @@ function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh:
  * element. Each input channel is prepared alone into `prep`, then every output channel it feeds
  * is computed row by row straight into the output.
  *
- * With `stripRows` > 0 (2d layers) the channel goes in strips of that many output rows, whose
+ * With `stripRows` > 0 (1d and 2d layers) the channel goes in strips of that many output rows, whose
  * padded input rows are prepared into an L1-sized buffer, `rowFloats` floats per row: the row
- * split into its `sw` column phases, wq floats each (phase px holds columns x*sw + px), so every
+ * split into its `sw` column phases, `phaseFloats` apart (phase px holds columns x*sw + px), so every
  * tap of any stride and dilation reads contiguous floats at a fixed offset from its output row,
  * and padding is zeros in the buffer. Output row y of a strip starts at y*sh rows. The compute
  * loops therefore have no border branches at all: the strip copy is where the border is handled.
@@ -251,6 +251,9 @@ export function convDepthwise(
   const inPlane = <usize>(id * ih * iw) * 4;
   const rowBytes = <usize>rowFloats * 4;
   const scratch = prep + <usize>(stripInRows * rowFloats + 8) * 4;
+  // The first row whose pairs of vectors (see depthwiseRows) would write past the channel.
+  const spare = oh * ow - ((ow + 7) & ~7);
+  const lastRows = spare < 0 ? 0 : spare / ow + 1;
   // Strip rows are written only where they hold input (see prepareRows): the rest stays zero.
   if (stripRows > 0) zeroFloats(prep, stripInRows * rowFloats + 8);
   for (let c = 0; c < channels; c++) {
@@ -267,13 +270,15 @@ export function convDepthwise(
           const step = <usize>sh * rowBytes;
           if (kernel === 1) depthwise3x3(prep, w, b, out, rows, ow, rowFloats);
           else if (kernel === 0) depthwiseTaps(prep, w, b, out, taps, ntaps, 1, rows, ow, 0, step);
-          else if (y0 + rows < oh) depthwiseRows(prep, w, b, out, taps, rows, ow, step, kh, kw, <usize>dh * rowBytes);
           else {
-            // The channel's last row goes through `scratch`: its last vectors would run past the
-            // row onto the next channel, which with a multiplier > 1 was written strips ago.
-            depthwiseRows(prep, w, b, out, taps, rows - 1, ow, step, kh, kw, <usize>dh * rowBytes);
-            depthwiseRows(prep + <usize>(rows - 1) * step, w, b, scratch, taps, 1, ow, step, kh, kw, <usize>dh * rowBytes);
-            copyFloats(out + <usize>((rows - 1) * ow) * 4, scratch, ow);
+            // Rows from `lastRows` on would run past the channel's end onto the next channel,
+            // which with a multiplier > 1 was written strips ago: they go through `scratch`.
+            const direct = min(rows, max(0, lastRows - y0));
+            depthwiseRows(prep, w, b, out, taps, direct, ow, step, kh, kw, <usize>dh * rowBytes);
+            for (let r = direct; r < rows; r++) {
+              depthwiseRows(prep + <usize>r * step, w, b, scratch, taps, 1, ow, step, kh, kw, <usize>dh * rowBytes);
+              copyFloats(out + <usize>(r * ow) * 4, scratch, ow);
+            }
           }
         }
       }
@@ -388,7 +393,7 @@ function depthwiseTaps(prep: usize, w: usize, bias: v128, out: usize, taps: usiz
  * column offset taps[j]. Each row sums its kernel columns three at a time (rowColumns3), the
  * one or two left over one at a time (rowColumn); passes after the first add to what the first
  * stored. A row's last pair of vectors may run up to 7 outputs past its end, onto the next
- * output row, which is written after this one (convDepthwise sees to a channel's last row).
+ * output rows, which are written after this one (convDepthwise sees to a channel's last rows).
  */
 function depthwiseRows(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, kw: i32, rowStep: usize): void {
   if (kw === 3) {

@@ -41,6 +41,9 @@ const CASES: DepthwiseCase[] = [
   { input: [1, 6, 9, 9], kernel: 3, stride: 2, padding: 1, dilation: 1, multiplier: 2 },
   { input: [1, 2, 40, 600], kernel: 3, stride: 2, padding: 1, dilation: 1, multiplier: 2 },
   { input: [1, 3, 30, 900], kernel: 5, stride: 1, padding: 4, dilation: 2, multiplier: 3 },
+  // Rows narrower than a pair of vectors, in several strips, with a multiplier.
+  { input: [1, 2, 600, 5], kernel: 3, stride: 2, padding: 1, dilation: 1, multiplier: 2 },
+  { input: [1, 2, 700, 1], kernel: [3, 1], stride: 1, padding: [1, 0], dilation: 1, multiplier: 2 },
   { input: [2, 5, 33], kernel: 5, stride: 2, padding: 2, dilation: 1 },
   { input: [1, 6, 40], kernel: 3, stride: 3, padding: 0, dilation: 2 },
 ];
@@ -94,7 +97,7 @@ describe('kernel: strided and dilated depthwise layers against the reference', (
   });
 
   it('the wide-row cases really run several strips', () => {
-    for (const c of CASES.filter((x) => x.input[x.input.length - 1] >= 600)) {
+    for (const c of CASES.filter((x) => x.input[2] * (x.input[3] ?? 1) >= 3000)) {
       const g = geometryOf(c);
       assert.ok(planKernel(g).stripRows < g.outSize[1], depthwiseName(c, g));
     }
