@@ -1,5 +1,5 @@
 import type { FileAnalysis } from '../analysis/types';
-import { CANCEL_SLOT, FromWorker, RunSettings, Stopped, ToWorker, WireChange, parseFromWorker, placeKey } from '../protocol/analysis';
+import { CANCEL_SLOT, FromWorker, ResultPart, RunSettings, Stopped, ToWorker, WireChange, joinResult, parseFromWorker, placeKey } from '../protocol/analysis';
 
 /** A started worker, seen from the host: the desktop and the web entries each make one. */
 export interface WorkerHandle {
@@ -31,6 +31,8 @@ export interface WorkerHost {
   /** A file asked for has arrived: analyses that looked for it are stale. */
   fileArrived(key: string): void;
   log(text: string): void;
+  /** How long the host spent on one message from the worker (its outcome's handling included). */
+  handled(millis: number): void;
 }
 
 export interface AnalysisJob {
@@ -60,6 +62,8 @@ interface Queued {
 interface Running extends Queued {
   run: number;
   watchdog: ReturnType<typeof setTimeout>;
+  /** The parts of the result received so far. */
+  parts: ResultPart[];
 }
 
 /**
@@ -83,15 +87,14 @@ export class AnalysisWorker {
 
   constructor(private readonly start: StartWorker, private readonly host: WorkerHost) {}
 
-  analyze(job: AnalysisJob): Promise<Outcome> {
+  /** Queues a job; `resolve` is called exactly once, synchronously with the worker's answer. */
+  analyze(job: AnalysisJob, resolve: (outcome: Outcome) => void): void {
     const key = placeKey(job.root, job.path);
-    return new Promise((resolve) => {
-      const index = this.waiting.findIndex((q) => q.key === key);
-      if (index >= 0) this.waiting.splice(index, 1)[0].resolve({ kind: 'superseded' });
-      if (this.running?.key === key && this.cancel) Atomics.store(this.cancel, CANCEL_SLOT, this.running.run);
-      this.waiting.push({ key, job, resolve, resent: false });
-      this.pump();
-    });
+    const index = this.waiting.findIndex((q) => q.key === key);
+    if (index >= 0) this.waiting.splice(index, 1)[0].resolve({ kind: 'superseded' });
+    if (this.running?.key === key && this.cancel) Atomics.store(this.cancel, CANCEL_SLOT, this.running.run);
+    this.waiting.push({ key, job, resolve, resent: false });
+    this.pump();
   }
 
   opened(document: MirrorDocument): void {
@@ -120,7 +123,7 @@ export class AnalysisWorker {
     const { job } = next;
     const limit = 2 * job.settings.deadlineMs;
     const watchdog = setTimeout(() => this.restart(`Conv Lens stopped analyzing this file: the analysis gave no answer within ${limit} ms (twice the convLens.analysisTimeoutMs deadline), so its worker was stopped.`), limit);
-    this.running = { ...next, run, watchdog };
+    this.running = { ...next, run, watchdog, parts: [] };
     handle.post({ type: 'analyze', run, root: job.root, path: job.path, version: job.version, source: job.source, settings: job.settings });
   }
 
@@ -130,7 +133,10 @@ export class AnalysisWorker {
     handle = this.start({
       // Messages and exits of a worker already replaced are ignored.
       message: (data) => {
-        if (handle === this.handle) this.receive(data);
+        if (handle !== this.handle) return;
+        const started = performance.now();
+        this.receive(data);
+        this.host.handled(performance.now() - started);
       },
       exit: (reason) => {
         if (handle === this.handle) this.restart(`Conv Lens stopped analyzing this file: its analysis worker stopped (${reason}).`);
@@ -152,6 +158,9 @@ export class AnalysisWorker {
     }
     const m = parsed.value;
     switch (m.type) {
+      case 'part':
+        if (this.running?.run === m.run) this.running.parts.push(m);
+        return;
       case 'result':
       case 'cancelled':
         return this.finished(m);
@@ -171,7 +180,10 @@ export class AnalysisWorker {
     clearTimeout(running.watchdog);
     this.running = null;
     if (m.type === 'result') {
-      running.resolve({ kind: 'result', analysis: m.analysis, millis: m.millis, reads: m.reads, stopped: m.stopped });
+      const joined = joinResult(m.analysis, running.parts);
+      running.resolve(joined.ok
+        ? { kind: 'result', analysis: joined.value, millis: m.millis, reads: m.reads, stopped: m.stopped }
+        : { kind: 'failed', reason: `Conv Lens could not read the analysis of this file: ${joined.error}` });
     } else if (this.waiting.some((q) => q.key === running.key)) {
       running.resolve({ kind: 'superseded' });
     } else if (!running.resent) {

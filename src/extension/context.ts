@@ -24,7 +24,7 @@ export class ConvLensContext implements vscode.Disposable {
     this.log = this.own(vscode.window.createOutputChannel('Conv Lens'));
     this.config = this.own(new Config());
     this.shapes = this.own(new InputShapes(extension.workspaceState));
-    this.analyses = this.own(new Analyses(this.config, this.shapes, startWorker, (text) => this.log.appendLine(text)));
+    this.analyses = this.own(new Analyses(this.config, this.shapes, startWorker, (text) => this.log.appendLine(text), this.timings));
   }
 
   /** Takes ownership of a disposable and returns it. */

@@ -4,6 +4,7 @@ import { RunSettings, WireChange, placeKey } from '../protocol/analysis';
 import { AnalysisWorker, MirrorDocument, Outcome, StartWorker } from './analysisWorker';
 import { Config } from './config';
 import { InputShapes } from './inputShapes';
+import { Timings } from './timings';
 import { AnalysisIndex } from './text/index';
 import { JoinedNotebook, joinCells, joinedLine, locateLine } from './text/notebook';
 
@@ -67,6 +68,9 @@ export class Analyses {
   private readonly entries = new Map<string, Entry>();
   private readonly requests = new Map<string, Request>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly notifications = new Set<ReturnType<typeof setTimeout>>();
+  /** Each owner's settings and their key, until a setting or an input shape changes. */
+  private readonly settingsCache = new Map<string, { settings: RunSettings; key: string }>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly worker: AnalysisWorker;
@@ -75,7 +79,7 @@ export class Analyses {
   /** Milliseconds the last analysis took in the worker, for the performance log. */
   lastMillis = 0;
 
-  constructor(private readonly config: Config, private readonly shapes: InputShapes, startWorker: StartWorker, log: (text: string) => void) {
+  constructor(private readonly config: Config, private readonly shapes: InputShapes, startWorker: StartWorker, log: (text: string) => void, private readonly timings: Timings) {
     this.worker = new AnalysisWorker(startWorker, {
       openDocuments: () => openPythonDocuments().filter(isMirrored).map(mirrorOf),
       document: (root, path) => {
@@ -85,6 +89,7 @@ export class Analyses {
       readFile: (root, path) => readWorkspaceFile(uriOf(root, path)),
       fileArrived: (key) => this.refreshDependents(key),
       log,
+      handled: (millis) => timings.record('host:message', millis),
     });
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
@@ -92,9 +97,11 @@ export class Analyses {
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isPython(e.document) || e.contentChanges.length === 0) return;
+        const started = performance.now();
         if (isMirrored(e.document)) this.worker.changed(mirrorOf(e.document), wireChanges(e.contentChanges), textLength(e.document));
         this.schedule(e.document);
         this.refreshDependents(keyOf(e.document.uri));
+        timings.record('host:edit', performance.now() - started);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (isMirrored(d)) this.worker.closed(rootOf(d.uri), d.uri.path);
@@ -102,8 +109,9 @@ export class Analyses {
         this.refreshDependents(keyOf(d.uri));
       }),
       vscode.workspace.onDidCloseNotebookDocument((n) => this.forgetOwner(n.uri)),
-      config.onDidChange(() => this.refreshAllSoon()),
-      shapes.onDidChange(() => this.refreshAllSoon()),
+      config.onDidChange(() => this.settingsChanged()),
+      shapes.onDidChange(() => this.settingsChanged()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.settingsChanged()),
     );
   }
 
@@ -117,7 +125,7 @@ export class Analyses {
     if (!isPython(document)) return null;
     const target = this.target(document);
     const entry = this.entries.get(target.owner.toString());
-    if (!entry || entry.version !== target.version || entry.settingsKey !== settingsKeyOf(this.settings(target.owner))) return null;
+    if (!entry || entry.version !== target.version || entry.settingsKey !== this.settings(target.owner).key) return null;
     return this.view(document, target.owner, entry);
   }
 
@@ -158,8 +166,7 @@ export class Analyses {
   private request(document: vscode.TextDocument): Promise<void> {
     const target = this.target(document);
     const key = target.owner.toString();
-    const settings = this.settings(target.owner);
-    const settingsKey = settingsKeyOf(settings);
+    const { settings, key: settingsKey } = this.settings(target.owner);
     const entry = this.entries.get(key);
     if (entry && entry.version === target.version && entry.settingsKey === settingsKey) return Promise.resolve();
     const pending = this.requests.get(key);
@@ -167,21 +174,22 @@ export class Analyses {
     const joined = target.cells ? joinCells(target.cells.map((c) => ({ key: c.uri.toString(), text: c.getText() }))) : null;
     const request: Request = { version: target.version, settingsKey, done: Promise.resolve() };
     const job = { root: rootOf(target.owner), path: target.owner.path, version: joined ? 0 : document.version, source: joined ? joined.source : null, settings };
-    request.done = this.worker.analyze(job).then((outcome) => {
+    request.done = new Promise((resolve) => this.worker.analyze(job, (outcome) => {
+      resolve();
       if (this.requests.get(key) === request) this.requests.delete(key);
       else if (!this.requests.has(key)) return; // The document was closed meanwhile.
       this.accept(target.owner, request, joined, outcome);
-    });
+    }));
     this.requests.set(key, request);
     return request.done;
   }
 
   private accept(owner: vscode.Uri, request: Request, joined: JoinedNotebook | null, outcome: Outcome): void {
     if (outcome.kind === 'superseded') return;
-    const analysis = outcome.kind === 'result' ? outcome.analysis : failedAnalysis(owner.path, outcome.reason);
     const status: AnalysisStatus | null = outcome.kind === 'failed'
       ? { kind: 'failed', message: outcome.reason }
-      : outcome.stopped ? { kind: 'partial', message: `The analysis stopped at its ${outcome.stopped.deadlineMs} ms deadline (convLens.analysisTimeoutMs): what it found by then is shown, the rest is unknown.` } : null;
+      : outcome.stopped ? { kind: 'partial', message: `Conv Lens stopped analyzing this file at its ${outcome.stopped.deadlineMs} ms deadline (convLens.analysisTimeoutMs): what it found by then is shown, the rest is unknown.` } : null;
+    const analysis = outcome.kind === 'result' ? withStatus(outcome.analysis, status) : withStatus(emptyAnalysis(owner.path), status);
     if (outcome.kind === 'result') this.lastMillis = outcome.millis;
     this.entries.set(owner.toString(), {
       version: request.version,
@@ -192,7 +200,15 @@ export class Analyses {
       reads: new Set(outcome.kind === 'result' ? outcome.reads : []),
       status,
     });
-    this.updated.fire(owner);
+    // The surfaces refresh in a task of their own, so no one task of the host both takes the
+    // result in and redraws every surface.
+    const timer = setTimeout(() => {
+      this.notifications.delete(timer);
+      const started = performance.now();
+      this.updated.fire(owner);
+      this.timings.record('host:refresh', performance.now() - started);
+    }, 0);
+    this.notifications.add(timer);
   }
 
   private view(document: vscode.TextDocument, owner: vscode.Uri, entry: Entry): DocumentView {
@@ -226,14 +242,24 @@ export class Analyses {
     return { owner: notebook.uri, version: cells.map((c) => `${c.uri.toString()}@${c.version}`).join(','), cells };
   }
 
-  private settings(owner: vscode.Uri): RunSettings {
+  private settings(owner: vscode.Uri): { settings: RunSettings; key: string } {
+    const cached = this.settingsCache.get(owner.toString());
+    if (cached) return cached;
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
     const roots = this.config.importSearchRoots.map((root) => (root.startsWith('/') || !folders[0] ? root : `${folders[0].path}/${root}`));
-    return {
+    const settings: RunSettings = {
       input: this.shapes.get(owner) ?? this.config.defaultInputShape,
       searchRoots: [...roots, ...folders.map((f) => f.path)],
       deadlineMs: this.config.analysisTimeoutMs,
     };
+    const entry = { settings, key: settingsKeyOf(settings) };
+    this.settingsCache.set(owner.toString(), entry);
+    return entry;
+  }
+
+  private settingsChanged(): void {
+    this.settingsCache.clear();
+    this.refreshAllSoon();
   }
 
   /** Resolves at the next analysis of an owner, or after a while if none comes (the document may have closed). */
@@ -288,6 +314,7 @@ export class Analyses {
 
   private forgetOwner(uri: vscode.Uri): void {
     const key = uri.toString();
+    this.settingsCache.delete(key);
     this.entries.delete(key);
     this.requests.delete(key);
     clearTimeout(this.timers.get(key));
@@ -295,7 +322,7 @@ export class Analyses {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of [...this.timers.values(), ...this.notifications]) clearTimeout(timer);
     this.timers.clear();
     for (const d of this.disposables) d.dispose();
     this.worker.dispose();
@@ -307,15 +334,16 @@ function settingsKeyOf(s: RunSettings): string {
   return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.deadlineMs}`;
 }
 
-/** What the surfaces show when no analysis came back: the reason, on the first line. */
-function failedAnalysis(file: string, reason: string): FileAnalysis {
-  return {
-    file,
-    models: [],
-    declarations: [],
-    unresolved: [],
-    diagnostics: [{ range: { line: 1, column: 0, endLine: 1, endColumn: 0 }, severity: 'warning', source: 'analysis', message: reason }],
-  };
+/** What the surfaces show when no analysis came back. */
+function emptyAnalysis(file: string): FileAnalysis {
+  return { file, models: [], declarations: [], unresolved: [], diagnostics: [] };
+}
+
+/** The analysis with a warning on the first line saying why it is incomplete, so the Problems view says so too. */
+function withStatus(analysis: FileAnalysis, status: AnalysisStatus | null): FileAnalysis {
+  if (!status) return analysis;
+  const warning = { range: { line: 1, column: 0, endLine: 1, endColumn: 0 }, severity: 'warning' as const, source: 'analysis' as const, message: status.message };
+  return { ...analysis, diagnostics: [warning, ...analysis.diagnostics] };
 }
 
 /** Documents whose text the worker mirrors: Python files (notebook cells are sent joined, per analysis). */

@@ -51,7 +51,27 @@ export type ToWorker =
 /** Why a run's result covers only part of the file. */
 export type Stopped = { reason: 'deadline'; deadlineMs: number };
 
+/** The lists of a FileAnalysis, and of each of its models, that travel in parts. */
+export const FILE_LISTS = ['declarations', 'diagnostics', 'unresolved'] as const;
+export const MODEL_LISTS = ['layers', 'modules', 'shapes', 'separablePairs'] as const;
+export type FileList = (typeof FILE_LISTS)[number];
+export type ModelList = (typeof MODEL_LISTS)[number];
+
+/**
+ * Items of one list of a result, sent before the result itself. Deserializing a message is one
+ * task of the receiving thread, so a large analysis (thousands of layers) arrives as many small
+ * tasks instead of one long one; the host appends the parts, in order, to the result's lists.
+ */
+export type ResultPart =
+  | { type: 'part'; run: number; model: null; list: FileList; items: unknown[] }
+  | { type: 'part'; run: number; model: number; list: ModelList; items: unknown[] };
+
+/** Items per part: a few milliseconds of deserialization on the host at most. */
+export const PART_ITEMS = 100;
+
 export type FromWorker =
+  | ResultPart
+  /** The analysis, its lists emptied into the parts sent before it. */
   | { type: 'result'; run: number; analysis: FileAnalysis; millis: number; reads: string[]; stopped: Stopped | null }
   /** The run was abandoned because the host asked for a newer version (see cancellation below). */
   | { type: 'cancelled'; run: number }
@@ -112,8 +132,16 @@ export function parseToWorker(data: unknown): Parsed<ToWorker> {
 export function parseFromWorker(data: unknown): Parsed<FromWorker> {
   return guarded(() => {
     const o = object(data, 'message');
-    const type = oneOf(o.type, ['result', 'cancelled', 'read', 'resync'] as const, 'message.type');
+    const type = oneOf(o.type, ['part', 'result', 'cancelled', 'read', 'resync'] as const, 'message.type');
     switch (type) {
+      case 'part': {
+        onlyKeys(o, ['type', 'run', 'model', 'list', 'items'], type);
+        const run = count(o.run, 'part.run');
+        if (!Array.isArray(o.items) || o.items.length > PART_ITEMS) throw new ProtocolError(`part.items: expected a list of at most ${PART_ITEMS} entries`);
+        const items = o.items as unknown[];
+        if (o.model === null) return { type, run, model: null, list: oneOf(o.list, FILE_LISTS, 'part.list'), items };
+        return { type, run, model: count(o.model, 'part.model'), list: oneOf(o.list, MODEL_LISTS, 'part.list'), items };
+      }
       case 'result':
         onlyKeys(o, ['type', 'run', 'analysis', 'millis', 'reads', 'stopped'], type);
         return {
@@ -126,7 +154,7 @@ export function parseFromWorker(data: unknown): Parsed<FromWorker> {
       case 'read':
       case 'resync':
         onlyKeys(o, ['type', 'root', 'path'], type);
-        return { type, ...place(o, type) };
+        return { type, ...place(o, type) } as FromWorker;
     }
   });
 }
@@ -186,8 +214,55 @@ function stopped(value: unknown): Stopped {
 function analysis(value: unknown): FileAnalysis {
   const o = object(value, 'result.analysis');
   text(o.file, 'result.analysis.file', MAX_NAME);
-  for (const key of ['models', 'declarations', 'diagnostics', 'unresolved']) {
+  for (const key of ['models', ...FILE_LISTS]) {
     if (!Array.isArray(o[key])) throw new ProtocolError(`result.analysis.${key}: expected a list`);
   }
+  (o.models as unknown[]).forEach((m, i) => {
+    const model = object(m, `result.analysis.models[${i}]`);
+    for (const key of MODEL_LISTS) if (!Array.isArray(model[key])) throw new ProtocolError(`result.analysis.models[${i}].${key}: expected a list`);
+  });
   return o as unknown as FileAnalysis;
+}
+
+/** Splits an analysis into the parts of its lists and the analysis with those lists empty. */
+export function splitResult(run: number, analysis: FileAnalysis): { parts: ResultPart[]; rest: FileAnalysis } {
+  const parts: ResultPart[] = [];
+  for (const list of FILE_LISTS) {
+    for (const items of slices<unknown>(analysis[list])) parts.push({ type: 'part', run, model: null, list, items });
+  }
+  analysis.models.forEach((model, index) => {
+    for (const list of MODEL_LISTS) {
+      for (const items of slices<unknown>(model[list])) parts.push({ type: 'part', run, model: index, list, items });
+    }
+  });
+  const rest: FileAnalysis = {
+    ...analysis,
+    declarations: [],
+    diagnostics: [],
+    unresolved: [],
+    models: analysis.models.map((m) => ({ ...m, layers: [], modules: [], shapes: [], separablePairs: [] })),
+  };
+  return { parts, rest };
+}
+
+/**
+ * Puts the parts back into the analysis they were split from (in the order they were sent).
+ * The items are as the worker made them: the parts' outline is checked, their items are not
+ * (see `analysis` above for why).
+ */
+export function joinResult(rest: FileAnalysis, parts: readonly ResultPart[]): Parsed<FileAnalysis> {
+  return guarded(() => {
+    for (const part of parts) {
+      const list: unknown[] | undefined = part.model === null ? rest[part.list] : (rest.models[part.model]?.[part.list] as unknown[] | undefined);
+      if (!list) throw new ProtocolError(`part: no model ${part.model}`);
+      for (const item of part.items) list.push(item);
+    }
+    return rest;
+  });
+}
+
+function slices<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += PART_ITEMS) out.push(list.slice(i, i + PART_ITEMS));
+  return out;
 }

@@ -1,6 +1,6 @@
 import { DocumentAnalyzer, analyzeFile } from '../analysis';
 import type { AnalysisOptions, FileAnalysis } from '../analysis/types';
-import { CANCEL_SLOT, FromWorker, RunSettings, ToWorker, parseToWorker, placeKey } from '../protocol/analysis';
+import { CANCEL_SLOT, FromWorker, RunSettings, ToWorker, parseToWorker, placeKey, splitResult } from '../protocol/analysis';
 import { DiskReader, FILE_ROOT, WorkerFiles } from './files';
 import { MirroredDocument } from './mirror';
 
@@ -125,7 +125,9 @@ export class AnalysisService {
     if (state && unfinished) state.options = null;
     if (this.cancelled(m.run)) return this.platform.post({ type: 'cancelled', run: m.run });
     const stopped = unfinished ? { reason: 'deadline' as const, deadlineMs: m.settings.deadlineMs } : null;
-    this.platform.post({ type: 'result', run: m.run, analysis, millis, reads: [...this.run.reads], stopped });
+    const { parts, rest } = splitResult(m.run, analysis);
+    for (const part of parts) this.platform.post(part);
+    this.platform.post({ type: 'result', run: m.run, analysis: rest, millis, reads: [...this.run.reads], stopped });
   }
 
   private update(state: DocumentState, text: string, m: Extract<ToWorker, { type: 'analyze' }>): FileAnalysis {
