@@ -39,6 +39,8 @@ interface Entry {
   /** Every file the analysis looked at (keys of placeKey): an edit of one makes it stale. */
   reads: Set<string>;
   status: AnalysisStatus | null;
+  /** Set when a file it read has changed since: it is shown until the next analysis arrives, but not as current. */
+  stale: boolean;
 }
 
 /** An analysis asked of the worker and not yet answered. */
@@ -46,6 +48,8 @@ interface Request {
   version: string;
   settingsKey: string;
   done: Promise<void>;
+  /** The count of file changes when it was asked for. */
+  since: number;
 }
 
 const DEBOUNCE_MS = 200;
@@ -69,6 +73,13 @@ export class Analyses {
   private readonly requests = new Map<string, Request>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly notifications = new Set<ReturnType<typeof setTimeout>>();
+  /**
+   * When each file last changed, counted in file changes. An analysis on its way cannot be
+   * found by the files it reads until it arrives; a file that changes meanwhile (an import the
+   * host was still reading, an edit of another open file) is checked for when it does.
+   */
+  private readonly fileChangedAt = new Map<string, number>();
+  private fileChanges = 0;
   /** Each owner's settings and their key, until a setting or an input shape changes. */
   private readonly settingsCache = new Map<string, { settings: RunSettings; key: string }>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
@@ -125,7 +136,7 @@ export class Analyses {
     if (!isPython(document)) return null;
     const target = this.target(document);
     const entry = this.entries.get(target.owner.toString());
-    if (!entry || entry.version !== target.version || entry.settingsKey !== this.settings(target.owner).key) return null;
+    if (!entry || entry.stale || entry.version !== target.version || entry.settingsKey !== this.settings(target.owner).key) return null;
     return this.view(document, target.owner, entry);
   }
 
@@ -168,11 +179,11 @@ export class Analyses {
     const key = target.owner.toString();
     const { settings, key: settingsKey } = this.settings(target.owner);
     const entry = this.entries.get(key);
-    if (entry && entry.version === target.version && entry.settingsKey === settingsKey) return Promise.resolve();
+    if (entry && !entry.stale && entry.version === target.version && entry.settingsKey === settingsKey) return Promise.resolve();
     const pending = this.requests.get(key);
     if (pending && pending.version === target.version && pending.settingsKey === settingsKey) return pending.done;
     const joined = target.cells ? joinCells(target.cells.map((c) => ({ key: c.uri.toString(), text: c.getText() }))) : null;
-    const request: Request = { version: target.version, settingsKey, done: Promise.resolve() };
+    const request: Request = { version: target.version, settingsKey, done: Promise.resolve(), since: this.fileChanges };
     const job = { root: rootOf(target.owner), path: target.owner.path, version: joined ? 0 : document.version, source: joined ? joined.source : null, settings };
     request.done = new Promise((resolve) => this.worker.analyze(job, (outcome) => {
       resolve();
@@ -199,7 +210,9 @@ export class Analyses {
       joined,
       reads: new Set(outcome.kind === 'result' ? outcome.reads : []),
       status,
+      stale: false,
     });
+    if (outcome.kind === 'result' && outcome.reads.some((key) => (this.fileChangedAt.get(key) ?? 0) > request.since)) this.markStale(owner.toString());
     // The surfaces refresh in a task of their own, so no one task of the host both takes the
     // result in and redraws every surface.
     const timer = setTimeout(() => {
@@ -290,11 +303,16 @@ export class Analyses {
 
   /** A file changed (edited, created, deleted, or arrived from the host): re-analyze whatever looked at it. */
   private refreshDependents(key: string): void {
-    for (const [owner, entry] of this.entries) {
-      if (!entry.reads.has(key)) continue;
-      const document = openPythonDocuments().find((d) => (notebookOf(d)?.uri ?? d.uri).toString() === owner);
-      if (document) this.schedule(document);
-    }
+    this.fileChangedAt.set(key, ++this.fileChanges);
+    for (const [owner, entry] of this.entries) if (entry.reads.has(key)) this.markStale(owner);
+  }
+
+  /** An owner's analysis may be out of date: it is analyzed again (after the debounce). */
+  private markStale(owner: string): void {
+    const entry = this.entries.get(owner);
+    if (entry) entry.stale = true;
+    const document = openPythonDocuments().find((d) => (notebookOf(d)?.uri ?? d.uri).toString() === owner);
+    if (document) this.schedule(document);
   }
 
   /** Files changed on disk: the worker forgets what it read of them, and analyses that read them run again. */
@@ -304,7 +322,7 @@ export class Analyses {
       this.refreshDependents(keyOf(uri));
     } else {
       this.worker.forget();
-      this.refreshAllSoon();
+      for (const owner of this.entries.keys()) this.markStale(owner);
     }
   }
 
