@@ -61,7 +61,8 @@ interface Queued {
 
 interface Running extends Queued {
   run: number;
-  watchdog: ReturnType<typeof setTimeout>;
+  /** Set once the worker is ready: loading the worker's code does not count against the job. */
+  watchdog: ReturnType<typeof setTimeout> | undefined;
   /** The parts of the result received so far. */
   parts: ResultPart[];
 }
@@ -78,6 +79,7 @@ interface Running extends Queued {
  */
 export class AnalysisWorker {
   private handle: WorkerHandle | null = null;
+  private ready = false;
   private cancel: Int32Array | null = null;
   private readonly waiting: Queued[] = [];
   private running: Running | null = null;
@@ -121,10 +123,14 @@ export class AnalysisWorker {
     const handle = this.ensureStarted();
     const run = this.nextRun++;
     const { job } = next;
-    const limit = 2 * job.settings.deadlineMs;
-    const watchdog = setTimeout(() => this.restart(`Conv Lens stopped analyzing this file: the analysis gave no answer within ${limit} ms (twice the convLens.analysisTimeoutMs deadline), so its worker was stopped.`), limit);
-    this.running = { ...next, run, watchdog, parts: [] };
+    this.running = { ...next, run, watchdog: undefined, parts: [] };
+    if (this.ready) this.startWatchdog(this.running);
     handle.post({ type: 'analyze', run, root: job.root, path: job.path, version: job.version, source: job.source, settings: job.settings });
+  }
+
+  private startWatchdog(running: Running): void {
+    const limit = 2 * running.job.settings.deadlineMs;
+    running.watchdog = setTimeout(() => this.restart(`Conv Lens stopped analyzing this file: the analysis gave no answer within ${limit} ms (twice the convLens.analysisTimeoutMs deadline), so its worker was stopped.`), limit);
   }
 
   private ensureStarted(): WorkerHandle {
@@ -143,6 +149,7 @@ export class AnalysisWorker {
       },
     });
     this.handle = handle;
+    this.ready = false;
     this.starts++;
     this.cancel = sharedCancelSlot();
     handle.post({ type: 'init', cancel: this.cancel ? (this.cancel.buffer as SharedArrayBuffer) : null });
@@ -158,6 +165,10 @@ export class AnalysisWorker {
     }
     const m = parsed.value;
     switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.running && this.running.watchdog === undefined) this.startWatchdog(this.running);
+        return;
       case 'part':
         if (this.running?.run === m.run) this.running.parts.push(m);
         return;

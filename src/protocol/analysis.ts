@@ -70,6 +70,8 @@ export type ResultPart =
 export const PART_ITEMS = 100;
 
 export type FromWorker =
+  /** The worker has loaded and takes jobs (the watchdog counts from here, not from its start). */
+  | { type: 'ready' }
   | ResultPart
   /** The analysis, its lists emptied into the parts sent before it. */
   | { type: 'result'; run: number; analysis: FileAnalysis; millis: number; reads: string[]; stopped: Stopped | null }
@@ -132,8 +134,11 @@ export function parseToWorker(data: unknown): Parsed<ToWorker> {
 export function parseFromWorker(data: unknown): Parsed<FromWorker> {
   return guarded(() => {
     const o = object(data, 'message');
-    const type = oneOf(o.type, ['part', 'result', 'cancelled', 'read', 'resync'] as const, 'message.type');
+    const type = oneOf(o.type, ['ready', 'part', 'result', 'cancelled', 'read', 'resync'] as const, 'message.type');
     switch (type) {
+      case 'ready':
+        onlyKeys(o, ['type'], type);
+        return { type };
       case 'part': {
         onlyKeys(o, ['type', 'run', 'model', 'list', 'items'], type);
         const run = count(o.run, 'part.run');

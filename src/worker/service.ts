@@ -74,6 +74,7 @@ export class AnalysisService {
     switch (m.type) {
       case 'init':
         this.cancel = m.cancel ? new Int32Array(m.cancel) : null;
+        this.platform.post({ type: 'ready' });
         return;
       case 'open':
         this.documents.set(placeKey(m.root, m.path), { mirror: new MirroredDocument(m.text, m.version), analyzer: null, options: null, settingsKey: '', reads: new Set(), ranAt: 0 });

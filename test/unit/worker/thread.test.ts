@@ -15,6 +15,9 @@ const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (type
 const bootstrap = path.join(__dirname, 'bootstrap.js');
 const NET = 'import torch.nn as nn\n\n# conv-lens: input=(1, 8, 16, 16)\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(8, 16, 3, groups=4)\n\n    def forward(self, x):\n        return self.conv(x)\n';
 
+/** A file whose analysis is long but ordinary (seconds): loops just under the per-loop limit. */
+const LOOPS = `${Array.from({ length: 8 }, (_, i) => `x${i} = 0\nfor i in range(150000):\n    x${i} += i\n`).join('')}\n${NET}`;
+
 class Harness implements WorkerHost {
   readonly documents = new Map<string, { root: string; path: string; version: number; text: string }>();
   readonly arrived: string[] = [];
@@ -156,6 +159,29 @@ describe('analysis worker: a real worker thread', function () {
     assert.equal(harness.worker.starts, 2);
   });
 
+  it('stops a long analysis at its deadline and says what it skipped', async () => {
+    const file = path.join(dir, 'loops.py');
+    harness.open('file://', file, LOOPS);
+    // The analysis reads its clock every few thousand steps, well within the watchdog's second deadline.
+    const outcome = result(await harness.analyze('file://', file, 1000));
+    assert.deepEqual(outcome.stopped, { reason: 'deadline', deadlineMs: 1000 });
+    assert.ok(outcome.analysis.unresolved.some((u) => /analysis deadline of 1000 ms reached/.test(u.why)), json(outcome.analysis.unresolved));
+  });
+
+  it('abandons a running analysis when a newer one for the same document comes', async () => {
+    const file = path.join(dir, 'loops.py');
+    harness.open('file://', file, LOOPS);
+    const stale = harness.analyze('file://', file, 60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    harness.edit('file://', file, 0, LOOPS.length, NET);
+    const fresh = harness.analyze('file://', file, 60_000);
+    // Without cancellation the stale run would finish and answer with its result.
+    assert.equal((await stale).kind, 'superseded');
+    const outcome = result(await fresh);
+    assert.equal(outcome.stopped, null);
+    assert.equal(outcome.analysis.models[0].layers[0].record?.params, 16n * 2n * 9n + 16n);
+  });
+
   it('ends the worker thread when disposed', async () => {
     const file = path.join(dir, 'net.py');
     harness.open('file://', file, NET);
@@ -175,7 +201,7 @@ describe('analysis worker: cancellation through shared memory', () => {
     service.handle({ type: 'open', root: 'file://', path: '/w/net.py', version: 1, text: NET });
     Atomics.store(new Int32Array(cancel), 0, 5);
     service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], deadlineMs: 5000 } });
-    assert.deepEqual(posted, [{ type: 'cancelled', run: 5 }]);
+    assert.deepEqual(posted, [{ type: 'ready' }, { type: 'cancelled', run: 5 }]);
     service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], deadlineMs: 5000 } });
     assert.equal((posted[posted.length - 1] as { type: string }).type, 'result');
   });

@@ -162,6 +162,23 @@ describe('Conv Lens analysis worker', () => {
     console.log(`[measure] worker, file importing a ${library.source.split('\n').length}-line library (${blocks * 4} convs): analysis ${exports.analyses.lastMillis.toFixed(0)} ms in the worker, lenses after ${arrived.toFixed(0)} ms; ${loop}; ${hostSummary(exports)}`);
   });
 
+  it('shows what a long analysis found by its deadline, and says why the rest is missing', async () => {
+    await setting('analysisTimeoutMs', 1000);
+    try {
+      const loops = Array.from({ length: 8 }, (_, i) => `x${i} = 0\nfor i in range(150000):\n    x${i} += i\n`).join('');
+      const uri = await write('perf_long.py', `import torch.nn as nn\n\nearly = nn.Conv2d(4, 8, 3)\n\n${loops}`);
+      const stopped = diagnosticMatching(uri, /at its 1000 ms deadline \(convLens\.analysisTimeoutMs\)/, 60_000);
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      await stopped;
+      // The conv before the loops was found in time: its lens is there.
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+      assert.ok(lenses.some((l) => l.command?.title.startsWith('296 params')), JSON.stringify(lenses.map((l) => l.command?.title)));
+    } finally {
+      await setting('analysisTimeoutMs', undefined);
+    }
+  });
+
   it('stops a hostile file\'s analysis, says why, keeps the host free, and analyzes the next file', async () => {
     await setting('analysisTimeoutMs', 1000);
     try {
