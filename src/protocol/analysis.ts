@@ -12,7 +12,7 @@
  * ("scheme://authority", unencoded) and `path`, the same pair the analysis uses for imports.
  */
 import type { FileAnalysis } from '../analysis/types';
-import { Parsed, ProtocolError, guarded, object, oneOf, onlyKeys, text } from './validate';
+import { Parsed, ProtocolError, count, guarded, list, object, oneOf, onlyKeys, text } from './validate';
 
 /** Longest source text accepted (a document or a notebook's joined cells): 64 M characters. */
 const MAX_SOURCE = 64 * 1024 * 1024;
@@ -111,7 +111,7 @@ export function parseToWorker(data: unknown): Parsed<ToWorker> {
         return { type, ...place(o, type), version: count(o.version, 'open.version'), text: text(o.text, 'open.text', MAX_SOURCE) };
       case 'change':
         onlyKeys(o, ['type', 'root', 'path', 'version', 'length', 'changes'], type);
-        return { type, ...place(o, type), version: count(o.version, 'change.version'), length: count(o.length, 'change.length'), changes: list(o.changes, 'change.changes', wireChange) };
+        return { type, ...place(o, type), version: count(o.version, 'change.version'), length: count(o.length, 'change.length'), changes: list(o.changes, 'change.changes', MAX_LIST, wireChange) };
       case 'close':
         onlyKeys(o, ['type', 'root', 'path'], type);
         return { type, ...place(o, type) };
@@ -151,7 +151,7 @@ export function parseFromWorker(data: unknown): Parsed<FromWorker> {
         onlyKeys(o, ['type', 'run', 'analysis', 'millis', 'reads', 'stopped'], type);
         return {
           type, run: count(o.run, 'result.run'), analysis: analysis(o.analysis), millis: duration(o.millis, 'result.millis'),
-          reads: list(o.reads, 'result.reads', (v, w) => text(v, w, MAX_NAME * 2)), stopped: o.stopped === null ? null : stopped(o.stopped),
+          reads: list(o.reads, 'result.reads', MAX_LIST, (v, w) => text(v, w, MAX_NAME * 2)), stopped: o.stopped === null ? null : stopped(o.stopped),
         };
       case 'cancelled':
         onlyKeys(o, ['type', 'run'], type);
@@ -168,22 +168,12 @@ function place(o: Record<string, unknown>, where: string): { root: string; path:
   return { root: text(o.root, `${where}.root`, MAX_NAME), path: text(o.path, `${where}.path`, MAX_NAME) };
 }
 
-/** A non-negative safe integer (versions, offsets, run numbers). */
-function count(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new ProtocolError(`${where}: expected a non-negative integer`);
-  return value;
-}
 
 function duration(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ProtocolError(`${where}: expected a non-negative number`);
   return value;
 }
 
-function list<T>(value: unknown, where: string, item: (v: unknown, where: string) => T): T[] {
-  if (!Array.isArray(value)) throw new ProtocolError(`${where}: expected a list`);
-  if (value.length > MAX_LIST) throw new ProtocolError(`${where}: more than ${MAX_LIST} entries`);
-  return value.map((v, i) => item(v, `${where}[${i}]`));
-}
 
 function wireChange(value: unknown, where: string): WireChange {
   const o = object(value, where);
@@ -197,12 +187,12 @@ function wireChange(value: unknown, where: string): WireChange {
 function settings(value: unknown): RunSettings {
   const o = object(value, 'analyze.settings');
   onlyKeys(o, ['input', 'searchRoots', 'deadlineMs'], 'analyze.settings');
-  const input = o.input === null ? null : list(o.input, 'analyze.settings.input', (v, w) => {
+  const input = o.input === null ? null : list(o.input, 'analyze.settings.input', MAX_LIST, (v, w) => {
     if (typeof v !== 'bigint' || v < 1n) throw new ProtocolError(`${w}: expected a positive bigint`);
     return v;
   });
   const deadlineMs = duration(o.deadlineMs, 'analyze.settings.deadlineMs');
-  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', (v, w) => text(v, w, MAX_NAME)), deadlineMs };
+  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), deadlineMs };
 }
 
 function stopped(value: unknown): Stopped {
