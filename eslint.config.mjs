@@ -31,6 +31,27 @@ export default tseslint.config(
     },
   },
   {
+    // The analysis worker is an adapter of its own: it runs the pure analysis off the extension
+    // host's thread and never reaches the editor. Only its Node entry may use Node APIs.
+    files: ['src/worker/**/*.ts'],
+    ignores: ['src/worker/node.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vscode'], message: 'The analysis worker must not import vscode.' },
+          { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'util'], message: 'Only src/worker/node.ts may use Node APIs (the web worker has none).' },
+          { group: ['**/extension/**', '**/cli/**', '**/webview/**'], message: 'The analysis worker must not import another adapter.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/worker/node.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/extension/**', '**/cli/**', '**/webview/**'], message: 'The analysis worker must not import vscode or another adapter.' }] }],
+    },
+  },
+  {
     // The webview page is a browser bundle: it may import the core and the protocol, never vscode or Node.
     files: ['src/webview/**/*.ts'],
     rules: {

@@ -19,6 +19,9 @@ const targets = [
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   // The extension for VS Code for the Web (browser extension host): no Node APIs.
   { ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', external: ['vscode'], alias: { 'node:crypto': './src/extension/shims/crypto.ts' } },
+  // The analysis worker of each extension: the analysis runs there, off the extension host's thread.
+  { ...common, entryPoints: ['src/worker/node.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['src/worker/web.ts'], outfile: 'dist/web/analysisWorker.js', platform: 'browser', format: 'iife' },
   // The command-line tool.
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   // The comparison webview's page: a browser bundle loaded by nonce under a strict CSP.

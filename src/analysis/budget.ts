@@ -3,27 +3,87 @@ export const DEFAULT_STEPS = 2_000_000;
 export const DEFAULT_DEPTH = 48;
 /** One loop may run at most this many iterations before it is given up as unresolved. */
 export const LOOP_LIMIT = 200_000;
+/** How many steps may pass between two readings of the deadline's clock. */
+const STEPS_PER_CLOCK_READING = 2048;
+
+export type BudgetReason = 'step budget exceeded' | 'recursion limit exceeded' | `analysis deadline of ${number} ms reached`;
 
 /** Thrown when a limit is hit; caught at the statement that started the work, which becomes unresolved. */
 export class BudgetExceeded {
-  constructor(readonly reason: 'step budget exceeded' | 'recursion limit exceeded') {}
+  constructor(readonly reason: BudgetReason) {}
   get message(): string {
     return this.reason;
   }
+
+  /** Whether the whole analysis must stop (the steps or the time are spent), not just one piece of work. */
+  get spent(): boolean {
+    return this.reason !== 'recursion limit exceeded';
+  }
 }
 
+/**
+ * A wall-clock limit for a whole analysis, shared by every budget the analysis makes. The clock
+ * is the caller's (the analysis itself uses no timer), read every few thousand steps; once the
+ * limit is reached it stays reached, so later phases stop at their first step.
+ */
+export class Deadline {
+  private readonly at: number;
+  private reached = false;
+
+  constructor(readonly ms: number, private readonly clock: () => number) {
+    this.at = clock() + ms;
+  }
+
+  /** Whether the deadline has passed (reads the clock). */
+  passed(): boolean {
+    if (!this.reached && this.clock() >= this.at) this.reached = true;
+    return this.reached;
+  }
+
+  get reason(): BudgetReason {
+    return `analysis deadline of ${this.ms} ms reached`;
+  }
+}
+
+/**
+ * Steps and call depth one phase of an analysis may use. Work is charged in proportion to its
+ * size (digits of a big integer, items of a sequence built or copied, characters of a string),
+ * so no single statement can do unbounded work between two checks.
+ */
 export class Budget {
   private steps = 0;
+  private untilClockReading = 0;
   depth = 0;
-  constructor(readonly maxSteps = DEFAULT_STEPS, readonly maxDepth = DEFAULT_DEPTH) {}
+  constructor(readonly maxSteps = DEFAULT_STEPS, readonly maxDepth = DEFAULT_DEPTH, readonly deadline: Deadline | null = null) {}
+
+  /** A new budget for the next phase of the same analysis, under the same deadline. */
+  renewed(maxSteps = DEFAULT_STEPS, maxDepth = DEFAULT_DEPTH): Budget {
+    return new Budget(maxSteps, maxDepth, this.deadline);
+  }
 
   tick(count = 1): void {
     this.steps += count;
     if (this.steps > this.maxSteps) throw new BudgetExceeded('step budget exceeded');
+    if (this.deadline && (this.untilClockReading -= count) <= 0) {
+      this.untilClockReading = STEPS_PER_CLOCK_READING;
+      if (this.deadline.passed()) throw new BudgetExceeded(this.deadline.reason);
+    }
+  }
+
+  /** Charges work proportional to `units` (items, digits, characters), scaled down to steps. */
+  charge(units: number | bigint, unitsPerStep = 64): void {
+    const n = typeof units === 'bigint' ? Number(units) : units;
+    if (n > unitsPerStep) this.tick(Math.ceil(n / unitsPerStep));
   }
 
   get exhausted(): boolean {
-    return this.steps > this.maxSteps;
+    return this.steps > this.maxSteps || (this.deadline?.passed() ?? false);
+  }
+
+  /** Why the budget is spent, or null while work may go on. */
+  get spentReason(): BudgetReason | null {
+    if (this.steps > this.maxSteps) return 'step budget exceeded';
+    return this.deadline?.passed() ? this.deadline.reason : null;
   }
 
   enter(): void {

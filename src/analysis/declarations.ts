@@ -1,5 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
-import { Budget, BudgetExceeded } from './budget';
+import { BudgetExceeded } from './budget';
 import { CannotEvaluate, PyError } from './errors';
 import { Interpreter } from './interpreter';
 import { defaultArgs } from './model';
@@ -23,7 +23,7 @@ export function reachUnvisited(ip: Interpreter, outline: Outline, scope: Scope, 
     done.add(def.from);
     const target = functionFor(ip, def, scope);
     if (!target) continue;
-    ip.budget = new Budget(50_000, 24);
+    ip.budget = ip.budget.renewed(50_000, 24);
     try {
       const { fn, self } = target;
       ip.invoke(fn, defaultArgs(ip, { name: fn.name, value: fn }), self);

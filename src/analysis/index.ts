@@ -1,5 +1,5 @@
-import { Tree, TreeFragment } from '@lezer/common';
-import { Budget, BudgetExceeded } from './budget';
+import { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
+import { BudgetExceeded } from './budget';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './declarations';
 import { ModelCache, ModelKeys } from './cache';
 import { Candidate, findCandidates, importedCandidate } from './entries';
@@ -191,10 +191,31 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
     } catch (e) {
       if (!(e instanceof StopCapture || e instanceof BudgetExceeded)) throw e;
       ip.budget.depth = 0;
-      if (e instanceof BudgetExceeded) ip.unresolvedAt(unit, stmt, e.reason);
+      if (!(e instanceof BudgetExceeded)) continue;
+      if (!e.spent) {
+        ip.unresolvedAt(unit, stmt, e.reason);
+        continue;
+      }
+      skipRest(ip, unit, stmt, e.reason);
+      break;
     }
   }
   return captures;
+}
+
+/** Once the budget is spent, the statement it ran out in and every one after it are one skipped entry. */
+function skipRest(ip: Interpreter, unit: FileUnit, from: SyntaxNode, reason: string): void {
+  let count = 0;
+  let last = from;
+  for (let s: SyntaxNode | null = from; s; s = s.nextSibling) {
+    if (s.name === 'Comment') continue;
+    count++;
+    last = s;
+  }
+  const first = unit.position(from.from).line;
+  const end = unit.position(Math.max(last.from, last.to - 1)).line;
+  const lines = first === end ? `line ${first}` : `lines ${first}-${end}`;
+  ip.unresolvedAt(unit, from, reason, `skipped: ${count} top-level statement${count === 1 ? '' : 's'}, ${lines}`);
 }
 
 /** Defs that build models (factories) are definitions; defs like main() or test() are call sites. */
@@ -215,7 +236,7 @@ function runCallers(ip: Interpreter, outline: Outline, scope: Scope, chosen: Can
     if (!missing.some((c) => t.refs.has(c.name) && !captures.has(c.value))) continue;
     const fn = scope.vars.get(t.name);
     if (!(fn instanceof FunctionValue) || isFactoryLike(t.def!, ip.main)) continue;
-    ip.budget = new Budget(200_000, 32);
+    ip.budget = ip.budget.renewed(200_000, 32);
     try {
       ip.invoke(fn, defaultArgs(ip, { name: t.name, value: fn }), undefined);
     } catch (e) {

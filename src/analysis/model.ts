@@ -1,6 +1,6 @@
 import { SyntaxNode } from '@lezer/common';
 import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../core';
-import { Budget, BudgetExceeded } from './budget';
+import { Budget, BudgetExceeded, Deadline } from './budget';
 import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from './errors';
 import { Interpreter } from './interpreter';
@@ -23,17 +23,25 @@ export interface Capture {
 /** Thrown when a captured model is first called, so its forward runs later under our recording. */
 export class StopCapture {}
 
+/** The first budget of an analysis; its deadline, if any, starts now and holds for every later phase. */
 export function newBudget(options: AnalysisOptions): Budget {
-  return new Budget(options.budget?.steps, options.budget?.depth);
+  const deadline = options.deadlineMs !== undefined ? new Deadline(options.deadlineMs, options.clock ?? Date.now) : null;
+  return new Budget(options.budget?.steps, options.budget?.depth, deadline);
+}
+
+/** The budget for the next phase of the same analysis (its deadline carries over). */
+function phaseBudget(ip: Interpreter, options: AnalysisOptions): Budget {
+  return ip.budget.renewed(options.budget?.steps, options.budget?.depth);
 }
 
 /** Builds one model: from options.args, a call site in the file, or its defaults (unknowns symbolic). */
 export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope, capture: Capture | undefined, options: AnalysisOptions): { analysis: ModelAnalysis; names: Map<ModuleObject, string> } {
-  ip.budget = newBudget(options);
+  ip.budget = phaseBudget(ip, options);
   const unit = ip.main;
   let instance: ModuleObject | null = null;
   let captured: bigint[] | null = null;
   const skippedBefore = ip.skippedBuilders;
+  let stopped: string | null = null;
   try {
     if (options.args !== undefined && options.entry === candidate.name) {
       instance = build(ip, candidate, evalArgsText(ip, options.args, scope));
@@ -46,10 +54,11 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
     }
   } catch (e) {
     failed(ip, candidate, e);
+    if (e instanceof BudgetExceeded) stopped = e.reason;
   }
   // A module captured from the file's own code was built before this model's analysis began,
   // so only a build done here can be judged by the skipped statements it met.
-  const incomplete = ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : capture ? skippedWithin(instance) : null;
+  const incomplete = stopped ?? (ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : capture ? skippedWithin(instance) : null);
   const fromComment = commentInput(ip, candidate.top.node, scope) ?? (instance ? classComment(ip, instance, scope) : null);
   const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
     ? [options.input, 'option']
@@ -60,7 +69,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
         : [null, null];
   const notes = new Map<number, ShapeNote>();
   if (instance && input) {
-    ip.budget = newBudget(options);
+    ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
     try {
       ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);

@@ -39,6 +39,14 @@ export interface AnalysisOptions {
   input?: bigint[] | null;
   /** Limits that keep any file's analysis short (defaults in budget.ts). */
   budget?: { steps?: number; depth?: number };
+  /**
+   * Wall-clock limit for the whole analysis, in milliseconds of `clock`. Past it the analysis
+   * stops as when its step budget is spent: what was not analyzed becomes one unresolved entry
+   * whose reason is "analysis deadline of N ms reached", and the figures it could change are unknown.
+   */
+  deadlineMs?: number;
+  /** The clock the deadline is read from, in milliseconds (default Date.now); read every few thousand steps. */
+  clock?: () => number;
 }
 
 /** Where the model's input shape came from. */

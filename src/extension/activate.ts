@@ -11,18 +11,18 @@ import { ModelStatusBar } from './providers/statusBar';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { registerComparePanel } from './panel';
 import { Reports } from './report';
-import { LibraryFolders, SyncFileReader } from './sourceHost';
+import { StartWorker } from './analysisWorker';
 
 /** Python files on disk and in notebooks (any scheme: the web extension sees virtual ones). */
 const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
 
 /**
- * Registers every surface. Nothing is analyzed here: the first provider request or the first
- * open document does that, after activation has returned.
+ * Registers every surface. Nothing is analyzed here, and the analysis worker is not started:
+ * the first provider request or the first open document does that, after activation has returned.
  */
-export function activateConvLens(extension: vscode.ExtensionContext, readSync: SyncFileReader | undefined, libraryFolders?: LibraryFolders): ConvLensContext {
+export function activateConvLens(extension: vscode.ExtensionContext, startWorker: StartWorker): ConvLensContext {
   const started = Date.now();
-  const ctx = new ConvLensContext(extension, readSync, libraryFolders);
+  const ctx = new ConvLensContext(extension, startWorker);
   extension.subscriptions.push(ctx);
   const documents = ctx.own(new ReadOnlyDocuments());
   const reports = ctx.own(new Reports(ctx, documents));
@@ -38,9 +38,10 @@ export function activateConvLens(extension: vscode.ExtensionContext, readSync: S
   ctx.own(vscode.languages.registerInlayHintsProvider(PYTHON, inlayHints));
   ctx.own(vscode.languages.registerCodeActionsProvider(PYTHON, new ConvCodeActionProvider(ctx), { providedCodeActionKinds: ConvCodeActionProvider.kinds }));
   const watcher = ctx.own(vscode.workspace.createFileSystemWatcher('**/*.py'));
-  ctx.own(watcher.onDidChange((uri) => ctx.files.forget(uri)));
-  ctx.own(watcher.onDidCreate(() => ctx.files.forget()));
-  ctx.own(watcher.onDidDelete((uri) => ctx.files.forget(uri)));
+  // Analyses record the files they looked for, found or not, so one file's event names the stale ones.
+  ctx.own(watcher.onDidChange((uri) => ctx.analyses.filesChanged(uri)));
+  ctx.own(watcher.onDidCreate((uri) => ctx.analyses.filesChanged(uri)));
+  ctx.own(watcher.onDidDelete((uri) => ctx.analyses.filesChanged(uri)));
   // The documents already open get their diagnostics and status once activation has returned.
   const initial = setTimeout(() => {
     diagnostics.publishAll();

@@ -4,10 +4,10 @@ import { LayerTarget, layerTarget } from './links';
 import { openComparePanel } from './panel';
 
 /** The target of Compare Layer: the given location, else the conv declaration under the cursor. */
-export function compareTarget(ctx: ConvLensContext, target?: unknown): LayerTarget | null {
+export async function compareTarget(ctx: ConvLensContext, target?: unknown): Promise<LayerTarget | null> {
   if (isLayerTarget(target)) return target;
   const editor = vscode.window.activeTextEditor;
-  const view = editor && ctx.analyses.get(editor.document);
+  const view = editor && await ctx.analyses.settled(editor.document);
   if (!editor || !view) return null;
   const { line, column } = view.toContract(editor.selection.active);
   const declaration = view.index.declarationAt(line, column);
@@ -21,8 +21,8 @@ export function isLayerTarget(value: unknown): value is LayerTarget {
 }
 
 /** Opens the comparison panel (src/extension/panel) on the given layer or the one under the cursor. */
-export function compareLayer(ctx: ConvLensContext, target?: unknown): void {
-  const layer = compareTarget(ctx, target);
+export async function compareLayer(ctx: ConvLensContext, target?: unknown): Promise<void> {
+  const layer = await compareTarget(ctx, target);
   if (!layer) {
     void vscode.window.showInformationMessage('Conv Lens: put the cursor on a conv layer (e.g. nn.Conv2d(...)) to compare it.');
     return;

@@ -58,6 +58,12 @@ export class Config {
     return this.section.get<string[]>('importSearchRoots', []).filter((s) => typeof s === 'string' && s.length > 0);
   }
 
+  /** Milliseconds an analysis may run before it stops and shows what it found (the setting is clamped to 100..600000). */
+  get analysisTimeoutMs(): number {
+    const value = this.section.get<number>('analysisTimeoutMs', 5000);
+    return typeof value === 'number' && Number.isFinite(value) ? Math.min(600_000, Math.max(100, Math.round(value))) : 5000;
+  }
+
   dispose(): void {
     this.listener.dispose();
     this.changed.dispose();

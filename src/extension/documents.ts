@@ -1,11 +1,18 @@
 import * as vscode from 'vscode';
-import { AnalysisOptions, FileAnalysis, SourceRange } from '../analysis/types';
+import { FileAnalysis, SourceRange } from '../analysis/types';
+import { RunSettings, WireChange, placeKey } from '../protocol/analysis';
+import { AnalysisWorker, MirrorDocument, Outcome, StartWorker } from './analysisWorker';
 import { Config } from './config';
-import { DocumentAnalyzer, TextChange, analyze } from './engine';
 import { InputShapes } from './inputShapes';
-import { WorkspaceFiles } from './sourceHost';
+import { Timings } from './timings';
 import { AnalysisIndex } from './text/index';
 import { JoinedNotebook, joinCells, joinedLine, locateLine } from './text/notebook';
+
+/** Why an analysis shows less than the whole file, in words for the surfaces. */
+export interface AnalysisStatus {
+  kind: 'partial' | 'failed';
+  message: string;
+}
 
 /** Where a contract position (1-based line, 0-based column) sits in one editor document. */
 export interface DocumentView {
@@ -14,32 +21,38 @@ export interface DocumentView {
   readonly owner: vscode.Uri;
   readonly analysis: FileAnalysis;
   readonly index: AnalysisIndex;
+  /** Null when the analysis covered the whole file. */
+  readonly status: AnalysisStatus | null;
   /** The range in this document, or null when it lies in another cell of the notebook. */
   toRange(range: SourceRange): vscode.Range | null;
   /** The contract's line and column for a position in this document. */
   toContract(position: vscode.Position): { line: number; column: number };
 }
 
-/** One analysis of a file or notebook at one version of its text and options. */
+/** The latest completed analysis of a file or notebook, at one version of its text and settings. */
 interface Entry {
-  key: string;
+  version: string;
+  settingsKey: string;
   analysis: FileAnalysis;
   index: AnalysisIndex;
   joined: JoinedNotebook | null;
-  millis: number;
+  /** Every file the analysis looked at (keys of placeKey): an edit of one makes it stale. */
+  reads: Set<string>;
+  status: AnalysisStatus | null;
+  /** Set when a file it read has changed since: it is shown until the next analysis arrives, but not as current. */
+  stale: boolean;
+}
+
+/** An analysis asked of the worker and not yet answered. */
+interface Request {
+  version: string;
+  settingsKey: string;
+  done: Promise<void>;
+  /** The count of file changes when it was asked for. */
+  since: number;
 }
 
 const DEBOUNCE_MS = 200;
-
-/**
- * A document's incremental analyzer and the edits made since it last ran, one batch per change
- * event. Only a single batch can be handed to the engine (offsets of a later batch refer to the
- * text after the earlier one), so two or more batches mean a full reparse.
- */
-interface Incremental {
-  analyzer: DocumentAnalyzer | null;
-  batches: TextChange[][];
-}
 
 /** Schemes of Python text that is not the user's code to analyze: old versions, our own documents. */
 const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'conv-lens', 'output', 'vscode-scm', 'merge-conflict.conflict-diff']);
@@ -49,122 +62,181 @@ export function isPython(document: vscode.TextDocument): boolean {
 }
 
 /**
- * The document-analysis cache: one FileAnalysis per document (or notebook) version, computed
- * on first request and read by every provider. Typing schedules a debounced re-analysis whose
- * result `onDidUpdate` announces, so pushed surfaces (diagnostics, status bar) and pulled ones
- * (CodeLens, inlay hints) refresh together.
+ * The analyses of open documents, made by the analysis worker (off the extension host's
+ * thread) and read by every surface. Surfaces never wait on the thread: `current` and `latest`
+ * answer from what has arrived, and `settled` is a promise for the analysis of the text as it is
+ * now. Typing schedules a debounced re-analysis; its arrival fires `onDidUpdate`, so pushed
+ * surfaces (diagnostics, status bar) and pulled ones (CodeLens, inlay hints) refresh together.
  */
 export class Analyses {
   private readonly entries = new Map<string, Entry>();
-  private readonly incremental = new Map<string, Incremental>();
+  private readonly requests = new Map<string, Request>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly notifications = new Set<ReturnType<typeof setTimeout>>();
+  /**
+   * When each file last changed, counted in file changes. An analysis on its way cannot be
+   * found by the files it reads until it arrives; a file that changes meanwhile (an import the
+   * host was still reading, an edit of another open file) is checked for when it does.
+   */
+  private readonly fileChangedAt = new Map<string, number>();
+  private fileChanges = 0;
+  /** Each owner's settings and their key, until a setting or an input shape changes. */
+  private readonly settingsCache = new Map<string, { settings: RunSettings; key: string }>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
-  /** Fires with the owner (file or notebook) whose analysis has been refreshed. */
+  private readonly worker: AnalysisWorker;
+  /** Fires with the owner (file or notebook) whose analysis has arrived. */
   readonly onDidUpdate = this.updated.event;
-  /** While set, `entry` answers from the cache whatever the version (see `latest`). */
-  private stale = false;
-  /** Milliseconds the last analysis took, for the performance log. */
+  /** Milliseconds the last analysis took in the worker, for the performance log. */
   lastMillis = 0;
 
-  constructor(private readonly config: Config, private readonly shapes: InputShapes, private readonly files: WorkspaceFiles) {
+  constructor(private readonly config: Config, private readonly shapes: InputShapes, startWorker: StartWorker, log: (text: string) => void, private readonly timings: Timings) {
+    this.worker = new AnalysisWorker(startWorker, {
+      openDocuments: () => openPythonDocuments().filter(isMirrored).map(mirrorOf),
+      document: (root, path) => {
+        const document = openPythonDocuments().find((d) => isMirrored(d) && rootOf(d.uri) === root && d.uri.path === path);
+        return document && mirrorOf(document);
+      },
+      readFile: (root, path) => readWorkspaceFile(uriOf(root, path)),
+      fileArrived: (key) => this.refreshDependents(key),
+      log,
+      handled: (millis) => timings.record('host:message', millis),
+    });
     this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isMirrored(d)) this.worker.opened(mirrorOf(d));
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isPython(e.document) || e.contentChanges.length === 0) return;
-        this.recordChanges(e.document.uri, e.contentChanges);
-        this.files.touch();
+        const started = performance.now();
+        if (isMirrored(e.document)) this.worker.changed(mirrorOf(e.document), wireChanges(e.contentChanges), textLength(e.document));
         this.schedule(e.document);
+        this.refreshDependents(keyOf(e.document.uri));
+        timings.record('host:edit', performance.now() - started);
       }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forgetOwner(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (isMirrored(d)) this.worker.closed(rootOf(d.uri), d.uri.path);
+        this.forgetOwner(d.uri);
+        this.refreshDependents(keyOf(d.uri));
+      }),
       vscode.workspace.onDidCloseNotebookDocument((n) => this.forgetOwner(n.uri)),
-      files.onDidLoad(() => this.refreshAllSoon()),
-      config.onDidChange(() => this.refreshAllSoon()),
-      shapes.onDidChange(() => this.refreshAllSoon()),
+      config.onDidChange(() => this.settingsChanged()),
+      shapes.onDidChange(() => this.settingsChanged()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.settingsChanged()),
     );
   }
 
-  /** The analysis view for a Python document or notebook cell, computing it when stale. */
-  get(document: vscode.TextDocument): DocumentView | null {
+  /** How many analysis workers have been started (0 until the first analysis). */
+  get workerStarts(): number {
+    return this.worker.starts;
+  }
+
+  /** The analysis of the document's current text and settings, if it has arrived; never waits. */
+  current(document: vscode.TextDocument): DocumentView | null {
     if (!isPython(document)) return null;
-    const notebook = notebookOf(document);
-    return notebook ? this.cellView(notebook, document) : this.fileView(document);
+    const target = this.target(document);
+    const entry = this.entries.get(target.owner.toString());
+    if (!entry || entry.stale || entry.version !== target.version || entry.settingsKey !== this.settings(target.owner).key) return null;
+    return this.view(document, target.owner, entry);
   }
 
   /**
-   * The latest view without analyzing: possibly of an older version, or null before the first
-   * analysis. For surfaces that follow the cursor (the status bar), where a slightly old total
-   * is fine and analyzing on every cursor move is not.
+   * The latest analysis that has arrived, possibly of an older version, or null before the
+   * first. For surfaces that show totals rather than positions (the status bar, the Explorer
+   * view), where a slightly old figure beats an empty one.
    */
   latest(document: vscode.TextDocument): DocumentView | null {
     if (!isPython(document)) return null;
     const owner = notebookOf(document)?.uri ?? document.uri;
-    if (!this.entries.has(owner.toString())) return null;
-    this.stale = true;
-    try {
-      return this.get(document);
-    } finally {
-      this.stale = false;
-    }
+    const entry = this.entries.get(owner.toString());
+    return entry ? this.view(document, owner, entry) : null;
   }
 
   /**
-   * The view once the pending debounced re-analysis (if any) has run, so providers that VS Code
-   * asks for on every edit (CodeLens, inlay hints) share that one analysis rather than each
-   * analyzing every intermediate version.
+   * The analysis of the document as it is now, once it has arrived: after the pending debounced
+   * re-analysis, if any, so providers that VS Code asks for on every edit (CodeLens, inlay
+   * hints) share that one analysis. Null when the document keeps changing under it.
    */
   async settled(document: vscode.TextDocument): Promise<DocumentView | null> {
     if (!isPython(document)) return null;
     const key = (notebookOf(document)?.uri ?? document.uri).toString();
-    if (this.timers.has(key)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          listener.dispose();
-          clearTimeout(fallback);
-          resolve();
-        };
-        const listener = this.onDidUpdate((owner) => {
-          if (owner.toString() === key) done();
-        });
-        // The refresh may find the document closed and announce nothing: never wait long.
-        const fallback = setTimeout(done, DEBOUNCE_MS * 5);
-      });
+    if (this.timers.has(key)) await this.nextUpdate(key);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const view = this.current(document);
+      if (view) return view;
+      await this.request(document);
     }
-    return this.get(document);
+    return this.current(document);
   }
 
-  /** Analyzes a document now (used after the debounce and by commands). */
-  refresh(document: vscode.TextDocument): DocumentView | null {
-    const view = this.get(document);
-    if (view) this.updated.fire(view.owner);
-    return view;
+  /** Starts analyzing a document unless its current analysis has arrived or is on its way. */
+  analyze(document: vscode.TextDocument): void {
+    if (isPython(document)) void this.request(document);
   }
 
-  private fileView(document: vscode.TextDocument): DocumentView {
-    const entry = this.entry(document.uri, `${document.version}`, () => ({ source: document.getText(), joined: null }), true);
-    return {
-      document,
-      owner: document.uri,
-      analysis: entry.analysis,
-      index: entry.index,
-      toRange: (r) => new vscode.Range(r.line - 1, r.column, r.endLine - 1, r.endColumn),
-      toContract: (p) => ({ line: p.line + 1, column: p.character }),
-    };
+  private request(document: vscode.TextDocument): Promise<void> {
+    const target = this.target(document);
+    const key = target.owner.toString();
+    const { settings, key: settingsKey } = this.settings(target.owner);
+    const entry = this.entries.get(key);
+    if (entry && !entry.stale && entry.version === target.version && entry.settingsKey === settingsKey) return Promise.resolve();
+    const pending = this.requests.get(key);
+    if (pending && pending.version === target.version && pending.settingsKey === settingsKey) return pending.done;
+    const joined = target.cells ? joinCells(target.cells.map((c) => ({ key: c.uri.toString(), text: c.getText() }))) : null;
+    const request: Request = { version: target.version, settingsKey, done: Promise.resolve(), since: this.fileChanges };
+    const job = { root: rootOf(target.owner), path: target.owner.path, version: joined ? 0 : document.version, source: joined ? joined.source : null, settings };
+    request.done = new Promise((resolve) => this.worker.analyze(job, (outcome) => {
+      resolve();
+      if (this.requests.get(key) === request) this.requests.delete(key);
+      else if (!this.requests.has(key)) return; // The document was closed meanwhile.
+      this.accept(target.owner, request, joined, outcome);
+    }));
+    this.requests.set(key, request);
+    return request.done;
   }
 
-  private cellView(notebook: vscode.NotebookDocument, cell: vscode.TextDocument): DocumentView {
-    const cells = pythonCells(notebook);
-    const versions = cells.map((c) => c.version).join(',');
-    const entry = this.entry(notebook.uri, versions, () => {
-      const joined = joinCells(cells.map((c) => ({ key: c.uri.toString(), text: c.getText() })));
-      return { source: joined.source, joined };
+  private accept(owner: vscode.Uri, request: Request, joined: JoinedNotebook | null, outcome: Outcome): void {
+    if (outcome.kind === 'superseded') return;
+    const status: AnalysisStatus | null = outcome.kind === 'failed'
+      ? { kind: 'failed', message: outcome.reason }
+      : outcome.stopped ? { kind: 'partial', message: `Conv Lens stopped analyzing this file at its ${outcome.stopped.deadlineMs} ms deadline (convLens.analysisTimeoutMs): what it found by then is shown, the rest is unknown.` } : null;
+    const analysis = outcome.kind === 'result' ? withStatus(outcome.analysis, status) : withStatus(emptyAnalysis(owner.path), status);
+    if (outcome.kind === 'result') this.lastMillis = outcome.millis;
+    this.entries.set(owner.toString(), {
+      version: request.version,
+      settingsKey: request.settingsKey,
+      analysis,
+      index: new AnalysisIndex(analysis),
+      joined,
+      reads: new Set(outcome.kind === 'result' ? outcome.reads : []),
+      status,
+      stale: false,
     });
-    const joined = entry.joined!;
-    const key = cell.uri.toString();
+    if (outcome.kind === 'result' && outcome.reads.some((key) => (this.fileChangedAt.get(key) ?? 0) > request.since)) this.markStale(owner.toString());
+    // The surfaces refresh in a task of their own, so no one task of the host both takes the
+    // result in and redraws every surface.
+    const timer = setTimeout(() => {
+      this.notifications.delete(timer);
+      const started = performance.now();
+      this.updated.fire(owner);
+      this.timings.record('host:refresh', performance.now() - started);
+    }, 0);
+    this.notifications.add(timer);
+  }
+
+  private view(document: vscode.TextDocument, owner: vscode.Uri, entry: Entry): DocumentView {
+    const base = { document, owner, analysis: entry.analysis, index: entry.index, status: entry.status };
+    const joined = entry.joined;
+    if (!joined) {
+      return {
+        ...base,
+        toRange: (r) => new vscode.Range(r.line - 1, r.column, r.endLine - 1, r.endColumn),
+        toContract: (p) => ({ line: p.line + 1, column: p.character }),
+      };
+    }
+    const key = document.uri.toString();
     return {
-      document: cell,
-      owner: notebook.uri,
-      analysis: entry.analysis,
-      index: entry.index,
+      ...base,
       toRange: (r) => {
         const start = locateLine(joined, r.line);
         const end = locateLine(joined, r.endLine);
@@ -175,51 +247,47 @@ export class Analyses {
     };
   }
 
-  private entry(owner: vscode.Uri, version: string, source: () => { source: string; joined: JoinedNotebook | null }, incremental = false): Entry {
-    const options = this.options(owner);
-    const key = `${version}|${this.files.generation}|${options.input?.join(',') ?? ''}|${(options.searchRoots ?? []).join(';')}`;
-    const cached = this.entries.get(owner.toString());
-    if (cached && (cached.key === key || this.stale)) return cached;
-    const text = source();
-    const started = Date.now();
-    const analysis = analyze(text.source, options, incremental ? this.takeIncremental(owner, options) : undefined);
-    const entry: Entry = { key, analysis, index: new AnalysisIndex(analysis), joined: text.joined, millis: Date.now() - started };
-    this.lastMillis = entry.millis;
-    this.entries.set(owner.toString(), entry);
+  /** What is analyzed for a document: the file itself, or all Python cells of its notebook. */
+  private target(document: vscode.TextDocument): { owner: vscode.Uri; version: string; cells: vscode.TextDocument[] | null } {
+    const notebook = notebookOf(document);
+    if (!notebook) return { owner: document.uri, version: `${document.version}`, cells: null };
+    const cells = pythonCells(notebook);
+    return { owner: notebook.uri, version: cells.map((c) => `${c.uri.toString()}@${c.version}`).join(','), cells };
+  }
+
+  private settings(owner: vscode.Uri): { settings: RunSettings; key: string } {
+    const cached = this.settingsCache.get(owner.toString());
+    if (cached) return cached;
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
+    const roots = this.config.importSearchRoots.map((root) => (root.startsWith('/') || !folders[0] ? root : `${folders[0].path}/${root}`));
+    const settings: RunSettings = {
+      input: this.shapes.get(owner) ?? this.config.defaultInputShape,
+      searchRoots: [...roots, ...folders.map((f) => f.path)],
+      deadlineMs: this.config.analysisTimeoutMs,
+    };
+    const entry = { settings, key: settingsKeyOf(settings) };
+    this.settingsCache.set(owner.toString(), entry);
     return entry;
   }
 
-  private recordChanges(uri: vscode.Uri, changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
-    const state = this.incremental.get(uri.toString());
-    if (!state?.analyzer) return;
-    // The changes of one event all refer to the text before it; the engine wants them in order.
-    const batch = changes.map((c) => ({ from: c.rangeOffset, to: c.rangeOffset + c.rangeLength, insertLength: c.text.length })).sort((a, b) => a.from - b.from);
-    state.batches.push(batch);
+  private settingsChanged(): void {
+    this.settingsCache.clear();
+    this.refreshAllSoon();
   }
 
-  /** The document's analyzer, with the edits since its last run when they can be replayed. */
-  private takeIncremental(owner: vscode.Uri, options: AnalysisOptions): { analyzer: DocumentAnalyzer; changes: TextChange[] | undefined } {
-    const key = owner.toString();
-    let state = this.incremental.get(key);
-    if (!state?.analyzer) {
-      state = { analyzer: new DocumentAnalyzer(options), batches: [] };
-      this.incremental.set(key, state);
-    }
-    const changes = state.batches.length === 1 ? state.batches[0] : undefined;
-    state.batches = [];
-    return { analyzer: state.analyzer!, changes };
-  }
-
-  private options(owner: vscode.Uri): AnalysisOptions {
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
-    const roots = this.config.importSearchRoots.map((root) => (root.startsWith('/') || !folders[0] ? root : `${folders[0].path}/${root}`));
-    return {
-      file: owner.path,
-      host: this.files.hostFor(owner),
-      searchRoots: [...roots, ...folders.map((f) => f.path)],
-      libraryRoots: this.files.libraryRoots(),
-      input: this.shapes.get(owner) ?? this.config.defaultInputShape,
-    };
+  /** Resolves at the next analysis of an owner, or after a while if none comes (the document may have closed). */
+  private nextUpdate(key: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        listener.dispose();
+        clearTimeout(fallback);
+        resolve();
+      };
+      const listener = this.onDidUpdate((owner) => {
+        if (owner.toString() === key) done();
+      });
+      const fallback = setTimeout(done, DEBOUNCE_MS * 5);
+    });
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -229,8 +297,33 @@ export class Analyses {
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
       const current = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document.uri.toString());
-      if (current) this.refresh(current);
+      if (current) this.analyze(current);
     }, DEBOUNCE_MS));
+  }
+
+  /** A file changed (edited, created, deleted, or arrived from the host): re-analyze whatever looked at it. */
+  private refreshDependents(key: string): void {
+    this.fileChangedAt.set(key, ++this.fileChanges);
+    for (const [owner, entry] of this.entries) if (entry.reads.has(key)) this.markStale(owner);
+  }
+
+  /** An owner's analysis may be out of date: it is analyzed again (after the debounce). */
+  private markStale(owner: string): void {
+    const entry = this.entries.get(owner);
+    if (entry) entry.stale = true;
+    const document = openPythonDocuments().find((d) => (notebookOf(d)?.uri ?? d.uri).toString() === owner);
+    if (document) this.schedule(document);
+  }
+
+  /** Files changed on disk: the worker forgets what it read of them, and analyses that read them run again. */
+  filesChanged(uri?: vscode.Uri): void {
+    if (uri) {
+      this.worker.forget(rootOf(uri), uri.path);
+      this.refreshDependents(keyOf(uri));
+    } else {
+      this.worker.forget();
+      for (const owner of this.entries.keys()) this.markStale(owner);
+    }
   }
 
   private refreshAllSoon(): void {
@@ -239,17 +332,80 @@ export class Analyses {
 
   private forgetOwner(uri: vscode.Uri): void {
     const key = uri.toString();
+    this.settingsCache.delete(key);
     this.entries.delete(key);
-    this.incremental.delete(key);
+    this.requests.delete(key);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of [...this.timers.values(), ...this.notifications]) clearTimeout(timer);
     this.timers.clear();
     for (const d of this.disposables) d.dispose();
+    this.worker.dispose();
     this.updated.dispose();
+  }
+}
+
+function settingsKeyOf(s: RunSettings): string {
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.deadlineMs}`;
+}
+
+/** What the surfaces show when no analysis came back. */
+function emptyAnalysis(file: string): FileAnalysis {
+  return { file, models: [], declarations: [], unresolved: [], diagnostics: [] };
+}
+
+/** The analysis with a warning on the first line saying why it is incomplete, so the Problems view says so too. */
+function withStatus(analysis: FileAnalysis, status: AnalysisStatus | null): FileAnalysis {
+  if (!status) return analysis;
+  const warning = { range: { line: 1, column: 0, endLine: 1, endColumn: 0 }, severity: 'warning' as const, source: 'analysis' as const, message: status.message };
+  return { ...analysis, diagnostics: [warning, ...analysis.diagnostics] };
+}
+
+/** Documents whose text the worker mirrors: Python files (notebook cells are sent joined, per analysis). */
+function isMirrored(document: vscode.TextDocument): boolean {
+  return isPython(document) && document.uri.scheme !== 'vscode-notebook-cell';
+}
+
+function mirrorOf(document: vscode.TextDocument): MirrorDocument {
+  return { root: rootOf(document.uri), path: document.uri.path, version: document.version, text: () => document.getText() };
+}
+
+/**
+ * One change event for the worker's mirror. VS Code gives each change in the offsets of the
+ * text before the event, and the changes do not overlap: applied from the last to the first,
+ * each offset stays valid.
+ */
+function wireChanges(changes: readonly vscode.TextDocumentContentChangeEvent[]): WireChange[] {
+  return changes.map((c) => ({ from: c.rangeOffset, to: c.rangeOffset + c.rangeLength, text: c.text })).sort((a, b) => b.from - a.from);
+}
+
+function textLength(document: vscode.TextDocument): number {
+  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+}
+
+/** "scheme://authority", unencoded: with the path, what names a file for the worker. */
+function rootOf(uri: vscode.Uri): string {
+  return `${uri.scheme}://${uri.authority}`;
+}
+
+function keyOf(uri: vscode.Uri): string {
+  return placeKey(rootOf(uri), uri.path);
+}
+
+function uriOf(root: string, path: string): vscode.Uri {
+  const at = root.indexOf('://');
+  return vscode.Uri.from({ scheme: root.slice(0, at), authority: root.slice(at + 3), path });
+}
+
+/** A file's text through vscode.workspace.fs (open documents are mirrored already), or null. */
+async function readWorkspaceFile(uri: vscode.Uri): Promise<string | null> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return null;
   }
 }
 

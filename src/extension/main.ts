@@ -1,25 +1,17 @@
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
-import { pythonLibraryFolders } from '../host/pythonLibraries';
+import { join } from 'node:path';
 import { activateConvLens } from './activate';
 import { ConvLensContext } from './context';
+import { nodeWorkerStarter } from './nodeWorker';
 
 /**
- * The desktop entry: wires the extension together with a synchronous reader for local files and
- * the folders of installed Python packages (torchvision and timm are read from there).
+ * The desktop entry: the analysis runs in a worker_threads Worker, which reads local files and
+ * finds installed torchvision and timm itself.
  */
 export function activate(context: vscode.ExtensionContext): ConvLensContext {
-  return activateConvLens(context, readLocalFile, () => pythonLibraryFolders().map((folder) => vscode.Uri.file(folder).path));
-}
-
-function readLocalFile(uri: vscode.Uri): string | undefined {
-  try {
-    return readFileSync(uri.fsPath, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return activateConvLens(context, nodeWorkerStarter(join(context.extensionPath, 'dist', 'analysisWorker.js')));
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything, the analysis worker included, is disposed through context.subscriptions.
 }

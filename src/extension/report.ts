@@ -9,15 +9,15 @@ import { reportCsv, reportJson, reportMarkdown } from './text/report';
 export async function viewFor(ctx: ConvLensContext, owner?: unknown): Promise<DocumentView | null> {
   if (typeof owner !== 'string') {
     const document = vscode.window.activeTextEditor?.document;
-    return document ? ctx.analyses.get(document) : null;
+    return document ? ctx.analyses.settled(document) : null;
   }
   const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === owner);
   if (notebook) {
     const cell = notebook.getCells().find((c) => isPython(c.document));
-    return cell ? ctx.analyses.get(cell.document) : null;
+    return cell ? ctx.analyses.settled(cell.document) : null;
   }
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(owner)));
-  return ctx.analyses.get(document);
+  return ctx.analyses.settled(document);
 }
 
 /** The report's path in the read-only documents: one per analyzed file or notebook. */
@@ -43,7 +43,7 @@ export async function revealLayer(ctx: ConvLensContext, target: LayerTarget): Pr
     ? notebook.getCells().map((c) => c.document)
     : [await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri))];
   for (const document of documents) {
-    const view = ctx.analyses.get(document);
+    const view = await ctx.analyses.settled(document);
     const range = view?.toRange(target);
     if (!range) continue;
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
@@ -84,10 +84,13 @@ export class Reports implements vscode.Disposable {
     return uri;
   }
 
-  /** The latest analysis of an owner, or the one the report was opened with when it is closed. */
+  /**
+   * The latest analysis of an owner that has arrived (the report is re-rendered when a newer
+   * one does), or the one the report was opened with when the file is closed.
+   */
   private currentView(owner: vscode.Uri, fallback: DocumentView): DocumentView {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner.toString() || notebookOf(d)?.uri.toString() === owner.toString());
-    return (document && this.ctx.analyses.get(document)) ?? fallback;
+    return (document && this.ctx.analyses.latest(document)) ?? fallback;
   }
 
   /** Writes the report to a file chosen in a save dialog (or to `destination`, a URI string, without asking). */

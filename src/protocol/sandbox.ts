@@ -7,7 +7,7 @@
  * timings and ratios are plain numbers.
  */
 import { WireSpec, parseHostMessage } from './compare';
-import { Parsed, ProtocolError, WireInt, boolean, guarded, object, oneOf, onlyKeys, text as checkedText, wireInt } from './validate';
+import { Parsed, ProtocolError, WireInt, boolean, count, guarded, list, object, oneOf, onlyKeys, text as checkedText, wireInt } from './validate';
 
 export type { Parsed };
 
@@ -123,10 +123,6 @@ function finite(value: unknown, where: string, min = 0): number {
   return value;
 }
 
-function count(value: unknown, where: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) throw new ProtocolError(`${where}: expected an integer from ${min} to ${max}`);
-  return value;
-}
 
 function nullable<T>(value: unknown, read: (v: unknown) => T): T | null {
   return value === null ? null : read(value);
@@ -142,10 +138,6 @@ function shape(value: unknown, where: string, minLength = 1): WireInt[] {
   });
 }
 
-function list<T>(value: unknown, where: string, max: number, read: (v: unknown, where: string) => T): T[] {
-  if (!Array.isArray(value) || value.length > max) throw new ProtocolError(`${where}: expected a list of at most ${max}`);
-  return value.map((v, i) => read(v, `${where}[${i}]`));
-}
 
 function bytes(value: unknown, where: string): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length === 0) throw new ProtocolError(`${where}: expected non-empty bytes`);

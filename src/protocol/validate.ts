@@ -60,3 +60,15 @@ export function wireInt(value: unknown, where: string): WireInt {
   if (!isWireInt(value)) throw new ProtocolError(`${where}: expected a decimal integer string`);
   return value;
 }
+
+/** An integer from `min` to `max` (by default any non-negative safe integer). */
+export function count(value: unknown, where: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) throw new ProtocolError(`${where}: expected an integer from ${min} to ${max}`);
+  return value;
+}
+
+/** A list of at most `max` items, each read by `read`. */
+export function list<T>(value: unknown, where: string, max: number, read: (v: unknown, where: string) => T): T[] {
+  if (!Array.isArray(value) || value.length > max) throw new ProtocolError(`${where}: expected a list of at most ${max}`);
+  return value.map((v, i) => read(v, `${where}[${i}]`));
+}

@@ -84,6 +84,10 @@ export class ComparePanel implements vscode.Disposable {
     });
   }
 
+  private logFailure(what: string, e: unknown): void {
+    this.services.log.appendLine(`[compare] ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  }
+
   private receive(data: unknown): void {
     const parsed = parsePageMessage(data);
     if (!parsed.ok) {
@@ -100,7 +104,7 @@ export class ComparePanel implements vscode.Disposable {
         return this.refresh();
       case 'setFollow':
         this.follow = message.follow;
-        if (this.follow) this.followActiveEditor();
+        if (this.follow) return this.followActiveEditor();
         return undefined;
       case 'revealSource':
         return this.revealSource();
@@ -113,11 +117,11 @@ export class ComparePanel implements vscode.Disposable {
   private async refresh(): Promise<void> {
     const place = await this.targetPlace();
     if (!place) return this.post({ type: 'noLayer', reason: 'Open a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".' });
-    this.showAt(place.document, place.position);
+    await this.showAt(place.document, place.position);
   }
 
-  private showAt(document: vscode.TextDocument, position: vscode.Position): void {
-    const found = this.services.finder.find(document, position);
+  private async showAt(document: vscode.TextDocument, position: vscode.Position): Promise<void> {
+    const found = await this.services.finder.find(document, position);
     if (!found.ok) {
       this.shown = null;
       return this.post({ type: 'noLayer', reason: found.reason });
@@ -160,18 +164,18 @@ export class ComparePanel implements vscode.Disposable {
   private cursorMoved(e: vscode.TextEditorSelectionChangeEvent): void {
     if (!this.follow || e.textEditor.document.languageId !== 'python') return;
     clearTimeout(this.followTimer);
-    this.followTimer = setTimeout(() => this.followActiveEditor(), FOLLOW_DELAY_MS);
+    this.followTimer = setTimeout(() => void this.followActiveEditor().catch((e: unknown) => this.logFailure('follow', e)), FOLLOW_DELAY_MS);
   }
 
   /** Moves to the layer under the cursor when it is a different one; stays put between layers. */
-  private followActiveEditor(): void {
+  private async followActiveEditor(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== 'python') return;
-    const found = this.services.finder.find(editor.document, editor.selection.active);
+    const found = await this.services.finder.find(editor.document, editor.selection.active);
     if (!found.ok || !found.layer.range.contains(editor.selection.active)) return;
     const same = this.shown && this.shown.uri.toString() === editor.document.uri.toString() && this.shown.layer.range.isEqual(found.layer.range)
       && torchRepr(this.shown.layer.spec) === torchRepr(found.layer.spec);
-    if (!same) this.showAt(editor.document, editor.selection.active);
+    if (!same) await this.showAt(editor.document, editor.selection.active);
   }
 
   /** Keeps the page in step with edits to the shown layer's file, including our own "Apply". */
@@ -180,7 +184,7 @@ export class ComparePanel implements vscode.Disposable {
     clearTimeout(this.editTimer);
     const document = e.document;
     this.editTimer = setTimeout(() => {
-      if (this.target) this.showAt(document, new vscode.Position(this.target.line - 1, this.target.column));
+      if (this.target) void this.showAt(document, new vscode.Position(this.target.line - 1, this.target.column)).catch((e: unknown) => this.logFailure('refresh after an edit', e));
     }, EDIT_DELAY_MS);
   }
 
@@ -200,7 +204,7 @@ export class ComparePanel implements vscode.Disposable {
     if (!shown) return this.post({ type: 'applyResult', ok: false, message: 'No layer to apply to.' });
     const document = await vscode.workspace.openTextDocument(shown.uri);
     if (document.getText(shown.layer.range) !== shown.callText) {
-      this.showAt(document, shown.layer.range.start);
+      await this.showAt(document, shown.layer.range.start);
       return this.post({ type: 'applyResult', ok: false, message: 'The code changed since the panel read it; it now shows the code as it is. Nothing was written.' });
     }
     const line = document.lineAt(shown.layer.range.start.line).text;

@@ -20,7 +20,7 @@ export interface Place {
 
 export interface LayerFinder {
   /** The conv layer at or nearest a position in a document. */
-  find(document: vscode.TextDocument, position: vscode.Position): FindResult;
+  find(document: vscode.TextDocument, position: vscode.Position): Promise<FindResult>;
   /**
    * Where a target lies. Hovers and lenses in notebooks name the notebook and a line of all its
    * Python cells joined, as the analysis sees them; this finds the cell.
@@ -34,8 +34,8 @@ export interface LayerFinder {
  */
 export function analysesFinder(analyses: Analyses): LayerFinder {
   return {
-    find(document, position) {
-      const view = analyses.get(document);
+    async find(document, position) {
+      const view = await analyses.settled(document);
       if (!view) return parsingFinder.find(document, position);
       const located = locateInDeclarations(view.analysis.declarations, view.toContract(position));
       if (!located.ok) return { ok: false, reason: located.reason };
@@ -48,7 +48,7 @@ export function analysesFinder(analyses: Analyses): LayerFinder {
       if (!notebook) return parsingFinder.place(uri, line, column);
       const point = { line, column, endLine: line, endColumn: column };
       for (const cell of notebook.getCells()) {
-        const range = analyses.get(cell.document)?.toRange(point);
+        const range = (await analyses.settled(cell.document))?.toRange(point);
         if (range) return { document: cell.document, position: range.start };
       }
       return undefined;
@@ -58,7 +58,7 @@ export function analysesFinder(analyses: Analyses): LayerFinder {
 
 /** Without the analysis engine: the call's literal arguments, input shape unknown. */
 export const parsingFinder: LayerFinder = {
-  find(document, position) {
+  async find(document, position) {
     const located = locateByParsing(document.getText(), { line: position.line + 1, column: position.character });
     if (!located.ok) return { ok: false, reason: located.reason };
     const r = located.layer.range;

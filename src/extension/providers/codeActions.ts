@@ -14,9 +14,9 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly ctx: ConvLensContext) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const view = this.ctx.analyses.get(document);
-    if (!view) return [];
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+    const view = this.ctx.analyses.current(document) ?? await this.ctx.analyses.settled(document);
+    if (!view || token.isCancellationRequested) return [];
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;

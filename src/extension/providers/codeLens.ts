@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
+import { DocumentView } from '../documents';
 import { layerTarget } from '../links';
 import { layerLensTitle, modelLensTitle, siteLensTitle } from '../text/lens';
 
@@ -18,6 +19,15 @@ export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     const view = await this.ctx.analyses.settled(document);
     if (token.isCancellationRequested) return [];
     if (!view) return [];
+    const started = performance.now();
+    try {
+      return this.lenses(view);
+    } finally {
+      this.ctx.timings.record('codeLens', performance.now() - started);
+    }
+  }
+
+  private lenses(view: DocumentView): vscode.CodeLens[] {
     const display = this.ctx.config.flopDisplay;
     const lenses: vscode.CodeLens[] = [];
     const owner = view.owner.toString();

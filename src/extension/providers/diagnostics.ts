@@ -13,7 +13,7 @@ const SEVERITY: Record<AnalysisDiagnostic['severity'], vscode.DiagnosticSeverity
 
 /**
  * Every error the analysis finds, with PyTorch's message, published for open Python documents
- * and notebook cells, refreshed after each (debounced) re-analysis and cleared on close.
+ * and notebook cells, refreshed when each (debounced) re-analysis arrives and cleared on close.
  */
 export class DiagnosticsPublisher implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('convLens');
@@ -42,14 +42,20 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     }
   }
 
+  /**
+   * Publishes the analysis of the document's current text; without one, asks for it and
+   * publishes when it arrives (through onDidUpdate). Diagnostics of an older text are not
+   * published: their ranges could point at the wrong lines.
+   */
   private publish(document: vscode.TextDocument): void {
     if (!isPython(document)) return;
     if (!this.ctx.config.diagnosticsEnabled) {
       this.collection.delete(document.uri);
       return;
     }
-    const view = this.ctx.analyses.get(document);
+    const view = this.ctx.analyses.current(document);
     if (view) this.collection.set(document.uri, toDiagnostics(view));
+    else this.ctx.analyses.analyze(document);
   }
 
   dispose(): void {

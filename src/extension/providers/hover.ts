@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
+import { DocumentView } from '../documents';
 import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
 import { layerAsDeclaration } from '../text/index';
 
@@ -8,19 +9,25 @@ import { layerAsDeclaration } from '../text/index';
 export class ConvHoverProvider implements vscode.HoverProvider {
   constructor(private readonly ctx: ConvLensContext) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  /**
+   * Answers at once from the analysis of the current text; before it has arrived (the file was
+   * just opened or edited), once it arrives, without holding up the extension host meanwhile.
+   */
+  provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.ProviderResult<vscode.Hover> {
+    if (!this.ctx.config.hoverEnabled) return undefined;
     const started = performance.now();
-    try {
-      return this.hover(document, position);
-    } finally {
-      this.ctx.timings.record('hover', performance.now() - started);
+    const view = this.ctx.analyses.current(document);
+    if (view) {
+      try {
+        return this.hover(view, document, position);
+      } finally {
+        this.ctx.timings.record('hover', performance.now() - started);
+      }
     }
+    return this.ctx.analyses.settled(document).then((settled) => (settled && !token.isCancellationRequested ? this.hover(settled, document, position) : undefined));
   }
 
-  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    if (!this.ctx.config.hoverEnabled) return undefined;
-    const view = this.ctx.analyses.get(document);
-    if (!view) return undefined;
+  private hover(view: DocumentView, document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const { line, column } = view.toContract(position);
     const declaration = view.index.declarationAt(line, column);
     if (declaration) {

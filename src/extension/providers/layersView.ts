@@ -33,6 +33,7 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
       // Reading the tree never starts an analysis: it shows what the editors have asked for.
       const document = vscode.window.activeTextEditor?.document;
       const view = document ? this.ctx.analyses.latest(document) : null;
+      this.tree.message = view?.status?.message;
       return view ? view.analysis.models.map((model) => ({ kind: 'model', view, model })) : [];
     }
     return node.kind === 'model' ? node.model.layers.map((layer) => ({ kind: 'layer', view: node.view, layer })) : [];

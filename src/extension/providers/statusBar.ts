@@ -20,17 +20,28 @@ export class ModelStatusBar implements vscode.Disposable {
     ];
   }
 
-  /** Shows the totals of the model under the cursor; `analyze` false never starts an analysis. */
+  /**
+   * Shows the totals of the model under the cursor from the latest analysis that has arrived, or
+   * why the analysis stopped; `analyze` false (cursor moves) never asks for an analysis.
+   */
   update(analyze = true): void {
     const editor = vscode.window.activeTextEditor;
-    const view = editor ? (analyze ? this.ctx.analyses.get(editor.document) : this.ctx.analyses.latest(editor.document)) : null;
+    if (editor && analyze) this.ctx.analyses.analyze(editor.document);
+    const view = editor ? this.ctx.analyses.latest(editor.document) : null;
     const model = editor && view ? view.index.modelAt(view.toContract(editor.selection.active).line) : null;
+    if (view?.status && (!model || view.status.kind === 'failed')) {
+      this.item.text = '$(warning) Conv Lens: analysis stopped';
+      this.item.tooltip = view.status.message;
+      this.item.command = undefined;
+      this.item.show();
+      return;
+    }
     if (!view || !model) {
       this.item.hide();
       return;
     }
     this.item.text = `$(symbol-class) ${statusText(model, this.ctx.config.flopDisplay)}`;
-    this.item.tooltip = `Conv Lens: ${model.totals.conv_layers} conv layers in ${model.entry}. Click for the report.`;
+    this.item.tooltip = `Conv Lens: ${model.totals.conv_layers} conv layers in ${model.entry}. Click for the report.${view.status ? `\n${view.status.message}` : ''}`;
     this.item.command = { title: 'Show Report', command: 'convLens.showReport', arguments: [view.owner.toString()] };
     this.item.show();
   }

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 /** What the .vsix may hold: the run-time bundles and assets, and the documents shown on its page. */
 const ALLOWED = [
   /^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^media\/icon\.png$/, /^media\/webview\/[\w-]+\.css$/,
-  /^dist\/extension\.js$/, /^dist\/web\/extension\.js$/, /^dist\/webview\/\w+\.js$/, /^dist\/kernel\/[\w-]+\.wasm$/,
+  /^dist\/extension\.js$/, /^dist\/web\/extension\.js$/, /^dist\/analysisWorker\.js$/, /^dist\/web\/analysisWorker\.js$/, /^dist\/webview\/\w+\.js$/, /^dist\/kernel\/[\w-]+\.wasm$/,
 ];
-const REQUIRED = ['package.json', 'dist/extension.js', 'dist/web/extension.js', 'dist/webview/main.js', 'dist/webview/sandboxWorker.js', 'dist/kernel/conv-simd.wasm', 'dist/kernel/conv-relaxed.wasm', 'media/icon.png'];
+const REQUIRED = ['package.json', 'dist/extension.js', 'dist/web/extension.js', 'dist/analysisWorker.js', 'dist/web/analysisWorker.js', 'dist/webview/main.js', 'dist/webview/sandboxWorker.js', 'dist/kernel/conv-simd.wasm', 'dist/kernel/conv-relaxed.wasm', 'media/icon.png'];
 
 describe('packaging: the .vsix holds only what runs', function () {
   this.timeout(60_000);

@@ -9,8 +9,11 @@ describe('Conv Lens in a real VS Code', () => {
 
   after(closeAllEditors);
 
-  it('activates', () => {
-    assert.equal(vscode.extensions.getExtension(extensionId)?.isActive, true);
+  it('activates without starting the analysis worker', () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.equal(extension?.isActive, true);
+    // No Python file is open yet: the worker starts with the first analysis, not at activation.
+    assert.equal((extension?.exports as { analyses: { workerStarts: number } }).analyses.workerStarts, 0);
   });
 
   it('registers the Analyze Layer command', async () => {

@@ -41,6 +41,10 @@ export async function run(): Promise<void> {
   const hover = await hoverText(net, 'nn.Conv2d(64, 128');
   check(/groups=8: 8\.0x fewer weights and MACs than dense \(9,216 vs 73,728 weights\)/.test(hover), `hover: ${hover}`);
   console.log('[web] hover on the grouped conv: ok');
+  // The analysis ran in a Web Worker, not on the extension host's thread.
+  const starts = (extension!.exports as { analyses: { workerStarts: number } }).analyses.workerStarts;
+  check(starts === 1, `analysis workers started: ${starts}`);
+  console.log('[web] analyzed in a Web Worker: ok');
 
   // The imported helper is read asynchronously through vscode.workspace.fs; the lens appears
   // once the file has arrived and the analysis has been refreshed.

@@ -1,0 +1,38 @@
+// The desktop analysis worker (a worker_threads Worker started by the extension host): it reads
+// local files and finds installed torchvision and timm itself, so imports cost the host nothing.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import { pythonLibraryFolders } from '../host/pythonLibraries';
+import { AnalysisService } from './service';
+
+const port = parentPort;
+if (!port) throw new Error('the analysis worker must be started as a worker thread');
+
+const service = new AnalysisService({
+  post: (message) => port.postMessage(message),
+  now: () => performance.now(),
+  readDisk,
+  libraryRoots: () => pythonLibraryFolders().map(uriPath),
+  warn: (text) => console.warn(text),
+});
+port.on('message', (data: unknown) => service.handle(data));
+
+function readDisk(path: string): string | undefined {
+  try {
+    return readFileSync(fsPath(path), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URI path ('/c:/x/y.py' on Windows, '/x/y.py' elsewhere) as the disk path it names. */
+function fsPath(path: string): string {
+  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+}
+
+/** A disk path as a URI path, the form the analysis compares paths in. */
+function uriPath(folder: string): string {
+  const slashed = folder.replace(/\\/g, '/');
+  return slashed.startsWith('/') ? slashed : `/${slashed}`;
+}

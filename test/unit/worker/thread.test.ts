@@ -1,0 +1,208 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFile } from '../../../src/analysis';
+import { AnalysisJob, AnalysisWorker, MirrorDocument, Outcome, StartWorker, WorkerHost } from '../../../src/extension/analysisWorker';
+import { nodeWorkerStarter } from '../../../src/extension/nodeWorker';
+import { placeKey } from '../../../src/protocol/analysis';
+import { AnalysisService } from '../../../src/worker/service';
+
+// The host's side of the analysis worker against the real worker thread (started from the
+// worker's TypeScript source by bootstrap.js), as the desktop extension runs it.
+
+const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+const bootstrap = path.join(__dirname, 'bootstrap.js');
+const NET = 'import torch.nn as nn\n\n# conv-lens: input=(1, 8, 16, 16)\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(8, 16, 3, groups=4)\n\n    def forward(self, x):\n        return self.conv(x)\n';
+
+/** A file whose analysis is long but ordinary (seconds): loops just under the per-loop limit. */
+const LOOPS = `${Array.from({ length: 8 }, (_, i) => `x${i} = 0\nfor i in range(150000):\n    x${i} += i\n`).join('')}\n${NET}`;
+
+class Harness implements WorkerHost {
+  readonly documents = new Map<string, { root: string; path: string; version: number; text: string }>();
+  readonly arrived: string[] = [];
+  readonly logs: string[] = [];
+  readonly exits: string[] = [];
+  readonly files = new Map<string, string>();
+  readonly worker: AnalysisWorker;
+
+  constructor() {
+    const real = nodeWorkerStarter(bootstrap);
+    // The real worker, with its exits recorded (the host ignores those it caused).
+    const start: StartWorker = (events) => real({ message: events.message, exit: (reason) => { this.exits.push(reason); events.exit(reason); } });
+    this.worker = new AnalysisWorker(start, this);
+  }
+
+  openDocuments(): MirrorDocument[] {
+    return [...this.documents.values()].map((d) => this.mirror(d));
+  }
+  document(root: string, p: string): MirrorDocument | undefined {
+    const d = this.documents.get(placeKey(root, p));
+    return d && this.mirror(d);
+  }
+  async readFile(root: string, p: string): Promise<string | null> {
+    return this.files.get(placeKey(root, p)) ?? null;
+  }
+  fileArrived(key: string): void {
+    this.arrived.push(key);
+  }
+  log(text: string): void {
+    this.logs.push(text);
+  }
+  handled(): void {}
+
+  private mirror(d: { root: string; path: string; version: number; text: string }): MirrorDocument {
+    return { root: d.root, path: d.path, version: d.version, text: () => d.text };
+  }
+
+  open(root: string, p: string, text: string): void {
+    const d = { root, path: p, version: 1, text };
+    this.documents.set(placeKey(root, p), d);
+    this.worker.opened(this.mirror(d));
+  }
+
+  edit(root: string, p: string, from: number, to: number, insert: string): void {
+    const d = this.documents.get(placeKey(root, p))!;
+    d.text = d.text.slice(0, from) + insert + d.text.slice(to);
+    d.version++;
+    this.worker.changed(this.mirror(d), [{ from, to, text: insert }], d.text.length);
+  }
+
+  analyze(root: string, p: string, deadlineMs = 5000, input: bigint[] | null = null): Promise<Outcome> {
+    const d = this.documents.get(placeKey(root, p))!;
+    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], deadlineMs } };
+    return new Promise((resolve) => this.worker.analyze(job, resolve));
+  }
+}
+
+function result(outcome: Outcome) {
+  assert.equal(outcome.kind, 'result', json(outcome));
+  return outcome as Extract<Outcome, { kind: 'result' }>;
+}
+
+describe('analysis worker: a real worker thread', function () {
+  this.timeout(60_000);
+  let harness: Harness;
+  let dir: string;
+
+  beforeEach(() => {
+    harness = new Harness();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conv-lens-worker-'));
+  });
+
+  afterEach(() => {
+    harness.worker.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts at the first job, analyzes an open document, and follows its edits exactly', async () => {
+    const file = path.join(dir, 'net.py');
+    assert.equal(harness.worker.starts, 0);
+    harness.open('file://', file, NET);
+    const first = result(await harness.analyze('file://', file));
+    assert.equal(harness.worker.starts, 1);
+    assert.equal(first.analysis.models[0].layers[0].record?.params, 16n * 2n * 9n + 16n);
+    const at = NET.indexOf('groups=4') + 'groups='.length;
+    harness.edit('file://', file, at, at + 1, '8');
+    harness.edit('file://', file, 0, 0, '# edited\n');
+    const second = result(await harness.analyze('file://', file));
+    const text = harness.documents.get(placeKey('file://', file))!.text;
+    assert.equal(json(second.analysis), json(analyzeFile(text, { file, host: { readFile: () => undefined }, searchRoots: [] })));
+    assert.equal(second.analysis.models[0].layers[0].record?.params, 16n * 1n * 9n + 16n);
+  });
+
+  it('reads imported files from disk itself, and records what it read', async () => {
+    fs.writeFileSync(path.join(dir, 'blocks.py'), 'import torch.nn as nn\n\ndef block(c):\n    return nn.Conv2d(c, c, 3, padding=1)\n');
+    const file = path.join(dir, 'uses.py');
+    harness.open('file://', file, 'import torch.nn as nn\nfrom blocks import block\n\nclass Uses(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.b = block(4)\n');
+    const outcome = result(await harness.analyze('file://', file));
+    assert.equal(outcome.analysis.models[0].layers[0].record?.params, 4n * 4n * 9n + 4n);
+    assert.ok(outcome.reads.includes(placeKey('file://', path.join(dir, 'blocks.py'))), JSON.stringify(outcome.reads));
+  });
+
+  it('asks the host for files it cannot read, and has them for the next run', async () => {
+    const root = 'vscode-vfs://github';
+    harness.files.set(placeKey(root, '/repo/blocks.py'), 'import torch.nn as nn\n\ndef block(c):\n    return nn.Conv2d(c, c, 1)\n');
+    harness.open(root, '/repo/uses.py', 'import torch.nn as nn\nfrom blocks import block\n\nclass Uses(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.b = block(4)\n');
+    const before = result(await harness.analyze(root, '/repo/uses.py'));
+    assert.equal(before.analysis.models[0]?.layers[0]?.record ?? null, null, 'the file has not arrived yet');
+    for (let i = 0; i < 50 && harness.arrived.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(harness.arrived, [placeKey(root, '/repo/blocks.py')]);
+    // The next run (the extension starts it when the file arrives) sees it.
+    harness.edit(root, '/repo/uses.py', 0, 0, '\n');
+    const after = result(await harness.analyze(root, '/repo/uses.py'));
+    assert.equal(after.analysis.models[0].layers[0].record?.params, 4n * 4n + 4n);
+  });
+
+  it('replaces a waiting job for the same document', async () => {
+    const a = path.join(dir, 'a.py');
+    const b = path.join(dir, 'b.py');
+    harness.open('file://', a, NET);
+    harness.open('file://', b, NET);
+    const running = harness.analyze('file://', a);
+    const replaced = harness.analyze('file://', b);
+    const latest = harness.analyze('file://', b, 5000, [2n, 8n, 16n, 16n]);
+    assert.equal((await replaced).kind, 'superseded');
+    result(await running);
+    assert.deepEqual(result(await latest).analysis.models[0].input, [2n, 8n, 16n, 16n]);
+  });
+
+  it('stops a worker that outlives twice the deadline, says why, and analyzes the next job in a new one', async () => {
+    const hostile = path.join(dir, 'hostile.py');
+    harness.open('file://', hostile, 'y = (2**99999)**10000\n');
+    const stopped = await harness.analyze('file://', hostile, 100);
+    assert.equal(stopped.kind, 'failed');
+    assert.match((stopped as { reason: string }).reason, /no answer within 200 ms \(twice the convLens\.analysisTimeoutMs deadline\)/);
+    const file = path.join(dir, 'net.py');
+    harness.open('file://', file, NET);
+    result(await harness.analyze('file://', file));
+    assert.equal(harness.worker.starts, 2);
+  });
+
+  it('stops a long analysis at its deadline and says what it skipped', async () => {
+    const file = path.join(dir, 'loops.py');
+    harness.open('file://', file, LOOPS);
+    // The analysis reads its clock every few thousand steps, well within the watchdog's second deadline.
+    const outcome = result(await harness.analyze('file://', file, 1000));
+    assert.deepEqual(outcome.stopped, { reason: 'deadline', deadlineMs: 1000 });
+    assert.ok(outcome.analysis.unresolved.some((u) => /analysis deadline of 1000 ms reached/.test(u.why)), json(outcome.analysis.unresolved));
+  });
+
+  it('abandons a running analysis when a newer one for the same document comes', async () => {
+    const file = path.join(dir, 'loops.py');
+    harness.open('file://', file, LOOPS);
+    const stale = harness.analyze('file://', file, 60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    harness.edit('file://', file, 0, LOOPS.length, NET);
+    const fresh = harness.analyze('file://', file, 60_000);
+    // Without cancellation the stale run would finish and answer with its result.
+    assert.equal((await stale).kind, 'superseded');
+    const outcome = result(await fresh);
+    assert.equal(outcome.stopped, null);
+    assert.equal(outcome.analysis.models[0].layers[0].record?.params, 16n * 2n * 9n + 16n);
+  });
+
+  it('ends the worker thread when disposed', async () => {
+    const file = path.join(dir, 'net.py');
+    harness.open('file://', file, NET);
+    result(await harness.analyze('file://', file));
+    harness.worker.dispose();
+    for (let i = 0; i < 100 && harness.exits.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(harness.exits.length, 1);
+  });
+});
+
+describe('analysis worker: cancellation through shared memory', () => {
+  it('abandons a run the host has given up on', () => {
+    const posted: unknown[] = [];
+    const service = new AnalysisService({ post: (m) => posted.push(m), now: () => performance.now(), warn: (t) => posted.push(t) });
+    const cancel = new SharedArrayBuffer(4);
+    service.handle({ type: 'init', cancel });
+    service.handle({ type: 'open', root: 'file://', path: '/w/net.py', version: 1, text: NET });
+    Atomics.store(new Int32Array(cancel), 0, 5);
+    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], deadlineMs: 5000 } });
+    assert.deepEqual(posted, [{ type: 'ready' }, { type: 'cancelled', run: 5 }]);
+    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], deadlineMs: 5000 } });
+    assert.equal((posted[posted.length - 1] as { type: string }).type, 'result');
+  });
+});
