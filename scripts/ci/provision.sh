@@ -6,7 +6,8 @@
 # folder of its own inside the repo, with the Node it requires. See
 # /work/shared/notes/real-vscode-offline.md for why.
 #
-# Usage: bash scripts/ci/provision.sh [NAME...]   (from anywhere; NAME from versions.json, default all)
+# Usage: bash scripts/ci/provision.sh [NAME...]   (from anywhere; NAME from versions.json, default
+#        every version in which `npm test` runs a suite)
 # Env:   CONV_LENS_CACHE_DIR        cache folder (default: <repo>/.cache)
 #        CONV_LENS_CODE_SERVER_DIR  install prefix of the default version (see versions.json)
 set -euo pipefail
@@ -46,7 +47,8 @@ install_apt_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 }
 
-# Prints one line per version named (all of versions.json's `order` when none is): its name,
+# Prints one line per version named (when none is, each in versions.json's `order` that has
+# suites to run): its name,
 # code-server version, Node ("system" or a version), npm version, install prefix and ripgrep
 # cache entry, "-" for what it has none of.
 version_table() {
@@ -54,7 +56,8 @@ version_table() {
     const [file, cacheRoot, defaultPrefix, ...names] = process.argv.slice(1);
     const table = require(file);
     const lines = [];
-    for (const name of names.length ? names : table.order) {
+    const inFullRun = (name) => table.versions[name].suites.length > 0;
+    for (const name of names.length ? names : table.order.filter(inFullRun)) {
       const v = table.versions[name];
       if (!v) { console.error(`no version "${name}" in ${file}`); process.exit(2); }
       const prefix = name === table.default && defaultPrefix ? defaultPrefix : `${cacheRoot}/code-server-${v.codeServer}`;

@@ -28,6 +28,9 @@ export function codeServerInstall(name) {
     entry: join(packageDir, 'out/node/entry.js'),
     productJson: join(packageDir, 'lib/vscode/product.json'),
     marker: join(prefix, `.provisioned-${entry.codeServer}`),
+    /** The suites the full run takes here, and why any other is left out. */
+    suites: entry.suites,
+    gaps: entry.gaps,
   };
 }
 
@@ -55,8 +58,12 @@ export function isInstalled(install) {
  * that runs its extension host, for the run's output.
  */
 export function describeInstall(install) {
-  const product = JSON.parse(readFileSync(install.productJson, 'utf8'));
-  return `VS Code ${product.version} (code-server ${install.codeServerVersion}, Node ${nodeVersionOf(install.nodePath)})`;
+  return `VS Code ${vscodeVersionOf(install)} (code-server ${install.codeServerVersion}, Node ${nodeVersionOf(install.nodePath)})`;
+}
+
+/** The VS Code version an installed code-server ships, from its product.json. */
+export function vscodeVersionOf(install) {
+  return JSON.parse(readFileSync(install.productJson, 'utf8')).version;
 }
 
 function nodeVersionOf(nodePath) {
