@@ -11,7 +11,7 @@
 // Every *.test.ts there is bundled and run; nothing needs registering. The workspace is a fresh
 // copy of test/vscode/workspace/. Logs go to test-results/vscode-api/ (vscode-api-<name>/ for a
 // version other than the default), a screenshot of the workbench too when the run fails.
-// Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 300000), CONV_LENS_VSCODE (a version's name).
+// Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 600000), CONV_LENS_VSCODE (a version's name).
 import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleApiSuite } from './lib/bundle.mjs';
@@ -90,7 +90,7 @@ function summarize(exitCode) {
 
 async function main() {
   const started = Date.now();
-  startDeadline(deadlineMs(300_000), label, screenshotOnFailure);
+  startDeadline(deadlineMs(600_000), label, screenshotOnFailure);
   ensureProvisioned(selectedInstall);
   vscodeDescription = describeInstall(selectedInstall);
   console.log(`[harness] ${label} in ${vscodeDescription}`);

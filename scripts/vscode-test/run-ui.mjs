@@ -14,7 +14,7 @@
 // afterEach. Every *.test.ts there runs, in one window, in file name order. Screenshots go to
 // test-results/screenshots/ (a failing test leaves FAILED-<title>.png there), logs to
 // test-results/vscode-ui/ (screenshots-<name>/ and vscode-ui-<name>/ for a version other than
-// the default). Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 300000), CONV_LENS_VSCODE (a version's name).
+// the default). Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 600000), CONV_LENS_VSCODE (a version's name).
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -82,7 +82,7 @@ function runMocha(info) {
 
 async function main() {
   const started = Date.now();
-  startDeadline(deadlineMs(300_000), label, () => screenshot('TIMEOUT'));
+  startDeadline(deadlineMs(600_000), label, () => screenshot('TIMEOUT'));
   ensureProvisioned(selectedInstall);
   const vscodeDescription = describeInstall(selectedInstall);
   console.log(`[harness] ${label} in ${vscodeDescription}`);
