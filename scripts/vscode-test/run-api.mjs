@@ -4,12 +4,14 @@
 //   npm run test:vscode                     (or: node scripts/vscode-test/run-api.mjs)
 //   npm run test:vscode -- --grep hover     only tests whose title matches
 //   npm run test:vscode -- --no-build       reuse dist/extension.js as it is
+//   npm run test:vscode -- --vscode oldest  in another VS Code of scripts/vscode-test/versions.json
 //
 // To add tests, create test/vscode/suite/<area>.test.ts: mocha's describe/it (or suite/test)
 // with `import * as vscode from 'vscode'`, calling activateConvLens() from ./helpers in before().
 // Every *.test.ts there is bundled and run; nothing needs registering. The workspace is a fresh
-// copy of test/vscode/workspace/. Logs go to test-results/vscode-api/, a screenshot of the
-// workbench too when the run fails. Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 300000).
+// copy of test/vscode/workspace/. Logs go to test-results/vscode-api/ (vscode-api-<name>/ for a
+// version other than the default), a screenshot of the workbench too when the run fails.
+// Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 600000), CONV_LENS_VSCODE (a version's name).
 import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleApiSuite } from './lib/bundle.mjs';
@@ -19,9 +21,11 @@ import { startCodeServer } from './lib/code-server.mjs';
 import { repoRoot } from './lib/paths.mjs';
 import { buildExtension, ensureProvisioned, flagValue, hasFlag, resultsDir } from './lib/prepare.mjs';
 import { createRunDir, removeRunDir, runEnv } from './lib/run-dir.mjs';
+import { describeInstall, perVersion, selectedInstall } from './lib/versions.mjs';
 
 const label = 'vscode-api';
-const logDir = resultsDir(label);
+const logDir = resultsDir(perVersion(label));
+let vscodeDescription = '';
 const resultsFile = join(logDir, 'results.json');
 let page;
 
@@ -76,7 +80,7 @@ function summarize(exitCode) {
     for (const line of workbenchLog.slice(-40)) console.error(`  ${line}`);
     return 1;
   }
-  console.log(`\n${label}: ${results.passed} passed, ${results.failed} failed` + (results.pending ? `, ${results.pending} skipped` : ''));
+  console.log(`\n${label} in ${vscodeDescription}: ${results.passed} passed, ${results.failed} failed` + (results.pending ? `, ${results.pending} skipped` : ''));
   if (results.passed + results.failed === 0) {
     console.error('[harness] no editor test ran');
     return 1;
@@ -86,8 +90,10 @@ function summarize(exitCode) {
 
 async function main() {
   const started = Date.now();
-  startDeadline(deadlineMs(300_000), label, screenshotOnFailure);
-  ensureProvisioned();
+  startDeadline(deadlineMs(600_000), label, screenshotOnFailure);
+  ensureProvisioned(selectedInstall);
+  vscodeDescription = describeInstall(selectedInstall);
+  console.log(`[harness] ${label} in ${vscodeDescription}`);
   if (!hasFlag('--no-build')) buildExtension();
   // A folder of this run's own, so runs started at the same time in one tree do not swap bundles.
   const bundleDir = join(repoRoot, 'out/vscode-test-runs', `api-${process.pid}`);
@@ -122,11 +128,12 @@ async function main() {
   onCleanup(() => writeFileSync(join(logDir, 'browser-console.log'), consoleLog.join('\n')));
 
   console.log(`[harness] code-server ${server.url} (pid ${server.pid}), Chromium pid ${browser.pid}`);
-  await page.goto(testUrl(server, dirs.workspace, testIndex));
+  // Not the load event: newer workbenches keep loading resources long after they run.
+  await page.goto(testUrl(server, dirs.workspace, testIndex), { waitUntil: 'domcontentloaded', timeout: 60_000 });
   const exitCode = await exited;
   const status = summarize(exitCode);
   if (status !== 0) await screenshotOnFailure().catch(() => undefined);
-  console.log(`[harness] ${label} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[harness] ${label} in ${vscodeDescription} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await finish(status);
 }
 

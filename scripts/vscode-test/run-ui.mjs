@@ -6,25 +6,29 @@
 //   npm run test:ui -- --no-package         reuse conv-lens.vsix as it is
 //   npm run test:ui -- --vsix other.vsix    test another package
 //   npm run test:ui -- --grep hover         only tests whose title matches
+//   npm run test:ui -- --vscode oldest      in another VS Code of scripts/vscode-test/versions.json
 //
 // To add tests, create test/vscode/ui/<area>.test.ts with mocha's describe/it, get the window
 // with workbench() from ./workbench (openFile, runCommand, hover, codeLensTexts, webview,
 // quickFixTitles/applyQuickFix, problems, notifications, screenshot) and call reset() in
 // afterEach. Every *.test.ts there runs, in one window, in file name order. Screenshots go to
 // test-results/screenshots/ (a failing test leaves FAILED-<title>.png there), logs to
-// test-results/vscode-ui/. Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 300000).
+// test-results/vscode-ui/ (screenshots-<name>/ and vscode-ui-<name>/ for a version other than
+// the default). Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 600000), CONV_LENS_VSCODE (a version's name).
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
 import { deadlineMs, finish, onCleanup, startDeadline } from './lib/cleanup.mjs';
 import { installExtension, startCodeServer } from './lib/code-server.mjs';
-import { repoRoot, screenshotDir } from './lib/paths.mjs';
+import { repoRoot, resultsRoot } from './lib/paths.mjs';
 import { ensureProvisioned, flagValue, hasFlag, packageExtension, resultsDir } from './lib/prepare.mjs';
 import { createRunDir, removeRunDir, runEnv } from './lib/run-dir.mjs';
+import { describeInstall, perVersion, selectedInstall } from './lib/versions.mjs';
 
 const label = 'vscode-ui';
-const logDir = resultsDir(label);
+const logDir = resultsDir(perVersion(label));
+const screenshotDir = join(resultsRoot, perVersion('screenshots'));
 const uiTestsDir = join(repoRoot, 'test/vscode/ui');
 const require = createRequire(import.meta.url);
 let page;
@@ -78,8 +82,10 @@ function runMocha(info) {
 
 async function main() {
   const started = Date.now();
-  startDeadline(deadlineMs(300_000), label, () => screenshot('TIMEOUT'));
-  ensureProvisioned();
+  startDeadline(deadlineMs(600_000), label, () => screenshot('TIMEOUT'));
+  ensureProvisioned(selectedInstall);
+  const vscodeDescription = describeInstall(selectedInstall);
+  console.log(`[harness] ${label} in ${vscodeDescription}`);
   const vsix = vsixPath();
   // No FAILED-*.png left from an earlier run.
   for (const name of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) {
@@ -104,14 +110,15 @@ async function main() {
   onCleanup(() => writeFileSync(join(logDir, 'browser-console.log'), consoleLog.join('\n')));
 
   console.log(`[harness] ${vsix} installed; code-server ${server.url} (pid ${server.pid}), Chromium pid ${browser.pid}`);
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
+  // Not the load event: newer workbenches keep loading resources long after they run.
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   await waitForWorkbench();
   const counts = await runMocha({ workspace: dirs.workspace, screenshotDir });
 
-  console.log(`\n${label}: ${counts.passed} passed, ${counts.failed} failed` + (counts.pending ? `, ${counts.pending} skipped` : ''));
+  console.log(`\n${label} in ${vscodeDescription}: ${counts.passed} passed, ${counts.failed} failed` + (counts.pending ? `, ${counts.pending} skipped` : ''));
   const ranNone = counts.passed + counts.failed === 0;
   if (ranNone) console.error('[harness] no UI test ran');
-  console.log(`[harness] ${label} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[harness] ${label} in ${vscodeDescription} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await finish(counts.failed > 0 || ranNone ? 1 : 0);
 }
 

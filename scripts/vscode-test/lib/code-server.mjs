@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { codeServerEntry } from './paths.mjs';
+import { selectedInstall } from './versions.mjs';
 import { killProcessGroup, trackProcessGroup } from './cleanup.mjs';
 
 function freeLoopbackPort() {
@@ -22,7 +22,7 @@ function commonArgs(dirs) {
 
 /** Installs a .vsix into the run's extensions folder, as a person would with `code --install-extension`. */
 export function installExtension(dirs, env, vsixPath) {
-  const result = spawnSync(process.execPath, [codeServerEntry, ...commonArgs(dirs), '--install-extension', vsixPath, '--force'], {
+  const result = spawnSync(selectedInstall.nodePath, [selectedInstall.entry, ...commonArgs(dirs), '--install-extension', vsixPath, '--force'], {
     env, encoding: 'utf8', timeout: 120_000,
   });
   if (result.status !== 0) {
@@ -49,13 +49,13 @@ async function startOnce(dirs, env, logPath) {
   const port = await freeLoopbackPort();
   const log = openSync(logPath, 'a');
   const args = [
-    codeServerEntry, '--config', dirs.config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    selectedInstall.entry, '--config', dirs.config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     ...commonArgs(dirs),
   ];
   // detached: code-server leads its own process group, so stopping it also stops the extension
   // host, pty host and file watcher it forks.
-  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(selectedInstall.nodePath, args, { env, detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   const untrack = trackProcessGroup(child.pid);
   const exited = {};

@@ -1,22 +1,13 @@
-// Where the harness finds the repo, code-server, Chromium and the fixture workspace.
-import { existsSync } from 'node:fs';
+// Where the harness finds the repo, its cache of installed VS Codes, Chromium and the fixture workspace.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export const codeServerVersion = '4.100.3';
-export const codeServerPrefix = process.env.CONV_LENS_CODE_SERVER_DIR ?? join(repoRoot, '.cache/code-server');
-export const codeServerEntry = join(codeServerPrefix, 'node_modules/code-server/out/node/entry.js');
+/** Installed code-servers and the Node builds that run them (see scripts/ci/provision.sh). */
+export const cacheRoot = process.env.CONV_LENS_CACHE_DIR ?? join(repoRoot, '.cache');
 export const chromiumPath = process.env.CONV_LENS_CHROMIUM ?? '/usr/bin/chromium';
 
 export const fixtureWorkspace = join(repoRoot, 'test/vscode/workspace');
 export const resultsRoot = join(repoRoot, 'test-results');
 export const screenshotDir = join(resultsRoot, 'screenshots');
-
-/** True when scripts/ci/provision.sh has finished installing everything the runners need. */
-export function isProvisioned() {
-  return existsSync(join(codeServerPrefix, `.provisioned-${codeServerVersion}`))
-    && existsSync(codeServerEntry)
-    && existsSync(chromiumPath);
-}

@@ -206,7 +206,8 @@ export class Workbench {
     await this.page.keyboard.press('Escape');
     if (await this.page.locator('.quick-input-widget').isVisible()) await this.page.keyboard.press('Escape');
     await this.runCommand('Notifications: Clear All Notifications');
-    if (await this.page.locator('.part.panel').isVisible()) await this.runCommand('View: Hide Panel');
+    // "Toggle Panel Visibility" is the one title every supported VS Code has ("Hide Panel" came later).
+    if (await this.page.locator('.part.panel').isVisible()) await this.runCommand('View: Toggle Panel Visibility');
     await this.runCommand('View: Close All Editors');
     // Unsaved changes make VS Code ask whether to save them; tests never keep them.
     const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Don't Save$/ });
