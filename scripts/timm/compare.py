@@ -18,7 +18,12 @@ measured in two modes:
 
 PyTorch's side is made exactly as the corpus goldens are (scripts/golden/models.py: the same layer
 records, hooks and call sites), from one build through that user file that records where each conv
-was built in both files. The input is the model's pretrained config's `input_size`, batch 1.
+was built in both files. The input is the model's pretrained config's `input_size`, batch 1, with
+its sides capped at MAX_SIDE when the config allows other sizes (a 768x768 ViT takes most of an hour
+on a shared machine and measures nothing more). PyTorch gets --torch-timeout seconds per model.
+
+A long run can be split: `--save rows.json` keeps a run's rows, `--render a.json b.json` prints
+the tables of several saved runs as one.
 
 A row's status:
 - exact: every conv PyTorch built, with every compared field (LAYER_KEYS) equal, and every total equal;
@@ -35,6 +40,7 @@ import argparse
 import ast
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -47,6 +53,7 @@ sys.path.insert(0, os.path.join(ROOT, 'scripts', 'golden'))
 LAYER_KEYS = ('type', 'line', 'column', 'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding',
               'dilation', 'groups', 'bias', 'params', 'macs', 'input_shape', 'output_shape')
 TOTAL_KEYS = ('conv_layers', 'conv_params', 'conv_macs', 'params')
+MAX_SIDE = 320
 
 # The models issue 11 names, and a second model where one file holds families built differently.
 PICKS = {
@@ -153,19 +160,37 @@ def user_source(model):
     return f'import timm\n\nmodel = timm.create_model("{model}")\n'
 
 
-def torch_side(case, user_path):
+def model_input(model):
+    """[1, C, H, W] from the pretrained config; sides capped when the model accepts other sizes."""
+    cfg = getattr(model, 'pretrained_cfg', None) or {}
+    channels, *sides = list(cfg.get('input_size') or (3, 224, 224))
+    if not cfg.get('fixed_input_size') and max(sides) > MAX_SIDE:
+        sides = [MAX_SIDE * side // max(sides) for side in sides]
+    return [1, channels] + sides
+
+
+class TorchTimeout(Exception):
+    pass
+
+
+def on_alarm(_signum, _frame):
+    raise TorchTimeout('PyTorch ran past the time limit')
+
+
+def torch_side(case, user_path, limit):
     """PyTorch's layers (for each mode), totals and input, or {'torch_error': message}."""
     import torch
     import models as golden
     from torch.nn.modules.conv import _ConvNd
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(int(limit))
     try:
         namespace = {'__name__': '__conv_lens_user__', '__file__': user_path}
         torch.manual_seed(0)
         with TwoFileSites(case['path'], user_path) as sites:
             exec(compile(open(user_path, encoding='utf-8').read(), user_path, 'exec'), namespace)
         model = namespace['model'].eval()
-        input_size = list((getattr(model, 'pretrained_cfg', None) or {}).get('input_size') or (3, 224, 224))
-        shape = [1] + input_size
+        shape = model_input(model)
         hooks = golden.ShapeHooks(model)
         with torch.no_grad():
             model(torch.randn(*shape))
@@ -173,6 +198,8 @@ def torch_side(case, user_path):
     except Exception as e:  # PyTorch or timm could not build or run it here.
         return {'torch_error': f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'[:160],
                 'trace': traceback.format_exc()}
+    finally:
+        signal.alarm(0)
     convs = [(name, m) for name, m in model.named_modules() if isinstance(m, _ConvNd)]
     out = {'input': shape}
     for mode in ('entry', 'user'):
@@ -265,13 +292,21 @@ def clean(text):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('version')
+    parser.add_argument('version', nargs='?')
     parser.add_argument('files', nargs='*', help='model files of timm/models (e.g. resnet.py); default: all')
     parser.add_argument('--mode', choices=('entry', 'user', 'both'), default='both')
     parser.add_argument('--timeout', type=float, default=20.0, help='seconds per CLI run (default 20)')
     parser.add_argument('--jobs', type=int, default=2, help='CLI runs at once (default 2)')
+    parser.add_argument('--torch-timeout', type=float, default=300.0, help='seconds per model for PyTorch (default 300)')
     parser.add_argument('--verbose', action='store_true', help='list the differences under each table')
+    parser.add_argument('--save', help="write this run's rows to a JSON file")
+    parser.add_argument('--render', nargs='+', metavar='ROWS', help='print the tables of saved runs instead of running')
     options = parser.parse_args(argv)
+    if options.render:
+        render(options.render, options.verbose)
+        return
+    if not options.version:
+        parser.error('a timm version is needed (a folder of .cache/timm)')
 
     cache = os.path.join(ROOT, '.cache', 'timm', options.version)
     if not os.path.isdir(os.path.join(cache, 'timm')):
@@ -290,7 +325,8 @@ def main(argv):
         user_path = os.path.join(user_dir, f"use_{case['model']}.py")
         with open(user_path, 'w', encoding='utf-8') as f:
             f.write(user_source(case['model']))
-        want = torch_side(case, user_path)
+        print(f"torch {case['file']:32} {case['model']}", file=sys.stderr, flush=True)
+        want = torch_side(case, user_path, options.torch_timeout)
         shape = ','.join(str(n) for n in want.get('input', [1, 3, 224, 224]))
         for mode in modes:
             if mode == 'entry':
@@ -308,12 +344,28 @@ def main(argv):
         else:
             status, reason, diffs = judge(want[mode], want['totals'], mine)
         totals = want.get('totals', {})
+        case = {key: case[key] for key in ('file', 'model')}
+        mine = {'totals': mine.get('totals')}
         rows[mode].append(dict(case=case, mine=mine, totals=totals, status=status, reason=reason, diffs=diffs))
         print(f"{mode:5} {case['file']:32} {case['model']:34} {status}", file=sys.stderr, flush=True)
     pool.shutdown()
 
+    if options.save:
+        with open(options.save, 'w', encoding='utf-8') as f:
+            json.dump({'version': options.version, 'rows': rows}, f)
     for mode in modes:
         print_table(options.version, mode, rows[mode], options.verbose)
+
+
+def render(paths, verbose):
+    """The tables of saved runs of one version (shards of one long run), rows sorted by file."""
+    runs = [json.load(open(p, encoding='utf-8')) for p in paths]
+    version = runs[0]['version']
+    for mode in ('entry', 'user'):
+        rows = [row for run in runs for row in run['rows'].get(mode, [])]
+        if rows:
+            rows.sort(key=lambda row: (row['case']['file'], row['case']['model']))
+            print_table(version, mode, rows, verbose)
 
 
 def print_table(version, mode, rows, verbose):
