@@ -40,6 +40,7 @@ import argparse
 import ast
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -214,14 +215,24 @@ def torch_side(case, user_path, limit):
     return out
 
 
+def cpu_limit(seconds):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    return apply
+
+
 def cli_report(argv, cwd, pythonpath, timeout):
+    """The report's JSON. The time box is CPU time, so a busy shared machine slows the table down
+    but does not turn its rows into timeouts; the wall clock only guards against a stuck process."""
     command = os.environ.get('CONV_LENS', 'node ' + os.path.join(ROOT, 'bin', 'conv-lens.js')).split()
     env = dict(os.environ, PYTHONPATH=pythonpath)
     try:
         run = subprocess.run(command + ['report'] + argv, capture_output=True, text=True, cwd=cwd, env=env,
-                             timeout=timeout)
+                             timeout=timeout * 30, preexec_fn=cpu_limit(int(timeout)))
     except subprocess.TimeoutExpired:
-        return {'error': f'timed out after {timeout:g} s'}
+        return {'error': f'still running after {timeout * 30:g} s of wall-clock time'}
+    if run.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return {'error': f'ran past {timeout:g} s of CPU time'}
     try:
         parsed = json.loads(run.stdout)
     except json.JSONDecodeError:
@@ -295,7 +306,7 @@ def main(argv):
     parser.add_argument('version', nargs='?')
     parser.add_argument('files', nargs='*', help='model files of timm/models (e.g. resnet.py); default: all')
     parser.add_argument('--mode', choices=('entry', 'user', 'both'), default='both')
-    parser.add_argument('--timeout', type=float, default=20.0, help='seconds per CLI run (default 20)')
+    parser.add_argument('--timeout', type=float, default=20.0, help='CPU seconds per CLI run (default 20)')
     parser.add_argument('--jobs', type=int, default=2, help='CLI runs at once (default 2)')
     parser.add_argument('--torch-timeout', type=float, default=300.0, help='seconds per model for PyTorch (default 300)')
     parser.add_argument('--verbose', action='store_true', help='list the differences under each table')
