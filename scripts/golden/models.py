@@ -5,7 +5,8 @@ Regenerate (needs the system Python that has torch 1.13; the test suite itself n
     npm run golden:models
     # which is: /usr/bin/python3 scripts/golden/models.py [name ...]
 
-For every entry of models_manifest.CORPUS this imports the corpus file (as a module of its
+For every entry of models_manifest.CORPUS (and of PENDING, whose files live in
+test/fixtures/models-pending) this imports the corpus file (as a module of its
 package when its folder has an __init__.py, so relative imports work), builds the entry class or
 factory with the stated arguments, runs one forward pass on a random tensor of the stated shape
 with hooks on every module, and writes test/fixtures/models/<name>.golden.json in the format of
@@ -25,9 +26,12 @@ with hooks on every module, and writes test/fixtures/models/<name>.golden.json i
 - params: the module's own parameters (weight and bias; weight_g and weight_v under weight_norm).
 - dense_params/dense_macs: the same layer with groups=1, from the stored attributes.
 - totals.conv_macs: the MACs of one forward pass, every call of every conv (a shared layer's
-  own fields describe its first call).
+  own fields describe its first call). A conv that forward never calls, in a forward pass that
+  finished, did no work: its macs and dense_macs are 0 (its shapes null) and the total stays known.
 - errors: the message PyTorch raised, at the innermost call in the corpus file of the traceback.
-Entries in mode 'hand' are skipped: their goldens are written by hand (see their comment field).
+Entries in mode 'module' name a module-level variable that holds the model once the file is
+imported (`model = timm.create_model(...)`); an entry 'Class.method' is a classmethod or
+staticmethod factory. Entries in mode 'hand' are skipped: their goldens are written by hand (see their comment field).
 """
 
 import ast
@@ -42,10 +46,15 @@ import torch.nn as nn
 from torch.nn.modules.conv import _ConvNd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models_manifest import CORPUS  # noqa: E402
+from models_manifest import CORPUS, PENDING  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS_DIR = os.path.join(ROOT, 'test', 'fixtures', 'models')
+PENDING_DIR = os.path.join(ROOT, 'test', 'fixtures', 'models-pending')
+
+
+def corpus_dir(case):
+    return PENDING_DIR if case.get('corpus') == 'models-pending' else CORPUS_DIR
 
 
 class CallSites:
@@ -162,10 +171,10 @@ def package_root_and_module(path):
     return folder, '.'.join(parts)
 
 
-def load_module(path, mode):
+def load_module(path, mode, corpus=CORPUS_DIR):
     root, name = package_root_and_module(path)
     forget_corpus_modules()
-    for folder in (os.path.dirname(path), root, CORPUS_DIR):
+    for folder in (os.path.dirname(path), root, corpus):
         if folder not in sys.path:
             sys.path.insert(0, folder)
     if mode == 'prefix':
@@ -178,11 +187,12 @@ def load_module(path, mode):
 
 def forget_corpus_modules():
     """Drop modules imported from the corpus, so two projects' 'models' packages never collide."""
+    corpora = tuple(os.path.realpath(d) for d in (CORPUS_DIR, PENDING_DIR))
     for key, module in list(sys.modules.items()):
         origin = getattr(module, '__file__', None) or ''
-        if os.path.realpath(origin).startswith(os.path.realpath(CORPUS_DIR) + os.sep):
+        if os.path.realpath(origin).startswith(tuple(d + os.sep for d in corpora)):
             del sys.modules[key]
-    sys.path[:] = [p for p in sys.path if not os.path.realpath(p).startswith(os.path.realpath(CORPUS_DIR))]
+    sys.path[:] = [p for p in sys.path if not os.path.realpath(p).startswith(corpora)]
 
 
 def entry_call_site(path, entry, args):
@@ -198,7 +208,9 @@ def entry_call_site(path, entry, args):
 
 
 def build(module, entry, args):
-    target = getattr(module, entry)
+    target = module
+    for part in entry.split('.'):  # 'EfficientNet.from_name': a classmethod or staticmethod factory
+        target = getattr(target, part)
     return eval(f'__target__({args})', {'__target__': target})
 
 
@@ -315,7 +327,7 @@ def error_diagnostic(error, path):
 
 
 def golden_for(case):
-    path = os.path.join(CORPUS_DIR, case['file'])
+    path = os.path.join(corpus_dir(case), case['file'])
     mode = case.get('mode', 'torch')
     # Arguments the file itself passes are not given on the command line, so `args` is then empty.
     shown_args = '' if case.get('args_in_code') else case['args']
@@ -324,11 +336,12 @@ def golden_for(case):
         result['comment'] = case['comment']
     if case.get('args_in_code'):
         result['comment'] = f"The file builds {case['entry']}({case['args']}) itself and feeds it; nothing is passed as --args."
-    module = load_module(path, mode)
     torch.manual_seed(0)
     with CallSites(path) as sites:
+        # A module-level model is built by importing its file.
+        module = load_module(path, 'torch' if mode == 'module' else mode, corpus_dir(case))
         try:
-            model = build(module, case['entry'], case['args'])
+            model = getattr(module, case['entry']) if mode == 'module' else build(module, case['entry'], case['args'])
         except Exception as e:  # PyTorch's construction errors are the golden here.
             result['comment'] = 'PyTorch raised while building the model, so only the error is known.'
             if "{'" in str(e):
@@ -336,10 +349,12 @@ def golden_for(case):
             result['diagnostics'] = [error_diagnostic(e, path)]
             return result
     hooks = ShapeHooks(model)
+    hooks.forward_finished = False
     diagnostics = []
     try:
         with torch.no_grad():
             model(torch.randn(*case['input']))
+        hooks.forward_finished = True
     except Exception as e:  # A forward error: layers before it keep their shapes.
         diagnostics.append(error_diagnostic(e, path))
     hooks.close()
@@ -348,6 +363,10 @@ def golden_for(case):
     fallback = entry_call_site(path, case['entry'], case['args']) if case.get('args_in_code') else None
     layers = [layer_json(name, m, sites.sites.get(id(m)) or fallback, hooks)
               for name, m in model.named_modules() if isinstance(m, _ConvNd)]
+    if hooks.forward_finished:
+        for layer in layers:
+            if layer['input_shape'] is None:  # Never called: PyTorch did no work there.
+                layer['macs'] = layer['dense_macs'] = 0
     all_ran = all(layer['macs'] is not None for layer in layers)
     result['layers'] = layers
     result['totals'] = {
@@ -381,11 +400,11 @@ def dumps(value, pad=''):
 
 
 def main(names):
-    for case in CORPUS:
+    for case in CORPUS + PENDING:
         if case.get('mode') == 'hand' or (names and case['name'] not in names):
             continue
         golden = golden_for(case)
-        out = os.path.join(CORPUS_DIR, case['name'] + '.golden.json')
+        out = os.path.join(corpus_dir(case), case['name'] + '.golden.json')
         with open(out, 'w', encoding='utf-8') as f:
             f.write(dumps(golden) + '\n')
         count = len(golden.get('layers', []))

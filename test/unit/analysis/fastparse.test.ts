@@ -26,7 +26,11 @@ const CORPUS = [...pythonFiles(path.join(ROOT, 'test/fixtures')), ...pythonFiles
 const MUST_BAIL = new Set(['half_typed.py', 'half_typed_call.py']);
 
 /** Files whose `0.` defaults lezer recovers from in ways fastParse leaves to lezer: lezer's tree or null. */
-const MAY_BAIL = new Set(['convnext_official.py']);
+const MAY_BAIL = new Set([
+  'convnext_official.py',
+  // `br: float = 1.  # comment` in a dataclass, as timm's byobnet writes it (issue 11's pending corpus).
+  'mini_byobnet.py',
+]);
 
 /** Asserts fastParse gives lezer's tree; returns false when it bailed and `mayBail`. */
 function assertSameTree(source: string, mayBail = false): boolean {

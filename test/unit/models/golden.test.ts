@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliCommand, CliIo } from '../../../src/cli/command';
 import { ExactJson, parseExactJson } from '../core/exact-json';
+import { Golden, asObjects, differences, goldenFiles, readGolden, runGoldenReport, sameJson, show } from './goldenCompare';
 
 // Every corpus model (test/fixtures/models) through the real `conv-lens report --json` code
 // path, compared with what PyTorch 1.13 itself built and ran (scripts/golden/models.py).
@@ -22,64 +21,16 @@ import { ExactJson, parseExactJson } from '../core/exact-json';
 
 const CORPUS = path.resolve(__dirname, '../../fixtures/models');
 
-interface Golden {
-  file: string;
-  entry: string;
-  args: string;
-  input: ExactJson;
-  layers?: Array<Record<string, ExactJson>>;
-  totals?: Record<string, ExactJson>;
-  diagnostics: Array<Record<string, ExactJson>>;
-  unresolved?: Array<Record<string, ExactJson>>;
-}
-
 interface Report {
   code: number;
   stderr: string;
   json: Record<string, ExactJson>;
 }
 
-function goldenFiles(): string[] {
-  return fs.readdirSync(CORPUS).filter((f) => f.endsWith('.golden.json')).sort();
-}
-
-/** The command is loaded when a test runs, so an unfinished engine fails these tests, not the whole run. */
-function reportCommand(): CliCommand {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../../src/cli/commands/report') as { reportCommand: CliCommand }).reportCommand;
-}
-
 async function runReport(golden: Golden): Promise<Report> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, cwd: CORPUS };
-  const argv = [golden.file, '--entry', golden.entry, '--json', ...(golden.args ? ['--args', golden.args] : [])];
-  const code = await reportCommand().run(argv, io);
+  const { code, stdout, stderr } = await runGoldenReport(golden, CORPUS);
   assert.ok(stdout.trim().length > 0, `no JSON on stdout (exit ${code}): ${stderr}`);
   return { code, stderr, json: parseExactJson(stdout) as Record<string, ExactJson> };
-}
-
-/** "layers.0.conv1.kernel_size: got [3] expected [3, 3]" lines for every differing key. */
-function differences(where: string, actual: Record<string, ExactJson> | undefined, expected: Record<string, ExactJson>): string[] {
-  const out: string[] = [];
-  for (const [key, want] of Object.entries(expected)) {
-    const got = actual?.[key];
-    if (!sameJson(got, want)) out.push(`${where}.${key}: got ${show(got)}, expected ${show(want)}`);
-  }
-  return out;
-}
-
-function sameJson(a: ExactJson | undefined, b: ExactJson | undefined): boolean {
-  try {
-    assert.deepStrictEqual(a, b);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function show(value: ExactJson | undefined): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
 function assertNoDifferences(lines: string[]): void {
@@ -87,12 +38,8 @@ function assertNoDifferences(lines: string[]): void {
   assert.equal(lines.length, 0, `${lines.length} difference(s) from PyTorch:\n${shown}${lines.length > 25 ? '\n…' : ''}`);
 }
 
-function asObjects(value: ExactJson | undefined): Array<Record<string, ExactJson>> {
-  return Array.isArray(value) ? (value as Array<Record<string, ExactJson>>) : [];
-}
-
-for (const name of goldenFiles()) {
-  const golden = parseExactJson(fs.readFileSync(path.join(CORPUS, name), 'utf8')) as unknown as Golden;
+for (const name of goldenFiles(CORPUS)) {
+  const golden = readGolden(CORPUS, name);
   const tag = `[${golden.file}]`;
 
   describe(`models: ${tag} ${golden.entry}(${golden.args}) vs PyTorch (${name})`, () => {
