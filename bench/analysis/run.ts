@@ -135,7 +135,7 @@ function editTimes(inc: Incremental, source: string, runs: number): { wall: numb
 
 /**
  * What analyzeFile spends parsing: it takes fastParse's copy of lezer's tree (the same nodes and
- * spans, see src/analysis/fastparse) when the file allows, so the rest is the analysis proper.
+ * spans, see src/analysis/parse/fastparse) when the file allows, so the rest is the analysis proper.
  */
 function parsingNote(analysis: AnalysisModule, source: string): string {
   const fastParse = analysis.fastParse as ((text: string) => unknown) | undefined;
