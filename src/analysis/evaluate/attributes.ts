@@ -288,6 +288,14 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
   throw new CannotEvaluate(`cannot set an attribute on ${typeName(obj)}`);
 }
 
+/** `del obj.name`: a module forgets a child or attribute of that name, an instance its attribute; nothing else changes. */
+export function deleteAttribute(obj: Value, name: string): void {
+  if (obj instanceof ModuleObject) {
+    obj.modules.delete(name);
+    obj.attrs.delete(name);
+  } else if (obj instanceof Instance) obj.attrs.delete(name);
+}
+
 /**
  * nn.Module.__setattr__: modules go to _modules (a re-assigned name keeps its place), Parameters
  * to _parameters, anything else is a plain attribute; None re-assigned to a module slot keeps it.
