@@ -15,6 +15,7 @@ import { execBody } from './statements';
 import { evalExpr } from './expressions';
 import { getAttribute, setAttribute } from './attributes';
 import type { ModuleLoader } from './imports';
+import type { Evaluator } from './evaluator';
 
 export interface CallSite {
   unit: FileUnit;
@@ -38,7 +39,7 @@ const NO_KEYWORDS = new Map<string, Value>();
  * A bounded evaluator for the Python that builds and runs models. It executes statements over
  * static values, turning what it cannot know into Unknown values with reasons.
  */
-export class Interpreter {
+export class Interpreter implements Evaluator {
   readonly sites: CallSite[] = [];
   readonly frames: Frame[] = [];
   readonly diagnostics: AnalysisDiagnostic[] = [];
