@@ -8,7 +8,7 @@ import { getItem } from './subscripts';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import { isTrailingDotFloat } from '../parse/trailingDotFloats';
 import { readParams } from '../parse/params';
-import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { Args, FunctionValue, NO_KEYWORDS, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { pyStr } from '../values/strings';
 import { callAt, notValue, spreadIntoDict, spreadKeywords, spreadPositional } from './calls';
 import { Target, compileTargets } from './targets';
@@ -455,9 +455,6 @@ interface ArgLayout {
   name: string;
   value: Compiled;
 }
-
-/** Callees only read the keywords they are given (bind copies them), so calls without any share one empty map. */
-const NO_KEYWORDS = new Map<string, Value>();
 
 const NO_ARGUMENTS = (): Args => ({ positional: [], keywords: NO_KEYWORDS });
 

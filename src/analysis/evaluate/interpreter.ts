@@ -9,7 +9,7 @@ import { Scope } from '../values/scope';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict,
-  RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
+  NO_KEYWORDS, RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
 } from '../values/values';
 import { execBody } from './statements';
 import { evalExpr } from './expressions';
@@ -32,8 +32,6 @@ interface Frame {
   fn: FunctionValue;
   self: Value | undefined;
 }
-
-const NO_KEYWORDS = new Map<string, Value>();
 
 /**
  * A bounded evaluator for the Python that builds and runs models. It executes statements over

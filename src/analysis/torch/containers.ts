@@ -1,6 +1,6 @@
 import { CannotEvaluate, PyError } from '../values/errors';
 import type { Evaluator } from '../evaluate/evaluator';
-import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
+import { ClassValue, ModuleObject, NO_KEYWORDS, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 
@@ -16,9 +16,6 @@ function appendModule(self: ModuleObject, m: Value): void {
   }
   self.modules.set(String(self.childCount()), m);
 }
-
-/** The keywords of the calls Sequential makes: none; shared, as callees only read keyword maps. */
-const NO_KEYWORDS = new Map<string, Value>();
 
 export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], null, null, {
   isModule: true,
