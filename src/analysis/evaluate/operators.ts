@@ -1,3 +1,4 @@
+import { floorDiv as floorInts } from '../../core';
 import { Poly } from '../values/symbolic';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
@@ -5,11 +6,10 @@ import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tu
 import { broadcastShapes } from './tensorShapes';
 import { pyReprValue, pyStr } from '../values/strings';
 
-/** Python's `//` on ints: floors towards negative infinity. */
+/** Python's `//` on ints: ZeroDivisionError for a zero divisor, else the core's floor division. */
 export function floorDiv(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new PyError('ZeroDivisionError', 'integer division or modulo by zero');
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+  return floorInts(a, b);
 }
 
 function pyMod(a: bigint, b: bigint): bigint {

@@ -1,4 +1,4 @@
-import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, ForwardResult, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import { BuildResult, CONV_TYPES, layerMacs, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, ForwardResult, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
 import type { Evaluator } from '../evaluate/evaluator';
 import { polyOf } from '../evaluate/operators';
 import { Poly } from '../values/symbolic';
@@ -351,7 +351,7 @@ function cachedForward(spec: ConvSpec, specKey: string | undefined, shape: bigin
   const hit = node?.value?.forward;
   if (hit) return hit;
   const result = forwardShape(spec, shape);
-  const computed = { result, macs: result.ok ? callMacs(spec, shape, result.output) : null };
+  const computed = { result, macs: result.ok ? layerMacs(spec, shape, result.output) : null };
   if (node) (node.value ??= {}).forward = computed;
   return computed;
 }
@@ -411,15 +411,4 @@ function ownerOfWeight(ip: Evaluator, weight: Value, input: bigint[] | null, mac
   // MACs follow the conv that ran (on the padded input); the layer's input is what its forward got.
   self.conv.input = [...input];
   self.conv.record = null;
-}
-
-/** One call's MACs, counted as the core counts them (transposed convs on the input). */
-function callMacs(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): bigint {
-  const n = spec.kernel_size.length;
-  const batch = input.length === n + 2 ? input[0] : 1n;
-  const prod = (v: readonly bigint[]): bigint => v.reduce((a, b) => a * b, 1n);
-  const kernel = prod(spec.kernel_size);
-  return spec.transposed
-    ? batch * prod(input.slice(-n)) * spec.in_channels * (spec.out_channels / spec.groups) * kernel
-    : batch * prod(output.slice(-n)) * spec.out_channels * (spec.in_channels / spec.groups) * kernel;
 }

@@ -1,7 +1,8 @@
 import { PyError } from '../values/errors';
 import { floorDiv } from '../evaluate/operators';
-import { poolOutputSize, reshape, wrapDim } from '../evaluate/tensorShapes';
+import { reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
+import { poolOutputSize } from '../../core';
 import { LayerInit, REQUIRED, asInt, layerClass, product, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;
