@@ -11,11 +11,6 @@ export function weightShape(spec: ConvSpec): bigint[] {
     : [spec.out_channels, spec.in_channels / spec.groups, ...spec.kernel_size];
 }
 
-/** The dilated kernel extent d(k-1)+1 per spatial dimension (a one-value dilation applies to all). */
-export function effectiveKernel(spec: ConvSpec): bigint[] {
-  return spec.kernel_size.map((k, i) => perDimension(spec.dilation, i) * (k - 1n) + 1n);
-}
-
 /** Value i of a parameter tuple, where a tuple of one value stands for every dimension (as ATen expands it). */
 function perDimension(values: readonly bigint[], i: number): bigint {
   return values.length === 1 ? values[0] : values[i];

@@ -32,16 +32,6 @@ export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: 
   return unit.expressions.get(node, () => compileRoot(unit, node))(ip, scope);
 }
 
-/** Evaluates, turning a failure into an Unknown value that carries the reason. */
-export function evalOrUnknown(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  try {
-    return evalExpr(ip, node, scope, unit);
-  } catch (e) {
-    if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
-    throw e;
-  }
-}
-
 /** The arguments of a call's ArgList (none when null), as the call would pass them. */
 export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Scope, unit: FileUnit): Args {
   if (!argList) return { positional: [], keywords: NO_KEYWORDS };
@@ -209,7 +199,7 @@ export function childNodes(node: SyntaxNode): SyntaxNode[] {
 const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
 
 /** The item nodes of a list/tuple/set display, each marked when written `*xs`. */
-export function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starred: boolean }> {
+function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starred: boolean }> {
   const items: Array<{ node: SyntaxNode; starred: boolean }> = [];
   let star = false;
   for (let c = node.firstChild; c; c = c.nextSibling) {

@@ -3,7 +3,7 @@ import { floorDiv } from '../evaluate/operators';
 import { reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
 import { poolOutputSize } from '../../core';
-import { LayerInit, REQUIRED, asInt, layerClass, product, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
+import { LayerInit, REQUIRED, asInt, layerClass, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;
 
@@ -248,9 +248,5 @@ function recurrentForward(self: ModuleObject, x: Value): Value {
   const dirs = truthyStatic(self.attr('bidirectional')!) ? 2n : 1n;
   const out = s && hidden !== null ? new Tensor([...s.slice(0, -1), hidden * dirs]) : new Tensor(null);
   return tupleOf([out, new Tensor(null)]);
-}
-
-export function paramCount(values: Value[]): bigint | null {
-  return product(values);
 }
 
