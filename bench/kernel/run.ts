@@ -1,5 +1,7 @@
 // `npm run bench:kernel`: Conv Lens's WebAssembly kernel against onnxruntime-web (wasm),
-// tfjs-backend-wasm and native onnxruntime-node on workloads A-F (reference-facts.md, "Speed").
+// tfjs-backend-wasm and native onnxruntime-node on workloads A-F (reference-facts.md, "Speed")
+// and G-K (strided and dilated depthwise layers), with our kernel also run on its old depthwise
+// loops (planKernel's legacyDepthwise) for a before/after in the same run.
 // It runs twice, each in a fresh Node: once with --experimental-wasm-relaxed-simd (our relaxed-SIMD
 // build) and once without (our plain-SIMD build). Within one run the engines take turns, round
 // by round, so load from other processes falls on all of them alike. Speeds are computed from
@@ -37,7 +39,7 @@ function readOptions(argv: string[]): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const ids = (value('--workloads') ?? 'A,B,C,D,E,F').split(',');
+  const ids = (value('--workloads') ?? WORKLOADS.map((w) => w.id).join(',')).split(',');
   const variant = value('--variant');
   if (variant !== undefined && variant !== 'simd' && variant !== 'relaxed-simd') throw new Error(`unknown --variant ${variant}`);
   return { repeat: Number(value('--repeat') ?? 30), workloads: WORKLOADS.filter((w) => ids.includes(w.id)), variant: variant ?? null };
@@ -53,11 +55,17 @@ function runBothVariants(argv: string[]): number {
   return 0;
 }
 
+/** Where each engine sits in the list `engines` returns. */
+const OURS = 0;
+const OURS_OLD = 1;
+const WASM_PEERS = [2, 3];
+const ORT_NODE = 4;
+
 async function engines(variant: SimdVariant): Promise<Engine[]> {
   const kernelDir = path.join(ROOT, 'dist/kernel');
   if (!fs.existsSync(path.join(kernelDir, 'conv-simd.wasm'))) throw new Error('dist/kernel is empty: run npm run build:wasm first');
   const kernel = await loadKernel({ simd: fs.readFileSync(path.join(kernelDir, 'conv-simd.wasm')), relaxed: fs.readFileSync(path.join(kernelDir, 'conv-relaxed.wasm')) }, { variant });
-  return [oursEngine(kernel), await onnxruntimeWeb(), await tfjsWasm(), await onnxruntimeNode()];
+  return [oursEngine(kernel), oursEngine(kernel, { legacyDepthwise: true }), await onnxruntimeWeb(), await tfjsWasm(), await onnxruntimeNode()];
 }
 
 interface Row {
@@ -91,7 +99,7 @@ async function measureWorkload(workload: Workload, all: Engine[], repeat: number
     }
     // Checked against the oracle on the smaller workloads only; the reference is slow.
     const useReference = workload.macs < 5e7;
-    const truth = useReference ? referenceConv(workload.geometry, tensors) : await prepared[0].output();
+    const truth = useReference ? referenceConv(workload.geometry, tensors) : await prepared[OURS].output();
     const differences: number[] = [];
     for (const p of prepared) differences.push(maxRelativeDifference(await p.output(), truth));
     return { workload, medians: times.map(median), wallMedians: wallTimes.map(median), differences, truth: useReference ? 'reference' : 'ours' };
@@ -109,16 +117,17 @@ function printTable(variant: SimdVariant, names: string[], rows: Row[], repeat: 
   const out: string[] = [];
   out.push('');
   out.push(`== Conv Lens kernel, ${variant} build: GFLOP/s = 2 x MACs / median CPU time of ${repeat} runs (wall-clock GFLOP/s in brackets), fp32 NCHW batch 1, one thread ==`);
-  const header = ['workload', ...names, 'ours/best wasm', 'ours/ort-node', `ours % of ${ceiling.gflops} (${ceiling.what})`];
+  const header = ['workload', ...names, 'ours/old', 'ours/best wasm', 'ours/ort-node', `ours % of ${ceiling.gflops} (${ceiling.what})`];
   const lines = rows.map((row) => {
     const speeds = names.map((_, e) => gflops(row, e));
-    const bestWasm = Math.max(speeds[1], speeds[2]);
+    const bestWasm = Math.max(...WASM_PEERS.map((e) => speeds[e]));
     return [
       `${row.workload.id} ${row.workload.label}`,
       ...speeds.map((s, e) => `${s.toFixed(1)} [${gflops(row, e, true).toFixed(1)}] ${row.medians[e].toFixed(2)} ms`),
-      `${(speeds[0] / bestWasm).toFixed(2)}x`,
-      `${(speeds[0] / speeds[3]).toFixed(2)}x`,
-      `${((100 * speeds[0]) / ceiling.gflops).toFixed(0)}%`,
+      `${(speeds[OURS] / speeds[OURS_OLD]).toFixed(2)}x`,
+      `${(speeds[OURS] / bestWasm).toFixed(2)}x`,
+      `${(speeds[OURS] / speeds[ORT_NODE]).toFixed(2)}x`,
+      `${((100 * speeds[OURS]) / ceiling.gflops).toFixed(0)}%`,
     ];
   });
   const table = [header, ...lines];

@@ -14,14 +14,21 @@ export interface KernelPlan {
    */
   direct: boolean;
   /**
-   * Depthwise 2d stride-1 layers go in strips of this many output rows (0: whole channels),
-   * each strip preparing its rows plus `stripExtra` more (the kernel's reach and the 3x3 path's
-   * second row) into an L1-sized buffer.
+   * 2d depthwise layers go in strips of this many output rows (0: whole channels in phase
+   * planes), each strip preparing `stripInRows` padded input rows of `rowFloats` floats (the row
+   * split into its stride's column phases) into an L1-sized buffer.
    */
   stripRows: number;
-  stripExtra: number;
-  /** The 3x3 stride-1 depthwise fast path applies. */
-  depthwise3x3: boolean;
+  stripInRows: number;
+  rowFloats: number;
+  /** Floats between a strip row's column phases: wq rounded up, plus a vector the copy may overrun into. */
+  phaseFloats: number;
+  /**
+   * The depthwise compute loop: 'taps' (any taps, offsets and weights read per tap), '3x3s1'
+   * (3x3 stride 1 dilation 1, two rows at once, weights in registers) or 'rows' (any kernel,
+   * stride and dilation over strips, kernel columns three at a time).
+   */
+  depthwiseKernel: DepthwiseKernel;
   inPerGroup: number;
   outPerGroup: number;
   /** Blocks of 4 output channels per group (the last one padded with zero weights). */
@@ -43,19 +50,31 @@ export interface KernelPlan {
   floats: { packed: number; bias: number; input: number; inputSlack: number; output: number; prep: number; vout: number };
 }
 
+export type DepthwiseKernel = 'taps' | '3x3s1' | 'rows';
+
+export interface PlanOptions {
+  /**
+   * Runs 2d depthwise layers with stride > 1, dilation or other kernels as before the strip
+   * loops: whole channels in phase planes for stride > 1, the generic tap loop for all. Kept
+   * only so `npm run bench:kernel` can measure the old path beside the new one in one run.
+   */
+  legacyDepthwise?: boolean;
+}
+
 const BLOCK_OUTPUTS = 8;
 const BLOCK_CHANNELS = 4;
 
-export function planKernel(g: ConvGeometry): KernelPlan {
+export function planKernel(g: ConvGeometry, options: PlanOptions = {}): KernelPlan {
   const inPerGroup = g.inChannels / g.groups;
   const outPerGroup = g.outChannels / g.groups;
   const padded = [0, 1, 2].map((i) => g.inSize[i] + g.padBefore[i] + g.padAfter[i]);
   const [dq, hq, wq] = [0, 1, 2].map((i) => Math.ceil(padded[i] / g.stride[i]));
-  const taps = tapOffsets(g, dq, hq, wq);
-  const maxTap = taps.reduce((a, b) => Math.max(a, b), 0);
-  const planes = g.stride[0] * g.stride[1] * g.stride[2] * dq * hq * wq;
   const [od, oh, ow] = g.outSize;
   const path = inPerGroup === 1 ? 'depthwise' : 'blocked';
+  const layout = path === 'depthwise' ? depthwiseLayout(g, wq, options) : null;
+  const taps = layout ? rowTapOffsets(g, layout.phaseFloats, layout.rowFloats) : tapOffsets(g, dq, hq, wq);
+  const maxTap = taps.reduce((a, b) => Math.max(a, b), 0);
+  const planes = g.stride[0] * g.stride[1] * g.stride[2] * dq * hq * wq;
   const qPad = roundUp(((od - 1) * hq + oh) * wq, BLOCK_OUTPUTS);
   // Garbage columns may read past the planes: the blocked kernel up to qPad - 1 + maxTap, the
   // depthwise rows up to two rows (the 3x3 path's second row) and a vector past the last output.
@@ -63,17 +82,16 @@ export function planKernel(g: ConvGeometry): KernelPlan {
   const inVolume = g.inSize[0] * g.inSize[1] * g.inSize[2];
   const direct = path === 'blocked' && [0, 1, 2].every((i) => g.stride[i] === 1 && g.padBefore[i] === 0 && g.padAfter[i] === 0);
   // Read in place, the last channel's garbage columns read past the input: that much slack follows it.
-  const chanStride = direct ? inVolume : roundUp(Math.max(planes, reach), 4);
+  const chanStride = layout ? 0 : direct ? inVolume : roundUp(Math.max(planes, reach), 4);
   const ocBlocks = Math.ceil(outPerGroup / BLOCK_CHANNELS);
-  const strips = path === 'depthwise' && od === 1 && g.stride.every((s) => s === 1) ? depthwiseStrips(g, wq, oh) : { stripRows: 0, stripExtra: 0 };
   const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
   const ntaps = volume(g.kernel);
+  const strips = layout ?? { stripRows: 0, stripInRows: 0, rowFloats: 0, phaseFloats: 0 };
   return {
     path,
     direct,
     ...strips,
-    depthwise3x3: path === 'depthwise' && od === 1 && g.kernel[0] === 1 && g.kernel[1] === 3 && g.kernel[2] === 3
-      && g.stride[1] === 1 && g.stride[2] === 1 && g.dilation[1] === 1 && g.dilation[2] === 1,
+    depthwiseKernel: path === 'depthwise' ? depthwiseKernel(g, layout !== null, options) : 'taps',
     inPerGroup,
     outPerGroup,
     ocBlocks,
@@ -90,7 +108,7 @@ export function planKernel(g: ConvGeometry): KernelPlan {
       input: g.batch * g.inChannels * inVolume,
       inputSlack: Math.max(0, reach - inVolume) + 16,
       output: g.batch * g.outChannels * volume(g.outSize),
-      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : strips.stripRows > 0 ? (strips.stripRows + strips.stripExtra) * wq + 8 : chanStride,
+      prep: direct ? 0 : path === 'blocked' ? g.inChannels * chanStride : layout ? layout.stripInRows * layout.rowFloats + 8 + roundUp(ow, 8) : chanStride,
       vout: path === 'blocked' ? ocBlocks * BLOCK_CHANNELS * qPad : 0,
     },
   };
@@ -116,13 +134,54 @@ function cacheChunks(inPerGroup: number, ntaps: number, maxTap: number, qPad: nu
 /** Bytes of L1 one depthwise strip's prepared rows may take. */
 const L1_STRIP_BYTES = 16 * 1024;
 
-/** Strips of an even number of output rows whose prepared rows fit L1_STRIP_BYTES. */
-function depthwiseStrips(g: ConvGeometry, wq: number, oh: number): { stripRows: number; stripExtra: number } {
-  // Rows (kh-1)*dh past the strip feed its last output row; the 3x3 path reads one more.
-  const stripExtra = (g.kernel[1] - 1) * g.dilation[1] + 1;
-  const fit = Math.floor(L1_STRIP_BYTES / (4 * wq)) - stripExtra;
-  const stripRows = Math.min(oh, Math.max(2, fit - (fit % 2)));
-  return { stripRows, stripExtra };
+/**
+ * The strip layout of a 2d depthwise layer (null for 3d ones, which go whole channel by whole
+ * channel in phase planes; so do stride > 1 layers under `legacyDepthwise`).
+ *
+ * Why NCHW rows and not a channel-blocked layout (NHWC or NCHW4c, channels in the vector lanes,
+ * as XNNPACK does): there, stride and dilation cost nothing, since each tap is a vector of 4
+ * channels at one pixel; but our tensors are NCHW at the boundary (the sandbox, PyTorch), so
+ * every layer would pay a transpose in and out, a full extra pass over memory for a layer whose
+ * arithmetic intensity is only k*k/(s*s) multiply-adds per input float, and channel counts not a
+ * multiple of 4 would need padding. Splitting each padded row into its stride's column phases
+ * costs one shuffle per 4 floats, in a strip that stays in L1, and keeps lanes along the width.
+ */
+function depthwiseLayout(g: ConvGeometry, wq: number, options: PlanOptions): { stripRows: number; stripInRows: number; rowFloats: number; phaseFloats: number } | null {
+  if (g.outSize[0] !== 1 || g.kernel[0] !== 1) return null;
+  const [, sh, sw] = g.stride;
+  if (options.legacyDepthwise && (sh !== 1 || sw !== 1)) return null;
+  const phaseFloats = roundUp(wq, 4) + 4;
+  const rowFloats = sw * phaseFloats;
+  // Output rows need (rows - 1)*sh + (kh - 1)*dh + 1 input rows, and the 3x3 path one more.
+  const reach = (g.kernel[1] - 1) * g.dilation[1] + 2;
+  const fit = Math.floor(L1_STRIP_BYTES / (4 * rowFloats));
+  const fitting = Math.floor((fit - reach) / sh) + 1;
+  const stripRows = Math.min(g.outSize[1], Math.max(2, fitting - (fitting % 2)));
+  return { stripRows, stripInRows: (stripRows - 1) * sh + reach, rowFloats, phaseFloats };
+}
+
+function depthwiseKernel(g: ConvGeometry, strips: boolean, options: PlanOptions): DepthwiseKernel {
+  const [, kh, kw] = g.kernel;
+  const [, sh, sw] = g.stride;
+  const [, dh, dw] = g.dilation;
+  if (!strips) return 'taps';
+  if (kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1) return '3x3s1';
+  return options.legacyDepthwise ? 'taps' : 'rows';
+}
+
+/**
+ * Tap (b, c) offsets in a strip (see depthwiseLayout): kernel row b is b*dh input rows below
+ * the output row's first, and column c*dw is phase (c*dw mod sw) at column x + c*dw div sw.
+ */
+function rowTapOffsets(g: ConvGeometry, phaseFloats: number, rowFloats: number): Int32Array {
+  const [, kh, kw] = g.kernel;
+  const [, , sw] = g.stride;
+  const [, dh, dw] = g.dilation;
+  const taps = new Int32Array(kh * kw);
+  for (let b = 0; b < kh; b++) {
+    for (let c = 0; c < kw; c++) taps[b * kw + c] = b * dh * rowFloats + ((c * dw) % sw) * phaseFloats + Math.floor((c * dw) / sw);
+  }
+  return taps;
 }
 
 /**

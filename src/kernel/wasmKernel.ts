@@ -1,6 +1,6 @@
 import { supportsRelaxedSimd } from './features';
 import { ConvGeometry, tensorSizes } from './geometry';
-import { KernelPlan, packBlockedWeights, planKernel } from './plan';
+import { DepthwiseKernel, KernelPlan, PlanOptions, packBlockedWeights, planKernel } from './plan';
 import { ConvTensors, checkTensorLengths } from './reference';
 import { equivalentConv, flippedWeights, spreadInput } from './transposed';
 import { WASM_PAGE_BYTES, WasmInstanceLike, WasmMemoryLike, WasmModuleLike, wasmApi } from './wasmApi';
@@ -21,7 +21,7 @@ export interface LoadOptions {
   variant?: SimdVariant | 'auto';
 }
 
-export interface PrepareOptions {
+export interface PrepareOptions extends PlanOptions {
   /** The most memory one prepared layer may use, in bytes; 1 GiB unless given. */
   memoryBudgetBytes?: number;
 }
@@ -51,10 +51,10 @@ export class WasmConvKernel {
     checkTensorLengths(geometry, { weight: weights.weight, bias: weights.bias });
     if (geometry.transposed) {
       const conv = equivalentConv(geometry);
-      const inner = new PreparedConv(await wasmApi().instantiate(this.module, {}), conv, { weight: flippedWeights(geometry, weights.weight), bias: weights.bias }, budget);
+      const inner = new PreparedConv(await wasmApi().instantiate(this.module, {}), conv, { weight: flippedWeights(geometry, weights.weight), bias: weights.bias }, budget, options);
       return new PreparedTransposed(geometry, inner);
     }
-    return new PreparedConv(await wasmApi().instantiate(this.module, {}), geometry, weights, budget);
+    return new PreparedConv(await wasmApi().instantiate(this.module, {}), geometry, weights, budget, options);
   }
 
   /** One convolution, start to finish. */
@@ -109,9 +109,9 @@ export class PreparedConv implements PreparedLayer {
   private exports: KernelExports | null;
   private readonly layout: Layout;
 
-  constructor(instance: WasmInstanceLike, readonly geometry: ConvGeometry, weights: Omit<ConvTensors, 'input'>, budget: number) {
+  constructor(instance: WasmInstanceLike, readonly geometry: ConvGeometry, weights: Omit<ConvTensors, 'input'>, budget: number, options: PlanOptions = {}) {
     this.exports = instance.exports as unknown as KernelExports;
-    this.plan = planKernel(geometry);
+    this.plan = planKernel(geometry, options);
     this.layout = layoutMemory(this.exports.heapBase(), this.plan);
     reserve(this.exports.memory, this.layout.end, budget);
     const buffer = this.exports.memory.buffer;
@@ -160,7 +160,8 @@ export class PreparedConv implements PreparedLayer {
   private runDepthwise(exports: KernelExports, input: number, output: number): void {
     const { geometry: g, plan: p, layout: l } = this;
     exports.convDepthwise(input, l.prep, l.packed, l.bias, output, l.taps, p.taps.length, g.inChannels, p.outPerGroup,
-      ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride, ...g.outSize, p.depthwise3x3 ? 1 : 0, p.stripRows, p.stripExtra);
+      ...g.inSize, ...g.padBefore, ...g.stride, p.dq, p.hq, p.wq, p.chanStride, ...g.outSize, DEPTHWISE_KERNEL_CODES[p.depthwiseKernel],
+      p.stripRows, p.stripInRows, p.rowFloats, p.phaseFloats, g.kernel[1], g.kernel[2], g.dilation[1]);
   }
 
   /** Drops the instance and its memory. */
@@ -198,6 +199,9 @@ class PreparedTransposed implements PreparedLayer {
     this.inner.dispose();
   }
 }
+
+/** The numbers convDepthwise (src/kernel/assembly/conv.ts) takes for each compute loop. */
+const DEPTHWISE_KERNEL_CODES: Record<DepthwiseKernel, number> = { taps: 0, '3x3s1': 1, rows: 2 };
 
 function layoutMemory(heapBase: number, plan: KernelPlan): Layout {
   let at = align(heapBase);

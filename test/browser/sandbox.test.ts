@@ -79,6 +79,25 @@ describe('sandbox run (headless Chromium, the panel\'s CSP)', function () {
     await page.screenshot({ path: join(SHOTS, 'sandbox-done.png'), fullPage: true });
   });
 
+  // The strided and dilated depthwise strip loops, with relaxed SIMD in the worker, on odd sizes.
+  for (const [layer, input, output] of [
+    ['nn.Conv2d(40, 40, 3, stride=2, padding=1, groups=40)', '1,40,29,31', '1x40x15x16'],
+    ['nn.Conv2d(24, 24, 5, stride=2, padding=2, groups=24)', '2,24,27,27', '2x24x14x14'],
+    ['nn.Conv2d(36, 36, 3, padding=2, dilation=2, groups=36)', '1,36,23,30', '1x36x23x30'],
+  ]) {
+    it(`runs ${layer} on ${input} in the worker, equal to the reference kernel`, async () => {
+      await open(layer, input);
+      await page.click('#sandbox-run');
+      await page.waitForSelector('#sandbox[data-state="done"], #sandbox[data-state="failed"]', { timeout: 100_000 });
+      assert.equal(await state(), 'done', await page.locator('#sandbox-status').innerText());
+      assert.equal((await row('Output shape (run)'))[0], output);
+      const checks = await page.locator('#sandbox-checks li').evaluateAll((items) => items.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.passed]));
+      assert.deepEqual(checks.find(([check]) => check === 'reference'), ['reference', 'true']);
+      assert.match(await page.locator('#sandbox-flavour').innerText(), /with relaxed SIMD/);
+      assert.deepEqual(consoleErrors, []);
+    });
+  }
+
   it('cancels a long run by terminating the worker while the page stays responsive, and runs again afterwards', async () => {
     // Dense alone is 7.4 GMACs a run here: the whole run would take many seconds.
     await open('nn.Conv2d(256, 256, 3, padding=1)', '1,256,112,112');

@@ -40,21 +40,20 @@ function tfjsLayer(tf: Tf, g: ConvGeometry, t: BenchTensors): { run(): Tensor4D;
   const [, h, w] = g.inSize;
   const [, kh, kw] = g.kernel;
   const x = tf.tensor4d(nchwToNhwc(t.input, g.inChannels, h, w), [1, h, w, g.inChannels]);
-  const pad = [[0, 0], [g.padBefore[1], g.padAfter[1]], [g.padBefore[2], g.padAfter[2]], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
-  const padded = pad.some(([a, b]) => a > 0 || b > 0);
   const stride: [number, number] = [g.stride[1], g.stride[2]];
   const dilation: [number, number] = [g.dilation[1], g.dilation[2]];
   const inPerGroup = g.inChannels / g.groups;
   const outPerGroup = g.outChannels / g.groups;
-  // An explicit tf.pad would cost an extra pass; 'same' with stride 1 is what tfjs pads itself.
-  const padding = padded ? 'same' : 'valid';
+  const padding = tfjsPadding(g);
+  // tfjs accepts a rounding mode only with a numeric padding.
+  const dimRoundingMode = typeof padding === 'number' ? 'floor' : undefined;
   const ownedTensors: { dispose(): void }[] = [x];
   if (inPerGroup === 1 && outPerGroup === 1) {
     const filter = tf.tensor4d(depthwiseFilter(t.weight, g.inChannels, kh, kw), [kh, kw, g.inChannels, 1]);
     const bias = tf.tensor1d(t.bias);
     ownedTensors.push(filter, bias);
     return {
-      run: () => tf.fused.depthwiseConv2d({ x, filter, bias, strides: stride, pad: padding, dilations: dilation }),
+      run: () => tf.fused.depthwiseConv2d({ x, filter, bias, strides: stride, pad: padding, dilations: dilation, dimRoundingMode }),
       dispose: () => ownedTensors.forEach((o) => o.dispose()),
     };
   }
@@ -63,7 +62,7 @@ function tfjsLayer(tf: Tf, g: ConvGeometry, t: BenchTensors): { run(): Tensor4D;
   const biases = Array.from({ length: g.groups }, (_, group) => tf.tensor1d(t.bias.slice(group * outPerGroup, (group + 1) * outPerGroup)));
   ownedTensors.push(...filters, ...biases);
   const convolve = (input: Tensor4D, group: number): Tensor4D =>
-    tf.fused.conv2d({ x: input, filter: filters[group], bias: biases[group], strides: stride, pad: padding, dilations: dilation });
+    tf.fused.conv2d({ x: input, filter: filters[group], bias: biases[group], strides: stride, pad: padding, dilations: dilation, dimRoundingMode });
   return {
     run: () => {
       if (g.groups === 1) return convolve(x, 0);
@@ -71,6 +70,19 @@ function tfjsLayer(tf: Tf, g: ConvGeometry, t: BenchTensors): { run(): Tensor4D;
     },
     dispose: () => ownedTensors.forEach((o) => o.dispose()),
   };
+}
+
+/**
+ * PyTorch's padding as tfjs says it, without an explicit tf.pad (an extra pass): 'valid', 'same'
+ * at stride 1 (tfjs then pads d(k-1) split as PyTorch does), or one number for the same padding
+ * on every side, with the output size rounded down as PyTorch does.
+ */
+function tfjsPadding(g: ConvGeometry): 'valid' | 'same' | number {
+  const pads = [g.padBefore[1], g.padAfter[1], g.padBefore[2], g.padAfter[2]];
+  if (pads.every((p) => p === 0)) return 'valid';
+  if (g.stride[1] === 1 && g.stride[2] === 1) return 'same';
+  if (pads.every((p) => p === pads[0])) return pads[0];
+  throw new Error(`the tfjs peer cannot pad ${pads.join(',')} without an explicit tf.pad`);
 }
 
 function nchwToNhwc(data: Float32Array, c: number, h: number, w: number): Float32Array {

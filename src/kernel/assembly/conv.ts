@@ -227,28 +227,59 @@ function compact(vout: usize, qPad: i32, out: usize, channels: i32, od: i32, oh:
 /**
  * Depthwise convolution (one input channel per group, `multiplier` outputs each) for one batch
  * element. Each input channel is prepared alone into `prep`, then every output channel it feeds
- * is computed row by row straight into the output. With `stripRows` > 0 (2d, stride 1) the
- * channel goes in strips of that many output rows, so the prepared rows stay in L1.
+ * is computed row by row straight into the output.
+ *
+ * With `stripRows` > 0 (1d and 2d layers) the channel goes in strips of that many output rows, whose
+ * padded input rows are prepared into an L1-sized buffer, `rowFloats` floats per row: the row
+ * split into its `sw` column phases, `phaseFloats` apart (phase px holds columns x*sw + px), so every
+ * tap of any stride and dilation reads contiguous floats at a fixed offset from its output row,
+ * and padding is zeros in the buffer. Output row y of a strip starts at y*sh rows. The compute
+ * loops therefore have no border branches at all: the strip copy is where the border is handled.
+ * With `stripRows` = 0 (3d layers) the channel is prepared whole into phase planes.
+ *
+ * `kernel` picks the compute loop: 0 any taps from the table; 1 the 3x3 stride-1 two-row loop;
+ * 2 the strip rows loop for any kernel, stride and dilation.
  */
 export function convDepthwise(
   input: usize, prep: usize, weight: usize, bias: usize, output: usize, taps: usize, ntaps: i32,
   channels: i32, multiplier: i32,
   id: i32, ih: i32, iw: i32, pf: i32, pt: i32, pl: i32, sd: i32, sh: i32, sw: i32,
-  dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, dense3x3: i32,
-  stripRows: i32, stripExtra: i32,
+  dq: i32, hq: i32, wq: i32, chanStride: i32, od: i32, oh: i32, ow: i32, kernel: i32,
+  stripRows: i32, stripInRows: i32, rowFloats: i32, phaseFloats: i32, kh: i32, kw: i32, dh: i32,
 ): void {
   const outPlane = <usize>(od * oh * ow) * 4;
   const inPlane = <usize>(id * ih * iw) * 4;
+  const rowBytes = <usize>rowFloats * 4;
+  const scratch = prep + <usize>(stripInRows * rowFloats + 8) * 4;
+  // The first row whose pairs of vectors (see depthwiseRows) would write past the channel.
+  const spare = oh * ow - ((ow + 7) & ~7);
+  const lastRows = spare < 0 ? 0 : spare / ow + 1;
+  // Strip rows are written only where they hold input (see prepareRows): the rest stays zero.
+  if (stripRows > 0) zeroFloats(prep, stripInRows * rowFloats + 8);
   for (let c = 0; c < channels; c++) {
     const chanIn = input + <usize>c * inPlane;
     if (stripRows > 0) {
       for (let y0 = 0; y0 < oh; y0 += stripRows) {
         const rows = min(stripRows, oh - y0);
-        prepareRows(chanIn, prep, ih, iw, pt, pl, wq, y0, rows + stripExtra);
+        prepareRows(chanIn, prep, ih, iw, pt, pl, sw, wq, phaseFloats, rowFloats, y0 * sh, min(stripInRows, (rows - 1) * sh + (kh - 1) * dh + 2));
         for (let m = 0; m < multiplier; m++) {
           const oc = c * multiplier + m;
           const out = output + <usize>oc * outPlane + <usize>(y0 * ow) * 4;
-          depthwiseChannel(prep, weight, bias, out, taps, ntaps, oc, 1, rows, ow, hq, wq, dense3x3);
+          const w = weight + <usize>(oc * ntaps) * 4;
+          const b = f32x4.splat(load<f32>(bias + <usize>oc * 4));
+          const step = <usize>sh * rowBytes;
+          if (kernel === 1) depthwise3x3(prep, w, b, out, rows, ow, rowFloats);
+          else if (kernel === 0) depthwiseTaps(prep, w, b, out, taps, ntaps, 1, rows, ow, 0, step);
+          else {
+            // Rows from `lastRows` on would run past the channel's end onto the next channel,
+            // which with a multiplier > 1 was written strips ago: they go through `scratch`.
+            const direct = min(rows, max(0, lastRows - y0));
+            depthwiseRows(prep, w, b, out, taps, direct, ow, step, kh, kw, <usize>dh * rowBytes);
+            for (let r = direct; r < rows; r++) {
+              depthwiseRows(prep + <usize>r * step, w, b, scratch, taps, 1, ow, step, kh, kw, <usize>dh * rowBytes);
+              copyFloats(out + <usize>(r * ow) * 4, scratch, ow);
+            }
+          }
         }
       }
       continue;
@@ -256,42 +287,96 @@ export function convDepthwise(
     prepareInput(chanIn, prep, 1, id, ih, iw, pf, pt, pl, sd, sh, sw, dq, hq, wq, chanStride);
     for (let m = 0; m < multiplier; m++) {
       const oc = c * multiplier + m;
-      depthwiseChannel(prep, weight, bias, output + <usize>oc * outPlane, taps, ntaps, oc, od, oh, ow, hq, wq, dense3x3);
+      const w = weight + <usize>(oc * ntaps) * 4;
+      const b = f32x4.splat(load<f32>(bias + <usize>oc * 4));
+      depthwiseTaps(prep, w, b, output + <usize>oc * outPlane, taps, ntaps, od, oh, ow, <usize>(hq * wq) * 4, <usize>wq * 4);
     }
   }
 }
 
-@inline function depthwiseChannel(
-  prep: usize, weight: usize, bias: usize, out: usize, taps: usize, ntaps: i32, oc: i32,
-  od: i32, oh: i32, ow: i32, hq: i32, wq: i32, dense3x3: i32,
+/**
+ * Padded rows [first, first + count) of one 2d channel into `dst`, `rowFloats` floats each: the
+ * row's sw column phases side by side, `phaseFloats` apart (phase px, column x holds padded
+ * column x*sw + px). Rows of vertical padding are zeroed whole. In an input row, strides 1 and 2
+ * write only the columns that hold input, in whole vectors that may read a few floats past
+ * either end of the row and write a vector past its last column, then zero what they overran:
+ * the columns of horizontal padding are never written, so they keep the zeros convDepthwise
+ * put there. Other strides rewrite the whole phase (copyRow).
+ */
+function prepareRows(
+  chanSrc: usize, dst: usize, ih: i32, iw: i32, pt: i32, pl: i32, sw: i32, wq: i32, phaseFloats: i32, rowFloats: i32,
+  first: i32, count: i32,
 ): void {
-  const w = weight + <usize>(oc * ntaps) * 4;
-  const b = load<f32>(bias + <usize>oc * 4);
-  if (dense3x3) depthwise3x3(prep, w, b, out, oh, ow, wq);
-  else depthwiseTaps(prep, w, b, out, taps, ntaps, od, oh, ow, hq, wq);
+  const rowBytes = <usize>rowFloats * 4;
+  // Rows [top, bottom) of the strip hold input rows; those above and below are vertical padding.
+  const top = min(count, max(0, pt - first));
+  const bottom = max(top, min(count, ih + pt - first));
+  zeroFloats(dst, top * rowFloats);
+  zeroFloats(dst + <usize>bottom * rowBytes, (count - bottom) * rowFloats);
+  const src = chanSrc + <usize>((first + top - pt) * iw) * 4;
+  const rows = bottom - top;
+  const rowDst = dst + <usize>top * rowBytes;
+  if (sw === 1) copyInputRows(src, rowDst + <usize>pl * 4, rowBytes, iw, rows);
+  else if (sw === 2) splitInputRows(src, rowDst, rowBytes, <usize>phaseFloats * 4, iw, pl, rows);
+  else {
+    for (let r = 0; r < rows; r++) {
+      const rowSrc = src + <usize>(r * iw) * 4;
+      for (let px = 0; px < sw; px++) copyRow(rowSrc, rowDst + <usize>r * rowBytes + <usize>(px * phaseFloats) * 4, iw, wq, sw, px, pl);
+    }
+  }
+}
+
+/** Input rows of iw floats to rows rowBytes apart, in whole vectors, then zeros over the (up to 3) floats overrun. */
+function copyInputRows(src: usize, dst: usize, rowBytes: usize, iw: i32, rows: i32): void {
+  const end = <usize>iw * 4;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    for (let o: usize = 0; o < end; o += 16) v128.store(dst + o, v128.load(src + o));
+    v128.store(dst + end, zero);
+    src += end;
+    dst += rowBytes;
+  }
 }
 
 /**
- * Padded rows [first, first + count) of one 2d channel (stride 1) into `dst`, wq floats each,
- * followed by 8 zero floats that the last vector of the last row may read.
+ * Input rows into their two stride-2 phases: padded column P = X + pl goes to phase P mod 2,
+ * column P div 2. Two loaded vectors (8 input floats, starting at an even P) make one vector of
+ * each phase by shuffling even and odd lanes. With odd padding the first vector starts one float
+ * before the row, whose lane lands in the left padding and is zeroed after; past the row, the
+ * even phase's columns from (pl + iw + 1) div 2 and the odd one's from (pl + iw) div 2 are.
  */
-function prepareRows(chanSrc: usize, dst: usize, ih: i32, iw: i32, pt: i32, pl: i32, wq: i32, first: i32, count: i32): void {
-  const rowBytes = <usize>wq * 4;
-  for (let r = 0; r < count; r++) {
-    const yi = first + r - pt;
-    const rowDst = dst + <usize>r * rowBytes;
-    if (yi < 0 || yi >= ih) zeroFloats(rowDst, wq);
-    else copyRow(chanSrc + <usize>(yi * iw) * 4, rowDst, iw, wq, 1, 0, pl);
+function splitInputRows(src: usize, dst: usize, rowBytes: usize, phaseBytes: usize, iw: i32, pl: i32, rows: i32): void {
+  const odd = pl & 1;
+  const start = <usize>(pl >> 1) * 4;
+  const end = <usize>((pl + iw + 1) >> 1) * 4;
+  const oddEnd = <usize>((pl + iw) >> 1) * 4 + phaseBytes;
+  const zero = f32x4.splat(0);
+  let from = src - <usize>odd * 4;
+  for (let r = 0; r < rows; r++) {
+    let read = from;
+    for (let o = start; o < end; o += 16) {
+      const a = v128.load(read);
+      const b = v128.load(read, 16);
+      v128.store(dst + o, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+      v128.store(dst + o + phaseBytes, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+      read += 32;
+    }
+    if (odd) store<f32>(dst + start, 0);
+    v128.store(dst + end, zero);
+    v128.store(dst + oddEnd, zero);
+    from += <usize>iw * 4;
+    dst += rowBytes;
   }
-  zeroFloats(dst + <usize>count * rowBytes, 8);
 }
 
-/** Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory. */
-function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, ntaps: i32, od: i32, oh: i32, ow: i32, hq: i32, wq: i32): void {
-  const bias = f32x4.splat(b);
+/**
+ * Any depthwise tap set: each 4-output vector sums its taps, weights splatted from memory.
+ * Output row (z, y) reads from prep + z*slabStep + y*rowStep (bytes), tap offsets added.
+ */
+function depthwiseTaps(prep: usize, w: usize, bias: v128, out: usize, taps: usize, ntaps: i32, od: i32, oh: i32, ow: i32, slabStep: usize, rowStep: usize): void {
   for (let z = 0; z < od; z++) {
     for (let y = 0; y < oh; y++) {
-      const row = prep + <usize>((z * hq + y) * wq) * 4;
+      const row = prep + <usize>z * slabStep + <usize>y * rowStep;
       const dst = out + <usize>((z * oh + y) * ow) * 4;
       // Whole vectors on byte offsets, then the last partial vector.
       const whole = <usize>(ow & ~3) * 4;
@@ -299,6 +384,95 @@ function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, n
       for (; o < whole; o += 16) v128.store(dst + o, depthwiseVector(row + o, w, taps, ntaps, bias));
       if (o < <usize>ow * 4) storeUpTo(dst + o, depthwiseVector(row + o, w, taps, ntaps, bias), ow - <i32>(o >> 2));
     }
+  }
+}
+
+/**
+ * Any kernel width, height, stride and dilation, over a strip in row layout: output row y reads
+ * from prep + y*step, kernel row r another r*rowStep bytes on, and kernel column j the fixed
+ * column offset taps[j]. Each row sums its kernel columns three at a time (rowColumns3), the
+ * one or two left over one at a time (rowColumn); passes after the first add to what the first
+ * stored. A row's last pair of vectors may run up to 7 outputs past its end, onto the next
+ * output rows, which are written after this one (convDepthwise sees to a channel's last rows).
+ */
+function depthwiseRows(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, kw: i32, rowStep: usize): void {
+  if (kw === 3) {
+    depthwiseRows3(prep, w, bias, out, taps, rows, ow, step, kh, rowStep);
+    return;
+  }
+  const span = <usize>((ow + 7) & ~7) * 4;
+  const weightRow = <usize>kw * 4;
+  for (let y = 0; y < rows; y++) {
+    const row = prep + <usize>y * step;
+    const dst = out + <usize>(y * ow) * 4;
+    // The first pass is written apart so that, inlined, its `first` is a constant.
+    let c = kw >= 3 ? 3 : 1;
+    if (kw >= 3) rowColumns3(row, w, weightRow, taps, true, bias, dst, span, kh, rowStep);
+    else rowColumn(row, w, weightRow, <usize>load<i32>(taps), true, bias, dst, span, kh, rowStep);
+    for (; c + 3 <= kw; c += 3) rowColumns3(row, w + <usize>c * 4, weightRow, taps + <usize>c * 4, false, bias, dst, span, kh, rowStep);
+    for (; c < kw; c++) rowColumn(row, w + <usize>c * 4, weightRow, <usize>load<i32>(taps + <usize>c * 4), false, bias, dst, span, kh, rowStep);
+  }
+}
+
+/** Kernel width 3, the common case, in a function of its own: V8 allocates its registers better. */
+function depthwiseRows3(prep: usize, w: usize, bias: v128, out: usize, taps: usize, rows: i32, ow: i32, step: usize, kh: i32, rowStep: usize): void {
+  const span = <usize>((ow + 7) & ~7) * 4;
+  for (let y = 0; y < rows; y++) {
+    rowColumns3(prep + <usize>y * step, w, 12, taps, true, bias, out + <usize>(y * ow) * 4, span, kh, rowStep);
+  }
+}
+
+/**
+ * Three kernel columns (offsets at `taps`) over one output row, two vectors (8 outputs) at a
+ * time: each weight splat serves both, and the two sums are independent for the CPU.
+ */
+@inline function rowColumns3(
+  row: usize, w: usize, weightRow: usize, taps: usize, first: bool, bias: v128, dst: usize, span: usize, kh: i32, rowStep: usize,
+): void {
+  const c0 = <usize>load<i32>(taps, 0);
+  const c1 = <usize>load<i32>(taps, 4);
+  const c2 = <usize>load<i32>(taps, 8);
+  for (let o: usize = 0; o < span; o += 32) {
+    let a = first ? bias : v128.load(dst + o);
+    let b = first ? bias : v128.load(dst + o, 16);
+    let at = row + o;
+    let k = w;
+    for (let r = 0; r < kh; r++) {
+      let kk = v128.load32_splat(k, 0);
+      a = madd(v128.load(at + c0), kk, a);
+      b = madd(v128.load(at + c0, 16), kk, b);
+      kk = v128.load32_splat(k, 4);
+      a = madd(v128.load(at + c1), kk, a);
+      b = madd(v128.load(at + c1, 16), kk, b);
+      kk = v128.load32_splat(k, 8);
+      a = madd(v128.load(at + c2), kk, a);
+      b = madd(v128.load(at + c2, 16), kk, b);
+      at += rowStep;
+      k += weightRow;
+    }
+    v128.store(dst + o, a);
+    v128.store(dst + o, b, 16);
+  }
+}
+
+/** One kernel column (offset c0) over one output row, as rowColumns3. */
+@inline function rowColumn(
+  row: usize, w: usize, weightRow: usize, c0: usize, first: bool, bias: v128, dst: usize, span: usize, kh: i32, rowStep: usize,
+): void {
+  for (let o: usize = 0; o < span; o += 32) {
+    let a = first ? bias : v128.load(dst + o);
+    let b = first ? bias : v128.load(dst + o, 16);
+    let at = row + o + c0;
+    let k = w;
+    for (let r = 0; r < kh; r++) {
+      const kk = v128.load32_splat(k);
+      a = madd(v128.load(at), kk, a);
+      b = madd(v128.load(at, 16), kk, b);
+      at += rowStep;
+      k += weightRow;
+    }
+    v128.store(dst + o, a);
+    v128.store(dst + o, b, 16);
   }
 }
 
@@ -318,7 +492,7 @@ function depthwiseTaps(prep: usize, w: usize, b: f32, out: usize, taps: usize, n
  * 3x3, stride 1, dilation 1 depthwise (2d): the nine weights live in registers and two output
  * rows are computed together, so each loaded input vector serves up to six multiply-adds.
  */
-function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i32, wq: i32): void {
+function depthwise3x3(prep: usize, w: usize, bias: v128, out: usize, oh: i32, ow: i32, wq: i32): void {
   const k0 = v128.load32_splat(w, 0);
   const k1 = v128.load32_splat(w, 4);
   const k2 = v128.load32_splat(w, 8);
@@ -328,7 +502,6 @@ function depthwise3x3(prep: usize, w: usize, b: f32, out: usize, oh: i32, ow: i3
   const k6 = v128.load32_splat(w, 24);
   const k7 = v128.load32_splat(w, 28);
   const k8 = v128.load32_splat(w, 32);
-  const bias = f32x4.splat(b);
   const rowBytes = <usize>wq * 4;
   let y = 0;
   for (; y + 2 <= oh; y += 2) {

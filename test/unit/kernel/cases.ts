@@ -62,6 +62,17 @@ export function caseName(g: ConvGeometry, padding: string): string {
   return parts.join(' ');
 }
 
+/** Deterministic pseudo-random floats in [-0.5, 0.5) (a linear congruential generator). */
+export function seeded(length: number, seed: number): Float32Array {
+  const out = new Float32Array(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
 let cached: FixtureCase[] | null = null;
 
 export function fixtureCases(): FixtureCase[] {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConvSpec, PyValue, buildConv, forwardShape, tuple } from '../../../src/core';
 import { ConvGeometry, WasmConvKernel, referenceConv, tensorSizes } from '../../../src/kernel';
-import { caseName, geometryFor } from './cases';
+import { caseName, geometryFor, seeded } from './cases';
 import { assertClose } from './close';
 import { loadBuiltKernel } from './loadWasm';
 
@@ -66,16 +66,6 @@ function geometryOf(c: LayerCase, overrides: Partial<LayerCase> = {}): ConvGeome
   const l = { ...c, ...overrides };
   const shape = [l.batch, l.groups * l.inPerGroup, ...l.size];
   return geometryFor(l.rank === 1 ? 'Conv1d' : 'Conv2d', args(c, overrides), shape);
-}
-
-function seeded(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 32 - 0.5;
-  }
-  return out;
 }
 
 function randomTensors(g: ConvGeometry, seed: number): { input: Float32Array; weight: Float32Array; bias: Float32Array | null } {
