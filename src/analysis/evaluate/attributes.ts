@@ -1,0 +1,323 @@
+import { CannotEvaluate, PyError } from '../values/errors';
+import { initFields, namespaceMember, type Interpreter } from './interpreter';
+import { pyStr } from '../values/strings';
+import { moduleMethod } from '../torch/containers';
+import { tensorMethod } from '../torch/tensorOps';
+import { setConvAttribute } from '../torch/conv';
+import { partialAttribute } from './partialAttributes';
+import {
+  BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
+  isListValue, isTupleValue, tupleOf, typeName, unknown,
+} from '../values/values';
+
+function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
+  return new Builtin(name, (a) => f(a.positional, a.keywords));
+}
+
+/** Binds a class attribute to an instance the way Python's descriptors do for def, property, staticmethod, classmethod. */
+function bindClassAttr(ip: Interpreter, owner: ClassValue, value: Value, self: Value): Value {
+  if (!(value instanceof FunctionValue)) return value;
+  if (value.decorators.includes('staticmethod')) return value;
+  if (value.decorators.includes('classmethod')) return new BoundMethod(value, owner);
+  if (value.decorators.includes('property')) return ip.invoke(value, { positional: [], keywords: new Map() }, self);
+  return new BoundMethod(value, self);
+}
+
+export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
+  if (obj instanceof Unknown) return unknown(obj.reason);
+  if (obj instanceof Namespace) return namespaceMember(obj, name);
+  if (obj instanceof ModuleObject) return moduleAttribute(ip, obj, name);
+  if (obj instanceof Instance) {
+    if (obj.attrs.has(name)) return obj.attrs.get(name)!;
+    const v = obj.cls.lookup(name);
+    if (v !== undefined) return bindClassAttr(ip, obj.cls, v, obj);
+    if (name === '__class__') return obj.cls;
+    throw new PyError('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`);
+  }
+  if (obj instanceof ClassValue) {
+    const native = obj.native;
+    // nn.Module.__init__(self) and the like, called through the class.
+    if (name === '__init__' && native && !obj.attrs.has('__init__')) {
+      return new Builtin('__init__', (a, inner, call) => {
+        native.init(a.positional[0] as ModuleObject, { positional: a.positional.slice(1), keywords: a.keywords }, inner, call);
+        return null;
+      });
+    }
+    const v = obj.lookup(name);
+    if (v !== undefined) return v instanceof FunctionValue && v.decorators.includes('classmethod') ? new BoundMethod(v, obj) : v;
+    if (name === '__name__') return obj.name;
+    throw new PyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
+  }
+  if (obj instanceof SuperProxy) return superAttribute(ip, obj, name);
+  if (obj instanceof Partial) return partialAttribute(obj, name);
+  if (obj instanceof Tensor) return tensorAttribute(obj, name);
+  if (Array.isArray(obj)) return sequenceMethod(ip, obj, name);
+  if (obj instanceof PyDict) return dictMethod(ip, obj, name);
+  if (typeof obj === 'string') return stringMethod(ip, obj, name);
+  if (typeof obj === 'number' && name === 'is_integer') return method(name, () => Number.isInteger(obj));
+  if (obj instanceof FunctionValue && name === '__name__') return obj.name;
+  if (typeof obj === 'bigint' && (name === 'real' || name === 'numerator')) return obj;
+  throw new PyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+}
+
+function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Value {
+  // No Value is undefined (None is null), so one get per map tells whether the name is there.
+  const child = mod.child(name);
+  if (child !== undefined) return child;
+  const own = mod.attr(name);
+  if (own !== undefined) return own;
+  const v = mod.cls.lookup(name);
+  if (v !== undefined) return bindClassAttr(ip, mod.cls, v, mod);
+  const m = moduleMethod(ip, mod, name);
+  if (m) return method(name, m);
+  if (name === 'forward') return new Builtin('forward', (a, inner, call) => inner.callModule(mod, a, call));
+  if (name === 'training') return true;
+  if (name === '__class__') return mod.cls;
+  if (mod.conv || mod.cls.nativeBase() !== mod.cls) {
+    if (mod.conv && (mod.conv.symbolic || mod.conv.error || mod.conv.lazy)) return unknown(`${mod.typeName}.${name} is not known`);
+  }
+  throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${name}'`);
+}
+
+/** super().name: the attribute from the classes after the method's own class in the MRO. */
+function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value {
+  const self = proxy.self;
+  const cls = self instanceof ModuleObject || self instanceof Instance ? self.cls : self instanceof ClassValue ? self : null;
+  if (!cls) throw new CannotEvaluate('super() of an unknown object');
+  const mro = cls.mro();
+  for (const c of mro.slice(mro.indexOf(proxy.after) + 1)) {
+    if (c.attrs.has(name)) return bindClassAttr(ip, c, c.attrs.get(name)!, self);
+    if (name === '__init__' && c.attrs.has('__dataclass_fields__') && self instanceof Instance) {
+      // A dataclass base's generated __init__.
+      return new Builtin('__init__', (a) => {
+        initFields(self, c, a);
+        return null;
+      });
+    }
+    if (c.native && name === '__init__') {
+      const native = c.native;
+      return new Builtin('__init__', (a, inner, call) => {
+        native.init(self as ModuleObject, a, inner, call);
+        return null;
+      });
+    }
+    if (c.native?.forward && name === 'forward') {
+      const forward = c.native.forward;
+      return new Builtin('forward', (a, inner, call) => forward(self as ModuleObject, a, inner, call));
+    }
+  }
+  if (name === '__init__') return new Builtin('__init__', () => null);
+  throw new PyError('AttributeError', `'super' object has no attribute '${name}'`);
+}
+
+function tensorAttribute(t: Tensor, name: string): Value {
+  switch (name) {
+    case 'shape':
+      return t.shape ? tupleOf(t.shape) : unknown('tensor shape unknown');
+    case 'ndim':
+      return t.shape ? BigInt(t.shape.length) : unknown('tensor rank unknown');
+    case 'T':
+    case 'mT':
+      return tensorMethod(t, 't', [], new Map());
+    case 'data':
+      return t;
+    case 'dtype':
+    case 'device':
+    case 'grad':
+      return unknown(`tensor.${name}`);
+    case 'requires_grad':
+    case 'is_cuda':
+      return false;
+  }
+  return new Builtin(name, (a) => tensorMethod(t, name, a.positional, a.keywords));
+}
+
+function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
+  const mutable = isListValue(list);
+  switch (name) {
+    case 'append':
+      if (mutable) return method(name, ([v]) => {
+          list.push(v);
+          return null;
+        });
+      break;
+    case 'extend':
+      if (mutable) return method(name, ([v]) => {
+          list.push(...ip.iterate(v));
+          return null;
+        });
+      break;
+    case 'insert':
+      if (mutable) return method(name, ([i, v]) => {
+          list.splice(Number(i), 0, v);
+          return null;
+        });
+      break;
+    case 'pop':
+      if (mutable) {
+        return method(name, ([i]) => {
+          if (list.length === 0) throw new PyError('IndexError', 'pop from empty list');
+          const at = i === undefined ? list.length - 1 : Number(i) < 0 ? list.length + Number(i) : Number(i);
+          return list.splice(at, 1)[0];
+        });
+      }
+      break;
+    case 'reverse':
+      if (mutable) {
+        return method(name, () => {
+          list.reverse();
+          return null;
+        });
+      }
+      break;
+    case 'copy':
+      return method(name, () => [...list]);
+    case 'index':
+      return method(name, ([v]) => BigInt(list.findIndex((x) => pyStr(x) === pyStr(v))));
+    case 'count':
+      return method(name, ([v]) => BigInt(list.filter((x) => pyStr(x) === pyStr(v)).length));
+    case 'sort':
+      return method(name, () => null);
+  }
+  throw new PyError('AttributeError', `'${isTupleValue(list) ? 'tuple' : 'list'}' object has no attribute '${name}'`);
+}
+
+function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
+  switch (name) {
+    case 'items':
+      return method(name, () => [...d.entries.values()].map(([k, v]) => tupleOf([k, v])));
+    case 'keys':
+      return method(name, () => d.keys());
+    case 'values':
+      return method(name, () => d.values());
+    case 'get':
+      return method(name, ([k, dflt]) => d.get(k) ?? dflt ?? null);
+    case 'pop':
+      return method(name, ([k, dflt]) => {
+        const v = d.get(k);
+        d.delete(k);
+        if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
+        return v ?? dflt ?? null;
+      });
+    case 'setdefault':
+      return method(name, ([k, dflt]) => {
+        if (d.get(k) === undefined) d.set(k, dflt ?? null);
+        return d.get(k)!;
+      });
+    case 'update':
+      return method(name, ([other], kw) => {
+        if (other instanceof PyDict) for (const [k, v] of other.entries.values()) d.set(k, v);
+        else if (other !== undefined) for (const pair of ip.iterate(other)) d.set(...(ip.iterate(pair) as [Value, Value]));
+        for (const [k, v] of kw) d.set(k, v);
+        return null;
+      });
+    case 'copy':
+      return method(name, () => {
+        const out = new PyDict();
+        for (const [k, v] of d.entries.values()) out.set(k, v);
+        return out;
+      });
+  }
+  throw new PyError('AttributeError', `'dict' object has no attribute '${name}'`);
+}
+
+function stringMethod(ip: Interpreter, s: string, name: string): Value {
+  switch (name) {
+    case 'format':
+      return method(name, (args, kw) => formatString(s, args, kw));
+    case 'join':
+      return method(name, ([items]) => ip.iterate(items).map(pyStr).join(s));
+    case 'split':
+      return method(name, ([sep]) => (sep === undefined || sep === null ? s.split(' ').filter(Boolean) : s.split(String(sep))));
+    case 'lower':
+      return method(name, () => s.toLowerCase());
+    case 'upper':
+      return method(name, () => s.toUpperCase());
+    case 'strip':
+      return method(name, () => s.trim());
+    case 'startswith':
+      return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.startsWith(String(x))) : s.startsWith(String(p))));
+    case 'endswith':
+      return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.endsWith(String(x))) : s.endsWith(String(p))));
+    case 'replace':
+      return method(name, ([a, b]) => s.split(String(a)).join(String(b)));
+    case 'isdigit':
+      return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
+  }
+  throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
+}
+
+/** str.format with `{}`, `{0}` and `{name}` fields (format specs are ignored). */
+function formatString(template: string, args: Value[], kw: Map<string, Value>): Value {
+  let out = '';
+  let auto = 0;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch === '{' && template[i + 1] === '{') {
+      out += '{';
+      i++;
+    } else if (ch === '}' && template[i + 1] === '}') {
+      out += '}';
+      i++;
+    } else if (ch === '{') {
+      const end = template.indexOf('}', i);
+      const field = template.slice(i + 1, end).split(':')[0].split('!')[0];
+      const v = field === '' ? args[auto++] : field[0] >= '0' && field[0] <= '9' ? args[Number(field)] : kw.get(field);
+      if (v === undefined) throw new PyError('KeyError', field);
+      if (v instanceof Unknown) return unknown(v.reason);
+      out += pyStr(v);
+      i = end;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+export function setAttribute(ip: Interpreter, obj: Value, name: string, value: Value): void {
+  if (obj instanceof ModuleObject) {
+    if (!setConvAttribute(obj, name, value)) setModuleAttribute(obj, name, value);
+    return;
+  }
+  if (obj instanceof Instance || obj instanceof ClassValue) {
+    obj.attrs.set(name, value);
+    return;
+  }
+  if (obj instanceof Unknown || obj instanceof Tensor) return;
+  void ip;
+  throw new CannotEvaluate(`cannot set an attribute on ${typeName(obj)}`);
+}
+
+/** `del obj.name`: a module forgets a child or attribute of that name, an instance its attribute; nothing else changes. */
+export function deleteAttribute(obj: Value, name: string): void {
+  if (obj instanceof ModuleObject) {
+    obj.modules.delete(name);
+    obj.attrs.delete(name);
+  } else if (obj instanceof Instance) obj.attrs.delete(name);
+}
+
+/**
+ * nn.Module.__setattr__: modules go to _modules (a re-assigned name keeps its place), Parameters
+ * to _parameters, anything else is a plain attribute; None re-assigned to a module slot keeps it.
+ */
+function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void {
+  if (value instanceof ModuleObject) {
+    mod.forget(name);
+    mod.modules.set(name, value);
+    return;
+  }
+  if (value instanceof Tensor && value.parameter) {
+    mod.attrs.set(name, value);
+    mod.params.set(name, value.shape ? value.shape.reduce((a, b) => a * b, 1n) : null);
+    return;
+  }
+  if (mod.child(name) !== undefined) {
+    if (value === null) mod.modules.set(name, null);
+    else throw new PyError('TypeError', `cannot assign '${typeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+    return;
+  }
+  if (value === null && mod.hasParam(name)) {
+    mod.params.delete(name);
+  }
+  mod.attrs.set(name, value);
+}

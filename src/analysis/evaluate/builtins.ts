@@ -1,0 +1,402 @@
+import { SyntaxNode } from '@lezer/common';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { ValueTensor, valueScalar } from '../torch/valueTensors';
+import { evalBuiltin } from './evalBuiltin';
+import { PARTIAL_TYPE } from './partialAttributes';
+import type { Interpreter } from './interpreter';
+import { binaryOp, compare, floorDiv, polyOf } from './operators';
+import { Scope } from '../values/scope';
+import { cloneModule } from '../torch/transformer';
+import { pyStr } from '../values/strings';
+import {
+  Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
+  Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown,
+} from '../values/values';
+
+type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
+const b = (name: string, f: Fn): Builtin => new Builtin(name, f);
+
+function anyUnknown(values: Value[]): Unknown | null {
+  return (values.find(isUnknown) as Unknown | undefined) ?? null;
+}
+
+function toInt(v: Value): Value {
+  if (v instanceof ValueTensor) return toInt(valueScalar(v) ?? unknown('int() of a tensor with more than one element'));
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new PyError('ValueError', 'cannot convert float to integer');
+    return BigInt(Math.trunc(v));
+  }
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t === '' || [...t].some((c, i) => !(c >= '0' && c <= '9') && !(i === 0 && (c === '-' || c === '+')))) throw new PyError('ValueError', `invalid literal for int() with base 10: '${v}'`);
+    return BigInt(t);
+  }
+  if (v instanceof Tensor) return unknown('tensor values are not known statically');
+  if (isUnknown(v)) return v;
+  throw new PyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${typeName(v)}'`);
+}
+
+function toFloat(v: Value): Value {
+  if (v instanceof ValueTensor) return toFloat(valueScalar(v) ?? unknown('float() of a tensor with more than one element'));
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') return Number(v);
+  if (isUnknown(v)) return v;
+  return unknown('float() of a non-number');
+}
+
+/** Python's round(): banker's rounding to an int, or to `digits` decimals as a float. */
+function pyRound(x: Value, digits: Value): Value {
+  if (typeof x === 'bigint' || typeof x === 'boolean') return typeof x === 'boolean' ? (x ? 1n : 0n) : x;
+  if (typeof x !== 'number') return isUnknown(x) ? x : unknown('round() of a non-number');
+  if (digits !== null && digits !== undefined) {
+    const f = 10 ** Number(digits);
+    return Math.round(x * f) / f;
+  }
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  const rounded = diff > 0.5 ? floor + 1 : diff < 0.5 ? floor : floor % 2 === 0 ? floor : floor + 1;
+  return BigInt(rounded);
+}
+
+function extreme(args: Args, ip: Interpreter, op: '<' | '>'): Value {
+  const items = args.positional.length === 1 ? ip.iterate(args.positional[0]) : args.positional;
+  if (items.length === 0) {
+    if (args.keywords.has('default')) return args.keywords.get('default')!;
+    throw new PyError('ValueError', 'max() arg is an empty sequence');
+  }
+  const u = anyUnknown(items);
+  if (u) return unknown(u.reason);
+  const key = args.keywords.get('key');
+  let best = items[0];
+  let bestKey = key ? ip.call(key, { positional: [best], keywords: new Map() }, null) : best;
+  for (const item of items.slice(1)) {
+    const k = key ? ip.call(key, { positional: [item], keywords: new Map() }, null) : item;
+    if (compare(op, k, bestKey) === true) {
+      best = item;
+      bestKey = k;
+    }
+  }
+  return best;
+}
+
+function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
+  if (Array.isArray(spec)) {
+    const results = spec.map((s) => isInstance(ip, obj, s));
+    return results.some((r) => r === true) ? true : results.some(isUnknown) ? unknown('isinstance of an unknown class') : false;
+  }
+  if (spec instanceof Builtin) {
+    const primitive: Record<string, (v: Value) => boolean> = {
+      int: (v) => typeof v === 'bigint' || typeof v === 'boolean',
+      float: (v) => typeof v === 'number',
+      str: (v) => typeof v === 'string',
+      bool: (v) => typeof v === 'boolean',
+      list: (v) => Array.isArray(v) && !isTupleValue(v),
+      tuple: (v) => isTupleValue(v),
+      dict: (v) => v instanceof PyDict,
+      partial: (v) => v instanceof Partial,
+    };
+    if (isUnknown(obj)) return unknown(obj.reason);
+    return primitive[spec.name]?.(obj) ?? false;
+  }
+  if (!(spec instanceof ClassValue)) return unknown('isinstance of an unknown class');
+  if (obj instanceof ModuleObject || obj instanceof Instance) return obj.cls.mro().includes(spec);
+  if (isUnknown(obj)) return unknown(obj.reason);
+  return false;
+}
+
+function sorted(ip: Interpreter, args: Args): Value[] {
+  const items = ip.iterate(args.positional[0]);
+  const key = args.keywords.get('key');
+  const keyed = items.map((v) => [key ? ip.call(key, { positional: [v], keywords: new Map() }, null) : v, v] as const);
+  keyed.sort((x, y) => (compare('<', x[0], y[0]) === true ? -1 : compare('>', x[0], y[0]) === true ? 1 : 0));
+  const out = keyed.map(([, v]) => v);
+  return args.keywords.get('reverse') === true ? out.reverse() : out;
+}
+
+function zip(ip: Interpreter, args: Args): Value[] {
+  const lists = args.positional.map((v) => ip.iterate(v));
+  const n = Math.min(...lists.map((l) => l.length));
+  return Array.from({ length: lists.length ? n : 0 }, (_, i) => tupleOf(lists.map((l) => l[i])));
+}
+
+function range(args: Value[]): Value {
+  const u = anyUnknown(args);
+  if (u) throw new CannotEvaluate(u.reason);
+  const ints = args.map((v) => {
+    if (typeof v === 'bigint') return v;
+    if (typeof v === 'boolean') return v ? 1n : 0n;
+    throw new PyError('TypeError', `'${typeName(v)}' object cannot be interpreted as an integer`);
+  });
+  const [start, stop, step] = ints.length === 1 ? [0n, ints[0], 1n] : [ints[0], ints[1], ints[2] ?? 1n];
+  if (step === 0n) throw new PyError('ValueError', 'range() arg 3 must not be zero');
+  return new RangeValue(start, stop, step);
+}
+
+/** An exception class: raising it carries its name and message. */
+function exceptionClass(name: string): ClassValue {
+  return new ClassValue(name, [], null, null, {
+    isModule: false,
+    init(self, args) {
+      (self as Instance).attrs.set('__exception__', name);
+      (self as Instance).attrs.set('message', args.positional.length ? pyStr(args.positional[0]) : '');
+    },
+  });
+}
+
+function len(v: Value): Value {
+  if (typeof v === 'string' || Array.isArray(v)) return BigInt(v.length);
+  if (v instanceof PyDict) return BigInt(v.entries.size);
+  if (v instanceof RangeValue) return v.length;
+  if (v instanceof ModuleObject) return BigInt(v.modules.size);
+  if (v instanceof Tensor) return v.shape && v.shape.length ? v.shape[0] : unknown('len() of a tensor of unknown shape');
+  if (isUnknown(v)) return unknown(v.reason);
+  throw new PyError('TypeError', `object of type '${typeName(v)}' has no len()`);
+}
+
+function sum(ip: Interpreter, args: Args): Value {
+  let total: Value = args.positional[1] ?? args.keywords.get('start') ?? 0n;
+  for (const v of ip.iterate(args.positional[0])) total = binaryOp('+', total, v);
+  return total;
+}
+
+export function makeBuiltins(): Scope {
+  const s = new Scope(null, 'builtins');
+  const set = (name: string, f: Fn): void => {
+    s.vars.set(name, b(name, f));
+  };
+  set('eval', evalBuiltin);
+  set('int', (a) => (a.positional.length ? toInt(a.positional[0]) : 0n));
+  set('float', (a) => (a.positional.length ? toFloat(a.positional[0]) : 0));
+  set('bool', (a, ip) => {
+    const t = ip.truthy(a.positional[0] ?? false);
+    return t === null ? unknown('truth value unknown') : t;
+  });
+  set('str', (a) => (a.positional.length ? (isUnknown(a.positional[0]) ? a.positional[0] : pyStr(a.positional[0])) : ''));
+  set('len', (a) => len(a.positional[0]));
+  set('abs', (a) => {
+    const v = a.positional[0];
+    if (typeof v === 'bigint') return v < 0n ? -v : v;
+    if (typeof v === 'number') return Math.abs(v);
+    return isUnknown(v) ? v : unknown('abs() of a non-number');
+  });
+  set('round', (a) => pyRound(a.positional[0], a.positional[1] ?? null));
+  set('min', (a, ip) => extreme(a, ip, '<'));
+  set('max', (a, ip) => extreme(a, ip, '>'));
+  set('sum', (a, ip) => sum(ip, a));
+  set('pow', (a) => binaryOp('**', a.positional[0], a.positional[1]));
+  set('divmod', (a) => {
+    const [x, y] = a.positional;
+    if (typeof x === 'bigint' && typeof y === 'bigint') return tupleOf([floorDiv(x, y), x - floorDiv(x, y) * y]);
+    return tupleOf([binaryOp('//', x, y), binaryOp('%', x, y)]);
+  });
+  set('range', (a) => range(a.positional));
+  set('enumerate', (a, ip) => {
+    const start = (a.positional[1] ?? a.keywords.get('start') ?? 0n) as bigint;
+    return ip.iterate(a.positional[0]).map((v, i) => tupleOf([start + BigInt(i), v]));
+  });
+  set('zip', (a, ip) => zip(ip, a));
+  set('reversed', (a, ip) => ip.iterate(a.positional[0]).reverse());
+  set('sorted', (a, ip) => sorted(ip, a));
+  set('list', (a, ip) => (a.positional.length ? ip.iterate(a.positional[0]) : []));
+  set('tuple', (a, ip) => tupleOf(a.positional.length ? ip.iterate(a.positional[0]) : []));
+  set('set', (a, ip) => {
+    const d = new PyDict();
+    for (const v of a.positional.length ? ip.iterate(a.positional[0]) : []) d.set(v, v);
+    return d.keys();
+  });
+  set('dict', (a, ip) => {
+    const d = new PyDict();
+    const src = a.positional[0];
+    if (src instanceof PyDict) for (const [k, v] of src.entries.values()) d.set(k, v);
+    else if (src !== undefined) for (const pair of ip.iterate(src)) {
+      const [k, v] = ip.iterate(pair);
+      d.set(k, v);
+    }
+    a.keywords.forEach((v, k) => d.set(k, v));
+    return d;
+  });
+  set('map', (a, ip) => {
+    const lists = a.positional.slice(1).map((v) => ip.iterate(v));
+    const n = Math.min(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_, i) => ip.call(a.positional[0], { positional: lists.map((l) => l[i]), keywords: new Map() }, null));
+  });
+  set('filter', (a, ip) => ip.iterate(a.positional[1]).filter((v) => ip.truthy(a.positional[0] === null ? v : ip.call(a.positional[0], { positional: [v], keywords: new Map() }, null)) === true));
+  set('any', (a, ip) => ip.iterate(a.positional[0]).some((v) => ip.truthy(v) === true));
+  set('all', (a, ip) => ip.iterate(a.positional[0]).every((v) => ip.truthy(v) === true));
+  set('isinstance', (a, ip) => isInstance(ip, a.positional[0], a.positional[1]));
+  set('issubclass', (a) => (a.positional[0] instanceof ClassValue && a.positional[1] instanceof ClassValue ? a.positional[0].mro().includes(a.positional[1]) : unknown('issubclass of unknown classes')));
+  set('hasattr', (a, ip) => {
+    try {
+      const v = ip.getAttr(a.positional[0], String(a.positional[1]));
+      return isUnknown(v) && isUnknown(a.positional[0]) ? v : true;
+    } catch (e) {
+      if (e instanceof PyError) return false;
+      throw e;
+    }
+  });
+  set('getattr', (a, ip) => {
+    try {
+      return ip.getAttr(a.positional[0], String(a.positional[1]));
+    } catch (e) {
+      if (e instanceof PyError && a.positional.length > 2) return a.positional[2];
+      throw e;
+    }
+  });
+  set('setattr', (a, ip) => {
+    ip.setAttr(a.positional[0], String(a.positional[1]), a.positional[2]);
+    return null;
+  });
+  set('print', () => null);
+  set('id', () => unknown('object identity'));
+  set('type', (a) => {
+    const v = a.positional[0];
+    if (v instanceof ModuleObject || v instanceof Instance) return v.cls;
+    if (v instanceof Partial) return PARTIAL_TYPE;
+    return unknown('type() of a value');
+  });
+  set('super', (a, ip) => {
+    if (a.positional.length === 2) return new SuperProxy(a.positional[1], a.positional[0] as ClassValue);
+    const frame = ip.currentFrame();
+    if (!frame || frame.self === undefined || !frame.fn.ownerClass) throw new CannotEvaluate('super() outside a method');
+    return new SuperProxy(frame.self, frame.fn.ownerClass);
+  });
+  set('iter', (a, ip) => ip.iterate(a.positional[0]));
+  set('next', (a) => {
+    const v = a.positional[0];
+    if (Array.isArray(v) && v.length) return v.shift()!;
+    return unknown('next() of an iterator');
+  });
+  set('hash', () => unknown('hash'));
+  set('callable', (a) => {
+    const v = a.positional[0];
+    return v instanceof Builtin || v instanceof FunctionValue || v instanceof ClassValue || v instanceof BoundMethod || v instanceof Partial || v instanceof ModuleObject;
+  });
+  set('property', (a) => a.positional[0]);
+  set('staticmethod', (a) => a.positional[0]);
+  set('classmethod', (a) => a.positional[0]);
+  set('vars', () => unknown('vars()'));
+  set('open', () => unknown('files are not read'));
+  set('input', () => unknown('input()'));
+  for (const name of ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'ZeroDivisionError', 'StopIteration', 'NameError', 'OSError', 'Warning', 'UserWarning', 'DeprecationWarning', 'FutureWarning', 'RuntimeWarning', 'PendingDeprecationWarning', 'ArithmeticError', 'LookupError', 'OverflowError', 'FileNotFoundError']) {
+    s.vars.set(name, exceptionClass(name));
+  }
+  s.vars.set('object', new ClassValue('object', [], null, null, { isModule: false, init: () => undefined }));
+  s.vars.set('NotImplemented', unknown('NotImplemented'));
+  s.vars.set('__file__', unknown('__file__'));
+  return s;
+}
+
+/** math, functools, collections, typing, dataclasses, copy, and the other standard modules model code imports. */
+export function standardModules(): Map<string, Namespace> {
+  const out = new Map<string, Namespace>();
+  const math = new Map<string, Value>();
+  const numeric = (f: (x: number) => number, int: boolean): Fn => (a) => {
+    const x = a.positional[0];
+    if (isUnknown(x)) return x;
+    if (typeof x === 'bigint') return int ? x : f(Number(x));
+    if (typeof x !== 'number' && typeof x !== 'boolean') return unknown('math of a non-number');
+    const r = f(Number(x));
+    return int ? BigInt(r) : r;
+  };
+  math.set('ceil', b('ceil', numeric(Math.ceil, true)));
+  math.set('floor', b('floor', numeric(Math.floor, true)));
+  math.set('trunc', b('trunc', numeric(Math.trunc, true)));
+  math.set('sqrt', b('sqrt', numeric(Math.sqrt, false)));
+  math.set('log', b('log', (a) => {
+    const [x, base] = a.positional.map(Number);
+    return base ? Math.log(x) / Math.log(base) : Math.log(x);
+  }));
+  math.set('log2', b('log2', numeric(Math.log2, false)));
+  math.set('exp', b('exp', numeric(Math.exp, false)));
+  math.set('isqrt', b('isqrt', (a) => {
+    const x = a.positional[0];
+    if (typeof x !== 'bigint') return unknown('isqrt of a non-int');
+    let r = BigInt(Math.floor(Math.sqrt(Number(x))));
+    while (r * r > x) r--;
+    while ((r + 1n) * (r + 1n) <= x) r++;
+    return r;
+  }));
+  math.set('gcd', b('gcd', (a) => {
+    let [x, y] = a.positional.map((v) => (typeof v === 'bigint' ? (v < 0n ? -v : v) : 0n));
+    while (y) [x, y] = [y, x % y];
+    return x;
+  }));
+  math.set('prod', b('prod', (a, ip) => ip.iterate(a.positional[0]).reduce((acc: Value, v) => binaryOp('*', acc, v), 1n)));
+  math.set('pi', Math.PI);
+  math.set('e', Math.E);
+  math.set('inf', Infinity);
+  out.set('math', new Namespace('math', math));
+
+  const functools = new Map<string, Value>();
+  functools.set('partial', PARTIAL_TYPE);
+  functools.set('reduce', b('reduce', (a, ip) => {
+    const items = ip.iterate(a.positional[1]);
+    let acc = a.positional.length > 2 ? a.positional[2] : items.shift()!;
+    for (const v of items) acc = ip.call(a.positional[0], { positional: [acc, v], keywords: new Map() }, null);
+    return acc;
+  }));
+  out.set('functools', new Namespace('functools', functools, true));
+
+  const collections = new Map<string, Value>();
+  collections.set('OrderedDict', b('OrderedDict', (a, ip) => (ip.loader.builtins.vars.get('dict') as Builtin).fn(a, ip, null)));
+  collections.set('namedtuple', b('namedtuple', (a, ip) => {
+    const fieldsArg = a.positional[1];
+    const fields = typeof fieldsArg === 'string' ? fieldsArg.split(fieldsArg.includes(',') ? ',' : ' ').map((f) => f.trim()).filter(Boolean) : ip.iterate(fieldsArg).map(String);
+    const cls = new ClassValue(String(a.positional[0]), [], null, null);
+    cls.attrs.set('__dataclass_fields__', fields);
+    cls.attrs.set('__namedtuple__', true);
+    const defaults = a.keywords.get('defaults');
+    if (defaults) {
+      const values = ip.iterate(defaults);
+      values.forEach((v, i) => cls.attrs.set(fields[fields.length - values.length + i], v));
+    }
+    return cls;
+  }));
+  out.set('collections', new Namespace('collections', collections, true));
+
+  const typing = new Map<string, Value>();
+  const namedTupleBase = new ClassValue('NamedTuple', [], null, null);
+  namedTupleBase.attrs.set('__namedtuple__', true);
+  typing.set('NamedTuple', namedTupleBase);
+  typing.set('cast', b('cast', (a) => a.positional[1] ?? null));
+  typing.set('TYPE_CHECKING', false);
+  // typing.OrderedDict is also callable (torchvision's maxvit builds Sequential(OrderedDict(...)) with it).
+  typing.set('OrderedDict', collections.get('OrderedDict')!);
+  out.set('typing', new Namespace('typing', typing, true));
+  const dataclasses = new Map<string, Value>();
+  dataclasses.set('dataclass', b('dataclass', (a) => a.positional[0] ?? null));
+  dataclasses.set('field', b('field', (a) => {
+    if (a.keywords.has('default')) return a.keywords.get('default')!;
+    const factory = a.keywords.get('default_factory');
+    return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
+  }));
+  out.set('dataclasses', new Namespace('dataclasses', dataclasses, true));
+  const types = new Map<string, Value>();
+  const simpleNamespace = new ClassValue('SimpleNamespace', [], null, null, {
+    isModule: false,
+    init(self, args) {
+      args.keywords.forEach((v, k) => (self as Instance).attrs.set(k, v));
+    },
+  });
+  types.set('SimpleNamespace', simpleNamespace);
+  out.set('types', new Namespace('types', types, true));
+  const enumModule = new Map<string, Value>();
+  for (const name of ['Enum', 'IntEnum', 'Flag', 'IntFlag']) {
+    const base = new ClassValue(name, [], null, null);
+    base.attrs.set('__enum__', true);
+    enumModule.set(name, base);
+  }
+  enumModule.set('auto', b('auto', () => unknown('enum.auto() values')));
+  out.set('enum', new Namespace('enum', enumModule, true));
+  const copy = new Map<string, Value>();
+  copy.set('deepcopy', b('deepcopy', (a) => (a.positional[0] instanceof ModuleObject ? cloneModule(a.positional[0]) : a.positional[0])));
+  copy.set('copy', b('copy', (a) => (Array.isArray(a.positional[0]) ? [...a.positional[0]] : a.positional[0])));
+  out.set('copy', new Namespace('copy', copy, true));
+  return out;
+}
+
+export { polyOf };

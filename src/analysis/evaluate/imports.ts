@@ -1,0 +1,187 @@
+import { SyntaxNode } from '@lezer/common';
+import { makeBuiltins, standardModules } from './builtins';
+import type { Interpreter } from './interpreter';
+import { Scope } from '../values/scope';
+import { execBody } from './statements';
+import { torchNamespaces } from '../torch/namespaces';
+import { timmStandIn } from '../torch/timmStandIns';
+import type { SourceHost } from '../types';
+import { parseSource } from '../parse/parse';
+import { FileUnit } from '../parse/unit';
+import { Namespace, Value, unknown } from '../values/values';
+import { PyError } from '../values/errors';
+import { BudgetExceeded } from './budget';
+
+/**
+ * Finds, parses and runs the modules a file imports: torch and the standard library are built
+ * in; project files are read through the host (relative imports from the file's package,
+ * absolute ones from the file's folder, its parents and the search roots), each run once.
+ */
+export class ModuleLoader {
+  readonly builtins: Scope = makeBuiltins();
+  private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules()]);
+  private readonly files = new Map<string, Namespace | null>();
+
+  constructor(private readonly host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
+
+  /** A module by dotted name, relative to `from` when `level` > 0; an open namespace when not found. */
+  resolve(ip: Interpreter, dotted: string, level: number, from: FileUnit): Namespace {
+    if (level === 0) {
+      const known = this.known.get(dotted);
+      if (known) return known;
+      const top = dotted.split('.')[0];
+      if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') {
+        const found = this.fromOwnPackage(ip, dotted, from) ?? this.fromLibraryRoots(ip, dotted);
+        if (found) return found;
+        return top === 'timm' ? timmStandIn(dotted) : new Namespace(dotted, new Map(), true);
+      }
+    }
+    for (const base of this.bases(dotted, level, from)) {
+      const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+      if (found) return found;
+    }
+    return new Namespace(dotted || '.', new Map(), true);
+  }
+
+  /**
+   * A file inside a library's own source tree (torchvision's models importing
+   * `torchvision.ops.misc`, a vendored copy of timm) imports that library's files, not the opaque
+   * stand-in other files get.
+   */
+  private fromOwnPackage(ip: Interpreter, dotted: string, from: FileUnit): Namespace | null {
+    const top = dotted.split('.')[0];
+    const at = from.path.lastIndexOf(`/${top}/`);
+    if (at < 0) return null;
+    const base = from.path.slice(0, at) + `/${dotted.split('.').join('/')}`;
+    return this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+  }
+
+  /** torchvision or timm as installed, so `models.resnet50()` inside a user's model builds its layers. */
+  private fromLibraryRoots(ip: Interpreter, dotted: string): Namespace | null {
+    const top = dotted.split('.')[0];
+    if (top !== 'torchvision' && top !== 'timm') return null;
+    for (const root of this.libraryRoots) {
+      const base = `${root.replace(/\/$/, '')}/${dotted.split('.').join('/')}`;
+      const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private bases(dotted: string, level: number, from: FileUnit): string[] {
+    const rel = dotted ? `/${dotted.split('.').join('/')}` : '';
+    let dir = dirname(from.path);
+    if (level > 0) {
+      for (let i = 1; i < level; i++) dir = dirname(dir);
+      return [dir + rel];
+    }
+    const out: string[] = [];
+    for (let d = dir; d; d = dirname(d)) {
+      out.push(d + rel);
+      if (d === '/' || dirname(d) === d) break;
+    }
+    for (const root of this.roots) out.push(root.replace(/\/$/, '') + rel);
+    return out;
+  }
+
+  private loadPath(ip: Interpreter, path: string, name: string): Namespace | null {
+    if (this.files.has(path)) return this.files.get(path)!;
+    const text = this.host.readFile(path);
+    if (text === undefined) {
+      this.files.set(path, null);
+      return null;
+    }
+    const unit = new FileUnit(path, text, parseSource(text));
+    const scope = new Scope(this.builtins, 'module');
+    scope.vars.set('__name__', name);
+    unit.scope = scope;
+    const ns = new Namespace(name, scope.vars);
+    this.files.set(path, ns);
+    runModule(ip, unit, scope);
+    return ns;
+  }
+}
+
+/** Runs a module's top-level statements; a limit only cuts this module short. */
+export function runModule(ip: Interpreter, unit: FileUnit, scope: Scope): void {
+  const saved = ip.budget.depth;
+  try {
+    execBody(ip, unit.tree.topNode, scope, unit);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    ip.budget.depth = saved;
+    ip.unresolvedAt(unit, unit.tree.topNode, e.reason);
+  }
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/** `import a.b as c`, `import a.b`, `from .x import y as z`, `from x import *`. */
+export function execImport(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): void {
+  const first = stmt.firstChild!;
+  if (first.name === 'from') {
+    let level = 0;
+    const path: string[] = [];
+    let c = first.nextSibling;
+    for (; c && c.name !== 'import'; c = c.nextSibling) {
+      // Dots count as the relative level only before the first name (`from ..a.b import c`).
+      if (c.name === '.' && path.length === 0) level++;
+      else if ((c.name === 'Ellipsis' || unit.text(c) === '...') && path.length === 0) level += 3;
+      else if (c.name === 'VariableName') path.push(unit.text(c));
+    }
+    const dotted = path.join('.');
+    const module = ip.loader.resolve(ip, dotted, level, unit);
+    for (c = c?.nextSibling ?? null; c; c = c.nextSibling) {
+      if (c.name === '*') {
+        for (const [k, v] of module.members) if (!k.startsWith('_')) scope.set(k, v);
+      } else if (c.name === 'VariableName') {
+        const name = unit.text(c);
+        let alias = name;
+        if (c.nextSibling?.name === 'as') {
+          c = c.nextSibling.nextSibling!;
+          alias = unit.text(c);
+        }
+        scope.set(alias, importedMember(ip, module, name, dotted, level, unit));
+      }
+    }
+    return;
+  }
+  let path: string[] = [];
+  for (let c = first.nextSibling; c; c = c.nextSibling) {
+    if (c.name === 'VariableName') path.push(unit.text(c));
+    else if (c.name === 'as') {
+      c = c.nextSibling!;
+      scope.set(unit.text(c), ip.loader.resolve(ip, path.join('.'), 0, unit));
+      path = [];
+    } else if (c.name === ',') {
+      bindTopPackage(ip, path, scope, unit);
+      path = [];
+    }
+  }
+  bindTopPackage(ip, path, scope, unit);
+}
+
+/** `import a.b.c` binds `a`, with `b` and `c` reachable as attributes. */
+function bindTopPackage(ip: Interpreter, path: string[], scope: Scope, unit: FileUnit): void {
+  if (path.length === 0) return;
+  const top = ip.loader.resolve(ip, path[0], 0, unit);
+  let parent = top;
+  for (let i = 1; i < path.length; i++) {
+    const child = ip.loader.resolve(ip, path.slice(0, i + 1).join('.'), 0, unit);
+    if (!parent.members.has(path[i])) parent.members.set(path[i], child);
+    parent = child;
+  }
+  scope.set(path[0], top);
+}
+
+function importedMember(ip: Interpreter, module: Namespace, name: string, dotted: string, level: number, unit: FileUnit): Value {
+  const v = module.members.get(name);
+  if (v !== undefined) return v;
+  const sub = ip.loader.resolve(ip, dotted ? `${dotted}.${name}` : name, level, unit);
+  if (!sub.open) return sub;
+  if (module.open) return unknown(`${module.name}.${name} is outside the analyzed code`);
+  throw new PyError('ImportError', `cannot import name '${name}' from '${dotted || '.'}'`);
+}

@@ -1,0 +1,317 @@
+import { SyntaxNode } from '@lezer/common';
+import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
+import { ValueTensor } from '../torch/valueTensors';
+import type { BuildResult, ConvRecord } from '../../core';
+import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { readParams } from '../parse/params';
+import { Scope } from '../values/scope';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import {
+  Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict,
+  NO_KEYWORDS, RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
+} from '../values/values';
+import { execBody } from './statements';
+import { evalExpr } from './expressions';
+import { getAttribute, setAttribute } from './attributes';
+import type { ModuleLoader } from './imports';
+import type { Evaluator } from './evaluator';
+
+export interface CallSite {
+  unit: FileUnit;
+  node: SyntaxNode;
+}
+
+/** Observers the model builder installs to capture a call site's instance and its first input. */
+export interface Hooks {
+  onCallResult?(site: CallSite, callee: Value, result: Value): void;
+  onModuleCall?(module: ModuleObject, args: Args): void;
+}
+
+interface Frame {
+  fn: FunctionValue;
+  self: Value | undefined;
+}
+
+/**
+ * A bounded evaluator for the Python that builds and runs models. It executes statements over
+ * static values, turning what it cannot know into Unknown values with reasons.
+ */
+export class Interpreter implements Evaluator {
+  readonly sites: CallSite[] = [];
+  readonly frames: Frame[] = [];
+  readonly diagnostics: AnalysisDiagnostic[] = [];
+  readonly unresolved: Unresolved[] = [];
+  /** How many user-written nn.Module __init__ calls are running (a skipped statement there may lose modules). */
+  moduleInitDepth = 0;
+  /** Statements skipped so far that could have built or registered modules (see statements.ts). */
+  skippedBuilders = 0;
+  /** Why the first of those was skipped, for the model's totals. */
+  firstSkippedBuilder: string | null = null;
+  readonly convModules: ModuleObject[] = [];
+  /** F.convNd calls with a known weight shape, and the record each produced. */
+  readonly functionalConvs: Array<{ site: SyntaxNode | null; record: ConvRecord }> = [];
+  hooks: Hooks = {};
+  /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
+  notes: Map<number, ShapeNote> | null = null;
+  tryDepth = 0;
+  expressionDepth = 0;
+  /** Layers built in this analysis, by their arguments (many layers repeat). */
+  readonly builds = new Map<string, BuildResult>();
+  /** Keys of the diagnostics and unresolved entries already reported. */
+  private readonly seen = new Set<string>();
+  /** For each constructor call in progress, the innermost call in the analyzed file at that moment. */
+  readonly constructing: Array<SyntaxNode | null> = [];
+
+  constructor(readonly main: FileUnit, readonly loader: ModuleLoader, public budget: Budget) {}
+
+  evaluate(node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+    return evalExpr(this, node, scope, unit);
+  }
+
+  /** The innermost call being evaluated that is written in the analyzed file. */
+  mainSite(): SyntaxNode | null {
+    for (let i = this.sites.length - 1; i >= 0; i--) if (this.sites[i].unit === this.main) return this.sites[i].node;
+    return null;
+  }
+
+  /** Where the module being constructed was called from (a subclass's super().__init__ is not a new site). */
+  constructionSite(): SyntaxNode | null {
+    return this.constructing.length ? this.constructing[this.constructing.length - 1] : this.mainSite();
+  }
+
+  currentFrame(): Frame | undefined {
+    return this.frames[this.frames.length - 1];
+  }
+
+  call(fn: Value, args: Args, node: SyntaxNode | null): Value {
+    this.budget.tick();
+    if (fn instanceof Builtin) return fn.fn(args, this, node);
+    if (fn instanceof FunctionValue) return this.invoke(fn, args, undefined);
+    if (fn instanceof BoundMethod) {
+      if (fn.fn instanceof FunctionValue) return this.invoke(fn.fn, args, fn.self);
+      return fn.fn.fn({ positional: [fn.self, ...args.positional], keywords: args.keywords }, this, node);
+    }
+    if (fn instanceof ClassValue) return this.instantiate(fn, args, node);
+    if (fn instanceof ModuleObject) return this.callModule(fn, args, node);
+    if (fn instanceof Partial) {
+      const keywords = new Map([...fn.args.keywords, ...args.keywords]);
+      return this.call(fn.fn, { positional: [...fn.args.positional, ...args.positional], keywords }, node);
+    }
+    if (fn instanceof Unknown) return unknown(fn.reason);
+    if (fn instanceof Instance) {
+      const method = fn.cls.lookup('__call__');
+      if (method instanceof FunctionValue) return this.invoke(method, args, fn);
+    }
+    throw new PyError('TypeError', `'${typeName(fn)}' object is not callable`);
+  }
+
+  instantiate(cls: ClassValue, args: Args, node: SyntaxNode | null): Value {
+    const native = cls.nativeBase()?.native ?? null;
+    const obj = cls.isModuleClass() ? new ModuleObject(cls) : new Instance(cls);
+    const site = this.mainSite();
+    if (obj instanceof ModuleObject) obj.site = site;
+    const init = cls.lookup('__init__');
+    this.constructing.push(site);
+    try {
+      if (init instanceof FunctionValue) this.invokeInit(init, args, obj);
+      else if (native) native.init(obj, args, this, node);
+      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+    } finally {
+      this.constructing.pop();
+    }
+    return obj;
+  }
+
+  private invokeInit(init: FunctionValue, args: Args, obj: Instance | ModuleObject): void {
+    const isModule = obj instanceof ModuleObject;
+    if (isModule) this.moduleInitDepth++;
+    try {
+      this.invoke(init, args, obj);
+    } finally {
+      if (isModule) this.moduleInitDepth--;
+    }
+  }
+
+  callModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
+    this.hooks.onModuleCall?.(mod, args);
+    const forward = mod.cls.lookup('forward');
+    if (forward instanceof FunctionValue) {
+      const x = args.positional[0];
+      if (mod.conv && !mod.conv.forwardDone && x instanceof Tensor) mod.conv.moduleInput = x.shape;
+      return this.invoke(forward, args, mod);
+    }
+    const native = mod.cls.nativeBase()?.native;
+    if (native?.forward) return native.forward(mod, args, this, node);
+    return unknown(`${mod.typeName}.forward is not modelled`);
+  }
+
+  invoke(fn: FunctionValue, args: Args, self: Value | undefined): Value {
+    this.budget.enter();
+    this.frames.push({ fn, self });
+    try {
+      const scope = new Scope(fn.closure, 'function');
+      this.bind(fn, scope, self, args.positional, args.keywords);
+      if (fn.node.name === 'LambdaExpression') return this.evaluate(fn.node.lastChild!, scope, fn.unit);
+      if (fn.body === undefined) fn.body = lastChildNamed(fn.node, 'Body');
+      const body = fn.body;
+      if (!body) return null;
+      const signal = execBody(this, body, scope, fn.unit);
+      return signal?.type === 'return' ? signal.value : null;
+    } finally {
+      this.frames.pop();
+      this.budget.leave();
+    }
+  }
+
+  /**
+   * Python's argument binding for a def: positional, *args, keyword-only, **kwargs and defaults.
+   * A method's `self` is its first positional argument (kept apart so that no array is built per call).
+   */
+  private bind(fn: FunctionValue, scope: Scope, self: Value | undefined, given: Value[], keywords: ReadonlyMap<string, Value>): void {
+    const params = (fn.params ??= readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n)));
+    // Most calls pass no keywords; the shared empty map is only read and cleared, never added to.
+    const remaining = keywords.size ? new Map(keywords) : NO_KEYWORDS;
+    const offset = self === undefined ? 0 : 1;
+    const count = given.length + offset;
+    let next = 0;
+    for (const p of params) {
+      if (p.kind === 'positional') {
+        if (next < count) {
+          if (remaining.has(p.name)) throw new PyError('TypeError', `${fn.name}() got multiple values for argument '${p.name}'`);
+          scope.vars.set(p.name, next < offset ? self! : given[next - offset]);
+          next++;
+          continue;
+        }
+      }
+      if (p.kind === 'varargs') {
+        scope.vars.set(p.name, tupleOf(next >= offset ? given.slice(next - offset) : [self!, ...given]));
+        next = count;
+        continue;
+      }
+      if (p.kind === 'kwargs') {
+        const dict = new PyDict();
+        for (const [k, v] of remaining) dict.set(k, v);
+        remaining.clear();
+        scope.vars.set(p.name, dict);
+        continue;
+      }
+      if (remaining.has(p.name)) {
+        scope.vars.set(p.name, remaining.get(p.name)!);
+        remaining.delete(p.name);
+      } else if (fn.defaults.has(p.name)) {
+        scope.vars.set(p.name, fn.defaults.get(p.name)!);
+      } else {
+        throw new PyError('TypeError', `${fn.name}() missing 1 required positional argument: '${p.name}'`);
+      }
+    }
+    if (next < count) throw new PyError('TypeError', `${fn.name}() takes ${next} positional arguments but ${count} were given`);
+    const extra = [...remaining.keys()][0];
+    if (extra !== undefined) throw new PyError('TypeError', `${fn.name}() got an unexpected keyword argument '${extra}'`);
+  }
+
+  getAttr(obj: Value, name: string): Value {
+    return getAttribute(this, obj, name);
+  }
+
+  setAttr(obj: Value, name: string, value: Value): void {
+    setAttribute(this, obj, name, value);
+  }
+
+  /** The items a for loop or list() would see, materialized within the loop limit. */
+  iterate(v: Value): Value[] {
+    if (Array.isArray(v)) return [...v];
+    if (typeof v === 'string') return [...v];
+    if (v instanceof PyDict) return v.keys();
+    if (v instanceof RangeValue) {
+      const n = v.length;
+      if (n > BigInt(LOOP_LIMIT)) throw new CannotEvaluate('step budget exceeded');
+      this.budget.tick(Number(n));
+      const out: Value[] = [];
+      for (let i = 0n; i < n; i++) out.push(v.at(i));
+      return out;
+    }
+    if (v instanceof ModuleObject) {
+      if (v.typeName === 'ModuleDict') return [...v.modules.keys()];
+      return [...v.modules.values()].filter((m): m is ModuleObject => m !== null);
+    }
+    if (v instanceof ValueTensor && !v.scalar) return v.items();
+    if (v instanceof Tensor && v.shape && v.shape.length > 0 && v.shape[0] <= 4096n) {
+      return Array.from({ length: Number(v.shape[0]) }, () => new Tensor(v.shape!.slice(1)));
+    }
+    if (v instanceof Instance) {
+      const fields = v.cls.lookup('__dataclass_fields__');
+      if (Array.isArray(fields) && v.cls.attrs.has('__namedtuple__')) return fields.map((f) => v.attrs.get(String(f)) ?? null);
+    }
+    if (v instanceof Unknown) throw new CannotEvaluate(v.reason || 'iterating over an unknown value');
+    throw new CannotEvaluate(`cannot iterate over ${typeName(v)}`);
+  }
+
+  /** Python truthiness, or null when the value is unknown. */
+  truthy(v: Value): boolean | null {
+    if (v === null || v === false) return false;
+    if (v === true) return true;
+    if (typeof v === 'bigint') return v !== 0n;
+    if (typeof v === 'number') return v !== 0;
+    if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
+    if (v instanceof PyDict) return v.entries.size > 0;
+    if (v instanceof RangeValue) return v.length > 0n;
+    if (v instanceof Unknown) return v.poly && v.poly.isConstant() ? v.poly.constantValue() !== 0n : null;
+    if (v instanceof ModuleObject) return v.typeName === 'Sequential' || v.typeName === 'ModuleList' || v.typeName === 'ModuleDict' ? v.modules.size > 0 : true;
+    if (v instanceof Tensor) return null;
+    return true;
+  }
+
+  unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void {
+    if (unit !== this.main) return;
+    const { line, column } = unit.position(node.from);
+    const key = `${line}:${column}:${why}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const text = what ?? firstLine(unit.text(node));
+    this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why });
+  }
+
+  diagnose(diagnostic: AnalysisDiagnostic): void {
+    const r = diagnostic.range;
+    const key = `diagnostic:${r.line}:${r.column}:${diagnostic.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.diagnostics.push(diagnostic);
+  }
+
+  /** Runs work that may hit a limit; a limit only ends this piece of work, which becomes unresolved. */
+  guarded(unit: FileUnit, node: SyntaxNode, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      if (e instanceof BudgetExceeded && e.reason === 'recursion limit exceeded') this.unresolvedAt(unit, node, e.reason);
+      else throw e;
+    }
+  }
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
+}
+
+/** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */
+export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
+  const fields = cls.attrs.get('__dataclass_fields__') ?? cls.lookup('__dataclass_fields__');
+  const names = Array.isArray(fields) ? fields.map(String) : [];
+  names.forEach((name, i) => {
+    const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
+    if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
+    obj.attrs.set(name, value);
+  });
+}
+
+export function namespaceMember(ns: Namespace, name: string): Value {
+  const v = ns.members.get(name);
+  if (v !== undefined) return v;
+  if (ns.open) return unknown(`${ns.name}.${name} is outside the analyzed code`);
+  throw new PyError('AttributeError', `module '${ns.name}' has no attribute '${name}'`);
+}
+
+export { SuperProxy, isTupleValue };

@@ -1,0 +1,273 @@
+import { floorDiv as floorInts } from '../../core';
+import { Poly } from '../values/symbolic';
+import { PyError } from '../values/errors';
+import { valueArith } from '../torch/valueTensors';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName } from '../values/values';
+import { broadcastShapes } from './tensorShapes';
+import { pyReprValue, pyStr } from '../values/strings';
+
+/** Python's `//` on ints: ZeroDivisionError for a zero divisor, else the core's floor division. */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  if (b === 0n) throw new PyError('ZeroDivisionError', 'integer division or modulo by zero');
+  return floorInts(a, b);
+}
+
+function pyMod(a: bigint, b: bigint): bigint {
+  return a - floorDiv(a, b) * b;
+}
+
+function floatMod(a: number, b: number): number {
+  if (b === 0) throw new PyError('ZeroDivisionError', 'float modulo');
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
+/** Bools are ints in arithmetic. */
+function asInt(v: Value): bigint | null {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  return null;
+}
+
+function asNumber(v: Value): number | null {
+  if (typeof v === 'number') return v;
+  const i = asInt(v);
+  return i === null ? null : Number(i);
+}
+
+/** The polynomial of an int or a symbolic unknown, for formulas. */
+export function polyOf(v: Value): Poly | null {
+  const i = asInt(v);
+  if (i !== null) return Poly.constant(i);
+  if (v instanceof Unknown && v.poly) return v.poly;
+  return null;
+}
+
+function symbolic(op: string, a: Value, b: Value): Value {
+  const pa = polyOf(a);
+  const pb = polyOf(b);
+  const reason = (isUnknown(a) ? a.reason : '') || (isUnknown(b) ? b.reason : '') || `cannot compute ${op}`;
+  if (pa && pb) {
+    if (op === '+') return fromPoly(pa.add(pb), reason);
+    if (op === '-') return fromPoly(pa.add(pb.negate()), reason);
+    if (op === '*') return fromPoly(pa.mul(pb), reason);
+    if (op === '//') {
+      const q = pa.divExact(pb);
+      if (q) return fromPoly(q, reason);
+    }
+  }
+  return new Unknown(reason);
+}
+
+function fromPoly(p: Poly, reason: string): Value {
+  return p.isConstant() ? p.constantValue() : new Unknown(reason, p);
+}
+
+export function binaryOp(op: string, a: Value, b: Value): Value {
+  if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
+  if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b);
+  const ia = asInt(a);
+  const ib = asInt(b);
+  if (ia !== null && ib !== null) return intOp(op, ia, ib);
+  const na = asNumber(a);
+  const nb = asNumber(b);
+  if (na !== null && nb !== null) return floatOp(op, na, nb);
+  return sequenceOp(op, a, b);
+}
+
+function intOp(op: string, a: bigint, b: bigint): Value {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/':
+      if (b === 0n) throw new PyError('ZeroDivisionError', 'division by zero');
+      return Number(a) / Number(b);
+    case '//': return floorDiv(a, b);
+    case '%': return pyMod(a, b);
+    case '**':
+      if (b < 0n) return Number(a) ** Number(b);
+      if (b > 100_000n) throw new PyError('OverflowError', 'exponent too large to evaluate statically');
+      return a ** b;
+    case '<<': return a << b;
+    case '>>': return a >> b;
+    case '&': return a & b;
+    case '|': return a | b;
+    case '^': return a ^ b;
+  }
+  throw new PyError('TypeError', `unsupported operand type(s) for ${op}: 'int' and 'int'`);
+}
+
+function floatOp(op: string, a: number, b: number): Value {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/':
+      if (b === 0) throw new PyError('ZeroDivisionError', 'float division by zero');
+      return a / b;
+    case '//':
+      if (b === 0) throw new PyError('ZeroDivisionError', 'float divmod()');
+      return Math.floor(a / b);
+    case '%': return floatMod(a, b);
+    case '**': return a ** b;
+  }
+  throw new PyError('TypeError', `unsupported operand type(s) for ${op}: 'float' and 'float'`);
+}
+
+function sequenceOp(op: string, a: Value, b: Value): Value {
+  if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
+  if (op === '+' && Array.isArray(a) && Array.isArray(b) && isTupleValue(a) === isTupleValue(b)) {
+    return isTupleValue(a) ? tupleOf([...a, ...b]) : [...a, ...b];
+  }
+  if (op === '*') {
+    const [seq, n] = asInt(b) !== null ? [a, asInt(b)!] : [b, asInt(a)];
+    if (n !== null && (typeof seq === 'string' || Array.isArray(seq))) {
+      if (n > 1_000_000n) throw new PyError('MemoryError', 'sequence too long to build statically');
+      const count = n < 0n ? 0 : Number(n);
+      if (typeof seq === 'string') return seq.repeat(count);
+      const items: Value[] = [];
+      for (let i = 0; i < count; i++) items.push(...seq);
+      return isTupleValue(seq) ? tupleOf(items) : items;
+    }
+  }
+  if (op === '|' && a instanceof PyDict && b instanceof PyDict) {
+    const out = new PyDict();
+    for (const [k, v] of a.entries.values()) out.set(k, v);
+    for (const [k, v] of b.entries.values()) out.set(k, v);
+    return out;
+  }
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b);
+  throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */
+function tensorArith(a: Value, b: Value): Value {
+  const sa = a instanceof Tensor ? a.shape : [];
+  const sb = b instanceof Tensor ? b.shape : [];
+  if (sa === null || sb === null) return new Tensor(null);
+  return new Tensor(broadcastShapes(sa, sb));
+}
+
+export function unaryOp(op: string, v: Value): Value {
+  if (v instanceof Tensor) return v;
+  if (op === '-') {
+    const p = polyOf(v);
+    if (isUnknown(v)) return p ? fromPoly(p.negate(), v.reason) : v;
+    if (p) return -asInt(v)!;
+    if (typeof v === 'number') return -v;
+  }
+  if (op === '+' && (asNumber(v) !== null)) return typeof v === 'boolean' ? asInt(v)! : v;
+  if (op === '~' && asInt(v) !== null) return ~asInt(v)!;
+  if (isUnknown(v)) return v;
+  throw new PyError('TypeError', `bad operand type for unary ${op}: '${typeName(v)}'`);
+}
+
+/** Python's equality for the values configs hold. */
+export function pyEquals(a: Value, b: Value): boolean {
+  const na = asNumber(a);
+  const nb = asNumber(b);
+  if (na !== null && nb !== null) {
+    const ia = asInt(a);
+    const ib = asInt(b);
+    return ia !== null && ib !== null ? ia === ib : na === nb;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return isTupleValue(a) === isTupleValue(b) && a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  }
+  return a === b;
+}
+
+export function compare(op: string, a: Value, b: Value): Value {
+  // Identity is known even for unknown values' containers: `x is None` with x a tensor is False.
+  if ((op === 'is' || op === 'is not') && (a === null || b === null) && !(isUnknown(a) || isUnknown(b))) return (a === b) === (op === 'is');
+  if (isUnknown(a) || isUnknown(b)) return new Unknown(isUnknown(a) ? a.reason : (b as Unknown).reason);
+  if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return new Tensor(null);
+  switch (op) {
+    case '==': return pyEquals(a, b);
+    case '!=': return !pyEquals(a, b);
+    case 'is': return a === b || (a === null && b === null) || (typeof a === 'boolean' && a === b);
+    case 'is not': return !(a === b);
+    case 'in': return contains(b, a);
+    case 'not in': {
+      const c = contains(b, a);
+      return typeof c === 'boolean' ? !c : c;
+    }
+  }
+  const order = orderOf(a, b);
+  if (order === null) throw new PyError('TypeError', `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+  switch (op) {
+    case '<': return order < 0;
+    case '<=': return order <= 0;
+    case '>': return order > 0;
+    case '>=': return order >= 0;
+  }
+  throw new PyError('TypeError', `unknown comparison ${op}`);
+}
+
+function orderOf(a: Value, b: Value): number | null {
+  const ia = asInt(a);
+  const ib = asInt(b);
+  if (ia !== null && ib !== null) return ia < ib ? -1 : ia > ib ? 1 : 0;
+  const na = asNumber(a);
+  const nb = asNumber(b);
+  if (na !== null && nb !== null) return na < nb ? -1 : na > nb ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (!pyEquals(a[i], b[i])) return orderOf(a[i], b[i]);
+    }
+    return a.length - b.length;
+  }
+  return null;
+}
+
+export function contains(container: Value, item: Value): Value {
+  if (typeof container === 'string' && typeof item === 'string') return container.includes(item);
+  if (Array.isArray(container)) {
+    if (container.some(isUnknown)) return new Unknown('membership in a list with unknown items');
+    return container.some((x) => pyEquals(x, item));
+  }
+  if (container instanceof PyDict) return container.get(item) !== undefined;
+  if (container instanceof RangeValue) {
+    const i = asInt(item);
+    if (i === null) return false;
+    const { start, step } = container;
+    const inside = step > 0n ? i >= start && i < container.stop : i <= start && i > container.stop;
+    return inside && (i - start) % step === 0n;
+  }
+  if (isUnknown(container)) return container;
+  return new Unknown(`membership in ${typeName(container)}`);
+}
+
+/** printf-style `'layer%d' % i` with %d %i %s %r %f %x and %%; other conversions stay unknown. */
+function percentFormat(template: string, args: Value): Value {
+  const items = Array.isArray(args) && isTupleValue(args) ? args : [args];
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch !== '%') {
+      out += ch;
+      continue;
+    }
+    let j = i + 1;
+    while (j < template.length && '0123456789.-+ #'.includes(template[j])) j++;
+    const conv = template[j];
+    i = j;
+    if (conv === '%') {
+      out += '%';
+      continue;
+    }
+    const v = items[next++];
+    if (v === undefined) throw new PyError('TypeError', 'not enough arguments for format string');
+    if (isUnknown(v)) return new Unknown(v.reason);
+    if (conv === 'd' || conv === 'i') out += typeof v === 'number' ? Math.trunc(v).toString() : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    else if (conv === 's') out += pyStr(v);
+    else if (conv === 'r') out += pyReprValue(v);
+    else if (conv === 'x' && typeof v === 'bigint') out += v.toString(16);
+    else if (conv === 'f' && (typeof v === 'number' || typeof v === 'bigint')) out += Number(v).toFixed(6);
+    else return new Unknown(`format %${conv}`);
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+import { CannotEvaluate, PyError } from '../values/errors';
+import type { Interpreter } from './interpreter';
+import { ValueTensor, valueIndex } from '../torch/valueTensors';
+import { tensorIndex } from './tensorShapes';
+import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
+import { newContainer } from '../torch/containers';
+
+function toIndex(v: Value): bigint | null {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  return null;
+}
+
+/** Python's slice.indices(): concrete start, stop and step for a sequence of `length`. */
+export function sliceIndices(s: SliceValue, length: number): number[] {
+  const step = s.step === null ? 1 : Number(toIndex(s.step) ?? 1n);
+  if (step === 0) throw new PyError('ValueError', 'slice step cannot be zero');
+  const clamp = (v: Value, dflt: number): number => {
+    if (v === null) return dflt;
+    let i = Number(toIndex(v) ?? 0n);
+    if (i < 0) i += length;
+    return step > 0 ? Math.min(Math.max(i, 0), length) : Math.min(Math.max(i, -1), length - 1);
+  };
+  const start = clamp(s.start, step > 0 ? 0 : length - 1);
+  const stop = clamp(s.stop, step > 0 ? length : -1);
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
+  return out;
+}
+
+function normalize(index: bigint, length: number, what: string): number {
+  const i = Number(index < 0n ? index + BigInt(length) : index);
+  if (i < 0 || i >= length) throw new PyError('IndexError', `${what} index out of range`);
+  return i;
+}
+
+export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
+  if (isUnknown(obj)) return unknown(obj.reason);
+  if (isUnknown(key)) return unknown(key.reason);
+  if (obj instanceof ValueTensor) {
+    const known = valueIndex(obj, key, (n) => (key instanceof SliceValue ? sliceIndices(key, n) : null));
+    if (known !== undefined) return known;
+  }
+  if (obj instanceof Tensor) return tensorIndex(obj, key);
+  if (Array.isArray(obj) || typeof obj === 'string') {
+    const items: Value[] = typeof obj === 'string' ? [...obj] : obj;
+    if (key instanceof SliceValue) {
+      const picked = sliceIndices(key, items.length).map((i) => items[i]);
+      if (typeof obj === 'string') return picked.join('');
+      return isTupleValue(obj) ? tupleOf(picked) : picked;
+    }
+    const i = toIndex(key);
+    if (i === null) throw new PyError('TypeError', `${typeName(obj)} indices must be integers or slices, not ${typeName(key)}`);
+    return items[normalize(i, items.length, typeName(obj))];
+  }
+  if (obj instanceof PyDict) {
+    const v = obj.get(key);
+    if (v === undefined) throw new PyError('KeyError', String(key));
+    return v;
+  }
+  if (obj instanceof RangeValue) {
+    const i = toIndex(key);
+    if (i !== null) return obj.at(BigInt(normalize(i, Number(obj.length), 'range')));
+  }
+  if (obj instanceof ModuleObject) return moduleItem(ip, obj, key);
+  if (obj instanceof Instance && obj.cls.attrs.has('__namedtuple__')) {
+    return getItem(ip, ip.iterate(obj), key);
+  }
+  if (obj instanceof ClassValue) return obj;
+  throw new CannotEvaluate(`cannot index ${typeName(obj)}`);
+}
+
+function moduleItem(ip: Interpreter, mod: ModuleObject, key: Value): Value {
+  if (mod.typeName === 'ModuleDict' || typeof key === 'string') {
+    const m = mod.modules.get(String(key));
+    if (m === undefined) throw new PyError('KeyError', String(key));
+    return m;
+  }
+  const entries = [...mod.modules.entries()];
+  if (key instanceof SliceValue) {
+    const picked = sliceIndices(key, entries.length).map((i) => entries[i]);
+    // Sequential slices keep their children's names; ModuleList slices renumber them.
+    const out = newContainer(ip, mod.typeName === 'ModuleList' ? 'ModuleList' : 'Sequential');
+    picked.forEach(([name, m], i) => out.modules.set(mod.typeName === 'ModuleList' ? String(i) : name, m));
+    return out;
+  }
+  const i = toIndex(key);
+  if (i === null) throw new CannotEvaluate(`cannot index ${mod.typeName} with ${typeName(key)}`);
+  return entries[normalize(i, entries.length, mod.typeName)][1];
+}
+
+export function setItem(obj: Value, key: Value, value: Value): void {
+  if (Array.isArray(obj) && !isTupleValue(obj)) {
+    const i = toIndex(key);
+    if (i === null) throw new CannotEvaluate('list slice assignment');
+    obj[normalize(i, obj.length, 'list assignment')] = value;
+    return;
+  }
+  if (obj instanceof PyDict) {
+    obj.set(key, value);
+    return;
+  }
+  if (obj instanceof ModuleObject && value instanceof ModuleObject) {
+    const i = toIndex(key);
+    const name = i !== null ? [...obj.modules.keys()][normalize(i, obj.modules.size, obj.typeName)] : String(key);
+    obj.modules.set(name, value);
+    return;
+  }
+  if (obj instanceof Tensor || isUnknown(obj)) return;
+  throw new CannotEvaluate(`cannot assign an item of ${typeName(obj)}`);
+}
+
+export function delItem(obj: Value, key: Value): void {
+  if (obj instanceof PyDict) obj.delete(key);
+  else if (Array.isArray(obj)) {
+    const i = toIndex(key);
+    if (i !== null) obj.splice(normalize(i, obj.length, 'list assignment'), 1);
+  } else if (obj instanceof ModuleObject) obj.modules.delete(String(key));
+}

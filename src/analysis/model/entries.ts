@@ -1,0 +1,84 @@
+import { SyntaxNode } from '@lezer/common';
+import type { Outline, TopLevel } from './outline';
+import { Scope } from '../values/scope';
+import { ClassValue, FunctionValue, Value } from '../values/values';
+
+export interface Candidate {
+  name: string;
+  /** The top-level statement that defines (or, for an imported model, imports) it. */
+  top: TopLevel;
+  value: ClassValue | FunctionValue;
+  /** The name token the model's range points at. */
+  anchor: SyntaxNode;
+}
+
+/**
+ * The file's models: nn.Module subclasses and factories (defs that return one of them) that no
+ * other class or factory of the file mentions, i.e. not parts of another model.
+ */
+export function findCandidates(outline: Outline, scope: Scope): { all: Candidate[]; models: Candidate[] } {
+  const all: Candidate[] = [];
+  const moduleNames = new Set<string>();
+  for (const t of outline.top) {
+    if (t.kind !== 'class' || !t.name) continue;
+    const v = scope.vars.get(t.name);
+    if (v instanceof ClassValue && v.isModuleClass()) {
+      all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
+      moduleNames.add(t.name);
+    }
+  }
+  let grew = true;
+  const factories = new Set<string>();
+  const returning = new Map<TopLevel, boolean>();
+  const returns = (t: TopLevel): boolean => {
+    let known = returning.get(t);
+    if (known === undefined) returning.set(t, (known = t.def !== null && returnsValue(t.def)));
+    return known;
+  };
+  while (grew) {
+    grew = false;
+    for (const t of outline.top) {
+      if (t.kind !== 'def' || !t.name || factories.has(t.name)) continue;
+      const v = scope.vars.get(t.name);
+      if (!(v instanceof FunctionValue) || !returns(t)) continue;
+      if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r)))) {
+        factories.add(t.name);
+        all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
+        grew = true;
+      }
+    }
+  }
+  // A model is a part of another when a class or a value-returning def mentions it (config
+  // classes naming their block count; test() and main() functions that only run a model do not).
+  const used = new Set<string>();
+  for (const t of outline.top) {
+    const defines = t.kind === 'class' || (t.kind === 'def' && returns(t));
+    if (!defines) continue;
+    for (const r of t.refs) if (r !== t.name) used.add(r);
+  }
+  return { all, models: all.filter((c) => !used.has(c.name)) };
+}
+
+function returnsValue(def: SyntaxNode): boolean {
+  const cursor = def.cursor();
+  const end = def.to;
+  while (cursor.next() && cursor.from < end) {
+    if (cursor.name === 'ReturnStatement' && cursor.node.firstChild?.nextSibling) return true;
+  }
+  return false;
+}
+
+export type { Value };
+
+/** A model class or factory the file imports (a training script's model), anchored at its import. */
+export function importedCandidate(outline: Outline, scope: Scope, name: string, unitText: (n: SyntaxNode) => string): Candidate | null {
+  const v = scope.vars.get(name);
+  const isModel = (v instanceof ClassValue && v.isModuleClass()) || v instanceof FunctionValue;
+  if (!isModel) return null;
+  for (const t of outline.top) {
+    if (t.node.name !== 'ImportStatement' || !t.refs.has(name)) continue;
+    const anchor = t.node.getChildren('VariableName').find((n) => unitText(n) === name) ?? t.node;
+    return { name, top: t, value: v, anchor };
+  }
+  return null;
+}

@@ -1,0 +1,259 @@
+import { SyntaxNode } from '@lezer/common';
+import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../../core';
+import { Budget, BudgetExceeded, Deadline } from '../evaluate/budget';
+import { Candidate } from './entries';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { Interpreter } from '../evaluate/interpreter';
+import { Poly } from '../values/symbolic';
+import { namedModules } from '../torch/containers';
+import { recordOf } from '../torch/conv';
+import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
+import { evalArgsText, evalSnippet } from '../evaluate/snippet';
+import { readParams } from '../parse/params';
+import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value } from '../values/values';
+import { Scope } from '../values/scope';
+import { skippedWithin } from './skippedBuilds';
+
+/** What the file's own code showed about a model: the instance a call built and the input it was fed. */
+export interface Capture {
+  instance: ModuleObject;
+  input: bigint[] | null;
+}
+
+/** Thrown when a captured model is first called, so its forward runs later under our recording. */
+export class StopCapture {}
+
+/** The first budget of an analysis; its deadline, if any, starts now and holds for every later phase. */
+export function newBudget(options: AnalysisOptions): Budget {
+  const deadline = options.deadlineMs !== undefined ? new Deadline(options.deadlineMs, options.clock ?? Date.now) : null;
+  return new Budget(options.budget?.steps, options.budget?.depth, deadline);
+}
+
+/** The budget for the next phase of the same analysis (its deadline carries over). */
+function phaseBudget(ip: Interpreter, options: AnalysisOptions): Budget {
+  return ip.budget.renewed(options.budget?.steps, options.budget?.depth);
+}
+
+/** Builds one model: from options.args, a call site in the file, or its defaults (unknowns symbolic). */
+export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope, capture: Capture | undefined, options: AnalysisOptions): { analysis: ModelAnalysis; names: Map<ModuleObject, string> } {
+  ip.budget = phaseBudget(ip, options);
+  const unit = ip.main;
+  let instance: ModuleObject | null = null;
+  let captured: bigint[] | null = null;
+  const skippedBefore = ip.skippedBuilders;
+  let stopped: string | null = null;
+  try {
+    if (options.args !== undefined && options.entry === candidate.name) {
+      instance = build(ip, candidate, evalArgsText(ip, options.args, scope));
+      captured = capture?.input ?? null;
+    } else if (capture) {
+      instance = capture.instance;
+      captured = capture.input;
+    } else {
+      instance = build(ip, candidate, defaultArgs(ip, candidate));
+    }
+  } catch (e) {
+    failed(ip, candidate, e);
+    if (e instanceof BudgetExceeded) stopped = e.reason;
+  }
+  // A module captured from the file's own code was built before this model's analysis began,
+  // so only a build done here can be judged by the skipped statements it met.
+  const incomplete = stopped ?? (ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : capture ? skippedWithin(instance) : null);
+  const fromComment = commentInput(ip, candidate.top.node, scope) ?? (instance ? classComment(ip, instance, scope) : null);
+  const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
+    ? [options.input, 'option']
+    : fromComment
+      ? [fromComment, 'comment']
+      : captured
+        ? [captured, 'code']
+        : [null, null];
+  const notes = new Map<number, ShapeNote>();
+  if (instance && input) {
+    ip.budget = phaseBudget(ip, options);
+    ip.notes = notes;
+    try {
+      ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
+    } catch (e) {
+      failed(ip, candidate, e);
+    } finally {
+      ip.notes = null;
+    }
+  }
+  const nameNode = candidate.anchor;
+  const modules = instance ? namedModules(instance) : [];
+  const names = new Map(modules.map(([n, m]) => [m, n]));
+  const memo = new Map<ModuleObject, bigint | null>();
+  const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
+  return {
+    names,
+    analysis: {
+      entry: candidate.name,
+      range: unit.range(nameNode),
+      input,
+      inputSource,
+      layers,
+      modules: modules.map(([name, m]) => moduleOf(ip, name, m, memo)),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), incomplete),
+      shapes: [...notes.values()],
+      separablePairs: separablePairs(layers),
+    },
+  };
+}
+
+function build(ip: Interpreter, candidate: Candidate, args: Args): ModuleObject | null {
+  const v = ip.call(candidate.value, args, null);
+  return v instanceof ModuleObject ? v : null;
+}
+
+/** Required parameters without a call site become named unknowns, so figures stay formulas. */
+export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value }): Args {
+  const keywords = new Map<string, Value>();
+  const fn = candidate.value instanceof ClassValue ? candidate.value.lookup('__init__') : candidate.value;
+  if (!(fn instanceof FunctionValue)) return { positional: [], keywords };
+  const owner = candidate.value instanceof ClassValue ? `${fn.ownerClass?.name ?? candidate.name}.__init__` : fn.name;
+  const params = readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n));
+  const isMethod = candidate.value instanceof ClassValue;
+  params.forEach((p, i) => {
+    if ((isMethod && i === 0) || p.defaultNode || p.kind === 'varargs' || p.kind === 'kwargs') return;
+    keywords.set(p.name, new Unknown(`${p.name}: parameter of ${owner}, no call site found`, Poly.variable(p.name)));
+  });
+  void ip;
+  return { positional: [], keywords };
+}
+
+function failed(ip: Interpreter, candidate: Candidate, e: unknown): void {
+  const at = candidate.anchor;
+  if (e instanceof PyError) ip.unresolvedAt(ip.main, at, `${e.pyType}: ${e.message}`);
+  else if (e instanceof CannotEvaluate || e instanceof BudgetExceeded) ip.unresolvedAt(ip.main, at, e.message);
+  else if (!(e instanceof StopCapture)) throw e;
+  ip.budget.depth = 0;
+}
+
+/** `# conv-lens: input=(1, 3, 224, 224)` in the comment lines right above the class or def. */
+function commentInput(ip: Interpreter, node: SyntaxNode, scope: Scope): bigint[] | null {
+  const unit = ip.main;
+  const line = unit.position(node.from).line;
+  for (let l = line - 1; l >= 1; l--) {
+    const text = unit.lineText(l).trim();
+    if (!text.startsWith('#')) break;
+    const at = text.indexOf('conv-lens:');
+    if (at < 0) continue;
+    const inputAt = text.indexOf('input=', at);
+    if (inputAt < 0) continue;
+    try {
+      const v = evalSnippet(ip, text.slice(inputAt + 'input='.length).trim(), scope);
+      if (Array.isArray(v) && v.every((d) => typeof d === 'bigint')) return v as bigint[];
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** Line 0: the layer was built with no call in this file on the stack (e.g. from options.args, by imported code). */
+const NOWHERE = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+
+/** A factory's model takes the input comment of the class it builds. */
+function classComment(ip: Interpreter, instance: ModuleObject, scope: Scope): bigint[] | null {
+  const node = instance.cls.unit === ip.main ? instance.cls.node : null;
+  if (!node) return null;
+  const top = node.parent?.name === 'DecoratedStatement' ? node.parent : node;
+  return commentInput(ip, top, scope);
+}
+
+function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance {
+  const state = m.conv!;
+  const site = state.site;
+  const layer: LayerInstance = {
+    name,
+    type: m.typeName,
+    range: site ? ip.main.range(site) : NOWHERE,
+    record: state.error?.phase === 'construct' ? null : recordOf(state, ip),
+    error: state.error,
+  };
+  if (state.symbolic) layer.symbolic = state.symbolic;
+  else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
+  return layer;
+}
+
+/**
+ * A module's parameters: its own and all its descendants'. Shared modules count once per
+ * subtree, as parameters() does; trees without sharing (nearly all) are summed bottom-up.
+ */
+function subtreeParams(m: ModuleObject, memo: Map<ModuleObject, bigint | null>): bigint | null {
+  // Most modules are leaves: their own parameters, with no memo entry and no child list.
+  if (m.childCount() === 0) return m.ownParams();
+  const known = memo.get(m);
+  if (known !== undefined) return known;
+  let total = m.ownParams();
+  const children: ModuleObject[] = [];
+  for (const [, c] of m.children()) if (c !== null) children.push(c);
+  if (hasRepeats(children)) {
+    for (const [, child] of namedModules(m)) {
+      const own = child.ownParams();
+      total = total === null || own === null ? null : total + own;
+    }
+  } else {
+    for (const child of children) {
+      const sub = subtreeParams(child, memo);
+      total = total === null || sub === null ? null : total + sub;
+    }
+  }
+  memo.set(m, total);
+  return total;
+}
+
+/** Whether a module appears twice among siblings (a few children: a pairwise scan beats a Set). */
+function hasRepeats(children: ModuleObject[]): boolean {
+  if (children.length > 16) return new Set(children).size !== children.length;
+  for (let i = 1; i < children.length; i++) {
+    for (let j = 0; j < i; j++) if (children[i] === children[j]) return true;
+  }
+  return false;
+}
+
+function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<ModuleObject, bigint | null>): ModuleInstance {
+  return { name, type: m.typeName, params: subtreeParams(m, memo), range: m.site ? ip.main.range(m.site) : null };
+}
+
+/** conv MACs count every call of every layer in the forward pass (a shared head runs per level). */
+function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[], calls: Array<bigint | null | undefined>, incomplete: string | null): ModelTotals {
+  let convParams = 0n;
+  let convMacs: bigint | null = 0n;
+  layers.forEach((l, i) => {
+    if (l.record) convParams += l.record.params;
+    const macs = calls[i] ?? null;
+    convMacs = convMacs === null || macs === null || !l.record ? null : convMacs + macs;
+  });
+  let params: bigint | null = root ? root.ownParams() : null;
+  for (const m of modules) {
+    const own = m.ownParams();
+    params = params === null || own === null ? null : params + own;
+  }
+  if (incomplete !== null) return { conv_layers: layers.length, conv_params: convParams, conv_macs: null, params: null, incomplete };
+  return { conv_layers: layers.length, conv_params: convParams, conv_macs: layers.length ? convMacs : 0n, params };
+}
+
+/** A depthwise conv followed (in named_modules order) by the pointwise conv that consumes its channels. */
+function separablePairs(layers: LayerInstance[]): ModelAnalysis['separablePairs'] {
+  const out: ModelAnalysis['separablePairs'] = [];
+  for (let i = 0; i + 1 < layers.length; i++) {
+    const a = layers[i].record;
+    const b = layers[i + 1].record;
+    if (a && b && isSeparablePair(a, b)) out.push({ depthwise: layers[i].name, pointwise: layers[i + 1].name, comparison: comparisonOf(a, b) });
+  }
+  return out;
+}
+
+/** Comparisons by record pair: identical layers share record objects (see recordOf), so repeated blocks compare once. */
+const comparisons = new WeakMap<ConvRecord, WeakMap<ConvRecord, SeparableComparison>>();
+
+function comparisonOf(a: ConvRecord, b: ConvRecord): SeparableComparison {
+  let byPointwise = comparisons.get(a);
+  if (!byPointwise) comparisons.set(a, (byPointwise = new WeakMap()));
+  let comparison = byPointwise.get(b);
+  if (!comparison) byPointwise.set(b, (comparison = separablePair(a, b)));
+  return comparison;
+}
+
+export type { SyntaxNode };
