@@ -1,4 +1,5 @@
 import { CannotEvaluate, PyError } from './errors';
+import { changedReason, markChanged, mayBeObject } from './unknownEffects';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from './strings';
 import { moduleMethod } from './torch/containers';
@@ -25,6 +26,8 @@ function bindClassAttr(ip: Interpreter, owner: ClassValue, value: Value, self: V
 
 export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
   if (obj instanceof Unknown) return unknown(obj.reason);
+  const changed = changedReason(obj);
+  if (changed !== null) return unknown(changed);
   if (obj instanceof Namespace) return namespaceMember(obj, name);
   if (obj instanceof ModuleObject) return moduleAttribute(ip, obj, name);
   if (obj instanceof Instance) {
@@ -293,6 +296,13 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
  * to _parameters, anything else is a plain attribute; None re-assigned to a module slot keeps it.
  */
 function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void {
+  if (mayBeObject(value)) {
+    // An object the analysis could not make may be a module: the tree may hold more than is seen.
+    markChanged(mod, `self.${name} is set to a value that could not be computed: ${value.reason}`);
+    if (mod.child(name) !== undefined) mod.modules.set(name, null);
+    else mod.attrs.set(name, value);
+    return;
+  }
   if (value instanceof ModuleObject) {
     mod.forget(name);
     mod.modules.set(name, value);

@@ -38,6 +38,8 @@ export function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope,
     if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
     // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
+    // A failed `return f(x)` returns an unknown value, not the None of running off the end.
+    if (stmt.name === 'ReturnStatement') return { type: 'return', value: unknown(why) };
     return undefined;
   }
   // A half-typed statement can leave the tree without the nodes a construct needs; any other
