@@ -1,7 +1,7 @@
-import { PyError } from '../errors';
-import type { Interpreter } from '../interpreter';
-import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values';
-import { markChanged } from '../unknownEffects';
+import { PyError } from '../values/errors';
+import type { Interpreter } from '../evaluate/interpreter';
+import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
+import { markChanged } from '../evaluate/unknownEffects';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 

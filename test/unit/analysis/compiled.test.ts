@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { parser } from '@lezer/python';
-import { Budget } from '../../../src/analysis/budget';
-import { ModuleLoader, runModule } from '../../../src/analysis/imports';
-import { Interpreter } from '../../../src/analysis/interpreter';
-import { Scope } from '../../../src/analysis/scope';
-import { FileUnit } from '../../../src/analysis/unit';
-import { ModuleObject, PyDict, Unknown, Value, isTupleValue } from '../../../src/analysis/values';
+import { Budget } from '../../../src/analysis/evaluate/budget';
+import { ModuleLoader, runModule } from '../../../src/analysis/evaluate/imports';
+import { Interpreter } from '../../../src/analysis/evaluate/interpreter';
+import { Scope } from '../../../src/analysis/values/scope';
+import { FileUnit } from '../../../src/analysis/parse/unit';
+import { ModuleObject, PyDict, Unknown, Value, isTupleValue } from '../../../src/analysis/values/values';
 
 // A body runs through the tree walker the first time and compiled afterwards (see
 // src/analysis/compiledStatements.ts). Running the same file twice, each time with a fresh

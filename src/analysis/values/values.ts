@@ -1,11 +1,11 @@
 import { SyntaxNode } from '@lezer/common';
-import type { ConvError, ConvRecord, ConvSpec } from '../core';
+import type { ConvError, ConvRecord, ConvSpec } from '../../core';
 import { Poly } from './symbolic';
 import { CannotEvaluate } from './errors';
 import type { Scope } from './scope';
-import type { FileUnit } from './unit';
-import type { Interpreter } from './interpreter';
-import type { ParamSpec } from './params';
+import type { FileUnit } from '../parse/unit';
+import type { Interpreter } from '../evaluate/interpreter';
+import type { ParamSpec } from '../parse/params';
 
 /**
  * Python values as the evaluator sees them. ints are bigints, floats numbers, None is null,
@@ -41,7 +41,7 @@ export class PyDict {
   private readonly items = new Map<string, [Value, Value]>();
   /**
    * Why the contents are unknown: the dict went through code the analysis could not read, which
-   * may have added, changed or removed any entry (see unknownEffects.ts). Every read then fails
+   * may have added, changed or removed any entry (see evaluate/unknownEffects.ts). Every read then fails
    * with this reason, so nothing derived from the stale contents is ever shown.
    */
   changedBy: string | null = null;

@@ -1,5 +1,5 @@
-import { namedModules } from './torch/containers';
-import { ModuleObject } from './values';
+import { namedModules } from '../torch/containers';
+import { ModuleObject } from '../values/values';
 
 /**
  * The modules whose own methods skipped a statement that could have built a submodule, with the

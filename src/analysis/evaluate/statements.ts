@@ -1,17 +1,17 @@
 import { SyntaxNode } from '@lezer/common';
 import { BudgetExceeded, LOOP_LIMIT } from './budget';
-import { CannotEvaluate, PyError } from './errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import { childNodes, evalExpr, makeFunction } from './expressions';
 import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { compiledBody, runBody } from './compiledStatements';
-import { noteSkippedIn } from './skippedBuilds';
+import { noteSkippedIn } from '../model/skippedBuilds';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
-import { Scope } from './scope';
+import { Scope } from '../values/scope';
 import { delItem, getItem, setItem } from './subscripts';
-import { FileUnit, lastChildNamed } from './unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Tensor, Value, isListValue, isUnknown, tupleOf, unknown } from './values';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Tensor, Value, isListValue, isUnknown, tupleOf, unknown } from '../values/values';
 
 export type Signal = { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' } | undefined;
 

@@ -1,15 +1,15 @@
 import { SyntaxNode } from '@lezer/common';
-import { CannotEvaluate, PyError } from './errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import type { Interpreter } from './interpreter';
 import { parseNumber, parseString, stringBounds, unescape } from './literals';
 import { binaryOp, compare, unaryOp } from './operators';
-import { Scope } from './scope';
-import { FileUnit, lastChildNamed } from './unit';
-import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from './values';
+import { Scope } from '../values/scope';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { getItem } from './subscripts';
-import { pyStr } from './strings';
+import { pyStr } from '../values/strings';
 import { assignTarget } from './statements';
-import { readParams } from './params';
+import { readParams } from '../parse/params';
 
 /** Evaluates one expression node to a value. */
 export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {

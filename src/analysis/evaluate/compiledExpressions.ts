@@ -1,12 +1,12 @@
 import { SyntaxNode } from '@lezer/common';
-import { CannotEvaluate } from './errors';
+import { CannotEvaluate } from '../values/errors';
 import type { CallSite, Interpreter } from './interpreter';
 import { parseNumber, parseString } from './literals';
 import { binaryOp, compare, unaryOp } from './operators';
-import type { Scope } from './scope';
+import type { Scope } from '../values/scope';
 import { getItem } from './subscripts';
-import { FileUnit, lastChildNamed } from './unit';
-import { Args, PyDict, Value, isUnknown, tupleOf, unknown } from './values';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import { Args, PyDict, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { childNodes, dedupe, evalArgs, evalNode, isTrailingDotFloat, lookupName, sequenceItems, subscriptOf, subscriptParts } from './expressions';
 
 /**

@@ -1,10 +1,10 @@
-import { Poly } from './symbolic';
+import { Poly } from '../values/symbolic';
 import { changedReason } from './unknownEffects';
-import { PyError } from './errors';
-import { valueArith } from './torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from './values';
+import { PyError } from '../values/errors';
+import { valueArith } from '../torch/valueTensors';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
 import { broadcastShapes } from './tensorShapes';
-import { pyReprValue, pyStr } from './strings';
+import { pyReprValue, pyStr } from '../values/strings';
 
 /** Python's `//` on ints: floors towards negative infinity. */
 export function floorDiv(a: bigint, b: bigint): bigint {

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
-import { noteSkippedIn } from './skippedBuilds';
-import type { FileUnit } from './unit';
-import { Args, Instance, ModuleObject, PyDict, Unknown, Value, isTupleValue } from './values';
+import { noteSkippedIn } from '../model/skippedBuilds';
+import type { FileUnit } from '../parse/unit';
+import { Args, Instance, ModuleObject, PyDict, Unknown, Value, isTupleValue } from '../values/values';
 
 /**
  * What code the analysis cannot read may have done to the values it was given. Python passes

@@ -1,15 +1,15 @@
 import { SyntaxNode } from '@lezer/common';
 import { LOOP_LIMIT } from './budget';
-import { CannotEvaluate, PyError } from './errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import { Compiled, compileRoot, compileSubscript } from './compiledExpressions';
 import { childNodes } from './expressions';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
-import type { Scope } from './scope';
+import type { Scope } from '../values/scope';
 import { Signal, assignTarget, execGuarded, execStatement, forParts, noteShape, noteSkippedBuilder, onlyRaises, statementFailed } from './statements';
 import { setItem } from './subscripts';
-import { FileUnit, lastChildNamed } from './unit';
-import { ModuleObject, Value, isListValue, isUnknown, tupleOf, unknown } from './values';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import { ModuleObject, Value, isListValue, isUnknown, tupleOf, unknown } from '../values/values';
 
 /**
  * Statement bodies compiled once per analysis (see compiledExpressions.ts). A body's statements

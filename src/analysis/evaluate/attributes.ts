@@ -1,15 +1,15 @@
-import { CannotEvaluate, PyError } from './errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import { changedReason, markChanged, mayBeObject } from './unknownEffects';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
-import { pyStr } from './strings';
-import { moduleMethod } from './torch/containers';
-import { tensorMethod } from './torch/tensorOps';
-import { setConvAttribute } from './torch/conv';
+import { pyStr } from '../values/strings';
+import { moduleMethod } from '../torch/containers';
+import { tensorMethod } from '../torch/tensorOps';
+import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown,
-} from './values';
+} from '../values/values';
 
 function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
   return new Builtin(name, (a) => f(a.positional, a.keywords));

@@ -1,7 +1,7 @@
 import { NodeType, SyntaxNode, Tree } from '@lezer/common';
-import type { SourceRange } from './types';
-import { Scope } from './scope';
-import type { CompiledBody } from './compiledStatements';
+import type { SourceRange } from '../types';
+import { Scope } from '../values/scope';
+import type { CompiledBody } from '../evaluate/compiledStatements';
 
 /**
  * Values derived from syntax nodes, made once per node. Lezer makes a new object for a node at
