@@ -153,7 +153,7 @@ function totalsLines(subject: ReportSubject): string[] {
   const found = subject.model.layers.length;
   const lines = [
     ...(t.incomplete ? [`totals unknown: the model may hold layers the analysis could not see: ${oneLine(t.incomplete)}`] : []),
-    `conv layers: ${t.conv_layers ?? `unknown (≥ ${found} found)`}`,
+    `conv layers: ${t.conv_layers ?? (found === 0 ? 'unknown (none found)' : `unknown (≥ ${found} found)`)}`,
     `conv params: ${totalCount(t.conv_params)}${t.conv_params === null ? unknownNote : ''}`,
     `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
     `all params:  ${totalCount(t.params)}`,

@@ -1,5 +1,5 @@
 import { CannotEvaluate, PyError } from '../values/errors';
-import { changedReason, markChanged, mayBeObject } from './unknownEffects';
+import { changedReason, markChanged, mayBeObject, moduleChangedBy } from './unknownEffects';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from '../values/strings';
 import { moduleMethod } from '../torch/containers';
@@ -79,6 +79,9 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   if (mod.conv || mod.cls.nativeBase() !== mod.cls) {
     if (mod.conv && (mod.conv.symbolic || mod.conv.error || mod.conv.lazy)) return unknown(`${mod.typeName}.${name} is not known`);
   }
+  // Code the analysis could not read may have set it (or a base class it could not read has it).
+  const changed = moduleChangedBy(mod);
+  if (changed !== null) return unknown(changed);
   throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${name}'`);
 }
 

@@ -6,7 +6,7 @@ import { childNodes } from './expressions';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import type { Scope } from '../values/scope';
-import { Signal, assignTarget, execGuarded, execStatement, forParts, noteShape, noteSkippedBuilder, onlyRaises, statementFailed } from './statements';
+import { Signal, assignTarget, conditionUnknown, execGuarded, execStatement, forParts, noteShape, statementFailed } from './statements';
 import { setItem } from './subscripts';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import { ModuleObject, Value, isListValue, isUnknown, tupleOf, unknown } from '../values/values';
@@ -264,8 +264,7 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement | null {
     for (const b of branches) {
       const test = ip.truthy(b.cond(ip, scope));
       if (test === null) {
-        ip.unresolvedAt(unit, b.condNode, `condition ${b.condText} is unknown; branch skipped`);
-        if (!onlyRaises(b.keyword)) noteSkippedBuilder(ip, node, scope, unit, `condition ${b.condText} is unknown`);
+        conditionUnknown(ip, node, b.keyword, b.condNode, scope, unit);
         return undefined;
       }
       if (test) return b.body(ip, scope);

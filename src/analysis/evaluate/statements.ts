@@ -6,6 +6,7 @@ import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { compiledBody, runBody } from './compiledStatements';
 import { noteSkippedIn } from '../model/skippedBuilds';
+import { markChanged } from './unknownEffects';
 import type { Interpreter } from './interpreter';
 import { binaryOp } from './operators';
 import { Scope } from '../values/scope';
@@ -35,7 +36,7 @@ export function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope,
     const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);
-    if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
+    if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetEffects(stmt, stmt.from, scope, unit, why);
     // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
     // A failed `return f(x)` returns an unknown value, not the None of running off the end.
@@ -232,8 +233,7 @@ function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit)
       const body = cond.nextSibling!;
       const test = ip.truthy(evalExpr(ip, cond, scope, unit));
       if (test === null) {
-        ip.unresolvedAt(unit, cond, `condition ${unit.text(cond)} is unknown; branch skipped`);
-        if (!onlyRaises(c)) noteSkippedBuilder(ip, stmt, scope, unit, `condition ${unit.text(cond)} is unknown`);
+        conditionUnknown(ip, stmt, c, cond, scope, unit);
         return undefined;
       }
       if (test) return execBody(ip, body, scope, unit);
@@ -483,15 +483,61 @@ function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: stri
   }
 }
 
-function forgetAssigned(loop: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
-  const cursor = loop.cursor();
-  const end = loop.to;
+/**
+ * What code skipped part-way (a loop given up, branches of an unknown condition) would have
+ * changed is unknown afterwards, never stale: the names it assigns, the attributes it sets on
+ * `x.attr`, and the lists, dicts and objects it stores into or calls a mutating method of.
+ * Only the code from offset `from` on counts (the branches after the one whose condition was known false).
+ */
+export function forgetEffects(root: SyntaxNode, from: number, scope: Scope, unit: FileUnit, why: string): void {
+  const cursor = root.cursor();
+  const end = root.to;
   while (cursor.next() && cursor.from < end) {
-    if (cursor.name !== 'AssignStatement' && cursor.name !== 'UpdateStatement' && cursor.name !== 'ForStatement') continue;
-    for (let c = cursor.node.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp' && c.name !== 'in'; c = c.nextSibling) {
-      if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
+    if (cursor.from < from) continue;
+    const name = cursor.name;
+    if (name === 'AssignStatement' || name === 'UpdateStatement' || name === 'ForStatement' || name === 'DeleteStatement') {
+      for (let c = cursor.node.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp' && c.name !== 'in'; c = c.nextSibling) {
+        if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
+        else if (c.name === 'MemberExpression') forgetMember(c, scope, unit, why);
+      }
+    } else if (name === 'CallExpression') {
+      const callee = cursor.node.firstChild;
+      const method = callee?.name === 'MemberExpression' ? callee.lastChild : null;
+      const receiver = callee?.firstChild;
+      if (method?.name === 'PropertyName' && receiver?.name === 'VariableName') {
+        const value = scope.lookup(unit.text(receiver));
+        if (value !== undefined && (value instanceof Instance || MUTATORS.has(unit.text(method)))) markChanged(value, why);
+      }
     }
   }
+}
+
+/** Methods by which code changes a list, a dict or a set. */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'update', 'pop', 'popitem', 'setdefault', 'remove', 'clear', 'sort', 'reverse', 'add', 'discard']);
+
+/** `x.attr` or `x[key]` as a target of skipped code: the attribute becomes unknown, the container changed. */
+function forgetMember(target: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  const base = target.firstChild;
+  if (base?.name !== 'VariableName') return;
+  const value = scope.lookup(unit.text(base));
+  const property = lastChildNamed(target, 'PropertyName');
+  if (!property || base.nextSibling?.name !== '.') {
+    if (value !== undefined) markChanged(value, why);
+    return;
+  }
+  const name = unit.text(property);
+  if (value instanceof Instance) value.attrs.set(name, unknown(why));
+  // A module's children are counted apart (noteSkippedBuilder); its plain attributes are forgotten.
+  else if (value instanceof ModuleObject && value.child(name) === undefined && value.attr(name) !== undefined) value.attrs.set(name, unknown(why));
+}
+
+/** Handles a condition the analysis cannot decide: the chain from `keyword` on is skipped, and what it would have changed is unknown. */
+export function conditionUnknown(ip: Interpreter, stmt: SyntaxNode, keyword: SyntaxNode, cond: SyntaxNode, scope: Scope, unit: FileUnit): void {
+  const text = unit.text(cond);
+  ip.unresolvedAt(unit, cond, `condition ${text} is unknown; branch skipped`);
+  if (onlyRaises(keyword)) return;
+  noteSkippedBuilder(ip, stmt, scope, unit, `condition ${text} is unknown`);
+  forgetEffects(stmt, keyword.from, scope, unit, `condition ${text} is unknown, and a branch that could change this was skipped`);
 }
 
 /** An Enum's plain class attributes become members: instances with `name` and `value`, compared by identity. */

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { noteSkippedIn } from '../model/skippedBuilds';
 import type { FileUnit } from '../parse/unit';
-import { Args, Instance, ModuleObject, PyDict, Unknown, Value, isTupleValue } from '../values/values';
+import { Args, Instance, ModuleObject, PyDict, Tensor, Unknown, Value, isTupleValue } from '../values/values';
 
 /**
  * What code the analysis cannot read may have done to the values it was given. Python passes
@@ -16,6 +16,13 @@ const changedObjects = new WeakMap<object, string>();
 
 /** At most this many objects are marked per call: a huge structure is marked as far as this goes. */
 const MARK_LIMIT = 10_000;
+
+const changedModules = new WeakMap<ModuleObject, string>();
+
+/** Why a module may have attributes the analysis did not see set, or null. */
+export function moduleChangedBy(m: ModuleObject): string | null {
+  return changedModules.get(m) ?? null;
+}
 
 /** Why a list or an object holds unknown contents, or null when its contents are as computed. */
 export function changedReason(v: Value): string | null {
@@ -52,6 +59,17 @@ export function markChanged(v: Value, reason: string, seen: Set<object> = new Se
   seen.add(v);
   if (v instanceof ModuleObject) {
     noteSkippedIn(v, reason);
+    if (!changedModules.has(v)) changedModules.set(v, reason);
+    // Its plain attributes may hold anything now; tensors are taken to keep their shapes (the
+    // in-place initializers such code runs do not resize them).
+    for (const [name, value] of v.attrs) {
+      if (value instanceof Tensor) continue;
+      markChanged(value, reason, seen);
+      v.attrs.set(name, new Unknown(reason));
+    }
+    v.forEachChild((child) => {
+      if (child) markChanged(child, reason, seen);
+    });
     return;
   }
   if (Array.isArray(v)) {

@@ -12,7 +12,7 @@ export function modelLensTitle(model: ModelAnalysis, display: FlopDisplay): stri
 /** "12 conv layers"; when the tree may lack layers, the layers found, labelled as a lower bound. */
 export function convLayerCount(model: ModelAnalysis): string {
   const n = model.totals.conv_layers;
-  if (n === null) return `≥ ${model.layers.length} conv layers found (total unknown)`;
+  if (n === null) return model.layers.length === 0 ? 'conv layers unknown (none found)' : `≥ ${model.layers.length} conv layers found (total unknown)`;
   return `${n} conv layer${n === 1 ? '' : 's'}`;
 }
 
