@@ -129,6 +129,23 @@ class Net(nn.Module):
     assertNoTotals(m, /item of Sequential could not be computed: `from \._utils import make_block` failed/);
   });
 
+  it('gives a factory whose model an unreadable call builds (timm style) unknown totals, not zero', () => {
+    const source = `${HEADER}class Net(nn.Module):
+    def __init__(self, width=8):
+        super().__init__()
+        self.conv = nn.Conv2d(width, width, 3)
+        self.pool, self.head = make_block(width, 10)
+
+def tiny(pretrained=False, **kwargs):
+    return overwrite(Net, "tiny", pretrained, **dict(width=8, **kwargs))
+`;
+    assertNoTotals(model(source, 'tiny'), /^`from \._utils import overwrite` failed/);
+    // The class itself: its classifier comes from an unreadable call, so its totals are unknown too.
+    const net = model(source, 'Net');
+    assert.deepEqual(net.layers.map((l) => l.name), ['conv']);
+    assertNoTotals(net, /^self\.pool is set to a value that could not be computed: `from \._utils import make_block` failed/);
+  });
+
   it('keeps the index of an unknown container item, so later items are named as PyTorch names them', () => {
     const m = model(`${HEADER}class Net(nn.Module):
     def __init__(self):
