@@ -1,5 +1,5 @@
 import { CannotEvaluate, PyError } from '../values/errors';
-import { changedReason, markChanged, mayBeObject, moduleChangedBy } from './unknownEffects';
+import { changedReason, markChanged, mayBeObject, moduleChangedBy } from '../values/unknownContents';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from '../values/strings';
 import { moduleMethod } from '../torch/containers';
@@ -292,6 +292,14 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
   if (obj instanceof Unknown || obj instanceof Tensor) return;
   void ip;
   throw new CannotEvaluate(`cannot set an attribute on ${typeName(obj)}`);
+}
+
+/** `del obj.name`: a module forgets a child or attribute of that name, an instance its attribute; nothing else changes. */
+export function deleteAttribute(obj: Value, name: string): void {
+  if (obj instanceof ModuleObject) {
+    obj.modules.delete(name);
+    obj.attrs.delete(name);
+  } else if (obj instanceof Instance) obj.attrs.delete(name);
 }
 
 /**

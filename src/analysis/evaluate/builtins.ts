@@ -1,5 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
-import { changedReason } from './unknownEffects';
+import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';

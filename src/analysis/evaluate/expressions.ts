@@ -1,106 +1,203 @@
 import { SyntaxNode } from '@lezer/common';
 import { CannotEvaluate, PyError } from '../values/errors';
-import type { Interpreter } from './interpreter';
+import type { CallSite, Interpreter } from './interpreter';
 import { parseNumber, parseString, stringBounds, unescape } from './literals';
 import { binaryOp, compare, unaryOp } from './operators';
 import { Scope } from '../values/scope';
-import { FileUnit, lastChildNamed } from '../parse/unit';
-import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { getItem } from './subscripts';
-import { pyStr } from '../values/strings';
-import { assignTarget } from './statements';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import { isTrailingDotFloat } from '../parse/trailingDotFloats';
 import { readParams } from '../parse/params';
+import { Args, FunctionValue, NO_KEYWORDS, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { pyStr } from '../values/strings';
+import { callAt, notValue, spreadIntoDict, spreadKeywords, spreadPositional } from './calls';
+import { Target, compileTargets } from './targets';
 
-/** Evaluates one expression node to a value. */
+/**
+ * The evaluator of expressions: each node is compiled once into a closure over its compiled
+ * children, names and literal values, so that evaluating it again allocates no syntax node and
+ * switches on no node name. Roots are cached per parsed unit (FileUnit.expressions); statement
+ * bodies hold their own (statements.ts). What a construct means (calls, attributes, subscripts,
+ * operators, unpacking) lives in shared functions the closures call.
+ *
+ * Each node's closure ticks the budget once, checks the nesting, then does the node's work,
+ * children in Python's order. `depth` is a node's nesting below the root it was compiled from (0):
+ * at run time `ip.expressionDepth` counts the roots being evaluated, so a node's own depth is that
+ * plus `depth`. Only calls, which may evaluate further roots, add it to the counter.
+ */
+export type Compiled = (ip: Interpreter, scope: Scope) => Value;
+
+/** Evaluates one expression node of `unit` (compiled at its first evaluation). */
 export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  ip.budget.tick();
-  // Expressions nested thousands deep (which Python itself refuses) must not exhaust our stack.
-  if (++ip.expressionDepth > MAX_NESTING) {
-    ip.expressionDepth--;
-    throw new CannotEvaluate('expression nested too deeply');
-  }
+  return unit.expressions.get(node, () => compileRoot(unit, node))(ip, scope);
+}
+
+/** Evaluates, turning a failure into an Unknown value that carries the reason. */
+export function evalOrUnknown(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   try {
-    return evalNode(ip, node, scope, unit);
-  } finally {
-    ip.expressionDepth--;
+    return evalExpr(ip, node, scope, unit);
+  } catch (e) {
+    if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
+    throw e;
   }
 }
 
+/** The arguments of a call's ArgList (none when null), as the call would pass them. */
+export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Scope, unit: FileUnit): Args {
+  if (!argList) return { positional: [], keywords: NO_KEYWORDS };
+  return unit.argumentLists.get(argList, () => compileArgs(unit, argList, 1))(ip, scope);
+}
+
+/** A root keeps ip.expressionDepth for the nodes below it. */
+export function compileRoot(unit: FileUnit, node: SyntaxNode): Compiled {
+  const inner = compile(unit, node, 0);
+  return (ip, scope) => {
+    ip.expressionDepth++;
+    try {
+      return inner(ip, scope);
+    } finally {
+      ip.expressionDepth--;
+    }
+  };
+}
+
+/** Expressions nested thousands deep (which Python itself refuses) must not exhaust our stack. */
 const MAX_NESTING = 1000;
 
-/** What evalExpr does after its budget tick and nesting check (compiled statements run compiledExpressions.ts instead). */
-export function evalNode(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+/** Every node's prelude, for a node `depth` levels below its root. */
+function enter(ip: Interpreter, depth: number): void {
+  ip.budget.tick();
+  if (ip.expressionDepth + depth > MAX_NESTING) throw new CannotEvaluate('expression nested too deeply');
+}
+
+/** Compiles a node; a tree the compiler does not expect fails when it is evaluated, not before. */
+function compile(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  if (depth > MAX_NESTING) return (ip) => {
+    enter(ip, depth);
+    throw new CannotEvaluate('expression nested too deeply');
+  };
+  try {
+    return compileNode(unit, node, depth);
+  } catch (e) {
+    return (ip) => {
+      enter(ip, depth);
+      throw e;
+    };
+  }
+}
+
+function constant(value: Value, depth: number): Compiled {
+  return (ip) => {
+    enter(ip, depth);
+    return value;
+  };
+}
+
+/** A value made afresh by each evaluation (an Unknown carries its own identity). */
+function fresh(make: () => Value, depth: number): Compiled {
+  return (ip) => {
+    enter(ip, depth);
+    return make();
+  };
+}
+
+function compileNode(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
   switch (node.name) {
-    case 'Number':
-      return parseNumber(unit.text(node));
+    case 'Number': {
+      const text = unit.text(node);
+      const value = parseNumber(text);
+      return typeof value === 'bigint' || typeof value === 'number' ? constant(value, depth) : fresh(() => parseNumber(text), depth);
+    }
     case 'String':
-      return parseString(unit.text(node));
+      return constant(parseString(unit.text(node)), depth);
     case 'ContinuedString':
-      return childNodes(node).map((c) => evalExpr(ip, c, scope, unit)).map((v) => (typeof v === 'string' ? v : '')).join('');
+      return compileContinuedString(unit, node, depth);
     case 'FormatString':
-      return formatString(ip, node, scope, unit);
+      return compileFormatString(unit, node, depth);
     case 'Boolean':
-      return unit.text(node) === 'True';
+      return constant(unit.text(node) === 'True', depth);
     case 'None':
-      return null;
+      return constant(null, depth);
     case 'Ellipsis':
     case '...':
-      return unknown('Ellipsis');
+      return fresh(() => unknown('Ellipsis'), depth);
     case 'VariableName':
-      return lookupName(unit.text(node), scope);
+      return variable(unit.text(node), depth);
     case 'self':
-      return lookupName('self', scope);
+      return variable('self', depth);
     case 'ParenthesizedExpression': {
       const inner = childNodes(node);
-      return inner.length === 1 ? evalExpr(ip, inner[0], scope, unit) : unknown('parenthesized expression');
+      if (inner.length !== 1) return fresh(() => unknown('parenthesized expression'), depth);
+      const value = compile(unit, inner[0], depth + 1);
+      return (ip, scope) => {
+        enter(ip, depth);
+        return value(ip, scope);
+      };
     }
     case 'TupleExpression':
-      return tupleOf(evalSequence(ip, node, scope, unit));
     case 'ArrayExpression':
-      return evalSequence(ip, node, scope, unit);
     case 'SetExpression':
-      return dedupe(evalSequence(ip, node, scope, unit));
+      return compileSequence(unit, node, depth);
     case 'DictionaryExpression':
-      return evalDict(ip, node, scope, unit);
+      return compileDict(unit, node, depth);
     case 'ArrayComprehensionExpression':
     case 'SetComprehensionExpression':
     case 'ComprehensionExpression':
-      return comprehension(ip, node, scope, unit, false) as Value[];
+      return compileComprehension(unit, node.firstChild, false, depth, true);
     case 'DictionaryComprehensionExpression':
-      return comprehension(ip, node, scope, unit, true);
+      return compileComprehension(unit, node.firstChild, true, depth, true);
     case 'MemberExpression':
-      return evalMember(ip, node, scope, unit);
+      return compileMember(unit, node, depth);
     case 'CallExpression':
-      return evalCall(ip, node, scope, unit);
+      return compileCall(unit, node, depth);
     case 'UnaryExpression':
-      return evalUnary(ip, node, scope, unit);
+      return compileUnary(unit, node, depth);
     case 'BinaryExpression':
-      return evalBinary(ip, node, scope, unit);
-    case 'ConditionalExpression': {
-      const [then, cond, otherwise] = childNodes(node);
-      const test = ip.truthy(evalExpr(ip, cond, scope, unit));
-      if (test === null) return unknown(`condition ${unit.text(cond)} is unknown`);
-      return evalExpr(ip, test ? then : otherwise, scope, unit);
+      return compileBinary(unit, node, depth);
+    case 'ConditionalExpression':
+      return compileConditional(unit, node, depth);
+    case 'LambdaExpression': {
+      const make = functionMaker(unit, node, '<lambda>');
+      return (ip, scope) => {
+        enter(ip, depth);
+        return make(ip, scope, []);
+      };
     }
-    case 'LambdaExpression':
-      return makeFunction(ip, node, '<lambda>', scope, unit, []);
     case 'NamedExpression': {
-      const [target, value] = childNodes(node);
-      const v = evalExpr(ip, value, scope, unit);
-      scope.set(unit.text(target), v);
-      return v;
+      const [target, valueNode] = childNodes(node);
+      const name = unit.text(target);
+      const value = compile(unit, valueNode, depth + 1);
+      return (ip, scope) => {
+        enter(ip, depth);
+        const v = value(ip, scope);
+        scope.set(name, v);
+        return v;
+      };
     }
     case 'AwaitExpression':
-    case 'YieldExpression':
-      return unknown(`${node.name} is not modelled`);
+    case 'YieldExpression': {
+      const reason = `${node.name} is not modelled`;
+      return fresh(() => unknown(reason), depth);
+    }
   }
-  throw new CannotEvaluate(`cannot evaluate ${node.name} statically`);
+  const reason = `cannot evaluate ${node.name} statically`;
+  return (ip) => {
+    enter(ip, depth);
+    throw new CannotEvaluate(reason);
+  };
 }
 
 export function lookupName(name: string, scope: Scope): Value {
   const v = scope.lookup(name);
   if (v === undefined) throw new PyError('NameError', `name '${name}' is not defined`);
   return v;
+}
+
+function variable(name: string, depth: number): Compiled {
+  return (ip, scope) => {
+    enter(ip, depth);
+    return lookupName(name, scope);
+  };
 }
 
 /** Children that carry values (no brackets, commas or keywords). */
@@ -127,15 +224,62 @@ export function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starr
   return items;
 }
 
-/** Items of a list/tuple/set display, expanding `*xs`. */
-function evalSequence(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value[] {
-  const out: Value[] = [];
-  for (const item of sequenceItems(node)) {
-    const v = evalExpr(ip, item.node, scope, unit);
-    if (item.starred) out.push(...ip.iterate(v));
-    else out.push(v);
+function compileContinuedString(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts = childNodes(node).map((c) => compile(unit, c, depth + 1));
+  return (ip, scope) => {
+    enter(ip, depth);
+    let out = '';
+    for (const part of parts) {
+      const v = part(ip, scope);
+      out += typeof v === 'string' ? v : '';
+    }
+    return out;
+  };
+}
+
+/** An f-string: literal text (escapes and `{{`/`}}` read at compile time) between replacement values. */
+function compileFormatString(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const text = unit.text(node);
+  const { start, end } = stringBounds(text);
+  const literal = (from: number, to: number): string => unescape(unit.source.slice(from, to)).split('{{').join('{').split('}}').join('}');
+  const pieces: Array<{ before: string; value: Compiled | null }> = [];
+  let at = node.from + start;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.name !== 'FormatReplacement') continue;
+    const expr = childNodes(c).find((n) => n.name !== 'FormatConversion' && n.name !== 'FormatSpec');
+    pieces.push({ before: literal(at, c.from), value: expr ? compile(unit, expr, depth + 1) : null });
+    at = c.to;
   }
-  return out;
+  const tail = literal(at, node.from + end);
+  return (ip, scope) => {
+    enter(ip, depth);
+    let out = '';
+    for (const piece of pieces) {
+      out += piece.before;
+      const v = piece.value ? piece.value(ip, scope) : null;
+      if (isUnknown(v)) return unknown(v.reason);
+      out += pyStr(v);
+    }
+    return out + tail;
+  };
+}
+
+/** A list, tuple or set display; `*xs` items are expanded. */
+function compileSequence(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts = sequenceItems(node);
+  const items = parts.map((p) => compile(unit, p.node, depth + 1));
+  const starred = parts.map((p) => p.starred);
+  const kind = node.name;
+  return (ip, scope) => {
+    enter(ip, depth);
+    const out: Value[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const v = items[i](ip, scope);
+      if (starred[i]) spreadPositional(ip, out, v);
+      else out.push(v);
+    }
+    return kind === 'TupleExpression' ? tupleOf(out) : kind === 'SetExpression' ? dedupe(out) : out;
+  };
 }
 
 export function dedupe(items: Value[]): Value[] {
@@ -144,89 +288,113 @@ export function dedupe(items: Value[]): Value[] {
   return d.keys();
 }
 
-function evalDict(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  const dict = new PyDict();
-  const parts = childNodesWith(node, ['**']);
+/** `{k: v, **other}`: entries in order, each a key and value or a dict spread into it. */
+function compileDict(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name) || c.name === '**') parts.push(c);
+  const entries: Array<{ spread: Compiled } | { key: Compiled; value: Compiled }> = [];
   for (let i = 0; i < parts.length; i++) {
-    if (parts[i].name === '**') {
-      const other = evalExpr(ip, parts[++i], scope, unit);
-      if (!(other instanceof PyDict)) throw new CannotEvaluate('** of a non-dict');
-      for (const [k, v] of other.entries.values()) dict.set(k, v);
-      continue;
-    }
-    const key = evalExpr(ip, parts[i], scope, unit);
-    const value = evalExpr(ip, parts[++i], scope, unit);
-    dict.set(key, value);
+    if (parts[i].name === '**') entries.push({ spread: compile(unit, parts[++i], depth + 1) });
+    else entries.push({ key: compile(unit, parts[i], depth + 1), value: compile(unit, parts[++i], depth + 1) });
   }
-  return dict;
+  return (ip, scope) => {
+    enter(ip, depth);
+    const dict = new PyDict();
+    for (const entry of entries) {
+      if ('spread' in entry) spreadIntoDict(dict, entry.spread(ip, scope));
+      else {
+        const key = entry.key(ip, scope);
+        dict.set(key, entry.value(ip, scope));
+      }
+    }
+    return dict;
+  };
 }
 
-function childNodesWith(node: SyntaxNode, keep: string[]): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name) || keep.includes(c.name)) out.push(c);
-  return out;
-}
+type Clause = { kind: 'for'; targets: Target; iterable: Compiled } | { kind: 'if'; test: Compiled; text: string };
 
 /**
  * A comprehension's children are flat: the element (or key ':' value), then clauses
- * `for targets in iterable` and `if condition`, in order.
+ * `for targets in iterable` and `if condition`, in order. `from` is its first child. A generator
+ * argument `f(x for x in xs)` starts inside the ArgList and is no node of its own (`ownNode` false):
+ * it ticks no budget step for itself.
  */
-export function comprehension(ip: Interpreter, node: SyntaxNode, outer: Scope, unit: FileUnit, isDict: boolean, from?: SyntaxNode): Value[] | PyDict {
+function compileComprehension(unit: FileUnit, from: SyntaxNode | null, isDict: boolean, depth: number, ownNode: boolean): Compiled {
   const all: SyntaxNode[] = [];
-  for (let c = from ?? node.firstChild; c; c = c.nextSibling) if (!['(', ')', '[', ']', '{', '}', 'Comment'].includes(c.name)) all.push(c);
+  for (let c = from; c; c = c.nextSibling) if (!['(', ')', '[', ']', '{', '}', 'Comment'].includes(c.name)) all.push(c);
   const forIndex = all.findIndex((c) => c.name === 'for');
-  const head = all.slice(0, forIndex).filter((c) => c.name !== ':' && c.name !== ',');
-  const clauses = all.slice(forIndex);
-  const scope = new Scope(outer, 'function');
-  const list: Value[] = [];
-  const dict = new PyDict();
-  const run = (at: number): void => {
-    if (at >= clauses.length) {
-      ip.budget.tick();
-      if (isDict) dict.set(evalExpr(ip, head[0], scope, unit), evalExpr(ip, head[1], scope, unit));
-      else list.push(evalExpr(ip, head[0], scope, unit));
-      return;
-    }
-    const clause = clauses[at];
-    if (clause.name === 'for' || clause.name === 'async') {
-      const targets: SyntaxNode[] = [];
+  const head = all.slice(0, forIndex).filter((c) => c.name !== ':' && c.name !== ',').map((c) => compile(unit, c, depth + 1));
+  const rest = all.slice(forIndex);
+  const clauses: Clause[] = [];
+  for (let at = 0; at < rest.length; at++) {
+    const name = rest[at].name;
+    if (name === 'for' || name === 'async') {
+      const targetNodes: SyntaxNode[] = [];
       let i = at + 1;
-      while (clauses[i].name !== 'in') {
-        if (clauses[i].name !== ',') targets.push(clauses[i]);
+      while (rest[i].name !== 'in') {
+        if (rest[i].name !== ',') targetNodes.push(rest[i]);
         i++;
       }
-      const iterable = clauses[i + 1];
-      for (const item of ip.iterate(evalExpr(ip, iterable, scope, unit))) {
-        assignTarget(ip, targets, item, scope, unit);
-        run(i + 2);
+      clauses.push({ kind: 'for', targets: compileTargets(unit, targetNodes), iterable: compile(unit, rest[i + 1], depth + 1) });
+      at = i + 1;
+    } else if (name === 'if') {
+      clauses.push({ kind: 'if', test: compile(unit, rest[at + 1], depth + 1), text: unit.text(rest[at + 1]) });
+      at++;
+    }
+  }
+  return (ip, outer) => {
+    if (ownNode) enter(ip, depth);
+    const scope = new Scope(outer, 'function');
+    const list: Value[] = [];
+    const dict = new PyDict();
+    const run = (at: number): void => {
+      if (at >= clauses.length) {
+        ip.budget.tick();
+        if (isDict) {
+          const key = head[0](ip, scope);
+          dict.set(key, head[1](ip, scope));
+        } else list.push(head[0](ip, scope));
+        return;
       }
-      return;
-    }
-    if (clause.name === 'if') {
-      const test = ip.truthy(evalExpr(ip, clauses[at + 1], scope, unit));
-      if (test === null) throw new CannotEvaluate(`condition ${unit.text(clauses[at + 1])} is unknown`);
-      if (test) run(at + 2);
-      return;
-    }
-    run(at + 1);
+      const clause = clauses[at];
+      if (clause.kind === 'for') {
+        for (const item of ip.iterate(clause.iterable(ip, scope))) {
+          clause.targets(ip, item, scope);
+          run(at + 1);
+        }
+        return;
+      }
+      const test = ip.truthy(clause.test(ip, scope));
+      if (test === null) throw new CannotEvaluate(`condition ${clause.text} is unknown`);
+      if (test) run(at + 1);
+    };
+    run(0);
+    return isDict ? dict : list;
   };
-  run(0);
-  return isDict ? dict : list;
 }
 
-function evalMember(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+function compileMember(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
   const objectNode = node.firstChild!;
-  // Only a number can be a float with a trailing dot; the test fetches three nodes.
-  if (objectNode.name === 'Number' && isTrailingDotFloat(node)) return Number(unit.text(node));
-  const obj = evalExpr(ip, objectNode, scope, unit);
-  const isAttribute = objectNode.nextSibling?.name === '.';
-  const property = isAttribute ? lastChildNamed(node, 'PropertyName') : null;
-  if (property) return ip.getAttr(obj, unit.text(property));
-  return getItem(ip, obj, subscriptValue(ip, node, scope, unit));
+  if (isTrailingDotFloat(node)) return constant(Number(unit.text(node)), depth);
+  const object = compile(unit, objectNode, depth + 1);
+  const property = lastChildNamed(node, 'PropertyName');
+  if (property && objectNode.nextSibling?.name === '.') {
+    const name = unit.text(property);
+    return (ip, scope) => {
+      enter(ip, depth);
+      return ip.getAttr(object(ip, scope), name);
+    };
+  }
+  const subscript = compileSubscript(unit, node, depth + 1);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const obj = object(ip, scope);
+    return getItem(ip, obj, subscript(ip, scope));
+  };
 }
 
 /** The nodes between a subscript's brackets: items, ':' and ',' (comments left out). */
-export function subscriptParts(node: SyntaxNode): SyntaxNode[] {
+function subscriptParts(node: SyntaxNode): SyntaxNode[] {
   const parts: SyntaxNode[] = [];
   let open = false;
   for (let c = node.firstChild!.nextSibling; c; c = c.nextSibling) {
@@ -241,17 +409,21 @@ export function subscriptParts(node: SyntaxNode): SyntaxNode[] {
   return parts;
 }
 
-/** The value inside `x[...]`: an index, a slice, or a tuple of them. */
-export function subscriptValue(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  const layout = subscriptParts(node).map((c) => (c.name === ':' || c.name === ',' ? c.name : c));
-  return subscriptOf(layout, (c) => evalExpr(ip, c, scope, unit));
+/** What a subscript holds between its brackets: items, ':' and ',' in order. */
+type SubscriptPart = Compiled | ':' | ',';
+
+/** The value inside `x[...]`; its items are evaluated at `depth` (0, as roots, for an assignment target). */
+export function compileSubscript(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const layout: SubscriptPart[] = subscriptParts(node).map((c) => (c.name === ':' || c.name === ',' ? c.name : depth === 0 ? compileRoot(unit, c) : compile(unit, c, depth)));
+  if (layout.length === 1 && typeof layout[0] === 'function') return layout[0];
+  return (ip, scope) => subscriptOf(layout, (part) => part(ip, scope));
 }
 
 /**
  * Assembles `x[...]`'s value from its parts in order: items separated by ',' become a tuple, and
  * ':' makes the item a slice whose missing bounds are None. `value` evaluates one item.
  */
-export function subscriptOf<T>(layout: ReadonlyArray<T | ':' | ','>, value: (item: T) => Value): Value {
+function subscriptOf(layout: readonly SubscriptPart[], value: (item: Compiled) => Value): Value {
   const items: Value[] = [];
   let parts: Array<Value | undefined> = [undefined];
   let isSlice = false;
@@ -270,153 +442,175 @@ export function subscriptOf<T>(layout: ReadonlyArray<T | ':' | ','>, value: (ite
       flush();
       trailingComma = true;
     } else {
-      parts[parts.length - 1] = value(part as T);
+      parts[parts.length - 1] = value(part);
     }
   }
   if (!trailingComma) flush();
   return items.length === 1 && !trailingComma ? items[0] : tupleOf(items);
 }
 
-export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Scope, unit: FileUnit): Args {
-  const positional: Value[] = [];
-  // Callees only read keywords, so calls without any share one empty map.
-  let keywords: Map<string, Value> | null = null;
-  if (!argList) return { positional, keywords: NO_KEYWORDS };
-  // One pass, each sibling fetched once (lezer makes a node object per fetch); a generator
-  // argument `f(x for x in xs)` shows as an expression followed by 'for'.
-  let next: SyntaxNode | null;
-  for (let c = argList.firstChild; c; c = next) {
-    next = c.nextSibling;
-    const name = c.name;
-    if (name === '(' || name === ')' || name === ',' || name === 'Comment') continue;
-    if (next?.name === 'for') return { positional: [comprehension(ip, argList, scope, unit, false) as Value[]], keywords: NO_KEYWORDS };
-    if (name === '*' || name === '**') {
-      const value = next!;
-      next = value.nextSibling;
-      const v = evalExpr(ip, value, scope, unit);
-      if (name === '*') positional.push(...ip.iterate(v));
-      else if (v instanceof PyDict) for (const [k, val] of v.entries.values()) (keywords ??= new Map()).set(String(k), val);
-      else throw new CannotEvaluate(isUnknown(v) ? v.reason : '** of a non-dict');
-      continue;
-    }
-    if (name === 'VariableName' && next?.name === 'AssignOp') {
-      const value = next.nextSibling!;
-      next = value.nextSibling;
-      (keywords ??= new Map()).set(unit.text(c), evalExpr(ip, value, scope, unit));
-      continue;
-    }
-    positional.push(evalExpr(ip, c, scope, unit));
-  }
-  return { positional, keywords: keywords ?? NO_KEYWORDS };
+/** One argument of a call: positional, `*xs`, `**kw` or `name=value`. */
+interface ArgLayout {
+  kind: 'positional' | '*' | '**' | 'keyword';
+  name: string;
+  value: Compiled;
 }
 
-const NO_KEYWORDS: Map<string, Value> = new Map();
+const NO_ARGUMENTS = (): Args => ({ positional: [], keywords: NO_KEYWORDS });
 
-function evalCall(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  const callee = evalExpr(ip, node.firstChild!, scope, unit);
-  const args = evalArgs(ip, lastChildNamed(node, 'ArgList'), scope, unit);
-  const site = { unit, node };
-  ip.sites.push(site);
-  try {
-    const result = ip.call(callee, args, node);
-    ip.hooks.onCallResult?.(site, callee, result);
-    return result;
-  } finally {
-    ip.sites.pop();
-  }
+function compileCall(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const callee = compile(unit, node.firstChild!, depth + 1);
+  const argList = lastChildNamed(node, 'ArgList');
+  const args = argList ? compileArgs(unit, argList, depth + 1) : NO_ARGUMENTS;
+  // The site is only read while the call runs (and by hooks at once), so one object serves every run.
+  const site: CallSite = { unit, node };
+  return (ip, scope) => {
+    enter(ip, depth);
+    const fn = callee(ip, scope);
+    const values = args(ip, scope);
+    ip.expressionDepth += depth;
+    try {
+      return callAt(ip, site, fn, values);
+    } finally {
+      ip.expressionDepth -= depth;
+    }
+  };
 }
 
-function evalUnary(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+/** An argument list's values, evaluated in order at `depth`; a generator argument is one list. */
+function compileArgs(unit: FileUnit, argList: SyntaxNode, depth: number): (ip: Interpreter, scope: Scope) => Args {
+  const layout: ArgLayout[] = [];
+  for (let c = argList.firstChild; c; c = c.nextSibling) {
+    if (c.name === '(' || c.name === ')' || c.name === ',' || c.name === 'Comment') continue;
+    if (c.nextSibling?.name === 'for') {
+      const generator = compileComprehension(unit, argList.firstChild, false, depth - 1, false);
+      return (ip, scope) => ({ positional: [generator(ip, scope)], keywords: NO_KEYWORDS });
+    }
+    if (c.name === '*' || c.name === '**') {
+      const kind = c.name;
+      c = c.nextSibling!;
+      layout.push({ kind, name: '', value: compile(unit, c, depth) });
+      continue;
+    }
+    if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
+      const name = unit.text(c);
+      c = c.nextSibling.nextSibling!;
+      layout.push({ kind: 'keyword', name, value: compile(unit, c, depth) });
+      continue;
+    }
+    layout.push({ kind: 'positional', name: '', value: compile(unit, c, depth) });
+  }
+  const passesKeywords = layout.some((arg) => arg.kind === 'keyword' || arg.kind === '**');
+  return (ip, scope) => {
+    const positional: Value[] = [];
+    const keywords = passesKeywords ? new Map<string, Value>() : NO_KEYWORDS;
+    for (const arg of layout) {
+      const v = arg.value(ip, scope);
+      if (arg.kind === 'positional') positional.push(v);
+      else if (arg.kind === 'keyword') keywords.set(arg.name, v);
+      else if (arg.kind === '*') spreadPositional(ip, positional, v);
+      else spreadKeywords(keywords, v);
+    }
+    return { positional, keywords };
+  };
+}
+
+function compileUnary(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
   const op = unit.text(node.firstChild!);
-  const v = evalExpr(ip, node.lastChild!, scope, unit);
-  if (op === 'not') {
-    const t = ip.truthy(v);
-    return t === null ? unknown(isUnknown(v) ? v.reason : 'truth value unknown') : !t;
-  }
-  return unaryOp(op, v);
+  const operand = compile(unit, node.lastChild!, depth + 1);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const v = operand(ip, scope);
+    return op === 'not' ? notValue(ip, v) : unaryOp(op, v);
+  };
 }
 
-function evalBinary(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  const left = node.firstChild!;
-  const opNode = left.nextSibling!;
-  const right = node.lastChild!;
+const COMPARISONS = ['in', 'not in', 'is', 'is not'];
+
+function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const leftNode = node.firstChild!;
+  const opNode = leftNode.nextSibling!;
+  const rightNode = node.lastChild!;
   let op = unit.text(opNode);
+  const left = compile(unit, leftNode, depth + 1);
+  const right = compile(unit, rightNode, depth + 1);
   if (op === 'and' || op === 'or') {
-    const a = evalExpr(ip, left, scope, unit);
-    const t = ip.truthy(a);
-    if (t === null) return unknown(isUnknown(a) ? a.reason : 'truth value unknown');
-    if ((op === 'and') !== t) return a;
-    return evalExpr(ip, right, scope, unit);
+    const isAnd = op === 'and';
+    return (ip, scope) => {
+      enter(ip, depth);
+      const a = left(ip, scope);
+      const t = ip.truthy(a);
+      if (t === null) return unknown(isUnknown(a) ? a.reason : 'truth value unknown');
+      if (isAnd !== t) return a;
+      return right(ip, scope);
+    };
   }
   if (op === 'not' || op === 'is') {
     const second = opNode.nextSibling;
-    if (second && second !== right && (second.name === 'in' || second.name === 'not')) op = op === 'not' ? 'not in' : 'is not';
+    if (second && (second.name === 'in' || second.name === 'not')) op = op === 'not' ? 'not in' : 'is not';
   }
+  const operator = op;
+  const isCompare = opNode.name === 'CompareOp';
   // A chain such as `a < b < c` is parsed as `(a < b) < c`; Python means `a < b and b < c`.
-  if (opNode.name === 'CompareOp' && left.name === 'BinaryExpression' && left.firstChild!.nextSibling!.name === 'CompareOp') {
-    const first = evalExpr(ip, left, scope, unit);
-    const t = ip.truthy(first);
-    if (t === false || t === null) return first;
-    const middle = evalExpr(ip, left.lastChild!, scope, unit);
-    return compare(op, middle, evalExpr(ip, right, scope, unit));
+  if (isCompare && leftNode.name === 'BinaryExpression' && leftNode.firstChild!.nextSibling!.name === 'CompareOp') {
+    const middle = compile(unit, leftNode.lastChild!, depth + 1);
+    return (ip, scope) => {
+      enter(ip, depth);
+      const first = left(ip, scope);
+      const t = ip.truthy(first);
+      if (t === false || t === null) return first;
+      const m = middle(ip, scope);
+      return compare(operator, m, right(ip, scope));
+    };
   }
-  const a = evalExpr(ip, left, scope, unit);
-  const b = evalExpr(ip, right, scope, unit);
-  if (opNode.name === 'CompareOp' || ['in', 'not in', 'is', 'is not'].includes(op)) return compare(op, a, b);
-  if (op === '@') return matmul(a, b);
-  return binaryOp(op, a, b);
+  const comparison = isCompare || COMPARISONS.includes(operator);
+  // `@` is modelled as `*`: the shapes of a matrix product are not tracked.
+  const arithmetic = operator === '@' ? '*' : operator;
+  return (ip, scope) => {
+    enter(ip, depth);
+    const a = left(ip, scope);
+    const b = right(ip, scope);
+    return comparison ? compare(operator, a, b) : binaryOp(arithmetic, a, b);
+  };
 }
 
-function matmul(a: Value, b: Value): Value {
-  return binaryOp('*', a, b);
+function compileConditional(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts = childNodes(node);
+  if (parts.length < 3) throw new CannotEvaluate('incomplete conditional expression');
+  const [thenNode, condNode, otherwiseNode] = parts;
+  const then = compile(unit, thenNode, depth + 1);
+  const cond = compile(unit, condNode, depth + 1);
+  const otherwise = compile(unit, otherwiseNode, depth + 1);
+  const condText = unit.text(condNode);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const test = ip.truthy(cond(ip, scope));
+    if (test === null) return unknown(`condition ${condText} is unknown`);
+    return test ? then(ip, scope) : otherwise(ip, scope);
+  };
 }
 
-function formatString(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  const text = unit.text(node);
-  const { start, end } = stringBounds(text);
-  let out = '';
-  let at = node.from + start;
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.name !== 'FormatReplacement') continue;
-    out += unescape(unit.source.slice(at, c.from)).split('{{').join('{').split('}}').join('}');
-    const expr = childNodes(c).find((n) => n.name !== 'FormatConversion' && n.name !== 'FormatSpec');
-    const v = expr ? evalExpr(ip, expr, scope, unit) : null;
-    if (isUnknown(v)) return unknown(v.reason);
-    out += pyStr(v);
-    at = c.to;
-  }
-  out += unescape(unit.source.slice(at, node.from + end)).split('{{').join('{').split('}}').join('}');
-  return out;
-}
+/** Makes a def's or lambda's function value; its defaults are evaluated when it is made, as Python does. */
+export type FunctionMaker = (ip: Interpreter, scope: Scope, decorators: string[]) => FunctionValue;
 
-/** A def or lambda becomes a function value; its defaults are evaluated now, as Python does. */
-export function makeFunction(ip: Interpreter, node: SyntaxNode, name: string, scope: Scope, unit: FileUnit, decorators: string[]): FunctionValue {
-  const defaults = new Map<string, Value>();
+export function functionMaker(unit: FileUnit, node: SyntaxNode, name: string): FunctionMaker {
+  const defaults: Array<{ name: string; value: Compiled }> = [];
   for (const p of readParams(node.getChild('ParamList'), (n) => unit.text(n))) {
-    if (p.defaultNode) defaults.set(p.name, evalOrUnknown(ip, p.defaultNode, scope, unit));
+    if (p.defaultNode) defaults.push({ name: p.name, value: compileRoot(unit, p.defaultNode) });
   }
-  const owner = scope.kind === 'class' ? `${(scope.vars.get('__qualname__') as string) ?? ''}.` : '';
-  return new FunctionValue(name, owner + name, node, unit, scope.kind === 'class' ? scope.parent! : scope, defaults, decorators);
+  return (ip, scope, decorators) => {
+    const values = new Map<string, Value>();
+    for (const d of defaults) values.set(d.name, valueOrUnknown(ip, scope, d.value));
+    const owner = scope.kind === 'class' ? `${(scope.vars.get('__qualname__') as string) ?? ''}.` : '';
+    return new FunctionValue(name, owner + name, node, unit, scope.kind === 'class' ? scope.parent! : scope, values, decorators);
+  };
 }
 
-/** Evaluates, turning a failure into an Unknown value that carries the reason. */
-export function evalOrUnknown(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+function valueOrUnknown(ip: Interpreter, scope: Scope, value: Compiled): Value {
   try {
-    return evalExpr(ip, node, scope, unit);
+    return value(ip, scope);
   } catch (e) {
     if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
     throw e;
   }
-}
-
-/**
- * @lezer/python reads `1.` as a member access with a missing property, and `1.e3` as `1` dot `e3`;
- * both are float literals in Python.
- */
-export function isTrailingDotFloat(member: SyntaxNode): boolean {
-  const first = member.firstChild;
-  const dot = first?.nextSibling;
-  const last = dot?.nextSibling;
-  if (first?.name !== 'Number' || dot?.name !== '.') return false;
-  return !last || last.name === '⚠' || (last.name === 'PropertyName' && last.to - last.from > 1 && last.nextSibling === null && last.from === dot.to);
 }

@@ -1,5 +1,5 @@
 import { Poly } from '../values/symbolic';
-import { changedReason } from './unknownEffects';
+import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';

@@ -1,29 +1,67 @@
 import { SyntaxNode } from '@lezer/common';
 import { BudgetExceeded, LOOP_LIMIT } from './budget';
 import { CannotEvaluate, PyError } from '../values/errors';
-import { childNodes, evalExpr, makeFunction } from './expressions';
+import { Compiled, FunctionMaker, childNodes, compileRoot, compileSubscript, functionMaker } from './expressions';
 import { applyDecorators } from './decorators';
 import { execImport } from './imports';
-import { compiledBody, runBody } from './compiledStatements';
 import { noteSkippedIn } from '../model/skippedBuilds';
-import { markChanged } from './unknownEffects';
+import { forgetEffects } from './unknownEffects';
 import type { Interpreter } from './interpreter';
-import { binaryOp } from './operators';
 import { Scope } from '../values/scope';
-import { delItem, getItem, setItem } from './subscripts';
+import { delItem } from './subscripts';
+import { deleteAttribute } from './attributes';
 import { FileUnit, lastChildNamed } from '../parse/unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Tensor, Value, isListValue, isUnknown, tupleOf, unknown } from '../values/values';
+import { ClassValue, FunctionValue, Instance, ModuleObject, Value, tupleOf, unknown } from '../values/values';
+import { augmentedValue } from './calls';
+import { Target, compileTargets } from './targets';
 
+/**
+ * The evaluator of statements: each statement is compiled once, at its first run, into a closure
+ * over its compiled expressions and bodies (expressions.ts); a body keeps its statements' closures
+ * (FileUnit.bodies). Each statement ticks the budget once, then does its work.
+ */
 export type Signal = { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' } | undefined;
+
+type Statement = (ip: Interpreter, scope: Scope) => Signal;
+
+export interface CompiledBody {
+  readonly unit: FileUnit;
+  readonly nodes: SyntaxNode[];
+  readonly statements: Array<Statement | undefined>;
+}
+
+export function compiledBody(unit: FileUnit, body: SyntaxNode): CompiledBody {
+  return unit.bodies.get(body, () => {
+    const nodes: SyntaxNode[] = [];
+    for (let c = body.firstChild; c; c = c.nextSibling) nodes.push(c);
+    return { unit, nodes, statements: new Array<Statement | undefined>(nodes.length) };
+  });
+}
 
 /** Runs a Body (or Script) node's statements. A statement that cannot be evaluated is skipped as unresolved. */
 export function execBody(ip: Interpreter, body: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   return runBody(ip, compiledBody(unit, body), scope);
 }
 
+export function runBody(ip: Interpreter, body: CompiledBody, scope: Scope): Signal {
+  const { unit, nodes, statements } = body;
+  for (let i = 0; i < nodes.length; i++) {
+    const run = (statements[i] ??= compileStatement(unit, nodes[i]));
+    let signal: Signal;
+    try {
+      signal = run(ip, scope);
+    } catch (e) {
+      signal = statementFailed(ip, nodes[i], scope, unit, e);
+    }
+    if (signal) return signal;
+  }
+  return undefined;
+}
+
+/** Runs one statement of `unit` on its own (the analyzed file's top level, statement by statement). */
 export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
   try {
-    return execStatement(ip, stmt, scope, unit);
+    return unit.statements.get(stmt, () => compileStatement(unit, stmt))(ip, scope);
   } catch (e) {
     return statementFailed(ip, stmt, scope, unit, e);
   }
@@ -61,188 +99,209 @@ export function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope,
   throw e;
 }
 
-export function execStatement(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  ip.budget.tick();
-  switch (stmt.name) {
-    case 'ExpressionStatement':
-      evalExpr(ip, stmt.firstChild!, scope, unit);
-      return undefined;
-    case 'AssignStatement':
-      execAssign(ip, stmt, scope, unit);
-      return undefined;
-    case 'UpdateStatement':
-      execUpdate(ip, stmt, scope, unit);
-      return undefined;
-    case 'IfStatement':
-      return execIf(ip, stmt, scope, unit);
-    case 'ForStatement':
-      return execFor(ip, stmt, scope, unit);
-    case 'WhileStatement':
-      return execWhile(ip, stmt, scope, unit);
-    case 'FunctionDefinition':
-      defineFunction(ip, stmt, scope, unit, []);
-      return undefined;
-    case 'ClassDefinition':
-      defineClass(ip, stmt, scope, unit, []);
-      return undefined;
-    case 'DecoratedStatement':
-      return execDecorated(ip, stmt, scope, unit);
-    case 'ReturnStatement': {
-      const values = childNodes(stmt).filter((c) => c.name !== 'return');
-      if (values.length === 0) return { type: 'return', value: null };
-      const evaluated = values.map((v) => evalExpr(ip, v, scope, unit));
-      return { type: 'return', value: values.length === 1 && !hasTrailingComma(stmt) ? evaluated[0] : tupleOf(evaluated) };
-    }
-    case 'BreakStatement':
-      return { type: 'break' };
-    case 'ContinueStatement':
-      return { type: 'continue' };
-    case 'ImportStatement':
-      execImport(ip, stmt, scope, unit);
-      return undefined;
-    case 'ScopeStatement':
-      if (stmt.firstChild?.name === 'global') for (const n of stmt.getChildren('VariableName')) scope.declareGlobal(unit.text(n));
-      return undefined;
-    case 'RaiseStatement':
-      return execRaise(ip, stmt, scope, unit);
-    case 'TryStatement':
-      return execTry(ip, stmt, scope, unit);
-    case 'WithStatement':
-      return execWith(ip, stmt, scope, unit);
-    case 'DeleteStatement':
-      for (const target of childNodes(stmt).filter((c) => c.name !== 'del')) deleteTarget(ip, target, scope, unit);
-      return undefined;
+/** Compiles a statement; a tree the compiler does not expect fails when the statement runs. */
+function compileStatement(unit: FileUnit, node: SyntaxNode): Statement {
+  try {
+    return compileNode(unit, node);
+  } catch (e) {
+    return (ip) => {
+      ip.budget.tick();
+      throw e;
+    };
   }
+}
+
+/** A statement with nothing to do (pass, a comment, a body's ':', a construct not modelled). */
+function tickOnly(ip: Interpreter): Signal {
+  ip.budget.tick();
   return undefined;
 }
 
-function hasTrailingComma(stmt: SyntaxNode): boolean {
-  return stmt.lastChild?.name === ',';
+const BREAK: Signal = { type: 'break' };
+const CONTINUE: Signal = { type: 'continue' };
+
+function compileNode(unit: FileUnit, node: SyntaxNode): Statement {
+  switch (node.name) {
+    case 'ExpressionStatement': {
+      if (!node.firstChild) return tickOnly;
+      const expr = compileRoot(unit, node.firstChild);
+      return (ip, scope) => {
+        ip.budget.tick();
+        expr(ip, scope);
+        return undefined;
+      };
+    }
+    case 'AssignStatement':
+      return compileAssign(unit, node);
+    case 'UpdateStatement':
+      return compileUpdate(unit, node);
+    case 'ReturnStatement':
+      return compileReturn(unit, node);
+    case 'IfStatement':
+      return compileIf(unit, node);
+    case 'ForStatement':
+      return compileFor(unit, node);
+    case 'WhileStatement':
+      return compileWhile(unit, node);
+    case 'FunctionDefinition': {
+      const define = functionDefinition(unit, node);
+      return (ip, scope) => {
+        ip.budget.tick();
+        define(ip, scope, []);
+        return undefined;
+      };
+    }
+    case 'ClassDefinition': {
+      const define = classDefinition(unit, node);
+      return (ip, scope) => {
+        ip.budget.tick();
+        define(ip, scope, []);
+        return undefined;
+      };
+    }
+    case 'DecoratedStatement':
+      return compileDecorated(unit, node);
+    case 'BreakStatement':
+      return (ip) => {
+        ip.budget.tick();
+        return BREAK;
+      };
+    case 'ContinueStatement':
+      return (ip) => {
+        ip.budget.tick();
+        return CONTINUE;
+      };
+    case 'ImportStatement':
+      return (ip, scope) => {
+        ip.budget.tick();
+        execImport(ip, node, scope, unit);
+        return undefined;
+      };
+    case 'ScopeStatement': {
+      const globals = node.firstChild?.name === 'global' ? node.getChildren('VariableName').map((n) => unit.text(n)) : [];
+      return (ip, scope) => {
+        ip.budget.tick();
+        for (const name of globals) scope.declareGlobal(name);
+        return undefined;
+      };
+    }
+    case 'RaiseStatement':
+      return compileRaise(unit, node);
+    case 'TryStatement':
+      return compileTry(unit, node);
+    case 'WithStatement':
+      return compileWith(unit, node);
+    case 'DeleteStatement':
+      return compileDelete(unit, node);
+  }
+  return tickOnly;
 }
 
 /** `a = b = value`, `a, *b = value`, `x: int = value`: targets before each '=', the value after the last. */
-function execAssign(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): void {
+function compileAssign(unit: FileUnit, node: SyntaxNode): Statement {
   const groups: SyntaxNode[][] = [[]];
-  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+  for (let c = node.firstChild; c; c = c.nextSibling) {
     if (c.name === 'AssignOp') groups.push([]);
     else if (c.name !== 'TypeDef' && c.name !== 'Comment') groups[groups.length - 1].push(c);
   }
-  if (groups.length === 1) return;
+  if (groups.length === 1) return tickOnly;
   const valueNodes = groups.pop()!;
-  const items = valueNodes.filter((n) => n.name !== ',');
-  const evaluated = items.map((n) => evalExpr(ip, n, scope, unit));
-  const value = items.length === 1 && valueNodes.length === 1 ? evaluated[0] : tupleOf(evaluated);
-  for (const targets of groups) assignTarget(ip, targets, value, scope, unit);
+  const items = valueNodes.filter((n) => n.name !== ',').map((n) => compileRoot(unit, n));
+  const single = items.length === 1 && valueNodes.length === 1;
+  const targets = groups.map((g) => compileTargets(unit, g));
+  return (ip, scope) => {
+    ip.budget.tick();
+    const value = single ? items[0](ip, scope) : tupleOf(items.map((item) => item(ip, scope)));
+    for (const target of targets) target(ip, value, scope);
+    return undefined;
+  };
 }
 
-/** Binds a value to a flat list of target nodes (with commas and '*'), unpacking as Python does. */
-export function assignTarget(ip: Interpreter, targets: SyntaxNode[], value: Value, scope: Scope, unit: FileUnit): void {
-  const parts = targets.filter((n) => n.name !== ',');
-  const trailing = targets.length > 1 && targets[targets.length - 1].name === ',';
-  if (parts.length === 1 && !trailing) {
-    assignOne(ip, parts[0], value, scope, unit);
-    return;
-  }
-  unpack(ip, parts, value, scope, unit);
+/** `target op= value`: the value first, then the target's current value, as the analysis always read them. */
+function compileUpdate(unit: FileUnit, node: SyntaxNode): Statement {
+  const targetNode = node.firstChild!;
+  const op = unit.text(targetNode.nextSibling!).slice(0, -1);
+  const right = compileRoot(unit, node.lastChild!);
+  const left = compileRoot(unit, targetNode);
+  const assign = compileTargets(unit, [targetNode]);
+  return (ip, scope) => {
+    ip.budget.tick();
+    const r = right(ip, scope);
+    const value = augmentedValue(ip, op, left(ip, scope), r);
+    if (value !== undefined) assign(ip, value, scope);
+    return undefined;
+  };
 }
 
-function unpack(ip: Interpreter, parts: SyntaxNode[], value: Value, scope: Scope, unit: FileUnit): void {
-  if (isUnknown(value)) {
-    for (const p of parts) if (p.name !== '*') assignOne(ip, p, unknown(value.reason), scope, unit);
-    return;
-  }
-  const items = ip.iterate(value);
-  const starAt = parts.findIndex((p) => p.name === '*');
-  if (starAt < 0) {
-    if (items.length !== parts.length) {
-      throw new PyError('ValueError', items.length > parts.length ? `too many values to unpack (expected ${parts.length})` : `not enough values to unpack (expected ${parts.length}, got ${items.length})`);
-    }
-    parts.forEach((p, i) => assignOne(ip, p, items[i], scope, unit));
-    return;
-  }
-  const before = parts.slice(0, starAt);
-  const starred = parts[starAt + 1];
-  const after = parts.slice(starAt + 2);
-  before.forEach((p, i) => assignOne(ip, p, items[i], scope, unit));
-  assignOne(ip, starred, items.slice(before.length, items.length - after.length), scope, unit);
-  after.forEach((p, i) => assignOne(ip, p, items[items.length - after.length + i], scope, unit));
+function compileReturn(unit: FileUnit, node: SyntaxNode): Statement {
+  const values = childNodes(node).filter((c) => c.name !== 'return').map((c) => compileRoot(unit, c));
+  const tuple = values.length !== 1 || node.lastChild?.name === ',';
+  return (ip, scope) => {
+    ip.budget.tick();
+    if (values.length === 0) return { type: 'return', value: null };
+    if (!tuple) return { type: 'return', value: values[0](ip, scope) };
+    return { type: 'return', value: tupleOf(values.map((v) => v(ip, scope))) };
+  };
 }
 
-function assignOne(ip: Interpreter, target: SyntaxNode, value: Value, scope: Scope, unit: FileUnit): void {
-  switch (target.name) {
-    case 'VariableName':
-      scope.set(unit.text(target), value);
-      noteShape(ip, target, value, unit);
-      return;
-    case 'MemberExpression': {
-      const obj = evalExpr(ip, target.firstChild!, scope, unit);
-      const property = lastChildNamed(target, 'PropertyName');
-      if (property && target.firstChild!.nextSibling?.name === '.') {
-        ip.setAttr(obj, unit.text(property), value);
-        noteShape(ip, target, value, unit);
-      } else {
-        setItem(obj, subscriptOf(ip, target, scope, unit), value);
-      }
-      return;
-    }
-    case 'TupleExpression':
-    case 'ArrayExpression':
-    case 'ParenthesizedExpression': {
-      const inner: SyntaxNode[] = [];
-      for (let c = target.firstChild; c; c = c.nextSibling) if (!['(', ')', '[', ']'].includes(c.name)) inner.push(c);
-      assignTarget(ip, inner, value, scope, unit);
-      return;
-    }
-  }
-  throw new CannotEvaluate(`cannot assign to ${target.name}`);
+type BodyRunner = (ip: Interpreter, scope: Scope) => Signal;
+
+/** A body run from a compiled statement, found (and compiled) at its first run; a missing body (half-typed code) fails then. */
+function lazyBody(unit: FileUnit, node: SyntaxNode | null | undefined): BodyRunner {
+  if (!node) return () => {
+    throw new Error('incomplete code: a statement without its body');
+  };
+  let body: CompiledBody | null = null;
+  return (ip, scope) => runBody(ip, (body ??= compiledBody(unit, node)), scope);
 }
 
-function subscriptOf(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  return evalSubscript(ip, target, scope, unit);
+interface Branch {
+  keyword: SyntaxNode;
+  condNode: SyntaxNode;
+  condText: string;
+  cond: Compiled;
+  body: BodyRunner;
 }
 
-import { subscriptValue as evalSubscript } from './expressions';
-
-/** Records the shape of a tensor assigned in a forward() of the analyzed file, for inlay hints. */
-export function noteShape(ip: Interpreter, target: SyntaxNode, value: Value, unit: FileUnit): void {
-  if (!ip.notes || unit !== ip.main || !(value instanceof Tensor)) return;
-  if (ip.currentFrame()?.fn.name !== 'forward' || ip.notes.has(target.from)) return;
-  ip.notes.set(target.from, { range: unit.range(target), label: unit.text(target), shape: value.shape });
-}
-
-function execUpdate(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): void {
-  const target = stmt.firstChild!;
-  const op = unit.text(target.nextSibling!).slice(0, -1);
-  const right = evalExpr(ip, stmt.lastChild!, scope, unit);
-  const left = evalExpr(ip, target, scope, unit);
-  if (op === '+' && isListValue(left)) {
-    left.push(...ip.iterate(right));
-    return;
-  }
-  if (op === '+' && left instanceof ModuleObject && (left.typeName === 'ModuleList' || left.typeName === 'Sequential')) {
-    for (const m of ip.iterate(right)) if (m instanceof ModuleObject) left.modules.set(String(left.modules.size), m);
-    return;
-  }
-  assignOne(ip, target, binaryOp(op, left, right), scope, unit);
-}
-
-function execIf(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+function compileIf(unit: FileUnit, node: SyntaxNode): Statement {
+  const branches: Branch[] = [];
+  let otherwise: BodyRunner | null = null;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
     if (c.name === 'if' || c.name === 'elif') {
-      const cond = c.nextSibling!;
-      const body = cond.nextSibling!;
-      const test = ip.truthy(evalExpr(ip, cond, scope, unit));
-      if (test === null) {
-        conditionUnknown(ip, stmt, c, cond, scope, unit);
-        return undefined;
-      }
-      if (test) return execBody(ip, body, scope, unit);
+      const condNode = c.nextSibling;
+      if (!condNode) throw new Error('incomplete code: a condition is missing');
+      const body = condNode.nextSibling;
+      branches.push({ keyword: c, condNode, condText: unit.text(condNode), cond: compileRoot(unit, condNode), body: lazyBody(unit, body) });
+      if (!body) break;
       c = body;
     } else if (c.name === 'else') {
-      return execBody(ip, c.nextSibling!, scope, unit);
+      otherwise = lazyBody(unit, c.nextSibling);
+      break;
     }
   }
-  return undefined;
+  return (ip, scope) => {
+    ip.budget.tick();
+    for (const b of branches) {
+      const test = ip.truthy(b.cond(ip, scope));
+      if (test === null) {
+        conditionUnknown(ip, node, b.keyword, b.condText, scope, unit);
+        return undefined;
+      }
+      if (test) return b.body(ip, scope);
+    }
+    return otherwise ? otherwise(ip, scope) : undefined;
+  };
+}
+
+/**
+ * A condition the analysis cannot decide: the chain from `keyword` on is skipped, reported, and
+ * what its branches would have changed is unknown afterwards (see forgetEffects).
+ */
+function conditionUnknown(ip: Interpreter, stmt: SyntaxNode, keyword: SyntaxNode, condText: string, scope: Scope, unit: FileUnit): void {
+  ip.unresolvedAt(unit, keyword.nextSibling ?? keyword, `condition ${condText} is unknown; branch skipped`);
+  if (onlyRaises(keyword)) return;
+  noteSkippedBuilder(ip, stmt, scope, unit, `condition ${condText} is unknown`);
+  forgetEffects(stmt, keyword.from, scope, unit, `condition ${condText} is unknown, and a branch that could change this was skipped`);
 }
 
 /**
@@ -260,7 +319,7 @@ export function onlyRaises(keyword: SyntaxNode): boolean {
 }
 
 /** A for statement's parts: `for targets in iterable: body [else: elseBody]`. */
-export function forParts(stmt: SyntaxNode): { targets: SyntaxNode[]; iterable: SyntaxNode; body: SyntaxNode; elseBody: SyntaxNode | null } {
+function forParts(stmt: SyntaxNode): { targets: SyntaxNode[]; iterable: SyntaxNode; body: SyntaxNode; elseBody: SyntaxNode | null } {
   const targets: SyntaxNode[] = [];
   let c = stmt.firstChild!.nextSibling!;
   for (; c.name !== 'in'; c = c.nextSibling!) if (c.name !== 'Comment') targets.push(c);
@@ -270,42 +329,60 @@ export function forParts(stmt: SyntaxNode): { targets: SyntaxNode[]; iterable: S
   return { targets, iterable, body, elseBody };
 }
 
-function execFor(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  const { targets, iterable, body, elseBody } = forParts(stmt);
-  for (const item of ip.iterate(evalExpr(ip, iterable, scope, unit))) {
+function compileFor(unit: FileUnit, node: SyntaxNode): Statement {
+  const { targets, iterable: iterableNode, body: bodyNode, elseBody: elseNode } = forParts(node);
+  const assign = compileTargets(unit, targets);
+  const iterable = compileRoot(unit, iterableNode);
+  const body = lazyBody(unit, bodyNode);
+  const otherwise = elseNode ? lazyBody(unit, elseNode) : null;
+  return (ip, scope) => {
     ip.budget.tick();
-    assignTarget(ip, targets, item, scope, unit);
-    const signal = execBody(ip, body, scope, unit);
-    if (signal?.type === 'break') return undefined;
-    if (signal?.type === 'return') return signal;
-  }
-  return elseBody ? execBody(ip, elseBody, scope, unit) : undefined;
+    for (const item of ip.iterate(iterable(ip, scope))) {
+      ip.budget.tick();
+      assign(ip, item, scope);
+      const signal = body(ip, scope);
+      if (signal?.type === 'break') return undefined;
+      if (signal?.type === 'return') return signal;
+    }
+    return otherwise ? otherwise(ip, scope) : undefined;
+  };
 }
 
-function execWhile(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  const cond = stmt.firstChild!.nextSibling!;
-  const body = cond.nextSibling!;
-  for (let i = 0; ; i++) {
-    if (i > LOOP_LIMIT) throw new CannotEvaluate('step budget exceeded');
-    const test = ip.truthy(evalExpr(ip, cond, scope, unit));
-    if (test === null) throw new CannotEvaluate(`condition ${unit.text(cond)} is unknown`);
-    if (!test) return undefined;
-    const signal = execBody(ip, body, scope, unit);
-    if (signal?.type === 'break') return undefined;
-    if (signal?.type === 'return') return signal;
-  }
+function compileWhile(unit: FileUnit, node: SyntaxNode): Statement {
+  const condNode = node.firstChild!.nextSibling!;
+  const cond = compileRoot(unit, condNode);
+  const condText = unit.text(condNode);
+  const body = lazyBody(unit, condNode.nextSibling);
+  return (ip, scope) => {
+    ip.budget.tick();
+    for (let i = 0; ; i++) {
+      if (i > LOOP_LIMIT) throw new CannotEvaluate('step budget exceeded');
+      const test = ip.truthy(cond(ip, scope));
+      if (test === null) throw new CannotEvaluate(`condition ${condText} is unknown`);
+      if (!test) return undefined;
+      const signal = body(ip, scope);
+      if (signal?.type === 'break') return undefined;
+      if (signal?.type === 'return') return signal;
+    }
+  };
 }
 
-function defineFunction(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, decorators: string[]): FunctionValue {
+/** Defines a def's function in the scope it runs in, with the decorators it was written with; returns it. */
+type Definition<T> = (ip: Interpreter, scope: Scope, decorators: string[]) => T;
+
+function functionDefinition(unit: FileUnit, stmt: SyntaxNode): Definition<FunctionValue> {
   const name = unit.text(stmt.getChild('VariableName')!);
-  const fn = makeFunction(ip, stmt, name, scope, unit, decorators);
-  scope.set(name, fn);
-  return fn;
+  const make: FunctionMaker = functionMaker(unit, stmt, name);
+  return (ip, scope, decorators) => {
+    const fn = make(ip, scope, decorators);
+    scope.set(name, fn);
+    return fn;
+  };
 }
 
-function defineClass(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, decorators: string[]): void {
+function classDefinition(unit: FileUnit, stmt: SyntaxNode): Definition<void> {
   const name = unit.text(stmt.getChild('VariableName')!);
-  const bases: Value[] = [];
+  const bases: Compiled[] = [];
   const argList = stmt.getChild('ArgList');
   if (argList) {
     for (let c = argList.firstChild; c; c = c.nextSibling) {
@@ -314,27 +391,30 @@ function defineClass(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: File
         continue;
       }
       if (['(', ')', ',', 'Comment'].includes(c.name)) continue;
-      bases.push(evalExpr(ip, c, scope, unit));
+      bases.push(compileRoot(unit, c));
     }
   }
-  const cls = new ClassValue(name, bases, unit, stmt);
-  const body = new Scope(scope, 'class');
-  body.vars.set('__qualname__', name);
-  scope.set(name, cls);
   const bodyNode = lastChildNamed(stmt, 'Body');
-  if (bodyNode) execBody(ip, bodyNode, body, unit);
-  body.vars.delete('__qualname__');
-  for (const [k, v] of body.vars) {
-    cls.attrs.set(k, v);
-    if (v instanceof FunctionValue && v.ownerClass === null) v.ownerClass = cls;
-  }
-  if (bases.some((b) => b instanceof ClassValue && b.attrs.has('__enum__'))) makeEnumMembers(cls);
-  const namedTuple = bases.some((b) => b instanceof ClassValue && b.attrs.has('__namedtuple__'));
-  if (decorators.includes('dataclass') || namedTuple) {
-    cls.attrs.set('__dataclass_fields__', annotatedFields(bodyNode, unit));
-    if (namedTuple) cls.attrs.set('__namedtuple__', true);
-  }
-  cls.attrs.set('__name__', name);
+  return (ip, scope, decorators) => {
+    const baseValues = bases.map((base) => base(ip, scope));
+    const cls = new ClassValue(name, baseValues, unit, stmt);
+    const body = new Scope(scope, 'class');
+    body.vars.set('__qualname__', name);
+    scope.set(name, cls);
+    if (bodyNode) execBody(ip, bodyNode, body, unit);
+    body.vars.delete('__qualname__');
+    for (const [k, v] of body.vars) {
+      cls.attrs.set(k, v);
+      if (v instanceof FunctionValue && v.ownerClass === null) v.ownerClass = cls;
+    }
+    if (baseValues.some((b) => b instanceof ClassValue && b.attrs.has('__enum__'))) makeEnumMembers(cls);
+    const namedTuple = baseValues.some((b) => b instanceof ClassValue && b.attrs.has('__namedtuple__'));
+    if (decorators.includes('dataclass') || namedTuple) {
+      cls.attrs.set('__dataclass_fields__', annotatedFields(bodyNode, unit));
+      if (namedTuple) cls.attrs.set('__namedtuple__', true);
+    }
+    cls.attrs.set('__name__', name);
+  };
 }
 
 function annotatedFields(body: SyntaxNode | null, unit: FileUnit): Value[] {
@@ -347,7 +427,18 @@ function annotatedFields(body: SyntaxNode | null, unit: FileUnit): Value[] {
   return names;
 }
 
-function execDecorated(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
+/** An Enum's plain class attributes become members: instances with `name` and `value`, compared by identity. */
+function makeEnumMembers(cls: ClassValue): void {
+  for (const [name, value] of [...cls.attrs]) {
+    if (name.startsWith('_') || value instanceof FunctionValue) continue;
+    const member = new Instance(cls);
+    member.attrs.set('name', name);
+    member.attrs.set('value', value);
+    cls.attrs.set(name, member);
+  }
+}
+
+function compileDecorated(unit: FileUnit, stmt: SyntaxNode): Statement {
   const decorators: string[] = [];
   const decoratorNodes: SyntaxNode[] = [];
   let target: SyntaxNode | null = null;
@@ -358,12 +449,24 @@ function execDecorated(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: Fi
     } else target = c;
   }
   if (target?.name === 'FunctionDefinition') {
-    const fn = defineFunction(ip, target, scope, unit, decorators);
-    const decorated = applyDecorators(ip, decoratorNodes, fn, scope, unit);
-    if (decorated !== fn) scope.set(fn.name, decorated);
+    const define = functionDefinition(unit, target);
+    return (ip, scope) => {
+      ip.budget.tick();
+      const fn = define(ip, scope, decorators);
+      const decorated = applyDecorators(ip, decoratorNodes, fn, scope, unit);
+      if (decorated !== fn) scope.set(fn.name, decorated);
+      return undefined;
+    };
   }
-  else if (target?.name === 'ClassDefinition') defineClass(ip, target, scope, unit, decorators);
-  return undefined;
+  if (target?.name === 'ClassDefinition') {
+    const define = classDefinition(unit, target);
+    return (ip, scope) => {
+      ip.budget.tick();
+      define(ip, scope, decorators);
+      return undefined;
+    };
+  }
+  return tickOnly;
 }
 
 /** `@dataclasses.dataclass(frozen=True)` is 'dataclass': the last dotted name before any call. */
@@ -380,92 +483,137 @@ function decoratorName(decorator: SyntaxNode, unit: FileUnit): string {
   return names[names.length - 1] ?? '';
 }
 
-function execRaise(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  const expr = childNodes(stmt).find((c) => c.name !== 'raise' && c.name !== 'from');
-  const value = expr ? evalExpr(ip, expr, scope, unit) : null;
-  if (value instanceof Instance && value.attrs.has('__exception__')) {
-    throw new PyError(String(value.attrs.get('__exception__')), String(value.attrs.get('message') ?? ''));
-  }
-  throw new PyError('Exception', expr ? unit.text(expr) : 'raise');
+function compileRaise(unit: FileUnit, stmt: SyntaxNode): Statement {
+  const exprNode = childNodes(stmt).find((c) => c.name !== 'raise' && c.name !== 'from');
+  const expr = exprNode ? compileRoot(unit, exprNode) : null;
+  const text = exprNode ? unit.text(exprNode) : 'raise';
+  return (ip, scope) => {
+    ip.budget.tick();
+    const value = expr ? expr(ip, scope) : null;
+    if (value instanceof Instance && value.attrs.has('__exception__')) {
+      throw new PyError(String(value.attrs.get('__exception__')), String(value.attrs.get('message') ?? ''));
+    }
+    throw new PyError('Exception', text);
+  };
 }
 
-function execTry(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  const body = stmt.getChild('Body')!;
-  let signal: Signal;
-  let failed: PyError | null = null;
-  ip.tryDepth++;
-  try {
-    signal = execBody(ip, body, scope, unit);
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    failed = e;
-  } finally {
-    ip.tryDepth--;
-  }
-  let finallyBody: SyntaxNode | null = null;
-  let handled = failed === null;
-  for (let c = body.nextSibling; c; c = c.nextSibling) {
-    if (c.name === 'except' && failed && !handled) {
-      let n = c.nextSibling!;
+interface Handler {
+  /** The texts of the exception types named (none: a bare `except:`). */
+  types: string[];
+  alias: string | null;
+  body: BodyRunner;
+}
+
+/** `try` with its handlers, `else` and `finally`; the handler that names the error's type (or Exception) runs. */
+function compileTry(unit: FileUnit, stmt: SyntaxNode): Statement {
+  const bodyNode = stmt.getChild('Body')!;
+  const body = lazyBody(unit, bodyNode);
+  const handlers: Handler[] = [];
+  let otherwise: BodyRunner | null = null;
+  let finallyBody: BodyRunner | null = null;
+  for (let c = bodyNode.nextSibling; c; c = c.nextSibling) {
+    if (c.name === 'except') {
+      let n = c.nextSibling;
       let alias: SyntaxNode | null = null;
       const types: string[] = [];
-      while (n.name !== 'Body') {
+      for (; n && n.name !== 'Body'; n = n.nextSibling) {
         if (n.name === 'as') alias = n.nextSibling;
-        else if (n !== alias) types.push(unit.text(n));
-        n = n.nextSibling!;
+        // The alias's own text is read as a type too, as the analysis always has: it names no error type.
+        else types.push(unit.text(n));
       }
-      if (types.length === 0 || types.some((t) => t.includes(failed!.pyType) || t.includes('Exception') || t.includes('BaseException'))) {
-        handled = true;
-        if (alias) scope.set(unit.text(alias), failed.message);
-        signal = execBody(ip, n, scope, unit);
-      }
+      handlers.push({ types, alias: alias ? unit.text(alias) : null, body: lazyBody(unit, n) });
+      if (!n) break;
       c = n;
-    } else if (c.name === 'else' && !failed) {
-      signal = execBody(ip, c.nextSibling!, scope, unit);
-      c = c.nextSibling!;
+    } else if (c.name === 'else') {
+      otherwise = lazyBody(unit, c.nextSibling);
+      if (!c.nextSibling) break;
+      c = c.nextSibling;
     } else if (c.name === 'finally') {
-      finallyBody = c.nextSibling;
+      finallyBody = lazyBody(unit, c.nextSibling);
       break;
     }
   }
-  if (finallyBody) execBody(ip, finallyBody, scope, unit);
-  if (!handled && failed) throw failed;
-  return signal;
-}
-
-function execWith(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit): Signal {
-  let body: SyntaxNode | null = null;
-  for (let c = stmt.firstChild; c; c = c.nextSibling) {
-    if (c.name === 'Body') body = c;
-    else if (c.name === 'as') assignOne(ip, c.nextSibling!, unknown('context manager value'), scope, unit);
-    else if (!['with', ',', 'as', 'async'].includes(c.name) && c.prevSibling?.name !== 'as') evalExpr(ip, c, scope, unit);
-  }
-  return body ? execBody(ip, body, scope, unit) : undefined;
-}
-
-function deleteTarget(ip: Interpreter, target: SyntaxNode, scope: Scope, unit: FileUnit): void {
-  if (target.name === 'VariableName') {
-    scope.vars.delete(unit.text(target));
-    return;
-  }
-  if (target.name === 'MemberExpression') {
-    const obj = evalExpr(ip, target.firstChild!, scope, unit);
-    const property = lastChildNamed(target, 'PropertyName');
-    if (property && target.firstChild!.nextSibling?.name === '.') {
-      const name = unit.text(property);
-      if (obj instanceof ModuleObject) {
-        obj.modules.delete(name);
-        obj.attrs.delete(name);
-      } else if (obj instanceof Instance) obj.attrs.delete(name);
-      return;
+  return (ip, scope) => {
+    ip.budget.tick();
+    let signal: Signal;
+    let failed: PyError | null = null;
+    ip.tryDepth++;
+    try {
+      signal = body(ip, scope);
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
+      failed = e;
+    } finally {
+      ip.tryDepth--;
     }
-    delItem(obj, evalSubscript(ip, target, scope, unit));
-    return;
-  }
-  if (target.name === 'PyDict') return;
+    if (failed) {
+      const error = failed;
+      const handler = handlers.find((h) => h.types.length === 0 || h.types.some((t) => t.includes(error.pyType) || t.includes('Exception') || t.includes('BaseException')));
+      if (handler) {
+        if (handler.alias) scope.set(handler.alias, error.message);
+        signal = handler.body(ip, scope);
+        failed = null;
+      }
+    } else if (otherwise) {
+      signal = otherwise(ip, scope);
+    }
+    if (finallyBody) finallyBody(ip, scope);
+    if (failed) throw failed;
+    return signal;
+  };
 }
 
-export { PyDict, getItem };
+/** `with a as x, b: body`: each context expression in order, its `as` target bound to an unknown. */
+function compileWith(unit: FileUnit, stmt: SyntaxNode): Statement {
+  const steps: Array<{ value: Compiled } | { target: Target }> = [];
+  let bodyNode: SyntaxNode | null = null;
+  for (let c = stmt.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'Body') bodyNode = c;
+    else if (c.name === 'as') steps.push({ target: compileTargets(unit, [c.nextSibling!]) });
+    else if (!['with', ',', 'as', 'async'].includes(c.name) && c.prevSibling?.name !== 'as') steps.push({ value: compileRoot(unit, c) });
+  }
+  const body = bodyNode ? lazyBody(unit, bodyNode) : null;
+  return (ip, scope) => {
+    ip.budget.tick();
+    for (const step of steps) {
+      if ('value' in step) step.value(ip, scope);
+      else step.target(ip, unknown('context manager value'), scope);
+    }
+    return body ? body(ip, scope) : undefined;
+  };
+}
+
+type Deletion = (ip: Interpreter, scope: Scope) => void;
+
+function compileDelete(unit: FileUnit, stmt: SyntaxNode): Statement {
+  const deletions = childNodes(stmt).filter((c) => c.name !== 'del').map((target) => compileDeletion(unit, target));
+  return (ip, scope) => {
+    ip.budget.tick();
+    for (const deletion of deletions) deletion(ip, scope);
+    return undefined;
+  };
+}
+
+function compileDeletion(unit: FileUnit, target: SyntaxNode): Deletion {
+  if (target.name === 'VariableName') {
+    const name = unit.text(target);
+    return (_ip, scope) => {
+      scope.vars.delete(name);
+    };
+  }
+  if (target.name !== 'MemberExpression') return () => undefined;
+  const object = compileRoot(unit, target.firstChild!);
+  const property = lastChildNamed(target, 'PropertyName');
+  if (property && target.firstChild!.nextSibling?.name === '.') {
+    const name = unit.text(property);
+    return (ip, scope) => deleteAttribute(object(ip, scope), name);
+  }
+  const subscript = compileSubscript(unit, target, 0);
+  return (ip, scope) => {
+    const obj = object(ip, scope);
+    delItem(obj, subscript(ip, scope));
+  };
+}
 
 function hasSyntaxError(node: SyntaxNode): boolean {
   const cursor = node.cursor();
@@ -480,74 +628,6 @@ function hasSyntaxError(node: SyntaxNode): boolean {
 function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   for (let c = stmt.firstChild; c && c.name !== 'AssignOp'; c = c.nextSibling) {
     if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
-  }
-}
-
-/**
- * What code skipped part-way (a loop given up, branches of an unknown condition) would have
- * changed is unknown afterwards, never stale: the names it assigns, the attributes it sets on
- * `x.attr`, and the lists, dicts and objects it stores into or calls a mutating method of.
- * Only the code from offset `from` on counts (the branches after the one whose condition was known false).
- */
-export function forgetEffects(root: SyntaxNode, from: number, scope: Scope, unit: FileUnit, why: string): void {
-  const cursor = root.cursor();
-  const end = root.to;
-  while (cursor.next() && cursor.from < end) {
-    if (cursor.from < from) continue;
-    const name = cursor.name;
-    if (name === 'AssignStatement' || name === 'UpdateStatement' || name === 'ForStatement' || name === 'DeleteStatement') {
-      for (let c = cursor.node.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp' && c.name !== 'in'; c = c.nextSibling) {
-        if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
-        else if (c.name === 'MemberExpression') forgetMember(c, scope, unit, why);
-      }
-    } else if (name === 'CallExpression') {
-      const callee = cursor.node.firstChild;
-      const method = callee?.name === 'MemberExpression' ? callee.lastChild : null;
-      const receiver = callee?.firstChild;
-      if (method?.name === 'PropertyName' && receiver?.name === 'VariableName') {
-        const value = scope.lookup(unit.text(receiver));
-        if (value !== undefined && (value instanceof Instance || MUTATORS.has(unit.text(method)))) markChanged(value, why);
-      }
-    }
-  }
-}
-
-/** Methods by which code changes a list, a dict or a set. */
-const MUTATORS = new Set(['append', 'extend', 'insert', 'update', 'pop', 'popitem', 'setdefault', 'remove', 'clear', 'sort', 'reverse', 'add', 'discard']);
-
-/** `x.attr` or `x[key]` as a target of skipped code: the attribute becomes unknown, the container changed. */
-function forgetMember(target: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
-  const base = target.firstChild;
-  if (base?.name !== 'VariableName') return;
-  const value = scope.lookup(unit.text(base));
-  const property = lastChildNamed(target, 'PropertyName');
-  if (!property || base.nextSibling?.name !== '.') {
-    if (value !== undefined) markChanged(value, why);
-    return;
-  }
-  const name = unit.text(property);
-  if (value instanceof Instance) value.attrs.set(name, unknown(why));
-  // A module's children are counted apart (noteSkippedBuilder); its plain attributes are forgotten.
-  else if (value instanceof ModuleObject && value.child(name) === undefined && value.attr(name) !== undefined) value.attrs.set(name, unknown(why));
-}
-
-/** Handles a condition the analysis cannot decide: the chain from `keyword` on is skipped, and what it would have changed is unknown. */
-export function conditionUnknown(ip: Interpreter, stmt: SyntaxNode, keyword: SyntaxNode, cond: SyntaxNode, scope: Scope, unit: FileUnit): void {
-  const text = unit.text(cond);
-  ip.unresolvedAt(unit, cond, `condition ${text} is unknown; branch skipped`);
-  if (onlyRaises(keyword)) return;
-  noteSkippedBuilder(ip, stmt, scope, unit, `condition ${text} is unknown`);
-  forgetEffects(stmt, keyword.from, scope, unit, `condition ${text} is unknown, and a branch that could change this was skipped`);
-}
-
-/** An Enum's plain class attributes become members: instances with `name` and `value`, compared by identity. */
-function makeEnumMembers(cls: ClassValue): void {
-  for (const [name, value] of [...cls.attrs]) {
-    if (name.startsWith('_') || value instanceof FunctionValue) continue;
-    const member = new Instance(cls);
-    member.attrs.set('name', name);
-    member.attrs.set('value', value);
-    cls.attrs.set(name, member);
   }
 }
 

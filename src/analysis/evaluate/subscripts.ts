@@ -1,5 +1,5 @@
 import { CannotEvaluate, PyError } from '../values/errors';
-import { changedReason } from './unknownEffects';
+import { changedReason } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
 import { ValueTensor, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';

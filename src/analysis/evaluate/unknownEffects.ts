@@ -1,40 +1,16 @@
 import type { SyntaxNode } from '@lezer/common';
-import { noteSkippedIn } from '../model/skippedBuilds';
-import type { FileUnit } from '../parse/unit';
-import { Args, Instance, ModuleObject, PyDict, Tensor, Unknown, Value, isTupleValue } from '../values/values';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import type { Scope } from '../values/scope';
+import { Args, Instance, ModuleObject, PyDict, Unknown, Value, unknown } from '../values/values';
+import { markChanged } from '../values/unknownContents';
 
 /**
  * What code the analysis cannot read may have done to the values it was given. Python passes
  * objects by reference, so a call the analysis cannot read may add, change or remove anything
- * in a dict, a list, an object or a module it receives, and in whatever those hold. Such values
- * are marked here; every later read of them is unknown with the reason (a dict refuses reads
- * itself, see PyDict.changedBy), and a module so marked makes its model's totals unknown
- * (skippedBuilds.ts), since its tree may have gained or lost layers.
+ * in a dict, a list, an object or a module it receives, and in whatever those hold; so may code
+ * the analysis skipped. This decides which values are so changed, and why; the marks and what
+ * they make unknown are in values/unknownContents.ts.
  */
-
-const changedObjects = new WeakMap<object, string>();
-
-/** At most this many objects are marked per call: a huge structure is marked as far as this goes. */
-const MARK_LIMIT = 10_000;
-
-const changedModules = new WeakMap<ModuleObject, string>();
-
-/** Why a module may have attributes the analysis did not see set, or null. */
-export function moduleChangedBy(m: ModuleObject): string | null {
-  return changedModules.get(m) ?? null;
-}
-
-/** Why a list or an object holds unknown contents, or null when its contents are as computed. */
-export function changedReason(v: Value): string | null {
-  if (v instanceof PyDict) return v.changedBy;
-  if (Array.isArray(v) || v instanceof Instance) return changedObjects.get(v) ?? null;
-  return null;
-}
-
-/** Whether a value may be an object (a module among them) rather than a number: no known formula. */
-export function mayBeObject(v: Value): v is Unknown {
-  return v instanceof Unknown && v.poly === null;
-}
 
 /**
  * Marks every mutable value an unreadable call receives, each with a reason that names the
@@ -51,44 +27,6 @@ export function passedToUnknownCall(callee: Unknown, args: Args, site: { unit: F
   };
   for (const v of args.positional) mark(v);
   for (const v of args.keywords.values()) mark(v);
-}
-
-/** Marks a value and everything it holds as changed by unreadable code. */
-export function markChanged(v: Value, reason: string, seen: Set<object> = new Set()): void {
-  if (v === null || typeof v !== 'object' || seen.has(v) || seen.size >= MARK_LIMIT) return;
-  seen.add(v);
-  if (v instanceof ModuleObject) {
-    noteSkippedIn(v, reason);
-    if (!changedModules.has(v)) changedModules.set(v, reason);
-    // Its plain attributes may hold anything now; tensors are taken to keep their shapes (the
-    // in-place initializers such code runs do not resize them).
-    for (const [name, value] of v.attrs) {
-      if (value instanceof Tensor) continue;
-      markChanged(value, reason, seen);
-      v.attrs.set(name, new Unknown(reason));
-    }
-    v.forEachChild((child) => {
-      if (child) markChanged(child, reason, seen);
-    });
-    return;
-  }
-  if (Array.isArray(v)) {
-    // A tuple cannot change, but what it holds can.
-    if (!isTupleValue(v) && !changedObjects.has(v)) changedObjects.set(v, reason);
-    for (const item of v) markChanged(item, reason, seen);
-    return;
-  }
-  if (v instanceof PyDict) {
-    if (v.changedBy !== null) return;
-    const values = v.values();
-    v.changedBy = reason;
-    for (const item of values) markChanged(item, reason, seen);
-    return;
-  }
-  if (v instanceof Instance) {
-    if (!changedObjects.has(v)) changedObjects.set(v, reason);
-    for (const item of v.attrs.values()) markChanged(item, reason, seen);
-  }
 }
 
 /** The source text of each argument value, for reasons: `kwargs` rather than "an argument". */
@@ -124,4 +62,64 @@ function argumentTexts(unit: FileUnit, call: SyntaxNode, args: Args): Map<Value,
 function shorten(text: string): string {
   const line = text.split('\n')[0];
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
+/**
+ * What code skipped part-way (a loop given up, the branches of an unknown condition) would have
+ * changed is unknown afterwards, never stale: the names it assigns, the attributes it sets on
+ * `x.attr`, and the lists, dicts and objects it stores into, calls a mutating method of, or
+ * passes to a call. Only the code from offset `from` on counts (the branches after those whose
+ * condition was known to be false).
+ */
+export function forgetEffects(root: SyntaxNode, from: number, scope: Scope, unit: FileUnit, why: string): void {
+  const cursor = root.cursor();
+  const end = root.to;
+  while (cursor.next() && cursor.from < end) {
+    if (cursor.from < from) continue;
+    const name = cursor.name;
+    if (name === 'AssignStatement' || name === 'UpdateStatement' || name === 'ForStatement' || name === 'DeleteStatement') {
+      for (let c = cursor.node.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp' && c.name !== 'in'; c = c.nextSibling) {
+        if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
+        else if (c.name === 'MemberExpression') forgetMember(c, scope, unit, why);
+      }
+    } else if (name === 'CallExpression') {
+      forgetCallEffects(cursor.node, scope, unit, why);
+    }
+  }
+}
+
+/** Methods by which code changes a list, a dict or a set. */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'update', 'pop', 'popitem', 'setdefault', 'remove', 'clear', 'sort', 'reverse', 'add', 'discard']);
+
+/** A skipped call may change its receiver (a mutating method, or any method of an object) and the containers passed to it. */
+function forgetCallEffects(call: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  const callee = call.firstChild;
+  const method = callee?.name === 'MemberExpression' ? callee.lastChild : null;
+  const receiver = callee?.firstChild;
+  if (method?.name === 'PropertyName' && receiver?.name === 'VariableName') {
+    const value = scope.lookup(unit.text(receiver));
+    if (value instanceof Instance || (Array.isArray(value) || value instanceof PyDict) && MUTATORS.has(unit.text(method))) markChanged(value, why);
+  }
+  for (let arg = call.getChild('ArgList')?.firstChild; arg; arg = arg.nextSibling) {
+    if (arg.name !== 'VariableName' || arg.nextSibling?.name === 'AssignOp') continue;
+    const value = scope.lookup(unit.text(arg));
+    // Modules are left to the skipped-builder count: a call that builds into one is counted there.
+    if (value instanceof Instance || Array.isArray(value) || value instanceof PyDict) markChanged(value, why);
+  }
+}
+
+/** `x.attr` or `x[key]` as a target of skipped code: the attribute becomes unknown, the container changed. */
+function forgetMember(target: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  const base = target.firstChild;
+  if (base?.name !== 'VariableName') return;
+  const value = scope.lookup(unit.text(base));
+  const property = lastChildNamed(target, 'PropertyName');
+  if (!property || base.nextSibling?.name !== '.') {
+    if (value !== undefined) markChanged(value, why);
+    return;
+  }
+  const name = unit.text(property);
+  if (value instanceof Instance) value.attrs.set(name, unknown(why));
+  // A module's children are counted apart (noteSkippedBuilder); its plain attributes are forgotten.
+  else if (value instanceof ModuleObject && value.child(name) === undefined && value.attr(name) !== undefined) value.attrs.set(name, unknown(why));
 }

@@ -1,5 +1,4 @@
 import { PyError } from '../values/errors';
-import type { Interpreter } from '../evaluate/interpreter';
 import { floorDiv } from '../evaluate/operators';
 import { poolOutputSize, reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
@@ -254,4 +253,3 @@ export function paramCount(values: Value[]): bigint | null {
   return product(values);
 }
 
-export type { Interpreter };

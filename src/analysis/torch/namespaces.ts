@@ -1,5 +1,5 @@
 import { CONV_TYPES } from '../../core';
-import type { Interpreter } from '../evaluate/interpreter';
+import type { Evaluator } from '../evaluate/evaluator';
 import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, isUnknown, unknown } from '../values/values';
 import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
 import { convClasses, functionalConv } from './conv';
@@ -11,7 +11,7 @@ import { einopsNamespaces } from './einops';
 import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
-type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
+type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 
 function fn(name: string, f: Fn): Builtin {
   return new Builtin(name, f);

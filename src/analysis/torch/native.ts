@@ -1,13 +1,13 @@
 import { SyntaxNode } from '@lezer/common';
 import { PyError } from '../values/errors';
-import type { Interpreter } from '../evaluate/interpreter';
+import type { Evaluator } from '../evaluate/evaluator';
 import { Args, ClassValue, DeferredInit, Instance, ModuleObject, NativeClass, Tensor, Unknown, Value, isUnknown, typeName } from '../values/values';
 
 /** torch.nn.Module itself: no parameters, no forward of its own. */
 export const MODULE_CLASS = new ClassValue('Module', [], null, null, { isModule: true, init: () => undefined });
 
-type Init = (layer: LayerInit, ip: Interpreter, call: SyntaxNode | null) => void;
-type Forward = (self: ModuleObject, input: Value, args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
+type Init = (layer: LayerInit, ip: Evaluator, call: SyntaxNode | null) => void;
+type Forward = (self: ModuleObject, input: Value, args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 type Params = Array<[string, Value | typeof REQUIRED]>;
 
 /**
