@@ -49,6 +49,8 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
     const v = obj.lookup(name);
     if (v !== undefined) return v instanceof FunctionValue && v.decorators.includes('classmethod') ? new BoundMethod(v, obj) : v;
     if (name === '__name__') return obj.name;
+    const unreadBase = obj.unknownBase();
+    if (unreadBase) return unknown(`${obj.name}.${name} may come from a base class that could not be read: ${unreadBase.reason}`);
     throw new PyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
   }
   if (obj instanceof SuperProxy) return superAttribute(ip, obj, name);

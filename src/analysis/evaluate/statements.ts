@@ -11,7 +11,7 @@ import { Scope } from '../values/scope';
 import { delItem } from './subscripts';
 import { deleteAttribute } from './attributes';
 import { FileUnit, lastChildNamed } from '../parse/unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, Value, tupleOf, unknown } from '../values/values';
+import { ClassValue, FunctionValue, Instance, ModuleObject, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { augmentedValue } from './calls';
 import { Target, compileTargets } from './targets';
 
@@ -282,9 +282,10 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement {
   return (ip, scope) => {
     ip.budget.tick();
     for (const b of branches) {
-      const test = ip.truthy(b.cond(ip, scope));
+      const value = b.cond(ip, scope);
+      const test = ip.truthy(value);
       if (test === null) {
-        conditionUnknown(ip, node, b.keyword, b.condText, scope, unit);
+        conditionUnknown(ip, node, b.keyword, isUnknown(value) ? `${b.condText} (${value.reason})` : b.condText, scope, unit);
         return undefined;
       }
       if (test) return b.body(ip, scope);
