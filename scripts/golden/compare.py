@@ -142,7 +142,9 @@ def proven_differences(golden, mine):
     for key in TOTAL_KEYS:
         if totals.get(key) is not None and golden.get('totals') and totals[key] != golden['totals'].get(key):
             out.append(f"totals.{key}: ours {totals[key]} torch {golden['totals'].get(key)}")
-    want = golden.get('layers') or []
+    if 'layers' not in golden:  # PyTorch raised while building: only its error is known.
+        return out
+    want = golden['layers']
     got = mine.get('layers') or []
     if totals.get('conv_layers') is not None and [l['name'] for l in got] != [l['name'] for l in want]:
         out.append('layer names differ')
