@@ -118,16 +118,24 @@ export interface ConvDeclaration {
   fix?: { kind: 'separable' };
 }
 
+/**
+ * A model's totals. Every figure is exact or null (unknown): never a partial sum. The layers
+ * found are always in `layers`, so a surface may show how many were found as a lower bound,
+ * labelled as such.
+ */
 export interface ModelTotals {
-  conv_layers: number;
-  conv_params: bigint;
+  /** Null when the tree may lack layers (see incomplete). */
+  conv_layers: number | null;
+  /** Null when the tree may lack layers or a conv layer's parameters are unknown. */
+  conv_params: bigint | null;
   conv_macs: bigint | null;
   /** Every parameter of the model: conv, Linear, norms, embeddings, PReLU and the rest. */
   params: bigint | null;
   /**
-   * Set when building the model skipped a statement that could have added modules (an unknown
-   * condition, a value the analysis cannot compute): the tree may lack layers, so conv_params
-   * counts only the layers found, and conv_macs and params are null rather than too small.
+   * Why the model's tree may lack layers or parameters, when it may: building it skipped a
+   * statement that could have added modules (an unknown condition, a value the analysis cannot
+   * compute), a module was made by code the analysis could not read, or such code was given a
+   * module of the tree. Every total is then null; `unresolved` says what blocked it.
    */
   incomplete?: string;
 }

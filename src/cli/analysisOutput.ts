@@ -129,6 +129,11 @@ function shortCount(value: bigint | null): string {
   return value === null ? '?' : humanize(value);
 }
 
+/** A total: exact, or "unknown" (never a partial sum). */
+function totalCount(value: bigint | null): string {
+  return value === null ? 'unknown' : withCommas(value);
+}
+
 function exactCount(value: bigint | null): string {
   return value === null ? '?' : withCommas(value);
 }
@@ -144,13 +149,14 @@ function totalsLines(subject: ReportSubject): string[] {
   const t = subject.model.totals;
   const dense = denseMacs(subject.model);
   const unknown = subject.model.layers.filter((l) => l.record === null).length;
-  const unknownNote = unknown > 0 ? ` known, plus ${unknown} layer${unknown === 1 ? '' : 's'} whose figures are unknown` : '';
+  const unknownNote = unknown > 0 && !t.incomplete ? ` (${unknown} layer${unknown === 1 ? '' : 's'} with unknown figures)` : '';
+  const found = subject.model.layers.length;
   const lines = [
-    ...(t.incomplete ? [`incomplete: the model's construction skipped a statement, so layers may be missing (${t.incomplete})`] : []),
-    `conv layers: ${t.conv_layers}`,
-    `conv params: ${exactCount(t.conv_params)}${unknownNote}`,
-    `conv MACs:   ${exactCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
-    `all params:  ${exactCount(t.params)}`,
+    ...(t.incomplete ? [`totals unknown: the model may hold layers the analysis could not see: ${oneLine(t.incomplete)}`] : []),
+    `conv layers: ${t.conv_layers ?? (found === 0 ? 'unknown (none found)' : `unknown (≥ ${found} found)`)}`,
+    `conv params: ${totalCount(t.conv_params)}${t.conv_params === null ? unknownNote : ''}`,
+    `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
+    `all params:  ${totalCount(t.params)}`,
   ];
   if (dense !== null && t.conv_macs !== null && t.conv_macs > 0n && dense !== t.conv_macs) {
     lines.push(`dense-equivalent conv MACs (groups=1 everywhere): ${exactCount(dense)} (${formatFactor(Number(dense) / Number(t.conv_macs))} of the actual)`);

@@ -1,4 +1,5 @@
 import { CannotEvaluate, PyError } from '../values/errors';
+import { changedReason, markChanged, mayBeObject, moduleChangedBy } from '../values/unknownContents';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from '../values/strings';
 import { moduleMethod } from '../torch/containers';
@@ -25,6 +26,8 @@ function bindClassAttr(ip: Interpreter, owner: ClassValue, value: Value, self: V
 
 export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
   if (obj instanceof Unknown) return unknown(obj.reason);
+  const changed = changedReason(obj);
+  if (changed !== null) return unknown(changed);
   if (obj instanceof Namespace) return namespaceMember(obj, name);
   if (obj instanceof ModuleObject) return moduleAttribute(ip, obj, name);
   if (obj instanceof Instance) {
@@ -46,6 +49,8 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
     const v = obj.lookup(name);
     if (v !== undefined) return v instanceof FunctionValue && v.decorators.includes('classmethod') ? new BoundMethod(v, obj) : v;
     if (name === '__name__') return obj.name;
+    const unreadBase = obj.unknownBase();
+    if (unreadBase) return unknown(`${obj.name}.${name} may come from a base class that could not be read: ${unreadBase.reason}`);
     throw new PyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
   }
   if (obj instanceof SuperProxy) return superAttribute(ip, obj, name);
@@ -76,6 +81,9 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   if (mod.conv || mod.cls.nativeBase() !== mod.cls) {
     if (mod.conv && (mod.conv.symbolic || mod.conv.error || mod.conv.lazy)) return unknown(`${mod.typeName}.${name} is not known`);
   }
+  // Code the analysis could not read may have set it (or a base class it could not read has it).
+  const changed = moduleChangedBy(mod);
+  if (changed !== null) return unknown(changed);
   throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${name}'`);
 }
 
@@ -301,6 +309,13 @@ export function deleteAttribute(obj: Value, name: string): void {
  * to _parameters, anything else is a plain attribute; None re-assigned to a module slot keeps it.
  */
 function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void {
+  if (mayBeObject(value)) {
+    // An object the analysis could not make may be a module: the tree may hold more than is seen.
+    markChanged(mod, `self.${name} is set to a value that could not be computed: ${value.reason}`);
+    if (mod.child(name) !== undefined) mod.modules.set(name, null);
+    else mod.attrs.set(name, value);
+    return;
+  }
   if (value instanceof ModuleObject) {
     mod.forget(name);
     mod.modules.set(name, value);

@@ -1,4 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
+import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
@@ -148,6 +149,8 @@ function exceptionClass(name: string): ClassValue {
 }
 
 function len(v: Value): Value {
+  const changed = changedReason(v);
+  if (changed !== null) return unknown(changed);
   if (typeof v === 'string' || Array.isArray(v)) return BigInt(v.length);
   if (v instanceof PyDict) return BigInt(v.entries.size);
   if (v instanceof RangeValue) return v.length;

@@ -33,14 +33,14 @@ export class ModuleLoader {
       if (top === 'torch' || top === 'torchvision' || top === 'numpy' || top === 'timm') {
         const found = this.fromOwnPackage(ip, dotted, from) ?? this.fromLibraryRoots(ip, dotted);
         if (found) return found;
-        return top === 'timm' ? timmStandIn(dotted) : new Namespace(dotted, new Map(), true);
+        return top === 'timm' ? timmStandIn(dotted) : new Namespace(dotted, new Map(), true, top === 'torchvision' ? notInstalled(top) : `${top} is a library the analysis does not read`);
       }
     }
     for (const base of this.bases(dotted, level, from)) {
       const found = this.loadPath(ip, `${base}.py`, dotted) ?? this.loadPath(ip, `${base}/__init__.py`, dotted);
       if (found) return found;
     }
-    return new Namespace(dotted || '.', new Map(), true);
+    return new Namespace(dotted || '.', new Map(), true, notFound(dotted, level, from));
   }
 
   /**
@@ -114,6 +114,19 @@ export function runModule(ip: Interpreter, unit: FileUnit, scope: Scope): void {
   }
 }
 
+/** Why a library import could not be read, and how to let the analysis read it. */
+function notInstalled(top: string): string {
+  return `${top} was not found where installed packages are looked for (PYTHONPATH, the active virtualenv or conda environment, site-packages); install it there, or add the folder that holds it as an import search root`;
+}
+
+/** Why a project import could not be read: where it was looked for, and how to let the analysis find it. */
+function notFound(dotted: string, level: number, from: FileUnit): string {
+  const file = from.path.slice(from.path.lastIndexOf('/') + 1);
+  const name = `${'.'.repeat(level)}${dotted}`;
+  if (level > 0) return `${name} was not found relative to ${file}; open the file inside its package, or add the folder that holds the package as an import search root`;
+  return `${name} was not found next to ${file}, in its parent folders or in the import search roots; add the folder that holds it as an import search root`;
+}
+
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
@@ -182,6 +195,9 @@ function importedMember(ip: Interpreter, module: Namespace, name: string, dotted
   if (v !== undefined) return v;
   const sub = ip.loader.resolve(ip, dotted ? `${dotted}.${name}` : name, level, unit);
   if (!sub.open) return sub;
-  if (module.open) return unknown(`${module.name}.${name} is outside the analyzed code`);
+  if (module.open) {
+    const statement = `from ${'.'.repeat(level)}${dotted} import ${name}`;
+    return unknown(module.why ? `\`${statement}\` failed: ${module.why}` : `${module.name}.${name} is outside the analyzed code`);
+  }
   throw new PyError('ImportError', `cannot import name '${name}' from '${dotted || '.'}'`);
 }

@@ -15,6 +15,8 @@ import { execBody } from './statements';
 import { evalExpr } from './expressions';
 import { getAttribute, setAttribute } from './attributes';
 import type { ModuleLoader } from './imports';
+import { passedToUnknownCall } from './unknownEffects';
+import { changedReason, markChanged } from '../values/unknownContents';
 import type { Evaluator } from './evaluator';
 
 export interface CallSite {
@@ -98,7 +100,11 @@ export class Interpreter implements Evaluator {
       const keywords = new Map([...fn.args.keywords, ...args.keywords]);
       return this.call(fn.fn, { positional: [...fn.args.positional, ...args.positional], keywords }, node);
     }
-    if (fn instanceof Unknown) return unknown(fn.reason);
+    if (fn instanceof Unknown) {
+      const site = this.sites[this.sites.length - 1];
+      passedToUnknownCall(fn, args, site?.node === node ? site : undefined);
+      return unknown(fn.reason);
+    }
     if (fn instanceof Instance) {
       const method = fn.cls.lookup('__call__');
       if (method instanceof FunctionValue) return this.invoke(method, args, fn);
@@ -108,9 +114,13 @@ export class Interpreter implements Evaluator {
 
   instantiate(cls: ClassValue, args: Args, node: SyntaxNode | null): Value {
     const native = cls.nativeBase()?.native ?? null;
-    const obj = cls.isModuleClass() ? new ModuleObject(cls) : new Instance(cls);
+    // A class built on one the analysis could not read may be a module: it is made one, so the
+    // layers its own code builds are found, and its totals are unknown (its base may add more).
+    const unreadBase = cls.unknownBase();
+    const obj = cls.isModuleClass() || unreadBase ? new ModuleObject(cls) : new Instance(cls);
     const site = this.mainSite();
     if (obj instanceof ModuleObject) obj.site = site;
+    if (unreadBase && obj instanceof ModuleObject) markChanged(obj, `${cls.name} is built on a base class that could not be read: ${unreadBase.reason}`);
     const init = cls.lookup('__init__');
     this.constructing.push(site);
     try {
@@ -220,6 +230,8 @@ export class Interpreter implements Evaluator {
 
   /** The items a for loop or list() would see, materialized within the loop limit. */
   iterate(v: Value): Value[] {
+    const changed = changedReason(v);
+    if (changed !== null) throw new CannotEvaluate(changed);
     if (Array.isArray(v)) return [...v];
     if (typeof v === 'string') return [...v];
     if (v instanceof PyDict) return v.keys();
@@ -253,6 +265,7 @@ export class Interpreter implements Evaluator {
     if (v === true) return true;
     if (typeof v === 'bigint') return v !== 0n;
     if (typeof v === 'number') return v !== 0;
+    if (changedReason(v) !== null) return null;
     if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
     if (v instanceof PyDict) return v.entries.size > 0;
     if (v instanceof RangeValue) return v.length > 0n;
@@ -310,7 +323,7 @@ export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
 export function namespaceMember(ns: Namespace, name: string): Value {
   const v = ns.members.get(name);
   if (v !== undefined) return v;
-  if (ns.open) return unknown(`${ns.name}.${name} is outside the analyzed code`);
+  if (ns.open) return unknown(ns.why ? `${ns.name}.${name} could not be read: ${ns.why}` : `${ns.name}.${name} is outside the analyzed code`);
   throw new PyError('AttributeError', `module '${ns.name}' has no attribute '${name}'`);
 }
 

@@ -1,8 +1,9 @@
 import { floorDiv as floorInts } from '../../core';
 import { Poly } from '../values/symbolic';
+import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName } from '../values/values';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
 import { broadcastShapes } from './tensorShapes';
 import { pyReprValue, pyStr } from '../values/strings';
 
@@ -64,6 +65,8 @@ function fromPoly(p: Poly, reason: string): Value {
 }
 
 export function binaryOp(op: string, a: Value, b: Value): Value {
+  const changed = changedReason(a) ?? changedReason(b);
+  if (changed !== null) return unknown(changed);
   if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b);
   const ia = asInt(a);
@@ -182,6 +185,8 @@ export function compare(op: string, a: Value, b: Value): Value {
   // Identity is known even for unknown values' containers: `x is None` with x a tensor is False.
   if ((op === 'is' || op === 'is not') && (a === null || b === null) && !(isUnknown(a) || isUnknown(b))) return (a === b) === (op === 'is');
   if (isUnknown(a) || isUnknown(b)) return new Unknown(isUnknown(a) ? a.reason : (b as Unknown).reason);
+  const changed = (op === 'is' || op === 'is not') ? null : changedReason(a) ?? changedReason(b);
+  if (changed !== null) return unknown(changed);
   if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return new Tensor(null);
   switch (op) {
     case '==': return pyEquals(a, b);

@@ -5,12 +5,13 @@ import { Compiled, FunctionMaker, childNodes, compileRoot, compileSubscript, fun
 import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { noteSkippedIn } from '../model/skippedBuilds';
+import { forgetEffects } from './unknownEffects';
 import type { Interpreter } from './interpreter';
 import { Scope } from '../values/scope';
 import { delItem } from './subscripts';
 import { deleteAttribute } from './attributes';
 import { FileUnit, lastChildNamed } from '../parse/unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, Value, tupleOf, unknown } from '../values/values';
+import { ClassValue, FunctionValue, Instance, ModuleObject, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { augmentedValue } from './calls';
 import { Target, compileTargets } from './targets';
 
@@ -73,9 +74,11 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);
-    if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetAssigned(stmt, scope, unit, why);
+    if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetEffects(stmt, stmt.from, scope, unit, why);
     // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
+    // A failed `return f(x)` returns an unknown value, not the None of running off the end.
+    if (stmt.name === 'ReturnStatement') return { type: 'return', value: unknown(why) };
     return undefined;
   }
   // A half-typed statement can leave the tree without the nodes a construct needs; any other
@@ -279,16 +282,27 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement {
   return (ip, scope) => {
     ip.budget.tick();
     for (const b of branches) {
-      const test = ip.truthy(b.cond(ip, scope));
+      const value = b.cond(ip, scope);
+      const test = ip.truthy(value);
       if (test === null) {
-        ip.unresolvedAt(unit, b.condNode, `condition ${b.condText} is unknown; branch skipped`);
-        if (!onlyRaises(b.keyword)) noteSkippedBuilder(ip, node, scope, unit, `condition ${b.condText} is unknown`);
+        conditionUnknown(ip, node, b.keyword, isUnknown(value) ? `${b.condText} (${value.reason})` : b.condText, scope, unit);
         return undefined;
       }
       if (test) return b.body(ip, scope);
     }
     return otherwise ? otherwise(ip, scope) : undefined;
   };
+}
+
+/**
+ * A condition the analysis cannot decide: the chain from `keyword` on is skipped, reported, and
+ * what its branches would have changed is unknown afterwards (see forgetEffects).
+ */
+function conditionUnknown(ip: Interpreter, stmt: SyntaxNode, keyword: SyntaxNode, condText: string, scope: Scope, unit: FileUnit): void {
+  ip.unresolvedAt(unit, keyword.nextSibling ?? keyword, `condition ${condText} is unknown; branch skipped`);
+  if (onlyRaises(keyword)) return;
+  noteSkippedBuilder(ip, stmt, scope, unit, `condition ${condText} is unknown`);
+  forgetEffects(stmt, keyword.from, scope, unit, `condition ${condText} is unknown, and a branch that could change this was skipped`);
 }
 
 /**
@@ -615,17 +629,6 @@ function hasSyntaxError(node: SyntaxNode): boolean {
 function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   for (let c = stmt.firstChild; c && c.name !== 'AssignOp'; c = c.nextSibling) {
     if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
-  }
-}
-
-function forgetAssigned(loop: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
-  const cursor = loop.cursor();
-  const end = loop.to;
-  while (cursor.next() && cursor.from < end) {
-    if (cursor.name !== 'AssignStatement' && cursor.name !== 'UpdateStatement' && cursor.name !== 'ForStatement') continue;
-    for (let c = cursor.node.firstChild; c && c.name !== 'AssignOp' && c.name !== 'UpdateOp' && c.name !== 'in'; c = c.nextSibling) {
-      if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { CannotEvaluate, PyError } from '../values/errors';
+import { changedReason } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
 import { ValueTensor, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
@@ -37,6 +38,8 @@ function normalize(index: bigint, length: number, what: string): number {
 export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
   if (isUnknown(obj)) return unknown(obj.reason);
   if (isUnknown(key)) return unknown(key.reason);
+  const changed = changedReason(obj);
+  if (changed !== null) return unknown(changed);
   if (obj instanceof ValueTensor) {
     const known = valueIndex(obj, key, (n) => (key instanceof SliceValue ? sliceIndices(key, n) : null));
     if (known !== undefined) return known;

@@ -10,7 +10,7 @@ import { recordOf } from '../torch/conv';
 import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
 import { evalArgsText, evalSnippet } from '../evaluate/snippet';
 import { readParams } from '../parse/params';
-import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value } from '../values/values';
+import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value, typeName } from '../values/values';
 import { Scope } from '../values/scope';
 import { skippedWithin } from './skippedBuilds';
 
@@ -40,25 +40,33 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const unit = ip.main;
   let instance: ModuleObject | null = null;
   let captured: bigint[] | null = null;
+  let notBuilt: string | null = null;
   const skippedBefore = ip.skippedBuilders;
   let stopped: string | null = null;
+  ip.firstSkippedBuilder = null;
   try {
+    let built: Value = null;
     if (options.args !== undefined && options.entry === candidate.name) {
-      instance = build(ip, candidate, evalArgsText(ip, options.args, scope));
+      built = ip.call(candidate.value, evalArgsText(ip, options.args, scope), null);
       captured = capture?.input ?? null;
     } else if (capture) {
-      instance = capture.instance;
+      built = capture.instance;
       captured = capture.input;
     } else {
-      instance = build(ip, candidate, defaultArgs(ip, candidate));
+      built = ip.call(candidate.value, defaultArgs(ip, candidate), null);
     }
+    if (built instanceof ModuleObject) instance = built;
+    else notBuilt = built instanceof Unknown ? built.reason : `${candidate.name} gave ${typeName(built)}, not a module`;
   } catch (e) {
-    failed(ip, candidate, e);
+    notBuilt = failed(ip, candidate, e);
     if (e instanceof BudgetExceeded) stopped = e.reason;
   }
-  // A module captured from the file's own code was built before this model's analysis began,
-  // so only a build done here can be judged by the skipped statements it met.
-  const incomplete = stopped ?? (ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : capture ? skippedWithin(instance) : null);
+  // Statements skipped while building (counted here), and modules that unreadable code may have
+  // changed (marked on the modules, which also covers a model the file's own code built before
+  // this analysis began).
+  const skipped = ip.skippedBuilders > skippedBefore ? ip.firstSkippedBuilder ?? 'a statement was skipped' : null;
+  const incomplete = stopped ?? notBuilt ?? skippedWithin(instance) ?? skipped;
+  if (incomplete !== null) ip.unresolvedAt(unit, candidate.anchor, `totals unknown: ${incomplete}`, candidate.name);
   const fromComment = commentInput(ip, candidate.top.node, scope) ?? (instance ? classComment(ip, instance, scope) : null);
   const [input, inputSource]: [bigint[] | null, InputSource | null] = options.input
     ? [options.input, 'option']
@@ -100,11 +108,6 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   };
 }
 
-function build(ip: Interpreter, candidate: Candidate, args: Args): ModuleObject | null {
-  const v = ip.call(candidate.value, args, null);
-  return v instanceof ModuleObject ? v : null;
-}
-
 /** Required parameters without a call site become named unknowns, so figures stay formulas. */
 export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value }): Args {
   const keywords = new Map<string, Value>();
@@ -121,12 +124,16 @@ export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: stri
   return { positional: [], keywords };
 }
 
-function failed(ip: Interpreter, candidate: Candidate, e: unknown): void {
+/** Reports why building or running a model stopped, and returns that reason (null for a capture's planned stop). */
+function failed(ip: Interpreter, candidate: Candidate, e: unknown): string | null {
   const at = candidate.anchor;
-  if (e instanceof PyError) ip.unresolvedAt(ip.main, at, `${e.pyType}: ${e.message}`);
-  else if (e instanceof CannotEvaluate || e instanceof BudgetExceeded) ip.unresolvedAt(ip.main, at, e.message);
+  let why: string | null = null;
+  if (e instanceof PyError) why = `${e.pyType}: ${e.message}`;
+  else if (e instanceof CannotEvaluate || e instanceof BudgetExceeded) why = e.message;
   else if (!(e instanceof StopCapture)) throw e;
+  if (why !== null) ip.unresolvedAt(ip.main, at, why);
   ip.budget.depth = 0;
+  return why;
 }
 
 /** `# conv-lens: input=(1, 3, 224, 224)` in the comment lines right above the class or def. */
@@ -216,12 +223,17 @@ function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<Modu
   return { name, type: m.typeName, params: subtreeParams(m, memo), range: m.site ? ip.main.range(m.site) : null };
 }
 
-/** conv MACs count every call of every layer in the forward pass (a shared head runs per level). */
+/**
+ * conv MACs count every call of every layer in the forward pass (a shared head runs per level).
+ * Every figure is exact or null: a model that may lack layers has no totals at all, and a sum
+ * with an unknown term is unknown, never the sum of the known ones.
+ */
 function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[], calls: Array<bigint | null | undefined>, incomplete: string | null): ModelTotals {
-  let convParams = 0n;
+  if (incomplete !== null) return { conv_layers: null, conv_params: null, conv_macs: null, params: null, incomplete };
+  let convParams: bigint | null = 0n;
   let convMacs: bigint | null = 0n;
   layers.forEach((l, i) => {
-    if (l.record) convParams += l.record.params;
+    convParams = convParams === null || !l.record ? null : convParams + l.record.params;
     const macs = calls[i] ?? null;
     convMacs = convMacs === null || macs === null || !l.record ? null : convMacs + macs;
   });
@@ -230,7 +242,6 @@ function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: M
     const own = m.ownParams();
     params = params === null || own === null ? null : params + own;
   }
-  if (incomplete !== null) return { conv_layers: layers.length, conv_params: convParams, conv_macs: null, params: null, incomplete };
   return { conv_layers: layers.length, conv_params: convParams, conv_macs: layers.length ? convMacs : 0n, params };
 }
 

@@ -1,23 +1,16 @@
 import { namedModules } from '../torch/containers';
 import { ModuleObject } from '../values/values';
+import { skippedReason } from '../values/unknownContents';
 
-/**
- * The modules whose own methods skipped a statement that could have built a submodule, with the
- * first such statement. A model that the file's own code built (in `__main__`, in `main()`) was
- * finished before its analysis began, so its totals are judged by what its tree met here.
- */
-const skipped = new WeakMap<ModuleObject, string>();
-
-export function noteSkippedIn(module: ModuleObject, why: string): void {
-  if (!skipped.has(module)) skipped.set(module, why);
-}
+// Modules are marked where the evaluator meets what it cannot run or read (values/unknownContents.ts).
+export { noteSkippedIn } from '../values/unknownContents';
 
 /** The first skipped builder statement met by the root or any module of its tree, if any. */
 export function skippedWithin(root: ModuleObject | null): string | null {
   if (!root) return null;
   for (const m of [root, ...namedModules(root).map(([, child]) => child)]) {
-    const why = skipped.get(m);
-    if (why !== undefined) return why;
+    const why = skippedReason(m);
+    if (why !== null) return why;
   }
   return null;
 }

@@ -1,6 +1,7 @@
-import { CannotEvaluate, PyError } from '../values/errors';
+import { PyError } from '../values/errors';
 import type { Evaluator } from '../evaluate/evaluator';
 import { ClassValue, ModuleObject, NO_KEYWORDS, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
+import { markChanged } from '../values/unknownContents';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 
@@ -10,11 +11,21 @@ function addAll(ip: Evaluator, self: ModuleObject, items: Value): void {
 
 function appendModule(self: ModuleObject, m: Value): void {
   // PyTorch's add_module takes None too (HRNet's fuse layers hold None where i == j): it keeps the index.
-  if (!(m instanceof ModuleObject) && m !== null) {
-    if (isUnknown(m)) throw new CannotEvaluate(m.reason);
-    throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
+  self.modules.set(String(self.childCount()), registrable(self, m, 'an item'));
+}
+
+/**
+ * What a container registers for a value: the module, None, or, for an object the analysis
+ * could not make, an empty slot that keeps the index (so later items are named as PyTorch names
+ * them) while the container is marked as holding unknown layers.
+ */
+function registrable(self: ModuleObject, m: Value, what: string): ModuleObject | null {
+  if (m instanceof ModuleObject || m === null) return m;
+  if (isUnknown(m)) {
+    markChanged(self, `${what} of ${self.typeName} could not be computed: ${m.reason}`);
+    return null;
   }
-  self.modules.set(String(self.childCount()), m);
+  throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
 }
 
 export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], null, null, {
@@ -23,18 +34,11 @@ export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], nul
     const mod = self as ModuleObject;
     const first = args.positional[0];
     if (args.positional.length === 1 && first instanceof PyDict) {
-      for (const [k, v] of first.entries.values()) {
-        if (v instanceof ModuleObject) mod.modules.set(String(k), v);
-      }
+      for (const [k, v] of first.entries.values()) mod.modules.set(String(k), registrable(mod, v, `item '${String(k)}'`));
       return;
     }
     for (const m of args.positional) {
-      if (isUnknown(m)) {
-        ip.unresolvedAt(ip.main, ip.mainSite() ?? ip.main.tree.topNode, `a Sequential item is unknown: ${m.reason}`);
-        // The unknown item keeps its index, so the items after it are named as PyTorch names them.
-        mod.modules.set(String(mod.modules.size), null);
-        continue;
-      }
+      if (isUnknown(m)) ip.unresolvedAt(ip.main, ip.mainSite() ?? ip.main.tree.topNode, `a Sequential item is unknown: ${m.reason}`);
       appendModule(mod, m);
     }
   },
@@ -63,12 +67,12 @@ export const MODULE_DICT_CLASS = new ClassValue('ModuleDict', [MODULE_CLASS], nu
 
 export function updateDict(ip: Evaluator, self: ModuleObject, items: Value): void {
   if (items instanceof PyDict) {
-    for (const [k, v] of items.entries.values()) if (v instanceof ModuleObject) self.modules.set(String(k), v);
+    for (const [k, v] of items.entries.values()) self.modules.set(String(k), registrable(self, v, `item '${String(k)}'`));
     return;
   }
   for (const pair of ip.iterate(items)) {
     const [k, v] = ip.iterate(pair);
-    if (v instanceof ModuleObject) self.modules.set(String(k), v);
+    self.modules.set(String(k), registrable(self, v, `item '${String(k)}'`));
   }
 }
 
@@ -83,7 +87,7 @@ export function moduleMethod(ip: Evaluator, self: ModuleObject, name: string): (
     case 'add_module':
     case 'register_module':
       return ([n, m]) => {
-        if (m instanceof ModuleObject || m === null) self.modules.set(String(n), m);
+        self.modules.set(String(n), registrable(self, m, `module '${String(n)}'`));
         return null;
       };
     case 'append':
@@ -99,7 +103,7 @@ export function moduleMethod(ip: Evaluator, self: ModuleObject, name: string): (
     case 'insert':
       return ([index, m]) => {
         const entries = [...self.modules.values()];
-        entries.splice(Number(index), 0, m as ModuleObject);
+        entries.splice(Number(index), 0, registrable(self, m, 'an inserted item'));
         self.modules.clear();
         entries.forEach((e, i) => self.modules.set(String(i), e));
         return null;

@@ -1,6 +1,7 @@
 import { SyntaxNode } from '@lezer/common';
 import type { ConvError, ConvRecord, ConvSpec } from '../../core';
 import { Poly } from './symbolic';
+import { CannotEvaluate } from './errors';
 import type { Scope } from './scope';
 import type { FileUnit } from '../parse/unit';
 import type { Interpreter } from '../evaluate/interpreter';
@@ -43,7 +44,19 @@ export class Unknown {
 }
 
 export class PyDict {
-  readonly entries = new Map<string, [Value, Value]>();
+  private readonly items = new Map<string, [Value, Value]>();
+  /**
+   * Why the contents are unknown: the dict went through code the analysis could not read, which
+   * may have added, changed or removed any entry (see evaluate/unknownEffects.ts). Every read then fails
+   * with this reason, so nothing derived from the stale contents is ever shown.
+   */
+  changedBy: string | null = null;
+
+  get entries(): Map<string, [Value, Value]> {
+    if (this.changedBy !== null) throw new CannotEvaluate(this.changedBy);
+    return this.items;
+  }
+
   get(key: Value): Value | undefined {
     return this.entries.get(dictKey(key))?.[1];
   }
@@ -154,6 +167,12 @@ export class ClassValue {
 
   isModuleClass(): boolean {
     return this.nativeBase()?.native?.isModule === true;
+  }
+
+  /** The first base, here or up the MRO, that the analysis could not read (a class from a failed import). */
+  unknownBase(): Unknown | null {
+    for (const c of this.mro()) for (const b of c.bases) if (b instanceof Unknown) return b;
+    return null;
   }
 }
 
@@ -332,6 +351,8 @@ export class Namespace {
     readonly members: Map<string, Value>,
     /** Unknown libraries answer every attribute with an Unknown value. */
     readonly open = false,
+    /** Why an open namespace could not be read, and what would let the analysis read it. */
+    readonly why: string | null = null,
   ) {}
 }
 

@@ -4,7 +4,7 @@ import { KIND_LABELS } from '../../core';
 import { ConvLensContext } from '../context';
 import { DocumentView } from '../documents';
 import { layerTarget } from '../links';
-import { modelLensTitle } from '../text/lens';
+import { modelLensTitle, unknownTotalsReason } from '../text/lens';
 import { factor, short, workSummary } from '../text/numbers';
 
 type Node = { kind: 'model'; view: DocumentView; model: ModelAnalysis } | { kind: 'layer'; view: DocumentView; layer: LayerInstance };
@@ -44,6 +44,7 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     if (node.kind === 'model') {
       const item = new vscode.TreeItem(node.model.entry, vscode.TreeItemCollapsibleState.Expanded);
       item.description = modelLensTitle(node.model, display);
+      item.tooltip = unknownTotalsReason(node.model) ?? undefined;
       item.iconPath = new vscode.ThemeIcon('symbol-class');
       return item;
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
-import { statusText } from '../text/lens';
+import { convLayerCount, statusText, unknownTotalsReason } from '../text/lens';
 
 /** The active model's totals in the status bar; clicking opens the report. */
 export class ModelStatusBar implements vscode.Disposable {
@@ -41,7 +41,7 @@ export class ModelStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(symbol-class) ${statusText(model, this.ctx.config.flopDisplay)}`;
-    this.item.tooltip = `Conv Lens: ${model.totals.conv_layers} conv layers in ${model.entry}. Click for the report.${view.status ? `\n${view.status.message}` : ''}`;
+    this.item.tooltip = `Conv Lens: ${unknownTotalsReason(model) ?? convLayerCount(model)} (${model.entry}). Click for the report.${view.status ? `\n${view.status.message}` : ''}`;
     this.item.command = { title: 'Show Report', command: 'convLens.showReport', arguments: [view.owner.toString()] };
     this.item.show();
   }

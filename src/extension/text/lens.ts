@@ -6,7 +6,19 @@ import { FlopDisplay, factor, shapeText, short, workSummary } from './numbers';
 export function modelLensTitle(model: ModelAnalysis, display: FlopDisplay): string {
   const t = model.totals;
   const input = model.input ? `input ${shapeText(model.input)}` : 'no input shape';
-  return `${modelParams(model)} · ${workSummary(t.conv_macs, display)} · ${t.conv_layers} conv layer${t.conv_layers === 1 ? '' : 's'} · ${input}`;
+  return `${modelParams(model)} · ${workSummary(t.conv_macs, display)} · ${convLayerCount(model)} · ${input}`;
+}
+
+/** "12 conv layers"; when the tree may lack layers, the layers found, labelled as a lower bound. */
+export function convLayerCount(model: ModelAnalysis): string {
+  const n = model.totals.conv_layers;
+  if (n === null) return model.layers.length === 0 ? 'conv layers unknown (none found)' : `≥ ${model.layers.length} conv layers found (total unknown)`;
+  return `${n} conv layer${n === 1 ? '' : 's'}`;
+}
+
+/** Why a model's totals are unknown, for tooltips; null when they are known. */
+export function unknownTotalsReason(model: ModelAnalysis): string | null {
+  return model.totals.incomplete ? `Totals unknown: ${model.totals.incomplete}` : null;
 }
 
 /** The CodeLens title above a conv layer: params, work and what groups save against dense. */
@@ -24,7 +36,7 @@ export function layerLensTitle(record: ConvRecord, display: FlopDisplay): string
 function modelParams(model: ModelAnalysis): string {
   if (model.totals.params !== null) return `${short(model.totals.params)} params`;
   if (model.totals.incomplete) return 'params unknown: layers may be missing (see Report)';
-  if (model.layers.every((l) => l.record)) return `${short(model.totals.conv_params)} conv params`;
+  if (model.totals.conv_params !== null) return `${short(model.totals.conv_params)} conv params`;
   // A layer PyTorch refuses to build leaves no total to give: point at the error, not at symbols.
   if (model.layers.some((l) => l.error?.phase === 'construct')) return 'does not build (see Problems)';
   return 'params symbolic (see hovers)';

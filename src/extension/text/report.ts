@@ -95,8 +95,9 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
   const t = model.totals;
   const denseParams = total(rows, (r) => r.denseParams);
   const denseMacs = total(rows, (r) => r.denseMacs);
-  lines.push(`| ${['**Total (conv)**', `${t.conv_layers} layers`, '', num(t.conv_params), ...work(t.conv_macs), num(denseParams), num(denseMacs), denseParams !== null && t.conv_params > 0n ? factor(Number(denseParams) / Number(t.conv_params)) : '?'].join(' | ')} |`);
+  lines.push(`| ${['**Total (conv)**', t.conv_layers === null ? `≥ ${rows.length} layers found` : `${t.conv_layers} layers`, '', num(t.conv_params), ...work(t.conv_macs), num(denseParams), num(denseMacs), denseParams !== null && t.conv_params !== null && t.conv_params > 0n ? factor(Number(denseParams) / Number(t.conv_params)) : '?'].join(' | ')} |`);
   lines.push('', `All parameters of ${model.entry} (conv and the rest): ${num(t.params)}`, '');
+  if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${escapeCell(t.incomplete)}`, '');
   return lines;
 }
 

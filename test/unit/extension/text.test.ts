@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
 import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../../../src/extension/text/hover';
 import { AnalysisIndex } from '../../../src/extension/text/index';
-import { layerLensTitle, modelLensTitle, siteLensTitle, statusText } from '../../../src/extension/text/lens';
+import { layerLensTitle, modelLensTitle, siteLensTitle, statusText, unknownTotalsReason } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
 import { joinCells, joinedLine, locateLine } from '../../../src/extension/text/notebook';
 import { reportCsv, reportJson, reportMarkdown } from '../../../src/extension/text/report';
@@ -102,15 +102,23 @@ describe('lens, report', () => {
 
   it('does not total symbolic layers as zero', () => {
     const model = analysis.models[0];
-    const symbolic = { ...model, totals: { ...model.totals, params: null, conv_params: 0n }, layers: model.layers.map((l) => ({ ...l, record: null })) };
+    const symbolic = { ...model, totals: { ...model.totals, params: null, conv_params: null }, layers: model.layers.map((l) => ({ ...l, record: null })) };
     assert.equal(statusText(symbolic, 'macs'), 'Net: params symbolic (see hovers) · 44.2M MACs');
   });
 
   it('says a model does not build when PyTorch refuses one of its layers', () => {
     const model = analysis.models[0];
     const error = { phase: 'construct' as const, exception: 'ValueError' as const, message: 'in_channels must be divisible by groups' };
-    const broken = { ...model, totals: { ...model.totals, params: null }, layers: model.layers.map((l, i) => (i === 0 ? { ...l, record: null, error } : l)) };
+    const broken = { ...model, totals: { ...model.totals, params: null, conv_params: null }, layers: model.layers.map((l, i) => (i === 0 ? { ...l, record: null, error } : l)) };
     assert.equal(statusText(broken, 'macs'), 'Net: does not build (see Problems) · 44.2M MACs');
+  });
+
+  it('gives a model that may lack layers no totals, and counts the layers found as a lower bound', () => {
+    const model = analysis.models[0];
+    const incomplete = { ...model, totals: { conv_layers: null, conv_params: null, conv_macs: null, params: null, incomplete: '`self` went through `log_usage`, which could not be read' } };
+    assert.equal(modelLensTitle(incomplete, 'macs'), 'params unknown: layers may be missing (see Report) · ? MACs · ≥ 3 conv layers found (total unknown) · input [1, 64, 32, 32]');
+    assert.equal(unknownTotalsReason(incomplete), 'Totals unknown: `self` went through `log_usage`, which could not be read');
+    assert.equal(unknownTotalsReason(model), null);
   });
 
   it('titles a call site that builds layers declared in another file', () => {
