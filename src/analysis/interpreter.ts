@@ -311,7 +311,7 @@ export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
 export function namespaceMember(ns: Namespace, name: string): Value {
   const v = ns.members.get(name);
   if (v !== undefined) return v;
-  if (ns.open) return unknown(`${ns.name}.${name} is outside the analyzed code`);
+  if (ns.open) return unknown(ns.unknownMember(name));
   throw new PyError('AttributeError', `module '${ns.name}' has no attribute '${name}'`);
 }
 

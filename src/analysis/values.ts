@@ -326,7 +326,14 @@ export class Namespace {
     readonly members: Map<string, Value>,
     /** Unknown libraries answer every attribute with an Unknown value. */
     readonly open = false,
+    /** Why an open namespace's members are unknown, when it is more than "outside the analyzed code" (a file too large to read). */
+    readonly why: string | null = null,
   ) {}
+
+  /** The reason any member of an open namespace is unknown. */
+  unknownMember(name: string): string {
+    return this.why ? `${this.name}.${name} is unknown: ${this.why}` : `${this.name}.${name} is outside the analyzed code`;
+  }
 }
 
 /** A tensor, of which only the shape matters; null when the shape is unknown. */

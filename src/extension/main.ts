@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
+import { readSourceFile } from '../host/sourceFiles';
+import type { UnreadFile } from '../analysis/types';
 import { pythonLibraryFolders } from '../host/pythonLibraries';
 import { activateConvLens } from './activate';
 import { ConvLensContext } from './context';
@@ -12,12 +13,9 @@ export function activate(context: vscode.ExtensionContext): ConvLensContext {
   return activateConvLens(context, readLocalFile, () => pythonLibraryFolders().map((folder) => vscode.Uri.file(folder).path));
 }
 
-function readLocalFile(uri: vscode.Uri): string | undefined {
-  try {
-    return readFileSync(uri.fsPath, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** Only regular files, up to the size the analysis reads (a FIFO or a link to /dev/zero is not there). */
+function readLocalFile(uri: vscode.Uri): string | undefined | UnreadFile {
+  return readSourceFile(uri.fsPath);
 }
 
 export function deactivate(): void {

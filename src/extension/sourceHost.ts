@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
-import { SourceHost } from '../analysis/types';
+import { SourceHost, UnreadFile } from '../analysis/types';
+import { MAX_SOURCE_CHARS, tooLargeReason } from '../analysis/budget';
 
 /** Reads a file synchronously (desktop only); undefined when it does not exist. */
-export type SyncFileReader = (uri: vscode.Uri) => string | undefined;
+export type SyncFileReader = (uri: vscode.Uri) => SourceRead;
+
+/** A file's text, undefined when it is not there, or why it was not read. */
+type SourceRead = string | undefined | UnreadFile;
 
 /** The folders of installed Python packages, as URI paths (desktop only: found on disk). */
 export type LibraryFolders = () => string[];
@@ -14,7 +18,7 @@ export type LibraryFolders = () => string[];
  * vscode.workspace.fs and, once files arrive, `onDidLoad` asks for a fresh analysis.
  */
 export class WorkspaceFiles {
-  private readonly cache = new Map<string, string | null>();
+  private readonly cache = new Map<string, Exclude<SourceRead, undefined> | null>();
   private readonly pending = new Set<string>();
   private readonly loaded = new vscode.EventEmitter<void>();
   readonly onDidLoad = this.loaded.event;
@@ -35,7 +39,7 @@ export class WorkspaceFiles {
     return { readFile: (path) => this.read(base.with({ path, query: '', fragment: '' })) };
   }
 
-  private read(uri: vscode.Uri): string | undefined {
+  private read(uri: vscode.Uri): SourceRead {
     const key = uri.toString();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (open) return open.getText();
@@ -53,12 +57,13 @@ export class WorkspaceFiles {
   private fetch(uri: vscode.Uri, key: string): void {
     if (this.pending.has(key)) return;
     this.pending.add(key);
-    const done = (text: string | null): void => {
+    const done = (text: string | UnreadFile | null): void => {
       this.pending.delete(key);
       this.cache.set(key, text);
       if (text !== null) this.changed();
     };
-    vscode.workspace.fs.readFile(uri).then((bytes) => done(new TextDecoder().decode(bytes)), () => done(null));
+    // The web has no way to ask for a file's size first; a file past the cap is dropped once read.
+    vscode.workspace.fs.readFile(uri).then((bytes) => done(bytes.length > MAX_SOURCE_CHARS ? { unread: tooLargeReason(bytes.length, 'bytes') } : new TextDecoder().decode(bytes)), () => done(null));
   }
 
   /** Forgets a file that changed on disk (or every file when no uri is given). */
