@@ -1,3 +1,4 @@
+import { CannotEvaluate } from './errors';
 import { namedModules } from './torch/containers';
 import { ModuleObject } from './values';
 
@@ -15,7 +16,14 @@ export function noteSkippedIn(module: ModuleObject, why: string): void {
 /** The first skipped builder statement met by the root or any module of its tree, if any. */
 export function skippedWithin(root: ModuleObject | null): string | null {
   if (!root) return null;
-  for (const m of [root, ...namedModules(root).map(([, child]) => child)]) {
+  let modules: Array<[string, ModuleObject]>;
+  try {
+    modules = namedModules(root);
+  } catch (e) {
+    if (e instanceof CannotEvaluate) return e.message;
+    throw e;
+  }
+  for (const m of [root, ...modules.map(([, child]) => child)]) {
     const why = skipped.get(m);
     if (why !== undefined) return why;
   }
