@@ -1,5 +1,5 @@
 import { parser } from '@lezer/python';
-import { fastParse } from '../../src/analysis/fastparse';
+import { fastParse } from '../../src/analysis/parse/fastparse';
 import { generateModelFile } from './generate';
 
 // Times @lezer/python's parser.parse against fastParse on the 20,000-line benchmark file,

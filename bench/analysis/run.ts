@@ -11,6 +11,8 @@ import { generateModelFile } from './generate';
 // the editor's re-analysis after a one-character edit is. Goals: analysis <= 1.5 x parse on the
 // same text; re-analysis of a 2,000-line file after an edit <= 30 ms (median and p95 shown).
 // Run with `--runs N` to change the number of timed runs (default 9 for big files, 41 for edits).
+// `--baseline DIR` also bundles DIR/src/analysis (another checkout, e.g. `git worktree add DIR main`)
+// and times it interleaved with this build, so the analysis proper of both is printed side by side.
 // Each figure is also given in process CPU time: on a shared, loaded machine wall times swing with
 // the load, while CPU time and the ratios of runs interleaved in one process stay comparable. CPU
 // time counts V8's background GC threads too, so it can exceed the wall time.
@@ -65,12 +67,16 @@ interface Compared {
   parseCpu: number[];
   analyzeCpu: number[];
   result: FileAnalysis;
+  /** The same runs of the `--baseline` build, when one is given. */
+  baseline: number[];
+  baselineCpu: number[];
 }
 
-function compareWithParse(analysis: AnalysisModule, source: string, runs: number): Compared {
+function compareWithParse(analysis: AnalysisModule, source: string, runs: number, baseline: AnalysisModule | null): Compared {
   const result = analysis.analyzeFile(source, { file: FILE, host });
+  baseline?.analyzeFile(source, { file: FILE, host });
   parser.parse(source);
-  const out: Compared = { parse: [], analyze: [], parseCpu: [], analyzeCpu: [], result };
+  const out: Compared = { parse: [], analyze: [], parseCpu: [], analyzeCpu: [], result, baseline: [], baselineCpu: [] };
   for (let i = 0; i < runs; i++) {
     const p = timed(() => parser.parse(source));
     const a = timed(() => { out.result = analysis.analyzeFile(source, { file: FILE, host }); });
@@ -78,6 +84,10 @@ function compareWithParse(analysis: AnalysisModule, source: string, runs: number
     out.parseCpu.push(p.cpu);
     out.analyze.push(a.wall);
     out.analyzeCpu.push(a.cpu);
+    if (!baseline) continue;
+    const b = timed(() => baseline.analyzeFile(source, { file: FILE, host }));
+    out.baseline.push(b.wall);
+    out.baselineCpu.push(b.cpu);
   }
   return out;
 }
@@ -135,7 +145,7 @@ function editTimes(inc: Incremental, source: string, runs: number): { wall: numb
 
 /**
  * What analyzeFile spends parsing: it takes fastParse's copy of lezer's tree (the same nodes and
- * spans, see src/analysis/fastparse) when the file allows, so the rest is the analysis proper.
+ * spans, see src/analysis/parse/fastparse) when the file allows, so the rest is the analysis proper.
  */
 function parsingNote(analysis: AnalysisModule, source: string): string {
   const fastParse = analysis.fastParse as ((text: string) => unknown) | undefined;
@@ -159,10 +169,11 @@ function runsArg(fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** src/analysis bundled the way the CLI and the extension bundle it. */
-function bundledAnalysis(): AnalysisModule {
-  const outfile = path.join(os.tmpdir(), `conv-lens-bench-${process.pid}`, 'analysis.js');
-  esbuild.buildSync({ entryPoints: [path.resolve(__dirname, '../../src/analysis/index.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning' });
+/** src/analysis of `root` (this checkout by default) bundled the way the CLI and the extension bundle it. */
+function bundledAnalysis(root = path.resolve(__dirname, '../..'), name = 'analysis'): AnalysisModule {
+  const outfile = path.join(os.tmpdir(), `conv-lens-bench-${process.pid}`, `${name}.js`);
+  const nodePaths = [path.resolve(__dirname, '../../node_modules')];
+  esbuild.buildSync({ entryPoints: [path.join(root, 'src/analysis/index.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning', nodePaths });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(outfile) as AnalysisModule;
@@ -171,13 +182,29 @@ function bundledAnalysis(): AnalysisModule {
   }
 }
 
+function baselineArg(): AnalysisModule | null {
+  const i = process.argv.indexOf('--baseline');
+  return i >= 0 ? bundledAnalysis(path.resolve(process.argv[i + 1]), 'baseline') : null;
+}
+
+/** The analysis proper (analyzeFile less fastParse's parse) of this build and of the baseline, from runs interleaved in this process. */
+function baselineRow(analysis: AnalysisModule, source: string, compared: Compared): string {
+  const fastParse = analysis.fastParse as ((text: string) => unknown) | undefined;
+  const parse = typeof fastParse === 'function' ? median(Array.from({ length: 9 }, () => time(() => fastParse(source)))) : 0;
+  const mine = median(compared.analyze) - parse;
+  const theirs = median(compared.baseline) - parse;
+  return `analysis proper (analyzeFile less fastParse's ${ms(parse)}): baseline ${ms(theirs)}, this build ${ms(mine)}, ` +
+    `this/baseline ${(mine / theirs).toFixed(2)}x; CPU medians: baseline ${ms(median(compared.baselineCpu))}, this build ${ms(median(compared.analyzeCpu))}`;
+}
+
 function main(): void {
   const analysis = bundledAnalysis();
+  const baseline = baselineArg();
   const rows: string[] = [];
   for (const lines of [20_000, 2_000]) {
     const source = generateModelFile(lines);
     const actual = source.split('\n').length - 1;
-    const compared = attempt(() => compareWithParse(analysis, source, runsArg(lines > 5000 ? 9 : 41)));
+    const compared = attempt(() => compareWithParse(analysis, source, runsArg(lines > 5000 ? 9 : 41), baseline));
     if (!compared.ok) {
       rows.push(`${actual} lines: analyzeFile THREW (a bug: analysis must never throw): ${compared.error}`);
       continue;
@@ -190,6 +217,7 @@ function main(): void {
       `ratio ${ratio.toFixed(2)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'MET' : 'NOT MET'}; ${Math.round(actual / (median(analyze) / 1000))} lines/s`);
     rows.push(`  CPU time: parse ${ms(median(parseCpu))}, analyzeFile ${ms(median(analyzeCpu))}, ratio ${cpuRatio.toFixed(2)}x ${cpuRatio <= 1.5 ? 'MET' : 'NOT MET'}`);
     rows.push(`  ${parsingNote(analysis, source)}`);
+    if (baseline) rows.push(`  ${baselineRow(analysis, source, compared.value)}`);
   }
   const small = generateModelFile(2_000);
   const inc = incrementalEntry(analysis);
@@ -204,6 +232,10 @@ function main(): void {
   rows.push(`one-character edit in ${small.split('\n').length - 1} lines via ${inc.label}: median ${ms(p50)}, p95 ${ms(p95)} ` +
     `(goal <= 30 ms) ${p95 <= 30 ? 'MET' : p50 <= 30 ? 'MET at the median only' : 'NOT MET'}`);
   rows.push(`  CPU time per edit: median ${ms(median(edited.value.cpu))}, p95 ${ms(percentile(edited.value.cpu, 95))}`);
+  if (baseline) {
+    const theirs = editTimes(incrementalEntry(baseline), small, runsArg(41));
+    rows.push(`  baseline's edit, timed right after: median ${ms(median(theirs.wall))}, p95 ${ms(percentile(theirs.wall, 95))}; CPU median ${ms(median(theirs.cpu))}`);
+  }
   // The same edited texts analyzed from scratch, so the incremental gain is visible.
   const { variants } = editVariants(small);
   const scratch = Array.from({ length: 7 }, (_, i) => time(() => analysis.analyzeFile(variants[i % 2], { file: FILE, host })));

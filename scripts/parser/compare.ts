@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { fastParse } from '../../src/analysis/fastparse';
-import { walkTree, type WalkedNode } from '../../src/analysis/fastparse/treeDiff';
+import { fastParse } from '../../src/analysis/parse/fastparse';
+import { walkTree, type WalkedNode } from '../../src/analysis/parse/fastparse/treeDiff';
 
 // Checks fastParse against @lezer/python on every .py file under the given folders (default:
 // the system's Python packages and standard library): each file is MATCHED (same tree), BAILED

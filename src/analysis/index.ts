@@ -1,23 +1,23 @@
 import { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
-import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './budget';
-import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './declarations';
-import { ModelCache, ModelKeys } from './cache';
-import { Candidate, findCandidates, importedCandidate } from './entries';
-import { CannotEvaluate, PyError } from './errors';
-import { ModuleLoader } from './imports';
-import { Interpreter } from './interpreter';
-import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './model';
-import { outline as outlineOf, Outline, topIndexAt } from './outline';
-import { Scope } from './scope';
-import { execGuarded } from './statements';
+import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './evaluate/budget';
+import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './model/declarations';
+import { ModelCache, ModelKeys } from './model/cache';
+import { Candidate, findCandidates, importedCandidate } from './model/entries';
+import { CannotEvaluate, PyError } from './values/errors';
+import { ModuleLoader } from './evaluate/imports';
+import { Interpreter } from './evaluate/interpreter';
+import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './model/model';
+import { outline as outlineOf, Outline, topIndexAt } from './model/outline';
+import { Scope } from './values/scope';
+import { execGuarded } from './evaluate/statements';
 import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, FileAnalysis, ModelAnalysis, Unresolved } from './types';
-import { parseSource } from './parse';
-import { FileUnit, lastChildNamed } from './unit';
-import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values';
+import { parseSource } from './parse/parse';
+import { FileUnit, lastChildNamed } from './parse/unit';
+import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values/values';
 
 export * from './types';
-export { parseLayerExpression } from './layerExpression';
-export { fastParse } from './fastparse';
+export { parseLayerExpression } from './model/layerExpression';
+export { fastParse } from './parse/fastparse';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {

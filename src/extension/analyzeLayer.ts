@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseLayerExpression } from '../analysis/layerExpression';
+import { parseLayerExpression } from '../analysis/model/layerExpression';
 import { computeLayer, separableReplacement } from '../core';
 import { describe } from '../cli/describe';
 import { ReadOnlyDocuments } from './readOnlyDocuments';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { SourceHost, UnreadFile } from '../analysis/types';
-import { MAX_SOURCE_CHARS, tooLargeReason } from '../analysis/budget';
+import { MAX_SOURCE_CHARS, tooLargeReason } from '../analysis/evaluate/budget';
 
 /** Reads a file synchronously (desktop only); undefined when it does not exist. */
 export type SyncFileReader = (uri: vscode.Uri) => SourceRead;

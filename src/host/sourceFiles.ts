@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { MAX_SOURCE_CHARS, tooLargeReason } from '../analysis/budget';
+import { MAX_SOURCE_CHARS, tooLargeReason } from '../analysis/evaluate/budget';
 import type { UnreadFile } from '../analysis/types';
 
 /**

@@ -1,6 +1,6 @@
-import { CannotEvaluate, PyError } from '../errors';
-import type { Interpreter } from '../interpreter';
-import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values';
+import { CannotEvaluate, PyError } from '../values/errors';
+import type { Interpreter } from '../evaluate/interpreter';
+import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 

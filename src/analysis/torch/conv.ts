@@ -1,9 +1,9 @@
 import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, ForwardResult, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
-import type { Interpreter } from '../interpreter';
-import { polyOf } from '../operators';
-import { Poly } from '../symbolic';
-import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values';
-import { PyError } from '../errors';
+import type { Interpreter } from '../evaluate/interpreter';
+import { polyOf } from '../evaluate/operators';
+import { Poly } from '../values/symbolic';
+import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values/values';
+import { PyError } from '../values/errors';
 import { ValueTrie } from './valueTrie';
 import { MODULE_CLASS, registerParameter, shapeOf } from './native';
 

@@ -1,4 +1,4 @@
-import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, unknown } from '../values';
+import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, unknown } from '../values/values';
 import { MODULE_CLASS } from './native';
 
 /**

@@ -1,4 +1,4 @@
-import { Tensor, Value } from '../values';
+import { Tensor, Value } from '../values/values';
 
 /**
  * The shape torch.einsum gives: each letter of the equation names one size, read off the

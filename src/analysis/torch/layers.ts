@@ -1,8 +1,8 @@
-import { PyError } from '../errors';
-import type { Interpreter } from '../interpreter';
-import { floorDiv } from '../operators';
-import { poolOutputSize, reshape, wrapDim } from '../tensorShapes';
-import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values';
+import { PyError } from '../values/errors';
+import type { Interpreter } from '../evaluate/interpreter';
+import { floorDiv } from '../evaluate/operators';
+import { poolOutputSize, reshape, wrapDim } from '../evaluate/tensorShapes';
+import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
 import { LayerInit, REQUIRED, asInt, layerClass, product, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;

@@ -1,6 +1,6 @@
 import { CONV_TYPES } from '../../core';
-import type { Interpreter } from '../interpreter';
-import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, isUnknown, unknown } from '../values';
+import type { Interpreter } from '../evaluate/interpreter';
+import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, isUnknown, unknown } from '../values/values';
 import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
 import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';

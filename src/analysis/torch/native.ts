@@ -1,7 +1,7 @@
 import { SyntaxNode } from '@lezer/common';
-import { PyError } from '../errors';
-import type { Interpreter } from '../interpreter';
-import { Args, ClassValue, DeferredInit, Instance, ModuleObject, NativeClass, Tensor, Unknown, Value, isUnknown, typeName } from '../values';
+import { PyError } from '../values/errors';
+import type { Interpreter } from '../evaluate/interpreter';
+import { Args, ClassValue, DeferredInit, Instance, ModuleObject, NativeClass, Tensor, Unknown, Value, isUnknown, typeName } from '../values/values';
 
 /** torch.nn.Module itself: no parameters, no forward of its own. */
 export const MODULE_CLASS = new ClassValue('Module', [], null, null, { isModule: true, init: () => undefined });

@@ -1,4 +1,4 @@
-import { ModuleObject, Tensor, Value } from '../values';
+import { ModuleObject, Tensor, Value } from '../values/values';
 import { namedModules } from './containers';
 
 /**

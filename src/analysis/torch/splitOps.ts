@@ -1,4 +1,4 @@
-import { Tensor, Value, tupleOf } from '../values';
+import { Tensor, Value, tupleOf } from '../values/values';
 
 /**
  * unbind and tensor_split, as torchvision's MViT splits q/k/v and the class token:

@@ -1,8 +1,8 @@
-import { PyError } from '../errors';
-import { broadcastShapes, reshape, wrapDim } from '../tensorShapes';
+import { PyError } from '../values/errors';
+import { broadcastShapes, reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ValueTensor, valueTensorMethod } from './valueTensors';
 import { splitMethod } from './splitOps';
-import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values';
+import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { asInt } from './native';
 import { flatten } from './layers';
 

@@ -1,4 +1,4 @@
-import { Args, Builtin, ClassValue, Namespace, Tensor, Value, isUnknown, tupleOf, unknown } from '../values';
+import { Args, Builtin, ClassValue, Namespace, Tensor, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { MODULE_CLASS } from './native';
 
 /**

@@ -1,5 +1,5 @@
-import type { Interpreter } from '../interpreter';
-import { Args, ClassValue, ModuleObject, Tensor, Value, tupleOf } from '../values';
+import type { Interpreter } from '../evaluate/interpreter';
+import { Args, ClassValue, ModuleObject, Tensor, Value, tupleOf } from '../values/values';
 import { MODULE_LIST_CLASS } from './containers';
 import { REQUIRED, asInt, bindNative, registerParameter, truthyStatic } from './native';
 import { MODULE_CLASS } from './native';

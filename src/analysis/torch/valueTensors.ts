@@ -1,6 +1,6 @@
 import { einsumShape } from './einsum';
 import { splitMethod } from './splitOps';
-import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values';
+import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values/values';
 
 /**
  * Small 1-D tensors (and numpy arrays) whose values are known: the per-block widths RegNet

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseLayerExpression } from '../../analysis/layerExpression';
+import { parseLayerExpression } from '../../analysis/model/layerExpression';
 import { computeLayer, toJson } from '../../core';
 import { ConvGeometry, PreparedLayer, geometryFromRecord, loadKernel, tensorSizes } from '../../kernel';
 import { UsageError, parseArgs, parseShape } from '../args';

@@ -1,4 +1,4 @@
-import { parseLayerExpression } from '../../analysis/layerExpression';
+import { parseLayerExpression } from '../../analysis/model/layerExpression';
 import { ConvRecord, JsonValue, SeparableComparison, computeLayer, groupsTable, recordToJson, separableReplacement, toJson } from '../../core';
 import { UsageError, parseArgs, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';

@@ -6,7 +6,7 @@
 import { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { ConvSpec, isConvType } from '../../core';
-import { parseLayerExpression } from '../../analysis/layerExpression';
+import { parseLayerExpression } from '../../analysis/model/layerExpression';
 import { ConvDeclaration, SourceRange } from '../../analysis/types';
 
 export interface LocatedLayer {

@@ -4,7 +4,7 @@
  * e.g. `?layer=nn.Conv2d(64, 128, 3, padding=1)&input=1,64,56,56`, parsed by the same
  * layer-expression parser the CLI uses. Tests read what the page sent from `window.__sent`.
  */
-import { parseLayerExpression } from '../../../src/analysis/layerExpression';
+import { parseLayerExpression } from '../../../src/analysis/model/layerExpression';
 import { HostMessage, PageMessage, encodeSpec, parsePageMessage } from '../../../src/protocol/compare';
 
 interface TestWindow {

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parser } from '@lezer/python';
-import { fastParse } from '../../../src/analysis/fastparse';
-import { withExponentFloats } from '../../../src/analysis/trailingDotFloats';
-import { treeDifference, walkTree, type WalkedNode } from '../../../src/analysis/fastparse/treeDiff';
+import { fastParse } from '../../../src/analysis/parse/fastparse';
+import { withExponentFloats } from '../../../src/analysis/parse/trailingDotFloats';
+import { treeDifference, walkTree, type WalkedNode } from '../../../src/analysis/parse/fastparse/treeDiff';
 import { generateModelFile } from '../../../bench/analysis/generate';
 
 // fastParse must build exactly lezer's tree (every node's type id, from and to, in walk order)

@@ -3,7 +3,7 @@ import { ConvArgs, buildConv } from '../../../src/core';
 import { contentSecurityPolicy, makeNonce, pageHtml } from '../../../src/extension/panel/html';
 import { findConvCalls, locateByParsing } from '../../../src/extension/panel/locate';
 import { CallSite, planRewrite, setArguments } from '../../../src/extension/panel/rewrite';
-import { parseLayerExpression } from '../../../src/analysis/layerExpression';
+import { parseLayerExpression } from '../../../src/analysis/model/layerExpression';
 
 function spec(args: ConvArgs) {
   const built = buildConv(args);

@@ -1,15 +1,15 @@
 import { SyntaxNode } from '@lezer/common';
 import { makeBuiltins, standardModules } from './builtins';
 import type { Interpreter } from './interpreter';
-import { Scope } from './scope';
+import { Scope } from '../values/scope';
 import { execBody } from './statements';
-import { torchNamespaces } from './torch/namespaces';
-import { timmStandIn } from './torch/timmStandIns';
-import type { SourceHost } from './types';
-import { parseSource } from './parse';
-import { FileUnit } from './unit';
-import { Namespace, Value, unknown } from './values';
-import { PyError } from './errors';
+import { torchNamespaces } from '../torch/namespaces';
+import { timmStandIn } from '../torch/timmStandIns';
+import type { SourceHost } from '../types';
+import { parseSource } from '../parse/parse';
+import { FileUnit } from '../parse/unit';
+import { Namespace, Value, unknown } from '../values/values';
+import { PyError } from '../values/errors';
 import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './budget';
 
 /**

@@ -1,16 +1,16 @@
 import { SyntaxNode } from '@lezer/common';
-import type { AnalysisDiagnostic, ShapeNote, Unresolved } from './types';
-import { ValueTensor } from './torch/valueTensors';
-import type { BuildResult, ConvRecord } from '../core';
+import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
+import { ValueTensor } from '../torch/valueTensors';
+import type { BuildResult, ConvRecord } from '../../core';
 import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
-import { CannotEvaluate, PyError } from './errors';
-import { readParams } from './params';
-import { Scope } from './scope';
-import { FileUnit, lastChildNamed } from './unit';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { readParams } from '../parse/params';
+import { Scope } from '../values/scope';
+import { FileUnit, lastChildNamed } from '../parse/unit';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict,
   RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
-} from './values';
+} from '../values/values';
 import { execBody } from './statements';
 import { evalExpr } from './expressions';
 import { getAttribute, setAttribute } from './attributes';

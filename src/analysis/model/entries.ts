@@ -1,7 +1,7 @@
 import { SyntaxNode } from '@lezer/common';
 import type { Outline, TopLevel } from './outline';
-import { Scope } from './scope';
-import { ClassValue, FunctionValue, Value } from './values';
+import { Scope } from '../values/scope';
+import { ClassValue, FunctionValue, Value } from '../values/values';
 
 export interface Candidate {
   name: string;

@@ -1,9 +1,9 @@
-import { CannotEvaluate, PyError } from './errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import type { Interpreter } from './interpreter';
-import { ValueTensor, valueIndex } from './torch/valueTensors';
+import { ValueTensor, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
-import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from './values';
-import { newContainer } from './torch/containers';
+import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
+import { newContainer } from '../torch/containers';
 
 function toIndex(v: Value): bigint | null {
   if (typeof v === 'bigint') return v;

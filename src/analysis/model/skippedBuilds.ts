@@ -1,6 +1,6 @@
-import { CannotEvaluate } from './errors';
-import { namedModules } from './torch/containers';
-import { ModuleObject } from './values';
+import { CannotEvaluate } from '../values/errors';
+import { namedModules } from '../torch/containers';
+import { ModuleObject } from '../values/values';
 
 /**
  * The modules whose own methods skipped a statement that could have built a submodule, with the

@@ -1,13 +1,13 @@
 import { parser } from '@lezer/python';
-import { ConvSpec, ConvType, PyValue, bindConvArguments, buildConv, isConvType } from '../core';
-import { Budget } from './budget';
-import { CannotEvaluate, PyError } from './errors';
-import { evalArgs, evalExpr } from './expressions';
-import { ModuleLoader } from './imports';
-import { Interpreter } from './interpreter';
-import { Scope } from './scope';
-import { FileUnit } from './unit';
-import { Namespace, Unknown, Value } from './values';
+import { ConvSpec, ConvType, PyValue, bindConvArguments, buildConv, isConvType } from '../../core';
+import { Budget } from '../evaluate/budget';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { evalArgs, evalExpr } from '../evaluate/expressions';
+import { ModuleLoader } from '../evaluate/imports';
+import { Interpreter } from '../evaluate/interpreter';
+import { Scope } from '../values/scope';
+import { FileUnit } from '../parse/unit';
+import { Namespace, Unknown, Value } from '../values/values';
 
 export type LayerExpressionResult = { ok: true; spec: ConvSpec } | { ok: false; message: string };
 

@@ -1,3 +1,5 @@
+import type { SyntaxNode } from '@lezer/common';
+
 const KEYWORDS_AFTER_OPERAND = ['else', 'or', 'and', 'if', 'for', 'in', 'is', 'not'];
 
 /**
@@ -40,4 +42,16 @@ function isSpace(c: string | undefined): boolean {
 
 function isWordChar(c: string | undefined): boolean {
   return c !== undefined && (isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c.charCodeAt(0) > 127);
+}
+
+/**
+ * @lezer/python reads `1.` as a member access with a missing property, and `1.e3` as `1` dot `e3`;
+ * both are float literals in Python.
+ */
+export function isTrailingDotFloat(member: SyntaxNode): boolean {
+  const first = member.firstChild;
+  const dot = first?.nextSibling;
+  const last = dot?.nextSibling;
+  if (first?.name !== 'Number' || dot?.name !== '.') return false;
+  return !last || last.name === '⚠' || (last.name === 'PropertyName' && last.to - last.from > 1 && last.nextSibling === null && last.from === dot.to);
 }

@@ -1,17 +1,17 @@
 import { SyntaxNode } from '@lezer/common';
-import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../core';
-import { Budget, BudgetExceeded, Deadline } from './budget';
+import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../../core';
+import { Budget, BudgetExceeded, Deadline } from '../evaluate/budget';
 import { Candidate } from './entries';
-import { CannotEvaluate, PyError } from './errors';
-import { Interpreter } from './interpreter';
-import { Poly } from './symbolic';
-import { namedModules } from './torch/containers';
-import { recordOf } from './torch/conv';
-import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from './types';
-import { evalArgsText, evalSnippet } from './snippet';
-import { readParams } from './params';
-import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value } from './values';
-import { Scope } from './scope';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { Interpreter } from '../evaluate/interpreter';
+import { Poly } from '../values/symbolic';
+import { namedModules } from '../torch/containers';
+import { recordOf } from '../torch/conv';
+import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
+import { evalArgsText, evalSnippet } from '../evaluate/snippet';
+import { readParams } from '../parse/params';
+import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value } from '../values/values';
+import { Scope } from '../values/scope';
 import { skippedWithin } from './skippedBuilds';
 
 /** What the file's own code showed about a model: the instance a call built and the input it was fed. */

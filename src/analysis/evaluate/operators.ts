@@ -1,9 +1,9 @@
-import { Poly } from './symbolic';
-import { PyError } from './errors';
-import { valueArith } from './torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName } from './values';
+import { Poly } from '../values/symbolic';
+import { PyError } from '../values/errors';
+import { valueArith } from '../torch/valueTensors';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName } from '../values/values';
 import { broadcastShapes } from './tensorShapes';
-import { pyReprValue, pyStr } from './strings';
+import { pyReprValue, pyStr } from '../values/strings';
 
 /** Python's `//` on ints: floors towards negative infinity. */
 export function floorDiv(a: bigint, b: bigint): bigint {

@@ -1,7 +1,7 @@
 import type { Candidate } from './entries';
 import type { Outline } from './outline';
-import type { AnalysisDiagnostic, ConvDeclaration, ModelAnalysis, Unresolved } from './types';
-import { FileUnit } from './unit';
+import type { AnalysisDiagnostic, ConvDeclaration, ModelAnalysis, Unresolved } from '../types';
+import { FileUnit } from '../parse/unit';
 
 /** What one model's analysis produced, kept so an edit elsewhere in the file can reuse it. */
 export interface CachedModel {

@@ -1,9 +1,9 @@
 import { parser } from '@lezer/python';
 import { evalArgs, evalExpr } from './expressions';
 import type { Interpreter } from './interpreter';
-import { Scope } from './scope';
-import { FileUnit } from './unit';
-import { Args, Value } from './values';
+import { Scope } from '../values/scope';
+import { FileUnit } from '../parse/unit';
+import { Args, Value } from '../values/values';
 
 /**
  * Parsed snippets by text: a file repeats the same few input comments, and a parse costs far more

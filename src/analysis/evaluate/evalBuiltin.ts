@@ -1,7 +1,7 @@
 import type { Interpreter } from './interpreter';
 import { evalSnippet } from './snippet';
-import { Args, Value, isUnknown, unknown } from './values';
-import { PyError } from './errors';
+import { Args, Value, isUnknown, unknown } from '../values/values';
+import { PyError } from '../values/errors';
 
 /**
  * eval() of an expression string, in the globals of the file that calls it: YOLO-style model

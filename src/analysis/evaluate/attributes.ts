@@ -1,14 +1,14 @@
-import { CannotEvaluate, PyError } from './errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
-import { pyStr } from './strings';
-import { moduleMethod } from './torch/containers';
-import { tensorMethod } from './torch/tensorOps';
-import { setConvAttribute } from './torch/conv';
+import { pyStr } from '../values/strings';
+import { moduleMethod } from '../torch/containers';
+import { tensorMethod } from '../torch/tensorOps';
+import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown,
-} from './values';
+} from '../values/values';
 
 function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
   return new Builtin(name, (a) => f(a.positional, a.keywords));
@@ -286,6 +286,14 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
   if (obj instanceof Unknown || obj instanceof Tensor) return;
   void ip;
   throw new CannotEvaluate(`cannot set an attribute on ${typeName(obj)}`);
+}
+
+/** `del obj.name`: a module forgets a child or attribute of that name, an instance its attribute; nothing else changes. */
+export function deleteAttribute(obj: Value, name: string): void {
+  if (obj instanceof ModuleObject) {
+    obj.modules.delete(name);
+    obj.attrs.delete(name);
+  } else if (obj instanceof Instance) obj.attrs.delete(name);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { NodeType, SyntaxNode, Tree } from '@lezer/common';
-import type { SourceRange } from './types';
-import { Scope } from './scope';
-import type { CompiledBody } from './compiledStatements';
+import type { SourceRange } from '../types';
+import { Scope } from '../values/scope';
+import type { Args, Value } from '../values/values';
+import type { CompiledBody, Signal } from '../evaluate/statements';
+import type { Interpreter } from '../evaluate/interpreter';
 
 /**
  * Values derived from syntax nodes, made once per node. Lezer makes a new object for a node at
@@ -29,8 +31,11 @@ export class FileUnit {
   private readonly lineStarts: number[] = [0];
   scope: Scope | null = null;
   executing = false;
-  /** This file's statement bodies, compiled when they run again (see compiledStatements.ts). */
+  /** The evaluator's compiled statement bodies, statements run alone, expressions and argument lists of this file (see evaluate/). */
   readonly bodies = new NodeCache<CompiledBody>();
+  readonly statements = new NodeCache<(ip: Interpreter, scope: Scope) => Signal>();
+  readonly expressions = new NodeCache<(ip: Interpreter, scope: Scope) => Value>();
+  readonly argumentLists = new NodeCache<(ip: Interpreter, scope: Scope) => Args>();
 
   constructor(readonly path: string, readonly source: string, readonly tree: Tree) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);

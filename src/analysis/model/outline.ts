@@ -1,6 +1,6 @@
 import { SyntaxNode, TreeCursor } from '@lezer/common';
-import { FileUnit } from './unit';
-import { isTrailingDotFloat } from './expressions';
+import { FileUnit } from '../parse/unit';
+import { isTrailingDotFloat } from '../parse/trailingDotFloats';
 
 /** A top-level statement of the analyzed file, with the names it mentions. */
 export interface TopLevel {

@@ -1,5 +1,5 @@
-import { PyError } from './errors';
-import { Builtin, Partial, PyDict, Value, tupleOf } from './values';
+import { PyError } from '../values/errors';
+import { Builtin, Partial, PyDict, Value, tupleOf } from '../values/values';
 
 /**
  * The public attributes of a functools.partial object: `func`, `args` and `keywords`, read by

@@ -1,10 +1,10 @@
 import { SyntaxNode } from '@lezer/common';
-import type { ConvError, ConvRecord, ConvSpec } from '../core';
+import type { ConvError, ConvRecord, ConvSpec } from '../../core';
 import { Poly } from './symbolic';
 import type { Scope } from './scope';
-import type { FileUnit } from './unit';
-import type { Interpreter } from './interpreter';
-import type { ParamSpec } from './params';
+import type { FileUnit } from '../parse/unit';
+import type { Interpreter } from '../evaluate/interpreter';
+import type { ParamSpec } from '../parse/params';
 
 /**
  * Python values as the evaluator sees them. ints are bigints, floats numbers, None is null,

@@ -1,17 +1,17 @@
 import { SyntaxNode } from '@lezer/common';
-import { CannotEvaluate, PyError } from './errors';
-import { ValueTensor, valueScalar } from './torch/valueTensors';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, floorDiv, polyOf } from './operators';
-import { Scope } from './scope';
-import { cloneModule } from './torch/transformer';
-import { pyStr } from './strings';
+import { Scope } from '../values/scope';
+import { cloneModule } from '../torch/transformer';
+import { pyStr } from '../values/strings';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
   Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown,
-} from './values';
+} from '../values/values';
 
 type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
 const b = (name: string, f: Fn): Builtin => new Builtin(name, f);

@@ -1,4 +1,4 @@
-import { Value, unknown } from './values';
+import { Value, unknown } from '../values/values';
 
 /** Python number literal: ints (with underscores, 0x/0o/0b) become bigints, the rest floats. */
 export function parseNumber(text: string): Value {

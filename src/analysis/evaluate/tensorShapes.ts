@@ -1,6 +1,6 @@
-import { PyError } from './errors';
+import { PyError } from '../values/errors';
 import { floorDiv } from './operators';
-import { SliceValue, Tensor, Unknown, Value, isTupleValue } from './values';
+import { SliceValue, Tensor, Unknown, Value, isTupleValue } from '../values/values';
 
 /** NumPy/PyTorch broadcasting of two shapes; throws PyTorch's error on a mismatch. */
 export function broadcastShapes(a: readonly bigint[], b: readonly bigint[]): bigint[] {

@@ -3,9 +3,9 @@ import { getAttribute } from './attributes';
 import { BudgetExceeded } from './budget';
 import { evalArgs, lookupName } from './expressions';
 import type { Interpreter } from './interpreter';
-import { Scope } from './scope';
-import { FileUnit } from './unit';
-import { BoundMethod, ClassValue, FunctionValue, Partial, Value } from './values';
+import { Scope } from '../values/scope';
+import { FileUnit } from '../parse/unit';
+import { BoundMethod, ClassValue, FunctionValue, Partial, Value } from '../values/values';
 
 /**
  * Applies the decorators of a def that are functions of the analyzed code, innermost first, as

@@ -1,13 +1,13 @@
 import { SyntaxNode } from '@lezer/common';
-import { BudgetExceeded } from './budget';
-import { CannotEvaluate, PyError } from './errors';
-import { Interpreter } from './interpreter';
+import { BudgetExceeded } from '../evaluate/budget';
+import { CannotEvaluate, PyError } from '../values/errors';
+import { Interpreter } from '../evaluate/interpreter';
 import { defaultArgs } from './model';
 import { Outline } from './outline';
-import { Scope } from './scope';
-import type { ConvDeclaration, ModelAnalysis } from './types';
-import { recordOf } from './torch/conv';
-import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from './values';
+import { Scope } from '../values/scope';
+import type { ConvDeclaration, ModelAnalysis } from '../types';
+import { recordOf } from '../torch/conv';
+import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from '../values/values';
 
 /**
  * Runs the defs holding conv calls that no model reached, with their parameters as named

@@ -1,0 +1,619 @@
+import { SyntaxNode } from '@lezer/common';
+import { CannotEvaluate, PyError } from '../values/errors';
+import type { CallSite, Interpreter } from './interpreter';
+import { parseNumber, parseString, stringBounds, unescape } from './literals';
+import { binaryOp, compare, unaryOp } from './operators';
+import { Scope } from '../values/scope';
+import { getItem } from './subscripts';
+import { FileUnit, lastChildNamed } from '../parse/unit';
+import { isTrailingDotFloat } from '../parse/trailingDotFloats';
+import { readParams } from '../parse/params';
+import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { pyStr } from '../values/strings';
+import { callAt, notValue, spreadIntoDict, spreadKeywords, spreadPositional } from './calls';
+import { Target, compileTargets } from './targets';
+
+/**
+ * The evaluator of expressions: each node is compiled once into a closure over its compiled
+ * children, names and literal values, so that evaluating it again allocates no syntax node and
+ * switches on no node name. Roots are cached per parsed unit (FileUnit.expressions); statement
+ * bodies hold their own (statements.ts). What a construct means (calls, attributes, subscripts,
+ * operators, unpacking) lives in shared functions the closures call.
+ *
+ * Each node's closure ticks the budget once, checks the nesting, then does the node's work,
+ * children in Python's order. `depth` is a node's nesting below the root it was compiled from (0):
+ * at run time `ip.expressionDepth` counts the roots being evaluated, so a node's own depth is that
+ * plus `depth`. Only calls, which may evaluate further roots, add it to the counter.
+ */
+export type Compiled = (ip: Interpreter, scope: Scope) => Value;
+
+/** Evaluates one expression node of `unit` (compiled at its first evaluation). */
+export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+  return unit.expressions.get(node, () => compileRoot(unit, node))(ip, scope);
+}
+
+/** Evaluates, turning a failure into an Unknown value that carries the reason. */
+export function evalOrUnknown(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
+  try {
+    return evalExpr(ip, node, scope, unit);
+  } catch (e) {
+    if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
+    throw e;
+  }
+}
+
+/** The arguments of a call's ArgList (none when null), as the call would pass them. */
+export function evalArgs(ip: Interpreter, argList: SyntaxNode | null, scope: Scope, unit: FileUnit): Args {
+  if (!argList) return { positional: [], keywords: NO_KEYWORDS };
+  return unit.argumentLists.get(argList, () => compileArgs(unit, argList, 1))(ip, scope);
+}
+
+/** A root keeps ip.expressionDepth for the nodes below it. */
+export function compileRoot(unit: FileUnit, node: SyntaxNode): Compiled {
+  const inner = compile(unit, node, 0);
+  return (ip, scope) => {
+    ip.expressionDepth++;
+    try {
+      return inner(ip, scope);
+    } finally {
+      ip.expressionDepth--;
+    }
+  };
+}
+
+/** Expressions nested thousands deep (which Python itself refuses) must not exhaust our stack. */
+const MAX_NESTING = 1000;
+
+/** Every node's prelude, for a node `depth` levels below its root. */
+function enter(ip: Interpreter, depth: number): void {
+  ip.budget.tick();
+  if (ip.expressionDepth + depth > MAX_NESTING) throw new CannotEvaluate('expression nested too deeply');
+}
+
+/** Compiles a node; a tree the compiler does not expect fails when it is evaluated, not before. */
+function compile(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  if (depth > MAX_NESTING) return (ip) => {
+    enter(ip, depth);
+    throw new CannotEvaluate('expression nested too deeply');
+  };
+  try {
+    return compileNode(unit, node, depth);
+  } catch (e) {
+    return (ip) => {
+      enter(ip, depth);
+      throw e;
+    };
+  }
+}
+
+function constant(value: Value, depth: number): Compiled {
+  return (ip) => {
+    enter(ip, depth);
+    return value;
+  };
+}
+
+/** A value made afresh by each evaluation (an Unknown carries its own identity). */
+function fresh(make: () => Value, depth: number): Compiled {
+  return (ip) => {
+    enter(ip, depth);
+    return make();
+  };
+}
+
+function compileNode(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  switch (node.name) {
+    case 'Number': {
+      const text = unit.text(node);
+      const value = parseNumber(text);
+      return typeof value === 'bigint' || typeof value === 'number' ? constant(value, depth) : fresh(() => parseNumber(text), depth);
+    }
+    case 'String':
+      return constant(parseString(unit.text(node)), depth);
+    case 'ContinuedString':
+      return compileContinuedString(unit, node, depth);
+    case 'FormatString':
+      return compileFormatString(unit, node, depth);
+    case 'Boolean':
+      return constant(unit.text(node) === 'True', depth);
+    case 'None':
+      return constant(null, depth);
+    case 'Ellipsis':
+    case '...':
+      return fresh(() => unknown('Ellipsis'), depth);
+    case 'VariableName':
+      return variable(unit.text(node), depth);
+    case 'self':
+      return variable('self', depth);
+    case 'ParenthesizedExpression': {
+      const inner = childNodes(node);
+      if (inner.length !== 1) return fresh(() => unknown('parenthesized expression'), depth);
+      const value = compile(unit, inner[0], depth + 1);
+      return (ip, scope) => {
+        enter(ip, depth);
+        return value(ip, scope);
+      };
+    }
+    case 'TupleExpression':
+    case 'ArrayExpression':
+    case 'SetExpression':
+      return compileSequence(unit, node, depth);
+    case 'DictionaryExpression':
+      return compileDict(unit, node, depth);
+    case 'ArrayComprehensionExpression':
+    case 'SetComprehensionExpression':
+    case 'ComprehensionExpression':
+      return compileComprehension(unit, node.firstChild, false, depth, true);
+    case 'DictionaryComprehensionExpression':
+      return compileComprehension(unit, node.firstChild, true, depth, true);
+    case 'MemberExpression':
+      return compileMember(unit, node, depth);
+    case 'CallExpression':
+      return compileCall(unit, node, depth);
+    case 'UnaryExpression':
+      return compileUnary(unit, node, depth);
+    case 'BinaryExpression':
+      return compileBinary(unit, node, depth);
+    case 'ConditionalExpression':
+      return compileConditional(unit, node, depth);
+    case 'LambdaExpression': {
+      const make = functionMaker(unit, node, '<lambda>');
+      return (ip, scope) => {
+        enter(ip, depth);
+        return make(ip, scope, []);
+      };
+    }
+    case 'NamedExpression': {
+      const [target, valueNode] = childNodes(node);
+      const name = unit.text(target);
+      const value = compile(unit, valueNode, depth + 1);
+      return (ip, scope) => {
+        enter(ip, depth);
+        const v = value(ip, scope);
+        scope.set(name, v);
+        return v;
+      };
+    }
+    case 'AwaitExpression':
+    case 'YieldExpression': {
+      const reason = `${node.name} is not modelled`;
+      return fresh(() => unknown(reason), depth);
+    }
+  }
+  const reason = `cannot evaluate ${node.name} statically`;
+  return (ip) => {
+    enter(ip, depth);
+    throw new CannotEvaluate(reason);
+  };
+}
+
+export function lookupName(name: string, scope: Scope): Value {
+  const v = scope.lookup(name);
+  if (v === undefined) throw new PyError('NameError', `name '${name}' is not defined`);
+  return v;
+}
+
+function variable(name: string, depth: number): Compiled {
+  return (ip, scope) => {
+    enter(ip, depth);
+    return lookupName(name, scope);
+  };
+}
+
+/** Children that carry values (no brackets, commas or keywords). */
+export function childNodes(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name)) out.push(c);
+  return out;
+}
+const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
+
+/** The item nodes of a list/tuple/set display, each marked when written `*xs`. */
+export function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starred: boolean }> {
+  const items: Array<{ node: SyntaxNode; starred: boolean }> = [];
+  let star = false;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.name === '*') {
+      star = true;
+      continue;
+    }
+    if (SKIP.has(c.name)) continue;
+    items.push({ node: c, starred: star });
+    star = false;
+  }
+  return items;
+}
+
+function compileContinuedString(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts = childNodes(node).map((c) => compile(unit, c, depth + 1));
+  return (ip, scope) => {
+    enter(ip, depth);
+    let out = '';
+    for (const part of parts) {
+      const v = part(ip, scope);
+      out += typeof v === 'string' ? v : '';
+    }
+    return out;
+  };
+}
+
+/** An f-string: literal text (escapes and `{{`/`}}` read at compile time) between replacement values. */
+function compileFormatString(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const text = unit.text(node);
+  const { start, end } = stringBounds(text);
+  const literal = (from: number, to: number): string => unescape(unit.source.slice(from, to)).split('{{').join('{').split('}}').join('}');
+  const pieces: Array<{ before: string; value: Compiled | null }> = [];
+  let at = node.from + start;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.name !== 'FormatReplacement') continue;
+    const expr = childNodes(c).find((n) => n.name !== 'FormatConversion' && n.name !== 'FormatSpec');
+    pieces.push({ before: literal(at, c.from), value: expr ? compile(unit, expr, depth + 1) : null });
+    at = c.to;
+  }
+  const tail = literal(at, node.from + end);
+  return (ip, scope) => {
+    enter(ip, depth);
+    let out = '';
+    for (const piece of pieces) {
+      out += piece.before;
+      const v = piece.value ? piece.value(ip, scope) : null;
+      if (isUnknown(v)) return unknown(v.reason);
+      out += pyStr(v);
+    }
+    return out + tail;
+  };
+}
+
+/** A list, tuple or set display; `*xs` items are expanded. */
+function compileSequence(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts = sequenceItems(node);
+  const items = parts.map((p) => compile(unit, p.node, depth + 1));
+  const starred = parts.map((p) => p.starred);
+  const kind = node.name;
+  return (ip, scope) => {
+    enter(ip, depth);
+    const out: Value[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const v = items[i](ip, scope);
+      if (starred[i]) spreadPositional(ip, out, v);
+      else out.push(v);
+    }
+    return kind === 'TupleExpression' ? tupleOf(out) : kind === 'SetExpression' ? dedupe(out) : out;
+  };
+}
+
+export function dedupe(items: Value[]): Value[] {
+  const d = new PyDict();
+  for (const v of items) d.set(v, v);
+  return d.keys();
+}
+
+/** `{k: v, **other}`: entries in order, each a key and value or a dict spread into it. */
+function compileDict(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (!SKIP.has(c.name) || c.name === '**') parts.push(c);
+  const entries: Array<{ spread: Compiled } | { key: Compiled; value: Compiled }> = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].name === '**') entries.push({ spread: compile(unit, parts[++i], depth + 1) });
+    else entries.push({ key: compile(unit, parts[i], depth + 1), value: compile(unit, parts[++i], depth + 1) });
+  }
+  return (ip, scope) => {
+    enter(ip, depth);
+    const dict = new PyDict();
+    for (const entry of entries) {
+      if ('spread' in entry) spreadIntoDict(dict, entry.spread(ip, scope));
+      else {
+        const key = entry.key(ip, scope);
+        dict.set(key, entry.value(ip, scope));
+      }
+    }
+    return dict;
+  };
+}
+
+type Clause = { kind: 'for'; targets: Target; iterable: Compiled } | { kind: 'if'; test: Compiled; text: string };
+
+/**
+ * A comprehension's children are flat: the element (or key ':' value), then clauses
+ * `for targets in iterable` and `if condition`, in order. `from` is its first child. A generator
+ * argument `f(x for x in xs)` starts inside the ArgList and is no node of its own (`ownNode` false):
+ * it ticks no budget step for itself.
+ */
+function compileComprehension(unit: FileUnit, from: SyntaxNode | null, isDict: boolean, depth: number, ownNode: boolean): Compiled {
+  const all: SyntaxNode[] = [];
+  for (let c = from; c; c = c.nextSibling) if (!['(', ')', '[', ']', '{', '}', 'Comment'].includes(c.name)) all.push(c);
+  const forIndex = all.findIndex((c) => c.name === 'for');
+  const head = all.slice(0, forIndex).filter((c) => c.name !== ':' && c.name !== ',').map((c) => compile(unit, c, depth + 1));
+  const rest = all.slice(forIndex);
+  const clauses: Clause[] = [];
+  for (let at = 0; at < rest.length; at++) {
+    const name = rest[at].name;
+    if (name === 'for' || name === 'async') {
+      const targetNodes: SyntaxNode[] = [];
+      let i = at + 1;
+      while (rest[i].name !== 'in') {
+        if (rest[i].name !== ',') targetNodes.push(rest[i]);
+        i++;
+      }
+      clauses.push({ kind: 'for', targets: compileTargets(unit, targetNodes), iterable: compile(unit, rest[i + 1], depth + 1) });
+      at = i + 1;
+    } else if (name === 'if') {
+      clauses.push({ kind: 'if', test: compile(unit, rest[at + 1], depth + 1), text: unit.text(rest[at + 1]) });
+      at++;
+    }
+  }
+  return (ip, outer) => {
+    if (ownNode) enter(ip, depth);
+    const scope = new Scope(outer, 'function');
+    const list: Value[] = [];
+    const dict = new PyDict();
+    const run = (at: number): void => {
+      if (at >= clauses.length) {
+        ip.budget.tick();
+        if (isDict) {
+          const key = head[0](ip, scope);
+          dict.set(key, head[1](ip, scope));
+        } else list.push(head[0](ip, scope));
+        return;
+      }
+      const clause = clauses[at];
+      if (clause.kind === 'for') {
+        for (const item of ip.iterate(clause.iterable(ip, scope))) {
+          clause.targets(ip, item, scope);
+          run(at + 1);
+        }
+        return;
+      }
+      const test = ip.truthy(clause.test(ip, scope));
+      if (test === null) throw new CannotEvaluate(`condition ${clause.text} is unknown`);
+      if (test) run(at + 1);
+    };
+    run(0);
+    return isDict ? dict : list;
+  };
+}
+
+function compileMember(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const objectNode = node.firstChild!;
+  if (isTrailingDotFloat(node)) return constant(Number(unit.text(node)), depth);
+  const object = compile(unit, objectNode, depth + 1);
+  const property = lastChildNamed(node, 'PropertyName');
+  if (property && objectNode.nextSibling?.name === '.') {
+    const name = unit.text(property);
+    return (ip, scope) => {
+      enter(ip, depth);
+      return ip.getAttr(object(ip, scope), name);
+    };
+  }
+  const subscript = compileSubscript(unit, node, depth + 1);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const obj = object(ip, scope);
+    return getItem(ip, obj, subscript(ip, scope));
+  };
+}
+
+/** The nodes between a subscript's brackets: items, ':' and ',' (comments left out). */
+function subscriptParts(node: SyntaxNode): SyntaxNode[] {
+  const parts: SyntaxNode[] = [];
+  let open = false;
+  for (let c = node.firstChild!.nextSibling; c; c = c.nextSibling) {
+    if (c.name === '[') {
+      open = true;
+      continue;
+    }
+    if (!open || c.name === 'Comment') continue;
+    if (c.name === ']') break;
+    parts.push(c);
+  }
+  return parts;
+}
+
+/** What a subscript holds between its brackets: items, ':' and ',' in order. */
+type SubscriptPart = Compiled | ':' | ',';
+
+/** The value inside `x[...]`; its items are evaluated at `depth` (0, as roots, for an assignment target). */
+export function compileSubscript(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const layout: SubscriptPart[] = subscriptParts(node).map((c) => (c.name === ':' || c.name === ',' ? c.name : depth === 0 ? compileRoot(unit, c) : compile(unit, c, depth)));
+  if (layout.length === 1 && typeof layout[0] === 'function') return layout[0];
+  return (ip, scope) => subscriptOf(layout, (part) => part(ip, scope));
+}
+
+/**
+ * Assembles `x[...]`'s value from its parts in order: items separated by ',' become a tuple, and
+ * ':' makes the item a slice whose missing bounds are None. `value` evaluates one item.
+ */
+function subscriptOf(layout: readonly SubscriptPart[], value: (item: Compiled) => Value): Value {
+  const items: Value[] = [];
+  let parts: Array<Value | undefined> = [undefined];
+  let isSlice = false;
+  let trailingComma = false;
+  const flush = (): void => {
+    items.push(isSlice ? new SliceValue(parts[0] ?? null, parts[1] ?? null, parts[2] ?? null) : (parts[0] ?? null));
+    parts = [undefined];
+    isSlice = false;
+  };
+  for (const part of layout) {
+    trailingComma = false;
+    if (part === ':') {
+      isSlice = true;
+      parts.push(undefined);
+    } else if (part === ',') {
+      flush();
+      trailingComma = true;
+    } else {
+      parts[parts.length - 1] = value(part);
+    }
+  }
+  if (!trailingComma) flush();
+  return items.length === 1 && !trailingComma ? items[0] : tupleOf(items);
+}
+
+/** One argument of a call: positional, `*xs`, `**kw` or `name=value`. */
+interface ArgLayout {
+  kind: 'positional' | '*' | '**' | 'keyword';
+  name: string;
+  value: Compiled;
+}
+
+/** Callees only read the keywords they are given (bind copies them), so calls without any share one empty map. */
+const NO_KEYWORDS = new Map<string, Value>();
+
+const NO_ARGUMENTS = (): Args => ({ positional: [], keywords: NO_KEYWORDS });
+
+function compileCall(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const callee = compile(unit, node.firstChild!, depth + 1);
+  const argList = lastChildNamed(node, 'ArgList');
+  const args = argList ? compileArgs(unit, argList, depth + 1) : NO_ARGUMENTS;
+  // The site is only read while the call runs (and by hooks at once), so one object serves every run.
+  const site: CallSite = { unit, node };
+  return (ip, scope) => {
+    enter(ip, depth);
+    const fn = callee(ip, scope);
+    const values = args(ip, scope);
+    ip.expressionDepth += depth;
+    try {
+      return callAt(ip, site, fn, values);
+    } finally {
+      ip.expressionDepth -= depth;
+    }
+  };
+}
+
+/** An argument list's values, evaluated in order at `depth`; a generator argument is one list. */
+function compileArgs(unit: FileUnit, argList: SyntaxNode, depth: number): (ip: Interpreter, scope: Scope) => Args {
+  const layout: ArgLayout[] = [];
+  for (let c = argList.firstChild; c; c = c.nextSibling) {
+    if (c.name === '(' || c.name === ')' || c.name === ',' || c.name === 'Comment') continue;
+    if (c.nextSibling?.name === 'for') {
+      const generator = compileComprehension(unit, argList.firstChild, false, depth - 1, false);
+      return (ip, scope) => ({ positional: [generator(ip, scope)], keywords: NO_KEYWORDS });
+    }
+    if (c.name === '*' || c.name === '**') {
+      const kind = c.name;
+      c = c.nextSibling!;
+      layout.push({ kind, name: '', value: compile(unit, c, depth) });
+      continue;
+    }
+    if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
+      const name = unit.text(c);
+      c = c.nextSibling.nextSibling!;
+      layout.push({ kind: 'keyword', name, value: compile(unit, c, depth) });
+      continue;
+    }
+    layout.push({ kind: 'positional', name: '', value: compile(unit, c, depth) });
+  }
+  const passesKeywords = layout.some((arg) => arg.kind === 'keyword' || arg.kind === '**');
+  return (ip, scope) => {
+    const positional: Value[] = [];
+    const keywords = passesKeywords ? new Map<string, Value>() : NO_KEYWORDS;
+    for (const arg of layout) {
+      const v = arg.value(ip, scope);
+      if (arg.kind === 'positional') positional.push(v);
+      else if (arg.kind === 'keyword') keywords.set(arg.name, v);
+      else if (arg.kind === '*') spreadPositional(ip, positional, v);
+      else spreadKeywords(keywords, v);
+    }
+    return { positional, keywords };
+  };
+}
+
+function compileUnary(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const op = unit.text(node.firstChild!);
+  const operand = compile(unit, node.lastChild!, depth + 1);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const v = operand(ip, scope);
+    return op === 'not' ? notValue(ip, v) : unaryOp(op, v);
+  };
+}
+
+const COMPARISONS = ['in', 'not in', 'is', 'is not'];
+
+function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const leftNode = node.firstChild!;
+  const opNode = leftNode.nextSibling!;
+  const rightNode = node.lastChild!;
+  let op = unit.text(opNode);
+  const left = compile(unit, leftNode, depth + 1);
+  const right = compile(unit, rightNode, depth + 1);
+  if (op === 'and' || op === 'or') {
+    const isAnd = op === 'and';
+    return (ip, scope) => {
+      enter(ip, depth);
+      const a = left(ip, scope);
+      const t = ip.truthy(a);
+      if (t === null) return unknown(isUnknown(a) ? a.reason : 'truth value unknown');
+      if (isAnd !== t) return a;
+      return right(ip, scope);
+    };
+  }
+  if (op === 'not' || op === 'is') {
+    const second = opNode.nextSibling;
+    if (second && (second.name === 'in' || second.name === 'not')) op = op === 'not' ? 'not in' : 'is not';
+  }
+  const operator = op;
+  const isCompare = opNode.name === 'CompareOp';
+  // A chain such as `a < b < c` is parsed as `(a < b) < c`; Python means `a < b and b < c`.
+  if (isCompare && leftNode.name === 'BinaryExpression' && leftNode.firstChild!.nextSibling!.name === 'CompareOp') {
+    const middle = compile(unit, leftNode.lastChild!, depth + 1);
+    return (ip, scope) => {
+      enter(ip, depth);
+      const first = left(ip, scope);
+      const t = ip.truthy(first);
+      if (t === false || t === null) return first;
+      const m = middle(ip, scope);
+      return compare(operator, m, right(ip, scope));
+    };
+  }
+  const comparison = isCompare || COMPARISONS.includes(operator);
+  // `@` is modelled as `*`: the shapes of a matrix product are not tracked.
+  const arithmetic = operator === '@' ? '*' : operator;
+  return (ip, scope) => {
+    enter(ip, depth);
+    const a = left(ip, scope);
+    const b = right(ip, scope);
+    return comparison ? compare(operator, a, b) : binaryOp(arithmetic, a, b);
+  };
+}
+
+function compileConditional(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const parts = childNodes(node);
+  if (parts.length < 3) throw new CannotEvaluate('incomplete conditional expression');
+  const [thenNode, condNode, otherwiseNode] = parts;
+  const then = compile(unit, thenNode, depth + 1);
+  const cond = compile(unit, condNode, depth + 1);
+  const otherwise = compile(unit, otherwiseNode, depth + 1);
+  const condText = unit.text(condNode);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const test = ip.truthy(cond(ip, scope));
+    if (test === null) return unknown(`condition ${condText} is unknown`);
+    return test ? then(ip, scope) : otherwise(ip, scope);
+  };
+}
+
+/** Makes a def's or lambda's function value; its defaults are evaluated when it is made, as Python does. */
+export type FunctionMaker = (ip: Interpreter, scope: Scope, decorators: string[]) => FunctionValue;
+
+export function functionMaker(unit: FileUnit, node: SyntaxNode, name: string): FunctionMaker {
+  const defaults: Array<{ name: string; value: Compiled }> = [];
+  for (const p of readParams(node.getChild('ParamList'), (n) => unit.text(n))) {
+    if (p.defaultNode) defaults.push({ name: p.name, value: compileRoot(unit, p.defaultNode) });
+  }
+  return (ip, scope, decorators) => {
+    const values = new Map<string, Value>();
+    for (const d of defaults) values.set(d.name, valueOrUnknown(ip, scope, d.value));
+    const owner = scope.kind === 'class' ? `${(scope.vars.get('__qualname__') as string) ?? ''}.` : '';
+    return new FunctionValue(name, owner + name, node, unit, scope.kind === 'class' ? scope.parent! : scope, values, decorators);
+  };
+}
+
+function valueOrUnknown(ip: Interpreter, scope: Scope, value: Compiled): Value {
+  try {
+    return value(ip, scope);
+  } catch (e) {
+    if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
+    throw e;
+  }
+}
