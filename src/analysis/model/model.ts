@@ -1,5 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
-import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../../core';
+import { ConvRecord, SeparableComparison, isSeparablePair, separablePair, tensorSizeProblem } from '../../core';
 import { Budget, BudgetExceeded, Deadline } from '../evaluate/budget';
 import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -68,7 +68,10 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
         ? [captured, 'code']
         : [null, null];
   const notes = new Map<number, ShapeNote>();
-  if (instance && input) {
+  // An input PyTorch could not even create (a negative size) is reported and not run.
+  const inputProblem = input ? tensorSizeProblem(input) : null;
+  if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
+  if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
     try {
