@@ -229,6 +229,7 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
   for (let stmt = unit.tree.topNode.firstChild; stmt; stmt = stmt.nextSibling) {
     try {
       execGuarded(ip, stmt, scope, unit);
+      ip.reportLimits(unit, stmt);
     } catch (e) {
       if (!(e instanceof StopCapture || e instanceof BudgetExceeded)) throw e;
       ip.budget.depth = 0;

@@ -66,11 +66,19 @@ export class Budget {
   private steps = 0;
   private untilClockReading = 0;
   depth = 0;
+  /** Told of each value that became unknown for passing a size limit (limits.ts), so the analysis can say what it did not follow. */
+  onLimit: ((reason: string) => void) | null = null;
   constructor(readonly maxSteps = DEFAULT_STEPS, readonly maxDepth = DEFAULT_DEPTH, readonly deadline: Deadline | null = null) {}
 
-  /** A new budget for the next phase of the same analysis, under the same deadline. */
+  /** A new budget for the next phase of the same analysis, under the same deadline, telling the same listener. */
   renewed(maxSteps = DEFAULT_STEPS, maxDepth = DEFAULT_DEPTH): Budget {
-    return new Budget(maxSteps, maxDepth, this.deadline);
+    const next = new Budget(maxSteps, maxDepth, this.deadline);
+    next.onLimit = this.onLimit;
+    return next;
+  }
+
+  limitMet(reason: string): void {
+    this.onLimit?.(reason);
   }
 
   tick(count = 1): void {

@@ -83,6 +83,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
     }
   }
   const nameNode = candidate.anchor;
+  ip.reportLimits(unit, nameNode);
   const { modules, tooLarge } = listModules(ip, candidate, instance);
   const names = new Map(modules.map(([n, m]) => [m, n]));
   const params = instance ? subtreeParams(instance, modules) : new Map<ModuleObject, bigint | null>();
