@@ -1,3 +1,4 @@
+import { parseIntegerTuple } from '../core';
 /** A small, strict argument parser: known flags only, values after `--flag value` or `--flag=value`. */
 export interface FlagSpec {
   /** Flags that take a value. */
@@ -50,9 +51,9 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
 
 /** "1,3,224,224" or "(1, 3, 224, 224)" or "1x3x224x224" -> [1n, 3n, 224n, 224n]. */
 export function parseShape(text: string): bigint[] {
-  const parts = text.trim().replace(/^[([]|[)\]]$/g, '').split(/[,x\s]+/).filter((p) => p.length > 0);
-  if (parts.length === 0 || !parts.every((p) => /^\d+$/.test(p))) {
+  const parsed = parseIntegerTuple(text);
+  if (!parsed.ok || parsed.values.some((v) => v < 0n)) {
     throw new UsageError(`invalid shape '${text}': expected positive integers such as 1,3,224,224`);
   }
-  return parts.map((p) => BigInt(p));
+  return parsed.values;
 }

@@ -1,4 +1,5 @@
 // The pure core: conv math exactly as PyTorch defines it. Never imports vscode, the DOM or Node.
+export * from './arithmetic';
 export * from './errors';
 export * from './format';
 export * from './groups';
@@ -8,6 +9,7 @@ export * from './pyvalue';
 export * from './record';
 export * from './separable';
 export * from './shape';
+export * from './shapeText';
 export * from './spec';
 export * from './signature';
 export * from './repr';

@@ -1,3 +1,4 @@
+import { MacSizes, convMacs } from './arithmetic';
 import { ConvError } from './errors';
 import { ConvKind, convKind, validGroups } from './groups';
 import { DTYPES, Dtype, MemoryFigures, memoryFigures, product, ratio } from './memory';
@@ -75,22 +76,30 @@ export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = n
   };
 }
 
-/**
- * MACs = N x prod(output spatial) x C_out x (C_in/g) x prod(k) for a convolution. A transposed
- * convolution scatters each input element through its kernel, so it is counted on the INPUT:
- * N x prod(input spatial) x C_in x (C_out/g) x prod(k). Bias adds one addition per output element.
- */
+/** The MACs of a layer's call on `input` (see convMacs); bias adds one addition per output element. */
 function countMacs(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): { macs: bigint; biasAdds: bigint } {
+  const sizes = layerMacSizes(spec, input, output);
+  return { macs: convMacs(sizes), biasAdds: spec.bias ? sizes.batch * spec.out_channels * sizes.outSpatial : 0n };
+}
+
+/** The MACs of a layer's call on a (batched or unbatched) input that gives `output`. */
+export function layerMacs(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): bigint {
+  return convMacs(layerMacSizes(spec, input, output));
+}
+
+/** What a layer's MAC count depends on, for a (batched or unbatched) input and the output it gives. */
+function layerMacSizes(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): MacSizes {
   const n = spec.kernel_size.length;
-  const batch = input.length === n + 2 ? input[0] : 1n;
-  const inSpatial = product(input.slice(-n));
-  const outSpatial = product(output.slice(-n));
-  const kernel = product(spec.kernel_size);
-  const macs = spec.transposed
-    ? batch * inSpatial * spec.in_channels * (spec.out_channels / spec.groups) * kernel
-    : batch * outSpatial * spec.out_channels * (spec.in_channels / spec.groups) * kernel;
-  const biasAdds = spec.bias ? batch * spec.out_channels * outSpatial : 0n;
-  return { macs, biasAdds };
+  return {
+    batch: input.length === n + 2 ? input[0] : 1n,
+    inChannels: spec.in_channels,
+    outChannels: spec.out_channels,
+    groups: spec.groups,
+    inSpatial: product(input.slice(-n)),
+    outSpatial: product(output.slice(-n)),
+    kernel: product(spec.kernel_size),
+    transposed: spec.transposed,
+  };
 }
 
 /** The layer with another groups value (which the caller knows is valid). */

@@ -1,3 +1,4 @@
+import { convOutputSize, transposedOutputSize } from './arithmetic';
 import { ConvCall, backendError } from './backend';
 import { ConvError, forwardError } from './errors';
 import { padForMode } from './pad';
@@ -8,11 +9,6 @@ export function weightShape(spec: ConvSpec): bigint[] {
   return spec.transposed
     ? [spec.in_channels, spec.out_channels / spec.groups, ...spec.kernel_size]
     : [spec.out_channels, spec.in_channels / spec.groups, ...spec.kernel_size];
-}
-
-/** The dilated kernel extent d(k-1)+1 per spatial dimension (a one-value dilation applies to all). */
-export function effectiveKernel(spec: ConvSpec): bigint[] {
-  return spec.kernel_size.map((k, i) => perDimension(spec.dilation, i) * (k - 1n) + 1n);
 }
 
 /** Value i of a parameter tuple, where a tuple of one value stands for every dimension (as ATen expands it). */
@@ -141,14 +137,12 @@ function callExtent(call: ConvCall): bigint[] {
 
 /** floor((in + 2p - d(k-1) - 1) / s) + 1 per spatial dimension. */
 function convSpatial(call: ConvCall): bigint[] {
-  const extent = callExtent(call);
-  return paddedSpatial(call).map((p, i) => floorDiv(p - extent[i], call.stride[i]) + 1n);
+  return call.weight.slice(2).map((k, i) => convOutputSize(call.input[i + 2], call.padding[i], call.padding[i], call.dilation[i], k, call.stride[i]));
 }
 
 /** (in-1)s - 2p + d(k-1) + output_padding + 1 per spatial dimension. */
 function transposedSpatial(call: ConvCall): bigint[] {
-  return call.weight.slice(2).map((k, i) =>
-    (call.input[i + 2] - 1n) * call.stride[i] - 2n * call.padding[i] + call.dilation[i] * (k - 1n) + call.output_padding[i] + 1n);
+  return call.weight.slice(2).map((k, i) => transposedOutputSize(call.input[i + 2], call.padding[i], call.padding[i], call.dilation[i], k, call.stride[i], call.output_padding[i]));
 }
 
 /** ATen's check_shape_forward, in its order, on a batched input. */
@@ -181,11 +175,6 @@ function checkShapeForward(call: ConvCall): ConvError | null {
     return forwardError(`Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${extent.join(' x ')}). Kernel size can't be greater than actual input size`);
   }
   return null;
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }
 
 function fail(message: string): ForwardResult {

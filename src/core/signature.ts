@@ -1,9 +1,6 @@
 import { ConvArgs, ConvType, isTransposed } from './spec';
 import { PyValue } from './pyvalue';
 
-/** The argument names a ConvArgs record can hold. */
-export type ConvArgName = Exclude<keyof ConvArgs, 'type'>;
-
 const CONV_PARAMETERS: readonly string[] = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode', 'device', 'dtype'];
 const TRANSPOSE_PARAMETERS: readonly string[] = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'output_padding', 'groups', 'bias', 'dilation', 'padding_mode', 'device', 'dtype'];
 

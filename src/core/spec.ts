@@ -1,3 +1,4 @@
+import { floorDiv } from './arithmetic';
 import { callArgumentError, displayInt } from './callargs';
 import { ConvError, constructError } from './errors';
 import { PyValue, isPyInt, ntuple, pyRepr, pyTypeName, toBigInt, tuple } from './pyvalue';
@@ -108,8 +109,8 @@ function construct(args: ConvArgs): ConvSpec {
     throw constructError('ValueError', `padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${shown}'`, 'padding_mode');
   }
   const weightShape = transposed
-    ? [args.in_channels, floorDiv(args.out_channels, groups), ...kernelTuple]
-    : [args.out_channels, floorDiv(args.in_channels, groups), ...kernelTuple];
+    ? [args.in_channels, pyFloorDiv(args.out_channels, groups), ...kernelTuple]
+    : [args.out_channels, pyFloorDiv(args.in_channels, groups), ...kernelTuple];
   checkTensorSize(weightShape);
   if (truthy(bias)) checkTensorSize([args.out_channels]);
   const op = `${transposed ? 'conv_transpose' : 'conv'}${n}d`;
@@ -219,12 +220,9 @@ function divisible(a: bigint | number, b: bigint | number): boolean {
 }
 
 /** Python's `//`, keeping the float-ness that torch.empty later rejects. */
-function floorDiv(a: PyValue, b: PyValue): PyValue {
+function pyFloorDiv(a: PyValue, b: PyValue): PyValue {
   if (isPyInt(a) && isPyInt(b)) {
-    const x = toBigInt(a);
-    const y = toBigInt(b);
-    const q = x / y;
-    return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q;
+    return floorDiv(toBigInt(a), toBigInt(b));
   }
   if (typeof a === 'number' || typeof b === 'number') return Math.floor(Number(numeric(a, '')) / Number(numeric(b, '')));
   return a;

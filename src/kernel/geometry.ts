@@ -1,3 +1,4 @@
+import { convMacs } from '../core/arithmetic';
 import { ConvRecord } from '../core/record';
 
 /**
@@ -83,12 +84,17 @@ export function tensorSizes(g: ConvGeometry): { input: number; weight: number; b
   };
 }
 
-/**
- * Multiply-accumulates (the core's convention, as a number for timing maths): a transposed
- * convolution is counted on its input, N x prod(in) x C_in x (C_out/g) x prod(k).
- */
+/** Multiply-accumulates, counted by the core (convMacs), as a number for timing maths. */
 export function geometryMacs(g: ConvGeometry): number {
-  const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
-  if (g.transposed) return g.batch * g.inChannels * volume(g.inSize) * (g.outChannels / g.groups) * volume(g.kernel);
-  return g.batch * g.outChannels * volume(g.outSize) * (g.inChannels / g.groups) * volume(g.kernel);
+  const volume = (s: readonly number[]): bigint => BigInt(s[0] * s[1] * s[2]);
+  return Number(convMacs({
+    batch: BigInt(g.batch),
+    inChannels: BigInt(g.inChannels),
+    outChannels: BigInt(g.outChannels),
+    groups: BigInt(g.groups),
+    inSpatial: volume(g.inSize),
+    outSpatial: volume(g.outSize),
+    kernel: volume(g.kernel),
+    transposed: g.transposed,
+  }));
 }

@@ -1,4 +1,4 @@
-import { ConvRecord, ConvSpec, computeLayer, product, ratio, separableReplacement, withGroups } from '../core';
+import { ConvRecord, ConvSpec, computeLayer, convOutputSize, product, ratio, separableReplacement, transposedOutputSize, withGroups } from '../core';
 import { ConvGeometry, equivalentConv, geometryFromRecord } from '../kernel';
 import { SandboxVariantRequest } from '../protocol/sandbox';
 
@@ -107,15 +107,13 @@ function planSeparable(spec: ConvSpec, input: readonly bigint[], request: Sandbo
 }
 
 /**
- * The output shape a run produced, worked out from the tensors it ran on with PyTorch's formulas,
- * independently of the core's prediction, so the two can be set side by side:
- *   conv:       floor((in + pad_before + pad_after - dilation*(k-1) - 1) / stride) + 1
- *   transposed: (in - 1)*stride - 2*padding + dilation*(k-1) + output_padding + 1
+ * The output shape a run produced, worked out from the tensors it ran on (not from the record's
+ * predicted output) with the core's per-dimension output sizes, so the two can be set side by side.
  */
 export function producedShape(g: ConvGeometry, inputSpatial: readonly number[]): number[] {
-  const reach = (i: number): number => g.dilation[i] * (g.kernel[i] - 1);
-  const spatial = [0, 1, 2].map((i) => g.transposed
-    ? (inputSpatial[i] - 1) * g.stride[i] - g.padBefore[i] - g.padAfter[i] + reach(i) + g.outputPadding[i] + 1
-    : Math.floor((inputSpatial[i] + g.padBefore[i] + g.padAfter[i] - reach(i) - 1) / g.stride[i]) + 1);
+  const b = (n: number): bigint => BigInt(n);
+  const spatial = [0, 1, 2].map((i) => Number(g.transposed
+    ? transposedOutputSize(b(inputSpatial[i]), b(g.padBefore[i]), b(g.padAfter[i]), b(g.dilation[i]), b(g.kernel[i]), b(g.stride[i]), b(g.outputPadding[i]))
+    : convOutputSize(b(inputSpatial[i]), b(g.padBefore[i]), b(g.padAfter[i]), b(g.dilation[i]), b(g.kernel[i]), b(g.stride[i]))));
   return [g.batch, g.outChannels, ...spatial.slice(3 - g.rank)];
 }

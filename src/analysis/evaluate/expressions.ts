@@ -8,7 +8,7 @@ import { getItem } from './subscripts';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import { isTrailingDotFloat } from '../parse/trailingDotFloats';
 import { readParams } from '../parse/params';
-import { Args, FunctionValue, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { Args, FunctionValue, NO_KEYWORDS, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { pyStr } from '../values/strings';
 import { callAt, notValue, spreadIntoDict, spreadKeywords, spreadPositional } from './calls';
 import { Target, compileTargets } from './targets';
@@ -30,16 +30,6 @@ export type Compiled = (ip: Interpreter, scope: Scope) => Value;
 /** Evaluates one expression node of `unit` (compiled at its first evaluation). */
 export function evalExpr(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
   return unit.expressions.get(node, () => compileRoot(unit, node))(ip, scope);
-}
-
-/** Evaluates, turning a failure into an Unknown value that carries the reason. */
-export function evalOrUnknown(ip: Interpreter, node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
-  try {
-    return evalExpr(ip, node, scope, unit);
-  } catch (e) {
-    if (e instanceof PyError || e instanceof CannotEvaluate) return unknown(e.message);
-    throw e;
-  }
 }
 
 /** The arguments of a call's ArgList (none when null), as the call would pass them. */
@@ -209,7 +199,7 @@ export function childNodes(node: SyntaxNode): SyntaxNode[] {
 const SKIP = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', 'if', 'else', 'lambda', 'await', 'Comment']);
 
 /** The item nodes of a list/tuple/set display, each marked when written `*xs`. */
-export function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starred: boolean }> {
+function sequenceItems(node: SyntaxNode): Array<{ node: SyntaxNode; starred: boolean }> {
   const items: Array<{ node: SyntaxNode; starred: boolean }> = [];
   let star = false;
   for (let c = node.firstChild; c; c = c.nextSibling) {
@@ -455,9 +445,6 @@ interface ArgLayout {
   name: string;
   value: Compiled;
 }
-
-/** Callees only read the keywords they are given (bind copies them), so calls without any share one empty map. */
-const NO_KEYWORDS = new Map<string, Value>();
 
 const NO_ARGUMENTS = (): Args => ({ positional: [], keywords: NO_KEYWORDS });
 

@@ -10,12 +10,13 @@ import { Scope } from '../values/scope';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict,
-  RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
+  NO_KEYWORDS, RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
 } from '../values/values';
 import { execBody } from './statements';
 import { evalExpr } from './expressions';
 import { getAttribute, setAttribute } from './attributes';
 import type { ModuleLoader } from './imports';
+import type { Evaluator } from './evaluator';
 
 export interface CallSite {
   unit: FileUnit;
@@ -33,13 +34,11 @@ interface Frame {
   self: Value | undefined;
 }
 
-const NO_KEYWORDS = new Map<string, Value>();
-
 /**
  * A bounded evaluator for the Python that builds and runs models. It executes statements over
  * static values, turning what it cannot know into Unknown values with reasons.
  */
-export class Interpreter {
+export class Interpreter implements Evaluator {
   readonly sites: CallSite[] = [];
   readonly frames: Frame[] = [];
   readonly diagnostics: AnalysisDiagnostic[] = [];

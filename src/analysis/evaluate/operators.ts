@@ -1,3 +1,4 @@
+import { floorDiv as floorInts } from '../../core';
 import { Poly } from '../values/symbolic';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
@@ -7,11 +8,10 @@ import type { Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
 import { pyReprValue, pyStr } from '../values/strings';
 
-/** Python's `//` on ints: floors towards negative infinity. */
+/** Python's `//` on ints: ZeroDivisionError for a zero divisor, else the core's floor division. */
 export function floorDiv(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new PyError('ZeroDivisionError', 'integer division or modulo by zero');
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
+  return floorInts(a, b);
 }
 
 function pyMod(a: bigint, b: bigint): bigint {

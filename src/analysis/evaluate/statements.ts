@@ -29,7 +29,7 @@ export interface CompiledBody {
   readonly statements: Array<Statement | undefined>;
 }
 
-export function compiledBody(unit: FileUnit, body: SyntaxNode): CompiledBody {
+function compiledBody(unit: FileUnit, body: SyntaxNode): CompiledBody {
   return unit.bodies.get(body, () => {
     const nodes: SyntaxNode[] = [];
     for (let c = body.firstChild; c; c = c.nextSibling) nodes.push(c);
@@ -42,7 +42,7 @@ export function execBody(ip: Interpreter, body: SyntaxNode, scope: Scope, unit: 
   return runBody(ip, compiledBody(unit, body), scope);
 }
 
-export function runBody(ip: Interpreter, body: CompiledBody, scope: Scope): Signal {
+function runBody(ip: Interpreter, body: CompiledBody, scope: Scope): Signal {
   const { unit, nodes, statements } = body;
   for (let i = 0; i < nodes.length; i++) {
     const run = (statements[i] ??= compileStatement(unit, nodes[i]));
@@ -67,7 +67,7 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
 }
 
 /** What a statement that threw `e` leaves: skipped as unresolved, or the error passed on. */
-export function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, e: unknown): Signal {
+function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, e: unknown): Signal {
   if (e instanceof PyError && ip.tryDepth > 0) throw e;
   if (e instanceof PyError || e instanceof CannotEvaluate) {
     const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
@@ -295,7 +295,7 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement {
  * True when every branch from `keyword` on (its body and any elif/else bodies after it) only
  * raises or passes: skipping such a chain, as argument checks are, loses no module.
  */
-export function onlyRaises(keyword: SyntaxNode): boolean {
+function onlyRaises(keyword: SyntaxNode): boolean {
   for (let c: SyntaxNode | null = keyword; c; c = c.nextSibling) {
     if (c.name !== 'Body') continue;
     for (let s = c.firstChild; s; s = s.nextSibling) {
@@ -643,7 +643,7 @@ const COMPOUND_STATEMENTS = new Set(['ForStatement', 'WhileStatement', 'IfStatem
  * statements of a module's own methods (where `self` is the module) count, while a module is
  * being built: helpers such as weight-enum checks or usage logging build no module.
  */
-export function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+function noteSkippedBuilder(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
   if (ip.moduleInitDepth === 0 || !(scope.vars.get('self') instanceof ModuleObject)) return;
   if (stmt.name === 'IfStatement' && onlyRaises(stmt.firstChild!)) return;
   if (!COMPOUND_STATEMENTS.has(stmt.name) && !touchesModules(stmt, unit)) return;

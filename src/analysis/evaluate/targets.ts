@@ -72,7 +72,7 @@ function compileTarget(unit: FileUnit, target: SyntaxNode): Target {
 }
 
 /** Records the shape of a tensor assigned in a forward() of the analyzed file, for inlay hints. */
-export function noteShape(ip: Interpreter, target: SyntaxNode, value: Value, unit: FileUnit): void {
+function noteShape(ip: Interpreter, target: SyntaxNode, value: Value, unit: FileUnit): void {
   if (!ip.notes || unit !== ip.main || !(value instanceof Tensor)) return;
   if (ip.currentFrame()?.fn.name !== 'forward' || ip.notes.has(target.from)) return;
   ip.notes.set(target.from, { range: unit.range(target), label: unit.text(target), shape: value.shape });

@@ -1,5 +1,4 @@
 import { PyError } from '../values/errors';
-import { floorDiv } from './operators';
 import { SliceValue, Tensor, Unknown, Value, isTupleValue } from '../values/values';
 
 /** NumPy/PyTorch broadcasting of two shapes; throws PyTorch's error on a mismatch. */
@@ -69,17 +68,6 @@ function sliceLength(s: SliceValue, size: bigint): bigint {
   const start = clamp(s.start, 0n);
   const stop = clamp(s.stop, size);
   return stop > start ? (stop - start + step - 1n) / step : 0n;
-}
-
-/**
- * Pooling output size per dimension, as PyTorch's pooling_output_shape: with ceil_mode the last
- * window may start in the padding but not beyond it.
- */
-export function poolOutputSize(input: bigint, kernel: bigint, stride: bigint, pad: bigint, dilation: bigint, ceil: boolean): bigint {
-  const numerator = input + 2n * pad - dilation * (kernel - 1n) - 1n + (ceil ? stride - 1n : 0n);
-  let out = floorDiv(numerator, stride) + 1n;
-  if (ceil && (out - 1n) * stride >= input + pad) out -= 1n;
-  return out;
 }
 
 /** The output shape of view/reshape with at most one -1. */

@@ -26,10 +26,6 @@ for (const d of ['1d', '2d', '3d']) {
   CONV_NAMES.add(`conv_transpose${d}`);
 }
 
-export function isConvName(name: string): boolean {
-  return CONV_NAMES.has(name);
-}
-
 /** One pass over the tree: top-level statements and their references, syntax errors, conv calls. */
 export function outline(unit: FileUnit): Outline {
   const top: TopLevel[] = [];

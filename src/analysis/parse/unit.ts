@@ -72,17 +72,6 @@ export class FileUnit {
   }
 }
 
-/** The node's children, without punctuation. */
-export function significantChildren(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (!PUNCTUATION.has(c.name)) out.push(c);
-  }
-  return out;
-}
-
-const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.']);
-
 /**
  * The child named `name` for node kinds that have at most one (a call's ArgList, a def's Body, a
  * member's PropertyName): those come last, so the last child is tried before searching, which

@@ -1,10 +1,10 @@
 import { CannotEvaluate, PyError } from '../values/errors';
-import type { Interpreter } from '../evaluate/interpreter';
-import { ClassValue, ModuleObject, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
+import type { Evaluator } from '../evaluate/evaluator';
+import { ClassValue, ModuleObject, NO_KEYWORDS, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 
-function addAll(ip: Interpreter, self: ModuleObject, items: Value): void {
+function addAll(ip: Evaluator, self: ModuleObject, items: Value): void {
   for (const m of ip.iterate(items)) appendModule(self, m);
 }
 
@@ -20,9 +20,6 @@ function checkModule(m: Value): asserts m is ModuleObject | null {
     throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);
   }
 }
-
-/** The keywords of the calls Sequential makes: none; shared, as callees only read keyword maps. */
-const NO_KEYWORDS = new Map<string, Value>();
 
 export const SEQUENTIAL_CLASS = new ClassValue('Sequential', [MODULE_CLASS], null, null, {
   isModule: true,
@@ -68,7 +65,7 @@ export const MODULE_DICT_CLASS = new ClassValue('ModuleDict', [MODULE_CLASS], nu
   },
 });
 
-export function updateDict(ip: Interpreter, self: ModuleObject, items: Value): void {
+export function updateDict(ip: Evaluator, self: ModuleObject, items: Value): void {
   if (items instanceof PyDict) {
     for (const [k, v] of items.entries.values()) if (v instanceof ModuleObject) self.modules.set(String(k), v);
     return;
@@ -80,12 +77,12 @@ export function updateDict(ip: Interpreter, self: ModuleObject, items: Value): v
 }
 
 /** A fresh, empty container of a built-in kind (for slices). */
-export function newContainer(_ip: Interpreter, kind: 'Sequential' | 'ModuleList'): ModuleObject {
+export function newContainer(_ip: Evaluator, kind: 'Sequential' | 'ModuleList'): ModuleObject {
   return new ModuleObject(kind === 'Sequential' ? SEQUENTIAL_CLASS : MODULE_LIST_CLASS);
 }
 
 /** Methods every nn.Module has, and the list/dict methods of the containers. */
-export function moduleMethod(ip: Interpreter, self: ModuleObject, name: string): ((args: Value[], kw: Map<string, Value>) => Value) | null {
+export function moduleMethod(ip: Evaluator, self: ModuleObject, name: string): ((args: Value[], kw: Map<string, Value>) => Value) | null {
   switch (name) {
     case 'add_module':
     case 'register_module':

@@ -1,5 +1,5 @@
-import { BuildResult, CONV_TYPES, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, ForwardResult, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
-import type { Interpreter } from '../evaluate/interpreter';
+import { BuildResult, CONV_TYPES, layerMacs, PyValue, isTuple, pyRepr, tuple, ConvArgs, ConvError, ConvRecord, ConvSpec, ConvType, ForwardResult, bindConvArguments, buildConv, computeLayer, constructError, forwardShape, weightShape, isTransposed, nearestValidGroups, spatialDims } from '../../core';
+import type { Evaluator } from '../evaluate/evaluator';
 import { polyOf } from '../evaluate/operators';
 import { Poly } from '../values/symbolic';
 import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName } from '../values/values';
@@ -32,7 +32,7 @@ function convClass(type: ConvType, lazy: boolean): ClassValue {
 
 const LAZY_PENDING = 'in_channels is inferred from the input at the first forward (lazy module)';
 
-function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Interpreter): void {
+function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args, ip: Evaluator): void {
   // Fields set later are listed here too, so every conv's state keeps one shape.
   const state: ConvState = { spec: null, specKey: undefined, input: null, callMacs: undefined, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
@@ -72,10 +72,10 @@ type BuiltNode = ValueTrie<{ spec: ConvSpec; key: string }>;
 const TUPLE = Symbol('tuple');
 const END = Symbol('end');
 const KEYWORDS = Symbol('keywords');
-const builtRoots = new WeakMap<Interpreter, BuiltNode>();
+const builtRoots = new WeakMap<Evaluator, BuiltNode>();
 
 /** The node of this call's arguments, or null when one is not a plain value (lists can change later). */
-function builtNode(ip: Interpreter, type: ConvType, args: Args): BuiltNode | null {
+function builtNode(ip: Evaluator, type: ConvType, args: Args): BuiltNode | null {
   let root = builtRoots.get(ip);
   if (!root) builtRoots.set(ip, (root = new ValueTrie()));
   let node: BuiltNode | null = root.child(type);
@@ -117,7 +117,7 @@ function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefine
 
 const convArgsOf = new WeakMap<ModuleObject, ConvArgs>();
 
-function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
+function build(ip: Evaluator, self: ModuleObject, args: ConvArgs): void {
   const state = self.conv!;
   const unknowns = collectUnknowns(args);
   if (unknowns.length > 0) {
@@ -142,7 +142,7 @@ function build(ip: Interpreter, self: ModuleObject, args: ConvArgs): void {
 }
 
 /** buildConv, once per distinct argument list in an analysis (specs are never mutated, only replaced). */
-function cachedBuild(ip: Interpreter, args: ConvArgs, key: string): BuildResult {
+function cachedBuild(ip: Evaluator, args: ConvArgs, key: string): BuildResult {
   let built = ip.builds.get(key);
   if (!built) {
     built = buildConv(args);
@@ -169,7 +169,7 @@ function keyPart(v: PyValue): string {
 }
 
 /** The layer's record with its first forward's input; computed once (it enumerates valid groups). */
-export function recordOf(state: ConvState, ip?: Interpreter): ConvRecord | null {
+export function recordOf(state: ConvState, ip?: Evaluator): ConvRecord | null {
   if (!state.record && state.spec) {
     // Layers built alike share one spec object (see build), so records are kept per spec and input.
     const node = state.specKey && ip ? byInput(state.spec, state.input ?? NO_INPUT) : null;
@@ -275,7 +275,7 @@ function setAttributes(self: ModuleObject, s: ConvSpec): void {
 }
 
 /** Construction errors are diagnostics; the layer stays in the tree without numbers. */
-function fail(ip: Interpreter, self: ModuleObject, error: ConvError, args: ConvArgs | null): void {
+function fail(ip: Evaluator, self: ModuleObject, error: ConvError, args: ConvArgs | null): void {
   const state = self.conv!;
   state.error = error;
   self.params.set('weight', null);
@@ -319,7 +319,7 @@ function symbolicFigures(args: ConvArgs, unknowns: Unknown[]): ConvState['symbol
   return { params: params.toString(), reasons };
 }
 
-function forwardConv(self: ModuleObject, input: Value, ip: Interpreter): Value {
+function forwardConv(self: ModuleObject, input: Value, ip: Evaluator): Value {
   const state = self.conv;
   const shape = shapeOf(input);
   if (!state) return new Tensor(null);
@@ -354,13 +354,13 @@ function cachedForward(spec: ConvSpec, specKey: string | undefined, shape: bigin
   const hit = node?.value?.forward;
   if (hit) return hit;
   const result = forwardShape(spec, shape);
-  const computed = { result, macs: result.ok ? callMacs(spec, shape, result.output) : null };
+  const computed = { result, macs: result.ok ? layerMacs(spec, shape, result.output) : null };
   if (node) (node.value ??= {}).forward = computed;
   return computed;
 }
 
 /** F.convNd / F.conv_transposeNd with a weight of known shape: the same record a module would get. */
-export function functionalConv(type: ConvType, args: Args, ip: Interpreter): { value: Value; record: ConvRecord | null } {
+export function functionalConv(type: ConvType, args: Args, ip: Evaluator): { value: Value; record: ConvRecord | null } {
   const names = isTransposed(type)
     ? ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation']
     : ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'];
@@ -404,7 +404,7 @@ function isArgument(v: Value): boolean {
 }
 
 /** A conv module whose own forward calls F.convNd with its weight (timm's Conv2dSame) records that input. */
-function ownerOfWeight(ip: Interpreter, weight: Value, input: bigint[] | null, macs: bigint | null): void {
+function ownerOfWeight(ip: Evaluator, weight: Value, input: bigint[] | null, macs: bigint | null): void {
   const self = ip.currentFrame()?.self;
   if (!(self instanceof ModuleObject) || !self.conv || self.attrs.get('weight') !== weight) return;
   const state = self.conv;
@@ -414,15 +414,4 @@ function ownerOfWeight(ip: Interpreter, weight: Value, input: bigint[] | null, m
   // MACs follow the conv that ran (on the padded input); the layer's input is what its forward got.
   self.conv.input = [...input];
   self.conv.record = null;
-}
-
-/** One call's MACs, counted as the core counts them (transposed convs on the input). */
-function callMacs(spec: ConvSpec, input: readonly bigint[], output: readonly bigint[]): bigint {
-  const n = spec.kernel_size.length;
-  const batch = input.length === n + 2 ? input[0] : 1n;
-  const prod = (v: readonly bigint[]): bigint => v.reduce((a, b) => a * b, 1n);
-  const kernel = prod(spec.kernel_size);
-  return spec.transposed
-    ? batch * prod(input.slice(-n)) * spec.in_channels * (spec.out_channels / spec.groups) * kernel
-    : batch * prod(output.slice(-n)) * spec.out_channels * (spec.in_channels / spec.groups) * kernel;
 }

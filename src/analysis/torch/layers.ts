@@ -1,9 +1,9 @@
 import { PyError } from '../values/errors';
-import type { Interpreter } from '../evaluate/interpreter';
 import { floorDiv } from '../evaluate/operators';
-import { poolOutputSize, reshape, wrapDim } from '../evaluate/tensorShapes';
+import { reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
-import { LayerInit, REQUIRED, asInt, layerClass, product, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
+import { poolOutputSize } from '../../core';
+import { LayerInit, REQUIRED, asInt, layerClass, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;
 
@@ -250,8 +250,3 @@ function recurrentForward(self: ModuleObject, x: Value): Value {
   return tupleOf([out, new Tensor(null)]);
 }
 
-export function paramCount(values: Value[]): bigint | null {
-  return product(values);
-}
-
-export type { Interpreter };

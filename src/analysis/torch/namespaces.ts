@@ -1,6 +1,6 @@
 import { CONV_TYPES } from '../../core';
-import type { Interpreter } from '../evaluate/interpreter';
-import { Args, Builtin, ClassValue, ModuleObject, Namespace, Tensor, Value, isUnknown, unknown } from '../values/values';
+import type { Evaluator } from '../evaluate/evaluator';
+import { Args, Builtin, ModuleObject, Namespace, Tensor, Value, unknown } from '../values/values';
 import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
 import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
@@ -11,7 +11,7 @@ import { einopsNamespaces } from './einops';
 import { binary, concat, createdTensor, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
-type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
+type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 
 function fn(name: string, f: Fn): Builtin {
   return new Builtin(name, f);
@@ -167,12 +167,6 @@ export function torchNamespaces(): Map<string, Namespace> {
   for (const [name, ns] of einopsNamespaces()) modules.set(name, ns);
   return modules;
 }
-
-export function isClass(v: Value): v is ClassValue {
-  return v instanceof ClassValue;
-}
-
-export { isUnknown };
 
 /**
  * torch.nn.utils.weight_norm splits `weight` into weight_v (same shape) and weight_g (the size

@@ -1,13 +1,13 @@
 import { SyntaxNode } from '@lezer/common';
 import { PyError } from '../values/errors';
-import type { Interpreter } from '../evaluate/interpreter';
-import { Args, ClassValue, DeferredInit, Instance, ModuleObject, NativeClass, Tensor, Unknown, Value, isUnknown, typeName } from '../values/values';
+import type { Evaluator } from '../evaluate/evaluator';
+import { Args, ClassValue, DeferredInit, Instance, ModuleObject, NativeClass, Tensor, Unknown, Value } from '../values/values';
 
 /** torch.nn.Module itself: no parameters, no forward of its own. */
 export const MODULE_CLASS = new ClassValue('Module', [], null, null, { isModule: true, init: () => undefined });
 
-type Init = (layer: LayerInit, ip: Interpreter, call: SyntaxNode | null) => void;
-type Forward = (self: ModuleObject, input: Value, args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
+type Init = (layer: LayerInit, ip: Evaluator, call: SyntaxNode | null) => void;
+type Forward = (self: ModuleObject, input: Value, args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 type Params = Array<[string, Value | typeof REQUIRED]>;
 
 /**
@@ -187,13 +187,6 @@ export function asInt(v: Value): bigint | null {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
   return null;
-}
-
-export function requireInt(v: Value, what: string): bigint | null {
-  if (isUnknown(v)) return null;
-  const i = asInt(v);
-  if (i === null) throw new PyError('TypeError', `${what} must be an int, not ${typeName(v)}`);
-  return i;
 }
 
 export function truthyStatic(v: Value): boolean | null {

@@ -1,4 +1,4 @@
-import type { Interpreter } from '../evaluate/interpreter';
+import type { Evaluator } from '../evaluate/evaluator';
 import { Args, ClassValue, ModuleObject, Tensor, Value, tupleOf } from '../values/values';
 import { MODULE_LIST_CLASS } from './containers';
 import { REQUIRED, asInt, bindNative, registerParameter, truthyStatic } from './native';
@@ -21,7 +21,7 @@ export function cloneModule(m: ModuleObject, memo = new Map<ModuleObject, Module
   return copy;
 }
 
-function child(ip: Interpreter, classes: Classes, name: string, positional: Value[], keywords: Record<string, Value> = {}): ModuleObject {
+function child(ip: Evaluator, classes: Classes, name: string, positional: Value[], keywords: Record<string, Value> = {}): ModuleObject {
   return ip.instantiate(classes.get(name)!, { positional, keywords: new Map(Object.entries(keywords)) }, null) as ModuleObject;
 }
 

@@ -17,6 +17,12 @@ export type PyObject = PyDict | Unknown | FunctionValue | BoundMethod | ClassVal
 
 export type Args = { positional: Value[]; keywords: Map<string, Value> };
 
+/**
+ * The keywords of calls that pass none, shared: callees only read the keywords they are given
+ * (binding copies them before consuming), so one empty map serves every such call.
+ */
+export const NO_KEYWORDS: Map<string, Value> = new Map();
+
 export function tupleOf(items: Value[]): Value[] {
   const tuple = items.slice() as Value[] & { isTuple?: true };
   tuple.isTuple = true;

@@ -1,3 +1,5 @@
+import { tupleParts, wholeNumber } from '../../core';
+
 /**
  * Input shapes typed by the user: "1, 3, 224, 224", "[1, 3, 224, 224]" or "(3, 224, 224)".
  * Batched (N, C, ...) and unbatched (C, ...) shapes are both accepted, as PyTorch does.
@@ -5,14 +7,13 @@
 export type ShapeParse = { ok: true; shape: bigint[] } | { ok: false; message: string };
 
 export function parseInputShape(text: string): ShapeParse {
-  const inner = text.trim().replace(/^[[(]\s*/, '').replace(/\s*,?\s*[\])]$/, '');
-  if (inner === '') return { ok: false, message: 'Give a shape such as 1, 3, 224, 224' };
-  const parts = inner.split(/\s*[,x×]\s*|\s+/);
+  const parts = tupleParts(text);
+  if (parts.length === 0) return { ok: false, message: 'Give a shape such as 1, 3, 224, 224' };
   if (parts.length < 2 || parts.length > 5) return { ok: false, message: 'A conv input has 2 to 5 dimensions: (C, L) up to (N, C, D, H, W)' };
   const shape: bigint[] = [];
   for (const part of parts) {
-    if (!/^\d+$/.test(part)) return { ok: false, message: `Not a whole number: ${part}` };
-    const value = BigInt(part);
+    const value = wholeNumber(part);
+    if (value === null) return { ok: false, message: `Not a whole number: ${part}` };
     if (value <= 0n) return { ok: false, message: 'Every dimension must be at least 1' };
     shape.push(value);
   }

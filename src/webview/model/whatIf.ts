@@ -1,4 +1,4 @@
-import { ConvArgs, ConvSpec, PyValue, buildConv, spatialDims, tuple } from '../../core';
+import { ConvArgs, ConvSpec, PyValue, buildConv, parseIntegerTuple, spatialDims, tuple } from '../../core';
 
 /**
  * The what-if controls exactly as the user typed them. They stay strings so that half-typed or
@@ -110,13 +110,11 @@ export function changedControls(base: BaseLayer, controls: Controls): ControlNam
   });
 }
 
-/** "3", "3, 5", "(3, 5)" -> [3n] / [3n, 5n]; null when any part is not a whole number. */
+/** "3", "3, 5", "(3, 5)" -> [3n] / [3n, 5n] (read by the core's parseIntegerTuple); null when any part is not a whole number. */
 export function parseIntegers(text: string): bigint[] | null {
-  const trimmed = text.trim().replace(/^\((.*)\)$/s, '$1').trim();
-  if (trimmed === '' || trimmed.length > 400) return null;
-  const parts = trimmed.split(',').map((p) => p.trim().replace(/_/g, '')).filter((p, i, all) => p !== '' || i !== all.length - 1);
-  if (parts.length === 0 || parts.some((p) => !/^-?[0-9]+$/.test(p))) return null;
-  return parts.map((p) => BigInt(p));
+  if (text.trim().length > 400) return null;
+  const parsed = parseIntegerTuple(text);
+  return parsed.ok ? parsed.values : null;
 }
 
 const LABELS: Record<ControlName, string> = {
