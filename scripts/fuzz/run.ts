@@ -4,13 +4,14 @@ import { runInput } from './check';
 import { fuzzInput, seedFiles } from './mutate';
 
 /**
- * npm run fuzz -- --inputs N --seed S [--save DIR]
+ * npm run fuzz -- --inputs N --seed S [--save DIR] [--verbose]
  *
  * Mutates the model corpus and installed library files (see mutate.ts) and analyzes each input
  * with the analysis's default limits, in this process. Reports inputs that threw, inputs over
  * budget (more than 2 s of CPU, or a resident set past 512 MB after them), inputs with negative
  * figures, the slowest input and the peak resident set. The inputs of every finding, and the
- * slowest, are written to DIR (default .cache/fuzz) to reproduce them. Exit 1 on any finding.
+ * slowest, are written to DIR (default .cache/fuzz) to reproduce them; --verbose names each input
+ * before it runs. Exit 1 on any finding.
  */
 
 const CPU_LIMIT_MS = 2000;
@@ -25,6 +26,7 @@ function main(args: string[]): number {
   const inputs = Number(option(args, '--inputs', '1000'));
   const runSeed = Number(option(args, '--seed', '1'));
   const saveDir = path.resolve(option(args, '--save', '.cache/fuzz'));
+  const verbose = args.includes('--verbose');
   if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(runSeed)) {
     process.stderr.write('usage: npm run fuzz -- --inputs N --seed S [--save DIR]\n');
     return 2;
@@ -38,6 +40,7 @@ function main(args: string[]): number {
   const started = Date.now();
   for (let i = 0; i < inputs; i++) {
     const input = fuzzInput(seeds, runSeed, i);
+    if (verbose) process.stdout.write(`${input.label}\n`);
     const outcome = runInput(input);
     const rssMb = process.memoryUsage.rss() / 2 ** 20;
     peakRss = Math.max(peakRss, rssMb);

@@ -1,5 +1,5 @@
 import { tensorSizeProblem } from '../../core';
-import type { Interpreter } from '../evaluate/interpreter';
+import type { Evaluator } from '../evaluate/evaluator';
 import { PyError } from '../values/errors';
 import { broadcastShapes, reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ValueTensor, valueTensorMethod } from './valueTensors';
@@ -23,7 +23,7 @@ const REDUCE = new Set(['mean', 'sum', 'amax', 'amin', 'prod', 'std', 'var', 'lo
  * A new tensor of these sizes (torch.randn, zeros, new_empty...), or PyTorch's RuntimeError for a
  * negative size or one whose storage overflows, reported where the file's own code made it.
  */
-export function createdTensor(sizes: bigint[] | null, ip: Interpreter): Tensor {
+export function createdTensor(sizes: bigint[] | null, ip: Evaluator): Tensor {
   const problem = sizes ? tensorSizeProblem(sizes) : null;
   if (!problem) return new Tensor(sizes);
   const site = ip.mainSite();
