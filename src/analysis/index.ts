@@ -1,5 +1,5 @@
 import { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
-import { BudgetExceeded } from './evaluate/budget';
+import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './evaluate/budget';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './model/declarations';
 import { ModelCache, ModelKeys } from './model/cache';
 import { Candidate, findCandidates, importedCandidate } from './model/entries';
@@ -21,7 +21,32 @@ export { fastParse } from './parse/fastparse';
 
 /** Analyzes one Python file statically: its models, every conv declaration, diagnostics. */
 export function analyzeFile(source: string, options: AnalysisOptions, tree?: Tree): FileAnalysis {
-  return analyzeTree(new FileUnit(options.file, source, tree ?? parseSource(source)), options, null).result;
+  const refused = refusal(source, options);
+  if (refused) return refused;
+  return neverThrowing(options, () => analyzeTree(new FileUnit(options.file, source, tree ?? parseSource(source)), options, null).result);
+}
+
+/** A file too large to analyze gets no analysis, only the reason. */
+function refusal(source: string, options: AnalysisOptions): FileAnalysis | null {
+  return source.length > MAX_SOURCE_CHARS ? notAnalyzed(options, tooLargeReason(source.length, 'characters')) : null;
+}
+
+/**
+ * The analysis of a file never throws: whatever escapes every statement's own guard (a bug of
+ * ours met by an input no test foresaw) costs the file's figures, which become one unresolved
+ * entry saying why, never the caller's stack.
+ */
+function neverThrowing(options: AnalysisOptions, analyze: () => FileAnalysis): FileAnalysis {
+  try {
+    return analyze();
+  } catch (e) {
+    const why = e instanceof BudgetExceeded ? e.reason : e instanceof Error ? `${e.name}: ${e.message}` : String((e as { message?: unknown })?.message ?? e);
+    return notAnalyzed(options, `not analyzed (internal error: ${why})`);
+  }
+}
+
+function notAnalyzed(options: AnalysisOptions, why: string): FileAnalysis {
+  return { file: options.file, models: [], declarations: [], diagnostics: [], unresolved: [{ line: 1, column: 0, what: 'the whole file', why }] };
 }
 
 /** An edit of the previous text, in the previous text's offsets: `insert` or `insertLength` new characters. */
@@ -63,11 +88,27 @@ export class DocumentAnalyzer {
     } else {
       this.fragments = [];
     }
-    const tree = parseSource(text, this.fragments);
-    this.fragments = TreeFragment.addTree(tree, this.fragments);
-    this.text = text;
-    const { result, cache } = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache);
-    this.cache = cache;
+    const refused = refusal(text, this.options);
+    if (refused) {
+      this.fragments = [];
+      this.text = null;
+      this.cache = new Map();
+      return (this.result = refused);
+    }
+    const result = neverThrowing(this.options, () => {
+      const tree = parseSource(text, this.fragments);
+      this.fragments = TreeFragment.addTree(tree, this.fragments);
+      this.text = text;
+      const analyzed = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache);
+      this.cache = analyzed.cache;
+      return analyzed.result;
+    });
+    if (result.models.length === 0 && result.unresolved[0]?.what === 'the whole file') {
+      // A failed analysis leaves no state a later edit could build on.
+      this.fragments = [];
+      this.text = null;
+      this.cache = new Map();
+    }
     this.result = result;
     return result;
   }
@@ -188,6 +229,7 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
   for (let stmt = unit.tree.topNode.firstChild; stmt; stmt = stmt.nextSibling) {
     try {
       execGuarded(ip, stmt, scope, unit);
+      ip.reportLimits(unit, stmt);
     } catch (e) {
       if (!(e instanceof StopCapture || e instanceof BudgetExceeded)) throw e;
       ip.budget.depth = 0;

@@ -15,8 +15,17 @@ export interface SourceRange {
 
 /** Reads project files for import resolution. The CLI and the extension each supply one. */
 export interface SourceHost {
-  /** The text of a file, or undefined when it does not exist. Paths are absolute, '/'-separated. */
-  readFile(path: string): string | undefined;
+  /**
+   * The text of a file; undefined when it does not exist (or is a folder); or `{ unread }` with
+   * the reason when it exists but is not read: not a regular file (a FIFO, a device), or larger
+   * than the analysis reads (MAX_SOURCE_CHARS). Paths are absolute, '/'-separated.
+   */
+  readFile(path: string): string | undefined | UnreadFile;
+}
+
+/** A file the host found but did not read, and why. */
+export interface UnreadFile {
+  unread: string;
 }
 
 export interface AnalysisOptions {

@@ -51,7 +51,11 @@ function groupsSection(record: ConvRecord): string {
     ? 'Grouped variants (* = this layer):'
     : `Grouped vs dense: groups=${record.spec.groups} has ${formatFactor(record.savings)} fewer weights and MACs than dense (${withCommas(record.weight_params)} vs ${withCommas(record.dense_weight_params)} weights).`;
   const more = shown.length < variants.length ? `\n  (${variants.length - shown.length} more valid groups values: --json lists them all)` : '';
-  const incomplete = record.valid_groups_complete ? '' : '\n  (channel counts too large to list every divisor)';
+  const incomplete = record.valid_groups_complete
+    ? ''
+    : record.valid_groups_count !== null
+      ? `\n  (${withCommas(record.valid_groups_count)} valid groups values in all: 1, ${withCommas(record.valid_groups[record.valid_groups.length - 1])} and those nearest groups=${record.spec.groups} are listed)`
+      : '\n  (channel counts too large to list every divisor)';
   return `${title}\n${renderTable(['groups', 'kind', 'params', 'MACs', 'weights vs dense'], rows, (i) => i !== 1)}${more}${incomplete}`;
 }
 

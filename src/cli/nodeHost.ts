@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SourceHost } from '../analysis/types';
+import { SourceHost, UnreadFile } from '../analysis/types';
+import { readSourceFile } from '../host/sourceFiles';
 
 /**
  * The analysis reads project files through a SourceHost; on the command line that is the disk.
@@ -8,22 +9,14 @@ import { SourceHost } from '../analysis/types';
  * (and the same missing candidates) many times within one run.
  */
 export class NodeSourceHost implements SourceHost {
-  private readonly cache = new Map<string, string | undefined>();
+  private readonly cache = new Map<string, string | undefined | UnreadFile>();
 
-  readFile(file: string): string | undefined {
+  readFile(file: string): string | undefined | UnreadFile {
     if (this.cache.has(file)) return this.cache.get(file);
-    const text = readTextFile(fromAnalysisPath(file));
+    // Missing files, folders and unreadable files are "not there"; FIFOs, devices and huge files are there but unread.
+    const text = readSourceFile(fromAnalysisPath(file));
     this.cache.set(file, text);
     return text;
-  }
-}
-
-function readTextFile(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    // Missing files, folders and unreadable files are all "not there" to import resolution.
-    return undefined;
   }
 }
 
@@ -44,13 +37,19 @@ export function displayPath(cwd: string, absolute: string): string {
   return (inside ? relative : fromAnalysisPath(absolute)).split(path.sep).join('/');
 }
 
-/** Reads the file the user named, telling "missing" apart from other I/O failures. */
+/** Reads the file the user named, telling "missing" apart from other I/O failures; only a regular file of a size the analysis reads. */
 export function readUserFile(absolute: string): { ok: true; text: string } | { ok: false; message: string } {
+  const file = fromAnalysisPath(absolute);
+  let stat: fs.Stats;
   try {
-    return { ok: true, text: fs.readFileSync(fromAnalysisPath(absolute), 'utf8') };
+    stat = fs.statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
-    return { ok: false, message: reason };
+    return { ok: false, message: code === 'ENOENT' ? 'no such file' : (e as Error).message };
   }
+  if (stat.isDirectory()) return { ok: false, message: 'is a folder' };
+  const text = readSourceFile(file);
+  if (text === undefined) return { ok: false, message: 'cannot be read' };
+  if (typeof text !== 'string') return { ok: false, message: text.unread };
+  return { ok: true, text };
 }

@@ -17,13 +17,35 @@ export function gcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
+/** More divisors than this are not listed: their count is given, with those nearest a wanted value. */
+export const DIVISORS_LISTED = 1024;
+/** How many divisors on each side of the wanted value a bounded list holds. */
+const NEAREST_EACH_SIDE = 8;
+/** Search steps for the nearest divisors when there are too many to list (a few milliseconds). */
+const NEAREST_SEARCH_STEPS = 50_000;
+
+export interface Divisors {
+  /** Ascending: every divisor, or (when `count` passes DIVISORS_LISTED) 1, n and those found nearest `around`. */
+  values: bigint[];
+  /** Whether `values` is every divisor. */
+  complete: boolean;
+  /** How many divisors n has; null when a factor resisted the rho budget (the list then holds those proven). */
+  count: bigint | null;
+}
+
 /**
- * The divisors of n (n > 0), ascending. `complete` is false only when a factor resisted the
- * rho budget; the list then holds the divisors that factorization could prove.
+ * The divisors of n (n > 0), ascending. A number with more than DIVISORS_LISTED divisors (the
+ * product of the first 28 primes has 2^28) gets their count and the ones nearest `around`,
+ * never the whole list.
  */
-export function divisors(n: bigint): { values: bigint[]; complete: boolean } {
-  if (n <= 0n) return { values: [], complete: true };
+export function divisors(n: bigint, around = 1n): Divisors {
+  if (n <= 0n) return { values: [], complete: true, count: 0n };
   const { factors, complete } = factorize(n);
+  let count = 1n;
+  for (const exponent of factors.values()) count *= BigInt(exponent + 1);
+  if (count > BigInt(DIVISORS_LISTED)) {
+    return { values: nearestDivisors(n, factors, around), complete: false, count: complete ? count : null };
+  }
   let values = [1n];
   for (const [prime, exponent] of factors) {
     const next: bigint[] = [];
@@ -33,8 +55,58 @@ export function divisors(n: bigint): { values: bigint[]; complete: boolean } {
     }
     values = next;
   }
-  values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { values, complete };
+  values.sort(ascending);
+  return { values, complete, count: complete ? count : null };
+}
+
+/** log2 of a positive bigint, to a few digits (enough to order products by nearness). */
+function log2(v: bigint): number {
+  const bits = v.toString(16).length * 4;
+  const shift = Math.max(0, bits - 53);
+  return Math.log2(Number(v >> BigInt(shift))) + shift;
+}
+
+function ascending(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * 1, n, and the divisors found nearest `around` on each side, by a depth-first walk over the
+ * prime powers (largest primes first) that stops growing a product once it passes the farthest
+ * divisor kept above, within a step budget. Every value is a divisor; when the budget runs out
+ * they are the nearest found, not always the nearest there are.
+ */
+function nearestDivisors(n: bigint, factors: Map<bigint, number>, around: bigint): bigint[] {
+  const primes = [...factors.entries()].sort((a, b) => ascending(b[0], a[0]));
+  const below: bigint[] = [];
+  const above: bigint[] = [];
+  let steps = NEAREST_SEARCH_STEPS;
+  const keep = (d: bigint): void => {
+    const side = d <= around ? below : above;
+    if (side.includes(d)) return;
+    side.push(d);
+    side.sort((a, b) => (side === below ? ascending(b, a) : ascending(a, b)));
+    if (side.length > NEAREST_EACH_SIDE) side.pop();
+  };
+  const walk = (i: number, product: bigint): void => {
+    if (--steps < 0) return;
+    if (i === primes.length) {
+      keep(product);
+      return;
+    }
+    const [prime, exponent] = primes[i];
+    const powers: bigint[] = [];
+    for (let e = 0, power = product; e <= exponent; e++, power *= prime) {
+      if (above.length === NEAREST_EACH_SIDE && power > above[above.length - 1]) break;
+      powers.push(power);
+    }
+    // The products nearest the wanted value first, so the budget is spent around it.
+    powers.sort((a, b) => Math.abs(log2(a) - target) - Math.abs(log2(b) - target));
+    for (const power of powers) walk(i + 1, power);
+  };
+  const target = log2(around);
+  walk(0, 1n);
+  return [...new Set([1n, ...below, ...above, n])].sort(ascending);
 }
 
 /** Prime factors with exponents; an unsplit composite is kept as one "factor" and marks the result incomplete. */

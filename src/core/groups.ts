@@ -1,4 +1,4 @@
-import { divisors, gcd } from './divisors';
+import { Divisors, divisors, gcd } from './divisors';
 import { ConvSpec } from './spec';
 
 export type ConvKind = 'dense' | 'grouped' | 'depthwise' | 'depthwise_multiplier' | 'pointwise' | 'grouped_pointwise';
@@ -26,19 +26,21 @@ export function convKind(spec: ConvSpec): ConvKind {
 }
 
 /**
- * Every groups value PyTorch accepts for these channel counts: the divisors of
- * gcd(in_channels, out_channels), ascending. `complete` is false only when the gcd has a prime
- * factor too large to find quickly (two prime factors beyond about 10^7); the list then holds the divisors found.
+ * The groups values PyTorch accepts for these channel counts: the divisors of
+ * gcd(in_channels, out_channels), ascending, and how many there are. All of them when there are
+ * at most DIVISORS_LISTED; otherwise 1, the gcd and those nearest `around` (the layer's groups).
+ * `count` is null when the gcd has a prime factor too large to find quickly (two prime factors
+ * beyond about 10^7); the list then holds the divisors found.
  */
-export function validGroups(inChannels: bigint, outChannels: bigint): { values: bigint[]; complete: boolean } {
-  return divisors(gcd(inChannels, outChannels));
+export function validGroups(inChannels: bigint, outChannels: bigint, around = 1n): Divisors {
+  return divisors(gcd(inChannels, outChannels), around);
 }
 
 export { gcd };
 
 /** The valid groups values nearest to a wanted one (for "Set groups to N" fixes). */
 export function nearestValidGroups(inChannels: bigint, outChannels: bigint, wanted: bigint, count = 2): bigint[] {
-  const { values } = validGroups(inChannels, outChannels);
+  const { values } = validGroups(inChannels, outChannels, wanted);
   const distance = (v: bigint): bigint => (v > wanted ? v - wanted : wanted - v);
   return [...values].sort((a, b) => {
     const d = distance(a) - distance(b);

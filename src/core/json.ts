@@ -56,6 +56,7 @@ export function recordToJson(record: ConvRecord): { [key: string]: JsonValue } {
     savings: record.savings,
     kind: record.kind,
     valid_groups: record.valid_groups,
+    valid_groups_count: record.valid_groups_count,
     memory_fp32: {
       weight_bytes: record.memory.fp32.weight_bytes,
       input_bytes: record.memory.fp32.input_bytes,

@@ -32,8 +32,11 @@ export interface ConvRecord {
   dense_macs: bigint | null;
   /** dense / this, for weights (exactly groups) and MACs (exactly groups). */
   savings: number;
+  /** Every valid groups value, or (when there are more than DIVISORS_LISTED) 1, the gcd and those nearest this layer's groups. */
   valid_groups: bigint[];
   valid_groups_complete: boolean;
+  /** How many valid groups values there are; null when the gcd could not be factored. */
+  valid_groups_count: bigint | null;
   memory: Record<Dtype, MemoryFigures>;
 }
 
@@ -51,7 +54,7 @@ export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = n
   const denseWeight = spec.out_channels * spec.in_channels * product(spec.kernel_size);
   const flops = counts ? counts.macs * 2n : null;
   const params = weightParams + biasParams;
-  const groups = validGroups(spec.in_channels, spec.out_channels);
+  const groups = validGroups(spec.in_channels, spec.out_channels, spec.groups);
   return {
     spec,
     kind: convKind(spec),
@@ -72,6 +75,7 @@ export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = n
     savings: ratio(denseWeight, weightParams),
     valid_groups: groups.values,
     valid_groups_complete: groups.complete,
+    valid_groups_count: groups.count,
     memory: Object.fromEntries(DTYPES.map((d) => [d, memoryFigures(d, params, input, output, flops)])) as Record<Dtype, MemoryFigures>,
   };
 }

@@ -167,11 +167,45 @@ function checkTensorSize(shape: PyValue[]): void {
       throw constructError('TypeError', `empty(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(dim)} at pos ${i + 1}`);
     }
   });
-  const ints = shape.map((d) => toBigInt(d as bigint | boolean));
-  const negative = ints.find((d) => d < 0n);
-  if (negative !== undefined) {
-    throw constructError('RuntimeError', `Trying to create tensor with negative dimension ${negative}: [${ints.join(', ')}]`);
+  const problem = tensorSizeProblem(shape.map((d) => toBigInt(d as bigint | boolean)));
+  if (problem) throw constructError('RuntimeError', problem);
+}
+
+/**
+ * PyTorch's RuntimeError for creating a float32 tensor of these sizes (torch.empty, randn, a
+ * layer's weight), or null. The storage check is made only on tensors of more than five
+ * dimensions (more than any conv weight has: a kernel_size tuple longer than the conv's
+ * dimensions), whose sizes' product grows without bound; a conv of 10^12 channels keeps its exact
+ * figures, as what a reader of the code asks about.
+ */
+export function tensorSizeProblem(sizes: bigint[]): string | null {
+  const negative = sizes.find((d) => d < 0n);
+  if (negative !== undefined) return `Trying to create tensor with negative dimension ${negative}: [${sizesText(sizes)}]`;
+  if (sizes.length > 5 && storageOverflows(sizes, 4n)) return `Storage size calculation overflowed with sizes=[${sizesText(sizes)}]`;
+  return null;
+}
+
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * c10's storage size check: the product of the sizes times the element size must fit an int64,
+ * unless a size is 0. The product stops growing the moment it passes, so a shape of a million
+ * 3s is judged after a few dozen multiplications.
+ */
+function storageOverflows(sizes: bigint[], itemBytes: bigint): boolean {
+  if (sizes.some((d) => d === 0n)) return false;
+  let bytes = itemBytes;
+  for (const d of sizes) {
+    bytes *= d;
+    if (bytes > INT64_MAX) return true;
   }
+  return false;
+}
+
+/** The sizes as PyTorch lists them; a list too long to read is cut in the middle, saying how long it is. */
+function sizesText(sizes: bigint[]): string {
+  if (sizes.length <= 64) return sizes.join(', ');
+  return `${sizes.slice(0, 32).join(', ')}, ... (${sizes.length.toLocaleString('en-US')} sizes in all) ..., ${sizes.slice(-8).join(', ')}`;
 }
 
 const EMPTY_OVERLOADS_MESSAGE =

@@ -1,8 +1,8 @@
-import type { SourceHost } from '../analysis/types';
+import type { SourceHost, UnreadFile } from '../analysis/types';
 import { placeKey } from '../protocol/analysis';
 
-/** Reads a file of the local disk by its '/'-separated path; undefined when it cannot be read. */
-export type DiskReader = (path: string) => string | undefined;
+/** Reads a file of the local disk by its '/'-separated path; undefined when it is not there, or why it was not read. */
+export type DiskReader = (path: string) => string | undefined | UnreadFile;
 
 /** The root of local files, which a worker with a DiskReader reads itself. */
 export const FILE_ROOT = 'file://';
@@ -16,7 +16,7 @@ export const FILE_ROOT = 'file://';
  * knows which analyses an edit or a new file makes stale.
  */
 export class WorkerFiles {
-  private readonly cache = new Map<string, string | null>();
+  private readonly cache = new Map<string, string | UnreadFile | null>();
   private readonly asked = new Set<string>();
   /** When each file last changed, in `epoch` ticks; files never seen changed at tick 0. */
   private readonly changedAt = new Map<string, number>();
@@ -34,7 +34,7 @@ export class WorkerFiles {
     return { readFile: (path) => this.read(root, path, reads()) };
   }
 
-  private read(root: string, path: string, reads: Set<string>): string | undefined {
+  private read(root: string, path: string, reads: Set<string>): string | undefined | UnreadFile {
     const key = placeKey(root, path);
     reads.add(key);
     const open = this.openText(key);

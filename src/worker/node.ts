@@ -1,9 +1,9 @@
 // The desktop analysis worker (a worker_threads Worker started by the extension host): it reads
 // local files and finds installed torchvision and timm itself, so imports cost the host nothing.
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { pythonLibraryFolders } from '../host/pythonLibraries';
+import { readSourceFile } from '../host/sourceFiles';
 import { AnalysisService } from './service';
 
 const port = parentPort;
@@ -18,12 +18,9 @@ const service = new AnalysisService({
 });
 port.on('message', (data: unknown) => service.handle(data));
 
-function readDisk(path: string): string | undefined {
-  try {
-    return readFileSync(fsPath(path), 'utf8');
-  } catch {
-    return undefined;
-  }
+/** Only regular files, up to the size the analysis reads: a FIFO or a link to /dev/zero is never read. */
+function readDisk(path: string): ReturnType<typeof readSourceFile> {
+  return readSourceFile(fsPath(path));
 }
 
 /** A URI path ('/c:/x/y.py' on Windows, '/x/y.py' elsewhere) as the disk path it names. */

@@ -10,6 +10,7 @@ import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown,
 } from '../values/values';
+import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
 
 function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
   return new Builtin(name, (a) => f(a.positional, a.keywords));
@@ -234,9 +235,19 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
     case 'format':
       return method(name, (args, kw) => formatString(s, args, kw));
     case 'join':
-      return method(name, ([items]) => ip.iterate(items).map(pyStr).join(s));
+      return method(name, ([items]) => {
+        const parts = ip.iterate(items).map(pyStr);
+        const length = parts.reduce((n, p) => n + p.length, s.length * Math.max(0, parts.length - 1));
+        if (length > MAX_CHARS) return tooLongString(length, ip.budget);
+        ip.budget.charge(length);
+        return parts.join(s);
+      });
     case 'split':
-      return method(name, ([sep]) => (sep === undefined || sep === null ? s.split(' ').filter(Boolean) : s.split(String(sep))));
+      return method(name, ([sep]) => {
+        ip.budget.charge(s.length);
+        const parts = sep === undefined || sep === null ? s.split(' ').filter(Boolean) : s.split(String(sep));
+        return parts.length > MAX_ITEMS ? tooManyItems(parts.length, ip.budget) : parts;
+      });
     case 'lower':
       return method(name, () => s.toLowerCase());
     case 'upper':
@@ -248,7 +259,13 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
     case 'endswith':
       return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.endsWith(String(x))) : s.endsWith(String(p))));
     case 'replace':
-      return method(name, ([a, b]) => s.split(String(a)).join(String(b)));
+      return method(name, ([a, b]) => {
+        const parts = s.split(String(a));
+        const length = s.length + (parts.length - 1) * (String(b).length - String(a).length);
+        if (length > MAX_CHARS) return tooLongString(length, ip.budget);
+        ip.budget.charge(length);
+        return parts.join(String(b));
+      });
     case 'isdigit':
       return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
   }

@@ -3,6 +3,18 @@ export const DEFAULT_STEPS = 2_000_000;
 export const DEFAULT_DEPTH = 48;
 /** One loop may run at most this many iterations before it is given up as unresolved. */
 export const LOOP_LIMIT = 200_000;
+/**
+ * The most characters of Python the analysis reads from one file (the analyzed one or an import);
+ * the largest model files of torchvision and timm are a twentieth of it. Its parse tree takes
+ * about thirty times its size in memory.
+ */
+export const MAX_SOURCE_CHARS = 4_000_000;
+
+/** Why a file of this size, past MAX_SOURCE_CHARS, is not read. */
+export function tooLargeReason(size: number, unit: 'characters' | 'bytes'): string {
+  return `file too large to analyze (${(size / 1e6).toFixed(1)} million ${unit}; the limit is ${MAX_SOURCE_CHARS / 1e6} million characters)`;
+}
+
 /** How many steps may pass between two readings of the deadline's clock. */
 const STEPS_PER_CLOCK_READING = 2048;
 
@@ -54,11 +66,19 @@ export class Budget {
   private steps = 0;
   private untilClockReading = 0;
   depth = 0;
+  /** Told of each value that became unknown for passing a size limit (limits.ts), so the analysis can say what it did not follow. */
+  onLimit: ((reason: string) => void) | null = null;
   constructor(readonly maxSteps = DEFAULT_STEPS, readonly maxDepth = DEFAULT_DEPTH, readonly deadline: Deadline | null = null) {}
 
-  /** A new budget for the next phase of the same analysis, under the same deadline. */
+  /** A new budget for the next phase of the same analysis, under the same deadline, telling the same listener. */
   renewed(maxSteps = DEFAULT_STEPS, maxDepth = DEFAULT_DEPTH): Budget {
-    return new Budget(maxSteps, maxDepth, this.deadline);
+    const next = new Budget(maxSteps, maxDepth, this.deadline);
+    next.onLimit = this.onLimit;
+    return next;
+  }
+
+  limitMet(reason: string): void {
+    this.onLimit?.(reason);
   }
 
   tick(count = 1): void {

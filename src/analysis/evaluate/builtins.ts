@@ -5,7 +5,8 @@ import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
-import { binaryOp, compare, floorDiv, polyOf } from './operators';
+import { binaryOp, compare, polyOf } from './operators';
+import { MAX_CHARS, MAX_INT_DIGITS, nestedItems, tooLongString } from './limits';
 import { Scope } from '../values/scope';
 import { cloneModule } from '../torch/transformer';
 import { pyStr } from '../values/strings';
@@ -32,6 +33,8 @@ function toInt(v: Value): Value {
   if (typeof v === 'string') {
     const t = v.trim();
     if (t === '' || [...t].some((c, i) => !(c >= '0' && c <= '9') && !(i === 0 && (c === '-' || c === '+')))) throw new PyError('ValueError', `invalid literal for int() with base 10: '${v}'`);
+    const digits = t.length - (t[0] === '-' || t[0] === '+' ? 1 : 0);
+    if (digits > MAX_INT_DIGITS) throw new PyError('ValueError', `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion: value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit`);
     return BigInt(t);
   }
   if (v instanceof Tensor) return unknown('tensor values are not known statically');
@@ -111,9 +114,13 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
 
 function sorted(ip: Interpreter, args: Args): Value[] {
   const items = ip.iterate(args.positional[0]);
+  // A sort makes about n log n comparisons, each a call of ours.
+  ip.budget.charge(items.length * Math.log2(items.length + 1), 4);
   const key = args.keywords.get('key');
-  const keyed = items.map((v) => [key ? ip.call(key, { positional: [v], keywords: new Map() }, null) : v, v] as const);
-  keyed.sort((x, y) => (compare('<', x[0], y[0]) === true ? -1 : compare('>', x[0], y[0]) === true ? 1 : 0));
+  const order = (x: Value, y: Value): number => (compare('<', x, y) === true ? -1 : compare('>', x, y) === true ? 1 : 0);
+  if (!key) return args.keywords.get('reverse') === true ? items.sort(order).reverse() : items.sort(order);
+  const keyed = items.map((v) => [ip.call(key, { positional: [v], keywords: new Map() }, null), v] as const);
+  keyed.sort((x, y) => order(x[0], y[0]));
   const out = keyed.map(([, v]) => v);
   return args.keywords.get('reverse') === true ? out.reverse() : out;
 }
@@ -148,6 +155,16 @@ function exceptionClass(name: string): ClassValue {
   });
 }
 
+/** str(v): its text is built only when it is within the string limit, and is charged for. */
+function strOf(ip: Interpreter, v: Value): Value {
+  if (isUnknown(v)) return v;
+  const size = nestedItems(v, MAX_CHARS);
+  if (size >= MAX_CHARS) return tooLongString(`more than ${MAX_CHARS}`, ip.budget);
+  ip.budget.charge(size);
+  const text = pyStr(v);
+  return text.length > MAX_CHARS ? tooLongString(text.length, ip.budget) : text;
+}
+
 function len(v: Value): Value {
   const changed = changedReason(v);
   if (changed !== null) return unknown(changed);
@@ -162,7 +179,7 @@ function len(v: Value): Value {
 
 function sum(ip: Interpreter, args: Args): Value {
   let total: Value = args.positional[1] ?? args.keywords.get('start') ?? 0n;
-  for (const v of ip.iterate(args.positional[0])) total = binaryOp('+', total, v);
+  for (const v of ip.iterate(args.positional[0])) total = binaryOp('+', total, v, ip.budget);
   return total;
 }
 
@@ -178,7 +195,7 @@ export function makeBuiltins(): Scope {
     const t = ip.truthy(a.positional[0] ?? false);
     return t === null ? unknown('truth value unknown') : t;
   });
-  set('str', (a) => (a.positional.length ? (isUnknown(a.positional[0]) ? a.positional[0] : pyStr(a.positional[0])) : ''));
+  set('str', (a, ip) => (a.positional.length ? strOf(ip, a.positional[0]) : ''));
   set('len', (a) => len(a.positional[0]));
   set('abs', (a) => {
     const v = a.positional[0];
@@ -190,11 +207,10 @@ export function makeBuiltins(): Scope {
   set('min', (a, ip) => extreme(a, ip, '<'));
   set('max', (a, ip) => extreme(a, ip, '>'));
   set('sum', (a, ip) => sum(ip, a));
-  set('pow', (a) => binaryOp('**', a.positional[0], a.positional[1]));
-  set('divmod', (a) => {
+  set('pow', (a, ip) => binaryOp('**', a.positional[0], a.positional[1], ip.budget));
+  set('divmod', (a, ip) => {
     const [x, y] = a.positional;
-    if (typeof x === 'bigint' && typeof y === 'bigint') return tupleOf([floorDiv(x, y), x - floorDiv(x, y) * y]);
-    return tupleOf([binaryOp('//', x, y), binaryOp('%', x, y)]);
+    return tupleOf([binaryOp('//', x, y, ip.budget), binaryOp('%', x, y, ip.budget)]);
   });
   set('range', (a) => range(a.positional));
   set('enumerate', (a, ip) => {
@@ -328,7 +344,7 @@ export function standardModules(): Map<string, Namespace> {
     while (y) [x, y] = [y, x % y];
     return x;
   }));
-  math.set('prod', b('prod', (a, ip) => ip.iterate(a.positional[0]).reduce((acc: Value, v) => binaryOp('*', acc, v), 1n)));
+  math.set('prod', b('prod', (a, ip) => ip.iterate(a.positional[0]).reduce((acc: Value, v) => binaryOp('*', acc, v, ip.budget), 1n)));
   math.set('pi', Math.PI);
   math.set('e', Math.E);
   math.set('inf', Infinity);

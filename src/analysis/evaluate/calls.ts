@@ -1,6 +1,7 @@
 import { CannotEvaluate, PyError } from '../values/errors';
 import type { CallSite, Interpreter } from './interpreter';
 import { binaryOp } from './operators';
+import { MAX_ITEMS, tooManyItems } from './limits';
 import { PyDict, Value, isListValue, isUnknown, ModuleObject, unknown } from '../values/values';
 
 /**
@@ -66,14 +67,16 @@ export function unpackValues(ip: Interpreter, value: Value, targets: number, sta
  */
 export function augmentedValue(ip: Interpreter, op: string, left: Value, right: Value): Value | undefined {
   if (op === '+' && isListValue(left)) {
-    left.push(...ip.iterate(right));
+    const items = ip.iterate(right);
+    if (left.length + items.length > MAX_ITEMS) throw new CannotEvaluate(tooManyItems(left.length + items.length, ip.budget).reason);
+    for (const item of items) left.push(item);
     return undefined;
   }
   if (op === '+' && left instanceof ModuleObject && (left.typeName === 'ModuleList' || left.typeName === 'Sequential')) {
     for (const m of ip.iterate(right)) if (m instanceof ModuleObject) left.modules.set(String(left.modules.size), m);
     return undefined;
   }
-  return binaryOp(op, left, right);
+  return binaryOp(op, left, right, ip.budget);
 }
 
 /** `not v`: unknown when v's truth is. */

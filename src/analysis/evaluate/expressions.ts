@@ -560,7 +560,7 @@ function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compile
     enter(ip, depth);
     const a = left(ip, scope);
     const b = right(ip, scope);
-    return comparison ? compare(operator, a, b) : binaryOp(arithmetic, a, b);
+    return comparison ? compare(operator, a, b) : binaryOp(arithmetic, a, b, ip.budget);
   };
 }
 

@@ -10,7 +10,7 @@ import { parseSource } from '../parse/parse';
 import { FileUnit } from '../parse/unit';
 import { Namespace, Value, unknown } from '../values/values';
 import { PyError } from '../values/errors';
-import { BudgetExceeded } from './budget';
+import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './budget';
 
 /**
  * Finds, parses and runs the modules a file imports: torch and the standard library are built
@@ -91,6 +91,13 @@ export class ModuleLoader {
       this.files.set(path, null);
       return null;
     }
+    if (typeof text !== 'string' || text.length > MAX_SOURCE_CHARS) {
+      // Found but not read: its names are unknown with the reason, and nothing else is tried.
+      const why = typeof text === 'string' ? tooLargeReason(text.length, 'characters') : text.unread;
+      const ns = new Namespace(name, new Map(), true, `${path} is ${why.startsWith('not ') ? why : `a ${why}`}`);
+      this.files.set(path, ns);
+      return ns;
+    }
     const unit = new FileUnit(path, text, parseSource(text));
     const scope = new Scope(this.builtins, 'module');
     scope.vars.set('__name__', name);
@@ -147,6 +154,7 @@ export function execImport(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit
     }
     const dotted = path.join('.');
     const module = ip.loader.resolve(ip, dotted, level, unit);
+    noteUnread(ip, module, stmt, unit);
     for (c = c?.nextSibling ?? null; c; c = c.nextSibling) {
       if (c.name === '*') {
         for (const [k, v] of module.members) if (!k.startsWith('_')) scope.set(k, v);
@@ -167,23 +175,32 @@ export function execImport(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit
     if (c.name === 'VariableName') path.push(unit.text(c));
     else if (c.name === 'as') {
       c = c.nextSibling!;
-      scope.set(unit.text(c), ip.loader.resolve(ip, path.join('.'), 0, unit));
+      const module = ip.loader.resolve(ip, path.join('.'), 0, unit);
+      noteUnread(ip, module, stmt, unit);
+      scope.set(unit.text(c), module);
       path = [];
     } else if (c.name === ',') {
-      bindTopPackage(ip, path, scope, unit);
+      bindTopPackage(ip, path, scope, stmt, unit);
       path = [];
     }
   }
-  bindTopPackage(ip, path, scope, unit);
+  bindTopPackage(ip, path, scope, stmt, unit);
+}
+
+/** An import of a file that was found but not read (too large, not a regular file) says so where it is written. */
+function noteUnread(ip: Interpreter, module: Namespace, stmt: SyntaxNode, unit: FileUnit): void {
+  if (module.why) ip.unresolvedAt(unit, stmt, `${module.name} was not read: ${module.why}`);
 }
 
 /** `import a.b.c` binds `a`, with `b` and `c` reachable as attributes. */
-function bindTopPackage(ip: Interpreter, path: string[], scope: Scope, unit: FileUnit): void {
+function bindTopPackage(ip: Interpreter, path: string[], scope: Scope, stmt: SyntaxNode, unit: FileUnit): void {
   if (path.length === 0) return;
   const top = ip.loader.resolve(ip, path[0], 0, unit);
+  noteUnread(ip, top, stmt, unit);
   let parent = top;
   for (let i = 1; i < path.length; i++) {
     const child = ip.loader.resolve(ip, path.slice(0, i + 1).join('.'), 0, unit);
+    noteUnread(ip, child, stmt, unit);
     if (!parent.members.has(path[i])) parent.members.set(path[i], child);
     parent = child;
   }

@@ -3,6 +3,7 @@ import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
 import { ValueTensor } from '../torch/valueTensors';
 import type { BuildResult, ConvRecord } from '../../core';
 import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
+import { MAX_ITEMS, tooManyItems } from './limits';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { readParams } from '../parse/params';
 import { Scope } from '../values/scope';
@@ -65,7 +66,25 @@ export class Interpreter implements Evaluator {
   /** For each constructor call in progress, the innermost call in the analyzed file at that moment. */
   readonly constructing: Array<SyntaxNode | null> = [];
 
-  constructor(readonly main: FileUnit, readonly loader: ModuleLoader, public budget: Budget) {}
+  /** The first limit met (limits.ts) where no call of the analyzed file was running, for the statement or model that met it. */
+  private limitsMet: string[] = [];
+
+  constructor(readonly main: FileUnit, readonly loader: ModuleLoader, public budget: Budget) {
+    budget.onLimit = (reason) => this.limitMet(reason);
+  }
+
+  /** A value became unknown for passing a size limit: said at the innermost call of the analyzed file, or kept for its statement. */
+  private limitMet(reason: string): void {
+    const site = this.mainSite();
+    if (site) this.unresolvedAt(this.main, site, reason);
+    else if (this.limitsMet.length === 0) this.limitsMet.push(reason);
+  }
+
+  /** The limits met since the last call, said at `node` (a top-level statement, a model's name). */
+  reportLimits(unit: FileUnit, node: SyntaxNode): void {
+    for (const reason of this.limitsMet) this.unresolvedAt(unit, node, reason);
+    this.limitsMet = [];
+  }
 
   evaluate(node: SyntaxNode, scope: Scope, unit: FileUnit): Value {
     return evalExpr(this, node, scope, unit);
@@ -232,8 +251,16 @@ export class Interpreter implements Evaluator {
   iterate(v: Value): Value[] {
     const changed = changedReason(v);
     if (changed !== null) throw new CannotEvaluate(changed);
-    if (Array.isArray(v)) return [...v];
-    if (typeof v === 'string') return [...v];
+    if (Array.isArray(v)) {
+      this.budget.charge(v.length);
+      return v.slice();
+    }
+    if (typeof v === 'string') {
+      if (v.length > MAX_ITEMS) throw new CannotEvaluate(tooManyItems(v.length, this.budget).reason);
+      // Each character becomes a string of its own: far dearer than copying a list.
+      this.budget.charge(v.length, 4);
+      return [...v];
+    }
     if (v instanceof PyDict) return v.keys();
     if (v instanceof RangeValue) {
       const n = v.length;

@@ -1,4 +1,5 @@
 import { Value, unknown } from '../values/values';
+import { MAX_INT_BITS, boundedInt, intTooLarge } from './limits';
 
 /** Python number literal: ints (with underscores, 0x/0o/0b) become bigints, the rest floats. */
 export function parseNumber(text: string): Value {
@@ -6,9 +7,14 @@ export function parseNumber(text: string): Value {
   for (const ch of text) if (ch !== '_') clean += ch;
   const lower = clean.toLowerCase();
   if (lower.endsWith('j')) return unknown('complex numbers are not modelled');
-  if (lower.startsWith('0x') || lower.startsWith('0o') || lower.startsWith('0b')) return BigInt(lower);
-  const isFloat = lower.includes('.') || lower.includes('e');
-  if (!isFloat) return BigInt(lower);
+  const prefixed = lower.startsWith('0x') || lower.startsWith('0o') || lower.startsWith('0b');
+  const isFloat = !prefixed && (lower.includes('.') || lower.includes('e'));
+  if (!isFloat) {
+    // Python 3.11 refuses a decimal literal past 4,300 digits; a hex one that long is past our int limit too.
+    const bits = prefixed ? (lower.length - 2) * (lower[1] === 'x' ? 4 : lower[1] === 'o' ? 3 : 1) : lower.length / Math.log10(2);
+    if (bits > MAX_INT_BITS + 4) return intTooLarge(bits);
+    return boundedInt(BigInt(lower));
+  }
   return Number(lower);
 }
 

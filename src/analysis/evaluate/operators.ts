@@ -5,6 +5,8 @@ import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
 import { broadcastShapes } from './tensorShapes';
+import type { Budget } from './budget';
+import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
 import { pyReprValue, pyStr } from '../values/strings';
 
 /** Python's `//` on ints: ZeroDivisionError for a zero divisor, else the core's floor division. */
@@ -64,41 +66,75 @@ function fromPoly(p: Poly, reason: string): Value {
   return p.isConstant() ? p.constantValue() : new Unknown(reason, p);
 }
 
-export function binaryOp(op: string, a: Value, b: Value): Value {
+/**
+ * Python's binary operators on static values. The budget, when given, is charged for work in
+ * proportion to its size (the words of big ints, the items of sequences built); results past the
+ * limits of limits.ts are unknown with the reason, and are never built.
+ */
+export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value {
   const changed = changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
   if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b);
   const ia = asInt(a);
   const ib = asInt(b);
-  if (ia !== null && ib !== null) return intOp(op, ia, ib);
+  if (ia !== null && ib !== null) return intOp(op, ia, ib, budget);
   const na = asNumber(a);
   const nb = asNumber(b);
   if (na !== null && nb !== null) return floatOp(op, na, nb);
-  return sequenceOp(op, a, b);
+  return sequenceOp(op, a, b, budget);
 }
 
-function intOp(op: string, a: bigint, b: bigint): Value {
+/** Bigint multiplication and division cost about one nanosecond per pair of words; a step is about a microsecond. */
+const WORD_PAIRS_PER_STEP = 1000;
+
+function intOp(op: string, a: bigint, b: bigint, budget: Budget | undefined): Value {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
+    case '+': return boundedInt(a + b, budget);
+    case '-': return boundedInt(a - b, budget);
+    case '*': {
+      const bits = bitLength(a) + bitLength(b);
+      if (bits > MAX_INT_BITS + 1) return intTooLarge(bits, budget);
+      budget?.charge(words(a) * words(b), WORD_PAIRS_PER_STEP);
+      return boundedInt(a * b, budget);
+    }
     case '/':
       if (b === 0n) throw new PyError('ZeroDivisionError', 'division by zero');
       return Number(a) / Number(b);
-    case '//': return floorDiv(a, b);
-    case '%': return pyMod(a, b);
-    case '**':
-      if (b < 0n) return Number(a) ** Number(b);
-      if (b > 100_000n) throw new PyError('OverflowError', 'exponent too large to evaluate statically');
-      return a ** b;
-    case '<<': return a << b;
-    case '>>': return a >> b;
+    case '//':
+    case '%':
+      budget?.charge(words(a) * words(b), WORD_PAIRS_PER_STEP);
+      return op === '//' ? floorDiv(a, b) : pyMod(a, b);
+    case '**': return intPower(a, b, budget);
+    case '<<': {
+      if (b < 0n) throw new PyError('ValueError', 'negative shift count');
+      if (a === 0n) return 0n;
+      const bits = BigInt(bitLength(a)) + b;
+      if (bits > BigInt(MAX_INT_BITS)) return intTooLarge(Number(bits), budget);
+      return boundedInt(a << b, budget);
+    }
+    case '>>':
+      if (b < 0n) throw new PyError('ValueError', 'negative shift count');
+      if (b >= BigInt(bitLength(a))) return a < 0n ? -1n : 0n;
+      return a >> b;
     case '&': return a & b;
     case '|': return a | b;
     case '^': return a ^ b;
   }
   throw new PyError('TypeError', `unsupported operand type(s) for ${op}: 'int' and 'int'`);
+}
+
+/** `a ** b` on ints: the result's size is known before it is computed (at least (bits(a) - 1) * b bits). */
+function intPower(a: bigint, b: bigint, budget: Budget | undefined): Value {
+  if (b < 0n) return Number(a) ** Number(b);
+  if (a === 0n) return b === 0n ? 1n : 0n;
+  if (a === 1n) return 1n;
+  if (a === -1n) return b % 2n === 0n ? 1n : -1n;
+  const atLeast = BigInt(bitLength(a) - 1) * b;
+  if (atLeast > BigInt(MAX_INT_BITS)) return intTooLarge(Number(atLeast), budget);
+  const bits = bitLength(a) * Number(b);
+  budget?.charge(Math.ceil(bits / 64) ** 2, WORD_PAIRS_PER_STEP);
+  return boundedInt(a ** b, budget);
 }
 
 function floatOp(op: string, a: number, b: number): Value {
@@ -118,21 +154,21 @@ function floatOp(op: string, a: number, b: number): Value {
   throw new PyError('TypeError', `unsupported operand type(s) for ${op}: 'float' and 'float'`);
 }
 
-function sequenceOp(op: string, a: Value, b: Value): Value {
-  if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
+function sequenceOp(op: string, a: Value, b: Value, budget: Budget | undefined): Value {
+  if (op === '+' && typeof a === 'string' && typeof b === 'string') {
+    if (a.length + b.length > MAX_CHARS) return tooLongString(a.length + b.length, budget);
+    budget?.charge(a.length + b.length);
+    return a + b;
+  }
   if (op === '+' && Array.isArray(a) && Array.isArray(b) && isTupleValue(a) === isTupleValue(b)) {
-    return isTupleValue(a) ? tupleOf([...a, ...b]) : [...a, ...b];
+    if (a.length + b.length > MAX_ITEMS) return tooManyItems(a.length + b.length, budget);
+    budget?.charge(a.length + b.length);
+    const items = a.concat(b);
+    return isTupleValue(a) ? tupleOf(items) : items;
   }
   if (op === '*') {
     const [seq, n] = asInt(b) !== null ? [a, asInt(b)!] : [b, asInt(a)];
-    if (n !== null && (typeof seq === 'string' || Array.isArray(seq))) {
-      if (n > 1_000_000n) throw new PyError('MemoryError', 'sequence too long to build statically');
-      const count = n < 0n ? 0 : Number(n);
-      if (typeof seq === 'string') return seq.repeat(count);
-      const items: Value[] = [];
-      for (let i = 0; i < count; i++) items.push(...seq);
-      return isTupleValue(seq) ? tupleOf(items) : items;
-    }
+    if (n !== null && (typeof seq === 'string' || Array.isArray(seq))) return repeated(seq, n, budget);
   }
   if (op === '|' && a instanceof PyDict && b instanceof PyDict) {
     const out = new PyDict();
@@ -142,6 +178,22 @@ function sequenceOp(op: string, a: Value, b: Value): Value {
   }
   if (op === '%' && typeof a === 'string') return percentFormat(a, b);
   throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/** `seq * n`: its length is known before anything is built. */
+function repeated(seq: string | Value[], n: bigint, budget: Budget | undefined): Value {
+  const count = n < 0n ? 0 : Number(n);
+  const length = BigInt(seq.length) * (n < 0n ? 0n : n);
+  if (typeof seq === 'string') {
+    if (length > BigInt(MAX_CHARS)) return tooLongString(length, budget);
+    budget?.charge(Number(length));
+    return seq.repeat(count);
+  }
+  if (length > BigInt(MAX_ITEMS)) return tooManyItems(length, budget);
+  budget?.charge(Number(length));
+  const items: Value[] = [];
+  for (let i = 0; i < count; i++) for (const item of seq) items.push(item);
+  return isTupleValue(seq) ? tupleOf(items) : items;
 }
 
 /** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */

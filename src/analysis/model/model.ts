@@ -1,5 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
-import { ConvRecord, SeparableComparison, isSeparablePair, separablePair } from '../../core';
+import { ConvRecord, SeparableComparison, isSeparablePair, separablePair, tensorSizeProblem } from '../../core';
 import { Budget, BudgetExceeded, Deadline } from '../evaluate/budget';
 import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -76,7 +76,10 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
         ? [captured, 'code']
         : [null, null];
   const notes = new Map<number, ShapeNote>();
-  if (instance && input) {
+  // An input PyTorch could not even create (a negative size) is reported and not run.
+  const inputProblem = input ? tensorSizeProblem(input) : null;
+  if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
+  if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
     try {
@@ -88,9 +91,10 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
     }
   }
   const nameNode = candidate.anchor;
-  const modules = instance ? namedModules(instance) : [];
+  ip.reportLimits(unit, nameNode);
+  const { modules, tooLarge } = listModules(ip, candidate, instance);
   const names = new Map(modules.map(([n, m]) => [m, n]));
-  const memo = new Map<ModuleObject, bigint | null>();
+  const params = instance ? subtreeParams(instance, modules) : new Map<ModuleObject, bigint | null>();
   const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
   return {
     names,
@@ -100,12 +104,23 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       input,
       inputSource,
       layers,
-      modules: modules.map(([name, m]) => moduleOf(ip, name, m, memo)),
-      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), incomplete),
+      modules: modules.map(([name, m]) => moduleOf(ip, name, m, params)),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), tooLarge ?? incomplete),
       shapes: [...notes.values()],
       separablePairs: separablePairs(layers),
     },
   };
+}
+
+/** The model's modules in named_modules() order; none, with the reason, when the tree is too large to list. */
+function listModules(ip: Interpreter, candidate: Candidate, instance: ModuleObject | null): { modules: Array<[string, ModuleObject]>; tooLarge: string | null } {
+  try {
+    return { modules: instance ? namedModules(instance) : [], tooLarge: null };
+  } catch (e) {
+    if (!(e instanceof CannotEvaluate)) throw e;
+    ip.unresolvedAt(ip.main, candidate.anchor, e.message);
+    return { modules: [], tooLarge: e.message };
+  }
 }
 
 /** Required parameters without a call site become named unknowns, so figures stay formulas. */
@@ -184,43 +199,52 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance 
 }
 
 /**
- * A module's parameters: its own and all its descendants'. Shared modules count once per
- * subtree, as parameters() does; trees without sharing (nearly all) are summed bottom-up.
+ * Each module's parameters: its own and all its descendants', a shared module counted once per
+ * subtree as parameters() does. A tree without sharing (nearly all) is summed bottom-up in one
+ * pass; when a module has two parents or holds an ancestor (`self.me = self`), each module's
+ * subtree is walked on its own, within a limit past which its figure is unknown.
  */
-function subtreeParams(m: ModuleObject, memo: Map<ModuleObject, bigint | null>): bigint | null {
-  // Most modules are leaves: their own parameters, with no memo entry and no child list.
-  if (m.childCount() === 0) return m.ownParams();
-  const known = memo.get(m);
-  if (known !== undefined) return known;
-  let total = m.ownParams();
-  const children: ModuleObject[] = [];
-  for (const [, c] of m.children()) if (c !== null) children.push(c);
-  if (hasRepeats(children)) {
+function subtreeParams(root: ModuleObject, modules: Array<[string, ModuleObject]>): Map<ModuleObject, bigint | null> {
+  const out = new Map<ModuleObject, bigint | null>();
+  let edges = 0;
+  for (const m of [root, ...modules.map(([, child]) => child)]) m.forEachChild((c) => c && edges++);
+  if (edges === modules.length) {
+    // Preorder reversed puts every child before its parent.
+    for (let i = modules.length - 1; i >= 0; i--) {
+      const m = modules[i][1];
+      let total = m.ownParams();
+      m.forEachChild((c) => {
+        if (!c) return;
+        const sub = out.get(c) ?? null;
+        total = total === null || sub === null ? null : total + sub;
+      });
+      out.set(m, total);
+    }
+    return out;
+  }
+  let walked = 0;
+  for (const [, m] of modules) {
+    if (walked > SHARED_WALK_LIMIT) {
+      out.set(m, null);
+      continue;
+    }
+    let total = m.ownParams();
     for (const [, child] of namedModules(m)) {
+      if (child === m) continue;
+      walked++;
       const own = child.ownParams();
       total = total === null || own === null ? null : total + own;
     }
-  } else {
-    for (const child of children) {
-      const sub = subtreeParams(child, memo);
-      total = total === null || sub === null ? null : total + sub;
-    }
+    out.set(m, total);
   }
-  memo.set(m, total);
-  return total;
+  return out;
 }
 
-/** Whether a module appears twice among siblings (a few children: a pairwise scan beats a Set). */
-function hasRepeats(children: ModuleObject[]): boolean {
-  if (children.length > 16) return new Set(children).size !== children.length;
-  for (let i = 1; i < children.length; i++) {
-    for (let j = 0; j < i; j++) if (children[i] === children[j]) return true;
-  }
-  return false;
-}
+/** How many modules the per-module walks of a tree with sharing may visit in all. */
+const SHARED_WALK_LIMIT = 2_000_000;
 
-function moduleOf(ip: Interpreter, name: string, m: ModuleObject, memo: Map<ModuleObject, bigint | null>): ModuleInstance {
-  return { name, type: m.typeName, params: subtreeParams(m, memo), range: m.site ? ip.main.range(m.site) : null };
+function moduleOf(ip: Interpreter, name: string, m: ModuleObject, params: Map<ModuleObject, bigint | null>): ModuleInstance {
+  return { name, type: m.typeName, params: params.get(m) ?? null, range: m.site ? ip.main.range(m.site) : null };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CannotEvaluate } from '../values/errors';
 import { namedModules } from '../torch/containers';
 import { ModuleObject } from '../values/values';
 import { skippedReason } from '../values/unknownContents';
@@ -8,7 +9,14 @@ export { noteSkippedIn } from '../values/unknownContents';
 /** The first skipped builder statement met by the root or any module of its tree, if any. */
 export function skippedWithin(root: ModuleObject | null): string | null {
   if (!root) return null;
-  for (const m of [root, ...namedModules(root).map(([, child]) => child)]) {
+  let modules: Array<[string, ModuleObject]>;
+  try {
+    modules = namedModules(root);
+  } catch (e) {
+    if (e instanceof CannotEvaluate) return e.message;
+    throw e;
+  }
+  for (const m of [root, ...modules.map(([, child]) => child)]) {
     const why = skippedReason(m);
     if (why !== null) return why;
   }

@@ -1,4 +1,4 @@
-import { PyError } from '../values/errors';
+import { CannotEvaluate, PyError } from '../values/errors';
 import type { Evaluator } from '../evaluate/evaluator';
 import { ClassValue, ModuleObject, NO_KEYWORDS, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
 import { markChanged } from '../values/unknownContents';
@@ -102,6 +102,10 @@ export function moduleMethod(ip: Evaluator, self: ModuleObject, name: string): (
       };
     case 'insert':
       return ([index, m]) => {
+        if (isUnknown(index)) throw new CannotEvaluate(index.reason);
+        if (typeof index !== 'bigint') throw new PyError('TypeError', `'${typeName(index)}' object cannot be interpreted as an integer`);
+        // PyTorch stores anything insert is given; only modules and None are modelled here.
+        if (!(m instanceof ModuleObject) && m !== null && !isUnknown(m)) throw new CannotEvaluate(`${self.typeName}.insert of a ${typeName(m)}, not a module`);
         const entries = [...self.modules.values()];
         entries.splice(Number(index), 0, registrable(self, m, 'an inserted item'));
         self.modules.clear();
@@ -160,21 +164,39 @@ export function moduleMethod(ip: Evaluator, self: ModuleObject, name: string): (
 
 let walks = 0;
 
-/** named_modules() without the root: preorder, each module once (PyTorch's memo), children by name. */
+/**
+ * How many characters of dotted names one walk may build. A chain of modules nested 100,000 deep
+ * (each wrapping the last) has names whose lengths add up to billions of characters; past this
+ * limit the tree is too large to list, which the caller reports as unknown.
+ */
+export const MODULE_NAMES_LIMIT = 4_000_000;
+
+/**
+ * named_modules() without the root: preorder, each module once (PyTorch's memo), children by name.
+ * Walked with an explicit stack, so a deeply nested tree cannot overflow the call stack.
+ */
 export function namedModules(root: ModuleObject): Array<[string, ModuleObject]> {
   const out: Array<[string, ModuleObject]> = [];
   const mark = ++walks;
   root.walkMark = mark;
-  const visit = (m: ModuleObject, prefix: string): void => {
-    if (m.childCount() === 0) return;
-    m.forEachChild((child, name) => {
-      if (!child || child.walkMark === mark) return;
-      child.walkMark = mark;
-      const full = prefix ? `${prefix}.${name}` : name;
-      out.push([full, child]);
-      visit(child, full);
-    });
-  };
-  visit(root, '');
+  if (root.childCount() === 0) return out;
+  let characters = 0;
+  const stack: Array<{ prefix: string; children: Iterator<[string, ModuleObject | null]> }> = [{ prefix: '', children: root.children()[Symbol.iterator]() }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const next = top.children.next();
+    if (next.done) {
+      stack.pop();
+      continue;
+    }
+    const [name, child] = next.value;
+    if (!child || child.walkMark === mark) continue;
+    child.walkMark = mark;
+    const full = top.prefix ? `${top.prefix}.${name}` : name;
+    characters += full.length;
+    if (characters > MODULE_NAMES_LIMIT) throw new CannotEvaluate(`the module tree is too large to list (its names pass ${MODULE_NAMES_LIMIT.toLocaleString('en-US')} characters)`);
+    out.push([full, child]);
+    if (child.childCount() > 0) stack.push({ prefix: full, children: child.children()[Symbol.iterator]() });
+  }
   return out;
 }

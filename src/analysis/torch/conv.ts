@@ -92,9 +92,12 @@ function builtNode(ip: Evaluator, type: ConvType, args: Args): BuiltNode | null 
   return node;
 }
 
+/** A conv's tuple arguments have at most three items; a longer tuple is not worth a path of its own (a million items would make a million nodes). */
+const CACHED_TUPLE_ITEMS = 8;
+
 function argumentStep(node: BuiltNode, v: Value): BuiltNode | null {
   if (isPlain(v)) return node.child(v);
-  if (!isTupleValue(v)) return null;
+  if (!isTupleValue(v) || (v as Value[]).length > CACHED_TUPLE_ITEMS) return null;
   let at = node.child(TUPLE);
   for (const item of v as Value[]) {
     if (!isPlain(item)) return null;

@@ -8,7 +8,7 @@ import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, withValueFunctions } from './valueTensors';
 import { einopsNamespaces } from './einops';
-import { binary, concat, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
+import { binary, concat, createdTensor, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
 type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
@@ -67,17 +67,17 @@ function functional(): Map<string, Value> {
 }
 
 function tensorFactory(name: string): Builtin {
-  return fn(name, (a) => {
+  return fn(name, (a, ip) => {
     const sizes = a.keywords.has('size') ? ints([a.keywords.get('size')!]) : ints(a.positional.filter((v) => !(v instanceof Tensor)));
-    return new Tensor(sizes);
+    return createdTensor(sizes, ip);
   });
 }
 
 function torchFunctions(): Map<string, Value> {
   const m = new Map<string, Value>();
   for (const name of ['randn', 'rand', 'zeros', 'ones', 'empty', 'Tensor', 'FloatTensor', 'randint_like_']) m.set(name, tensorFactory(name));
-  m.set('randint', fn('randint', (a) => new Tensor(ints([a.keywords.get('size') ?? a.positional[a.positional.length - 1]]))));
-  m.set('full', fn('full', (a) => new Tensor(ints([arg(a, 0, 'size')]))));
+  m.set('randint', fn('randint', (a, ip) => createdTensor(ints([a.keywords.get('size') ?? a.positional[a.positional.length - 1]]), ip)));
+  m.set('full', fn('full', (a, ip) => createdTensor(ints([arg(a, 0, 'size')]), ip)));
   m.set('arange', fn('arange', (a) => {
     const [x, y] = a.positional;
     if (typeof x === 'bigint' && y === undefined) return new Tensor([x]);

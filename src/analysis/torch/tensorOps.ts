@@ -1,3 +1,5 @@
+import { tensorSizeProblem } from '../../core';
+import type { Evaluator } from '../evaluate/evaluator';
 import { PyError } from '../values/errors';
 import { broadcastShapes, reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ValueTensor, valueTensorMethod } from './valueTensors';
@@ -16,6 +18,18 @@ const SAME_SHAPE = new Set([
 ]);
 const BINARY = new Set(['add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'maximum', 'minimum', 'where', 'lerp', 'addcmul', 'eq', 'ne', 'gt', 'lt', 'ge', 'le']);
 const REDUCE = new Set(['mean', 'sum', 'amax', 'amin', 'prod', 'std', 'var', 'logsumexp', 'norm', 'max', 'min', 'argmax', 'argmin', 'all', 'any']);
+
+/**
+ * A new tensor of these sizes (torch.randn, zeros, new_empty...), or PyTorch's RuntimeError for a
+ * negative size or one whose storage overflows, reported where the file's own code made it.
+ */
+export function createdTensor(sizes: bigint[] | null, ip: Evaluator): Tensor {
+  const problem = sizes ? tensorSizeProblem(sizes) : null;
+  if (!problem) return new Tensor(sizes);
+  const site = ip.mainSite();
+  if (site) ip.diagnose({ range: ip.main.range(site), severity: 'error', message: problem, source: 'forward' });
+  throw new PyError('RuntimeError', problem);
+}
 
 export function ints(values: Value[]): bigint[] | null {
   const flat = values.length === 1 && Array.isArray(values[0]) ? (values[0] as Value[]) : values;
@@ -107,7 +121,12 @@ export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<str
     case 'new_ones':
     case 'new_empty':
     case 'new_full':
-      return new Tensor(ints(args.slice(0, name === 'new_full' ? 1 : undefined)));
+    {
+      const sizes = ints(args.slice(0, name === 'new_full' ? 1 : undefined));
+      const problem = sizes ? tensorSizeProblem(sizes) : null;
+      if (problem) throw new PyError('RuntimeError', problem);
+      return new Tensor(sizes);
+    }
     case 'item':
     case 'tolist':
       return unknown('tensor values are not known statically');

@@ -354,6 +354,11 @@ export class Namespace {
     /** Why an open namespace could not be read, and what would let the analysis read it. */
     readonly why: string | null = null,
   ) {}
+
+  /** The reason any member of an open namespace is unknown. */
+  unknownMember(name: string): string {
+    return this.why ? `${this.name}.${name} is unknown: ${this.why}` : `${this.name}.${name} is outside the analyzed code`;
+  }
 }
 
 /** A tensor, of which only the shape matters; null when the shape is unknown. */

@@ -64,7 +64,8 @@ export function groupsLine(record: ConvRecord): string {
   const others = record.valid_groups.filter((v) => v > 1n);
   if (others.length === 0) return 'groups=1 (dense): no other groups value is valid for these channel counts';
   const listed = others.slice(0, 8).join(', ') + (others.length > 8 || !record.valid_groups_complete ? ', …' : '');
-  return `groups=1 (dense). Valid groups: ${listed}; groups=g divides weights and MACs by g`;
+  const count = !record.valid_groups_complete && record.valid_groups_count !== null ? ` (${withCommas(record.valid_groups_count)} in all)` : '';
+  return `groups=1 (dense). Valid groups${count}: ${listed}; groups=g divides weights and MACs by g`;
 }
 
 /** A depthwise-separable pair against the single dense conv it replaces. */

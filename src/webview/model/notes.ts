@@ -8,7 +8,9 @@ export function layerNotes(record: ConvRecord, inputAssumed: boolean): string[] 
   const notes: string[] = [];
   if (inputAssumed) notes.push(`The input shape is not known from the code, so ${record.input_shape ? `[${record.input_shape.join(', ')}]` : 'a default'} is assumed; change "Input size" to match yours.`);
   if (record.forward_error) notes.push(`PyTorch would raise on this input: ${record.forward_error.exception}: ${record.forward_error.message}`);
-  if (!record.valid_groups_complete) {
+  if (!record.valid_groups_complete && record.valid_groups_count !== null) {
+    notes.push(`There are ${withCommas(record.valid_groups_count)} valid groups values, too many to list: the groups list holds 1, gcd(in_channels, out_channels) and the ${withCommas(BigInt(record.valid_groups.length - 2))} values found nearest groups=${record.spec.groups}.`);
+  } else if (!record.valid_groups_complete) {
     notes.push(`gcd(in_channels, out_channels) is too large to factor completely, so the groups list holds the divisors found below 2,000,000 and their cofactors (${withCommas(BigInt(record.valid_groups.length))} values).`);
   }
   const weights = record.memory.fp32.weight_bytes;
