@@ -163,11 +163,12 @@ describe('Conv Lens analysis worker', () => {
   });
 
   it('shows what a long analysis found by its deadline, and says why the rest is missing', async () => {
-    await setting('analysisTimeoutMs', 1000);
+    // The loops run for several times 200 ms before the step budget would end them.
+    await setting('analysisTimeoutMs', 200);
     try {
       const loops = Array.from({ length: 8 }, (_, i) => `x${i} = 0\nfor i in range(150000):\n    x${i} += i\n`).join('');
       const uri = await write('perf_long.py', `import torch.nn as nn\n\nearly = nn.Conv2d(4, 8, 3)\n\n${loops}`);
-      const stopped = diagnosticMatching(uri, /at its 1000 ms deadline \(convLens\.analysisTimeoutMs\)/, 60_000);
+      const stopped = diagnosticMatching(uri, /at its 200 ms deadline \(convLens\.analysisTimeoutMs\)/, 60_000);
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(document);
       await stopped;
@@ -189,6 +190,10 @@ describe('Conv Lens analysis worker', () => {
         'for i in range(1000000000):',
         '    x += i',
         'y = (2**99999)**10000',
+        // One constructor call that runs for seconds without reaching a budget check (fuzz input
+        // #504 of issue 10, not yet fixed): only the watchdog can stop it. When it is fixed, this
+        // test needs another input that stalls the worker.
+        'k = nn.Conv2d(3, 8, kernel_size=(3,) * 1000000)',
         '',
         '',
         'class Hostile(nn.Module):',
@@ -207,7 +212,7 @@ describe('Conv Lens analysis worker', () => {
       const arrived = performance.now() - started;
       const loop = watch.stop();
       assert.match(diagnostic.message, /Conv Lens stopped analyzing this file/);
-      console.log(`[measure] worker, hostile file (1e9-step loop, (2**99999)**10000), deadline 1000 ms: "${diagnostic.message}" after ${arrived.toFixed(0)} ms; ${loop}; ${hostSummary(exports)}`);
+      console.log(`[measure] worker, hostile file (1e9-step loop, (2**99999)**10000, kernel_size=(3,)*1000000), deadline 1000 ms: "${diagnostic.message}" after ${arrived.toFixed(0)} ms; ${loop}; ${hostSummary(exports)}`);
 
       // The next file is analyzed as usual (by a new worker when the old one was stopped).
       const net = await vscode.workspace.openTextDocument(workspaceFile('editor_net.py'));
