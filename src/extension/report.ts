@@ -33,7 +33,8 @@ function reportPath(owner: vscode.Uri): string {
  */
 export function renderReport(ctx: ConvLensContext, view: DocumentView, linkLines = false): string {
   const file = view.owner.path.slice(view.owner.path.lastIndexOf('/') + 1);
-  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `${encodeURI(file)}#L${row.range.line}` : null));
+  // The `./` keeps a file name with a colon from reading as a URI scheme.
+  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `./${encodeURIComponent(file)}#L${row.range.line}` : null));
 }
 
 /** Opens the document (or notebook cell) holding a layer and selects its call. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { statusText } from '../text/lens';
+import { oneLine } from '../text/markdown';
 
 /** The active model's totals in the status bar; clicking opens the report. */
 export class ModelStatusBar implements vscode.Disposable {
@@ -30,7 +31,7 @@ export class ModelStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(symbol-class) ${statusText(model, this.ctx.config.flopDisplay)}`;
-    this.item.tooltip = `Conv Lens: ${model.totals.conv_layers} conv layers in ${model.entry}. Click for the report.`;
+    this.item.tooltip = `Conv Lens: ${model.totals.conv_layers} conv layers in ${oneLine(model.entry)}. Click for the report.`;
     this.item.command = { title: 'Show Report', command: 'convLens.showReport', arguments: [view.owner.toString()] };
     this.item.show();
   }
