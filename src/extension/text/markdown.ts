@@ -24,12 +24,13 @@ export function oneLine(text: string, max = MAX_SHOWN_CHARS): string {
 
 /**
  * Plain text as Markdown that renders exactly as these characters. CommonMark lets a backslash
- * escape any ASCII punctuation, and every construct (links, images, autolinks like
- * `https://…` or `www.…`, emphasis, HTML tags, entities, tables' `|`, theme icons' `$(…)`)
- * needs one, so escaping all of it leaves nothing to form. Letters, digits and spaces need none.
+ * escape any ASCII punctuation, and every construct (links, images, autolinks like `https://…`,
+ * `//host` or `www.…`, linkify's bare `evil.example`, emphasis, HTML tags, entities, tables'
+ * `|`, theme icons' `$(…)`) needs one of it, so escaping it all leaves nothing to form. Only
+ * `, ; % ? ' "` are left as they are: no Markdown construct starts with or needs them alone.
  */
 export function mdText(text: string, max = MAX_SHOWN_CHARS): string {
-  return oneLine(text, max).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+  return oneLine(text, max).replace(/[!#$&()*+\-./:<=>@[-`{-~]/g, (c) => `\\${c}`);
 }
 
 /**

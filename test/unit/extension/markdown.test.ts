@@ -5,6 +5,7 @@ import { declarationHover, layerCallHover, shapeNoteHover } from '../../../src/e
 import { unknownLayerLensTitle, siteLensTitle, statusText } from '../../../src/extension/text/lens';
 import { labelText, mdCode, mdLinkTarget, mdText, oneLine } from '../../../src/extension/text/markdown';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
+import { renderReport } from '../../../src/cli/analysisOutput';
 import { reportCsv, reportMarkdown } from '../../../src/extension/text/report';
 import { ConvDeclaration, FileAnalysis } from '../../../src/analysis/types';
 import { sampleAnalysis } from './analysis-fixture';
@@ -184,3 +185,25 @@ function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+describe('conv-lens report with hostile names', () => {
+  const analysis = hostileAnalysis();
+  const subject = { file: analysis.file, analysis, model: analysis.models[0], args: '' };
+
+  it('Markdown holds no link or image and shows each name as written', () => {
+    const html = md.render(renderReport([subject], 'markdown'));
+    assertInert(html, 'the CLI report');
+    for (const name of HOSTILE.slice(0, -1)) assert.ok(decode(html).includes(oneLine(name).trim()), `${JSON.stringify(name)} is not shown as written`);
+  });
+
+  it('the terminal table carries no control characters (no escape sequences reach the terminal)', () => {
+    const withEscape = { ...subject, model: { ...subject.model, layers: [{ ...subject.model.layers[0], name: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\u001b[2J' }] } };
+    assert.doesNotMatch(renderReport([withEscape], 'table'), /[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  it('CSV cells never start a formula', () => {
+    for (const row of parseCsv(`${renderReport([subject], 'csv')}\n`).slice(1)) {
+      for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, JSON.stringify(cell));
+    }
+  });
+});
