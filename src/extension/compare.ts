@@ -2,30 +2,30 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from './context';
 import { LayerTarget, layerTarget } from './links';
 import { openComparePanel } from './panel';
+import { checkedLayerTarget } from './targets';
 
-/** The target of Compare Layer: the given location, else the conv declaration under the cursor. */
-export function compareTarget(ctx: ConvLensContext, target?: unknown): LayerTarget | null {
-  if (isLayerTarget(target)) return target;
+/**
+ * The target of Compare Layer: the given location when it is a conv layer of an open document's
+ * current analysis (hover links and lenses give one), else the declaration under the cursor.
+ */
+export function compareTarget(ctx: ConvLensContext, target?: unknown): { ok: true; target: LayerTarget } | { ok: false; message: string } {
+  if (target !== undefined && target !== null) {
+    const checked = checkedLayerTarget(ctx, target);
+    return checked.ok ? { ok: true, target: checked.value.target } : { ok: false, message: `Conv Lens: cannot compare that layer: ${checked.message}.` };
+  }
   const editor = vscode.window.activeTextEditor;
   const view = editor && ctx.analyses.get(editor.document);
-  if (!editor || !view) return null;
-  const { line, column } = view.toContract(editor.selection.active);
-  const declaration = view.index.declarationAt(line, column);
-  return declaration ? layerTarget(view.owner, declaration.range) : null;
+  const declaration = editor && view ? view.index.declarationAt(view.toContract(editor.selection.active).line, view.toContract(editor.selection.active).column) : null;
+  return declaration && view ? { ok: true, target: layerTarget(view.owner, declaration.range) } : { ok: false, message: 'Conv Lens: put the cursor on a conv layer (e.g. nn.Conv2d(...)) to compare it.' };
 }
 
-export function isLayerTarget(value: unknown): value is LayerTarget {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.uri === 'string' && ['line', 'column', 'endLine', 'endColumn'].every((k) => typeof v[k] === 'number');
-}
-
-/** Opens the comparison panel (src/extension/panel) on the given layer or the one under the cursor. */
-export function compareLayer(ctx: ConvLensContext, target?: unknown): void {
+/** Opens the comparison panel (src/extension/panel) on the given layer or the one under the cursor; false when refused. */
+export function compareLayer(ctx: ConvLensContext, target?: unknown): boolean {
   const layer = compareTarget(ctx, target);
-  if (!layer) {
-    void vscode.window.showInformationMessage('Conv Lens: put the cursor on a conv layer (e.g. nn.Conv2d(...)) to compare it.');
-    return;
+  if (!layer.ok) {
+    void vscode.window.showInformationMessage(layer.message);
+    return false;
   }
-  openComparePanel(ctx, layer);
+  openComparePanel(ctx, layer.target);
+  return true;
 }

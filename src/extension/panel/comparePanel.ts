@@ -62,6 +62,7 @@ export class ComparePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.documentOpened(d)),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('convLens.sandbox')) this.postSandboxSettings(); }),
     );
   }
@@ -70,7 +71,7 @@ export class ComparePanel implements vscode.Disposable {
   showTarget(target: PanelTarget | null): void {
     this.target = target;
     this.panel.reveal(undefined, true);
-    void this.refresh();
+    this.refresh();
   }
 
   private html(): string {
@@ -110,9 +111,12 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   /** Finds the target's layer (or the one under the cursor) and sends it to the page. */
-  private async refresh(): Promise<void> {
-    const place = await this.targetPlace();
-    if (!place) return this.post({ type: 'noLayer', reason: 'Open a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".' });
+  private refresh(): void {
+    const place = this.targetPlace();
+    if (!place) {
+      const closed = this.target ? `${basename(vscode.Uri.parse(this.target.uri))} is not open in the editor. Open it to compare its layer, or ` : '';
+      return this.post({ type: 'noLayer', reason: `${closed}${closed ? 'open' : 'Open'} a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".` });
+    }
     this.showAt(place.document, place.position);
   }
 
@@ -144,17 +148,23 @@ export class ComparePanel implements vscode.Disposable {
     });
   }
 
-  private async targetPlace(): Promise<Place | undefined> {
+  /** The target's place in an open document (a restored target's file may not be open yet). */
+  private targetPlace(): Place | undefined {
     if (!this.target) {
       const editor = vscode.window.activeTextEditor;
       return editor ? { document: editor.document, position: editor.selection.active } : undefined;
     }
     try {
-      return await this.services.finder.place(vscode.Uri.parse(this.target.uri), this.target.line, this.target.column);
+      return this.services.finder.place(vscode.Uri.parse(this.target.uri), this.target.line, this.target.column);
     } catch (e) {
-      this.services.log.appendLine(`[compare] cannot open ${this.target.uri}: ${e instanceof Error ? e.message : String(e)}`);
+      this.services.log.appendLine(`[compare] cannot place the target: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
+  }
+
+  /** A target whose file was not open (after a window reload) is shown once the file opens. */
+  private documentOpened(document: vscode.TextDocument): void {
+    if (!this.shown && this.target && document.uri.toString() === this.target.uri) this.refresh();
   }
 
   private cursorMoved(e: vscode.TextEditorSelectionChangeEvent): void {
