@@ -1,4 +1,5 @@
 import { ConvGeometry } from './geometry';
+import { maxTapOffset } from './tapReach';
 
 /**
  * How the WebAssembly kernel runs one geometry: which path, the phase-plane layout of the
@@ -37,8 +38,13 @@ export interface KernelPlan {
   /** Input channels per reduction chunk and outputs per output chunk (cache blocking). */
   kc: number;
   nc: number;
-  /** Each tap's offset in floats within a channel's prepared planes, in weight order. */
-  taps: Int32Array;
+  /**
+   * Each tap's offset in floats within a channel's prepared planes, in weight order. Listed on
+   * first read only (by the kernel that runs the plan): sizing a plan never allocates per tap.
+   */
+  readonly taps: Int32Array;
+  /** How many taps: the kernel's volume. */
+  tapCount: number;
   /** Buffer sizes in floats. */
   floats: { packed: number; bias: number; input: number; inputSlack: number; output: number; prep: number; vout: number };
 }
@@ -51,8 +57,8 @@ export function planKernel(g: ConvGeometry): KernelPlan {
   const outPerGroup = g.outChannels / g.groups;
   const padded = [0, 1, 2].map((i) => g.inSize[i] + g.padBefore[i] + g.padAfter[i]);
   const [dq, hq, wq] = [0, 1, 2].map((i) => Math.ceil(padded[i] / g.stride[i]));
-  const taps = tapOffsets(g, dq, hq, wq);
-  const maxTap = taps.reduce((a, b) => Math.max(a, b), 0);
+  const maxTap = maxTapOffset(g.kernel, g.dilation, g.stride, dq, hq, wq);
+  let taps: Int32Array | null = null;
   const planes = g.stride[0] * g.stride[1] * g.stride[2] * dq * hq * wq;
   const [od, oh, ow] = g.outSize;
   const path = inPerGroup === 1 ? 'depthwise' : 'blocked';
@@ -69,6 +75,10 @@ export function planKernel(g: ConvGeometry): KernelPlan {
   const volume = (s: readonly number[]): number => s[0] * s[1] * s[2];
   const ntaps = volume(g.kernel);
   return {
+    get taps(): Int32Array {
+      return (taps ??= tapOffsets(g, dq, hq, wq));
+    },
+    tapCount: ntaps,
     path,
     direct,
     ...strips,
@@ -82,8 +92,7 @@ export function planKernel(g: ConvGeometry): KernelPlan {
     wq,
     chanStride,
     qPad,
-    ...cacheChunks(inPerGroup, taps.length, maxTap, qPad),
-    taps,
+    ...cacheChunks(inPerGroup, ntaps, maxTap, qPad),
     floats: {
       packed: path === 'blocked' ? g.groups * ocBlocks * BLOCK_CHANNELS * inPerGroup * ntaps : g.outChannels * ntaps,
       bias: roundUp(g.outChannels, BLOCK_CHANNELS) + BLOCK_CHANNELS,
