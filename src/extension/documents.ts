@@ -211,12 +211,10 @@ export class Analyses {
   }
 
   private options(owner: vscode.Uri): AnalysisOptions {
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
-    const roots = this.config.importSearchRoots.map((root) => (root.startsWith('/') || !folders[0] ? root : `${folders[0].path}/${root}`));
     return {
       file: owner.path,
+      searchRoots: this.files.searchRoots(this.config.importSearchRoots),
       host: this.files.hostFor(owner),
-      searchRoots: [...roots, ...folders.map((f) => f.path)],
       libraryRoots: this.files.libraryRoots(),
       input: this.shapes.get(owner) ?? this.config.defaultInputShape,
     };

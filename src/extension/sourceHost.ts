@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SourceHost } from '../analysis/types';
+import { ImportPolicy, importPolicy } from './importPolicy';
 
 /** Reads a file synchronously (desktop only); undefined when it does not exist. */
 export type SyncFileReader = (uri: vscode.Uri) => string | undefined;
@@ -22,8 +23,31 @@ export class WorkspaceFiles {
   generation = 0;
 
   private libraries: string[] | null = null;
+  /** What the analyses may read, by workspace trust (importPolicy.ts); set with each analysis's options. */
+  private policy: ImportPolicy | null = null;
+  private readonly trustListener: vscode.Disposable;
 
-  constructor(private readonly readSync: SyncFileReader | undefined, private readonly libraryFolders?: LibraryFolders) {}
+  constructor(private readonly readSync: SyncFileReader | undefined, private readonly libraryFolders?: LibraryFolders) {
+    // Trust widens what imports may read: analyze again, with files read afresh.
+    this.trustListener = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      this.cache.clear();
+      this.changed();
+    });
+  }
+
+  /**
+   * The folders searched for absolute imports, from the setting and the workspace folders, as
+   * workspace trust allows; the reads of the analysis that follows are held to the same policy.
+   */
+  searchRoots(configured: readonly string[]): string[] {
+    this.policy = importPolicy({
+      trusted: vscode.workspace.isTrusted,
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.path),
+      configuredRoots: configured,
+      libraryFolders: this.libraryRoots(),
+    });
+    return this.policy.searchRoots;
+  }
 
   /** Where installed torchvision and timm are read from (looked up once, at the first analysis). */
   libraryRoots(): string[] {
@@ -32,7 +56,7 @@ export class WorkspaceFiles {
 
   /** A host that resolves '/'-separated paths against the analyzed document's scheme and authority. */
   hostFor(base: vscode.Uri): SourceHost {
-    return { readFile: (path) => this.read(base.with({ path, query: '', fragment: '' })) };
+    return { readFile: (path) => (this.policy?.allows(path) ?? vscode.workspace.isTrusted) ? this.read(base.with({ path, query: '', fragment: '' })) : undefined };
   }
 
   private read(uri: vscode.Uri): string | undefined {
@@ -80,6 +104,7 @@ export class WorkspaceFiles {
   }
 
   dispose(): void {
+    this.trustListener.dispose();
     this.loaded.dispose();
   }
 }
