@@ -71,7 +71,7 @@ export class ComparePanel implements vscode.Disposable {
   showTarget(target: PanelTarget | null): void {
     this.target = target;
     this.panel.reveal(undefined, true);
-    this.refresh();
+    void this.refresh();
   }
 
   private html(): string {
@@ -111,8 +111,14 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   /** Finds the target's layer (or the one under the cursor) and sends it to the page. */
-  private refresh(): void {
-    const place = this.targetPlace();
+  private async refresh(): Promise<void> {
+    let place = this.targetPlace();
+    if (!place && this.target && openInEditorTab(this.target.uri)) {
+      // After a window reload an editor tab is back before its document reaches the extension:
+      // that file is open to the user, so loading it is no wider than the check allows.
+      await vscode.workspace.openTextDocument(vscode.Uri.parse(this.target.uri)).then(undefined, () => undefined);
+      place = this.targetPlace();
+    }
     if (!place) {
       const closed = this.target ? `${basename(vscode.Uri.parse(this.target.uri))} is not open in the editor. Open it to compare its layer, or ` : '';
       return this.post({ type: 'noLayer', reason: `${closed}${closed ? 'open' : 'Open'} a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".` });
@@ -164,7 +170,7 @@ export class ComparePanel implements vscode.Disposable {
 
   /** A target whose file was not open (after a window reload) is shown once the file opens. */
   private documentOpened(document: vscode.TextDocument): void {
-    if (!this.shown && this.target && document.uri.toString() === this.target.uri) this.refresh();
+    if (!this.shown && this.target && document.uri.toString() === this.target.uri) void this.refresh();
   }
 
   private cursorMoved(e: vscode.TextEditorSelectionChangeEvent): void {
@@ -256,6 +262,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableCommandUris: false,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'kernel'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
   };
+}
+
+/** Whether a text editor tab shows this URI (restored tabs count before their document loads). */
+function openInEditorTab(uri: string): boolean {
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri));
 }
 
 function basename(uri: vscode.Uri): string {
