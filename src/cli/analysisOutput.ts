@@ -1,5 +1,7 @@
 import { AnalysisDiagnostic, FileAnalysis, LayerInstance, ModelAnalysis, Unresolved } from '../analysis/types';
 import { JsonValue, formatFactor, formatShape, humanize, toJson, withCommas } from '../core';
+import { csvCell } from '../extension/text/csv';
+import { mdText, oneLine as safeLine } from '../extension/text/markdown';
 import { renderTable } from './table';
 
 // How `conv-lens report` shows a FileAnalysis: as a table for the terminal, as JSON with exact
@@ -107,19 +109,22 @@ const COLUMNS = ['name', 'type', 'kernel', 'groups', 'kind', 'input shape', 'out
 /** Columns holding numbers, right-aligned in the terminal. */
 const NUMERIC = new Set([3, 7, 8, 9, 10]);
 
+/** Shows a text from the model file in one output format: one safe line, escaped for Markdown. */
+type FileText = (text: string) => string;
+
 /** One row per layer, in the terminal's short notation (humanized counts, '?' for unknown). */
-function layerRow(layer: LayerInstance, count: (v: bigint | null) => string): string[] {
+function layerRow(layer: LayerInstance, count: (v: bigint | null) => string, text: FileText = oneLine): string[] {
   const r = layer.record;
   return [
-    layer.name,
-    layer.type,
+    text(layer.name),
+    text(layer.type),
     r ? r.spec.kernel_size.join('x') : '?',
     r ? r.spec.groups.toString() : '?',
     r ? r.kind : layer.error ? 'error' : '?',
     formatShape(r?.input_shape ?? null),
     r?.forward_error ? 'error' : formatShape(r?.output_shape ?? null),
-    r ? count(r.params) : (layer.symbolic?.params ?? '?'),
-    r ? count(r.macs) : (layer.symbolic?.macs ?? '?'),
+    r ? count(r.params) : text(layer.symbolic?.params ?? '?'),
+    r ? count(r.macs) : text(layer.symbolic?.macs ?? '?'),
     count(r?.dense_macs ?? null),
     r && r.savings !== 1 ? formatFactor(r.savings) : '',
   ];
@@ -138,21 +143,21 @@ function exactCount(value: bigint | null): string {
   return value === null ? '?' : withCommas(value);
 }
 
-function heading(subject: ReportSubject): string {
+function heading(subject: ReportSubject, text: FileText = oneLine): string {
   const { model } = subject;
   const args = subject.args ? `(${subject.args})` : '';
   const input = model.input ? `input ${formatShape(model.input)}${model.inputSource ? ` (from ${model.inputSource})` : ''}` : 'no input shape (give --input)';
-  return `${subject.file}: ${model.entry}${args}, ${input}`;
+  return `${text(subject.file)}: ${text(model.entry)}${text(args)}, ${input}`;
 }
 
-function totalsLines(subject: ReportSubject): string[] {
+function totalsLines(subject: ReportSubject, text: FileText = oneLine): string[] {
   const t = subject.model.totals;
   const dense = denseMacs(subject.model);
   const unknown = subject.model.layers.filter((l) => l.record === null).length;
   const unknownNote = unknown > 0 && !t.incomplete ? ` (${unknown} layer${unknown === 1 ? '' : 's'} with unknown figures)` : '';
   const found = subject.model.layers.length;
   const lines = [
-    ...(t.incomplete ? [`totals unknown: the model may hold layers the analysis could not see: ${oneLine(t.incomplete)}`] : []),
+    ...(t.incomplete ? [`totals unknown: the model may hold layers the analysis could not see: ${text(oneLine(t.incomplete))}`] : []),
     `conv layers: ${t.conv_layers ?? (found === 0 ? 'unknown (none found)' : `unknown (≥ ${found} found)`)}`,
     `conv params: ${totalCount(t.conv_params)}${t.conv_params === null ? unknownNote : ''}`,
     `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
@@ -175,11 +180,11 @@ function denseMacs(model: ModelAnalysis): bigint | null {
   return sum;
 }
 
-function problemLines(subject: ReportSubject): string[] {
+function problemLines(subject: ReportSubject, text: FileText = oneLine): string[] {
   const { analysis } = subject;
   return [
-    ...analysis.diagnostics.map((d) => `${d.severity}: line ${d.range.line}:${d.range.column + 1}: ${oneLine(d.message)}`),
-    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${unresolvedText(u)}`),
+    ...analysis.diagnostics.map((d) => `${d.severity}: line ${d.range.line}:${d.range.column + 1}: ${text(oneLine(d.message))}`),
+    ...analysis.unresolved.map((u) => `unresolved: line ${u.line}:${u.column + 1}: ${text(unresolvedText(u))}`),
   ];
 }
 
@@ -199,13 +204,14 @@ function withBlank(lines: string[]): string[] {
   return lines.length > 0 ? ['', ...lines] : [];
 }
 
+/** Names and messages come from the model file: escaped, so they cannot form links, images or HTML. */
 function markdownReport(subject: ReportSubject): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|');
-  const rows = subject.model.layers.map((l) => layerRow(l, exactCount));
+  const text = (t: string): string => mdText(t, 2000);
+  const rows = subject.model.layers.map((l) => layerRow(l, exactCount, text));
   const align = COLUMNS.map((_, i) => (NUMERIC.has(i) ? '---:' : '---'));
-  const table = [COLUMNS, align, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`);
-  const problems = problemLines(subject).map((p) => `- ${p}`);
-  return [`### ${cell(heading(subject))}`, '', ...table, '', ...totalsLines(subject).map((t) => `- ${t}`), ...withBlank(problems)].join('\n');
+  const table = [COLUMNS, align, ...rows].map((r) => `| ${r.join(' | ')} |`);
+  const problems = problemLines(subject, text).map((p) => `- ${p}`);
+  return [`### ${heading(subject, text)}`, '', ...table, '', ...totalsLines(subject, text).map((t) => `- ${t}`), ...withBlank(problems)].join('\n');
 }
 
 const CSV_COLUMNS = [
@@ -220,16 +226,16 @@ function csvReport(subjects: ReportSubject[]): string {
     for (const layer of subject.model.layers) {
       const json = layerJson(layer);
       const values: Record<string, JsonValue | undefined> = { ...json, file: subject.file, entry: subject.model.entry, error: layer.error?.message ?? layer.record?.forward_error?.message ?? null };
-      lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
+      lines.push(CSV_COLUMNS.map((c) => csvValue(values[c])).join(','));
     }
   }
   return lines.join('\n');
 }
 
-function csvCell(value: JsonValue | undefined): string {
+function csvValue(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return '';
   const text = Array.isArray(value) ? value.map((v) => String(v)).join('x') : typeof value === 'object' ? toJson(value) : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvCell(text);
 }
 
 /**
@@ -240,6 +246,10 @@ export function compilerLine(file: string, d: AnalysisDiagnostic): string {
   return `${file}:${d.range.line}:${d.range.column + 1}: ${d.severity}: ${oneLine(d.message)}`;
 }
 
+/**
+ * One line, with control characters (a terminal's escape sequences among them) and bidirectional
+ * overrides from the file shown as U+FFFD, so a name cannot drive the terminal.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return safeLine(text.replace(/\s*\n\s*/g, ' ').trim(), Number.POSITIVE_INFINITY);
 }

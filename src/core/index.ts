@@ -3,6 +3,7 @@ export * from './arithmetic';
 export * from './errors';
 export * from './format';
 export * from './groups';
+export * from './groupChoices';
 export * from './json';
 export * from './memory';
 export * from './pyvalue';

@@ -3,8 +3,8 @@ import { analyzeLayer } from './analyzeLayer';
 import { compareLayer } from './compare';
 import { ConvLensContext } from './context';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
-import { isLayerTarget } from './compare';
 import { Reports, revealLayer, viewFor } from './report';
+import { checkedLayerTarget } from './targets';
 import { parseInputShape, shapeToText } from './text/inputShape';
 
 /** What command handlers may use. */
@@ -24,7 +24,12 @@ export const COMMANDS: Record<string, Handler> = {
   'convLens.exportReportJson': ({ reports }, owner, destination) => reports.export('json', owner, destination),
   'convLens.setInputShape': ({ ctx }, owner, shape) => setInputShape(ctx, owner, shape),
   'convLens.compareLayer': ({ ctx }, target) => compareLayer(ctx, target),
-  'convLens.revealLayer': ({ ctx }, target) => (isLayerTarget(target) ? revealLayer(ctx, target) : undefined),
+  'convLens.revealLayer': async ({ ctx }, target) => {
+    const checked = await checkedLayerTarget(ctx, target);
+    if (checked.ok) return revealLayer(ctx, checked.value.target);
+    void vscode.window.showWarningMessage(`Conv Lens: cannot go to that layer: ${checked.message}.`);
+    return false;
+  },
   'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
 };
 
@@ -39,7 +44,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 async function setInputShape(ctx: ConvLensContext, owner?: unknown, given?: unknown): Promise<void> {
   const view = await viewFor(ctx, owner);
   if (!view) {
-    void vscode.window.showInformationMessage('Conv Lens: open a Python file to set its input shape.');
+    if (owner === undefined || owner === null) void vscode.window.showInformationMessage('Conv Lens: open a Python file to set its input shape.');
     return;
   }
   const current = ctx.shapes.get(view.owner) ?? view.analysis.models[0]?.input ?? null;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ImportPolicy, importPolicy, mayRead } from '../analysis/evaluate/importPolicy';
 import { FileAnalysis, SourceRange } from '../analysis/types';
 import { RunSettings, WireChange, placeKey } from '../protocol/analysis';
 import { AnalysisWorker, MirrorDocument, Outcome, StartWorker } from './analysisWorker';
@@ -90,14 +91,15 @@ export class Analyses {
   /** Milliseconds the last analysis took in the worker, for the performance log. */
   lastMillis = 0;
 
-  constructor(private readonly config: Config, private readonly shapes: InputShapes, startWorker: StartWorker, log: (text: string) => void, private readonly timings: Timings) {
+  constructor(private readonly config: Config, private readonly shapes: InputShapes, startWorker: StartWorker, private readonly log: (text: string) => void, private readonly timings: Timings) {
     this.worker = new AnalysisWorker(startWorker, {
       openDocuments: () => openPythonDocuments().filter(isMirrored).map(mirrorOf),
       document: (root, path) => {
         const document = openPythonDocuments().find((d) => isMirrored(d) && rootOf(d.uri) === root && d.uri.path === path);
         return document && mirrorOf(document);
       },
-      readFile: (root, path) => readWorkspaceFile(uriOf(root, path)),
+      // The web worker asks for its imports here; Restricted Mode holds these reads to the workspace too.
+      readFile: (root, path) => (mayRead(this.importPolicy().readable, path) ? readWorkspaceFile(uriOf(root, path)) : Promise.resolve(null)),
       fileArrived: (key) => this.refreshDependents(key),
       log,
       handled: (millis) => timings.record('host:message', millis),
@@ -123,6 +125,11 @@ export class Analyses {
       config.onDidChange(() => this.settingsChanged()),
       shapes.onDidChange(() => this.settingsChanged()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.settingsChanged()),
+      // Trust widens what imports may read: files refused before are read afresh.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.worker.forget();
+        this.settingsChanged();
+      }),
     );
   }
 
@@ -258,16 +265,31 @@ export class Analyses {
   private settings(owner: vscode.Uri): { settings: RunSettings; key: string } {
     const cached = this.settingsCache.get(owner.toString());
     if (cached) return cached;
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
-    const roots = this.config.importSearchRoots.map((root) => (root.startsWith('/') || !folders[0] ? root : `${folders[0].path}/${root}`));
+    const policy = this.importPolicy();
     const settings: RunSettings = {
       input: this.shapes.get(owner) ?? this.config.defaultInputShape,
-      searchRoots: [...roots, ...folders.map((f) => f.path)],
+      searchRoots: policy.searchRoots,
+      readableRoots: policy.readable,
       deadlineMs: this.config.analysisTimeoutMs,
     };
     const entry = { settings, key: settingsKeyOf(settings) };
     this.settingsCache.set(owner.toString(), entry);
     return entry;
+  }
+
+  /**
+   * Where imports are searched and which folders they may be read from, by workspace trust
+   * (importPolicy.ts). The library folders are found by the worker, which adds them itself.
+   */
+  private importPolicy(): ImportPolicy {
+    const policy = importPolicy({
+      trusted: vscode.workspace.isTrusted,
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.path),
+      configuredRoots: this.config.importSearchRoots,
+      libraryFolders: [],
+    });
+    for (const { root, reason } of policy.refused) this.log(`import search root ${JSON.stringify(root)} is not searched: ${reason}`);
+    return policy;
   }
 
   private settingsChanged(): void {
@@ -349,7 +371,7 @@ export class Analyses {
 }
 
 function settingsKeyOf(s: RunSettings): string {
-  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.deadlineMs}`;
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}`;
 }
 
 /** What the surfaces show when no analysis came back. */

@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from './context';
-import { DocumentView, isPython, notebookOf } from './documents';
+import { DocumentView, notebookOf } from './documents';
 import { LayerTarget } from './links';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
+import { openOwnerView } from './targets';
 import { reportCsv, reportJson, reportMarkdown } from './text/report';
 
-/** The analysis view of a file or notebook given by URI string, or of the active editor. */
+/**
+ * The analysis view of the file or notebook named by a URI string, or of the active editor when
+ * none is named. A named one must already be open in the editor (see targets.ts): a command
+ * link never makes Conv Lens open, read or report a file of its choosing.
+ */
 export async function viewFor(ctx: ConvLensContext, owner?: unknown): Promise<DocumentView | null> {
-  if (typeof owner !== 'string') {
+  if (owner === undefined || owner === null) {
     const document = vscode.window.activeTextEditor?.document;
     return document ? ctx.analyses.settled(document) : null;
   }
-  const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === owner);
-  if (notebook) {
-    const cell = notebook.getCells().find((c) => isPython(c.document));
-    return cell ? ctx.analyses.settled(cell.document) : null;
-  }
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === owner) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(owner)));
-  return ctx.analyses.settled(document);
+  const checked = await openOwnerView(ctx, owner);
+  if (!checked.ok) void vscode.window.showWarningMessage(`Conv Lens: not opening that report: ${checked.message}.`);
+  return checked.ok ? checked.value : null;
 }
 
 /** The report's path in the read-only documents: one per analyzed file or notebook. */
@@ -33,15 +34,16 @@ function reportPath(owner: vscode.Uri): string {
  */
 export function renderReport(ctx: ConvLensContext, view: DocumentView, linkLines = false): string {
   const file = view.owner.path.slice(view.owner.path.lastIndexOf('/') + 1);
-  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `${encodeURI(file)}#L${row.range.line}` : null));
+  // The `./` keeps a file name with a colon from reading as a URI scheme.
+  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `./${encodeURIComponent(file)}#L${row.range.line}` : null));
 }
 
-/** Opens the document (or notebook cell) holding a layer and selects its call. */
-export async function revealLayer(ctx: ConvLensContext, target: LayerTarget): Promise<void> {
+/** Shows the open document (or notebook cell) holding a checked layer target and selects its call. */
+export async function revealLayer(ctx: ConvLensContext, target: LayerTarget): Promise<boolean> {
   const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === target.uri);
   const documents = notebook
     ? notebook.getCells().map((c) => c.document)
-    : [await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri))];
+    : vscode.workspace.textDocuments.filter((d) => d.uri.toString() === target.uri);
   for (const document of documents) {
     const view = await ctx.analyses.settled(document);
     const range = view?.toRange(target);
@@ -49,8 +51,9 @@ export async function revealLayer(ctx: ConvLensContext, target: LayerTarget): Pr
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
     editor.selection = new vscode.Selection(range.start, range.start);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    return;
+    return true;
   }
+  return false;
 }
 
 /**
@@ -68,7 +71,7 @@ export class Reports implements vscode.Disposable {
   async show(owner?: unknown): Promise<vscode.Uri | undefined> {
     const view = await viewFor(this.ctx, owner);
     if (!view) {
-      void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to see its report.');
+      if (owner === undefined || owner === null) void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to see its report.');
       return undefined;
     }
     const ownerUri = view.owner;
@@ -97,7 +100,7 @@ export class Reports implements vscode.Disposable {
   async export(format: 'md' | 'csv' | 'json', owner?: unknown, destination?: unknown): Promise<void> {
     const view = await viewFor(this.ctx, owner);
     if (!view) {
-      void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to export its report.');
+      if (owner === undefined || owner === null) void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to export its report.');
       return;
     }
     const text = format === 'md' ? renderReport(this.ctx, view, true) : format === 'csv' ? reportCsv(view.analysis) : reportJson(view.analysis);

@@ -1,4 +1,5 @@
 import { ConvGeometry } from './geometry';
+import { maxRowTapOffset, maxTapOffset } from './tapReach';
 
 /**
  * How the WebAssembly kernel runs one geometry: which path, the phase-plane layout of the
@@ -44,8 +45,13 @@ export interface KernelPlan {
   /** Input channels per reduction chunk and outputs per output chunk (cache blocking). */
   kc: number;
   nc: number;
-  /** Each tap's offset in floats within a channel's prepared planes, in weight order. */
-  taps: Int32Array;
+  /**
+   * Each tap's offset in floats within a channel's prepared planes, in weight order. Listed on
+   * first read only (by the kernel that runs the plan): sizing a plan never allocates per tap.
+   */
+  readonly taps: Int32Array;
+  /** How many taps: the kernel's volume. */
+  tapCount: number;
   /** Buffer sizes in floats. */
   floats: { packed: number; bias: number; input: number; inputSlack: number; output: number; prep: number; vout: number };
 }
@@ -72,8 +78,9 @@ export function planKernel(g: ConvGeometry, options: PlanOptions = {}): KernelPl
   const [od, oh, ow] = g.outSize;
   const path = inPerGroup === 1 ? 'depthwise' : 'blocked';
   const layout = path === 'depthwise' ? depthwiseLayout(g, wq, options) : null;
-  const taps = layout ? rowTapOffsets(g, layout.phaseFloats, layout.rowFloats) : tapOffsets(g, dq, hq, wq);
-  const maxTap = taps.reduce((a, b) => Math.max(a, b), 0);
+  // The largest tap offset, by arithmetic: the offsets themselves are listed only when the kernel runs.
+  const maxTap = layout ? maxRowTapOffset(g.kernel, g.dilation, g.stride, layout.phaseFloats, layout.rowFloats) : maxTapOffset(g.kernel, g.dilation, g.stride, dq, hq, wq);
+  let taps: Int32Array | null = null;
   const planes = g.stride[0] * g.stride[1] * g.stride[2] * dq * hq * wq;
   const qPad = roundUp(((od - 1) * hq + oh) * wq, BLOCK_OUTPUTS);
   // Garbage columns may read past the planes: the blocked kernel up to qPad - 1 + maxTap, the
@@ -88,6 +95,10 @@ export function planKernel(g: ConvGeometry, options: PlanOptions = {}): KernelPl
   const ntaps = volume(g.kernel);
   const strips = layout ?? { stripRows: 0, stripInRows: 0, rowFloats: 0, phaseFloats: 0 };
   return {
+    get taps(): Int32Array {
+      return (taps ??= layout ? rowTapOffsets(g, layout.phaseFloats, layout.rowFloats) : tapOffsets(g, dq, hq, wq));
+    },
+    tapCount: ntaps,
     path,
     direct,
     ...strips,
@@ -100,8 +111,7 @@ export function planKernel(g: ConvGeometry, options: PlanOptions = {}): KernelPl
     wq,
     chanStride,
     qPad,
-    ...cacheChunks(inPerGroup, taps.length, maxTap, qPad),
-    taps,
+    ...cacheChunks(inPerGroup, ntaps, maxTap, qPad),
     floats: {
       packed: path === 'blocked' ? g.groups * ocBlocks * BLOCK_CHANNELS * inPerGroup * ntaps : g.outChannels * ntaps,
       bias: roundUp(g.outChannels, BLOCK_CHANNELS) + BLOCK_CHANNELS,
@@ -213,7 +223,7 @@ function tapOffsets(g: ConvGeometry, dq: number, hq: number, wq: number): Int32A
  * output channels, [taps][C_in/g][4], with zeros for the channels past the group's end.
  */
 export function packBlockedWeights(g: ConvGeometry, plan: KernelPlan, weight: Float32Array, packed: Float32Array): void {
-  const ntaps = plan.taps.length;
+  const ntaps = plan.tapCount;
   packed.fill(0);
   let o = 0;
   for (let group = 0; group < g.groups; group++) {

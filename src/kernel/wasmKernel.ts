@@ -211,7 +211,7 @@ function layoutMemory(heapBase: number, plan: KernelPlan): Layout {
     return start;
   };
   const f = plan.floats;
-  const taps = take(plan.taps.length * 4);
+  const taps = take(plan.tapCount * 4);
   const packed = take(f.packed * 4);
   const bias = take(f.bias * 4);
   // Garbage lanes past the last input channel may be read (see plan.direct).

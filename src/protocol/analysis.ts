@@ -31,6 +31,11 @@ export interface RunSettings {
   input: bigint[] | null;
   /** Folders searched for absolute imports, '/'-separated paths under the document's root. */
   searchRoots: string[];
+  /**
+   * Restricted Mode (importPolicy.ts): the only folders imports may be read from (the workspace
+   * folders; the worker adds the library folders it found itself). Null in a trusted workspace.
+   */
+  readableRoots: string[] | null;
   /** The run stops here and reports what it found so far (AnalysisOptions.deadlineMs). */
   deadlineMs: number;
 }
@@ -186,13 +191,14 @@ function wireChange(value: unknown, where: string): WireChange {
 
 function settings(value: unknown): RunSettings {
   const o = object(value, 'analyze.settings');
-  onlyKeys(o, ['input', 'searchRoots', 'deadlineMs'], 'analyze.settings');
+  onlyKeys(o, ['input', 'searchRoots', 'readableRoots', 'deadlineMs'], 'analyze.settings');
   const input = o.input === null ? null : list(o.input, 'analyze.settings.input', MAX_LIST, (v, w) => {
     if (typeof v !== 'bigint' || v < 1n) throw new ProtocolError(`${w}: expected a positive bigint`);
     return v;
   });
   const deadlineMs = duration(o.deadlineMs, 'analyze.settings.deadlineMs');
-  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), deadlineMs };
+  const readableRoots = o.readableRoots === null ? null : list(o.readableRoots, 'analyze.settings.readableRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME));
+  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), readableRoots, deadlineMs };
 }
 
 function stopped(value: unknown): Stopped {

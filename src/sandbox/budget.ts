@@ -8,16 +8,20 @@ const WASM_BASE_BYTES = 64 * 1024;
 const WASM_PAGE = 64 * 1024;
 
 /**
- * Bytes one prepared layer takes: every buffer of its kernel memory (as the kernel plans it),
- * plus the weights the sandbox draws in JavaScript before they are packed. A transposed layer
- * runs as its equivalent conv, with its own input and a flipped copy of the weights beside it.
+ * Bytes one prepared layer takes: every buffer of its kernel memory (as the kernel plans it, tap
+ * offsets included), plus the weights the sandbox draws in JavaScript before they are packed. A
+ * transposed layer runs as its equivalent conv, with its own input and a flipped copy of the
+ * weights beside it. Arithmetic on the plan's sizes only: nothing is allocated, whatever the
+ * kernel size, so a refusal of a huge layer is immediate.
  */
 export function layerBytes(g: ConvGeometry): number {
   if (g.transposed) return layerBytes(equivalentConv(g)) + (tensorSizes(g).input + tensorSizes(g).weight) * 4;
-  const f = planKernel(g).floats;
-  const kernelFloats = f.packed + f.bias + f.input + f.inputSlack + f.output + f.prep + f.vout;
-  // The kernel aligns each of its 7 buffers to 16 bytes.
-  const kernel = Math.ceil((WASM_BASE_BYTES + kernelFloats * 4 + 7 * 16) / WASM_PAGE) * WASM_PAGE;
+  const plan = planKernel(g);
+  const f = plan.floats;
+  // Tap offsets are 4-byte integers, as floats are 4 bytes.
+  const kernelFloats = plan.tapCount + f.packed + f.bias + f.input + f.inputSlack + f.output + f.prep + f.vout;
+  // The kernel aligns each of its 8 buffers to 16 bytes.
+  const kernel = Math.ceil((WASM_BASE_BYTES + kernelFloats * 4 + 8 * 16) / WASM_PAGE) * WASM_PAGE;
   const sizes = tensorSizes(g);
   return kernel + (sizes.weight + sizes.bias) * 4;
 }

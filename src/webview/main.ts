@@ -13,7 +13,7 @@ import { groupsCurve } from './model/groupsCurve';
 import { layerNotes } from './model/notes';
 import { SavedState, readSavedState } from './model/savedState';
 import { createSandbox } from './sandbox';
-import { compareVariants } from './model/variants';
+import { Comparison, compareVariants } from './model/variants';
 import { BaseLayer, ControlName, Controls, WhatIf, controlsFromLayer, evaluateControls, parseIntegers } from './model/whatIf';
 import { barChartFigure, curveChartFigure } from './view/charts';
 import { groupsFigure, matrixFigure } from './view/connectivity';
@@ -175,25 +175,25 @@ function render(): void {
   errorBox.hidden = whatIf.ok;
   errorBox.textContent = whatIf.ok ? '' : whatIf.message;
   document.body.dataset.valid = String(whatIf.ok);
-  const groupsOffered = offeredGroups(whatIf, controls);
+  // The record lists the valid groups values once; the controls and the charts read that list.
+  const comparison = whatIf.ok ? compareVariants(whatIf.spec, whatIf.input, state.dtype) : null;
+  const groupsOffered = comparison ? { values: comparison.record.valid_groups, complete: comparison.record.valid_groups_complete } : offeredGroups(controls);
   controlsView.update(controls, groupsOffered.values, groupsOffered.complete, whatIf.ok ? null : whatIf.field, state.dtype, changed);
   // An invalid what-if keeps the last figures on screen, dimmed, with PyTorch's reason above them.
   content.classList.toggle('stale', !whatIf.ok);
-  if (whatIf.ok) renderFigures(whatIf);
+  if (whatIf.ok && comparison) renderFigures(whatIf, comparison);
   else for (const button of tableSlot.querySelectorAll('button')) button.disabled = true;
 }
 
-/** The groups values to offer: those valid for the channel counts typed, when they parse. */
-function offeredGroups(whatIf: WhatIf, values: Controls): { values: bigint[]; complete: boolean } {
-  if (whatIf.ok) return validGroups(whatIf.spec.in_channels, whatIf.spec.out_channels);
+/** For an invalid what-if: the groups values valid for the channel counts typed, when they parse. */
+function offeredGroups(values: Controls): { values: bigint[]; complete: boolean } {
   const cin = parseIntegers(values.in_channels);
   const cout = parseIntegers(values.out_channels);
   if (cin?.length === 1 && cout?.length === 1 && cin[0] > 0n && cout[0] > 0n) return validGroups(cin[0], cout[0]);
   return { values: [], complete: true };
 }
 
-function renderFigures(whatIf: Extract<WhatIf, { ok: true }>): void {
-  const comparison = compareVariants(whatIf.spec, whatIf.input, state.dtype);
+function renderFigures(whatIf: Extract<WhatIf, { ok: true }>, comparison: Comparison): void {
   actions = new Map(comparison.variants.map((v) => [v.id, applyAction(v, whatIf, layer?.source ? layer.base.spec : null)]));
   replace(notesBox, ...[...layerNotes(comparison.record, whatIf.inputAssumed), ...(comparison.separableNote ? [comparison.separableNote] : [])].map((n) => h('li', {}, n)));
   replace(tableSlot, comparisonTable(comparison.variants, actions, apply));
@@ -212,7 +212,7 @@ function renderFigures(whatIf: Extract<WhatIf, { ok: true }>): void {
   replace(chartsSlot,
     barChartFigure('chart-params', 'Parameters per variant', 'params', barChart(datum((v) => v.params), barBox, logBars, humanize)),
     barChartFigure('chart-macs', 'MACs per variant', 'MACs', barChart(datum((v) => v.macs), barBox, logBars, humanize)),
-    curveChartFigure('chart-groups', `Parameters and MACs at every valid groups value (${curve.length})`, curveChart([
+    curveChartFigure('chart-groups', curveTitle(curve.length, comparison.record.valid_groups.length), curveChart([
       { name: 'params', values: curve.map((p) => ({ groups: p.groups, value: p.params, current: p.current })) },
       { name: 'MACs', values: curve.map((p) => ({ groups: p.groups, value: p.macs, current: p.current })) },
     ], curveBox)));
@@ -224,6 +224,10 @@ function apply(id: string): void {
   if (!action?.ok || !lastWhatIf?.ok) return;
   setStatus(`Applying: ${action.summary}…`);
   api.postMessage({ type: 'apply', request: action.request });
+}
+
+function curveTitle(shown: number, valid: number): string {
+  return shown === valid ? `Parameters and MACs at every valid groups value (${shown})` : `Parameters and MACs at ${shown} of the ${humanize(BigInt(valid))} valid groups values`;
 }
 
 function chartLabel(title: string): string {

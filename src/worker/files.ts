@@ -29,9 +29,13 @@ export class WorkerFiles {
     private readonly ask: (root: string, path: string) => void,
   ) {}
 
-  /** A SourceHost for documents under `root` that adds every key it looks at to `reads`. */
-  hostFor(root: string, reads: () => Set<string>): SourceHost {
-    return { readFile: (path) => this.read(root, path, reads()) };
+  /**
+   * A SourceHost for documents under `root` that adds every key it looks at to `reads`. A path
+   * that `allows` refuses (Restricted Mode, importPolicy.ts) is missing: neither read, nor asked
+   * of the host, nor taken from an open document.
+   */
+  hostFor(root: string, reads: () => Set<string>, allows: (path: string) => boolean = () => true): SourceHost {
+    return { readFile: (path) => (allows(path) ? this.read(root, path, reads()) : undefined) };
   }
 
   private read(root: string, path: string, reads: Set<string>): string | undefined | UnreadFile {

@@ -1,4 +1,5 @@
 import { DocumentAnalyzer, analyzeFile } from '../analysis';
+import { mayRead } from '../analysis/evaluate/importPolicy';
 import type { AnalysisOptions, FileAnalysis } from '../analysis/types';
 import { CANCEL_SLOT, FromWorker, RunSettings, ToWorker, parseToWorker, placeKey, splitResult } from '../protocol/analysis';
 import { DiskReader, FILE_ROOT, WorkerFiles } from './files';
@@ -155,9 +156,11 @@ export class AnalysisService {
   }
 
   private options(root: string, path: string, settings: RunSettings): TimedOptions {
+    // In Restricted Mode the library folders this worker found are readable too (importPolicy.ts).
+    const readable = settings.readableRoots && [...settings.readableRoots, ...(root === FILE_ROOT ? this.libraryRoots() : [])];
     return {
       file: path,
-      host: this.files.hostFor(root, () => this.run.reads),
+      host: this.files.hostFor(root, () => this.run.reads, (file) => mayRead(readable, file)),
       searchRoots: settings.searchRoots,
       libraryRoots: root === FILE_ROOT ? this.libraryRoots() : [],
       input: settings.input,
@@ -190,7 +193,7 @@ export class AnalysisService {
 const CANCEL_LEAP_MS = 1e12;
 
 function settingsKeyOf(s: RunSettings): string {
-  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.deadlineMs}`;
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}`;
 }
 
 /**

@@ -68,6 +68,13 @@ export class ModuleLoader {
     return null;
   }
 
+  /**
+   * Where an import may be: for a relative one, the package folder its dots name; for an absolute
+   * one, the file's folder and its parents, then the search roots. The upward walk stops at the
+   * innermost search root holding the file (a workspace folder, the CLI's current folder) and
+   * otherwise after MAX_PARENT_LEVELS parents; it never reaches the file system root, so a file
+   * cannot make the analysis read `.py` files from every folder up to `/`.
+   */
   private bases(dotted: string, level: number, from: FileUnit): string[] {
     const rel = dotted ? `/${dotted.split('.').join('/')}` : '';
     let dir = dirname(from.path);
@@ -75,12 +82,14 @@ export class ModuleLoader {
       for (let i = 1; i < level; i++) dir = dirname(dir);
       return [dir + rel];
     }
+    const roots = this.roots.map((root) => root.replace(/\/$/, ''));
+    const ceiling = roots.filter((root) => root !== '' && (dir === root || dir.startsWith(`${root}/`))).sort((a, b) => b.length - a.length)[0];
     const out: string[] = [];
-    for (let d = dir; d; d = dirname(d)) {
+    for (let d = dir, up = 0; d !== '/'; d = dirname(d), up++) {
       out.push(d + rel);
-      if (d === '/' || dirname(d) === d) break;
+      if (ceiling ? d === ceiling : up >= MAX_PARENT_LEVELS) break;
     }
-    for (const root of this.roots) out.push(root.replace(/\/$/, '') + rel);
+    for (const root of roots) out.push(root + rel);
     return out;
   }
 
@@ -133,6 +142,9 @@ function notFound(dotted: string, level: number, from: FileUnit): string {
   if (level > 0) return `${name} was not found relative to ${file}; open the file inside its package, or add the folder that holds the package as an import search root`;
   return `${name} was not found next to ${file}, in its parent folders or in the import search roots; add the folder that holds it as an import search root`;
 }
+
+/** Parents searched above a file that lies under no search root. */
+const MAX_PARENT_LEVELS = 3;
 
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');

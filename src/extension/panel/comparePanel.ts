@@ -62,6 +62,7 @@ export class ComparePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.documentOpened(d)),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('convLens.sandbox')) this.postSandboxSettings(); }),
     );
   }
@@ -115,8 +116,17 @@ export class ComparePanel implements vscode.Disposable {
 
   /** Finds the target's layer (or the one under the cursor) and sends it to the page. */
   private async refresh(): Promise<void> {
-    const place = await this.targetPlace();
-    if (!place) return this.post({ type: 'noLayer', reason: 'Open a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".' });
+    let place = await this.targetPlace();
+    if (!place && this.target && openInEditorTab(this.target.uri)) {
+      // After a window reload an editor tab is back before its document reaches the extension:
+      // that file is open to the user, so loading it is no wider than the check allows.
+      await vscode.workspace.openTextDocument(vscode.Uri.parse(this.target.uri)).then(undefined, () => undefined);
+      place = await this.targetPlace();
+    }
+    if (!place) {
+      const closed = this.target ? `${basename(vscode.Uri.parse(this.target.uri))} is not open in the editor. Open it to compare its layer, or ` : '';
+      return this.post({ type: 'noLayer', reason: `${closed}${closed ? 'open' : 'Open'} a Python file and put the cursor on a conv layer, then run "Conv Lens: Compare Layer".` });
+    }
     await this.showAt(place.document, place.position);
   }
 
@@ -148,6 +158,7 @@ export class ComparePanel implements vscode.Disposable {
     });
   }
 
+  /** The target's place in an open document (a restored target's file may not be open yet). */
   private async targetPlace(): Promise<Place | undefined> {
     if (!this.target) {
       const editor = vscode.window.activeTextEditor;
@@ -156,9 +167,14 @@ export class ComparePanel implements vscode.Disposable {
     try {
       return await this.services.finder.place(vscode.Uri.parse(this.target.uri), this.target.line, this.target.column);
     } catch (e) {
-      this.services.log.appendLine(`[compare] cannot open ${this.target.uri}: ${e instanceof Error ? e.message : String(e)}`);
+      this.services.log.appendLine(`[compare] cannot place the target: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
+  }
+
+  /** A target whose file was not open (after a window reload) is shown once the file opens. */
+  private documentOpened(document: vscode.TextDocument): void {
+    if (!this.shown && this.target && document.uri.toString() === this.target.uri) void this.refresh();
   }
 
   private cursorMoved(e: vscode.TextEditorSelectionChangeEvent): void {
@@ -250,6 +266,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     enableCommandUris: false,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'kernel'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
   };
+}
+
+/** Whether a text editor tab shows this URI (restored tabs count before their document loads). */
+function openInEditorTab(uri: string): boolean {
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri));
 }
 
 function basename(uri: vscode.Uri): string {

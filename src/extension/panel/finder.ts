@@ -22,8 +22,10 @@ export interface LayerFinder {
   /** The conv layer at or nearest a position in a document. */
   find(document: vscode.TextDocument, position: vscode.Position): Promise<FindResult>;
   /**
-   * Where a target lies. Hovers and lenses in notebooks name the notebook and a line of all its
-   * Python cells joined, as the analysis sees them; this finds the cell.
+   * Where a target lies, in a document already open in the editor (never one opened for the
+   * purpose: targets also come from the page's saved state). Hovers and lenses in notebooks name
+   * the notebook and a line of all its Python cells joined, as the analysis sees them; this
+   * finds the cell.
    */
   place(uri: vscode.Uri, line: number, column: number): Promise<Place | undefined>;
 }
@@ -64,9 +66,8 @@ export const parsingFinder: LayerFinder = {
     const r = located.layer.range;
     return { ok: true, layer: { spec: located.layer.spec, input: null, range: new vscode.Range(r.line - 1, r.column, r.endLine - 1, r.endColumn) } };
   },
-  async place(uri, line, column) {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const document = open ?? await vscode.workspace.openTextDocument(uri);
-    return { document, position: new vscode.Position(line - 1, column) };
+  place(uri, line, column) {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return Promise.resolve(document ? { document, position: new vscode.Position(Math.max(0, line - 1), Math.max(0, column)) } : undefined);
   },
 };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { DocumentView } from '../documents';
 import { layerTarget } from '../links';
-import { layerLensTitle, modelLensTitle, siteLensTitle } from '../text/lens';
+import { layerLensTitle, modelLensTitle, siteLensTitle, unknownLayerLensTitle } from '../text/lens';
 
 /** Totals above each model class, and figures above each conv layer. */
 export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -43,9 +43,7 @@ export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     for (const declaration of view.analysis.declarations) {
       const range = view.toRange(declaration.range);
       if (!range) continue;
-      const title = declaration.record
-        ? layerLensTitle(declaration.record, display)
-        : declaration.error ? `PyTorch raises: ${declaration.error.message}` : declaration.symbolic?.params ? `params = ${declaration.symbolic.params}` : undefined;
+      const title = declaration.record ? layerLensTitle(declaration.record, display) : unknownLayerLensTitle(declaration.error, declaration.symbolic?.params);
       if (title) lenses.push(new vscode.CodeLens(range, { title, command: 'convLens.compareLayer', arguments: [layerTarget(view.owner, declaration.range)] }));
     }
     for (const site of view.index.sites) {

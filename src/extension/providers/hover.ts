@@ -4,6 +4,7 @@ import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
 import { DocumentView } from '../documents';
 import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
 import { layerAsDeclaration } from '../text/index';
+import { mdCode } from '../text/markdown';
 
 /** Hover on a conv declaration (its figures) or on a forward call/assignment (its shapes). */
 export class ConvHoverProvider implements vscode.HoverProvider {
@@ -44,7 +45,7 @@ export class ConvHoverProvider implements vscode.HoverProvider {
       const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
       const report = commandUri('convLens.showReport', view.owner.toString());
       // Compare needs the constructor call's own text, which is in another file: no link here.
-      const parts = site.layers.slice(0, 4).map(({ layer }) => `\`${layer.name}\` — ${declarationHover(layerAsDeclaration(layer), view.index.separableNote(layerAsDeclaration(layer)), { compare: '', report }, display)}`);
+      const parts = site.layers.slice(0, 4).map(({ layer }) => `${mdCode(layer.name)} — ${declarationHover(layerAsDeclaration(layer), view.index.separableNote(layerAsDeclaration(layer)), { compare: '', report }, display)}`);
       if (site.layers.length > 4) parts.push(`…and ${site.layers.length - 4} more conv layers (see the report)`);
       return new vscode.Hover(trusted(parts.join('\n\n---\n\n')), view.toRange(site.range) ?? undefined);
     }
@@ -58,8 +59,13 @@ export class ConvHoverProvider implements vscode.HoverProvider {
   }
 }
 
+/**
+ * Hover Markdown may run only our two commands (whose handlers check their arguments), renders
+ * no raw HTML, and shows theme icons; every text from the file in it is escaped (text/markdown.ts).
+ */
 function trusted(text: string): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString(text, true);
   markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
+  markdown.supportHtml = false;
   return markdown;
 }

@@ -6,6 +6,7 @@ import { DocumentView } from '../documents';
 import { layerTarget } from '../links';
 import { modelLensTitle, unknownTotalsReason } from '../text/lens';
 import { factor, short, workSummary } from '../text/numbers';
+import { oneLine } from '../text/markdown';
 
 type Node = { kind: 'model'; view: DocumentView; model: ModelAnalysis } | { kind: 'layer'; view: DocumentView; layer: LayerInstance };
 
@@ -42,7 +43,7 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   getTreeItem(node: Node): vscode.TreeItem {
     const display = this.ctx.config.flopDisplay;
     if (node.kind === 'model') {
-      const item = new vscode.TreeItem(node.model.entry, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(oneLine(node.model.entry), vscode.TreeItemCollapsibleState.Expanded);
       item.description = modelLensTitle(node.model, display);
       item.tooltip = unknownTotalsReason(node.model) ?? undefined;
       item.iconPath = new vscode.ThemeIcon('symbol-class');
@@ -50,11 +51,11 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     }
     const { layer, view } = node;
     const r = layer.record;
-    const item = new vscode.TreeItem(layer.name, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(oneLine(layer.name), vscode.TreeItemCollapsibleState.None);
     item.description = r
       ? [KIND_LABELS[r.kind], `${short(r.params)} params`, workSummary(r.macs, display), r.spec.groups !== 1n ? `${factor(r.savings)} vs dense` : ''].filter(Boolean).join(' · ')
-      : layer.error ? `error: ${layer.error.message}` : layer.symbolic?.params ? `params = ${layer.symbolic.params}` : 'unknown';
-    item.tooltip = `${layer.type} at line ${layer.range.line}`;
+      : layer.error ? `error: ${oneLine(layer.error.message)}` : layer.symbolic?.params ? `params = ${oneLine(layer.symbolic.params)}` : 'unknown';
+    item.tooltip = `${oneLine(layer.type)} at line ${layer.range.line}`;
     item.iconPath = new vscode.ThemeIcon(layer.error ? 'error' : 'symbol-field');
     item.command = { title: 'Go to Layer', command: 'convLens.revealLayer', arguments: [layerTarget(view.owner, layer.range)] };
     return item;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { convLayerCount, statusText, unknownTotalsReason } from '../text/lens';
+import { oneLine } from '../text/markdown';
 
 /** The active model's totals in the status bar; clicking opens the report. */
 export class ModelStatusBar implements vscode.Disposable {
@@ -41,7 +42,8 @@ export class ModelStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(symbol-class) ${statusText(model, this.ctx.config.flopDisplay)}`;
-    this.item.tooltip = `Conv Lens: ${unknownTotalsReason(model) ?? convLayerCount(model)} (${model.entry}). Click for the report.${view.status ? `\n${view.status.message}` : ''}`;
+    this.item.tooltip = `Conv Lens: ${oneLine(unknownTotalsReason(model) ?? convLayerCount(model))} (${oneLine(model.entry)}). Click for the report.${view.status ? `
+${oneLine(view.status.message)}` : ''}`;
     this.item.command = { title: 'Show Report', command: 'convLens.showReport', arguments: [view.owner.toString()] };
     this.item.show();
   }

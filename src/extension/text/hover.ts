@@ -1,6 +1,7 @@
 import { ConvError, ConvRecord, KIND_LABELS, SeparableComparison, humanizeBytes, torchRepr, withCommas } from '../../core';
 import { ConvDeclaration, ShapeNote } from '../../analysis/types';
 import { DisplayOptions, exact, factor, shapeText } from './numbers';
+import { mdCode, mdText } from './markdown';
 
 /** Markdown links the hover offers; empty strings leave a link out. */
 export interface HoverLinks {
@@ -20,7 +21,7 @@ export interface SeparableNote {
 
 export function declarationHover(declaration: ConvDeclaration, separable: SeparableNote | null, links: HoverLinks, display: DisplayOptions): string {
   const { record, error, symbolic } = declaration;
-  const parts = [`**${declaration.type}**${record ? ` — ${KIND_LABELS[record.kind]}` : ''}`];
+  const parts = [`**${mdText(declaration.type)}**${record ? ` — ${KIND_LABELS[record.kind]}` : ''}`];
   if (error) parts.push(errorText(error));
   // The grouped-vs-dense and separable lines come first: they are what the hover is for, and a
   // tall hover scrolls.
@@ -28,7 +29,7 @@ export function declarationHover(declaration: ConvDeclaration, separable: Separa
   if (separable) parts.push(separableText(separable.comparison, separable.proposed));
   if (record) parts.push(...recordSections(record, display));
   else if (symbolic) parts.push(symbolicSection(symbolic));
-  if (declaration.instances.length > 1) parts.push(`Built ${declaration.instances.length} times: ${declaration.instances.slice(0, 6).map((n) => `\`${n}\``).join(', ')}${declaration.instances.length > 6 ? ', …' : ''}`);
+  if (declaration.instances.length > 1) parts.push(`Built ${declaration.instances.length} times: ${declaration.instances.slice(0, 6).map((n) => mdCode(n)).join(', ')}${declaration.instances.length > 6 ? ', …' : ''}`);
   const actions = [links.compare && `[Compare groups…](${links.compare})`, links.report && `[Report](${links.report})`].filter(Boolean);
   if (actions.length > 0) parts.push(actions.join(' · '));
   return parts.join('\n\n');
@@ -36,7 +37,7 @@ export function declarationHover(declaration: ConvDeclaration, separable: Separa
 
 function errorText(error: ConvError): string {
   const when = error.phase === 'construct' ? 'PyTorch raises when building this layer' : 'PyTorch raises on the forward pass';
-  return `$(error) ${when}:\n\n\`${error.exception}: ${error.message}\``;
+  return `$(error) ${when}:\n\n${mdCode(`${error.exception}: ${error.message}`)}`;
 }
 
 function recordSections(record: ConvRecord, display: DisplayOptions): string[] {
@@ -52,7 +53,7 @@ function recordSections(record: ConvRecord, display: DisplayOptions): string[] {
   rows.push([`weight memory (${display.dtype})`, humanizeBytes(memory.weight_bytes)]);
   if (memory.output_bytes !== null) rows.push([`output activations (${display.dtype})`, humanizeBytes(memory.output_bytes)]);
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-  return [`\`${torchRepr(record.spec)}\``, table];
+  return [mdCode(torchRepr(record.spec)), table];
 }
 
 /** The grouped-vs-dense line; a dense layer says what its valid groups would save instead. */
@@ -82,17 +83,17 @@ export function separableText(s: SeparableComparison, proposed = false): string 
 
 function symbolicSection(symbolic: NonNullable<ConvDeclaration['symbolic']>): string {
   const lines = [];
-  if (symbolic.params) lines.push(`params = \`${symbolic.params}\``);
-  if (symbolic.macs) lines.push(`MACs (multiply-accumulates) = \`${symbolic.macs}\``);
+  if (symbolic.params) lines.push(`params = ${mdCode(symbolic.params)}`);
+  if (symbolic.macs) lines.push(`MACs (multiply-accumulates) = ${mdCode(symbolic.macs)}`);
   if (lines.length === 0) lines.push('Figures unknown: an argument could not be evaluated.');
-  const reasons = symbolic.reasons.map((r) => `- ${r}`);
+  const reasons = symbolic.reasons.map((r) => `- ${mdText(r)}`);
   return [...lines.map((l) => `${l}  `), ...(reasons.length ? ['', 'Why symbolic:', ...reasons] : [])].join('\n');
 }
 
 /** Hover on a `self.layer(x)` call or an assignment in forward: input shape -> output shape. */
 export function shapeNoteHover(note: ShapeNote): string {
   const input = note.input === undefined ? '' : `\`${shapeText(note.input)}\` → `;
-  return `**${note.label}**: ${input}\`${shapeText(note.shape)}\``;
+  return `**${mdText(note.label)}**: ${input}\`${shapeText(note.shape)}\``;
 }
 
 /**
@@ -111,7 +112,7 @@ export function selfCallAt(lineText: string, column: number): string | null {
 /** Hover on a `self.layer(x)` call: the layer's input and output shapes, from its record. */
 export function layerCallHover(call: string, layer: { type: string; record: ConvRecord | null; error: ConvError | null }): string {
   const r = layer.record;
-  if (!r) return `**self.${call}(…)**: ${layer.type}${layer.error ? ` — \`${layer.error.message}\`` : ', shapes unknown'}`;
-  const outcome = r.forward_error ? `\`${r.forward_error.message}\`` : `\`${shapeText(r.output_shape)}\``;
-  return `**self.${call}(…)**: \`${shapeText(r.input_shape)}\` → ${outcome}\n\n${layer.type}, ${KIND_LABELS[r.kind]}, ${withCommas(r.params)} params`;
+  if (!r) return `**${mdText(`self.${call}(…)`)}**: ${mdText(layer.type)}${layer.error ? ` — ${mdCode(layer.error.message)}` : ', shapes unknown'}`;
+  const outcome = r.forward_error ? mdCode(r.forward_error.message) : `\`${shapeText(r.output_shape)}\``;
+  return `**${mdText(`self.${call}(…)`)}**: \`${shapeText(r.input_shape)}\` → ${outcome}\n\n${mdText(layer.type)}, ${KIND_LABELS[r.kind]}, ${withCommas(r.params)} params`;
 }

@@ -1,6 +1,7 @@
 import { ConvRecord, withCommas } from '../../core';
 import { ModelAnalysis } from '../../analysis/types';
 import { FlopDisplay, factor, shapeText, short, workSummary } from './numbers';
+import { labelText, oneLine } from './markdown';
 
 /** The CodeLens title above a model class: its totals and input shape. */
 export function modelLensTitle(model: ModelAnalysis, display: FlopDisplay): string {
@@ -18,7 +19,13 @@ export function convLayerCount(model: ModelAnalysis): string {
 
 /** Why a model's totals are unknown, for tooltips; null when they are known. */
 export function unknownTotalsReason(model: ModelAnalysis): string | null {
-  return model.totals.incomplete ? `Totals unknown: ${model.totals.incomplete}` : null;
+  return model.totals.incomplete ? `Totals unknown: ${oneLine(model.totals.incomplete)}` : null;
+}
+
+/** The CodeLens title above a conv declaration PyTorch refuses, or whose figures are symbolic. */
+export function unknownLayerLensTitle(error: { message: string } | null, symbolicParams: string | null | undefined): string | undefined {
+  if (error) return `PyTorch raises: ${labelText(error.message)}`;
+  return symbolicParams ? `params = ${labelText(symbolicParams)}` : undefined;
 }
 
 /** The CodeLens title above a conv layer: params, work and what groups save against dense. */
@@ -44,7 +51,7 @@ function modelParams(model: ModelAnalysis): string {
 
 /** The status bar text for a model. */
 export function statusText(model: ModelAnalysis, display: FlopDisplay): string {
-  return `${model.entry}: ${modelParams(model)} · ${workSummary(model.totals.conv_macs, display)}`;
+  return `${labelText(model.entry)}: ${modelParams(model)} · ${workSummary(model.totals.conv_macs, display)}`;
 }
 
 /** The CodeLens title above a call that builds layers declared in another file. */
@@ -52,6 +59,6 @@ export function siteLensTitle(layers: ReadonlyArray<{ layer: { name: string; rec
   const known = layers.map((l) => l.layer.record);
   const params = known.every((r) => r) ? known.reduce((a, r) => a + r!.params, 0n) : null;
   const macs = known.every((r) => r && r.macs !== null) ? known.reduce((a, r) => a + r!.macs!, 0n) : null;
-  const names = layers.length === 1 ? layers[0].layer.name : `${layers.length} conv layers`;
+  const names = layers.length === 1 ? labelText(layers[0].layer.name) : `${layers.length} conv layers`;
   return `${names}: ${params === null ? '?' : withCommas(params)} params · ${workSummary(macs, display)}`;
 }

@@ -1,6 +1,8 @@
 import { JsonValue, KIND_LABELS, toJson, withCommas } from '../../core';
 import { FileAnalysis, LayerInstance, ModelAnalysis, SourceRange } from '../../analysis/types';
 import { FlopDisplay, factor, shapeText } from './numbers';
+import { mdLinkTarget, mdText } from './markdown';
+import { csvCell } from './csv';
 
 /** One row of the per-layer table, read straight from the layer's record. */
 export interface ReportRow {
@@ -58,14 +60,18 @@ function total(rows: ReportRow[], pick: (r: ReportRow) => bigint | null): bigint
 
 const num = (v: bigint | null): string => (v === null ? '?' : withCommas(v));
 
-/** The report as Markdown; `link` gives the target a row's name links to (jump to the layer), or null for none. */
+/**
+ * The report as Markdown; `link` gives the target a row's name links to (jump to the layer), or
+ * null for none. Every text from the file is escaped (text/markdown.ts): the preview renders
+ * remote images and links, and a model file must not put any there.
+ */
 export function reportMarkdown(analysis: FileAnalysis, display: FlopDisplay, link: (row: ReportRow) => string | null): string {
-  const out = [`# Conv Lens report: ${baseName(analysis.file)}`, ''];
+  const out = [`# Conv Lens report: ${mdText(baseName(analysis.file))}`, ''];
   if (analysis.models.length === 0) out.push('No model (nn.Module subclass or factory) with conv layers was found in this file.');
   for (const model of analysis.models) out.push(...modelMarkdown(model, display, link));
   if (analysis.diagnostics.length > 0) {
     out.push('## Problems', '');
-    for (const d of analysis.diagnostics) out.push(`- line ${d.range.line}: ${d.severity}: ${escapeCell(d.message)}`);
+    for (const d of analysis.diagnostics) out.push(`- line ${d.range.line}: ${d.severity}: ${mdText(d.message, 1000)}`);
     out.push('');
   }
   out.push('MACs are multiply-accumulates; FLOPs = 2 x MACs. "Dense" is the same layer with groups=1; savings = dense / this layer.');
@@ -78,31 +84,27 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
   const workHeads = display === 'macs' ? ['MACs'] : display === 'flops' ? ['FLOPs'] : ['MACs', 'FLOPs'];
   const header = ['Layer (type)', 'kind', 'output shape', 'params', ...workHeads, 'dense params', 'dense MACs', 'savings'];
   const lines = [
-    `## ${model.entry}`,
+    `## ${mdText(model.entry)}`,
     '',
-    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${model.inputSource})` : ''}`,
+    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(model.inputSource)})` : ''}`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
   ];
   for (const r of rows) {
     const target = link(r);
-    const name = `${target ? `[${escapeCell(r.name)}](${target})` : escapeCell(r.name)} (${r.type})`;
-    const output = r.error ? `error: ${escapeCell(r.error)}` : `\`${shapeText(r.output)}\``;
+    const name = `${target ? `[${mdText(r.name)}](${mdLinkTarget(target)})` : mdText(r.name)} (${mdText(r.type)})`;
+    const output = r.error ? `error: ${mdText(r.error)}` : `\`${shapeText(r.output)}\``;
     const savings = r.savings === null ? '?' : factor(r.savings);
-    lines.push(`| ${[name, r.kind, output, num(r.params), ...work(r.macs), num(r.denseParams), num(r.denseMacs), savings].join(' | ')} |`);
+    lines.push(`| ${[name, mdText(r.kind), output, num(r.params), ...work(r.macs), num(r.denseParams), num(r.denseMacs), savings].join(' | ')} |`);
   }
   const t = model.totals;
   const denseParams = total(rows, (r) => r.denseParams);
   const denseMacs = total(rows, (r) => r.denseMacs);
   lines.push(`| ${['**Total (conv)**', t.conv_layers === null ? `≥ ${rows.length} layers found` : `${t.conv_layers} layers`, '', num(t.conv_params), ...work(t.conv_macs), num(denseParams), num(denseMacs), denseParams !== null && t.conv_params !== null && t.conv_params > 0n ? factor(Number(denseParams) / Number(t.conv_params)) : '?'].join(' | ')} |`);
-  lines.push('', `All parameters of ${model.entry} (conv and the rest): ${num(t.params)}`, '');
-  if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${escapeCell(t.incomplete)}`, '');
+  lines.push('', `All parameters of ${mdText(model.entry)} (conv and the rest): ${num(t.params)}`, '');
+  if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${mdText(t.incomplete, 1000)}`, '');
   return lines;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function baseName(path: string): string {
@@ -127,9 +129,6 @@ export function reportCsv(analysis: FileAnalysis): string {
   return `${lines.join('\n')}\n`;
 }
 
-function csvCell(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /** The report as JSON with exact integers (bigints written as JSON integers). */
 export function reportJson(analysis: FileAnalysis): string {

@@ -1,5 +1,5 @@
 import {
-  ConvError, ConvRecord, ConvSpec, DTYPE_BYTES, Dtype, KIND_LABELS, computeLayer, formatShape, product, ratio,
+  ConvError, ConvRecord, ConvSpec, DTYPE_BYTES, Dtype, KIND_LABELS, computeLayer, formatShape, groupChoices, product, ratio,
   separableReplacement, withGroups,
 } from '../../core';
 
@@ -60,7 +60,8 @@ export function compareVariants(spec: ConvSpec, input: readonly bigint[] | null,
  * always including the largest (depthwise when C_in divides C_out).
  */
 export function otherGroups(valid: readonly bigint[], current: bigint): bigint[] {
-  const candidates = valid.filter((g) => g !== 1n && g !== current);
+  // Picked from an even sample of the list, so a layer with thousands of valid values costs no more.
+  const candidates = groupChoices(valid, current, 64).filter((g) => g !== 1n && g !== current);
   if (candidates.length <= OTHER_GROUPS_COLUMNS) return candidates;
   const picked = new Set<bigint>([candidates[candidates.length - 1]]);
   const logs = candidates.map((g) => Math.log(Number(g)));

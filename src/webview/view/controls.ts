@@ -1,4 +1,4 @@
-import { DTYPES, Dtype, withCommas } from '../../core';
+import { DTYPES, Dtype, groupChoices, withCommas } from '../../core';
 import { h } from '../dom';
 import { CONTROL_NAMES, ControlName, Controls, label } from '../model/whatIf';
 
@@ -65,7 +65,7 @@ export function createControls(events: ControlsEvents): ControlsView {
 }
 
 function fillGroups(select: HTMLSelectElement, current: string, valid: readonly bigint[], complete: boolean): void {
-  const shown = valid.length > MAX_GROUP_OPTIONS ? [...valid.slice(0, MAX_GROUP_OPTIONS - 1), valid[valid.length - 1]] : [...valid];
+  const shown = groupChoices(valid, /^\d+$/.test(current) ? BigInt(current) : null, MAX_GROUP_OPTIONS);
   const values = shown.map((g) => g.toString());
   const invalid = !values.includes(current);
   const signature = `${values.join(',')}|${invalid ? current : ''}|${complete}`;

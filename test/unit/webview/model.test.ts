@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { ConvArgs, buildConv, computeLayer, groupsTable, withCommas } from '../../../src/core';
+import { ConvArgs, buildConv, computeLayer, groupChoices, groupsTable, withCommas } from '../../../src/core';
 import { applyAction } from '../../../src/webview/model/apply';
-import { groupsCurve } from '../../../src/webview/model/groupsCurve';
+import { CURVE_POINTS, groupsCurve } from '../../../src/webview/model/groupsCurve';
 import { compareVariants, otherGroups } from '../../../src/webview/model/variants';
 import { BaseLayer, controlsFromLayer, evaluateControls, parseIntegers } from '../../../src/webview/model/whatIf';
 
@@ -84,6 +84,36 @@ describe('webview model: params and MACs at every valid groups value', () => {
     const curve = groupsCurve(record);
     assert.equal(curve.length, 169);
     assert.equal(curve[curve.length - 1].params, 10n ** 12n + 10n ** 12n);
+  });
+
+  it('plots at most CURVE_POINTS of 6,720 valid values: the ends, the current value and its neighbours, spread between', () => {
+    const n = 963761198400n; // 2^6 * 3^4 * 5^2 * 7 * 11 * 13 * 17 * 19 * 23: 6,720 divisors
+    const record = computeLayer(spec({ type: 'Conv2d', in_channels: n, out_channels: n, kernel_size: 1n, groups: 1001n }), [1n, n, 1n, 1n]);
+    assert.equal(record.valid_groups.length, 6720);
+    const curve = groupsCurve(record);
+    assert.ok(curve.length <= CURVE_POINTS && curve.length >= CURVE_POINTS - 5, String(curve.length));
+    const shown = curve.map((p) => p.groups);
+    const at = record.valid_groups.indexOf(1001n);
+    for (const g of [1n, n, ...record.valid_groups.slice(at - 2, at + 3)]) assert.ok(shown.includes(g), `${g} is not plotted`);
+    assert.deepEqual(shown, [...shown].sort((a, b) => (a < b ? -1 : 1)));
+    assert.ok(curve.some((p) => p.current));
+    for (const p of curve) assert.equal(p.params, record.dense_weight_params / p.groups + n);
+  });
+
+  it('groupChoices reads no more of the list than it returns, and returns short lists whole', () => {
+    const values = Array.from({ length: 10 }, (_, i) => BigInt(i + 1));
+    assert.deepEqual(groupChoices(values, 4n, 20), values);
+    assert.deepEqual(groupChoices(values, 7n, 5).length, 5);
+    assert.deepEqual(groupChoices(values, null, 3), [1n, 6n, 10n]);
+    const touched = new Set<number>();
+    const big = new Proxy(Array.from({ length: 1_000_000 }, (_, i) => BigInt(i + 1)), {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) touched.add(Number(key));
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    assert.equal(groupChoices(big, 500_000n, 50).length, 50);
+    assert.ok(touched.size <= 50 + 2 * 20, `read ${touched.size} entries`);
   });
 });
 

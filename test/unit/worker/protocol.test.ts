@@ -5,7 +5,7 @@ import { analyzeFile } from '../../../src/analysis';
 import { PART_ITEMS, joinResult, parseFromWorker, parseToWorker, splitResult } from '../../../src/protocol/analysis';
 
 const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
-const settings = { input: [1n, 3n, 32n, 32n], searchRoots: ['/w'], deadlineMs: 5000 };
+const settings = { input: [1n, 3n, 32n, 32n], searchRoots: ['/w'], readableRoots: null, deadlineMs: 5000 };
 
 describe('analysis worker protocol', () => {
   it('accepts well-formed messages to the worker', () => {

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { analyzeFile } from '../../../src/analysis';
 import { AnalysisJob, AnalysisWorker, MirrorDocument, Outcome, StartWorker, WorkerHost } from '../../../src/extension/analysisWorker';
 import { nodeWorkerStarter } from '../../../src/extension/nodeWorker';
-import { placeKey } from '../../../src/protocol/analysis';
+import type { FileAnalysis } from '../../../src/analysis/types';
+import { ResultPart, joinResult, placeKey } from '../../../src/protocol/analysis';
 import { AnalysisService } from '../../../src/worker/service';
 
 // The host's side of the analysis worker against the real worker thread (started from the
@@ -70,7 +71,7 @@ class Harness implements WorkerHost {
 
   analyze(root: string, p: string, deadlineMs = 5000, input: bigint[] | null = null): Promise<Outcome> {
     const d = this.documents.get(placeKey(root, p))!;
-    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], deadlineMs } };
+    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], readableRoots: null, deadlineMs } };
     return new Promise((resolve) => this.worker.analyze(job, resolve));
   }
 }
@@ -203,9 +204,53 @@ describe('analysis worker: cancellation through shared memory', () => {
     service.handle({ type: 'init', cancel });
     service.handle({ type: 'open', root: 'file://', path: '/w/net.py', version: 1, text: NET });
     Atomics.store(new Int32Array(cancel), 0, 5);
-    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], deadlineMs: 5000 } });
+    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000 } });
     assert.deepEqual(posted, [{ type: 'ready' }, { type: 'cancelled', run: 5 }]);
-    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], deadlineMs: 5000 } });
+    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000 } });
     assert.equal((posted[posted.length - 1] as { type: string }).type, 'result');
+  });
+});
+
+describe('analysis worker: Restricted Mode holds every import read to the readable folders', () => {
+  const LAYERS = 'import torch.nn as nn\n\ndef block():\n    return nn.Conv2d(8, 16, 3)\n';
+  const USER = 'import torch.nn as nn\nfrom layers import block\n\n# conv-lens: input=(1, 8, 16, 16)\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = block()\n\n    def forward(self, x):\n        return self.conv(x)\n';
+
+  function run(readableRoots: string[] | null, outside: string, workspace: string): { params: bigint | null | undefined; reads: string[]; asked: unknown[] } {
+    const posted: Array<{ type: string }> = [];
+    const service = new AnalysisService({
+      post: (m) => posted.push(m),
+      now: () => performance.now(),
+      warn: (t) => posted.push({ type: `warn ${t}` }),
+      readDisk: (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined),
+    });
+    const file = path.join(workspace, 'net.py');
+    service.handle({ type: 'open', root: 'file://', path: file, version: 1, text: USER });
+    service.handle({ type: 'analyze', run: 1, root: 'file://', path: file, version: 1, source: null, settings: { input: null, searchRoots: [outside, workspace], readableRoots, deadlineMs: 5000 } });
+    const done = posted.find((m) => m.type === 'result') as { analysis: FileAnalysis; reads: string[] } | undefined;
+    assert.ok(done, 'the run posts a result');
+    const joined = joinResult(done.analysis, posted.filter((m) => m.type === 'part') as ResultPart[]);
+    assert.ok(joined.ok);
+    return { params: joined.value.models[0]?.layers[0]?.record?.params, reads: done.reads, asked: posted.filter((m) => m.type === 'read') };
+  }
+
+  it('reads an import from a search root outside the workspace only when trusted', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'conv-lens-restricted-'));
+    const workspace = path.join(base, 'ws');
+    const outside = path.join(base, 'elsewhere');
+    fs.mkdirSync(workspace);
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'layers.py'), LAYERS);
+    try {
+      const trusted = run(null, outside, workspace);
+      assert.equal(trusted.params, 16n * 8n * 9n + 16n);
+      const restricted = run([workspace], outside, workspace);
+      assert.equal(restricted.params, undefined, 'the layer from outside the workspace stays unknown');
+      assert.ok(!restricted.reads.some((k) => k.includes('elsewhere')), 'nothing outside the workspace is read');
+      assert.deepEqual(restricted.asked, [], 'nor asked of the host');
+      fs.writeFileSync(path.join(workspace, 'layers.py'), LAYERS);
+      assert.equal(run([workspace], outside, workspace).params, 16n * 8n * 9n + 16n, 'inside the workspace it is read');
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });
