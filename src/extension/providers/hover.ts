@@ -65,7 +65,19 @@ export class ConvHoverProvider implements vscode.HoverProvider {
  */
 function trusted(text: string): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString(text, true);
-  markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
+  if (commandListTrustShowsHovers(vscode.version)) markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
   markdown.supportHtml = false;
   return markdown;
+}
+
+/**
+ * VS Code before 1.78 counts a hover whose Markdown is trusted for a list of commands as empty and
+ * drops it (its workbench's isMarkdownString accepts only a boolean isTrusted: so 1.75.1 and
+ * 1.77.3 do; 1.78's Monaco and 1.79.2 accept the list), although the provider's answer reaches
+ * vscode.executeHoverProvider intact. Trusting every command instead would let a model file's text
+ * run any command, so there the hover stays untrusted: its figures show, its links do nothing.
+ */
+function commandListTrustShowsHovers(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return major > 1 || (major === 1 && minor >= 78);
 }
