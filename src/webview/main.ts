@@ -212,7 +212,7 @@ function renderFigures(whatIf: Extract<WhatIf, { ok: true }>, comparison: Compar
   replace(chartsSlot,
     barChartFigure('chart-params', 'Parameters per variant', 'params', barChart(datum((v) => v.params), barBox, logBars, humanize)),
     barChartFigure('chart-macs', 'MACs per variant', 'MACs', barChart(datum((v) => v.macs), barBox, logBars, humanize)),
-    curveChartFigure('chart-groups', curveTitle(curve.length, comparison.record.valid_groups.length), curveChart([
+    curveChartFigure('chart-groups', curveTitle(curve.length, comparison.record.valid_groups_count ?? BigInt(comparison.record.valid_groups.length)), curveChart([
       { name: 'params', values: curve.map((p) => ({ groups: p.groups, value: p.params, current: p.current })) },
       { name: 'MACs', values: curve.map((p) => ({ groups: p.groups, value: p.macs, current: p.current })) },
     ], curveBox)));
@@ -226,8 +226,9 @@ function apply(id: string): void {
   api.postMessage({ type: 'apply', request: action.request });
 }
 
-function curveTitle(shown: number, valid: number): string {
-  return shown === valid ? `Parameters and MACs at every valid groups value (${shown})` : `Parameters and MACs at ${shown} of the ${humanize(BigInt(valid))} valid groups values`;
+/** `valid` counts every valid value, listed or not: past 1,024 the record lists only some of them. */
+function curveTitle(shown: number, valid: bigint): string {
+  return BigInt(shown) === valid ? `Parameters and MACs at every valid groups value (${shown})` : `Parameters and MACs at ${shown} of the ${humanize(valid)} valid groups values`;
 }
 
 function chartLabel(title: string): string {
