@@ -46,7 +46,10 @@ describe('Conv Lens with a hostile model file', () => {
     ];
     for (const place of places) {
       const hover = await convLensHover(document, place);
-      assert.deepEqual(hover.isTrusted, { enabledCommands: ['convLens.compareLayer', 'convLens.showReport'] });
+      // VS Code before 1.78 drops hovers trusted for a command list, so there they stay untrusted.
+      const [major, minor] = vscode.version.split('.').map(Number);
+      const listTrust = major > 1 || minor >= 78;
+      assert.deepEqual(hover.isTrusted, listTrust ? { enabledCommands: ['convLens.compareLayer', 'convLens.showReport'] } : undefined);
       assert.notEqual(hover.supportHtml, true);
       const { links, images } = linksAndImages(markdown.render(hover.value));
       assert.deepEqual(images, [], hover.value);
