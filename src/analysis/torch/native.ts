@@ -1,4 +1,5 @@
 import { SyntaxNode } from '@lezer/common';
+import { tensorSizeProblem } from '../../core';
 import { PyError } from '../values/errors';
 import type { Evaluator } from '../evaluate/evaluator';
 import { Args, ClassValue, DeferredInit, Instance, ModuleObject, NativeClass, Tensor, Unknown, Value } from '../values/values';
@@ -109,6 +110,7 @@ export class LayerInit implements DeferredInit {
 
   /** Registers a parameter tensor; its count is null when a size is unknown. */
   register(name: string, shape: Value[] | null): void {
+    rejectBadSizes(shape);
     this.add({ name, count: shape ? product(shape) : null, shape });
   }
 
@@ -168,9 +170,22 @@ export function bindNative(name: string, params: Params, args: Args): Map<string
 
 /** Registers a parameter tensor; its count is null when a size is unknown. */
 export function registerParameter(self: ModuleObject, name: string, shape: Value[] | null): void {
+  rejectBadSizes(shape);
   const count = shape ? product(shape) : null;
   self.params.set(name, count);
   self.attrs.set(name, new Tensor(count === null ? null : (shape as bigint[])));
+}
+
+/**
+ * A parameter is a tensor: PyTorch refuses to create one with a negative size
+ * (nn.BatchNorm2d(-64) raises), so a layer never reports negative parameters.
+ */
+function rejectBadSizes(shape: Value[] | null): void {
+  if (!shape) return;
+  const sizes = shape.map(asInt);
+  if (sizes.some((d) => d === null)) return;
+  const problem = tensorSizeProblem(sizes as bigint[]);
+  if (problem) throw new PyError('RuntimeError', problem);
 }
 
 export function product(values: Value[]): bigint | null {

@@ -101,6 +101,11 @@ describe('analysis: hostile inputs finish, say what they skipped, and keep the r
     assert.deepEqual(result.diagnostics.map((d) => d.message), ['Trying to create tensor with negative dimension -1: [-1, 3, 32, 32]']);
     assert.equal(result.models[0].totals.conv_macs, null);
   });
+  it("nn.BatchNorm2d(-64) gets PyTorch's error, and no parameter count", () => {
+    const result = analyze(`${net('self.bn = nn.BatchNorm2d(-64)')}`);
+    assert.match(whys(result), /Trying to create tensor with negative dimension -64: \[-64\]/);
+    assert.equal(result.models[0].totals.params, null);
+  });
 });
 
 describe('fuzz: a fixed-seed slice of npm run fuzz', () => {
@@ -112,9 +117,9 @@ describe('fuzz: a fixed-seed slice of npm run fuzz', () => {
     }
   });
 
-  // Known finding, not fixed yet: input #183 (resnet50_cifar.py with `expansion = -1`) builds
-  // nn.BatchNorm2d(-64), which PyTorch refuses, and reports its params as -128.
-  it.skip('200 mutated corpus files: no negative figure', () => {
+  // Input #183 (resnet50_cifar.py with `expansion = -1`) builds nn.BatchNorm2d(-64), which
+  // PyTorch refuses; it once reported that layer's params as -128.
+  it('200 mutated corpus files: no negative figure', () => {
     const seeds = seedFiles(false);
     for (let i = 0; i < 200; i++) {
       const input = fuzzInput(seeds, 7, i);
