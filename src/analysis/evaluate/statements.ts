@@ -285,8 +285,10 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement {
       const value = b.cond(ip, scope);
       const test = ip.truthy(value);
       if (test === null) {
-        conditionUnknown(ip, node, b.keyword, isUnknown(value) ? `${b.condText} (${value.reason})` : b.condText, scope, unit);
-        return undefined;
+        const why = isUnknown(value) ? `${b.condText} (${value.reason})` : b.condText;
+        conditionUnknown(ip, node, b.keyword, why, scope, unit);
+        // A skipped branch that returns makes the fall-through uncertain: what the function returns is unknown.
+        return returnsIn(b.keyword) ? { type: 'return', value: unknown(`condition ${why} is unknown, and a branch that returns was skipped`) } : undefined;
       }
       if (test) return b.body(ip, scope);
     }
@@ -317,6 +319,23 @@ function onlyRaises(keyword: SyntaxNode): boolean {
     }
   }
   return true;
+}
+
+/** True when a branch from `keyword` on holds a return statement of the function that runs it. */
+function returnsIn(keyword: SyntaxNode): boolean {
+  for (let c: SyntaxNode | null = keyword; c; c = c.nextSibling) {
+    if (c.name === 'Body' && holdsReturn(c)) return true;
+  }
+  return false;
+}
+
+function holdsReturn(node: SyntaxNode): boolean {
+  for (let s = node.firstChild; s; s = s.nextSibling) {
+    if (s.name === 'ReturnStatement') return true;
+    if (s.name === 'FunctionDefinition' || s.name === 'ClassDefinition' || s.name.endsWith('Expression')) continue;
+    if (holdsReturn(s)) return true;
+  }
+  return false;
 }
 
 /** A for statement's parts: `for targets in iterable: body [else: elseBody]`. */
