@@ -8,7 +8,7 @@ import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
-  isListValue, isTupleValue, tupleOf, typeName, unknown,
+  isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
 
@@ -192,6 +192,16 @@ function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
 }
 
 function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
+  if (name === 'get' || name === 'pop' || name === 'setdefault') {
+    // Which entry a key that is not known names cannot be told: the read is unknown, and `pop` or
+    // `setdefault` may have changed any entry.
+    return method(name, (args) => {
+      const unknownKey = unknownInKey(args[0] ?? null);
+      if (!unknownKey) return keyedDictMethod(d, name, args);
+      if (name !== 'get') d.changedBy ??= `${name}() was called with an unknown key (${unknownKey.reason})`;
+      return unknown(unknownKey.reason);
+    });
+  }
   switch (name) {
     case 'items':
       return method(name, () => [...d.entries.values()].map(([k, v]) => tupleOf([k, v])));
@@ -199,20 +209,6 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
       return method(name, () => d.keys());
     case 'values':
       return method(name, () => d.values());
-    case 'get':
-      return method(name, ([k, dflt]) => d.get(k) ?? dflt ?? null);
-    case 'pop':
-      return method(name, ([k, dflt]) => {
-        const v = d.get(k);
-        d.delete(k);
-        if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
-        return v ?? dflt ?? null;
-      });
-    case 'setdefault':
-      return method(name, ([k, dflt]) => {
-        if (d.get(k) === undefined) d.set(k, dflt ?? null);
-        return d.get(k)!;
-      });
     case 'update':
       return method(name, ([other], kw) => {
         if (other instanceof PyDict) for (const [k, v] of other.entries.values()) d.set(k, v);
@@ -228,6 +224,18 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
       });
   }
   throw new PyError('AttributeError', `'dict' object has no attribute '${name}'`);
+}
+
+function keyedDictMethod(d: PyDict, name: string, [k, dflt]: Value[]): Value {
+  if (name === 'get') return d.get(k) ?? dflt ?? null;
+  if (name === 'pop') {
+    const v = d.get(k);
+    d.delete(k);
+    if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
+    return v ?? dflt ?? null;
+  }
+  if (d.get(k) === undefined) d.set(k, dflt ?? null);
+  return d.get(k)!;
 }
 
 function stringMethod(ip: Interpreter, s: string, name: string): Value {

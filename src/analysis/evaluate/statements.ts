@@ -5,13 +5,14 @@ import { Compiled, FunctionMaker, childNodes, compileRoot, compileSubscript, fun
 import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { noteSkippedIn } from '../model/skippedBuilds';
+import { markChanged } from '../values/unknownContents';
 import { forgetEffects } from './unknownEffects';
 import type { Interpreter } from './interpreter';
 import { Scope } from '../values/scope';
 import { delItem } from './subscripts';
 import { deleteAttribute } from './attributes';
 import { FileUnit, lastChildNamed } from '../parse/unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { augmentedValue } from './calls';
 import { Target, compileTargets } from './targets';
 
@@ -77,6 +78,8 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetEffects(stmt, stmt.from, scope, unit, why);
     // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
+    // A failed `x += f(x)` may have extended the list x in place before it failed, or not.
+    if (stmt.name === 'UpdateStatement') forgetUpdated(stmt, scope, unit, why);
     // A failed `return f(x)` returns an unknown value, not the None of running off the end.
     if (stmt.name === 'ReturnStatement') return { type: 'return', value: unknown(why) };
     return undefined;
@@ -649,6 +652,15 @@ function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: stri
   for (let c = stmt.firstChild; c && c.name !== 'AssignOp'; c = c.nextSibling) {
     if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
   }
+}
+
+function forgetUpdated(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  const target = stmt.firstChild;
+  if (target?.name !== 'VariableName') return;
+  const name = unit.text(target);
+  const old = scope.lookup(name);
+  if (Array.isArray(old) || old instanceof PyDict) markChanged(old, why);
+  scope.set(name, unknown(why));
 }
 
 /** Methods through which a statement can add a module to a container. */

@@ -53,6 +53,10 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe("d = {'a': 4, 'b': 8}\n", 'd[unknown]'), null);
     assert.equal(probe("d = {'a': 4}\n", 'd[unknown]'), null);
     assert.equal(probe("d = {'a': 4, 'b': 8}\n", "d.get(unknown, 2)"), null);
+    assert.equal(probe("d = {'a': 4, 'b': 8}\n", "8 if unknown in d else 4"), null);
+    assert.equal(probe("d = {'a': 4, 'b': 8}\nd[unknown] = 2\n", "d['a']"), null);
+    assert.equal(probe("d = {'a': 4, 'b': 8}\nd.pop(unknown)\n", "d['a']"), null);
+    assert.equal(probe("d = {('a', 1): 4}\n", "d[('a', unknown)]"), null);
   });
 
   it('forgets a list value when the statement that rebinds it fails', () => {
