@@ -6,6 +6,7 @@ import { moduleMethod } from '../torch/containers';
 import { tensorMethod } from '../torch/tensorOps';
 import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
+import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
@@ -250,18 +251,10 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
         ip.budget.charge(length);
         return parts.join(s);
       });
-    case 'split':
-      return method(name, ([sep]) => {
-        ip.budget.charge(s.length);
-        const parts = sep === undefined || sep === null ? s.split(' ').filter(Boolean) : s.split(String(sep));
-        return parts.length > MAX_ITEMS ? tooManyItems(parts.length, ip.budget) : parts;
-      });
     case 'lower':
       return method(name, () => s.toLowerCase());
     case 'upper':
       return method(name, () => s.toUpperCase());
-    case 'strip':
-      return method(name, () => s.trim());
     case 'startswith':
       return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.startsWith(String(x))) : s.startsWith(String(p))));
     case 'endswith':
@@ -276,6 +269,14 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
       });
     case 'isdigit':
       return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
+  }
+  if (MORE_STRING_METHODS.has(name)) {
+    return method(name, (args, kw) => {
+      ip.budget.charge(s.length);
+      const v = moreStringMethod(s, name, args, kw);
+      if (v === undefined) throw new CannotEvaluate(`str.${name} with these arguments is not modelled`);
+      return Array.isArray(v) && v.length > MAX_ITEMS ? tooManyItems(v.length, ip.budget) : v;
+    });
   }
   throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
 }

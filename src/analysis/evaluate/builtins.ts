@@ -243,11 +243,15 @@ export function makeBuiltins(): Scope {
     const n = Math.min(...lists.map((l) => l.length));
     return Array.from({ length: n }, (_, i) => ip.call(a.positional[0], { positional: lists.map((l) => l[i]), keywords: new Map() }, null));
   });
-  set('filter', (a, ip) => ip.iterate(a.positional[1]).filter((v) => ip.truthy(a.positional[0] === null ? v : ip.call(a.positional[0], { positional: [v], keywords: new Map() }, null)) === true));
-  set('any', (a, ip) => ip.iterate(a.positional[0]).some((v) => ip.truthy(v) === true));
-  set('all', (a, ip) => ip.iterate(a.positional[0]).every((v) => ip.truthy(v) === true));
+  set('filter', (a, ip) => {
+    const items = ip.iterate(a.positional[1]);
+    const kept = items.map((v) => ip.truthy(a.positional[0] === null ? v : ip.call(a.positional[0], { positional: [v], keywords: new Map() }, null)));
+    return kept.includes(null) ? unknown('filter() on items whose truth is unknown') : items.filter((_, i) => kept[i]);
+  });
+  set('any', (a, ip) => anyTruth(ip.iterate(a.positional[0]).map((v) => ip.truthy(v)), true));
+  set('all', (a, ip) => anyTruth(ip.iterate(a.positional[0]).map((v) => ip.truthy(v)), false));
   set('isinstance', (a, ip) => isInstance(ip, a.positional[0], a.positional[1]));
-  set('issubclass', (a) => (a.positional[0] instanceof ClassValue && a.positional[1] instanceof ClassValue ? a.positional[0].mro().includes(a.positional[1]) : unknown('issubclass of unknown classes')));
+  set('issubclass', (a) => isSubclass(a.positional[0], a.positional[1]));
   set('hasattr', (a, ip) => {
     try {
       const v = ip.getAttr(a.positional[0], String(a.positional[1]));
@@ -419,3 +423,19 @@ export function standardModules(): Map<string, Namespace> {
 }
 
 export { polyOf };
+
+/** any() (looking for `wanted` true) and all() (for `wanted` false): unknown when an unknown truth could decide it. */
+function anyTruth(truths: Array<boolean | null>, wanted: boolean): Value {
+  if (truths.includes(wanted)) return wanted;
+  return truths.includes(null) ? unknown(`${wanted ? 'any' : 'all'}() of items whose truth is unknown`) : !wanted;
+}
+
+/** issubclass(a, b) for classes of the analysed code, with a tuple of classes for b; unknown otherwise. */
+function isSubclass(a: Value, b: Value): Value {
+  if (Array.isArray(b) && isTupleValue(b)) {
+    const each = b.map((x) => isSubclass(a, x));
+    if (each.includes(true)) return true;
+    return each.every((x) => x === false) ? false : unknown('issubclass of unknown classes');
+  }
+  return a instanceof ClassValue && b instanceof ClassValue ? a.mro().includes(b) : unknown('issubclass of unknown classes');
+}

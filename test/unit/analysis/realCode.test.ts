@@ -72,12 +72,22 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe("s = 'xxaxyx'.strip('xy')\n", "len(s) + len('xxa'.lstrip('x')) + len('axx'.rstrip('x'))"), 3n);
     assert.equal(probe("h, sep, t = 'a=b=c'.partition('=')\n", "len(h) * 100 + len(sep) * 10 + len(t)"), 113n);
     assert.equal(probe("h, sep, t = 'a=b=c'.rpartition('=')\n", "len(h) * 100 + len(sep) * 10 + len(t)"), 311n);
+    assert.equal(probe("p = ' a b c'.rsplit(None, 1)\n", "len(p[0]) * 10 + 'a.b.c'.count('.') + 'a.b.c'.rfind('.') * 100"), 342n);
+    assert.equal(probe('', "'abc'.find('z') + 2 + len('ir_r1_k3'.split(sep='_', maxsplit=1)[1]) * 10"), 51n);
     assert.equal(probe("h, sep, t = 'a.b'.partition(',')\n", "len(h) * 100 + len(sep) * 10 + len(t) + 1"), 301n);
   });
 
   it('takes a tuple of classes in issubclass', () => {
     assert.equal(probe('class A: pass\nclass B: pass\nclass C(B): pass\n', '8 if issubclass(C, (A, B)) else 4'), 8n);
     assert.equal(probe('class A: pass\nclass B: pass\n', '8 if issubclass(A, (B,)) else 4'), 4n);
+  });
+
+  it('leaves any(), all() and filter() unknown when an unknown truth could decide them', () => {
+    assert.equal(probe('', '8 if any([False, unknown]) else 4'), null);
+    assert.equal(probe('', '8 if any([unknown, True]) else 4'), 8n);
+    assert.equal(probe('', '8 if all([True, unknown]) else 4'), null);
+    assert.equal(probe('', '8 if all([unknown, False]) else 4'), 4n);
+    assert.equal(probe('', 'len(list(filter(None, [1, unknown, 0])))'), null);
   });
 
   it("reads torch's pure-Python tuple helpers", () => {
