@@ -76,7 +76,9 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);
     if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetEffects(stmt, stmt.from, scope, unit, why);
-    // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
+    // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong
+    // shape), nor a failed `xs.extend(...)` the list as it was: Python ran the statement.
+    if (!COMPOUND_STATEMENTS.has(stmt.name)) forgetEffects(stmt, stmt.from, scope, unit, why);
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
     // A failed `x += f(x)` may have extended the list x in place before it failed, or not.
     if (stmt.name === 'UpdateStatement') forgetUpdated(stmt, scope, unit, why);

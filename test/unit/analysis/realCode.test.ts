@@ -63,6 +63,8 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe('xs = [1, 2]\nxs = unknown(xs)\n', '4 * len(xs)'), null);
     assert.equal(probe('xs = [1, 2]\nxs += unknown\n', '4 * len(xs)'), null);
     assert.equal(probe('xs = [1, 2]\nxs = [unknown(x) for x in xs]\n', '4 * len(xs)'), 8n);
+    assert.equal(probe("d = {'k': 1}\nunknown(d)\nxs = []\nxs.extend([dict(d)])\n", '4 * len(xs) + 1'), null);
+    assert.equal(probe("d = {'k': unknown}\nxs = []\nxs.append(d['k'] + 1)\n", '4 * len(xs) + 1'), 5n);
   });
 
   it('runs the string methods model configs use', () => {
