@@ -75,6 +75,8 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   if (own !== undefined) return own;
   const v = mod.cls.lookup(name);
   if (v !== undefined) return bindClassAttr(ip, mod.cls, v, mod);
+  const dunder = moduleDunder(ip, mod, name);
+  if (dunder) return dunder;
   const m = moduleMethod(ip, mod, name);
   if (m) return method(name, m);
   if (name === 'forward') return new Builtin('forward', (a, inner, call) => inner.callModule(mod, a, call));
@@ -87,6 +89,44 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   const changed = moduleChangedBy(mod);
   if (changed !== null) return unknown(changed);
   throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${name}'`);
+}
+
+/** An attribute name given as a value: a str, or the statement cannot say which attribute it names. */
+export function attributeName(v: Value | undefined): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Unknown) throw new CannotEvaluate(`an attribute named by an unknown value (${v.reason})`);
+  throw new PyError('TypeError', `attribute name must be string, not '${typeName(v ?? null)}'`);
+}
+
+/**
+ * nn.Module's own `__setattr__`, `__getattr__` and `__delattr__`, called by name as DLA-style code
+ * does (`self.__setattr__('level%d' % i, tree)`). Module.__getattr__ is only reached for
+ * parameters, buffers and submodules; a plain attribute is not found there in PyTorch, and since
+ * buffers are not told apart from plain attributes here, those reads are unknown.
+ */
+function moduleDunder(ip: Interpreter, mod: ModuleObject, name: string): Builtin | null {
+  switch (name) {
+    case '__setattr__':
+      return method(name, ([n, v]) => {
+        setAttribute(ip, mod, attributeName(n), v ?? null);
+        return null;
+      });
+    case '__delattr__':
+      return method(name, ([n]) => {
+        deleteAttribute(mod, attributeName(n));
+        return null;
+      });
+    case '__getattr__':
+      return method(name, ([n]) => {
+        const key = attributeName(n);
+        const child = mod.child(key);
+        if (child !== undefined) return child;
+        if (mod.params.has(key)) return moduleAttribute(ip, mod, key);
+        if (mod.attr(key) !== undefined) return unknown(`${mod.typeName}.__getattr__('${key}') finds buffers but not plain attributes, which are not told apart here`);
+        throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${key}'`);
+      });
+  }
+  return null;
 }
 
 /** super().name: the attribute from the classes after the method's own class in the MRO. */

@@ -3,6 +3,7 @@ import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
+import { attributeName, deleteAttribute } from './attributes';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, polyOf } from './operators';
@@ -253,8 +254,9 @@ export function makeBuiltins(): Scope {
   set('isinstance', (a, ip) => isInstance(ip, a.positional[0], a.positional[1]));
   set('issubclass', (a) => isSubclass(a.positional[0], a.positional[1]));
   set('hasattr', (a, ip) => {
+    const name = attributeName(a.positional[1]);
     try {
-      const v = ip.getAttr(a.positional[0], String(a.positional[1]));
+      const v = ip.getAttr(a.positional[0], name);
       return isUnknown(v) && isUnknown(a.positional[0]) ? v : true;
     } catch (e) {
       if (e instanceof PyError) return false;
@@ -263,14 +265,20 @@ export function makeBuiltins(): Scope {
   });
   set('getattr', (a, ip) => {
     try {
-      return ip.getAttr(a.positional[0], String(a.positional[1]));
+      return ip.getAttr(a.positional[0], attributeName(a.positional[1]));
     } catch (e) {
       if (e instanceof PyError && a.positional.length > 2) return a.positional[2];
       throw e;
     }
   });
   set('setattr', (a, ip) => {
-    ip.setAttr(a.positional[0], String(a.positional[1]), a.positional[2]);
+    ip.setAttr(a.positional[0], attributeName(a.positional[1]), a.positional[2]);
+    return null;
+  });
+  set('delattr', (a) => {
+    const obj = a.positional[0];
+    if (!(obj instanceof ModuleObject || obj instanceof Instance)) throw new CannotEvaluate(`delattr() on ${typeName(obj ?? null)}`);
+    deleteAttribute(obj, attributeName(a.positional[1]));
     return null;
   });
   set('print', () => null);

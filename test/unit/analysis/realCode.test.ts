@@ -97,4 +97,35 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe(prelude, 'sum(_pair(3)) + sum(_pair((1, 2))) + len(_single(2)) + len(_triple(1))'), 13n);
     assert.equal(probe(prelude, 'len(_quadruple(0)) + sum(_ntuple(5)(2)) + sum(_pair([3, 4]))'), 21n);
   });
+
+  it('registers and reads modules through setattr, __setattr__, register_module, getattr and __getattr__, and forgets them through __delattr__ and delattr', () => {
+    const m = model(`import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.width = 4
+        setattr(self, 'a', nn.Conv2d(1, 2, 1))
+        self.__setattr__('b_%d' % 1, nn.Conv2d(2, 3, 1))
+        self.register_module('c', nn.Conv2d(3, 4, 1))
+        self.d = nn.Conv2d(4, 5, 1)
+        self.__delattr__('d')
+        self.e = nn.Conv2d(4, 6, 1)
+        delattr(self, 'e')
+
+    def forward(self, x):
+        x = getattr(self, 'a')(x)
+        x = self.__getattr__('b_1')(x)
+        return self.__getattr__('c')(x)
+`);
+    // PyTorch 1.13: [('a', 4), ('b_1', 9), ('c', 16)], output torch.Size([1, 4, 8, 8]).
+    assert.deepEqual(m.modules.map((x) => [x.name, x.params]), [['a', 4n], ['b_1', 9n], ['c', 16n]]);
+    assert.deepEqual(m.layers.at(-1)?.record?.output_shape, [1n, 4n, 8n, 8n]);
+  });
+
+  it('leaves an attribute named by an unknown value unknown, and Module.__getattr__ of a plain attribute unknown', () => {
+    assert.equal(probe('class C:\n    pass\nc = C()\nc.k = 8\n', 'getattr(c, unknown)'), null);
+    assert.equal(probe('class C:\n    pass\nc = C()\nc.k = 8\nsetattr(c, unknown, 4)\n', 'c.k'), null);
+    assert.equal(probe('m = nn.ReLU()\nm.width = 4\n', 'm.__getattr__("width")'), null);
+  });
 });
