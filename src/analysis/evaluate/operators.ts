@@ -3,7 +3,7 @@ import { Poly } from '../values/symbolic';
 import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes } from './tensorShapes';
 import type { Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
@@ -285,7 +285,7 @@ export function contains(container: Value, item: Value): Value {
     if (container.some(isUnknown)) return new Unknown('membership in a list with unknown items');
     return container.some((x) => pyEquals(x, item));
   }
-  if (container instanceof PyDict) return container.get(item) !== undefined;
+  if (container instanceof PyDict) return unknownInKey(item) ?? container.get(item) !== undefined;
   if (container instanceof RangeValue) {
     const i = asInt(item);
     if (i === null) return false;

@@ -27,6 +27,8 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
       moduleNames.add(t.name);
     }
   }
+  // A factory may return a class imported from a sibling file (`from .resnet import ResNet`).
+  const imported = importedModuleClasses(outline, scope);
   let grew = true;
   const factories = new Set<string>();
   const returning = new Map<TopLevel, boolean>();
@@ -41,7 +43,7 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
       if (t.kind !== 'def' || !t.name || factories.has(t.name)) continue;
       const v = scope.vars.get(t.name);
       if (!(v instanceof FunctionValue) || !returns(t)) continue;
-      if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r)))) {
+      if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r) || imported.has(r)))) {
         factories.add(t.name);
         all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
         grew = true;
@@ -57,6 +59,18 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
     for (const r of t.refs) if (r !== t.name) used.add(r);
   }
   return { all, models: all.filter((c) => !used.has(c.name)) };
+}
+
+function importedModuleClasses(outline: Outline, scope: Scope): Set<string> {
+  const out = new Set<string>();
+  for (const t of outline.top) {
+    if (t.node.name !== 'ImportStatement') continue;
+    for (const r of t.refs) {
+      const v = scope.vars.get(r);
+      if (v instanceof ClassValue && v.isModuleClass()) out.add(r);
+    }
+  }
+  return out;
 }
 
 function returnsValue(def: SyntaxNode): boolean {

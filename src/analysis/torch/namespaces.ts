@@ -8,6 +8,7 @@ import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, withValueFunctions } from './valueTensors';
 import { einopsNamespaces } from './einops';
+import { moduleUtilsNamespace } from './moduleUtils';
 import { binary, concat, createdTensor, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
@@ -161,6 +162,7 @@ export function torchNamespaces(): Map<string, Namespace> {
   const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
   modules.set('torch.nn.modules', nn);
   for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
+  modules.set('torch.nn.modules.utils', moduleUtilsNamespace());
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
   modules.set('numpy', numpyNamespace());

@@ -77,6 +77,18 @@ export class PyDict {
   }
 }
 
+/** The unknown a dict key is or holds (a tuple with an unknown item): no entry can be told from another by it. */
+export function unknownInKey(key: Value): Unknown | null {
+  if (key instanceof Unknown) return key;
+  if (Array.isArray(key)) {
+    for (const item of key) {
+      const found = unknownInKey(item);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Python's hash equality for the keys configs use: True == 1 == 1.0. */
 export function dictKey(key: Value): string {
   if (typeof key === 'boolean') return `n:${key ? 1 : 0}`;
