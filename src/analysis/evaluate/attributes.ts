@@ -1,3 +1,4 @@
+import { functionAttribute } from './introspection';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { changedReason, markChanged, mayBeObject, moduleChangedBy } from '../values/unknownContents';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
@@ -61,7 +62,10 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
   if (obj instanceof PyDict) return dictMethod(ip, obj, name);
   if (typeof obj === 'string') return stringMethod(ip, obj, name);
   if (typeof obj === 'number' && name === 'is_integer') return method(name, () => Number.isInteger(obj));
-  if (obj instanceof FunctionValue && name === '__name__') return obj.name;
+  if (obj instanceof FunctionValue) {
+    const v = functionAttribute(obj, name);
+    if (v !== undefined) return v;
+  }
   if (typeof obj === 'bigint' && (name === 'real' || name === 'numerator')) return obj;
   throw new PyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }
@@ -200,13 +204,17 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
     case 'values':
       return method(name, () => d.values());
     case 'get':
-      return method(name, ([k, dflt]) => d.get(k) ?? dflt ?? null);
+      // A key holding None gives None, not the default.
+      return method(name, ([k, dflt]) => {
+        const v = d.get(k);
+        return v !== undefined ? v : dflt ?? null;
+      });
     case 'pop':
       return method(name, ([k, dflt]) => {
         const v = d.get(k);
         d.delete(k);
         if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
-        return v ?? dflt ?? null;
+        return v !== undefined ? v : dflt ?? null;
       });
     case 'setdefault':
       return method(name, ([k, dflt]) => {
@@ -306,6 +314,15 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
   }
   if (obj instanceof Instance || obj instanceof ClassValue) {
     obj.attrs.set(name, value);
+    return;
+  }
+  if (obj instanceof FunctionValue) {
+    (obj.attrs ??= new Map()).set(name, value);
+    return;
+  }
+  // `module.__all__ = [...]` on a module the analysis read (a registry listing a model file's entries).
+  if (obj instanceof Namespace && !obj.open) {
+    obj.members.set(name, value);
     return;
   }
   if (obj instanceof Unknown || obj instanceof Tensor) return;
