@@ -55,6 +55,13 @@ CORPUS = [
     dict(name='model_surgery', file='model_surgery.py', entry='grayscale_features', args='', input=[2, 1, 64, 64]),
     dict(name='convnext', file='convnext_vit.py', entry='ConvNeXt', args='', input=[1, 3, 64, 64]),
     dict(name='vit_patch_embed', file='convnext_vit.py', entry='PatchEmbed', args='', input=[2, 3, 224, 224]),
+    dict(name='torchvision_module_level', file='torchvision_module_level.py', entry='model', args='', input=[2, 3, 64, 64], mode='module',
+         comment='model = torchvision.models.resnet18(weights=None) at module level, fed by the file itself.'),
+    dict(name='torchvision_get_model', file='torchvision_builders.py', entry='resnet', args='', input=[1, 3, 64, 64], mode='module',
+         comment='models.get_model("resnet50", weights=None): the builder found through torchvision\'s own registry.'),
+    dict(name='torchvision_efficientnet_b0', file='torchvision_builders.py', entry='effnet', args='', input=[1, 3, 96, 96], mode='module'),
+    dict(name='torchvision_mobilenet_v3_legacy', file='torchvision_builders.py', entry='mobile', args='', input=[1, 3, 80, 80], mode='module',
+         comment='pretrained=False, the legacy keyword torchvision\'s handle_legacy_interface turns into weights=None.'),
     dict(name='shared_head', file='shared_head.py', entry='TinyDetector', args='', input=[1, 3, 128, 128],
          comment='The head convs run once per pyramid level: each layer shows its first call, and '
                  'totals.conv_macs is the forward pass, every call counted (63,000,576; first calls '

@@ -59,7 +59,7 @@ export interface AnalysisOptions {
 }
 
 /** Where the model's input shape came from. */
-export type InputSource = 'option' | 'comment' | 'code' | 'default';
+export type InputSource = 'option' | 'comment' | 'code' | 'default' | 'pretrained_cfg';
 
 export interface FileAnalysis {
   file: string;

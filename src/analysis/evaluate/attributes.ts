@@ -1,3 +1,4 @@
+import { functionAttribute } from './introspection';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { changedReason, markChanged, mayBeObject, moduleChangedBy } from '../values/unknownContents';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
@@ -62,7 +63,10 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
   if (obj instanceof PyDict) return dictMethod(ip, obj, name);
   if (typeof obj === 'string') return stringMethod(ip, obj, name);
   if (typeof obj === 'number' && name === 'is_integer') return method(name, () => Number.isInteger(obj));
-  if (obj instanceof FunctionValue && name === '__name__') return obj.name;
+  if (obj instanceof FunctionValue) {
+    const v = functionAttribute(obj, name);
+    if (v !== undefined) return v;
+  }
   if (typeof obj === 'bigint' && (name === 'real' || name === 'numerator')) return obj;
   throw new PyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }
@@ -267,13 +271,14 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
   throw new PyError('AttributeError', `'dict' object has no attribute '${name}'`);
 }
 
+/** A key holding None gives None, not the default: only a missing key (undefined) falls back. */
 function keyedDictMethod(d: PyDict, name: string, [k, dflt]: Value[]): Value {
-  if (name === 'get') return d.get(k) ?? dflt ?? null;
+  const v = d.get(k);
+  if (name === 'get') return v !== undefined ? v : dflt ?? null;
   if (name === 'pop') {
-    const v = d.get(k);
     d.delete(k);
     if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
-    return v ?? dflt ?? null;
+    return v !== undefined ? v : dflt ?? null;
   }
   if (d.get(k) === undefined) d.set(k, dflt ?? null);
   return d.get(k)!;
@@ -355,6 +360,15 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
   }
   if (obj instanceof Instance || obj instanceof ClassValue) {
     obj.attrs.set(name, value);
+    return;
+  }
+  if (obj instanceof FunctionValue) {
+    (obj.attrs ??= new Map()).set(name, value);
+    return;
+  }
+  // `module.__all__ = [...]` on a module the analysis read (a registry listing a model file's entries).
+  if (obj instanceof Namespace && !obj.open) {
+    obj.members.set(name, value);
     return;
   }
   if (obj instanceof Unknown || obj instanceof Tensor) return;

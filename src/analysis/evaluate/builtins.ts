@@ -1,3 +1,4 @@
+import { WRAPS, inspectModule } from './introspection';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -361,9 +362,11 @@ export function standardModules(): Map<string, Namespace> {
   math.set('e', Math.E);
   math.set('inf', Infinity);
   out.set('math', new Namespace('math', math));
+  out.set('inspect', inspectModule());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);
+  functools.set('wraps', WRAPS);
   functools.set('reduce', b('reduce', (a, ip) => {
     const items = ip.iterate(a.positional[1]);
     let acc = a.positional.length > 2 ? a.positional[2] : items.shift()!;

@@ -10,6 +10,8 @@ export interface Candidate {
   value: ClassValue | FunctionValue;
   /** The name token the model's range points at. */
   anchor: SyntaxNode;
+  /** A model the module's top level built (`model = timm.create_model(...)`): that instance is the model. */
+  instance?: import('../values/values').ModuleObject;
 }
 
 /**

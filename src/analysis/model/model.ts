@@ -10,7 +10,7 @@ import { recordOf } from '../torch/conv';
 import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
 import { evalArgsText, evalSnippet } from '../evaluate/snippet';
 import { readParams } from '../parse/params';
-import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value, typeName } from '../values/values';
+import { Args, ClassValue, FunctionValue, ModuleObject, PyDict, Tensor, Unknown, Value, typeName } from '../values/values';
 import { Scope } from '../values/scope';
 import { skippedWithin } from './skippedBuilds';
 
@@ -74,7 +74,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       ? [fromComment, 'comment']
       : captured
         ? [captured, 'code']
-        : [null, null];
+        : pretrainedInput(instance);
   const notes = new Map<number, ShapeNote>();
   // An input PyTorch could not even create (a negative size) is reported and not run.
   const inputProblem = input ? tensorSizeProblem(input) : null;
@@ -170,6 +170,21 @@ function commentInput(ip: Interpreter, node: SyntaxNode, scope: Scope): bigint[]
     }
   }
   return null;
+}
+
+/**
+ * A zoo model's own input size when the file gives none: timm keeps it on the model as
+ * `pretrained_cfg` (`default_cfg` before 0.6), a dict whose `input_size` is `(C, H, W)`; the
+ * batch is 1, as timm's own `resolve_data_config` assumes.
+ */
+function pretrainedInput(instance: ModuleObject | null): [bigint[] | null, InputSource | null] {
+  for (const key of ['pretrained_cfg', 'default_cfg']) {
+    const cfg = instance?.attr(key);
+    if (!(cfg instanceof PyDict) || cfg.changedBy !== null) continue;
+    const size = cfg.get('input_size');
+    if (Array.isArray(size) && size.length >= 2 && size.length <= 4 && size.every((d) => typeof d === 'bigint' && d > 0n)) return [[1n, ...(size as bigint[])], 'pretrained_cfg'];
+  }
+  return [null, null];
 }
 
 /** Line 0: the layer was built with no call in this file on the stack (e.g. from options.args, by imported code). */

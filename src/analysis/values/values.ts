@@ -118,6 +118,8 @@ export class FunctionValue {
   params: ParamSpec[] | null = null;
   /** The def's Body, found once (undefined until then; null for a lambda or a def without one). */
   body: SyntaxNode | null | undefined = undefined;
+  /** Attributes set on the function (`fn.x = ...`, what functools.wraps copies); null until one is. */
+  attrs: Map<string, Value> | null = null;
   constructor(
     readonly name: string,
     readonly qualname: string,
