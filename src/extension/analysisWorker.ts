@@ -31,8 +31,8 @@ export interface WorkerHost {
   /** A file asked for has arrived: analyses that looked for it are stale. */
   fileArrived(key: string): void;
   log(text: string): void;
-  /** How long the host spent on one message from the worker (its outcome's handling included). */
-  handled(millis: number): void;
+  /** How long the host spent on one message from the worker (its outcome's handling included), by its type. */
+  handled(millis: number, type: string): void;
 }
 
 export interface AnalysisJob {
@@ -142,7 +142,7 @@ export class AnalysisWorker {
         if (handle !== this.handle) return;
         const started = performance.now();
         this.receive(data);
-        this.host.handled(performance.now() - started);
+        this.host.handled(performance.now() - started, messageType(data));
       },
       exit: (reason) => {
         if (handle === this.handle) this.restart(`Conv Lens stopped analyzing this file: its analysis worker stopped (${reason}).`);
@@ -253,4 +253,10 @@ function sharedCancelSlot(): Int32Array | null {
   } catch {
     return null;
   }
+}
+
+/** A message's type for the performance log ("?" for one that is not a message). */
+function messageType(data: unknown): string {
+  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.length <= 16 ? type : '?';
 }

@@ -102,7 +102,10 @@ export class Analyses {
       readFile: (root, path) => (mayRead(this.importPolicy().readable, path) ? readWorkspaceFile(uriOf(root, path)) : Promise.resolve(null)),
       fileArrived: (key) => this.refreshDependents(key),
       log,
-      handled: (millis) => timings.record('host:message', millis),
+      handled: (millis, type) => {
+        timings.record('host:message', millis);
+        timings.record(`host:message:${type}`, millis);
+      },
     });
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
