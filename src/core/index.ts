@@ -14,3 +14,4 @@ export * from './shapeText';
 export * from './spec';
 export * from './signature';
 export * from './repr';
+export * from './totals';
