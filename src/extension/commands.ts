@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { analyzeLayer } from './analyzeLayer';
 import { compareLayer } from './compare';
 import { ConvLensContext } from './context';
+import { openModelView } from './modelView';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { Reports, revealLayer, viewFor } from './report';
 import { checkedLayerTarget } from './targets';
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, Handler> = {
   'convLens.exportReportJson': ({ reports }, owner, destination) => reports.export('json', owner, destination),
   'convLens.setInputShape': ({ ctx }, owner, shape) => setInputShape(ctx, owner, shape),
   'convLens.compareLayer': ({ ctx }, target) => compareLayer(ctx, target),
+  'convLens.openModelView': ({ ctx }, owner, entry) => openModelView(ctx, owner, entry),
   'convLens.revealLayer': async ({ ctx }, target) => {
     const checked = await checkedLayerTarget(ctx, target);
     if (checked.ok) return revealLayer(ctx, checked.value.target);
