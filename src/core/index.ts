@@ -14,3 +14,5 @@ export * from './shapeText';
 export * from './spec';
 export * from './signature';
 export * from './repr';
+export * from './width';
+export * from './callText';
