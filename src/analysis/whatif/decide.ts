@@ -123,12 +123,12 @@ function eligibility(t: Transformation, p: LayerPlan, model: ModelAnalysis): str
   }
 }
 
-/** The conv is fed the model's input itself: its input channels are the data's, not the model's to change. */
+/**
+ * The model's first conv (in named_modules() order) is taken to read the model's input: its input
+ * channels are the data's (3 for RGB), not the model's to change.
+ */
 function readsModelInput(layer: LayerInstance, model: ModelAnalysis): boolean {
-  const input = model.input;
-  const seen = layer.record?.input_shape;
-  if (!input || !seen) return model.layers[0] === layer;
-  return seen.length === input.length && seen.every((d, i) => d === input[i]);
+  return model.layers[0] === layer;
 }
 
 /** The BatchNorm registered right after the conv under the same parent (conv1 then bn1, or features.0 then features.1). */
