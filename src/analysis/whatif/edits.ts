@@ -8,6 +8,8 @@ export interface WhatIfEdit {
   to: number;
   range: SourceRange;
   text: string;
+  /** The text the edit replaces, as analysed: an editor refuses the edit when the file no longer has it there. */
+  replaced: string;
 }
 
 /**

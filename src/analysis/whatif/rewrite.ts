@@ -14,7 +14,7 @@ export function editsFor(plans: LayerPlan[], model: ModelAnalysis, file: string,
     if (!['separable', 'groups', 'width', 'dropBias'].some(applied)) continue;
     done.add(p.site.from);
     const pieces = applied('separable') ? [separable(p, text, applied('dropBias'))] : argumentEdits(p, applied('dropBias'));
-    for (const e of pieces) edits.push({ file, from: e.from, to: e.to, range: rangeOf(starts, e.from, e.to), text: e.text });
+    for (const e of pieces) edits.push({ file, from: e.from, to: e.to, range: rangeOf(starts, e.from, e.to), text: e.text, replaced: text.slice(e.from, e.to) });
   }
   normEdits(plans, model, file, text, starts, edits, notes);
   return { edits, notes };
@@ -125,7 +125,7 @@ function normEdits(plans: LayerPlan[], model: ModelAnalysis, file: string, text:
     const arg = v.site.bound!.get(argName)!;
     const from = v.site.from + arg.valueStart;
     const to = v.site.from + arg.valueEnd;
-    edits.push({ file, from, to, range: rangeOf(starts, from, to), text: v.value.toString() });
+    edits.push({ file, from, to, range: rangeOf(starts, from, to), text: v.value.toString(), replaced: text.slice(from, to) });
     notes.push(`${v.names.join(', ')}: ${argName} ${v.old} → ${v.value}`);
   }
 }
