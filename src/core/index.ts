@@ -15,3 +15,5 @@ export * from './spec';
 export * from './signature';
 export * from './repr';
 export * from './totals';
+export * from './width';
+export * from './callText';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { analyzeLayer } from './analyzeLayer';
+import { applyWhatIf } from './applyWhatIf';
 import { compareLayer } from './compare';
 import { ConvLensContext } from './context';
 import { openModelView } from './modelView';
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, Handler> = {
     return false;
   },
   'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
+  'convLens.applyWhatIf': ({ ctx }, args) => applyWhatIf(ctx, args),
 };
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
