@@ -85,6 +85,8 @@ export interface WireLayerChange {
   kind: WireTransformationKind;
   status: 'applied' | 'ineligible' | 'excluded' | 'rejected';
   reason: string | null;
+  /** Valid, but its code cannot be rewritten safely: listed, and left alone by Apply. */
+  blocked: boolean;
   replacedBy: string[];
   paramsBefore: WireInt | null;
   paramsAfter: WireInt | null;
@@ -99,6 +101,10 @@ export interface WireWhatIf {
   changes: WireLayerChange[];
   /** PyTorch's errors for the transformed model, e.g. "line 23: in_channels must be divisible by groups". */
   errors: string[];
+  /** Other modules the edits change to keep the model consistent, e.g. 'bn1: BatchNorm2d 64 → 48'. */
+  notes: string[];
+  /** How many text edits Apply would make. */
+  edits: number;
 }
 
 export type ModelHostMessage =
@@ -187,12 +193,13 @@ function model(value: unknown, where: string): WireModel {
 
 function change(value: unknown, where: string): WireLayerChange {
   const o = object(value, where);
-  onlyKeys(o, ['name', 'kind', 'status', 'reason', 'replacedBy', 'paramsBefore', 'paramsAfter', 'macsBefore', 'macsAfter'], where);
+  onlyKeys(o, ['name', 'kind', 'status', 'reason', 'blocked', 'replacedBy', 'paramsBefore', 'paramsAfter', 'macsBefore', 'macsAfter'], where);
   return {
     name: name(o.name, `${where}.name`),
     kind: oneOf(o.kind, TRANSFORMATION_KINDS, `${where}.kind`),
     status: oneOf(o.status, ['applied', 'ineligible', 'excluded', 'rejected'] as const, `${where}.status`),
     reason: nullable(o.reason, (v) => text(v, `${where}.reason`, MAX_TEXT)),
+    blocked: boolean(o.blocked, `${where}.blocked`),
     replacedBy: list(o.replacedBy, `${where}.replacedBy`, 16, name),
     paramsBefore: maybeInt(o.paramsBefore, `${where}.paramsBefore`),
     paramsAfter: maybeInt(o.paramsAfter, `${where}.paramsAfter`),
@@ -203,12 +210,14 @@ function change(value: unknown, where: string): WireLayerChange {
 
 function whatIf(value: unknown, where: string): WireWhatIf {
   const o = object(value, where);
-  onlyKeys(o, ['totals', 'layers', 'changes', 'errors'], where);
+  onlyKeys(o, ['totals', 'layers', 'changes', 'errors', 'notes', 'edits'], where);
   return {
     totals: totals(o.totals, `${where}.totals`),
     layers: list(o.layers, `${where}.layers`, MAX_LAYERS, layer),
     changes: list(o.changes, `${where}.changes`, MAX_LAYERS * 4, change),
     errors: list(o.errors, `${where}.errors`, 200, (v, w) => text(v, w, MAX_TEXT)),
+    notes: list(o.notes, `${where}.notes`, MAX_LAYERS, (v, w) => text(v, w, MAX_TEXT)),
+    edits: count(o.edits, `${where}.edits`),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../../analysis/types';
+import type { WhatIfResult } from '../../analysis/whatif/types';
 import { ModelHostMessage, ModelPageMessage, MODEL_VIEW_TYPE, WireModel, WirePlan, parseModelPageMessage } from '../../protocol/modelView';
 import { sandboxSettingsMessage } from '../../protocol/sandbox';
 import { ConvLensContext } from '../context';
@@ -34,6 +35,8 @@ export class ModelViewPanel implements vscode.Disposable {
   /** The last model sent to the page (read by the API tests through the command's result). */
   lastSent: WireModel | null = null;
   private firstShown: Array<(model: WireModel | null) => void> = [];
+  /** The last what-if worked out, by its plan: Apply writes its edits without working it out again. */
+  private lastWhatIf: { key: string; entry: string; result: WhatIfResult } | null = null;
 
   static create(ctx: ConvLensContext, target: ModelTarget): ModelViewPanel {
     const panel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, 'Conv Lens: Model View', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(ctx.extension.extensionUri));
@@ -167,31 +170,44 @@ export class ModelViewPanel implements vscode.Disposable {
     }, FOLLOW_DELAY_MS);
   }
 
-  private async whatIf(seq: number, plan: WirePlan): Promise<void> {
+  /** Works the what-if out in the analysis worker; resolves with the result, or posts why there is none. */
+  private async computeWhatIf(plan: WirePlan, failed: (message: string) => void): Promise<WhatIfResult | null> {
     const entry = this.target.entry;
-    if (!entry) return this.post({ type: 'whatIfFailed', seq, message: 'No model to transform.' });
-    const outcome = await this.ctx.analyses.whatIf(this.target.document, entry, planFromWire(plan));
-    switch (outcome.kind) {
-      case 'whatIf':
-        if (outcome.result) return this.post({ type: 'whatIfResult', seq, result: whatIfWire(outcome.result) });
-        return this.post({ type: 'whatIfFailed', seq, message: outcome.error ?? 'The what-if gave no result.' });
-      case 'failed':
-        return this.post({ type: 'whatIfFailed', seq, message: outcome.reason });
-      default:
-        return undefined; // Superseded by a newer what-if, whose answer follows.
+    if (!entry) {
+      failed('No model to transform.');
+      return null;
     }
+    const outcome = await this.ctx.analyses.whatIf(this.target.document, entry, planFromWire(plan));
+    if (outcome.kind === 'whatIf' && outcome.result) {
+      this.lastWhatIf = { key: `${this.target.document.uri.toString()}#${this.target.document.version}#${entry}#${JSON.stringify(plan)}`, entry, result: outcome.result };
+      return outcome.result;
+    }
+    if (outcome.kind === 'whatIf') failed(outcome.error ?? 'The what-if gave no result.');
+    else if (outcome.kind === 'failed') failed(outcome.reason);
+    // Superseded: a newer what-if's answer follows.
+    return null;
   }
 
+  private async whatIf(seq: number, plan: WirePlan): Promise<void> {
+    const result = await this.computeWhatIf(plan, (message) => this.post({ type: 'whatIfFailed', seq, message }));
+    if (result) this.post({ type: 'whatIfResult', seq, result: whatIfWire(result) });
+  }
+
+  /** Writes the what-if's edits through convLens.applyWhatIf: one undoable edit, refused when the code changed since. */
   private async apply(plan: WirePlan): Promise<void> {
     const entry = this.target.entry;
-    if (!entry) return this.post({ type: 'applyResult', ok: false, message: 'No model to apply to.' });
+    const key = `${this.target.document.uri.toString()}#${this.target.document.version}#${entry}#${JSON.stringify(plan)}`;
+    const fail = (message: string): void => this.post({ type: 'applyResult', ok: false, message });
+    const result = this.lastWhatIf?.key === key ? this.lastWhatIf.result : await this.computeWhatIf(plan, fail);
+    if (!result) return undefined;
+    if (result.errors.length > 0) return fail(`Not applied: PyTorch would reject the transformed model: ${result.errors[0].message}`);
     try {
-      const result: unknown = await vscode.commands.executeCommand('convLens.applyWhatIf', { uri: this.target.document.uri.toString(), entry, plan: planFromWire(plan) });
-      const message = typeof result === 'object' && result !== null && typeof (result as { message?: unknown }).message === 'string' ? (result as { message: string }).message : null;
-      const ok = typeof result === 'object' && result !== null ? (result as { ok?: unknown }).ok !== false : result !== false;
-      this.post({ type: 'applyResult', ok, message: message ?? (ok ? 'Applied as one edit: undo with Ctrl+Z in the editor.' : 'Nothing was written.') });
+      const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number; message?: string } | undefined>('convLens.applyWhatIf', { owner: this.target.document.uri.toString(), edits: result.edits });
+      if (!outcome?.applied) return fail(`Nothing applied: ${outcome?.message ?? 'the edit was refused'}.`);
+      const blocked = result.changes.filter((c) => c.blocked).length;
+      this.post({ type: 'applyResult', ok: true, message: `Applied ${outcome.edits} edits in ${outcome.files} file${outcome.files === 1 ? '' : 's'} as one change: undo with Ctrl+Z in the editor.${blocked ? ` ${blocked} changes were left alone (see the table).` : ''}` });
     } catch (e) {
-      this.post({ type: 'applyResult', ok: false, message: `Could not apply: ${e instanceof Error ? e.message : String(e)}` });
+      fail(`Could not apply: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

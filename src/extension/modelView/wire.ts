@@ -89,6 +89,7 @@ function changeWire(c: LayerChange): WireWhatIf['changes'][number] {
     kind: c.kind,
     status: c.status,
     reason: c.reason ?? null,
+    blocked: c.blocked === true,
     replacedBy: c.replacedBy ?? [],
     paramsBefore: wire(c.paramsBefore),
     paramsAfter: wire(c.paramsAfter),
@@ -103,6 +104,8 @@ export function whatIfWire(result: WhatIfResult): WireWhatIf {
     layers: result.after.layers.map(layerWire),
     changes: result.changes.map(changeWire),
     errors: result.errors.map((e) => `Line ${e.range.line}: ${e.message}`),
+    notes: result.notes,
+    edits: result.edits.length,
   };
 }
 

@@ -97,8 +97,12 @@ export function whatIfView(change: (patch: Partial<WhatIfControls>) => void, app
       errors.hidden = messages.length === 0;
       replace(errors, ...messages.map((m) => h('div', {}, m)));
       const rejections = result ? result.changes.filter((ch) => ch.status === 'rejected') : [];
-      replace(rejected, ...rejections.map((r) => h('li', { 'data-layer': r.name }, `${r.name} (${r.kind}): PyTorch would reject it: ${r.reason ?? ''}`)));
-      applyButton.disabled = !planned.ok || planned.plan === null || state.pending || result === null || result.errors.length > 0;
+      const blocked = result ? result.changes.filter((ch) => ch.blocked) : [];
+      replace(rejected,
+        ...rejections.map((r) => h('li', { 'data-layer': r.name, 'data-status': 'rejected' }, `${r.name} (${r.kind}): PyTorch would reject it: ${r.reason ?? ''}`)),
+        ...blocked.map((r) => h('li', { 'data-layer': r.name, 'data-status': 'blocked' }, `${r.name} (${r.kind}): left alone by Apply: ${r.reason ?? ''}`)),
+        ...(result?.notes ?? []).map((n) => h('li', { 'data-status': 'note' }, `Also changed: ${n}`)));
+      applyButton.disabled = !planned.ok || planned.plan === null || state.pending || result === null || result.errors.length > 0 || result.edits === 0;
       if (state.pending) view.setStatus('Working out the what-if in the analysis worker…');
       else if (result && planned.ok && planned.plan) {
         const count = (s: string): number => new Set(result.changes.filter((ch) => ch.status === s).map((ch) => ch.name)).size;
