@@ -26,6 +26,8 @@ const targets = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   // The comparison webview's page: a browser bundle loaded by nonce under a strict CSP.
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
+  // The model view's page (src/extension/modelView): the same CSP and nonce as the comparison page.
+  { ...common, entryPoints: ['src/webview/modelView.ts'], outfile: 'dist/webview/modelView.js', platform: 'browser', format: 'iife' },
   // The sandbox's Web Worker (the WebAssembly kernel off the page's thread); the page starts it from a blob: URL.
   { ...common, entryPoints: ['src/sandbox/worker.ts'], outfile: 'dist/webview/sandboxWorker.js', platform: 'browser', format: 'iife' },
 ];

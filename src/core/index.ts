@@ -14,3 +14,6 @@ export * from './shapeText';
 export * from './spec';
 export * from './signature';
 export * from './repr';
+export * from './totals';
+export * from './width';
+export * from './callText';

@@ -1,4 +1,5 @@
 import type { FileAnalysis } from '../analysis/types';
+import type { WhatIfPlan, WhatIfResult } from '../analysis/whatif/types';
 import { CANCEL_SLOT, FromWorker, ResultPart, RunSettings, Stopped, ToWorker, WireChange, joinResult, parseFromWorker, placeKey } from '../protocol/analysis';
 
 /** A started worker, seen from the host: the desktop and the web entries each make one. */
@@ -42,9 +43,12 @@ export interface AnalysisJob {
   version: number;
   source: string | null;
   settings: RunSettings;
+  /** Set for the model view's what-if (then `source` holds the text): the model and the plan. */
+  whatIf?: { entry: string; plan: WhatIfPlan };
 }
 
 export type Outcome =
+  | { kind: 'whatIf'; result: WhatIfResult | null; error: string | null; millis: number }
   | { kind: 'result'; analysis: FileAnalysis; millis: number; reads: string[]; stopped: Stopped | null }
   /** The worker did not answer in time or stopped; it has been restarted. */
   | { kind: 'failed'; reason: string }
@@ -91,7 +95,8 @@ export class AnalysisWorker {
 
   /** Queues a job; `resolve` is called exactly once, synchronously with the worker's answer. */
   analyze(job: AnalysisJob, resolve: (outcome: Outcome) => void): void {
-    const key = placeKey(job.root, job.path);
+    // A what-if waits apart from the document's analyses: a newer what-if replaces it, an edit does not.
+    const key = `${job.whatIf ? 'whatIf:' : ''}${placeKey(job.root, job.path)}`;
     const index = this.waiting.findIndex((q) => q.key === key);
     if (index >= 0) this.waiting.splice(index, 1)[0].resolve({ kind: 'superseded' });
     if (this.running?.key === key && this.cancel) Atomics.store(this.cancel, CANCEL_SLOT, this.running.run);
@@ -125,7 +130,8 @@ export class AnalysisWorker {
     const { job } = next;
     this.running = { ...next, run, watchdog: undefined, parts: [] };
     if (this.ready) this.startWatchdog(this.running);
-    handle.post({ type: 'analyze', run, root: job.root, path: job.path, version: job.version, source: job.source, settings: job.settings });
+    if (job.whatIf) handle.post({ type: 'whatIf', run, root: job.root, path: job.path, source: job.source ?? '', settings: job.settings, entry: job.whatIf.entry, plan: job.whatIf.plan });
+    else handle.post({ type: 'analyze', run, root: job.root, path: job.path, version: job.version, source: job.source, settings: job.settings });
   }
 
   private startWatchdog(running: Running): void {
@@ -173,6 +179,7 @@ export class AnalysisWorker {
         if (this.running?.run === m.run) this.running.parts.push(m);
         return;
       case 'result':
+      case 'whatIfResult':
       case 'cancelled':
         return this.finished(m);
       case 'read':
@@ -185,12 +192,16 @@ export class AnalysisWorker {
     }
   }
 
-  private finished(m: Extract<FromWorker, { type: 'result' | 'cancelled' }>): void {
+  private finished(m: Extract<FromWorker, { type: 'result' | 'whatIfResult' | 'cancelled' }>): void {
     const running = this.running;
     if (!running || running.run !== m.run) return;
     clearTimeout(running.watchdog);
     this.running = null;
-    if (m.type === 'result') {
+    if (m.type === 'whatIfResult') {
+      running.resolve({ kind: 'whatIf', result: m.result, error: m.error, millis: m.millis });
+    } else if (m.type === 'cancelled' && running.job.whatIf) {
+      running.resolve({ kind: 'superseded' });
+    } else if (m.type === 'result') {
       const joined = joinResult(m.analysis, running.parts);
       running.resolve(joined.ok
         ? { kind: 'result', analysis: joined.value, millis: m.millis, reads: m.reads, stopped: m.stopped }

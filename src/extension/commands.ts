@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { analyzeLayer } from './analyzeLayer';
+import { applyWhatIf } from './applyWhatIf';
 import { compareLayer } from './compare';
 import { ConvLensContext } from './context';
+import { openModelView } from './modelView';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { Reports, revealLayer, viewFor } from './report';
 import { checkedLayerTarget } from './targets';
@@ -24,6 +26,7 @@ export const COMMANDS: Record<string, Handler> = {
   'convLens.exportReportJson': ({ reports }, owner, destination) => reports.export('json', owner, destination),
   'convLens.setInputShape': ({ ctx }, owner, shape) => setInputShape(ctx, owner, shape),
   'convLens.compareLayer': ({ ctx }, target) => compareLayer(ctx, target),
+  'convLens.openModelView': ({ ctx }, owner, entry) => openModelView(ctx, owner, entry),
   'convLens.revealLayer': async ({ ctx }, target) => {
     const checked = await checkedLayerTarget(ctx, target);
     if (checked.ok) return revealLayer(ctx, checked.value.target);
@@ -31,6 +34,7 @@ export const COMMANDS: Record<string, Handler> = {
     return false;
   },
   'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
+  'convLens.applyWhatIf': ({ ctx }, args) => applyWhatIf(ctx, args),
 };
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

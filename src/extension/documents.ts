@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ImportPolicy, importPolicy, mayRead } from '../analysis/evaluate/importPolicy';
 import { FileAnalysis, SourceRange } from '../analysis/types';
+import type { WhatIfPlan } from '../analysis/whatif/types';
 import { RunSettings, WireChange, placeKey } from '../protocol/analysis';
 import { AnalysisWorker, MirrorDocument, Outcome, StartWorker } from './analysisWorker';
 import { Config } from './config';
@@ -205,8 +206,23 @@ export class Analyses {
     return request.done;
   }
 
+  /**
+   * The model view's what-if of one model of the document's file (not of notebooks): run in the
+   * analysis worker on the text as it is now, with the file's settings. A newer what-if of the
+   * same file replaces a waiting one, which then resolves as superseded.
+   */
+  whatIf(document: vscode.TextDocument, entry: string, plan: WhatIfPlan): Promise<Outcome> {
+    const target = this.target(document);
+    const joined = target.cells ? joinCells(target.cells.map((c) => ({ key: c.uri.toString(), text: c.getText() }))) : null;
+    const job = {
+      root: rootOf(target.owner), path: target.owner.path, version: 0, source: joined ? joined.source : document.getText(),
+      settings: this.settings(target.owner).settings, whatIf: { entry, plan },
+    };
+    return new Promise((resolve) => this.worker.analyze(job, resolve));
+  }
+
   private accept(owner: vscode.Uri, request: Request, joined: JoinedNotebook | null, outcome: Outcome): void {
-    if (outcome.kind === 'superseded') return;
+    if (outcome.kind === 'superseded' || outcome.kind === 'whatIf') return;
     const status: AnalysisStatus | null = outcome.kind === 'failed'
       ? { kind: 'failed', message: outcome.reason }
       : outcome.stopped ? { kind: 'partial', message: `Conv Lens stopped analyzing this file at its ${outcome.stopped.deadlineMs} ms deadline (convLens.analysisTimeoutMs): what it found by then is shown, the rest is unknown.` } : null;

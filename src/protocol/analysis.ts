@@ -12,6 +12,8 @@
  * ("scheme://authority", unencoded) and `path`, the same pair the analysis uses for imports.
  */
 import type { FileAnalysis } from '../analysis/types';
+import type { WhatIfPlan, WhatIfResult } from '../analysis/whatif/types';
+import { readPlan } from './modelView';
 import { Parsed, ProtocolError, count, guarded, list, object, oneOf, onlyKeys, text } from './validate';
 
 /** Longest source text accepted (a document or a notebook's joined cells): 64 M characters. */
@@ -48,6 +50,8 @@ export type ToWorker =
   | { type: 'close'; root: string; path: string }
   /** Analyze a mirrored document at `version`, or `source` as given (a notebook's joined cells). */
   | { type: 'analyze'; run: number; root: string; path: string; version: number; source: string | null; settings: RunSettings }
+  /** Analyze one model of `source` again with a what-if plan applied (the model view's what-if). */
+  | { type: 'whatIf'; run: number; root: string; path: string; source: string; settings: RunSettings; entry: string; plan: WhatIfPlan }
   /** The answer to a `read`: the file's text, or null when it cannot be read. */
   | { type: 'file'; root: string; path: string; text: string | null }
   /** Files changed on disk: forget one (or, with path null, every) file read so far. */
@@ -80,6 +84,8 @@ export type FromWorker =
   | ResultPart
   /** The analysis, its lists emptied into the parts sent before it. */
   | { type: 'result'; run: number; analysis: FileAnalysis; millis: number; reads: string[]; stopped: Stopped | null }
+  /** A what-if's result, or why the engine could not give one. */
+  | { type: 'whatIfResult'; run: number; result: WhatIfResult | null; error: string | null; millis: number }
   /** The run was abandoned because the host asked for a newer version (see cancellation below). */
   | { type: 'cancelled'; run: number }
   /** The worker cannot read this file itself (the web, or a scheme not on disk): the host reads it. */
@@ -103,7 +109,7 @@ export function placeKey(root: string, path: string): string {
 export function parseToWorker(data: unknown): Parsed<ToWorker> {
   return guarded(() => {
     const o = object(data, 'message');
-    const type = oneOf(o.type, ['init', 'open', 'change', 'close', 'analyze', 'file', 'forget'] as const, 'message.type');
+    const type = oneOf(o.type, ['init', 'open', 'change', 'close', 'analyze', 'whatIf', 'file', 'forget'] as const, 'message.type');
     switch (type) {
       case 'init':
         onlyKeys(o, ['type', 'cancel'], type);
@@ -126,6 +132,12 @@ export function parseToWorker(data: unknown): Parsed<ToWorker> {
           type, run: count(o.run, 'analyze.run'), ...place(o, type), version: count(o.version, 'analyze.version'),
           source: o.source === null ? null : text(o.source, 'analyze.source', MAX_SOURCE), settings: settings(o.settings),
         };
+      case 'whatIf':
+        onlyKeys(o, ['type', 'run', 'root', 'path', 'source', 'settings', 'entry', 'plan'], type);
+        return {
+          type, run: count(o.run, 'whatIf.run'), ...place(o, type), source: text(o.source, 'whatIf.source', MAX_SOURCE),
+          settings: settings(o.settings), entry: text(o.entry, 'whatIf.entry', MAX_NAME), plan: readPlan(o.plan, 'whatIf.plan'),
+        };
       case 'file':
         onlyKeys(o, ['type', 'root', 'path', 'text'], type);
         return { type, ...place(o, type), text: o.text === null ? null : text(o.text, 'file.text', MAX_SOURCE) };
@@ -139,7 +151,7 @@ export function parseToWorker(data: unknown): Parsed<ToWorker> {
 export function parseFromWorker(data: unknown): Parsed<FromWorker> {
   return guarded(() => {
     const o = object(data, 'message');
-    const type = oneOf(o.type, ['ready', 'part', 'result', 'cancelled', 'read', 'resync'] as const, 'message.type');
+    const type = oneOf(o.type, ['ready', 'part', 'result', 'whatIfResult', 'cancelled', 'read', 'resync'] as const, 'message.type');
     switch (type) {
       case 'ready':
         onlyKeys(o, ['type'], type);
@@ -157,6 +169,12 @@ export function parseFromWorker(data: unknown): Parsed<FromWorker> {
         return {
           type, run: count(o.run, 'result.run'), analysis: analysis(o.analysis), millis: duration(o.millis, 'result.millis'),
           reads: list(o.reads, 'result.reads', MAX_LIST, (v, w) => text(v, w, MAX_NAME * 2)), stopped: o.stopped === null ? null : stopped(o.stopped),
+        };
+      case 'whatIfResult':
+        onlyKeys(o, ['type', 'run', 'result', 'error', 'millis'], type);
+        return {
+          type, run: count(o.run, 'whatIfResult.run'), result: o.result === null ? null : whatIfResult(o.result),
+          error: o.error === null ? null : text(o.error, 'whatIfResult.error', MAX_NAME), millis: duration(o.millis, 'whatIfResult.millis'),
         };
       case 'cancelled':
         onlyKeys(o, ['type', 'run'], type);
@@ -223,6 +241,17 @@ function analysis(value: unknown): FileAnalysis {
     for (const key of MODEL_LISTS) if (!Array.isArray(model[key])) throw new ProtocolError(`result.analysis.models[${i}].${key}: expected a list`);
   });
   return o as unknown as FileAnalysis;
+}
+
+/** Like `analysis`: the outline of a what-if result from our own worker (structured clone keeps its types). */
+function whatIfResult(value: unknown): WhatIfResult {
+  const o = object(value, 'whatIfResult.result');
+  for (const key of ['before', 'after']) {
+    const model = object(o[key], `whatIfResult.result.${key}`);
+    for (const list of MODEL_LISTS) if (!Array.isArray(model[list])) throw new ProtocolError(`whatIfResult.result.${key}.${list}: expected a list`);
+  }
+  for (const key of ['changes', 'errors']) if (!Array.isArray(o[key])) throw new ProtocolError(`whatIfResult.result.${key}: expected a list`);
+  return o as unknown as WhatIfResult;
 }
 
 /** Splits an analysis into the parts of its lists and the analysis with those lists empty. */

@@ -157,7 +157,7 @@ function wireInts(value: unknown, where: string, minLength = 1): WireInt[] {
 
 const SPEC_KEYS = ['type', 'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'output_padding', 'groups', 'bias', 'padding_mode'];
 
-function wireSpec(value: unknown, where: string): WireSpec {
+export function wireSpec(value: unknown, where: string): WireSpec {
   const o = object(value, where);
   onlyKeys(o, SPEC_KEYS, where);
   const type = oneOf(o.type, CONV_TYPES, `${where}.type`);

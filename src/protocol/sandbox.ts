@@ -38,9 +38,40 @@ export interface SandboxRunRequest {
   timing: SandboxTiming;
 }
 
+/** One conv of a whole-model run: the layer as the analysis found it, on its input shape. */
+export interface ModelRunLayerRequest {
+  id: string;
+  title: string;
+  spec: WireSpec;
+  input: WireInt[];
+}
+
+/** The model view's whole-model run: every conv, one at a time, each under the memory budget. */
+export interface ModelRunRequest {
+  layers: ModelRunLayerRequest[];
+  budgetBytes: number;
+  timing: SandboxTiming;
+}
+
+/** One layer of a whole-model run: its time, or why it did not run. */
+export interface ModelRunLayerResult {
+  id: string;
+  /** Null when the layer did not run (see skipped). */
+  medianMs: number | null;
+  runs: number;
+  gflops: number | null;
+  macs: WireInt;
+  /** FLOPs per byte moved (fp32), from the core's record. */
+  intensity: number | null;
+  /** Bytes the run of this layer needed (the budget applies to each layer alone). */
+  needBytes: number;
+  skipped: string | null;
+}
+
 export type WorkerRequest =
   | { type: 'init'; simd: Uint8Array; relaxed: Uint8Array | null }
-  | { type: 'run'; runId: number; request: SandboxRunRequest };
+  | { type: 'run'; runId: number; request: SandboxRunRequest }
+  | { type: 'runModel'; runId: number; request: ModelRunRequest };
 
 export interface VariantResult {
   id: string;
@@ -88,6 +119,8 @@ export type WorkerReply =
   | { type: 'progress'; runId: number; done: number; total: number; label: string }
   | { type: 'refused'; runId: number; message: string; needBytes: number; budgetBytes: number; suggestion: WireInt[] | null; tooLarge: string[] }
   | { type: 'result'; runId: number; result: SandboxResult }
+  | { type: 'layerDone'; runId: number; layer: ModelRunLayerResult }
+  | { type: 'modelDone'; runId: number; flavour: SimdFlavour }
   | { type: 'failed'; runId: number; message: string };
 
 /** What the extension host tells the page about the sandbox (from the user's settings). */
@@ -224,14 +257,59 @@ function sandboxResult(value: unknown, where: string): SandboxResult {
   };
 }
 
+const MAX_MODEL_LAYERS = 5000;
+
+function modelLayerRequest(value: unknown, where: string): ModelRunLayerRequest {
+  const o = object(value, where);
+  onlyKeys(o, ['id', 'title', 'spec', 'input'], where);
+  return { id: text(o.id, `${where}.id`, 1000), title: text(o.title, `${where}.title`, 1000), spec: spec(o.spec, `${where}.spec`), input: shape(o.input, `${where}.input`, 3) };
+}
+
+function timing(value: unknown, where: string): SandboxTiming {
+  const t = object(value, where);
+  onlyKeys(t, ['warmup', 'repeats', 'maxMsPerVariant'], where);
+  return {
+    warmup: count(t.warmup, `${where}.warmup`, 0, MAX_REPEATS),
+    repeats: count(t.repeats, `${where}.repeats`, 1, MAX_REPEATS),
+    maxMsPerVariant: finite(t.maxMsPerVariant, `${where}.maxMsPerVariant`, 1),
+  };
+}
+
+function modelRunRequest(value: unknown, where: string): ModelRunRequest {
+  const o = object(value, where);
+  onlyKeys(o, ['layers', 'budgetBytes', 'timing'], where);
+  const layers = list(o.layers, `${where}.layers`, MAX_MODEL_LAYERS, modelLayerRequest);
+  if (layers.length === 0) throw new ProtocolError(`${where}.layers: nothing to run`);
+  return { layers, budgetBytes: count(o.budgetBytes, `${where}.budgetBytes`, 1), timing: timing(o.timing, `${where}.timing`) };
+}
+
+function modelLayerResult(value: unknown, where: string): ModelRunLayerResult {
+  const o = object(value, where);
+  onlyKeys(o, ['id', 'medianMs', 'runs', 'gflops', 'macs', 'intensity', 'needBytes', 'skipped'], where);
+  return {
+    id: text(o.id, `${where}.id`, 1000),
+    medianMs: nullable(o.medianMs, (v) => finite(v, `${where}.medianMs`)),
+    runs: count(o.runs, `${where}.runs`, 0, MAX_REPEATS * MAX_RUNS_PER_SAMPLE),
+    gflops: nullable(o.gflops, (v) => finite(v, `${where}.gflops`)),
+    macs: wireInt(o.macs, `${where}.macs`),
+    intensity: nullable(o.intensity, (v) => finite(v, `${where}.intensity`)),
+    needBytes: finite(o.needBytes, `${where}.needBytes`),
+    skipped: nullable(o.skipped, (v) => text(v, `${where}.skipped`)),
+  };
+}
+
 /** Validates a message the worker received from the page. */
 export function parseWorkerRequest(data: unknown): Parsed<WorkerRequest> {
   return guarded(() => {
     const o = object(data, 'message');
-    const type = oneOf(o.type, ['init', 'run'] as const, 'message.type');
+    const type = oneOf(o.type, ['init', 'run', 'runModel'] as const, 'message.type');
     if (type === 'init') {
       onlyKeys(o, ['type', 'simd', 'relaxed'], 'init');
       return { type, simd: bytes(o.simd, 'init.simd'), relaxed: nullable(o.relaxed, (v) => bytes(v, 'init.relaxed')) };
+    }
+    if (type === 'runModel') {
+      onlyKeys(o, ['type', 'runId', 'request'], type);
+      return { type, runId: count(o.runId, 'runModel.runId'), request: modelRunRequest(o.request, 'runModel.request') };
     }
     onlyKeys(o, ['type', 'runId', 'request'], 'run');
     return { type, runId: count(o.runId, 'run.runId'), request: runRequest(o.request, 'run.request') };
@@ -242,7 +320,7 @@ export function parseWorkerRequest(data: unknown): Parsed<WorkerRequest> {
 export function parseWorkerReply(data: unknown): Parsed<WorkerReply> {
   return guarded(() => {
     const o = object(data, 'message');
-    const type = oneOf(o.type, ['loaded', 'loadFailed', 'progress', 'refused', 'result', 'failed'] as const, 'message.type');
+    const type = oneOf(o.type, ['loaded', 'loadFailed', 'progress', 'refused', 'result', 'layerDone', 'modelDone', 'failed'] as const, 'message.type');
     switch (type) {
       case 'loaded':
         onlyKeys(o, ['type', 'flavour'], type);
@@ -266,6 +344,12 @@ export function parseWorkerReply(data: unknown): Parsed<WorkerReply> {
       case 'result':
         onlyKeys(o, ['type', 'runId', 'result'], type);
         return { type, runId: count(o.runId, 'result.runId'), result: sandboxResult(o.result, 'result.result') };
+      case 'layerDone':
+        onlyKeys(o, ['type', 'runId', 'layer'], type);
+        return { type, runId: count(o.runId, 'layerDone.runId'), layer: modelLayerResult(o.layer, 'layerDone.layer') };
+      case 'modelDone':
+        onlyKeys(o, ['type', 'runId', 'flavour'], type);
+        return { type, runId: count(o.runId, 'modelDone.runId'), flavour: oneOf(o.flavour, ['relaxed-simd', 'simd'] as const, 'modelDone.flavour') };
       case 'failed':
         onlyKeys(o, ['type', 'runId', 'message'], type);
         return { type, runId: count(o.runId, 'failed.runId'), message: text(o.message, 'failed.message') };

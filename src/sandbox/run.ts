@@ -62,13 +62,14 @@ function checkSubjects(groups: bigint, request: SandboxRunRequest): Omit<CheckSu
 }
 
 /** A variant's layers prepared, with the forward pass that runs them in a chain (depthwise into pointwise). */
-interface Ready {
+export interface Ready {
   variant: PlannedVariant;
   layers: PreparedLayer[];
   forward(): void;
 }
 
-async function prepareVariant(env: SandboxEnvironment, variant: PlannedVariant, budgetBytes: number, seed: number, into: PreparedLayer[]): Promise<Ready> {
+/** Prepares a column's layers with random weights (pushed to `into` for disposal) and its chained forward pass. */
+export async function prepareVariant(env: SandboxEnvironment, variant: PlannedVariant, budgetBytes: number, seed: number, into: PreparedLayer[]): Promise<Ready> {
   const random = randomSource(seed);
   const layers: PreparedLayer[] = [];
   for (const layer of variant.layers) {

@@ -5,6 +5,7 @@
  */
 import { WasmConvKernel, loadKernel } from '../kernel';
 import { WorkerReply, WorkerRequest, parseWorkerRequest } from '../protocol/sandbox';
+import { runModel } from './modelRun';
 import { runSandbox } from './run';
 
 /** The worker global's few members used here (the core's type library has no WebWorker types). */
@@ -40,6 +41,16 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
   const { runId } = request;
   if (!kernel) return scope.postMessage({ type: 'failed', runId, message: 'the kernel is not loaded' });
+  if (request.type === 'runModel') {
+    const env = { kernel, now: () => scope.performance.now(), progress: (done: number, total: number, label: string) => scope.postMessage({ type: 'progress', runId, done, total, label }) };
+    try {
+      await runModel(request.request, env, (layer) => scope.postMessage({ type: 'layerDone', runId, layer }));
+      scope.postMessage({ type: 'modelDone', runId, flavour: kernel.variant });
+    } catch (e) {
+      scope.postMessage({ type: 'failed', runId, message: messageOf(e) });
+    }
+    return;
+  }
   try {
     const outcome = await runSandbox(request.request, {
       kernel,

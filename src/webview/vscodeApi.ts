@@ -1,15 +1,15 @@
-import { PageMessage } from '../protocol/compare';
+import type { PageMessage } from '../protocol/compare';
 
 /** The part of VS Code's webview API the page uses. */
-export interface VsCodeApi {
-  postMessage(message: PageMessage): void;
+export interface VsCodeApi<M = PageMessage> {
+  postMessage(message: M): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
 
-declare function acquireVsCodeApi(): VsCodeApi;
+declare function acquireVsCodeApi(): VsCodeApi<unknown>;
 
 /** acquireVsCodeApi may be called once per page load; everything goes through this one handle. */
-export function vscodeApi(): VsCodeApi {
+export function vscodeApi<M = PageMessage>(): VsCodeApi<M> {
   return acquireVsCodeApi();
 }

@@ -1,4 +1,5 @@
 import { DocumentAnalyzer, analyzeFile } from '../analysis';
+import { whatIfModel } from '../analysis/whatif/whatIf';
 import { mayRead } from '../analysis/evaluate/importPolicy';
 import type { AnalysisOptions, FileAnalysis } from '../analysis/types';
 import { CANCEL_SLOT, FromWorker, RunSettings, ToWorker, parseToWorker, placeKey, splitResult } from '../protocol/analysis';
@@ -89,6 +90,8 @@ export class AnalysisService {
         return;
       case 'analyze':
         return this.analyze(m);
+      case 'whatIf':
+        return this.whatIf(m);
       case 'file':
         return this.files.receive(m.root, m.path, m.text);
       case 'forget':
@@ -130,6 +133,22 @@ export class AnalysisService {
     const { parts, rest } = splitResult(m.run, analysis);
     for (const part of parts) this.platform.post(part);
     this.platform.post({ type: 'result', run: m.run, analysis: rest, millis, reads: [...this.run.reads], stopped });
+  }
+
+  /** The model view's what-if: the engine analyses the model again with the plan applied. */
+  private whatIf(m: Extract<ToWorker, { type: 'whatIf' }>): void {
+    if (this.cancelled(m.run)) return this.platform.post({ type: 'cancelled', run: m.run });
+    this.run = { id: m.run, reads: new Set(), clockReadings: 0 };
+    const started = this.platform.now();
+    let result = null;
+    let error: string | null = null;
+    try {
+      result = whatIfModel(this.options(m.root, m.path, m.settings), m.source, m.entry, m.plan);
+    } catch (e) {
+      error = `Conv Lens could not work out this what-if: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (this.cancelled(m.run)) return this.platform.post({ type: 'cancelled', run: m.run });
+    this.platform.post({ type: 'whatIfResult', run: m.run, result, error, millis: this.platform.now() - started });
   }
 
   private update(state: DocumentState, text: string, m: Extract<ToWorker, { type: 'analyze' }>): FileAnalysis {

@@ -40,7 +40,7 @@ export function layerClasses(): Table {
       if (truthyStatic(a.get('affine')!) === false) return;
       a.register('weight', [a.get('num_features')!]);
       a.register('bias', [a.get('num_features')!]);
-    }, sameShape));
+    }, instance ? sameShape : batchNorm));
   }
   add(layerClass('LayerNorm', [['normalized_shape', REQUIRED], ['eps', 1e-5], ['elementwise_affine', true], ['device', null], ['dtype', null]], (a) => {
     if (truthyStatic(a.get('elementwise_affine')!) === false) return;
@@ -84,6 +84,22 @@ function lastDim(x: Value, inFeatures: Value | null, out: Value): Value {
     throw new PyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${s.slice(0, -1).reduce((a, b) => a * b, 1n)}x${s[s.length - 1]} and ${i}x${o})`);
   }
   return new Tensor([...s.slice(0, -1), o]);
+}
+
+/**
+ * PyTorch checks a batch norm's statistics and affine weights against the input's channels at
+ * forward (a conv whose width changed before it): 'running_mean should contain 24 elements not 32'.
+ */
+function batchNorm(self: ModuleObject, x: Value): Value {
+  const s = shapeOf(x);
+  const n = asInt(self.attr('num_features') ?? null);
+  if (s && s.length >= 2 && n !== null && s[1] !== n) {
+    const stats = truthyStatic(self.attr('track_running_stats') ?? true) !== false;
+    const affine = truthyStatic(self.attr('affine') ?? true) !== false;
+    const what = stats ? 'running_mean' : affine ? 'weight' : null;
+    if (what) throw new PyError('RuntimeError', `${what} should contain ${s[1]} elements not ${n}`);
+  }
+  return sameShape(self, x);
 }
 
 function lazyLinear(self: ModuleObject, x: Value): Value {

@@ -1,4 +1,7 @@
 import type { AnalysisDiagnostic, ModelAnalysis } from '../types';
+import type { WhatIfEdit } from './edits';
+
+export type { WhatIfEdit } from './edits';
 
 /**
  * The model-wide what-if (issue 13): transformations applied to every eligible conv of one
@@ -36,6 +39,11 @@ export interface LayerChange {
   reason?: string;
   /** The layers that stand for it in the transformed model, e.g. ['conv.0', 'conv.1']. */
   replacedBy?: string[];
+  /**
+   * The change is valid but its code cannot be rewritten safely (a computed argument, a call
+   * that also builds layers left as they are): listed with the reason and left alone.
+   */
+  blocked?: boolean;
   paramsBefore: bigint | null;
   paramsAfter: bigint | null;
   macsBefore: bigint | null;
@@ -51,4 +59,8 @@ export interface WhatIfResult {
   changes: LayerChange[];
   /** PyTorch's errors for the transformed model (construction or forward), if it would fail. */
   errors: AnalysisDiagnostic[];
+  /** The text edits that make the transformed model, in the analysed file's offsets ("apply to code"). */
+  edits: WhatIfEdit[];
+  /** Other modules the edits change to keep the model consistent, e.g. 'bn1: BatchNorm2d 64 → 48'. */
+  notes: string[];
 }

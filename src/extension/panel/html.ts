@@ -9,6 +9,8 @@ export interface PageResources {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** The page's title (the comparison page's by default). */
+  title?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export function pageHtml(resources: PageResources): string {
 <meta http-equiv="Content-Security-Policy" content="${attribute(contentSecurityPolicy(resources.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${attribute(resources.styleUri)}">
-<title>Conv Lens: compare</title>
+<title>${attribute(resources.title ?? 'Conv Lens: compare')}</title>
 </head>
 <body>
 <div id="root"></div>

@@ -36,6 +36,7 @@ export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       if (!range) continue;
       lenses.push(
         new vscode.CodeLens(range, { title: modelLensTitle(model, display), command: 'convLens.showReport', arguments: [owner] }),
+        new vscode.CodeLens(range, { title: 'Model View', command: 'convLens.openModelView', arguments: [view.document.uri.toString(), model.entry] }),
         new vscode.CodeLens(range, { title: 'Report', command: 'convLens.showReport', arguments: [owner] }),
         new vscode.CodeLens(range, { title: 'Set Input Shape', command: 'convLens.setInputShape', arguments: [owner] }),
       );

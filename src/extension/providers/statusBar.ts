@@ -42,9 +42,9 @@ export class ModelStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(symbol-class) ${statusText(model, this.ctx.config.flopDisplay)}`;
-    this.item.tooltip = `Conv Lens: ${oneLine(unknownTotalsReason(model) ?? convLayerCount(model))} (${oneLine(model.entry)}). Click for the report.${view.status ? `
+    this.item.tooltip = `Conv Lens: ${oneLine(unknownTotalsReason(model) ?? convLayerCount(model))} (${oneLine(model.entry)}). Click for the model view.${view.status ? `
 ${oneLine(view.status.message)}` : ''}`;
-    this.item.command = { title: 'Show Report', command: 'convLens.showReport', arguments: [view.owner.toString()] };
+    this.item.command = { title: 'Open Model View', command: 'convLens.openModelView', arguments: [view.document.uri.toString(), model.entry] };
     this.item.show();
   }
 

@@ -1,4 +1,4 @@
-import { SandboxRunRequest, SandboxResult, SimdFlavour, WorkerReply, WorkerRequest, parseWorkerReply } from '../../protocol/sandbox';
+import { ModelRunLayerResult, ModelRunRequest, SandboxRunRequest, SandboxResult, SimdFlavour, WorkerReply, WorkerRequest, parseWorkerReply } from '../../protocol/sandbox';
 
 /** Where the worker script and the kernel builds are: beside the page's own script in dist/. */
 export interface SandboxFiles {
@@ -11,12 +11,15 @@ export type RunEnd =
   | { type: 'result'; result: SandboxResult }
   | { type: 'refused'; message: string; suggestion: string[] | null; tooLarge: string[] }
   | { type: 'failed'; message: string }
-  | { type: 'cancelled' };
+  | { type: 'cancelled' }
+  | { type: 'modelDone'; flavour: SimdFlavour };
 
 interface Pending {
   runId: number;
   progress(done: number, total: number, label: string): void;
   finish(end: RunEnd): void;
+  /** A whole-model run's layers, as each finishes. */
+  layer?(result: ModelRunLayerResult): void;
 }
 
 /**
@@ -41,19 +44,28 @@ export class SandboxClient {
 
   /** Starts the worker and loads the kernel, once; resolves with the SIMD flavour it picked. */
   load(): Promise<SimdFlavour> {
-    this.loading ??= this.start().catch((e: unknown) => {
+    this.loading ??= this.startWorker().catch((e: unknown) => {
       this.stop();
       throw e;
     });
     return this.loading;
   }
 
-  async run(request: SandboxRunRequest, progress: Pending['progress']): Promise<RunEnd> {
+  run(request: SandboxRunRequest, progress: Pending['progress']): Promise<RunEnd> {
+    return this.start(progress, undefined, (runId) => ({ type: 'run', runId, request }));
+  }
+
+  /** The model view's whole-model run; `layer` hears of each layer as it finishes, so a cancelled run keeps what it measured. */
+  runModel(request: ModelRunRequest, progress: Pending['progress'], layer: (result: ModelRunLayerResult) => void): Promise<RunEnd> {
+    return this.start(progress, layer, (runId) => ({ type: 'runModel', runId, request }));
+  }
+
+  private async start(progress: Pending['progress'], layer: Pending['layer'], message: (runId: number) => WorkerRequest): Promise<RunEnd> {
     if (this.pending) return { type: 'failed', message: 'A run is already in progress.' };
     const runId = this.nextRunId++;
     let finish: (end: RunEnd) => void = () => undefined;
     const ended = new Promise<RunEnd>((resolve) => { finish = resolve; });
-    const pending: Pending = { runId, progress, finish };
+    const pending: Pending = { runId, progress, finish, ...(layer ? { layer } : {}) };
     this.pending = pending;
     try {
       await this.load();
@@ -62,7 +74,7 @@ export class SandboxClient {
       return ended;
     }
     // A cancel while the kernel loaded has already ended this run.
-    if (this.pending === pending) this.send({ type: 'run', runId, request });
+    if (this.pending === pending) this.send(message(runId));
     return ended;
   }
 
@@ -78,7 +90,7 @@ export class SandboxClient {
     this.stop();
   }
 
-  private async start(): Promise<SimdFlavour> {
+  private async startWorker(): Promise<SimdFlavour> {
     const [script, simd, relaxed] = await Promise.all([fetchOk(this.files.worker).then((r) => r.text()), fetchBytes(this.files.simd), fetchBytes(this.files.relaxed).catch(() => null)]);
     this.blobUrl = URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
     const worker = new Worker(this.blobUrl, { name: 'conv-lens-sandbox' });
@@ -115,6 +127,10 @@ export class SandboxClient {
         return pending.progress(reply.done, reply.total, reply.label);
       case 'result':
         return this.end({ type: 'result', result: reply.result });
+      case 'layerDone':
+        return pending.layer?.(reply.layer);
+      case 'modelDone':
+        return this.end({ type: 'modelDone', flavour: reply.flavour });
       case 'refused':
         return this.end({ type: 'refused', message: reply.message, suggestion: reply.suggestion, tooLarge: reply.tooLarge });
       case 'failed':

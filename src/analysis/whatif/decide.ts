@@ -1,0 +1,225 @@
+import { scaledWidth } from '../../core';
+import type { LayerInstance, ModelAnalysis, ModuleInstance } from '../types';
+import { CallSite, intLiteral, readSite, repeatable } from './sites';
+import type { ChangeStatus, Transformation, TransformationKind, WhatIfPlan } from './types';
+
+/** What one transformation decides for one conv, before any code is written. */
+export interface Decision {
+  status: ChangeStatus;
+  reason?: string;
+  blocked?: boolean;
+}
+
+/** The new channel figures a width multiplier gives one conv (only when it applies). */
+export interface Widths {
+  inChannels: bigint;
+  outChannels: bigint;
+  /** Set for a depthwise conv, whose groups follow its channels. */
+  groups: bigint | null;
+}
+
+export interface LayerPlan {
+  layer: LayerInstance;
+  site: CallSite | null;
+  /** Offset of the call: layers sharing a call share a key. */
+  key: number | null;
+  decisions: Map<TransformationKind, Decision>;
+  widths: Widths | null;
+  groups: bigint | null;
+}
+
+const ORDER: TransformationKind[] = ['width', 'separable', 'groups', 'dropBias'];
+
+/** Decides every transformation of the plan for every conv of the model, site-checked. */
+export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, text: string, starts: readonly number[], foreign: ReadonlyMap<number, string>): LayerPlan[] {
+  const byKind = new Map(plan.transformations.map((t) => [t.kind, t]));
+  const plans = model.layers.map((layer): LayerPlan => {
+    const site = readSite(text, starts, layer.range);
+    return { layer, site, key: site ? site.from : null, decisions: new Map(), widths: null, groups: null };
+  });
+  for (const kind of ORDER) {
+    const t = byKind.get(kind);
+    if (!t) continue;
+    const excluded = new Set(plan.excluded?.[kind] ?? []);
+    for (const p of plans) {
+      const d = decideOne(t, p, model, excluded.has(p.layer.name), foreign);
+      p.decisions.set(kind, d);
+    }
+    coherent(plans, kind, starts);
+    if (kind === 'width') wholeModelWidth(plans);
+  }
+  return plans;
+}
+
+/**
+ * A width multiplier changes the channels of convs that feed each other: applied to some and
+ * not to the others it only breaks the model. When any conv's widths cannot be rewritten, none
+ * is, and each says which one stopped it.
+ */
+function wholeModelWidth(plans: LayerPlan[]): void {
+  const stuck = plans.filter((p) => p.decisions.get('width')?.blocked);
+  if (stuck.length === 0) return;
+  const first = stuck[0];
+  const why = `a width multiplier changes connected convs together, and ${stuck.length} conv${stuck.length === 1 ? '' : 's'} cannot be rewritten (${first.layer.name}: ${first.decisions.get('width')!.reason})`;
+  for (const p of plans) {
+    if (p.decisions.get('width')?.status !== 'applied') continue;
+    p.decisions.set('width', { status: 'ineligible', blocked: true, reason: why });
+    p.widths = null;
+  }
+}
+
+function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<number, string>): Decision {
+  const r = p.layer.record;
+  if (!r) return { status: 'ineligible', reason: `its figures are unknown${p.layer.error ? `: ${p.layer.error.message}` : ''}` };
+  const eligible = eligibility(t, p, model);
+  if (eligible) return { status: 'ineligible', reason: eligible };
+  if (excluded) return { status: 'excluded', reason: 'switched off for this layer' };
+  const unsafe = siteProblem(t, p, foreign);
+  if (unsafe) {
+    if (t.kind === 'width') p.widths = null;
+    return { status: 'ineligible', reason: unsafe, blocked: true };
+  }
+  if (t.kind === 'groups') p.groups = BigInt(t.groups);
+  return { status: 'applied' };
+}
+
+/** Why the transformation does not apply to this conv at all, or null. */
+function eligibility(t: Transformation, p: LayerPlan, model: ModelAnalysis): string | null {
+  const r = p.layer.record!;
+  const spec = r.spec;
+  const separable = p.decisions.get('separable')?.status === 'applied';
+  switch (t.kind) {
+    case 'separable':
+      if (spec.transposed) return 'a transposed conv has no depthwise-separable form here';
+      if (spec.groups !== 1n) return `already grouped (groups=${spec.groups})`;
+      if (spec.kernel_size.every((k) => k === 1n)) return 'a 1×1 conv is already pointwise';
+      if (readsModelInput(p.layer, model) && spec.in_channels <= 4n) return `it reads the model's ${spec.in_channels}-channel input, where a depthwise conv has almost nothing to save (MobileNet keeps its stem dense)`;
+      return null;
+    case 'groups': {
+      if (separable) return 'it becomes depthwise-separable';
+      if (spec.groups !== 1n) return `already grouped (groups=${spec.groups})`;
+      const g = BigInt(t.groups);
+      if (g < 1n) return 'groups must be a positive integer';
+      const cin = widthsOf(p)?.inChannels ?? spec.in_channels;
+      const cout = widthsOf(p)?.outChannels ?? spec.out_channels;
+      if (cin % g !== 0n) return `in_channels must be divisible by groups (in_channels ${cin}, groups ${g})`;
+      if (cout % g !== 0n) return `out_channels must be divisible by groups (out_channels ${cout}, groups ${g})`;
+      if (g === 1n) return 'groups=1 is the layer as written';
+      return null;
+    }
+    case 'width': {
+      if (!(t.multiplier > 0) || !Number.isFinite(t.multiplier)) return 'the width multiplier must be a positive number';
+      const keepIn = readsModelInput(p.layer, model);
+      const inChannels = keepIn ? spec.in_channels : scaledWidth(spec.in_channels, t.multiplier, t.divisor);
+      const outChannels = scaledWidth(spec.out_channels, t.multiplier, t.divisor);
+      const depthwise = spec.groups > 1n && spec.groups === spec.in_channels && spec.groups === spec.out_channels;
+      p.widths = { inChannels, outChannels, groups: depthwise && !keepIn ? inChannels : null };
+      if (inChannels === spec.in_channels && outChannels === spec.out_channels) return 'its widths round to themselves';
+      return null;
+    }
+    case 'dropBias':
+      if (!spec.bias) return 'it has no bias';
+      return followingNorm(p.layer.name, model) ? null : 'no BatchNorm follows it';
+  }
+}
+
+/**
+ * The model's first conv (in named_modules() order) is taken to read the model's input: its input
+ * channels are the data's (3 for RGB), not the model's to change.
+ */
+function readsModelInput(layer: LayerInstance, model: ModelAnalysis): boolean {
+  return model.layers[0] === layer;
+}
+
+/** The BatchNorm registered right after the conv under the same parent (conv1 then bn1, or features.0 then features.1). */
+export function followingNorm(name: string, model: ModelAnalysis): ModuleInstance | null {
+  const i = model.modules.findIndex((m) => m.name === name);
+  const next = i >= 0 ? model.modules[i + 1] : undefined;
+  if (!next || !/^(Sync)?BatchNorm/.test(next.type)) return null;
+  return parentOf(next.name) === parentOf(name) ? next : null;
+}
+
+function parentOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(0, dot);
+}
+
+/** Why the code of this conv cannot be rewritten for the transformation, or null. */
+function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<number, string>): string | null {
+  const site = p.site;
+  if (!site) {
+    return p.layer.range.line < 1
+      ? 'it is built in another file by code this file calls; change it there'
+      : `it is built by the call at line ${p.layer.range.line}, which is not a conv constructor call the what-if can rewrite (a helper, a factory or an alias)`;
+  }
+  if (!site.bound) return `its arguments at line ${p.layer.range.line} are unpacked (*args or **kwargs); their values are not written at the call`;
+  const other = foreign.get(site.from);
+  if (other) return `the call at line ${p.layer.range.line} also builds ${other}, which the what-if leaves as it is`;
+  const arg = (name: string): string | undefined => site.bound!.get(name)?.value;
+  if (t.kind === 'separable' && !repeatable(arg('in_channels') ?? '')) {
+    return `in_channels is computed (\`${arg('in_channels')}\`) and would be evaluated twice; give it a name first`;
+  }
+  if (t.kind === 'width' && p.widths) {
+    const cin = arg('in_channels') ?? '';
+    const cout = arg('out_channels') ?? '';
+    const r = p.layer.record!.spec;
+    if (p.widths.inChannels !== r.in_channels && intLiteral(cin) === null) return `in_channels is a computed value (\`${cin}\`); change it where it is computed`;
+    if (p.widths.outChannels !== r.out_channels && intLiteral(cout) === null) return `out_channels is a computed value (\`${cout}\`); change it where it is computed`;
+    const g = arg('groups');
+    if (p.widths.groups !== null && g !== undefined && intLiteral(g) === null && g !== cin) return `groups is a computed value (\`${g}\`); change it where it is computed`;
+  }
+  return null;
+}
+
+/**
+ * A call that builds several layers (a loop, a helper) is one piece of code: it is rewritten
+ * only when the transformation applies to every layer it builds, with the same result.
+ */
+function coherent(plans: LayerPlan[], kind: TransformationKind, starts: readonly number[]): void {
+  const groups = new Map<number, LayerPlan[]>();
+  for (const p of plans) if (p.key !== null) groups.set(p.key, [...(groups.get(p.key) ?? []), p]);
+  for (const sharing of groups.values()) {
+    if (sharing.length < 2) continue;
+    const applied = sharing.filter((p) => p.decisions.get(kind)?.status === 'applied');
+    const odd = sharing.find((p) => p.decisions.get(kind)?.status !== 'applied') ?? differentWidths(applied, kind);
+    if (applied.length === 0 || !odd) continue;
+    const line = lineAt(starts, sharing[0].key!);
+    for (const p of applied) {
+      if (p === odd) continue;
+      const why = odd.decisions.get(kind)?.status === 'applied' ? 'would get other widths' : `is ${odd.decisions.get(kind)?.status}`;
+      p.decisions.set(kind, { status: 'ineligible', blocked: true, reason: `the call at line ${line} also builds ${odd.layer.name}, which ${why}; rewriting the call would change both` });
+      if (kind === 'width') p.widths = null;
+      if (kind === 'groups') p.groups = null;
+    }
+    if (odd.decisions.get(kind)?.status === 'applied') {
+      odd.decisions.set(kind, { status: 'ineligible', blocked: true, reason: `the call at line ${line} builds layers that would get other widths` });
+      if (kind === 'width') odd.widths = null;
+    }
+  }
+}
+
+function differentWidths(applied: LayerPlan[], kind: TransformationKind): LayerPlan | undefined {
+  if (kind !== 'width') return undefined;
+  const first = applied[0]?.widths;
+  return applied.find((p) => p.widths!.inChannels !== first!.inChannels || p.widths!.outChannels !== first!.outChannels);
+}
+
+function lineAt(starts: readonly number[], offset: number): number {
+  let line = 0;
+  while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+  return line + 1;
+}
+
+/** Keeps a layer's width decision from leaving stale widths when another transformation blocked it. */
+export function widthsOf(p: LayerPlan): Widths | null {
+  return p.decisions.get('width')?.status === 'applied' ? p.widths : null;
+}
+
+/** A BatchNorm's new width when the conv before it changes width, with its call site. */
+export function normWidth(norm: ModuleInstance, text: string, starts: readonly number[], widths: Widths): { site: CallSite; value: bigint } | null {
+  if (!norm.range) return null;
+  const site = readSite(text, starts, norm.range);
+  const arg = site?.bound?.get('num_features');
+  if (!site || !arg || intLiteral(arg.value) === null) return null;
+  return { site, value: widths.outChannels };
+}

@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile, AnalysisOptions } from '../../../src/analysis';
+import { applyEdits, whatIfModel } from '../../../src/analysis/whatif/whatIf';
+import type { WhatIfPlan } from '../../../src/analysis/whatif/types';
+import { makeDivisible } from '../../../src/core';
+
+// The model-wide what-if against PyTorch: scripts/golden/whatif.py transforms each built model by
+// module surgery (not by Conv Lens's text rewrite) and records every conv's params, MACs and
+// shapes after one forward pass. Here the what-if must give exactly those figures, and applying
+// its edits to the text and analysing that text must give the totals it promised.
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+interface GoldenLayer {
+  name: string;
+  params: number;
+  macs: number | null;
+  input_shape: number[] | null;
+  output_shape: number[] | null;
+}
+
+interface GoldenCase {
+  id: string;
+  file: string;
+  entry: string;
+  plan: WhatIfPlan;
+  after: { layers: GoldenLayer[]; totals: Record<string, number | null>; error: string | null };
+}
+
+const golden = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/whatif/whatif.golden.json'), 'utf8')) as { cases: GoldenCase[] };
+
+function optionsFor(file: string): AnalysisOptions {
+  return { file, host: { readFile: (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined) } };
+}
+
+const shape = (s: readonly bigint[] | null | undefined): number[] | null => (s ? s.map(Number) : null);
+
+describe('model-wide what-if against PyTorch', function () {
+  this.timeout(120_000);
+  for (const c of golden.cases) {
+    it(`${c.id}: every conv's params, MACs and shapes and the totals are PyTorch's`, () => {
+      const file = path.join(ROOT, c.file);
+      const result = whatIfModel(optionsFor(file), fs.readFileSync(file, 'utf8'), c.entry, c.plan);
+      assert.equal(c.after.error, null);
+      assert.deepEqual(result.errors.map((e) => e.message), []);
+      const got = result.after.layers.map((l) => ({ name: l.name, params: Number(l.record!.params), macs: Number(l.record!.macs), input_shape: shape(l.record!.input_shape), output_shape: shape(l.record!.output_shape) }));
+      assert.deepEqual(got, c.after.layers);
+      const t = result.after.totals;
+      assert.deepEqual({ conv_layers: t.conv_layers, conv_params: Number(t.conv_params), conv_macs: Number(t.conv_macs), params: Number(t.params) }, c.after.totals);
+      assert.ok(result.changes.some((ch) => ch.status === 'applied'), 'the plan changed something');
+    });
+  }
+
+  it('applying the edits and analysing the text again gives the totals the what-if promised', () => {
+    for (const c of golden.cases) {
+      const file = path.join(ROOT, c.file);
+      const source = fs.readFileSync(file, 'utf8');
+      const result = whatIfModel(optionsFor(file), source, c.entry, c.plan);
+      const again = analyzeFile(applyEdits(source, result.edits), { ...optionsFor(file), entry: c.entry }).models.find((m) => m.entry === c.entry)!;
+      assert.deepEqual(again.totals, result.after.totals, c.id);
+    }
+  });
+});
+
+describe('model-wide what-if: what it leaves alone, and why', function () {
+  this.timeout(60_000);
+  const file = path.join(ROOT, 'test/fixtures/whatif/plain_cnn.py');
+  const source = fs.readFileSync(file, 'utf8');
+
+  it('lists ineligible and excluded layers with reasons and changes none of their code', () => {
+    const r = whatIfModel(optionsFor(file), source, 'PlainCNN', { transformations: [{ kind: 'separable' }], excluded: { separable: ['conv2'] } });
+    const status = Object.fromEntries(r.changes.map((c) => [c.name, [c.status, c.reason ?? '']]));
+    assert.equal(status.stem[0], 'ineligible');
+    assert.match(status.stem[1], /3-channel input/);
+    assert.deepEqual(status.conv2, ['excluded', 'switched off for this layer']);
+    assert.equal(status.proj[0], 'ineligible');
+    assert.match(status.proj[1], /1×1/);
+    assert.equal(status.conv1[0], 'applied');
+    assert.ok(r.after.layers.some((l) => l.name === 'conv2'));
+    assert.deepEqual(r.changes.find((c) => c.name === 'conv1')?.replacedBy, ['conv1.0', 'conv1.1']);
+  });
+
+  it('a call that builds several layers is rewritten only when all of them change', () => {
+    const r = whatIfModel(optionsFor(file), source, 'Stack', { transformations: [{ kind: 'separable' }], excluded: { separable: ['blocks.1'] } });
+    const blocks = r.changes.filter((c) => c.name.startsWith('blocks.'));
+    assert.equal(blocks.find((c) => c.name === 'blocks.1')?.status, 'excluded');
+    for (const c of blocks.filter((b) => b.name !== 'blocks.1')) {
+      assert.equal(c.status, 'ineligible');
+      assert.equal(c.blocked, true);
+      assert.match(c.reason!, /also builds blocks\.1/);
+    }
+    assert.equal(r.changes.find((c) => c.name === 'out')?.status, 'applied');
+    assert.equal(r.after.layers.filter((l) => l.name.startsWith('blocks.')).length, 4);
+  });
+
+  it('computed widths block a width multiplier for the whole model, with the reason', () => {
+    const resnet = path.join(ROOT, 'test/fixtures/models/resnet_cifar.py');
+    const r = whatIfModel(optionsFor(resnet), fs.readFileSync(resnet, 'utf8'), 'ResNet18', { transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] });
+    assert.deepEqual(r.edits, []);
+    assert.ok(r.changes.every((c) => c.status === 'ineligible' && c.blocked));
+    assert.match(r.changes[1].reason!, /computed value \(`in_planes`\)/);
+    assert.deepEqual(r.after.totals, r.before.totals);
+  });
+
+  it("a BatchNorm whose channels no longer match raises PyTorch's message at forward", () => {
+    const text = source.replace('self.bn1 = nn.BatchNorm2d(64)', 'self.bn1 = nn.BatchNorm2d(48)');
+    const r = whatIfModel(optionsFor(file), text, 'PlainCNN', { transformations: [{ kind: 'dropBias' }] });
+    assert.ok(r.errors.some((e) => e.message === 'RuntimeError: running_mean should contain 64 elements not 48'), JSON.stringify(r.errors));
+  });
+
+  it('a model that is not in the file gives an error, not an exception', () => {
+    const r = whatIfModel(optionsFor(file), source, 'Missing', { transformations: [{ kind: 'separable' }] });
+    assert.equal(r.changes.length, 0);
+    assert.match(r.errors[0].message, /no model named Missing/);
+  });
+
+  it('applyEdits applies edits in offset order and refuses overlaps', () => {
+    assert.equal(applyEdits('abcdef', [{ from: 4, to: 5, text: 'X' }, { from: 1, to: 2, text: 'YY' }]), 'aYYcdXf');
+    assert.throws(() => applyEdits('abcdef', [{ from: 1, to: 4, text: '' }, { from: 2, to: 3, text: '' }]), RangeError);
+  });
+
+  it("makeDivisible rounds as torchvision's _make_divisible", () => {
+    // Values from torchvision.models._utils._make_divisible in torch 1.13 / torchvision 0.14.
+    assert.equal(makeDivisible(32 * 0.75, 8), 24n);
+    assert.equal(makeDivisible(96 * 0.35, 8), 32n);
+    assert.equal(makeDivisible(16 * 0.35, 8), 8n);
+    assert.equal(makeDivisible(1280 * 1.4, 8), 1792n);
+    assert.equal(makeDivisible(20, 16), 32n);
+  });
+});
