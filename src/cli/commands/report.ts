@@ -1,6 +1,6 @@
 import { analyzeFile } from '../../analysis';
 import { AnalysisOptions, FileAnalysis, ModelAnalysis } from '../../analysis/types';
-import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../analysisOutput';
+import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../../report';
 import { UsageError, parseArgs, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';

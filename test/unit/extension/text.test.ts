@@ -5,7 +5,7 @@ import { AnalysisIndex } from '../../../src/extension/text/index';
 import { layerLensTitle, modelLensTitle, siteLensTitle, statusText, unknownTotalsReason } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
 import { joinCells, joinedLine, locateLine } from '../../../src/extension/text/notebook';
-import { reportCsv, reportJson, reportMarkdown } from '../../../src/extension/text/report';
+import { fileSubjects, renderReport } from '../../../src/report';
 import { record, sampleAnalysis } from './analysis-fixture';
 
 const LINKS = { compare: 'command:convLens.compareLayer?x', report: 'command:convLens.showReport?y' };
@@ -129,17 +129,17 @@ describe('lens, report', () => {
   });
 
   it('writes a torchinfo-like Markdown table with jump links, dense columns and totals', () => {
-    const md = reportMarkdown(analysis, 'macs', (r) => `file:///ws/net.py#L${r.range.line}`);
+    const md = renderReport(fileSubjects(analysis, 'net.py'), 'markdown', { flopDisplay: 'macs', link: (r) => `file:///ws/net.py#L${r.range.line}` });
     assert.match(md, /\| \[conv1\]\(<file:\/\/\/ws\/net\.py#L5>\) \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \| 9,437,184 \| 73,856 \| 75,497,472 \| 8\.0x \|/);
     assert.match(md, /\*\*Total \(conv\)\*\* \| 3 layers/);
   });
 
-  it('exports CSV and JSON with exact integers', () => {
-    const csv = reportCsv(analysis).split('\n');
-    assert.equal(csv[0], 'model,layer,type,kind,line,input_shape,output_shape,params,macs,flops,dense_params,dense_macs,savings,error');
-    assert.equal(csv[1], 'Net,conv1,Conv2d,grouped,5,1x64x32x32,1x128x32x32,9344,9437184,18874368,73856,75497472,8,');
-    const json = JSON.parse(reportJson(analysis)) as { models: Array<{ layers: Array<{ params: number }> }> };
-    assert.equal(json.models[0].layers[2].params, 33024);
+  it('exports CSV and JSON with exact integers, in the CLI format', () => {
+    const csv = renderReport(fileSubjects(analysis, 'net.py'), 'csv').split('\n');
+    assert.equal(csv[0], 'file,entry,name,type,line,column,in_channels,out_channels,kernel_size,stride,padding,dilation,groups,bias,kind,weight_shape,input_shape,output_shape,params,macs,dense_params,dense_macs,savings,error');
+    assert.match(csv[1], /^net\.py,Net,conv1,Conv2d,5,\d+,64,128,3x3,1x1,1x1,1x1,8,true,grouped,128x8x3x3,1x64x32x32,1x128x32x32,9344,9437184,73856,75497472,8,$/);
+    const json = JSON.parse(renderReport(fileSubjects(analysis, 'net.py'), 'json')) as { layers: Array<{ params: number }> };
+    assert.equal(json.layers[2].params, 33024);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { FileAnalysis, LayerInstance, ModelAnalysis } from '../../../src/analysis/types';
-import { compilerLine, renderReport, ReportSubject } from '../../../src/cli/analysisOutput';
+import { compilerLine, renderReport, ReportSubject } from '../../../src/report';
 import { ConvArgs, buildConv, computeLayer, constructError } from '../../../src/core';
 import { parseExactJson } from '../core/exact-json';
 

@@ -202,9 +202,10 @@ describe('Conv Lens editor surfaces', () => {
     await vscode.commands.executeCommand('convLens.exportReportCsv', document.uri.toString(), csv.toString());
     await vscode.commands.executeCommand('convLens.exportReportJson', document.uri.toString(), json.toString());
     const csvText = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv));
-    assert.match(csvText, /^EditorNet,grouped,Conv2d,grouped,11,1x64x32x32,1x128x32x32,9344,9437184,18874368,73856,75497472,8,$/m);
-    const parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { models: Array<{ totals: { conv_params: number } }> };
-    assert.equal(parsed.models[0].totals.conv_params, 45312);
+    // The CLI's CSV and JSON (`conv-lens report --format csv` / `--json`), one object for a file's one model.
+    assert.match(csvText, /^editor_net\.py,EditorNet,grouped,Conv2d,11,\d+,64,128,3x3,1x1,1x1,1x1,8,true,grouped,128x8x3x3,1x64x32x32,1x128x32x32,9344,9437184,73856,75497472,8,$/m);
+    const parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { totals: { conv_params: number } };
+    assert.equal(parsed.totals.conv_params, 45312);
   });
 
   it('Analyze Layer shows the CLI\'s description of a typed layer', async () => {

@@ -1,0 +1,63 @@
+import { KIND_LABELS, withCommas } from '../core';
+import type { LayerInstance, ModelAnalysis, SourceRange } from '../analysis/types';
+import { FlopDisplay, factor, shapeText } from '../extension/text/numbers';
+import { mdLinkTarget, mdText } from '../extension/text/markdown';
+import { denseTotals } from './totals';
+import type { ReportSubject } from './index';
+
+/** The target a layer's name links to (its line), or null for none (a preview follows no file links). */
+export type MarkdownLink = (layer: { name: string; line: number; range: SourceRange }) => string | null;
+
+const num = (v: bigint | null | undefined): string => (v === null || v === undefined ? '?' : withCommas(v));
+
+/**
+ * The report as a torchinfo-like Markdown table per model, with dense columns and totals read
+ * from the records. Every text from the file is escaped (extension/text/markdown.ts): previews
+ * render remote images and links, and a model file must not put any there.
+ */
+export function reportMarkdown(subjects: ReportSubject[], display: FlopDisplay, link: MarkdownLink): string {
+  const file = subjects[0]?.file ?? '';
+  const out = [`# Conv Lens report: ${mdText(file.slice(file.lastIndexOf('/') + 1))}`, ''];
+  if (subjects.length === 0) out.push('No model (nn.Module subclass or factory) with conv layers was found in this file.', '');
+  for (const subject of subjects) out.push(...modelMarkdown(subject.model, display, link));
+  const problems = new Map<string, string>();
+  for (const { analysis } of subjects) {
+    for (const d of analysis.diagnostics) problems.set(`${d.range.line}:${d.range.column}:${d.message}`, `- line ${d.range.line}: ${d.severity}: ${mdText(d.message, 1000)}`);
+  }
+  if (problems.size > 0) out.push('## Problems', '', ...problems.values(), '');
+  out.push('MACs are multiply-accumulates; FLOPs = 2 x MACs. "Dense" is the same layer with groups=1; savings = dense / this layer.');
+  return out.join('\n');
+}
+
+function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: MarkdownLink): string[] {
+  const work = (macs: bigint | null, flops: bigint | null): string[] => (display === 'macs' ? [num(macs)] : display === 'flops' ? [num(flops)] : [num(macs), num(flops)]);
+  const workHeads = display === 'macs' ? ['MACs'] : display === 'flops' ? ['FLOPs'] : ['MACs', 'FLOPs'];
+  const header = ['Layer (type)', 'kind', 'output shape', 'params', ...workHeads, 'dense params', 'dense MACs', 'savings'];
+  const lines = [
+    `## ${mdText(model.entry)}`,
+    '',
+    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(model.inputSource)})` : ''}`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
+  ];
+  for (const layer of model.layers) lines.push(layerLine(layer, work, link));
+  const t = model.totals;
+  const dense = denseTotals(model);
+  const savings = dense.dense_params !== null && t.conv_params !== null && t.conv_params > 0n ? factor(Number(dense.dense_params) / Number(t.conv_params)) : '?';
+  const count = t.conv_layers === null ? `≥ ${model.layers.length} layers found` : `${t.conv_layers} layers`;
+  lines.push(`| ${['**Total (conv)**', count, '', num(t.conv_params), ...work(t.conv_macs, dense.flops), num(dense.dense_params), num(dense.dense_macs), savings].join(' | ')} |`);
+  lines.push('', `All parameters of ${mdText(model.entry)} (conv and the rest): ${num(t.params)}`, '');
+  if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${mdText(t.incomplete, 1000)}`, '');
+  return lines;
+}
+
+function layerLine(layer: LayerInstance, work: (macs: bigint | null, flops: bigint | null) => string[], link: MarkdownLink): string {
+  const r = layer.record;
+  const target = link({ name: layer.name, line: layer.range.line, range: layer.range });
+  const name = `${target ? `[${mdText(layer.name)}](${mdLinkTarget(target)})` : mdText(layer.name)} (${mdText(layer.type)})`;
+  const kind = r ? KIND_LABELS[r.kind] : layer.symbolic ? 'symbolic' : 'unknown';
+  const error = (layer.error ?? r?.forward_error)?.message;
+  const output = error ? `error: ${mdText(error)}` : `\`${shapeText(r?.output_shape ?? null)}\``;
+  return `| ${[name, mdText(kind), output, num(r?.params), ...work(r?.macs ?? null, r?.flops ?? null), num(r?.dense_params), num(r?.dense_macs), r ? factor(r.savings) : '?'].join(' | ')} |`;
+}
