@@ -84,6 +84,11 @@ export interface ModelAnalysis {
   totals: ModelTotals;
   /** Shapes of values assigned in forward(), for inlay hints and call hovers. */
   shapes: ShapeNote[];
+  /**
+   * Module calls written in this file that the forward pass ran (`self.conv1(x)` in a block's
+   * forward), the first run of each: the module actually called and that call's shapes.
+   */
+  calls: ForwardCall[];
   /** Depthwise-separable pairs (a depthwise conv whose output feeds a pointwise conv). */
   separablePairs: Array<{ depthwise: string; pointwise: string; comparison: SeparableComparison }>;
 }
@@ -147,6 +152,17 @@ export interface ModelTotals {
    * module of the tree. Every total is then null; `unresolved` says what blocked it.
    */
   incomplete?: string;
+}
+
+export interface ForwardCall {
+  /** The call expression, e.g. `self.conv1(x)`. */
+  range: SourceRange;
+  /** The called module's name as named_modules() gives it, e.g. 'layer1.0.conv1'. */
+  module: string;
+  type: string;
+  input: bigint[] | null;
+  /** Null when the output is not a tensor of known shape; undefined when the call raised. */
+  output?: bigint[] | null;
 }
 
 export interface ShapeNote {
