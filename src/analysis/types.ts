@@ -180,7 +180,19 @@ export interface AnalysisDiagnostic {
   /** 'construct' and 'forward' errors are PyTorch's; 'analysis' ones are ours (budgets, syntax). */
   source: 'construct' | 'forward' | 'analysis' | 'syntax';
   /** Data for quick fixes, e.g. the valid groups nearest to an invalid one. */
-  fix?: { kind: 'groups'; values: bigint[] } | { kind: 'separable' };
+  fix?: GroupsFix | { kind: 'separable' };
+}
+
+/**
+ * An invalid groups value: the valid values nearest to it (best first), and the channel counts
+ * and groups the layer was given, so surfaces can show the figures beside PyTorch's message.
+ */
+export interface GroupsFix {
+  kind: 'groups';
+  values: bigint[];
+  in_channels?: bigint;
+  out_channels?: bigint;
+  groups?: bigint;
 }
 
 export interface Unresolved {

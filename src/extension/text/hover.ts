@@ -1,6 +1,6 @@
 import { ConvError, ConvRecord, KIND_LABELS, SeparableComparison, humanize, humanizeBytes, torchRepr, withCommas } from '../../core';
 import { ConvDeclaration, ForwardCall, ShapeNote } from '../../analysis/types';
-import { DisplayOptions, factor, shapeText, workSummary } from './numbers';
+import { DisplayOptions, factor, shapeText, spanOf, workSummary } from './numbers';
 import { mdCode, mdText } from './markdown';
 
 /** Markdown links the hover offers; empty strings leave a link out. */
@@ -125,18 +125,6 @@ function usesLine(uses: readonly LayerUse[], display: DisplayOptions): string {
   if (display.flopDisplay === 'flops') parts.push(`${spanOf(records.map((r) => r?.flops ?? null), humanize)} FLOPs`);
   else parts.push(`${macs} MACs`);
   return parts.join(' · ');
-}
-
-/** "1,024" when every value is that, "36,864–2,359,296" for a range, "?" when any is unknown. */
-export function spanOf(values: ReadonlyArray<bigint | null>, format: (v: bigint) => string): string {
-  if (values.length === 0 || values.some((v) => v === null)) return '?';
-  let lo = values[0]!;
-  let hi = lo;
-  for (const v of values) {
-    if (v! < lo) lo = v!;
-    if (v! > hi) hi = v!;
-  }
-  return lo === hi ? format(lo) : `${format(lo)}–${format(hi)}`;
 }
 
 function usesList(uses: readonly LayerUse[], display: DisplayOptions): string {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
 import { declarationHover, forwardCallHover, selfCallAt, shapeNoteHover } from '../../../src/extension/text/hover';
 import { AnalysisIndex } from '../../../src/extension/text/index';
-import { layerLensTitle, modelLensTitle, siteLensTitle, statusText, unknownTotalsReason } from '../../../src/extension/text/lens';
+import { layerLensTitle, modelLensTitle, siteLensTitle, statusText, unknownTotalsReason, usesLensTitle } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
 import { joinCells, joinedLine, locateLine } from '../../../src/extension/text/notebook';
 import { reportCsv, reportJson, reportMarkdown } from '../../../src/extension/text/report';
@@ -148,6 +148,14 @@ describe('lens, report', () => {
     // 9,344 + 1,152 + 33,024 params; 9,437,184 + 1,179,648 + 33,554,432 MACs.
     assert.equal(modelLensTitle(analysis.models[0], 'macs'), '43.5K params · 44.2M MACs · 3 conv layers · input [1, 64, 32, 32]');
     assert.equal(layerLensTitle(analysis.models[0].layers[0].record!, 'both'), '9,344 params · 9.44M MACs (18.9M FLOPs) · 8.0x fewer than dense');
+  });
+
+  it('titles a declaration built several times with its uses and the span of their figures', () => {
+    const a = record({ in_channels: 64n, out_channels: 64n, kernel_size: 3n, padding: 1n, bias: false }, [1n, 64n, 56n, 56n]);
+    const b = record({ in_channels: 512n, out_channels: 512n, kernel_size: 3n, padding: 1n, bias: false }, [1n, 512n, 7n, 7n]);
+    // 36,864 and 2,359,296 params; 115,605,504 MACs each.
+    assert.equal(usesLensTitle([a, a, b], 'macs'), '3 uses · 36.9K–2.36M params · 116M MACs');
+    assert.equal(usesLensTitle([a, null], 'flops'), '2 uses · ? params · ? FLOPs');
   });
 
   it('does not total symbolic layers as zero', () => {
