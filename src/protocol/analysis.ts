@@ -62,7 +62,7 @@ export type Stopped = { reason: 'deadline'; deadlineMs: number };
 
 /** The lists of a FileAnalysis, and of each of its models, that travel in parts. */
 export const FILE_LISTS = ['declarations', 'diagnostics', 'unresolved'] as const;
-export const MODEL_LISTS = ['layers', 'modules', 'shapes', 'separablePairs'] as const;
+export const MODEL_LISTS = ['layers', 'modules', 'shapes', 'calls', 'separablePairs'] as const;
 export type FileList = (typeof FILE_LISTS)[number];
 export type ModelList = (typeof MODEL_LISTS)[number];
 
@@ -270,7 +270,7 @@ export function splitResult(run: number, analysis: FileAnalysis): { parts: Resul
     declarations: [],
     diagnostics: [],
     unresolved: [],
-    models: analysis.models.map((m) => ({ ...m, layers: [], modules: [], shapes: [], separablePairs: [] })),
+    models: analysis.models.map((m) => ({ ...m, layers: [], modules: [], shapes: [], calls: [], separablePairs: [] })),
   };
   return { parts, rest };
 }

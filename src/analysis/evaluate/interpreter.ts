@@ -25,6 +25,14 @@ export interface CallSite {
   node: SyntaxNode;
 }
 
+/** A module called from the analyzed file's code during a forward run; output undefined while it runs or when it raised. */
+export interface ModuleCall {
+  node: SyntaxNode;
+  module: ModuleObject;
+  input: bigint[] | null;
+  output: bigint[] | null | undefined;
+}
+
 /** Observers the model builder installs to capture a call site's instance and its first input. */
 export interface Hooks {
   onCallResult?(site: CallSite, callee: Value, result: Value): void;
@@ -57,6 +65,8 @@ export class Interpreter implements Evaluator {
   hooks: Hooks = {};
   /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
   notes: Map<number, ShapeNote> | null = null;
+  /** Module calls written in the analyzed file during the forward run, keyed by offset (the first call at each); null when not recording. */
+  calls: Map<number, ModuleCall> | null = null;
   tryDepth = 0;
   expressionDepth = 0;
   /** Layers built in this analysis, by their arguments (many layers repeat). */
@@ -164,6 +174,23 @@ export class Interpreter implements Evaluator {
 
   callModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
     this.hooks.onModuleCall?.(mod, args);
+    const call = node && this.calls ? this.recordCall(mod, args, node) : null;
+    const result = this.forwardModule(mod, args, node);
+    if (call) call.output = result instanceof Tensor ? result.shape : null;
+    return result;
+  }
+
+  /** The first call of a module at a call written in the analyzed file, to be completed with its output. */
+  private recordCall(mod: ModuleObject, args: Args, node: SyntaxNode): ModuleCall | null {
+    const site = this.sites[this.sites.length - 1];
+    if (!site || site.unit !== this.main || site.node !== node || this.calls!.has(node.from)) return null;
+    const x = args.positional[0];
+    const call: ModuleCall = { node, module: mod, input: x instanceof Tensor ? x.shape : null, output: undefined };
+    this.calls!.set(node.from, call);
+    return call;
+  }
+
+  private forwardModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
     const forward = mod.cls.lookup('forward');
     if (forward instanceof FunctionValue) {
       const x = args.positional[0];

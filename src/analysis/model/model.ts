@@ -3,11 +3,11 @@ import { ConvRecord, SeparableComparison, isSeparablePair, separablePair, tensor
 import { Budget, BudgetExceeded, Deadline } from '../evaluate/budget';
 import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from '../values/errors';
-import { Interpreter } from '../evaluate/interpreter';
+import { Interpreter, ModuleCall } from '../evaluate/interpreter';
 import { Poly } from '../values/symbolic';
 import { namedModules } from '../torch/containers';
 import { recordOf } from '../torch/conv';
-import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
+import type { AnalysisOptions, ForwardCall, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
 import { evalArgsText, evalSnippet } from '../evaluate/snippet';
 import { readParams } from '../parse/params';
 import { Args, ClassValue, FunctionValue, ModuleObject, PyDict, Tensor, Unknown, Value, typeName } from '../values/values';
@@ -76,18 +76,21 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
         ? [captured, 'code']
         : pretrainedInput(instance);
   const notes = new Map<number, ShapeNote>();
+  const calls = new Map<number, ModuleCall>();
   // An input PyTorch could not even create (a negative size) is reported and not run.
   const inputProblem = input ? tensorSizeProblem(input) : null;
   if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
   if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
+    ip.calls = calls;
     try {
       ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
     } catch (e) {
       failed(ip, candidate, e);
     } finally {
       ip.notes = null;
+      ip.calls = null;
     }
   }
   const nameNode = candidate.anchor;
@@ -107,9 +110,23 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       modules: modules.map(([name, m]) => moduleOf(ip, name, m, params)),
       totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), tooLarge ?? incomplete),
       shapes: [...notes.values()],
+      calls: forwardCalls(ip, calls, names),
       separablePairs: separablePairs(layers),
     },
   };
+}
+
+/** The calls recorded in forward, for the modules of the tree (a module outside it has no name to show). */
+function forwardCalls(ip: Interpreter, calls: Map<number, ModuleCall>, names: Map<ModuleObject, string>): ForwardCall[] {
+  const out: ForwardCall[] = [];
+  for (const call of calls.values()) {
+    const module = names.get(call.module);
+    if (module === undefined) continue;
+    const entry: ForwardCall = { range: ip.main.range(call.node), module, type: call.module.typeName, input: call.input };
+    if (call.output !== undefined) entry.output = call.output;
+    out.push(entry);
+  }
+  return out;
 }
 
 /** The model's modules in named_modules() order; none, with the reason, when the tree is too large to list. */

@@ -6,6 +6,7 @@ import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknow
 import { PyError } from '../values/errors';
 import { ValueTrie } from './valueTrie';
 import { MODULE_CLASS, registerParameter, shapeOf } from './native';
+import type { GroupsFix } from '../types';
 
 /** Every conv layer class PyTorch has, eager and lazy, by name. */
 export function convClasses(): Map<string, ClassValue> {
@@ -287,10 +288,10 @@ function fail(ip: Evaluator, self: ModuleObject, error: ConvError, args: ConvArg
   ip.diagnose({ range: ip.main.range(target), severity: 'error', message: error.message, source: 'construct', ...(fix ? { fix } : {}) });
 }
 
-function groupsFix(args: ConvArgs): { kind: 'groups'; values: bigint[] } | undefined {
+function groupsFix(args: ConvArgs): GroupsFix | undefined {
   const [i, o, g] = [args.in_channels, args.out_channels, args.groups ?? 1n];
   if (typeof i !== 'bigint' || typeof o !== 'bigint' || typeof g !== 'bigint') return undefined;
-  return { kind: 'groups', values: nearestValidGroups(i, o, g) };
+  return { kind: 'groups', values: nearestValidGroups(i, o, g), in_channels: i, out_channels: o, groups: g };
 }
 
 function collectUnknowns(args: ConvArgs): Unknown[] {

@@ -93,6 +93,7 @@ function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis): WhatIfRe
     inputSource: null,
     layers: [],
     modules: [],
+    calls: [],
     totals: { conv_layers: null, conv_params: null, conv_macs: null, params: null, incomplete: `no model named ${entry} in the file` },
     shapes: [],
     separablePairs: [],

@@ -1,4 +1,5 @@
-import { ConvType, constructorParameters, isConvType, isTransposed } from '../../core';
+import { ConvType, constructorParameters, isConvType, isTransposed, validGroups } from '../../core';
+import type { AnalysisDiagnostic, GroupsFix } from '../../analysis/types';
 import { CallArgument, readCall } from './callText';
 
 /**
@@ -103,4 +104,60 @@ export function sequentialCallee(callee: string, fileText: string): string {
 /** True when a layer is worth offering the depthwise-separable rewrite: dense, kxk with k > 1, not transposed. */
 export function canBecomeSeparable(kind: string, kernel: readonly bigint[], transposed: boolean): boolean {
   return kind === 'dense' && !transposed && kernel.some((k) => k > 1n);
+}
+
+/**
+ * The editor's text for an analysis diagnostic: PyTorch's message first, as PyTorch words it,
+ * then the figures behind it, e.g. "in_channels must be divisible by groups: in_channels 30 is
+ * not divisible by groups 4 (valid groups for 30 → 64 channels: 1, 2)".
+ */
+export function diagnosticText(d: AnalysisDiagnostic): string {
+  if (d.fix?.kind !== 'groups') return d.message;
+  const figures = groupsFigures(d.fix);
+  return figures ? `${d.message}: ${figures}` : d.message;
+}
+
+/** Which channel count groups does not divide, and every valid groups value (they divide both counts). */
+function groupsFigures(fix: GroupsFix): string | null {
+  const { in_channels: i, out_channels: o, groups: g } = fix;
+  if (i === undefined || o === undefined || g === undefined || g <= 0n) return null;
+  const failing = i % g !== 0n ? `in_channels ${i}` : o % g !== 0n ? `out_channels ${o}` : null;
+  if (!failing) return null;
+  const valid = validGroups(i, o, g);
+  const shown = valid.values.slice(0, 12);
+  const more = !valid.complete || valid.values.length > shown.length ? `, … (${valid.count === null ? 'more' : `${valid.count} in all`})` : '';
+  return `${failing} is not divisible by groups ${g} (valid groups for ${i} → ${o} channels: ${shown.join(', ')}${more})`;
+}
+
+/** A change of one channel count that makes groups valid, and why it is offered after the groups values. */
+export interface ChannelsFix {
+  parameter: 'in_channels' | 'out_channels';
+  value: bigint;
+}
+
+/**
+ * The channel count nearest to the failing one that groups divides (ties go up, keeping the
+ * layer's width), offered only when that one change makes the layer valid.
+ */
+export function channelsFix(fix: GroupsFix): ChannelsFix | null {
+  const { in_channels: i, out_channels: o, groups: g } = fix;
+  if (i === undefined || o === undefined || g === undefined || g <= 0n) return null;
+  const inBad = i % g !== 0n;
+  const outBad = o % g !== 0n;
+  if (inBad === outBad) return null;
+  const current = inBad ? i : o;
+  const down = current - (current % g);
+  const up = down + g;
+  const value = down > 0n && current - down < up - current ? down : up;
+  return { parameter: inBad ? 'in_channels' : 'out_channels', value };
+}
+
+/** Sets a channel count whose argument is a plain integer literal; an expression (a variable, a sum) is not rewritten. */
+export function setChannelsEdit(callText: string, parameter: 'in_channels' | 'out_channels', value: bigint): TextEdit | null {
+  const call = readCall(callText);
+  const type = call && convTypeOf(call.callee);
+  if (!call || !type) return null;
+  const arg = bindArguments(type, call.args)?.get(parameter);
+  if (!arg || !/^\d+$/.test(arg.value)) return null;
+  return { start: arg.valueStart, end: arg.valueEnd, text: value.toString() };
 }

@@ -1,6 +1,6 @@
 import { SeparableComparison, separableReplacement } from '../../core';
-import { ConvDeclaration, FileAnalysis, LayerInstance, ModelAnalysis, ShapeNote, SourceRange } from '../../analysis/types';
-import { SeparableNote } from './hover';
+import { ConvDeclaration, FileAnalysis, ForwardCall, LayerInstance, ModelAnalysis, ShapeNote, SourceRange } from '../../analysis/types';
+import { LayerUse, SeparableNote } from './hover';
 import { canBecomeSeparable } from './fixes';
 
 /**
@@ -10,6 +10,9 @@ import { canBecomeSeparable } from './fixes';
 export class AnalysisIndex {
   private readonly declarationsByLine = new Map<number, ConvDeclaration[]>();
   private readonly notesByLine = new Map<number, ShapeNote[]>();
+  /** Forward calls by line, each with the model whose forward pass ran it (the first model wins). */
+  private readonly callsByLine = new Map<number, ModelCall[]>();
+  private readonly layersByName = new Map<ModelAnalysis, Map<string, LayerInstance>>();
   private readonly pairsByLayer = new Map<string, SeparableComparison>();
   private readonly layersByRange = new Map<string, Array<{ model: ModelAnalysis; layer: LayerInstance }>>();
   /** Calls in this file that build conv layers declared elsewhere (a helper imported from another file). */
@@ -20,6 +23,7 @@ export class AnalysisIndex {
     for (const d of analysis.declarations) addByLines(this.declarationsByLine, d.range, d);
     for (const model of analysis.models) {
       for (const note of model.shapes) addByLines(this.notesByLine, note.range, note);
+      for (const call of model.calls ?? []) addByLines(this.callsByLine, call.range, { model, call });
       for (const pair of model.separablePairs) {
         this.pairsByLayer.set(`${model.entry}\0${pair.depthwise}`, pair.comparison);
         this.pairsByLayer.set(`${model.entry}\0${pair.pointwise}`, pair.comparison);
@@ -50,6 +54,32 @@ export class AnalysisIndex {
     return innermost(this.declarationsByLine.get(line) ?? [], line, column, (d) => d.range);
   }
 
+  /** The innermost module call in forward containing the position, as the first model that ran it ran it. */
+  callAt(line: number, column: number): ModelCall | null {
+    return innermost(this.callsByLine.get(line) ?? [], line, column, (c) => c.call.range);
+  }
+
+  /** How many models ran the same call (a block shared by resnet18 and resnet34). */
+  modelsRunning(call: ForwardCall): number {
+    const key = rangeKey(call.range);
+    return (this.callsByLine.get(call.range.line) ?? []).filter((c) => rangeKey(c.call.range) === key).length;
+  }
+
+  /**
+   * Why layers show no shapes while PyTorch refuses something in the file: the first error that
+   * stopped a model (building it or its forward pass), e.g. "not reached: the model fails at line 23".
+   */
+  notReached(): string | null {
+    const stop = this.analysis.diagnostics.find((d) => d.severity === 'error' && (d.source === 'construct' || d.source === 'forward'));
+    if (!stop) return null;
+    return stop.source === 'construct' ? `not reached: the model fails at line ${stop.range.line}` : `not reached: the forward pass fails at line ${stop.range.line}`;
+  }
+
+  /** Every layer a declaration built, in every model of the file. */
+  usesOf(declaration: ConvDeclaration): LayerUse[] {
+    return this.instancesOf(declaration).map(({ model, layer }) => ({ name: layer.name, model: model.entry, record: layer.record }));
+  }
+
   shapeNoteAt(line: number, column: number): ShapeNote | null {
     return innermost(this.notesByLine.get(line) ?? [], line, column, (n) => n.range);
   }
@@ -73,7 +103,9 @@ export class AnalysisIndex {
 
   /** A conv layer of a model by its named_modules() name. */
   layerNamed(model: ModelAnalysis, name: string): LayerInstance | null {
-    return model.layers.find((l) => l.name === name) ?? null;
+    let byName = this.layersByName.get(model);
+    if (!byName) this.layersByName.set(model, (byName = new Map(model.layers.map((l) => [l.name, l]))));
+    return byName.get(name) ?? null;
   }
 
   /** The model whose class or def starts at or before the line, nearest first. */
@@ -82,6 +114,12 @@ export class AnalysisIndex {
     for (const m of this.analysis.models) if (m.range.line <= line && (!best || m.range.line > best.range.line)) best = m;
     return best ?? this.analysis.models[0] ?? null;
   }
+}
+
+/** A module call of a forward pass, and the model whose pass ran it. */
+export interface ModelCall {
+  model: ModelAnalysis;
+  call: ForwardCall;
 }
 
 /** A call in this file that builds conv layers whose constructor calls are in another file. */

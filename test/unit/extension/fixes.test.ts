@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readCall } from '../../../src/extension/text/callText';
-import { TextEdit, canBecomeSeparable, separableEdit, sequentialCallee, setGroupsEdit } from '../../../src/extension/text/fixes';
+import { TextEdit, canBecomeSeparable, channelsFix, diagnosticText, separableEdit, sequentialCallee, setChannelsEdit, setGroupsEdit } from '../../../src/extension/text/fixes';
+import { analyzeFile } from '../../../src/analysis';
 
 function apply(text: string, edit: TextEdit | null): string {
   assert.ok(edit, 'expected an edit');
@@ -107,5 +108,39 @@ describe('separableEdit', () => {
     assert.equal(canBecomeSeparable('pointwise', [1n, 1n], false), false);
     assert.equal(canBecomeSeparable('grouped', [3n, 3n], false), false);
     assert.equal(canBecomeSeparable('dense', [3n], true), false);
+  });
+});
+
+describe('groups diagnostics and their fixes', () => {
+  const source = [
+    'import torch', 'import torch.nn as nn', '', '', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()',
+    '        self.stem = nn.Conv2d(3, 30, 3, padding=1)', '        self.mid = nn.Conv2d(30, 64, 3, padding=1, groups=4)', '',
+    '    def forward(self, x):', '        return self.mid(self.stem(x))', '', '', 'y = Net()(torch.randn(1, 3, 128, 128))', '',
+  ].join('\n');
+  const analysis = analyzeFile(source, { file: '/ws/net.py', host: { readFile: () => undefined } });
+  const d = analysis.diagnostics.find((x) => x.source === 'construct')!;
+
+  it('keeps PyTorch\'s message first, then which count groups does not divide and every valid groups value', () => {
+    // gcd(30, 64) = 2: groups 1 and 2 divide both counts (3, 5, ... divide 30 but not 64).
+    assert.equal(diagnosticText(d), 'in_channels must be divisible by groups: in_channels 30 is not divisible by groups 4 (valid groups for 30 → 64 channels: 1, 2)');
+    assert.equal(diagnosticText({ ...d, fix: { kind: 'groups', values: [8n], in_channels: 64n, out_channels: 60n, groups: 16n } }),
+      'in_channels must be divisible by groups: out_channels 60 is not divisible by groups 16 (valid groups for 64 → 60 channels: 1, 2, 4)');
+    assert.equal(diagnosticText({ ...d, fix: undefined }), 'in_channels must be divisible by groups');
+  });
+
+  it('offers the channel count nearest to a multiple of groups when that alone makes the layer valid', () => {
+    assert.ok(d.fix?.kind === 'groups');
+    assert.deepEqual(d.fix.values, [2n, 1n]);
+    // 28 and 32 are both 2 from 30: the tie keeps the width.
+    assert.deepEqual(channelsFix(d.fix), { parameter: 'in_channels', value: 32n });
+    assert.deepEqual(channelsFix({ kind: 'groups', values: [], in_channels: 64n, out_channels: 61n, groups: 4n }), { parameter: 'out_channels', value: 60n });
+    // Both counts fail: one change cannot fix the layer.
+    assert.equal(channelsFix({ kind: 'groups', values: [], in_channels: 30n, out_channels: 66n, groups: 4n }), null);
+    const text = 'nn.Conv2d(30, 64, 3, padding=1, groups=4)';
+    assert.equal(apply(text, setChannelsEdit(text, 'in_channels', 32n)), 'nn.Conv2d(32, 64, 3, padding=1, groups=4)');
+    const keyword = 'nn.Conv2d(in_channels=30, out_channels=64, kernel_size=3, groups=4)';
+    assert.equal(apply(keyword, setChannelsEdit(keyword, 'out_channels', 60n)), 'nn.Conv2d(in_channels=30, out_channels=60, kernel_size=3, groups=4)');
+    // An expression may be used elsewhere: it is not rewritten.
+    assert.equal(setChannelsEdit('nn.Conv2d(width, 64, 3, groups=4)', 'in_channels', 32n), null);
   });
 });

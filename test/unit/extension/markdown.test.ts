@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import MarkdownIt from 'markdown-it';
 import { csvCell, fileSubjects, renderReport } from '../../../src/report';
-import { declarationHover, layerCallHover, shapeNoteHover } from '../../../src/extension/text/hover';
+import { declarationHover, forwardCallHover, shapeNoteHover } from '../../../src/extension/text/hover';
 import { unknownLayerLensTitle, siteLensTitle, statusText } from '../../../src/extension/text/lens';
 import { labelText, mdCode, mdLinkTarget, mdText, oneLine } from '../../../src/extension/text/markdown';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
@@ -119,12 +119,14 @@ describe('surfaces with hostile names', () => {
 
   it('hovers hold only the links Conv Lens put there', () => {
     for (const name of HOSTILE) {
-      const html = md.render(declarationHover(hostileDeclaration(name), null, LINKS, DEFAULT_DISPLAY));
+      const uses = [{ name, model: name, record: null }, { name: `blocks.${name}`, model: `${name}2`, record: null }];
+      const html = md.render(declarationHover(hostileDeclaration(name), null, LINKS, DEFAULT_DISPLAY, { uses, notReached: name }));
       const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
       assert.deepEqual(hrefs, [LINKS.compare, LINKS.report], `${JSON.stringify(name)}: ${html}`);
       assert.doesNotMatch(html, /<img[\s>]/);
       const layer = { type: name, record: null, error: { phase: 'construct' as const, exception: 'ValueError' as const, message: name } };
-      assertInert(md.render(layerCallHover('conv', layer)), name);
+      const call = { range: { line: 1, column: 0, endLine: 1, endColumn: 5 }, module: name, type: name, input: [1n], output: [1n] };
+      assertInert(md.render(forwardCallHover(call, name, 1, layer, DEFAULT_DISPLAY)), name);
       assertInert(md.render(shapeNoteHover({ range: { line: 1, column: 0, endLine: 1, endColumn: 1 }, label: name, shape: [1n] })), name);
     }
   });

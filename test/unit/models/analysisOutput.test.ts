@@ -23,7 +23,7 @@ function subject(): ReportSubject {
     entry: 'Net', range: range(3, 6), input: [1n, 32n, 32n, 32n], inputSource: 'comment',
     layers: [depthwise, pointwise, broken], modules: [],
     totals: { conv_layers: 3, conv_params: 288n + 2048n, conv_macs: null, params: 2336n },
-    shapes: [], separablePairs: [],
+    shapes: [], calls: [], separablePairs: [],
   };
   const analysis: FileAnalysis = {
     file: '/work/net.py', models: [model], declarations: [],
