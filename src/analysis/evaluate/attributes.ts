@@ -183,7 +183,7 @@ function tensorAttribute(t: Tensor, name: string): Value {
     case 'is_cuda':
       return false;
   }
-  return new Builtin(name, (a) => tensorMethod(t, name, a.positional, a.keywords));
+  return new Builtin(name, (a) => tensorMethod(t, name, a.positional, a.keywords), true);
 }
 
 function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
@@ -197,7 +197,9 @@ function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
       break;
     case 'extend':
       if (mutable) return method(name, ([v]) => {
-          list.push(...ip.iterate(v));
+          const items = ip.iterate(v);
+          if (list.length + items.length > MAX_ITEMS) throw new CannotEvaluate(tooManyItems(list.length + items.length, ip.budget).reason);
+          for (const item of items) list.push(item);
           return null;
         });
       break;

@@ -2,9 +2,9 @@ import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
 import { ValueTensor } from '../torch/valueTensors';
 import type { BuildResult, ConvRecord } from '../../core';
-import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
+import { Budget, BudgetExceeded, LOOP_LIMIT, chargeArguments } from './budget';
 import { MAX_ITEMS, tooManyItems } from './limits';
-import { CannotEvaluate, PyError } from '../values/errors';
+import { CannotEvaluate, MAX_MESSAGE_CHARS, PyError, cutMessage } from '../values/errors';
 import { readParams } from '../parse/params';
 import { Scope } from '../values/scope';
 import { FileUnit, lastChildNamed } from '../parse/unit';
@@ -117,7 +117,10 @@ export class Interpreter implements Evaluator {
 
   call(fn: Value, args: Args, node: SyntaxNode | null): Value {
     this.budget.tick();
-    if (fn instanceof Builtin) return fn.fn(args, this, node);
+    if (fn instanceof Builtin) {
+      chargeArguments(this.budget, args, fn.library);
+      return fn.fn(args, this, node);
+    }
     if (fn instanceof FunctionValue) return this.invoke(fn, args, undefined);
     if (fn instanceof BoundMethod) {
       if (fn.fn instanceof FunctionValue) return this.invoke(fn.fn, args, fn.self);
@@ -154,7 +157,10 @@ export class Interpreter implements Evaluator {
     this.constructing.push(site);
     try {
       if (init instanceof FunctionValue) this.invokeInit(init, args, obj);
-      else if (native) native.init(obj, args, this, node);
+      else if (native) {
+        chargeArguments(this.budget, args, true);
+        native.init(obj, args, this, node);
+      }
       else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
     } finally {
       this.constructing.pop();
@@ -198,7 +204,10 @@ export class Interpreter implements Evaluator {
       return this.invoke(forward, args, mod);
     }
     const native = mod.cls.nativeBase()?.native;
-    if (native?.forward) return native.forward(mod, args, this, node);
+    if (native?.forward) {
+      chargeArguments(this.budget, args, true);
+      return native.forward(mod, args, this, node);
+    }
     return unknown(`${mod.typeName}.forward is not modelled`);
   }
 
@@ -336,10 +345,11 @@ export class Interpreter implements Evaluator {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const text = what ?? firstLine(unit.text(node));
-    this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why });
+    this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why: cutMessage(why) });
   }
 
-  diagnose(diagnostic: AnalysisDiagnostic): void {
+  diagnose(given: AnalysisDiagnostic): void {
+    const diagnostic = given.message.length > MAX_MESSAGE_CHARS ? { ...given, message: cutMessage(given.message) } : given;
     const r = diagnostic.range;
     const key = `diagnostic:${r.line}:${r.column}:${diagnostic.message}`;
     if (this.seen.has(key)) return;

@@ -15,7 +15,7 @@ import { SyntaxNode } from '@lezer/common';
 type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 
 function fn(name: string, f: Fn): Builtin {
-  return new Builtin(name, f);
+  return new Builtin(name, f, true);
 }
 
 /** Positional-or-keyword argument by position and name. */

@@ -355,6 +355,8 @@ export class Builtin {
   constructor(
     readonly name: string,
     readonly fn: (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value,
+    /** Torch library code, which reads each item of the sequences it is given (see chargeArguments). */
+    readonly library = false,
   ) {}
 }
 
