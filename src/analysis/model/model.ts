@@ -47,13 +47,13 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   try {
     let built: Value = null;
     if (options.args !== undefined && options.entry === candidate.name) {
-      built = ip.call(candidate.value, evalArgsText(ip, options.args, scope), null);
+      built = ip.call(candidate.callee ?? candidate.value, evalArgsText(ip, options.args, scope), null);
       captured = capture?.input ?? null;
     } else if (capture) {
       built = capture.instance;
       captured = capture.input;
     } else {
-      built = ip.call(candidate.value, defaultArgs(ip, candidate), null);
+      built = ip.call(candidate.callee ?? candidate.value, defaultArgs(ip, candidate), null);
     }
     if (built instanceof ModuleObject) instance = built;
     else notBuilt = built instanceof Unknown ? built.reason : `${candidate.name} gave ${typeName(built)}, not a module`;
@@ -124,13 +124,14 @@ function listModules(ip: Interpreter, candidate: Candidate, instance: ModuleObje
 }
 
 /** Required parameters without a call site become named unknowns, so figures stay formulas. */
-export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value }): Args {
+export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value; callee?: Value }): Args {
   const keywords = new Map<string, Value>();
   const fn = candidate.value instanceof ClassValue ? candidate.value.lookup('__init__') : candidate.value;
   if (!(fn instanceof FunctionValue)) return { positional: [], keywords };
   const owner = candidate.value instanceof ClassValue ? `${fn.ownerClass?.name ?? candidate.name}.__init__` : fn.name;
   const params = readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n));
-  const isMethod = candidate.value instanceof ClassValue;
+  // A class's __init__ and a classmethod take their first argument from the call.
+  const isMethod = candidate.value instanceof ClassValue || candidate.callee !== undefined;
   params.forEach((p, i) => {
     if ((isMethod && i === 0) || p.defaultNode || p.kind === 'varargs' || p.kind === 'kwargs') return;
     keywords.set(p.name, new Unknown(`${p.name}: parameter of ${owner}, no call site found`, Poly.variable(p.name)));
