@@ -58,6 +58,12 @@ export class Interpreter implements Evaluator {
   /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
   notes: Map<number, ShapeNote> | null = null;
   tryDepth = 0;
+  /**
+   * How often the run met something it could not decide or read (a truth value, a statement, a
+   * call of unreadable code). A forward that met none ran every call PyTorch would: a conv it
+   * never called is then known to do no work (see model.ts).
+   */
+  doubts = 0;
   expressionDepth = 0;
   /** Layers built in this analysis, by their arguments (many layers repeat). */
   readonly builds = new Map<string, BuildResult>();
@@ -120,6 +126,7 @@ export class Interpreter implements Evaluator {
       return this.call(fn.fn, { positional: [...fn.args.positional, ...args.positional], keywords }, node);
     }
     if (fn instanceof Unknown) {
+      this.doubts++;
       const site = this.sites[this.sites.length - 1];
       passedToUnknownCall(fn, args, site?.node === node ? site : undefined);
       return unknown(fn.reason);
@@ -288,6 +295,12 @@ export class Interpreter implements Evaluator {
 
   /** Python truthiness, or null when the value is unknown. */
   truthy(v: Value): boolean | null {
+    const t = this.truthOf(v);
+    if (t === null) this.doubts++;
+    return t;
+  }
+
+  private truthOf(v: Value): boolean | null {
     if (v === null || v === false) return false;
     if (v === true) return true;
     if (typeof v === 'bigint') return v !== 0n;
@@ -303,6 +316,7 @@ export class Interpreter implements Evaluator {
   }
 
   unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void {
+    this.doubts++;
     if (unit !== this.main) return;
     const { line, column } = unit.position(node.from);
     const key = `${line}:${column}:${why}`;

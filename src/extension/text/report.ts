@@ -33,7 +33,7 @@ function row(model: string, layer: LayerInstance): ReportRow {
     model,
     name: layer.name,
     type: layer.type,
-    kind: r ? KIND_LABELS[r.kind] : layer.symbolic ? 'symbolic' : 'unknown',
+    kind: r ? (layer.note ? `${KIND_LABELS[r.kind]}, ${layer.note}` : KIND_LABELS[r.kind]) : layer.symbolic ? 'symbolic' : 'unknown',
     line: layer.range.line,
     range: layer.range,
     input: r?.input_shape ?? null,
