@@ -143,7 +143,7 @@ function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value
     if (name === '__init__' && c.attrs.has('__dataclass_fields__') && self instanceof Instance) {
       // A dataclass base's generated __init__.
       return new Builtin('__init__', (a) => {
-        initFields(self, c, a);
+        initFields(ip, self, c, a);
         return null;
       });
     }

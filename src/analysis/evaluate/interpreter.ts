@@ -152,7 +152,7 @@ export class Interpreter implements Evaluator {
     try {
       if (init instanceof FunctionValue) this.invokeInit(init, args, obj);
       else if (native) native.init(obj, args, this, node);
-      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+      else if (cls.lookup('__dataclass_fields__') !== undefined) initFields(this, obj as Instance, cls, args);
     } finally {
       this.constructing.pop();
     }
@@ -351,14 +351,33 @@ function firstLine(text: string): string {
 }
 
 /** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */
-export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
-  const fields = cls.attrs.get('__dataclass_fields__') ?? cls.lookup('__dataclass_fields__');
-  const names = Array.isArray(fields) ? fields.map(String) : [];
+/**
+ * A dataclass's generated __init__: its fields are those of every dataclass in its MRO, bases
+ * first (a field a subclass redeclares keeps its place), then __post_init__ runs.
+ */
+export function initFields(ip: Interpreter, obj: Instance, cls: ClassValue, args: Args): void {
+  const names = dataclassFields(cls);
   names.forEach((name, i) => {
     const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
     obj.attrs.set(name, value);
   });
+  if (args.positional.length > names.length) throw new PyError('TypeError', `__init__() takes ${names.length + 1} positional arguments but ${args.positional.length + 1} were given`);
+  for (const k of args.keywords.keys()) {
+    if (!names.includes(k)) throw new PyError('TypeError', `__init__() got an unexpected keyword argument '${k}'`);
+  }
+  const postInit = cls.lookup('__post_init__');
+  if (postInit instanceof FunctionValue) ip.invoke(postInit, { positional: [], keywords: new Map() }, obj);
+}
+
+export function dataclassFields(cls: ClassValue): string[] {
+  const names: string[] = [];
+  for (const c of [...cls.mro()].reverse()) {
+    const own = c.attrs.get('__dataclass_fields__');
+    if (!Array.isArray(own)) continue;
+    for (const f of own) if (!names.includes(String(f))) names.push(String(f));
+  }
+  return names;
 }
 
 export function namespaceMember(ns: Namespace, name: string): Value {

@@ -1,5 +1,5 @@
 import { CannotEvaluate, PyError } from '../values/errors';
-import type { Interpreter } from './interpreter';
+import { type Interpreter, dataclassFields } from './interpreter';
 import { Builtin, Instance, PyDict, Value, isUnknown, tupleOf } from '../values/values';
 
 // Copies of record objects with some fields changed: a named tuple's `_replace(**changes)` and
@@ -7,8 +7,7 @@ import { Builtin, Instance, PyDict, Value, isUnknown, tupleOf } from '../values/
 // does, so a dataclass's __post_init__ runs again on the copy.
 
 function fieldsOf(obj: Instance): string[] | null {
-  const fields = obj.cls.lookup('__dataclass_fields__');
-  return Array.isArray(fields) ? fields.map(String) : null;
+  return obj.cls.lookup('__dataclass_fields__') === undefined ? null : dataclassFields(obj.cls);
 }
 
 function rebuilt(ip: Interpreter, obj: Instance, fields: string[], changes: Map<string, Value>): Value {

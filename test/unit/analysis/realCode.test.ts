@@ -128,4 +128,96 @@ class Net(nn.Module):
     assert.equal(probe('class C:\n    pass\nc = C()\nc.k = 8\nsetattr(c, unknown, 4)\n', 'c.k'), null);
     assert.equal(probe('m = nn.ReLU()\nm.width = 4\n', 'm.__getattr__("width")'), null);
   });
+
+  it('builds named tuple copies with _replace, and dataclass copies with dataclasses.replace (running __post_init__ again)', () => {
+    const prelude = "import collections\nfrom dataclasses import dataclass, replace\nBA = collections.namedtuple('BA', ['k', 'c'])\nb = BA(k=3, c=4)._replace(c=8)\n"
+      + '@dataclass\nclass Cfg:\n    c: int\n    d: int = 2\n    def __post_init__(self):\n        self.e = self.c * self.d\nx = replace(Cfg(3), d=5)\n';
+    // CPython: BA(k=3, c=8), ('k', 'c'), Cfg(c=3, d=5) with e == 15.
+    assert.equal(probe(prelude, 'b.k * 100 + b.c * 10 + len(b._fields) + len(b._asdict())'), 384n);
+    assert.equal(probe(prelude, 'x.c * 100 + x.d * 10 + x.e - 15'), 350n);
+  });
+
+  it("gives a dataclass its bases' fields first", () => {
+    // CPython: B(1, 3, 4) is B(a=1, b=3, c=4).
+    const prelude = 'from dataclasses import dataclass\n@dataclass\nclass A:\n    a: int\n    b: int = 2\n@dataclass\nclass B(A):\n    c: int = 5\nv = B(1, 3, 4)\n';
+    assert.equal(probe(prelude, 'v.a * 100 + v.b * 10 + v.c'), 134n);
+  });
+});
+
+const EXPAND = `import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, c, expand):
+        super().__init__()
+        self.expand = expand
+        self.expand_conv = nn.Conv2d(c, c * 2, 1, bias=False)
+        self.dw = nn.Conv2d(c * 2 if expand else c, c * 2 if expand else c, 3, padding=1, groups=c * 2 if expand else c, bias=False)
+
+    def forward(self, x):
+        if EXPAND_TEST:
+            x = self.expand_conv(x)
+        return self.dw(x)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Block(4, False)
+        self.b = Block(4, True)
+
+    def forward(self, x):
+        return self.b(self.a(x))
+
+    @classmethod
+    def build(cls, width):
+        return cls()
+
+    @staticmethod
+    def tiny():
+        return Net.build(1)
+`;
+
+function expandNet(test: string, entry = 'Net'): ModelAnalysis {
+  const source = `from ._utils import unknown\n${EXPAND.replace('EXPAND_TEST', test)}`;
+  const result = analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, input: [1n, 4n, 8n, 8n], entry });
+  const [found] = result.models;
+  assert.ok(found, `no model ${entry}`);
+  return found;
+}
+
+describe('analysis: a conv that forward never calls', () => {
+  it('counts 0 MACs, says so, and keeps the totals exact, as PyTorch hooks count them', () => {
+    const m = expandNet('self.expand');
+    // PyTorch 1.13 forward hooks: a.expand_conv 32 params 0 MACs, a.dw 36 / 2304, b.expand_conv 32 / 2048, b.dw 72 / 4608; 8960 in all.
+    assert.deepEqual(m.layers.map((l) => [l.name, l.record?.params ?? null, l.record?.macs ?? null, l.note ?? null]), [
+      ['a.expand_conv', 32n, 0n, 'never called in forward'], ['a.dw', 36n, 2304n, null], ['b.expand_conv', 32n, 2048n, null], ['b.dw', 72n, 4608n, null],
+    ]);
+    assert.equal(m.layers[0].record?.input_shape, null);
+    assert.equal(m.totals.conv_macs, 8960n);
+  });
+
+  it('leaves the uncalled conv unknown when the forward met a condition it could not decide', () => {
+    const m = expandNet('self.expand and unknown');
+    assert.equal(m.layers[0].record?.macs ?? null, null);
+    assert.equal(m.layers[0].note, undefined);
+    assert.equal(m.totals.conv_macs, null);
+  });
+});
+
+describe('analysis: classmethod and staticmethod factories as entries', () => {
+  it('builds the model through Class.method', () => {
+    for (const entry of ['Net.build', 'Net.tiny']) {
+      const m = expandNet('self.expand', entry);
+      assert.equal(m.entry, entry);
+      assert.equal(m.totals.conv_macs, 8960n);
+      assert.equal(m.totals.params, 172n);
+    }
+  });
+
+  it('finds no model for a plain method or a missing one', () => {
+    const source = `from ._utils import unknown\n${EXPAND.replace('EXPAND_TEST', 'self.expand')}`;
+    for (const entry of ['Net.forward', 'Net.nothing', 'Block.build.x']) {
+      const result = analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, input: [1n, 4n, 8n, 8n], entry });
+      assert.deepEqual(result.models, [], entry);
+    }
+  });
 });
