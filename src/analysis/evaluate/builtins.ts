@@ -5,6 +5,7 @@ import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { attributeName, deleteAttribute } from './attributes';
 import { dataclassReplace } from './records';
+import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, polyOf } from './operators';
@@ -362,6 +363,7 @@ export function standardModules(): Map<string, Namespace> {
   math.set('e', Math.E);
   math.set('inf', Infinity);
   out.set('math', new Namespace('math', math));
+  out.set('re', reNamespace());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);

@@ -137,6 +137,22 @@ class Net(nn.Module):
     assert.equal(probe(prelude, 'x.c * 100 + x.d * 10 + x.e - 15'), 350n);
   });
 
+  it('runs re.split, re.findall, re.match, re.search, re.fullmatch, re.sub and re.compile as Python does', () => {
+    // CPython: ['se', '0.25', ''], ['a', 'b,c'], ['2', '3', '22'], [('r', '2'), ('k', '3')], ('resnet', '50'), span (0, 8).
+    assert.equal(probe('import re\nkey, value = re.split(r"(\\d.*)", "k3")[:2]\n', 'int(value) * 10 + len(key)'), 31n);
+    assert.equal(probe('import re\np = re.split(r"(\\d.*)", "se0.25")\nq = re.split(",", "a,b,c", 1)\n', 'len(p) * 100 + len(p[2]) * 10 + len(q[1])'), 303n);
+    assert.equal(probe('import re\n', 'sum(int(x) for x in re.findall(r"\\d+", "r2_k3_s22")) + len(re.findall(r"([a-z]+)(\\d+)", "r2_k3")) * 100'), 227n);
+    assert.equal(probe('import re\nm = re.match(r"(\\w+?)(\\d+)$", "resnet50")\n', 'int(m.group(2)) + len(m.group(1)) * 100 + m.span()[1] * 1000'), 8650n);
+    assert.equal(probe('import re\n', '(8 if re.match(r"\\d", "a1") is None else 4) + re.search(r"\\d", "a1").start() * 10 + len(re.fullmatch("a|ab", "ab").group(0)) * 100'), 218n);
+    assert.equal(probe('import re\np = re.compile(r"(?P<k>[a-z]+)(?P<v>\\d+)", re.I)\n', 'int(p.match("K3").group("v")) + len(re.sub(r"(\\d)", r"<\\1>", "a1b2")) * 10 + len(re.sub("_", "", "a_b_c", 1)) * 100'), 483n);
+  });
+
+  it('leaves a regular expression unknown where Python and JavaScript read it differently', () => {
+    assert.equal(probe('import re\n', 'len(re.findall(r"\\d*", "a1"))'), null);
+    assert.equal(probe('import re\n', 'len(re.findall(r"(?i)a", "A"))'), null);
+    assert.equal(probe('import re\n', 'len(re.findall(r"[]a]", "]"))'), null);
+  });
+
   it("gives a dataclass its bases' fields first", () => {
     // CPython: B(1, 3, 4) is B(a=1, b=3, c=4).
     const prelude = 'from dataclasses import dataclass\n@dataclass\nclass A:\n    a: int\n    b: int = 2\n@dataclass\nclass B(A):\n    c: int = 5\nv = B(1, 3, 4)\n';
