@@ -98,6 +98,27 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe(prelude, 'len(_quadruple(0)) + sum(_ntuple(5)(2)) + sum(_pair([3, 4]))'), 21n);
   });
 
+  it('runs torch.utils.checkpoint and answers torch.jit as eager code sees it', () => {
+    const m = model(`import torch
+import torch.nn as nn
+from torch.utils.checkpoint import checkpoint, checkpoint_sequential
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(1, 2, 3)
+        self.b = nn.Sequential(nn.Conv2d(2, 3, 3), nn.Conv2d(3, 4, 3))
+
+    def forward(self, x):
+        if not torch.jit.is_scripting() and not torch.jit.is_tracing():
+            x = checkpoint(self.a, x, use_reentrant=False)
+        return checkpoint_sequential(self.b, 2, x)
+`);
+    // PyTorch 1.13 on (1, 1, 8, 8): torch.Size([1, 4, 2, 2]).
+    assert.deepEqual(m.layers.map((l) => l.record?.output_shape ?? null), [[1n, 2n, 6n, 6n], [1n, 3n, 4n, 4n], [1n, 4n, 2n, 2n]]);
+    assert.notEqual(m.totals.conv_macs, null);
+  });
+
   it('registers and reads modules through setattr, __setattr__, register_module, getattr and __getattr__, and forgets them through __delattr__ and delattr', () => {
     const m = model(`import torch.nn as nn
 
