@@ -2,7 +2,7 @@ import { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
 import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './evaluate/budget';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './model/declarations';
 import { ModelCache, ModelKeys } from './model/cache';
-import { Candidate, findCandidates, importedCandidate } from './model/entries';
+import { Candidate, findCandidates, importedCandidate, methodCandidate } from './model/entries';
 import { CannotEvaluate, PyError } from './values/errors';
 import { ModuleLoader } from './evaluate/imports';
 import { Interpreter } from './evaluate/interpreter';
@@ -139,8 +139,8 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
   const topCaptures = new Map(topLevel.map((m) => [m.candidate, m.capture]));
   const chosen = options.entry ? [...all, ...topLevel.map((m) => m.candidate)].filter((c) => c.name === options.entry) : [...models, ...topLevel.map((m) => m.candidate)];
   if (options.entry && chosen.length === 0) {
-    const imported = importedCandidate(outline, scope, options.entry, (n) => unit.text(n));
-    if (imported) chosen.push(imported);
+    const named = importedCandidate(outline, scope, options.entry, (n) => unit.text(n)) ?? methodCandidate(outline, scope, options.entry, (n) => unit.text(n));
+    if (named) chosen.push(named);
   }
   if (!options.entry && chosen.length === 0) chosen.push(...capturedImports(outline, scope, captures, unit));
   const keys = previous ? new ModelKeys(outline, unit) : null;

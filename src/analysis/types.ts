@@ -116,6 +116,8 @@ export interface LayerInstance {
   error: ConvError | null;
   /** Formulas for figures that depend on unknown values, e.g. params: '10·nin'. */
   symbolic?: { params?: string; macs?: string; reasons: string[] };
+  /** Why the figures are what they are, e.g. 'never called in forward' (0 MACs, no shapes). */
+  note?: string;
 }
 
 export interface ConvDeclaration {

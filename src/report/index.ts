@@ -87,6 +87,7 @@ export function layerJson(layer: LayerInstance): JsonObject {
     kind: r?.kind ?? null,
     error: layer.error ? { phase: layer.error.phase, exception: layer.error.exception, message: layer.error.message } : null,
     symbolic: layer.symbolic ? { params: layer.symbolic.params ?? null, macs: layer.symbolic.macs ?? null, reasons: layer.symbolic.reasons } : undefined,
+    note: layer.note,
   };
 }
 
@@ -139,8 +140,8 @@ function layerRow(layer: LayerInstance, count: (v: bigint | null) => string, tex
     r ? r.spec.kernel_size.join('x') : '?',
     r ? r.spec.groups.toString() : '?',
     r ? r.kind : layer.error ? 'error' : '?',
-    formatShape(r?.input_shape ?? null),
-    r?.forward_error ? 'error' : formatShape(r?.output_shape ?? null),
+    layer.note ? text(layer.note) : formatShape(r?.input_shape ?? null),
+    r?.forward_error ? 'error' : layer.note ? '' : formatShape(r?.output_shape ?? null),
     r ? count(r.params) : text(layer.symbolic?.params ?? '?'),
     r ? count(r.macs) : text(layer.symbolic?.macs ?? '?'),
     count(r?.dense_macs ?? null),

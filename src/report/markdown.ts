@@ -56,7 +56,7 @@ function layerLine(layer: LayerInstance, work: (macs: bigint | null, flops: bigi
   const r = layer.record;
   const target = link({ name: layer.name, line: layer.range.line, range: layer.range });
   const name = `${target ? `[${mdText(layer.name)}](${mdLinkTarget(target)})` : mdText(layer.name)} (${mdText(layer.type)})`;
-  const kind = r ? KIND_LABELS[r.kind] : layer.symbolic ? 'symbolic' : 'unknown';
+  const kind = r ? (layer.note ? `${KIND_LABELS[r.kind]}, ${layer.note}` : KIND_LABELS[r.kind]) : layer.symbolic ? 'symbolic' : 'unknown';
   const error = (layer.error ?? r?.forward_error)?.message;
   const output = error ? `error: ${mdText(error)}` : `\`${shapeText(r?.output_shape ?? null)}\``;
   return `| ${[name, mdText(kind), output, num(r?.params), ...work(r?.macs ?? null, r?.flops ?? null), num(r?.dense_params), num(r?.dense_macs), r ? factor(r.savings) : '?'].join(' | ')} |`;

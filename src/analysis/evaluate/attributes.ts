@@ -8,6 +8,7 @@ import { tensorMethod } from '../torch/tensorOps';
 import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
 import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
+import { namedTupleMember } from './records';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
   isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
@@ -38,6 +39,8 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
     const v = obj.cls.lookup(name);
     if (v !== undefined) return bindClassAttr(ip, obj.cls, v, obj);
     if (name === '__class__') return obj.cls;
+    const record = namedTupleMember(ip, obj, name);
+    if (record !== undefined) return record;
     throw new PyError('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`);
   }
   if (obj instanceof ClassValue) {
@@ -144,7 +147,7 @@ function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value
     if (name === '__init__' && c.attrs.has('__dataclass_fields__') && self instanceof Instance) {
       // A dataclass base's generated __init__.
       return new Builtin('__init__', (a) => {
-        initFields(self, c, a);
+        initFields(ip, self, c, a);
         return null;
       });
     }

@@ -5,6 +5,8 @@ import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { attributeName, deleteAttribute } from './attributes';
+import { dataclassReplace } from './records';
+import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, polyOf } from './operators';
@@ -363,6 +365,7 @@ export function standardModules(): Map<string, Namespace> {
   math.set('inf', Infinity);
   out.set('math', new Namespace('math', math));
   out.set('inspect', inspectModule());
+  out.set('re', reNamespace());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);
@@ -407,6 +410,12 @@ export function standardModules(): Map<string, Namespace> {
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
     return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
+  }));
+  dataclasses.set('replace', b('replace', (a, ip) => dataclassReplace(ip, a.positional[0], a.keywords)));
+  dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
+    const v = a.positional[0];
+    const cls = v instanceof Instance ? v.cls : v instanceof ClassValue ? v : null;
+    return cls !== null && cls.lookup('__dataclass_fields__') !== undefined && cls.lookup('__namedtuple__') === undefined;
   }));
   out.set('dataclasses', new Namespace('dataclasses', dataclasses, true));
   const types = new Map<string, Value>();

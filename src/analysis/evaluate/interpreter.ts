@@ -68,6 +68,12 @@ export class Interpreter implements Evaluator {
   /** Module calls written in the analyzed file during the forward run, keyed by offset (the first call at each); null when not recording. */
   calls: Map<number, ModuleCall> | null = null;
   tryDepth = 0;
+  /**
+   * How often the run met something it could not decide or read (a truth value, a statement, a
+   * call of unreadable code). A forward that met none ran every call PyTorch would: a conv it
+   * never called is then known to do no work (see model.ts).
+   */
+  doubts = 0;
   expressionDepth = 0;
   /** Layers built in this analysis, by their arguments (many layers repeat). */
   readonly builds = new Map<string, BuildResult>();
@@ -133,6 +139,7 @@ export class Interpreter implements Evaluator {
       return this.call(fn.fn, { positional: [...fn.args.positional, ...args.positional], keywords }, node);
     }
     if (fn instanceof Unknown) {
+      this.doubts++;
       const site = this.sites[this.sites.length - 1];
       passedToUnknownCall(fn, args, site?.node === node ? site : undefined);
       return unknown(fn.reason);
@@ -161,7 +168,7 @@ export class Interpreter implements Evaluator {
         chargeArguments(this.budget, args, true);
         native.init(obj, args, this, node);
       }
-      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+      else if (cls.lookup('__dataclass_fields__') !== undefined) initFields(this, obj as Instance, cls, args);
     } finally {
       this.constructing.pop();
     }
@@ -324,6 +331,12 @@ export class Interpreter implements Evaluator {
 
   /** Python truthiness, or null when the value is unknown. */
   truthy(v: Value): boolean | null {
+    const t = this.truthOf(v);
+    if (t === null) this.doubts++;
+    return t;
+  }
+
+  private truthOf(v: Value): boolean | null {
     if (v === null || v === false) return false;
     if (v === true) return true;
     if (typeof v === 'bigint') return v !== 0n;
@@ -339,6 +352,7 @@ export class Interpreter implements Evaluator {
   }
 
   unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void {
+    this.doubts++;
     if (unit !== this.main) return;
     const { line, column } = unit.position(node.from);
     const key = `${line}:${column}:${why}`;
@@ -374,14 +388,33 @@ function firstLine(text: string): string {
 }
 
 /** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */
-export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
-  const fields = cls.attrs.get('__dataclass_fields__') ?? cls.lookup('__dataclass_fields__');
-  const names = Array.isArray(fields) ? fields.map(String) : [];
+/**
+ * A dataclass's generated __init__: its fields are those of every dataclass in its MRO, bases
+ * first (a field a subclass redeclares keeps its place), then __post_init__ runs.
+ */
+export function initFields(ip: Interpreter, obj: Instance, cls: ClassValue, args: Args): void {
+  const names = dataclassFields(cls);
   names.forEach((name, i) => {
     const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
     obj.attrs.set(name, value);
   });
+  if (args.positional.length > names.length) throw new PyError('TypeError', `__init__() takes ${names.length + 1} positional arguments but ${args.positional.length + 1} were given`);
+  for (const k of args.keywords.keys()) {
+    if (!names.includes(k)) throw new PyError('TypeError', `__init__() got an unexpected keyword argument '${k}'`);
+  }
+  const postInit = cls.lookup('__post_init__');
+  if (postInit instanceof FunctionValue) ip.invoke(postInit, { positional: [], keywords: new Map() }, obj);
+}
+
+export function dataclassFields(cls: ClassValue): string[] {
+  const names: string[] = [];
+  for (const c of [...cls.mro()].reverse()) {
+    const own = c.attrs.get('__dataclass_fields__');
+    if (!Array.isArray(own)) continue;
+    for (const f of own) if (!names.includes(String(f))) names.push(String(f));
+  }
+  return names;
 }
 
 export function namespaceMember(ns: Namespace, name: string): Value {

@@ -47,13 +47,13 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   try {
     let built: Value = null;
     if (options.args !== undefined && options.entry === candidate.name) {
-      built = ip.call(candidate.value, evalArgsText(ip, options.args, scope), null);
+      built = ip.call(candidate.callee ?? candidate.value, evalArgsText(ip, options.args, scope), null);
       captured = capture?.input ?? null;
     } else if (capture) {
       built = capture.instance;
       captured = capture.input;
     } else {
-      built = ip.call(candidate.value, defaultArgs(ip, candidate), null);
+      built = ip.call(candidate.callee ?? candidate.value, defaultArgs(ip, candidate), null);
     }
     if (built instanceof ModuleObject) instance = built;
     else notBuilt = built instanceof Unknown ? built.reason : `${candidate.name} gave ${typeName(built)}, not a module`;
@@ -80,12 +80,15 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   // An input PyTorch could not even create (a negative size) is reported and not run.
   const inputProblem = input ? tensorSizeProblem(input) : null;
   if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
+  let forwardCertain = false;
   if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
     ip.calls = calls;
+    const doubts = ip.doubts;
     try {
-      ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
+      const output = ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
+      forwardCertain = incomplete === null && ip.doubts === doubts && !(output instanceof Unknown);
     } catch (e) {
       failed(ip, candidate, e);
     } finally {
@@ -98,7 +101,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const { modules, tooLarge } = listModules(ip, candidate, instance);
   const names = new Map(modules.map(([n, m]) => [m, n]));
   const params = instance ? subtreeParams(instance, modules) : new Map<ModuleObject, bigint | null>();
-  const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
+  const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m, forwardCertain));
   return {
     names,
     analysis: {
@@ -108,7 +111,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       inputSource,
       layers,
       modules: modules.map(([name, m]) => moduleOf(ip, name, m, params)),
-      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), tooLarge ?? incomplete),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => callMacsOf(m, forwardCertain)), tooLarge ?? incomplete),
       shapes: [...notes.values()],
       calls: forwardCalls(ip, calls, names),
       separablePairs: separablePairs(layers),
@@ -141,13 +144,14 @@ function listModules(ip: Interpreter, candidate: Candidate, instance: ModuleObje
 }
 
 /** Required parameters without a call site become named unknowns, so figures stay formulas. */
-export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value }): Args {
+export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value; callee?: Value }): Args {
   const keywords = new Map<string, Value>();
   const fn = candidate.value instanceof ClassValue ? candidate.value.lookup('__init__') : candidate.value;
   if (!(fn instanceof FunctionValue)) return { positional: [], keywords };
   const owner = candidate.value instanceof ClassValue ? `${fn.ownerClass?.name ?? candidate.name}.__init__` : fn.name;
   const params = readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n));
-  const isMethod = candidate.value instanceof ClassValue;
+  // A class's __init__ and a classmethod take their first argument from the call.
+  const isMethod = candidate.value instanceof ClassValue || candidate.callee !== undefined;
   params.forEach((p, i) => {
     if ((isMethod && i === 0) || p.defaultNode || p.kind === 'varargs' || p.kind === 'kwargs') return;
     keywords.set(p.name, new Unknown(`${p.name}: parameter of ${owner}, no call site found`, Poly.variable(p.name)));
@@ -215,16 +219,34 @@ function classComment(ip: Interpreter, instance: ModuleObject, scope: Scope): bi
   return commentInput(ip, top, scope);
 }
 
-function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance {
+/**
+ * A conv that a forward which met no doubt never called did no work, as PyTorch's hooks see it
+ * (EfficientNet's `_expand_conv` when a block does not expand, NASNet's unused paths): 0 MACs.
+ */
+function neverCalled(m: ModuleObject, forwardCertain: boolean): boolean {
+  const state = m.conv!;
+  return forwardCertain && state.callMacs === undefined && !state.forwardDone && state.spec !== null && state.error === null;
+}
+
+function callMacsOf(m: ModuleObject, forwardCertain: boolean): bigint | null | undefined {
+  return neverCalled(m, forwardCertain) ? 0n : m.conv!.callMacs;
+}
+
+export const NEVER_CALLED = 'never called in forward';
+
+function layerOf(ip: Interpreter, name: string, m: ModuleObject, forwardCertain: boolean): LayerInstance {
   const state = m.conv!;
   const site = state.site;
+  const record = state.error?.phase === 'construct' ? null : recordOf(state, ip);
+  const idle = record !== null && neverCalled(m, forwardCertain);
   const layer: LayerInstance = {
     name,
     type: m.typeName,
     range: site ? ip.main.range(site) : NOWHERE,
-    record: state.error?.phase === 'construct' ? null : recordOf(state, ip),
+    record: idle ? { ...record, input_shape: null, output_shape: null, macs: 0n, flops: 0n, bias_adds: 0n, dense_macs: 0n } : record,
     error: state.error,
   };
+  if (idle) layer.note = NEVER_CALLED;
   if (state.symbolic) layer.symbolic = state.symbolic;
   else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
   return layer;

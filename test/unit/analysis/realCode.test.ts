@@ -98,6 +98,27 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe(prelude, 'len(_quadruple(0)) + sum(_ntuple(5)(2)) + sum(_pair([3, 4]))'), 21n);
   });
 
+  it('runs torch.utils.checkpoint and answers torch.jit as eager code sees it', () => {
+    const m = model(`import torch
+import torch.nn as nn
+from torch.utils.checkpoint import checkpoint, checkpoint_sequential
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(1, 2, 3)
+        self.b = nn.Sequential(nn.Conv2d(2, 3, 3), nn.Conv2d(3, 4, 3))
+
+    def forward(self, x):
+        if not torch.jit.is_scripting() and not torch.jit.is_tracing():
+            x = checkpoint(self.a, x, use_reentrant=False)
+        return checkpoint_sequential(self.b, 2, x)
+`);
+    // PyTorch 1.13 on (1, 1, 8, 8): torch.Size([1, 4, 2, 2]).
+    assert.deepEqual(m.layers.map((l) => l.record?.output_shape ?? null), [[1n, 2n, 6n, 6n], [1n, 3n, 4n, 4n], [1n, 4n, 2n, 2n]]);
+    assert.notEqual(m.totals.conv_macs, null);
+  });
+
   it('registers and reads modules through setattr, __setattr__, register_module, getattr and __getattr__, and forgets them through __delattr__ and delattr', () => {
     const m = model(`import torch.nn as nn
 
@@ -127,5 +148,113 @@ class Net(nn.Module):
     assert.equal(probe('class C:\n    pass\nc = C()\nc.k = 8\n', 'getattr(c, unknown)'), null);
     assert.equal(probe('class C:\n    pass\nc = C()\nc.k = 8\nsetattr(c, unknown, 4)\n', 'c.k'), null);
     assert.equal(probe('m = nn.ReLU()\nm.width = 4\n', 'm.__getattr__("width")'), null);
+  });
+
+  it('builds named tuple copies with _replace, and dataclass copies with dataclasses.replace (running __post_init__ again)', () => {
+    const prelude = "import collections\nfrom dataclasses import dataclass, replace\nBA = collections.namedtuple('BA', ['k', 'c'])\nb = BA(k=3, c=4)._replace(c=8)\n"
+      + '@dataclass\nclass Cfg:\n    c: int\n    d: int = 2\n    def __post_init__(self):\n        self.e = self.c * self.d\nx = replace(Cfg(3), d=5)\n';
+    // CPython: BA(k=3, c=8), ('k', 'c'), Cfg(c=3, d=5) with e == 15.
+    assert.equal(probe(prelude, 'b.k * 100 + b.c * 10 + len(b._fields) + len(b._asdict())'), 384n);
+    assert.equal(probe(prelude, 'x.c * 100 + x.d * 10 + x.e - 15'), 350n);
+  });
+
+  it('runs re.split, re.findall, re.match, re.search, re.fullmatch, re.sub and re.compile as Python does', () => {
+    // CPython: ['se', '0.25', ''], ['a', 'b,c'], ['2', '3', '22'], [('r', '2'), ('k', '3')], ('resnet', '50'), span (0, 8).
+    assert.equal(probe('import re\nkey, value = re.split(r"(\\d.*)", "k3")[:2]\n', 'int(value) * 10 + len(key)'), 31n);
+    assert.equal(probe('import re\np = re.split(r"(\\d.*)", "se0.25")\nq = re.split(",", "a,b,c", 1)\n', 'len(p) * 100 + len(p[2]) * 10 + len(q[1])'), 303n);
+    assert.equal(probe('import re\n', 'sum(int(x) for x in re.findall(r"\\d+", "r2_k3_s22")) + len(re.findall(r"([a-z]+)(\\d+)", "r2_k3")) * 100'), 227n);
+    assert.equal(probe('import re\nm = re.match(r"(\\w+?)(\\d+)$", "resnet50")\n', 'int(m.group(2)) + len(m.group(1)) * 100 + m.span()[1] * 1000'), 8650n);
+    assert.equal(probe('import re\n', '(8 if re.match(r"\\d", "a1") is None else 4) + re.search(r"\\d", "a1").start() * 10 + len(re.fullmatch("a|ab", "ab").group(0)) * 100'), 218n);
+    assert.equal(probe('import re\np = re.compile(r"(?P<k>[a-z]+)(?P<v>\\d+)", re.I)\n', 'int(p.match("K3").group("v")) + len(re.sub(r"(\\d)", r"<\\1>", "a1b2")) * 10 + len(re.sub("_", "", "a_b_c", 1)) * 100'), 483n);
+  });
+
+  it('leaves a regular expression unknown where Python and JavaScript read it differently', () => {
+    assert.equal(probe('import re\n', 'len(re.findall(r"\\d*", "a1"))'), null);
+    assert.equal(probe('import re\n', 'len(re.findall(r"(?i)a", "A"))'), null);
+    assert.equal(probe('import re\n', 'len(re.findall(r"[]a]", "]"))'), null);
+  });
+
+  it("gives a dataclass its bases' fields first", () => {
+    // CPython: B(1, 3, 4) is B(a=1, b=3, c=4).
+    const prelude = 'from dataclasses import dataclass\n@dataclass\nclass A:\n    a: int\n    b: int = 2\n@dataclass\nclass B(A):\n    c: int = 5\nv = B(1, 3, 4)\n';
+    assert.equal(probe(prelude, 'v.a * 100 + v.b * 10 + v.c'), 134n);
+  });
+});
+
+const EXPAND = `import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, c, expand):
+        super().__init__()
+        self.expand = expand
+        self.expand_conv = nn.Conv2d(c, c * 2, 1, bias=False)
+        self.dw = nn.Conv2d(c * 2 if expand else c, c * 2 if expand else c, 3, padding=1, groups=c * 2 if expand else c, bias=False)
+
+    def forward(self, x):
+        if EXPAND_TEST:
+            x = self.expand_conv(x)
+        return self.dw(x)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Block(4, False)
+        self.b = Block(4, True)
+
+    def forward(self, x):
+        return self.b(self.a(x))
+
+    @classmethod
+    def build(cls, width):
+        return cls()
+
+    @staticmethod
+    def tiny():
+        return Net.build(1)
+`;
+
+function expandNet(test: string, entry = 'Net'): ModelAnalysis {
+  const source = `from ._utils import unknown\n${EXPAND.replace('EXPAND_TEST', test)}`;
+  const result = analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, input: [1n, 4n, 8n, 8n], entry });
+  const [found] = result.models;
+  assert.ok(found, `no model ${entry}`);
+  return found;
+}
+
+describe('analysis: a conv that forward never calls', () => {
+  it('counts 0 MACs, says so, and keeps the totals exact, as PyTorch hooks count them', () => {
+    const m = expandNet('self.expand');
+    // PyTorch 1.13 forward hooks: a.expand_conv 32 params 0 MACs, a.dw 36 / 2304, b.expand_conv 32 / 2048, b.dw 72 / 4608; 8960 in all.
+    assert.deepEqual(m.layers.map((l) => [l.name, l.record?.params ?? null, l.record?.macs ?? null, l.note ?? null]), [
+      ['a.expand_conv', 32n, 0n, 'never called in forward'], ['a.dw', 36n, 2304n, null], ['b.expand_conv', 32n, 2048n, null], ['b.dw', 72n, 4608n, null],
+    ]);
+    assert.equal(m.layers[0].record?.input_shape, null);
+    assert.equal(m.totals.conv_macs, 8960n);
+  });
+
+  it('leaves the uncalled conv unknown when the forward met a condition it could not decide', () => {
+    const m = expandNet('self.expand and unknown');
+    assert.equal(m.layers[0].record?.macs ?? null, null);
+    assert.equal(m.layers[0].note, undefined);
+    assert.equal(m.totals.conv_macs, null);
+  });
+});
+
+describe('analysis: classmethod and staticmethod factories as entries', () => {
+  it('builds the model through Class.method', () => {
+    for (const entry of ['Net.build', 'Net.tiny']) {
+      const m = expandNet('self.expand', entry);
+      assert.equal(m.entry, entry);
+      assert.equal(m.totals.conv_macs, 8960n);
+      assert.equal(m.totals.params, 172n);
+    }
+  });
+
+  it('finds no model for a plain method or a missing one', () => {
+    const source = `from ._utils import unknown\n${EXPAND.replace('EXPAND_TEST', 'self.expand')}`;
+    for (const entry of ['Net.forward', 'Net.nothing', 'Block.build.x']) {
+      const result = analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, input: [1n, 4n, 8n, 8n], entry });
+      assert.deepEqual(result.models, [], entry);
+    }
   });
 });
