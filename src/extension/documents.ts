@@ -232,7 +232,8 @@ export class Analyses {
       version: request.version,
       settingsKey: request.settingsKey,
       analysis,
-      index: new AnalysisIndex(analysis),
+      // A result comes indexed part by part as it arrived (resultAssembly.ts).
+      index: outcome.kind === 'result' ? outcome.index : new AnalysisIndex(analysis),
       joined,
       reads: new Set(outcome.kind === 'result' ? outcome.reads : []),
       status,

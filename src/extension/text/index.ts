@@ -3,9 +3,18 @@ import { ConvDeclaration, FileAnalysis, ForwardCall, LayerInstance, ModelAnalysi
 import { LayerUse, SeparableNote } from './hover';
 import { canBecomeSeparable } from './fixes';
 
+/** A conv layer of the index, with the index of its model in the analysis's models. */
+interface IndexedLayer {
+  model: number;
+  layer: LayerInstance;
+}
+
 /**
  * Lookups over one FileAnalysis, built once per analysis so hovers answer in microseconds:
  * things are bucketed by each line they span. Lines are 1-based, columns 0-based (the contract's).
+ *
+ * It can also be built as the analysis arrives from the worker in parts (`add*`, then
+ * `complete`), so no one task of the extension host indexes a whole large analysis.
  */
 export class AnalysisIndex {
   private readonly declarationsByLine = new Map<number, ConvDeclaration[]>();
@@ -14,34 +23,71 @@ export class AnalysisIndex {
   private readonly callsByLine = new Map<number, ModelCall[]>();
   private readonly layersByName = new Map<ModelAnalysis, Map<string, LayerInstance>>();
   private readonly pairsByLayer = new Map<string, SeparableComparison>();
-  private readonly layersByRange = new Map<string, Array<{ model: ModelAnalysis; layer: LayerInstance }>>();
+  private readonly layersByRange = new Map<string, IndexedLayer[]>();
+  private readonly declared = new Set<string>();
   /** Calls in this file that build conv layers declared elsewhere (a helper imported from another file). */
   private readonly sitesByLine = new Map<number, LayerSite[]>();
   readonly sites: LayerSite[] = [];
+  private indexed: FileAnalysis = { file: '', models: [], declarations: [], unresolved: [], diagnostics: [] };
 
-  constructor(readonly analysis: FileAnalysis) {
-    for (const d of analysis.declarations) addByLines(this.declarationsByLine, d.range, d);
-    for (const model of analysis.models) {
-      for (const note of model.shapes) addByLines(this.notesByLine, note.range, note);
-      for (const call of model.calls ?? []) addByLines(this.callsByLine, call.range, { model, call });
-      for (const pair of model.separablePairs) {
-        this.pairsByLayer.set(`${model.entry}\0${pair.depthwise}`, pair.comparison);
-        this.pairsByLayer.set(`${model.entry}\0${pair.pointwise}`, pair.comparison);
-      }
-      for (const layer of model.layers) {
-        const key = rangeKey(layer.range);
-        const list = this.layersByRange.get(key) ?? [];
-        list.push({ model, layer });
-        this.layersByRange.set(key, list);
-      }
+  /** Indexes a whole analysis at once; without one, the index is filled by the add* methods and `complete`. */
+  constructor(analysis?: FileAnalysis) {
+    if (!analysis) return;
+    this.addDeclarations(analysis.declarations);
+    analysis.models.forEach((model, m) => {
+      this.addShapes(model.shapes);
+      this.addSeparablePairs(m, model.separablePairs);
+      this.addLayers(m, model.layers);
+    });
+    this.complete(analysis);
+  }
+
+  get analysis(): FileAnalysis {
+    return this.indexed;
+  }
+
+  addDeclarations(declarations: readonly ConvDeclaration[]): void {
+    for (const d of declarations) {
+      addByLines(this.declarationsByLine, d.range, d);
+      this.declared.add(rangeKey(d.range));
     }
-    const declared = new Set(analysis.declarations.map((d) => rangeKey(d.range)));
+  }
+
+  addShapes(notes: readonly ShapeNote[]): void {
+    for (const note of notes) addByLines(this.notesByLine, note.range, note);
+  }
+
+  /** Pairs of the `model`-th model (its index in the analysis's models). */
+  addSeparablePairs(model: number, pairs: ModelAnalysis['separablePairs']): void {
+    for (const pair of pairs) {
+      this.pairsByLayer.set(`${model}\0${pair.depthwise}`, pair.comparison);
+      this.pairsByLayer.set(`${model}\0${pair.pointwise}`, pair.comparison);
+    }
+  }
+
+  /** Layers of the `model`-th model, in order. */
+  addLayers(model: number, layers: readonly LayerInstance[]): void {
+    for (const layer of layers) {
+      const key = rangeKey(layer.range);
+      const list = this.layersByRange.get(key);
+      if (list) list.push({ model, layer });
+      else this.layersByRange.set(key, [{ model, layer }]);
+    }
+  }
+
+  /** The analysis whose lists were added, once it has all arrived: finds the call sites of layers declared elsewhere. */
+  complete(analysis: FileAnalysis): this {
+    this.indexed = analysis;
+    for (const model of analysis.models) {
+      for (const call of model.calls ?? []) addByLines(this.callsByLine, call.range, { model, call });
+    }
     for (const [key, list] of this.layersByRange) {
-      if (declared.has(key)) continue;
-      const site: LayerSite = { range: list[0].layer.range, layers: list };
+      if (this.declared.has(key)) continue;
+      const site: LayerSite = { range: list[0].layer.range, layers: list.map((entry) => this.withModel(entry)) };
       this.sites.push(site);
       addByLines(this.sitesByLine, site.range, site);
     }
+    return this;
   }
 
   /** The innermost call site (of a helper building layers elsewhere) containing the position. */
@@ -52,6 +98,10 @@ export class AnalysisIndex {
   /** The innermost conv declaration whose call contains the position. */
   declarationAt(line: number, column: number): ConvDeclaration | null {
     return innermost(this.declarationsByLine.get(line) ?? [], line, column, (d) => d.range);
+  }
+
+  shapeNoteAt(line: number, column: number): ShapeNote | null {
+    return innermost(this.notesByLine.get(line) ?? [], line, column, (n) => n.range);
   }
 
   /** The innermost module call in forward containing the position, as the first model that ran it ran it. */
@@ -80,19 +130,15 @@ export class AnalysisIndex {
     return this.instancesOf(declaration).map(({ model, layer }) => ({ name: layer.name, model: model.entry, record: layer.record }));
   }
 
-  shapeNoteAt(line: number, column: number): ShapeNote | null {
-    return innermost(this.notesByLine.get(line) ?? [], line, column, (n) => n.range);
-  }
-
   /** Where the declaration sits in the models' trees. */
   instancesOf(declaration: ConvDeclaration): Array<{ model: ModelAnalysis; layer: LayerInstance }> {
-    return this.layersByRange.get(rangeKey(declaration.range)) ?? [];
+    return (this.layersByRange.get(rangeKey(declaration.range)) ?? []).map((entry) => this.withModel(entry));
   }
 
   /** The depthwise-separable pair a declaration belongs to, else the replacement a dense kxk conv could have. */
   separableNote(declaration: ConvDeclaration): SeparableNote | null {
-    for (const { model, layer } of this.instancesOf(declaration)) {
-      const pair = this.pairsByLayer.get(`${model.entry}\0${layer.name}`);
+    for (const { model, layer } of this.layersByRange.get(rangeKey(declaration.range)) ?? []) {
+      const pair = this.pairsByLayer.get(`${model}\0${layer.name}`);
       if (pair) return { comparison: pair, proposed: false };
     }
     const record = declaration.record;
@@ -111,21 +157,25 @@ export class AnalysisIndex {
   /** The model whose class or def starts at or before the line, nearest first. */
   modelAt(line: number): ModelAnalysis | null {
     let best: ModelAnalysis | null = null;
-    for (const m of this.analysis.models) if (m.range.line <= line && (!best || m.range.line > best.range.line)) best = m;
-    return best ?? this.analysis.models[0] ?? null;
+    for (const m of this.indexed.models) if (m.range.line <= line && (!best || m.range.line > best.range.line)) best = m;
+    return best ?? this.indexed.models[0] ?? null;
   }
-}
 
-/** A module call of a forward pass, and the model whose pass ran it. */
-export interface ModelCall {
-  model: ModelAnalysis;
-  call: ForwardCall;
+  private withModel(entry: IndexedLayer): { model: ModelAnalysis; layer: LayerInstance } {
+    return { model: this.indexed.models[entry.model], layer: entry.layer };
+  }
 }
 
 /** A call in this file that builds conv layers whose constructor calls are in another file. */
 export interface LayerSite {
   range: SourceRange;
   layers: Array<{ model: ModelAnalysis; layer: LayerInstance }>;
+}
+
+/** A module call of a forward pass, and the model whose pass ran it. */
+export interface ModelCall {
+  model: ModelAnalysis;
+  call: ForwardCall;
 }
 
 /** A layer seen as a declaration, so a call site's layers hover like declared ones. */
