@@ -3,7 +3,7 @@ import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, LayerInstance, 
 import { decideAll, LayerPlan } from './decide';
 import { applyEdits } from './edits';
 import { editsFor } from './rewrite';
-import { lineStarts } from './sites';
+import { lineStarts, offsetOf } from './sites';
 import type { LayerChange, WhatIfPlan, WhatIfResult } from './types';
 
 export { applyEdits } from './edits';
@@ -15,16 +15,44 @@ export { applyEdits } from './edits';
  * it. Never throws: a model that is not found gives a result whose errors say so.
  */
 export function whatIfModel(options: AnalysisOptions, source: string, entry: string, plan: WhatIfPlan): WhatIfResult {
-  const analysed = analyzeFile(source, { ...options, entry });
-  const before = analysed.models.find((m) => m.entry === entry) ?? null;
+  const { analysed, before } = analyseBefore(options, source, entry);
   if (!before) return notFound(plan, entry, analysed);
   const starts = lineStarts(source);
-  const plans = decideAll(before, plan, source, starts, new Map());
+  const plans = decideAll(before, plan, source, starts, otherModelsSites(analysed, before, starts));
   const { edits, notes } = editsFor(plans, before, options.file, source, starts);
   const rewritten = edits.length > 0 ? analyzeFile(applyEdits(source, edits), { ...options, entry }) : analysed;
   const after = rewritten.models.find((m) => m.entry === entry) ?? emptyModel(before);
   const errors = pytorchErrors(rewritten);
   return { plan, before, after, changes: changesOf(plans, plan, after), errors, edits, notes };
+}
+
+/**
+ * The model as written, from an analysis of the whole file when the model is one the file's
+ * own analysis finds (so the calls other models share are known), else of the entry alone.
+ */
+function analyseBefore(options: AnalysisOptions, source: string, entry: string): { analysed: FileAnalysis; before: ModelAnalysis | null } {
+  if (options.args === undefined) {
+    const whole: AnalysisOptions = { ...options };
+    delete whole.entry;
+    const analysed = analyzeFile(source, whole);
+    const before = analysed.models.find((m) => m.entry === entry);
+    if (before) return { analysed, before };
+  }
+  const analysed = analyzeFile(source, { ...options, entry });
+  return { analysed, before: analysed.models.find((m) => m.entry === entry) ?? null };
+}
+
+/** The calls (by offset) that build layers of the file's other models: rewriting them would change those models too. */
+function otherModelsSites(analysed: FileAnalysis, model: ModelAnalysis, starts: readonly number[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const other of analysed.models) {
+    if (other === model) continue;
+    for (const layer of other.layers) {
+      const at = offsetOf(starts, layer.range.line, layer.range.column);
+      if (at !== null && !out.has(at)) out.set(at, `${other.entry}'s ${layer.name}`);
+    }
+  }
+  return out;
 }
 
 function changesOf(plans: LayerPlan[], plan: WhatIfPlan, after: ModelAnalysis): LayerChange[] {

@@ -95,6 +95,17 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     assert.equal(r.after.layers.filter((l) => l.name.startsWith('blocks.')).length, 4);
   });
 
+  it("a call that also builds another model's layers is left alone, with the reason", () => {
+    const shared = path.join(ROOT, 'test/fixtures/whatif/shared_helper.py');
+    const r = whatIfModel(optionsFor(shared), fs.readFileSync(shared, 'utf8'), 'TwinA', { transformations: [{ kind: 'separable' }] });
+    const a = r.changes.find((c) => c.name === 'a.0')!;
+    assert.equal(a.status, 'ineligible');
+    assert.equal(a.blocked, true);
+    assert.match(a.reason!, /also builds TwinB's b\.0/);
+    assert.equal(r.changes.find((c) => c.name === 'own')?.status, 'applied');
+    assert.equal(r.edits.length, 1);
+  });
+
   it('computed widths block a width multiplier for the whole model, with the reason', () => {
     const resnet = path.join(ROOT, 'test/fixtures/models/resnet_cifar.py');
     const r = whatIfModel(optionsFor(resnet), fs.readFileSync(resnet, 'utf8'), 'ResNet18', { transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] });
