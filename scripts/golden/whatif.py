@@ -43,6 +43,7 @@ CASES = [
     ('plain-dropbias', PLAIN, 'PlainCNN', (1, 3, 64, 64), [{'kind': 'dropBias'}]),
     ('plain-all', PLAIN, 'PlainCNN', (1, 3, 64, 64), [{'kind': 'width', 'multiplier': 1.4, 'divisor': 8}, {'kind': 'separable'}, {'kind': 'groups', 'groups': 2}, {'kind': 'dropBias'}]),
     ('stack-separable', PLAIN, 'Stack', (2, 16, 32, 32), [{'kind': 'separable'}]),
+    ('tiny-mobilenet-width-075', 'examples/mobilenet_block.py', 'TinyMobileNet', (1, 3, 224, 224), [{'kind': 'width', 'multiplier': 0.75, 'divisor': 8}]),
     ('tiny-mobilenet-groups4', 'examples/mobilenet_block.py', 'TinyMobileNet', (1, 3, 224, 224), [{'kind': 'groups', 'groups': 4}]),
     ('resnet18-separable', 'test/fixtures/models/resnet_cifar.py', 'ResNet18', (2, 3, 32, 32), [{'kind': 'separable'}]),
 ]

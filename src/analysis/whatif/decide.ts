@@ -1,6 +1,7 @@
 import { scaledWidth } from '../../core';
 import type { LayerInstance, ModelAnalysis, ModuleInstance } from '../types';
 import { CallSite, intLiteral, readSite, repeatable } from './sites';
+import { WidthTarget, widthSource } from './widthSources';
 import type { ChangeStatus, Transformation, TransformationKind, WhatIfPlan } from './types';
 
 /** What one transformation decides for one conv, before any code is written. */
@@ -25,7 +26,32 @@ export interface LayerPlan {
   key: number | null;
   decisions: Map<TransformationKind, Decision>;
   widths: Widths | null;
+  /** The literals a width multiplier rewrites for this conv, with the argument each stands for. */
+  widthTargets: Array<{ argument: string; target: WidthTarget; atSite: boolean }>;
   groups: bigint | null;
+}
+
+interface Context {
+  model: ModelAnalysis;
+  text: string;
+  starts: readonly number[];
+}
+
+/** Finds the literal behind each channel figure the width multiplier changes; the reason when one is computed. */
+function widthProblem(p: LayerPlan, context: Context): string | null {
+  const spec = p.layer.record!.spec;
+  const w = p.widths!;
+  const wanted: Array<[string, bigint, bigint]> = [['in_channels', w.inChannels, spec.in_channels], ['out_channels', w.outChannels, spec.out_channels]];
+  if (w.groups !== null) wanted.push(['groups', w.groups, spec.groups]);
+  const found: LayerPlan['widthTargets'] = [];
+  for (const [argument, value, old] of wanted) {
+    if (value === old) continue;
+    const source = widthSource(argument, value, old, p.layer, p.site!, context.model, context.text, context.starts);
+    if ('reason' in source) return source.reason;
+    found.push({ argument, ...source });
+  }
+  p.widthTargets = found;
+  return null;
 }
 
 const ORDER: TransformationKind[] = ['width', 'separable', 'groups', 'dropBias'];
@@ -33,20 +59,24 @@ const ORDER: TransformationKind[] = ['width', 'separable', 'groups', 'dropBias']
 /** Decides every transformation of the plan for every conv of the model, site-checked. */
 export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, text: string, starts: readonly number[], foreign: ReadonlyMap<number, string>): LayerPlan[] {
   const byKind = new Map(plan.transformations.map((t) => [t.kind, t]));
+  const context: Context = { model, text, starts };
   const plans = model.layers.map((layer): LayerPlan => {
     const site = readSite(text, starts, layer.range);
-    return { layer, site, key: site ? site.from : null, decisions: new Map(), widths: null, groups: null };
+    return { layer, site, key: site ? site.from : null, decisions: new Map(), widths: null, widthTargets: [], groups: null };
   });
   for (const kind of ORDER) {
     const t = byKind.get(kind);
     if (!t) continue;
     const excluded = new Set(plan.excluded?.[kind] ?? []);
     for (const p of plans) {
-      const d = decideOne(t, p, model, excluded.has(p.layer.name), foreign);
+      const d = decideOne(t, p, model, excluded.has(p.layer.name), foreign, context);
       p.decisions.set(kind, d);
     }
     coherent(plans, kind, starts);
-    if (kind === 'width') wholeModelWidth(plans);
+    if (kind === 'width') {
+      conflictingTargets(plans, starts);
+      wholeModelWidth(plans);
+    }
   }
   return plans;
 }
@@ -68,13 +98,13 @@ function wholeModelWidth(plans: LayerPlan[]): void {
   }
 }
 
-function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<number, string>): Decision {
+function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<number, string>, context: Context): Decision {
   const r = p.layer.record;
   if (!r) return { status: 'ineligible', reason: `its figures are unknown${p.layer.error ? `: ${p.layer.error.message}` : ''}` };
   const eligible = eligibility(t, p, model);
   if (eligible) return { status: 'ineligible', reason: eligible };
   if (excluded) return { status: 'excluded', reason: 'switched off for this layer' };
-  const unsafe = siteProblem(t, p, foreign);
+  const unsafe = siteProblem(t, p, foreign, context);
   if (unsafe) {
     if (t.kind === 'width') p.widths = null;
     return { status: 'ineligible', reason: unsafe, blocked: true };
@@ -133,10 +163,18 @@ function readsModelInput(layer: LayerInstance, model: ModelAnalysis): boolean {
 
 /** The BatchNorm registered right after the conv under the same parent (conv1 then bn1, or features.0 then features.1). */
 export function followingNorm(name: string, model: ModelAnalysis): ModuleInstance | null {
-  const i = model.modules.findIndex((m) => m.name === name);
-  const next = i >= 0 ? model.modules[i + 1] : undefined;
+  const i = moduleIndex(model).get(name);
+  const next = i === undefined ? undefined : model.modules[i + 1];
   if (!next || !/^(Sync)?BatchNorm/.test(next.type)) return null;
   return parentOf(next.name) === parentOf(name) ? next : null;
+}
+
+const indexes = new WeakMap<ModelAnalysis, Map<string, number>>();
+
+function moduleIndex(model: ModelAnalysis): Map<string, number> {
+  let index = indexes.get(model);
+  if (!index) indexes.set(model, (index = new Map(model.modules.map((m, i) => [m.name, i]))));
+  return index;
 }
 
 function parentOf(name: string): string {
@@ -145,7 +183,7 @@ function parentOf(name: string): string {
 }
 
 /** Why the code of this conv cannot be rewritten for the transformation, or null. */
-function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<number, string>): string | null {
+function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<number, string>, context: Context): string | null {
   const site = p.site;
   if (!site) {
     return p.layer.range.line < 1
@@ -159,15 +197,7 @@ function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<numbe
   if (t.kind === 'separable' && !repeatable(arg('in_channels') ?? '')) {
     return `in_channels is computed (\`${arg('in_channels')}\`) and would be evaluated twice; give it a name first`;
   }
-  if (t.kind === 'width' && p.widths) {
-    const cin = arg('in_channels') ?? '';
-    const cout = arg('out_channels') ?? '';
-    const r = p.layer.record!.spec;
-    if (p.widths.inChannels !== r.in_channels && intLiteral(cin) === null) return `in_channels is a computed value (\`${cin}\`); change it where it is computed`;
-    if (p.widths.outChannels !== r.out_channels && intLiteral(cout) === null) return `out_channels is a computed value (\`${cout}\`); change it where it is computed`;
-    const g = arg('groups');
-    if (p.widths.groups !== null && g !== undefined && intLiteral(g) === null && g !== cin) return `groups is a computed value (\`${g}\`); change it where it is computed`;
-  }
+  if (t.kind === 'width' && p.widths) return widthProblem(p, context);
   return null;
 }
 
@@ -198,10 +228,29 @@ function coherent(plans: LayerPlan[], kind: TransformationKind, starts: readonly
   }
 }
 
+/** For widths, layers sharing a call differ when the literals at that call would get different values. */
 function differentWidths(applied: LayerPlan[], kind: TransformationKind): LayerPlan | undefined {
   if (kind !== 'width') return undefined;
-  const first = applied[0]?.widths;
-  return applied.find((p) => p.widths!.inChannels !== first!.inChannels || p.widths!.outChannels !== first!.outChannels);
+  const atSite = (p: LayerPlan): string => p.widthTargets.filter((t) => t.atSite).map((t) => `${t.argument}=${t.target.value}`).join(',');
+  const first = applied[0] && atSite(applied[0]);
+  return applied.find((p) => atSite(p) !== first);
+}
+
+/** One literal that two convs would need at different widths: neither is rewritten. */
+function conflictingTargets(plans: LayerPlan[], starts: readonly number[]): void {
+  const byOffset = new Map<number, Array<{ p: LayerPlan; value: bigint }>>();
+  for (const p of plans) {
+    if (p.decisions.get('width')?.status !== 'applied') continue;
+    for (const t of p.widthTargets) byOffset.set(t.target.from, [...(byOffset.get(t.target.from) ?? []), { p, value: t.target.value }]);
+  }
+  for (const [offset, users] of byOffset) {
+    if (users.every((u) => u.value === users[0].value)) continue;
+    const names = users.map((u) => u.p.layer.name);
+    for (const { p } of users) {
+      p.decisions.set('width', { status: 'ineligible', blocked: true, reason: `the literal at line ${lineAt(starts, offset)} feeds ${names.join(', ')}, which would need different widths` });
+      p.widths = null;
+    }
+  }
 }
 
 function lineAt(starts: readonly number[], offset: number): number {

@@ -111,7 +111,7 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     const r = whatIfModel(optionsFor(resnet), fs.readFileSync(resnet, 'utf8'), 'ResNet18', { transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] });
     assert.deepEqual(r.edits, []);
     assert.ok(r.changes.every((c) => c.status === 'ineligible' && c.blocked));
-    assert.match(r.changes[1].reason!, /computed value \(`in_planes`\)/);
+    assert.match(r.changes[1].reason!, /layer1\.0 is built with in_planes=`self\.in_planes` \(line \d+\), a computed value/);
     assert.deepEqual(r.after.totals, r.before.totals);
   });
 
