@@ -23,6 +23,7 @@ export function reportMarkdown(subjects: ReportSubject[], display: FlopDisplay, 
   const problems = new Map<string, string>();
   for (const { analysis } of subjects) {
     for (const d of analysis.diagnostics) problems.set(`${d.range.line}:${d.range.column}:${d.message}`, `- line ${d.range.line}: ${d.severity}: ${mdText(d.message, 1000)}`);
+    for (const u of analysis.unresolved) problems.set(`${u.line}:${u.column}:${u.why}`, `- line ${u.line}: unknown: ${mdText(u.why.startsWith(`${u.what}:`) ? u.why : `${u.what}: ${u.why}`, 1000)}`);
   }
   if (problems.size > 0) out.push('## Problems', '', ...problems.values(), '');
   out.push('MACs are multiply-accumulates; FLOPs = 2 x MACs. "Dense" is the same layer with groups=1; savings = dense / this layer.');

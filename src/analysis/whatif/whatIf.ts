@@ -15,6 +15,16 @@ export { applyEdits } from './edits';
  * it. Never throws: a model that is not found gives a result whose errors say so.
  */
 export function whatIfModel(options: AnalysisOptions, source: string, entry: string, plan: WhatIfPlan): WhatIfResult {
+  try {
+    return whatIf(options, source, entry, plan);
+  } catch (e) {
+    // A bug of ours met by an input no test foresaw costs the what-if, never the caller's stack.
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return notFound(plan, entry, { file: options.file, models: [], declarations: [], diagnostics: [], unresolved: [] }, `the what-if failed (internal error: ${why})`);
+  }
+}
+
+function whatIf(options: AnalysisOptions, source: string, entry: string, plan: WhatIfPlan): WhatIfResult {
   const { analysed, before } = analyseBefore(options, source, entry);
   if (!before) return notFound(plan, entry, analysed);
   const starts = lineStarts(source);
@@ -113,7 +123,7 @@ function pytorchErrors(file: FileAnalysis): AnalysisDiagnostic[] {
   return out;
 }
 
-function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis): WhatIfResult {
+function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis, failure?: string): WhatIfResult {
   const none: ModelAnalysis = {
     entry,
     range: { line: 1, column: 0, endLine: 1, endColumn: 0 },
@@ -126,7 +136,7 @@ function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis): WhatIfRe
     separablePairs: [],
   };
   const why = file.unresolved[0]?.why;
-  const message = `no model named ${entry} was found in ${file.file}${why ? ` (${why})` : ''}`;
+  const message = failure ?? `no model named ${entry} was found in ${file.file}${why ? ` (${why})` : ''}`;
   return { plan, before: none, after: none, changes: [], errors: [{ range: none.range, severity: 'error', message, source: 'analysis' }], edits: [], notes: [] };
 }
 
