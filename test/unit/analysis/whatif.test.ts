@@ -141,3 +141,36 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     assert.equal(makeDivisible(20, 16), 32n);
   });
 });
+
+describe('model-wide what-if over the corpus', function () {
+  this.timeout(300_000);
+  const dir = path.join(ROOT, 'test/fixtures/models');
+  const plans: WhatIfPlan[] = [
+    { transformations: [{ kind: 'separable' }, { kind: 'dropBias' }] },
+    { transformations: [{ kind: 'groups', groups: 2 }] },
+    { transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] },
+  ];
+
+  it('never fails inside, its edits apply, and every applied layer stands in the model analysed again', () => {
+    let applied = 0;
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.py'))) {
+      const file = path.join(dir, f);
+      const source = fs.readFileSync(file, 'utf8');
+      for (const model of analyzeFile(source, optionsFor(file)).models.slice(0, 2)) {
+        for (const plan of plans) {
+          const r = whatIfModel(optionsFor(file), source, model.entry, plan);
+          const where = `${f} ${model.entry} ${plan.transformations[0].kind}`;
+          assert.ok(!r.errors.some((e) => /internal error/.test(e.message)), `${where}: ${r.errors.map((e) => e.message).join('; ')}`);
+          assert.doesNotThrow(() => applyEdits(source, r.edits), where);
+          const names = new Set(r.after.layers.map((l) => l.name));
+          for (const c of r.changes.filter((x) => x.status === 'applied')) {
+            applied++;
+            for (const n of c.replacedBy!) assert.ok(names.has(n), `${where}: ${n} is missing after the what-if`);
+          }
+          for (const c of r.changes.filter((x) => x.status !== 'applied')) assert.ok(c.reason, `${where}: ${c.name} ${c.kind} ${c.status} without a reason`);
+        }
+      }
+    }
+    assert.ok(applied > 500, `only ${applied} changes applied over the corpus`);
+  });
+});
