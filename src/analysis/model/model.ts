@@ -193,6 +193,7 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance 
     record: state.error?.phase === 'construct' ? null : recordOf(state, ip),
     error: state.error,
   };
+  if (state.origin) layer.origin = state.origin;
   if (state.symbolic) layer.symbolic = state.symbolic;
   else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
   return layer;

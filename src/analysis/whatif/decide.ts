@@ -1,6 +1,6 @@
 import { scaledWidth } from '../../core';
 import type { LayerInstance, ModelAnalysis, ModuleInstance } from '../types';
-import { CallSite, intLiteral, readSite, repeatable } from './sites';
+import { CallSite, SourceText, Sources, baseName, intLiteral, readSite, repeatable } from './sites';
 import { WidthTarget, widthSource } from './widthSources';
 import type { ChangeStatus, Transformation, TransformationKind, WhatIfPlan } from './types';
 
@@ -22,8 +22,10 @@ export interface Widths {
 export interface LayerPlan {
   layer: LayerInstance;
   site: CallSite | null;
-  /** Offset of the call: layers sharing a call share a key. */
-  key: number | null;
+  /** The file the call is written in (the analysed one, or the one an imported helper is in). */
+  source: SourceText | null;
+  /** File and offset of the call: layers sharing a call share a key. */
+  key: string | null;
   decisions: Map<TransformationKind, Decision>;
   widths: Widths | null;
   /** The literals a width multiplier rewrites for this conv, with the argument each stands for. */
@@ -33,8 +35,7 @@ export interface LayerPlan {
 
 interface Context {
   model: ModelAnalysis;
-  text: string;
-  starts: readonly number[];
+  sources: Sources;
 }
 
 /** Finds the literal behind each channel figure the width multiplier changes; the reason when one is computed. */
@@ -46,7 +47,8 @@ function widthProblem(p: LayerPlan, context: Context): string | null {
   const found: LayerPlan['widthTargets'] = [];
   for (const [argument, value, old] of wanted) {
     if (value === old) continue;
-    const source = widthSource(argument, value, old, p.layer, p.site!, context.model, context.text, context.starts);
+    const { text, starts } = p.source!;
+    const source = widthSource(argument, value, old, p.layer, p.site!, context.model, text, starts, p.source !== context.sources.main);
     if ('reason' in source) return source.reason;
     found.push({ argument, ...source });
   }
@@ -57,12 +59,13 @@ function widthProblem(p: LayerPlan, context: Context): string | null {
 const ORDER: TransformationKind[] = ['width', 'separable', 'groups', 'dropBias'];
 
 /** Decides every transformation of the plan for every conv of the model, site-checked. */
-export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, text: string, starts: readonly number[], foreign: ReadonlyMap<number, string>): LayerPlan[] {
+export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, sources: Sources, foreign: ReadonlyMap<string, string>): LayerPlan[] {
   const byKind = new Map(plan.transformations.map((t) => [t.kind, t]));
-  const context: Context = { model, text, starts };
+  const context: Context = { model, sources };
   const plans = model.layers.map((layer): LayerPlan => {
-    const site = readSite(text, starts, layer.range);
-    return { layer, site, key: site ? site.from : null, decisions: new Map(), widths: null, widthTargets: [], groups: null };
+    const source = layer.origin ? sources.get(layer.origin.file) : sources.main;
+    const site = source ? readSite(source.text, source.starts, layer.origin?.range ?? layer.range) : null;
+    return { layer, site, source, key: site ? siteKey(source!.file, site.from) : null, decisions: new Map(), widths: null, widthTargets: [], groups: null };
   });
   for (const kind of ORDER) {
     const t = byKind.get(kind);
@@ -72,9 +75,9 @@ export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, text: string, 
       const d = decideOne(t, p, model, excluded.has(p.layer.name), foreign, context);
       p.decisions.set(kind, d);
     }
-    coherent(plans, kind, starts);
+    coherent(plans, kind);
     if (kind === 'width') {
-      conflictingTargets(plans, starts);
+      conflictingTargets(plans);
       wholeModelWidth(plans);
     }
   }
@@ -98,7 +101,17 @@ function wholeModelWidth(plans: LayerPlan[]): void {
   }
 }
 
-function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<number, string>, context: Context): Decision {
+export function siteKey(file: string, offset: number): string {
+  return `${file}:${offset}`;
+}
+
+/** 'line 12', or 'line 12 of blocks.py' for a call in another file. */
+function lineOf(p: LayerPlan, offset: number, main: string): string {
+  const line = lineAt(p.source!.starts, offset);
+  return p.source!.file === main ? `line ${line}` : `line ${line} of ${baseName(p.source!.file)}`;
+}
+
+function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<string, string>, context: Context): Decision {
   const r = p.layer.record;
   if (!r) return { status: 'ineligible', reason: `its figures are unknown${p.layer.error ? `: ${p.layer.error.message}` : ''}` };
   const eligible = eligibility(t, p, model);
@@ -183,16 +196,18 @@ function parentOf(name: string): string {
 }
 
 /** Why the code of this conv cannot be rewritten for the transformation, or null. */
-function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<number, string>, context: Context): string | null {
+function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<string, string>, context: Context): string | null {
   const site = p.site;
+  if (p.layer.origin && !p.source) return `it is built in ${p.layer.origin.file}, which cannot be read`;
   if (!site) {
     return p.layer.range.line < 1
       ? 'it is built in another file by code this file calls; change it there'
       : `it is built by the call at line ${p.layer.range.line}, which is not a conv constructor call the what-if can rewrite (a helper, a factory or an alias)`;
   }
-  if (!site.bound) return `its arguments at line ${p.layer.range.line} are unpacked (*args or **kwargs); their values are not written at the call`;
-  const other = foreign.get(site.from);
-  if (other) return `the call at line ${p.layer.range.line} also builds ${other}, which the what-if leaves as it is`;
+  const at = lineOf(p, site.from, context.sources.main.file);
+  if (!site.bound) return `its arguments at ${at} are unpacked (*args or **kwargs); their values are not written at the call`;
+  const other = foreign.get(p.key!);
+  if (other) return `the call at ${at} also builds ${other}, which the what-if leaves as it is`;
   const arg = (name: string): string | undefined => site.bound!.get(name)?.value;
   if (t.kind === 'separable' && !repeatable(arg('in_channels') ?? '')) {
     return `in_channels is computed (\`${arg('in_channels')}\`) and would be evaluated twice; give it a name first`;
@@ -205,15 +220,16 @@ function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<numbe
  * A call that builds several layers (a loop, a helper) is one piece of code: it is rewritten
  * only when the transformation applies to every layer it builds, with the same result.
  */
-function coherent(plans: LayerPlan[], kind: TransformationKind, starts: readonly number[]): void {
-  const groups = new Map<number, LayerPlan[]>();
+function coherent(plans: LayerPlan[], kind: TransformationKind): void {
+  const groups = new Map<string, LayerPlan[]>();
   for (const p of plans) if (p.key !== null) groups.set(p.key, [...(groups.get(p.key) ?? []), p]);
   for (const sharing of groups.values()) {
     if (sharing.length < 2) continue;
     const applied = sharing.filter((p) => p.decisions.get(kind)?.status === 'applied');
     const odd = sharing.find((p) => p.decisions.get(kind)?.status !== 'applied') ?? differentWidths(applied, kind);
     if (applied.length === 0 || !odd) continue;
-    const line = lineAt(starts, sharing[0].key!);
+    const first = sharing[0];
+    const line = `${lineAt(first.source!.starts, first.site!.from)}${first.layer.origin ? ` of ${baseName(first.source!.file)}` : ''}`;
     for (const p of applied) {
       if (p === odd) continue;
       const why = odd.decisions.get(kind)?.status === 'applied' ? 'would get other widths' : `is ${odd.decisions.get(kind)?.status}`;
@@ -237,17 +253,21 @@ function differentWidths(applied: LayerPlan[], kind: TransformationKind): LayerP
 }
 
 /** One literal that two convs would need at different widths: neither is rewritten. */
-function conflictingTargets(plans: LayerPlan[], starts: readonly number[]): void {
-  const byOffset = new Map<number, Array<{ p: LayerPlan; value: bigint }>>();
+function conflictingTargets(plans: LayerPlan[]): void {
+  const byOffset = new Map<string, Array<{ p: LayerPlan; value: bigint; offset: number }>>();
   for (const p of plans) {
     if (p.decisions.get('width')?.status !== 'applied') continue;
-    for (const t of p.widthTargets) byOffset.set(t.target.from, [...(byOffset.get(t.target.from) ?? []), { p, value: t.target.value }]);
+    for (const t of p.widthTargets) {
+      const key = siteKey(p.source!.file, t.target.from);
+      byOffset.set(key, [...(byOffset.get(key) ?? []), { p, value: t.target.value, offset: t.target.from }]);
+    }
   }
-  for (const [offset, users] of byOffset) {
+  for (const users of byOffset.values()) {
+    const offset = users[0].offset;
     if (users.every((u) => u.value === users[0].value)) continue;
     const names = users.map((u) => u.p.layer.name);
     for (const { p } of users) {
-      p.decisions.set('width', { status: 'ineligible', blocked: true, reason: `the literal at line ${lineAt(starts, offset)} feeds ${names.join(', ')}, which would need different widths` });
+      p.decisions.set('width', { status: 'ineligible', blocked: true, reason: `the literal at line ${lineAt(p.source!.starts, offset)} feeds ${names.join(', ')}, which would need different widths` });
       p.widths = null;
     }
   }

@@ -1,20 +1,22 @@
 import type { ModelAnalysis } from '../types';
 import { followingNorm, LayerPlan, normWidth, widthsOf } from './decide';
 import type { WhatIfEdit } from './edits';
-import { CallSite, intLiteral, rangeOf, readSite as readSiteOf } from './sites';
+import { CallSite, Sources, intLiteral, rangeOf, readSite as readSiteOf } from './sites';
 
 /** The text edits that carry out every applied decision, one call at a time; and notes on the other modules they change. */
-export function editsFor(plans: LayerPlan[], model: ModelAnalysis, file: string, text: string, starts: readonly number[]): { edits: WhatIfEdit[]; notes: string[] } {
+export function editsFor(plans: LayerPlan[], model: ModelAnalysis, sources: Sources): { edits: WhatIfEdit[]; notes: string[] } {
   const edits: WhatIfEdit[] = [];
   const notes: string[] = [];
-  const done = new Set<number>();
+  const done = new Set<string>();
+  const { file, text, starts } = sources.main;
   for (const p of plans) {
-    if (!p.site || done.has(p.site.from)) continue;
+    if (!p.site || done.has(p.key!)) continue;
     const applied = (k: string): boolean => p.decisions.get(k as never)?.status === 'applied';
     if (!['separable', 'groups', 'width', 'dropBias'].some(applied)) continue;
-    done.add(p.site.from);
-    const pieces = applied('separable') ? [separable(p, text, applied('dropBias'))] : [...argumentEdits(p, applied('dropBias')), ...atSite(p)];
-    for (const e of pieces) edits.push({ file, from: e.from, to: e.to, range: rangeOf(starts, e.from, e.to), text: e.text, replaced: text.slice(e.from, e.to) });
+    done.add(p.key!);
+    const at = p.source!;
+    const pieces = applied('separable') ? [separable(p, at.text, applied('dropBias'))] : [...argumentEdits(p, applied('dropBias')), ...atSite(p)];
+    for (const e of pieces) edits.push({ file: at.file, from: e.from, to: e.to, range: rangeOf(at.starts, e.from, e.to), text: e.text, replaced: at.text.slice(e.from, e.to) });
   }
   // Literals one level up (`DepthwiseSeparable(64, 128)`), once each: several convs may read one.
   const remote = new Map<number, Piece>();

@@ -1,9 +1,10 @@
 import { analyzeFile } from '../index';
-import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, LayerInstance, ModelAnalysis } from '../types';
-import { decideAll, LayerPlan } from './decide';
+import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, LayerInstance, ModelAnalysis, SourceHost } from '../types';
+import { decideAll, LayerPlan, siteKey } from './decide';
+import type { WhatIfEdit } from './edits';
 import { applyEdits } from './edits';
 import { editsFor } from './rewrite';
-import { lineStarts, offsetOf } from './sites';
+import { Sources, lineStarts, offsetOf } from './sites';
 import type { LayerChange, WhatIfPlan, WhatIfResult } from './types';
 
 export { applyEdits } from './edits';
@@ -27,13 +28,24 @@ export function whatIfModel(options: AnalysisOptions, source: string, entry: str
 function whatIf(options: AnalysisOptions, source: string, entry: string, plan: WhatIfPlan): WhatIfResult {
   const { analysed, before } = analyseBefore(options, source, entry);
   if (!before) return notFound(plan, entry, analysed);
-  const starts = lineStarts(source);
-  const plans = decideAll(before, plan, source, starts, otherModelsSites(analysed, before, starts));
-  const { edits, notes } = editsFor(plans, before, options.file, source, starts);
-  const rewritten = edits.length > 0 ? analyzeFile(applyEdits(source, edits), { ...options, entry }) : analysed;
+  const sources = new Sources({ file: options.file, text: source, starts: lineStarts(source) }, options.host);
+  const plans = decideAll(before, plan, sources, otherModelsSites(analysed, before, sources));
+  const { edits, notes } = editsFor(plans, before, sources);
+  const rewritten = edits.length > 0 ? reanalyse(options, source, entry, edits) : analysed;
   const after = rewritten.models.find((m) => m.entry === entry) ?? emptyModel(before);
   const errors = pytorchErrors(rewritten);
   return { plan, before, after, changes: changesOf(plans, plan, after), errors, edits, notes };
+}
+
+/** The model analysed again with the edits applied: the analysed file's text, and the other files' through the host. */
+function reanalyse(options: AnalysisOptions, source: string, entry: string, edits: WhatIfEdit[]): FileAnalysis {
+  const texts = new Map<string, string>();
+  for (const file of new Set(edits.map((e) => e.file))) {
+    const original = file === options.file ? source : options.host.readFile(file);
+    if (typeof original === 'string') texts.set(file, applyEdits(original, edits.filter((e) => e.file === file)));
+  }
+  const host: SourceHost = { readFile: (path) => texts.get(path) ?? options.host.readFile(path) };
+  return analyzeFile(texts.get(options.file) ?? source, { ...options, host, entry });
 }
 
 /**
@@ -53,13 +65,16 @@ function analyseBefore(options: AnalysisOptions, source: string, entry: string):
 }
 
 /** The calls (by offset) that build layers of the file's other models: rewriting them would change those models too. */
-function otherModelsSites(analysed: FileAnalysis, model: ModelAnalysis, starts: readonly number[]): Map<number, string> {
-  const out = new Map<number, string>();
+function otherModelsSites(analysed: FileAnalysis, model: ModelAnalysis, sources: Sources): Map<string, string> {
+  const out = new Map<string, string>();
   for (const other of analysed.models) {
     if (other === model) continue;
     for (const layer of other.layers) {
-      const at = offsetOf(starts, layer.range.line, layer.range.column);
-      if (at !== null && !out.has(at)) out.set(at, `${other.entry}'s ${layer.name}`);
+      const source = layer.origin ? sources.get(layer.origin.file) : sources.main;
+      const range = layer.origin?.range ?? layer.range;
+      const at = source ? offsetOf(source.starts, range.line, range.column) : null;
+      const key = at === null ? null : siteKey(source!.file, at);
+      if (key && !out.has(key)) out.set(key, `${other.entry}'s ${layer.name}`);
     }
   }
   return out;

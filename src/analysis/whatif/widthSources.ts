@@ -21,7 +21,7 @@ const IDENTIFIER = /^[A-Za-z_]\w*$/;
  * is built with (`DepthwiseSeparable(64, 128)` for `in_channels`). Anything else is computed,
  * and the reason says so.
  */
-export function widthSource(argument: string, newValue: bigint, oldValue: bigint, layer: LayerInstance, site: CallSite, model: ModelAnalysis, text: string, starts: readonly number[]): WidthSource {
+export function widthSource(argument: string, newValue: bigint, oldValue: bigint, layer: LayerInstance, site: CallSite, model: ModelAnalysis, text: string, starts: readonly number[], crossFile = false): WidthSource {
   const arg = site.bound!.get(argument);
   if (!arg) return { reason: `${argument} is not written at the call at line ${layer.range.line}` };
   const literal = intLiteral(arg.value);
@@ -29,6 +29,7 @@ export function widthSource(argument: string, newValue: bigint, oldValue: bigint
     if (literal !== oldValue) return { reason: `${argument} is written as ${arg.value} but is ${oldValue}` };
     return { target: { from: site.from + arg.valueStart, to: site.from + arg.valueEnd, old: oldValue, value: newValue }, atSite: true };
   }
+  if (crossFile) return { reason: `${argument} is \`${arg.value}\` in ${layer.origin?.file ?? 'another file'}; change it where it is computed` };
   if (!IDENTIFIER.test(arg.value)) return { reason: `${argument} is a computed value (\`${arg.value}\`); change it where it is computed` };
   return parameterSource(arg.value, newValue, oldValue, layer, site, model, text, starts);
 }

@@ -53,14 +53,27 @@ describe('model-wide what-if against PyTorch', function () {
     });
   }
 
-  it('applying the edits and analysing the text again gives the totals the what-if promised', () => {
+  it('applying the edits, in every file they touch, and analysing again gives the totals the what-if promised', () => {
     for (const c of golden.cases) {
       const file = path.join(ROOT, c.file);
       const source = fs.readFileSync(file, 'utf8');
       const result = whatIfModel(optionsFor(file), source, c.entry, c.plan);
-      const again = analyzeFile(applyEdits(source, result.edits), { ...optionsFor(file), entry: c.entry }).models.find((m) => m.entry === c.entry)!;
+      const texts = new Map<string, string>();
+      for (const f of new Set(result.edits.map((e) => e.file))) texts.set(f, applyEdits(fs.readFileSync(f, 'utf8'), result.edits.filter((e) => e.file === f)));
+      const host = { readFile: (p: string) => texts.get(p) ?? optionsFor(file).host.readFile(p) };
+      const again = analyzeFile(texts.get(file) ?? source, { file, host, entry: c.entry }).models.find((m) => m.entry === c.entry)!;
       assert.deepEqual(again.totals, result.after.totals, c.id);
     }
+  });
+
+  it('rewrites the conv calls of helpers imported from another file, in that file', () => {
+    const file = path.join(ROOT, 'test/fixtures/whatif/crossfile/net.py');
+    const result = whatIfModel(optionsFor(file), fs.readFileSync(file, 'utf8'), 'Net', { transformations: [{ kind: 'separable' }, { kind: 'dropBias' }] });
+    const blocks = path.join(ROOT, 'test/fixtures/whatif/crossfile/blocks.py');
+    assert.deepEqual([...new Set(result.edits.map((e) => e.file))], [blocks]);
+    const text = fs.readFileSync(blocks, 'utf8');
+    for (const e of result.edits) assert.equal(text.slice(e.from, e.to), e.replaced);
+    assert.match(applyEdits(text, result.edits), /self\.conv = nn\.Sequential\(\n\s+nn\.Conv2d\(cin, cin, 3, padding=1, groups=cin, bias=False\),\n\s+nn\.Conv2d\(cin, cout, 1, bias=False\),\n\s+\)/);
   });
 });
 
