@@ -62,6 +62,26 @@ describe('model-wide what-if: apply to code', function () {
     assert.deepEqual(exported.totals, { conv_layers: expected.conv_layers, conv_params: Number(expected.conv_params), conv_macs: Number(expected.conv_macs), params: Number(expected.params) });
   }
 
+  it('applies edits across files: the helper file it did not have open is changed too, in the same edit', async () => {
+    const { document } = await openWorkspaceFile('whatif_cross/net.py');
+    const blocksUri = workspaceFile('whatif_cross/blocks.py');
+    const blocksText = new TextDecoder().decode(await vscode.workspace.fs.readFile(blocksUri));
+    const read = (p: string): string | undefined => (p === blocksUri.path ? blocksText : undefined);
+    const result = whatIfModel({ file: document.uri.path, host: { readFile: read } }, document.getText(), 'Net', { transformations: [{ kind: 'separable' }] });
+    assert.deepEqual([...new Set(result.edits.map((e) => e.file))], [blocksUri.path]);
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number }>('convLens.applyWhatIf', { owner: document.uri.toString(), edits: result.edits });
+    assert.deepEqual(outcome, { applied: true, edits: result.edits.length, files: 1 });
+    const blocks = vscode.workspace.textDocuments.find((d) => d.uri.path === blocksUri.path)!;
+    try {
+      assert.match(blocks.getText(), /self\.conv = nn\.Sequential\(/);
+      assert.match(blocks.getText(), /return nn\.Sequential\(/);
+    } finally {
+      await vscode.window.showTextDocument(blocks);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    assert.equal(blocks.getText(), blocksText);
+  });
+
   it('refuses edits computed for text the file no longer has, and changes nothing', async () => {
     const { document } = await openWorkspaceFile('whatif_net.py');
     const text = document.getText();
