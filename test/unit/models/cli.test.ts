@@ -74,7 +74,7 @@ describe('cli: conv-lens report', () => {
     // The one report's Markdown, as the editor's export writes it.
     assert.match(md.stdout, /^\| Layer \(type\) \| kind \| output shape \| params \| MACs \| FLOPs \|/m);
     // Names from the file are escaped Markdown: the dot renders as a dot.
-    assert.match(md.stdout, /\| block2\\\.pointwise \(Conv2d\) \| pointwise \\\(1x1\\\) \| `\[1, 256, 28, 28\]` \| 32,768 \|/);
+    assert.match(md.stdout, /\| block2\\\.pointwise \(Conv2d\) \| pointwise \\\(1x1\\\) \| `\[1,256,28,28\]` \| 32,768 \|/);
     assert.match(md.stdout, /\| \*\*Total \(conv\)\*\* \| 6 layers \|  \| 48,160 \| 122,730,496 \| 245,460,992 \|/);
   });
 
