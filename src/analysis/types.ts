@@ -114,6 +114,8 @@ export interface LayerInstance {
   record: ConvRecord | null;
   /** Construction or forward error, with PyTorch's message. */
   error: ConvError | null;
+  /** The conv's own constructor call when it is written in another file (an imported helper): that file's path and the call's range there. */
+  origin?: { file: string; range: SourceRange };
   /** Formulas for figures that depend on unknown values, e.g. params: '10·nin'. */
   symbolic?: { params?: string; macs?: string; reasons: string[] };
   /** Why the figures are what they are, e.g. 'never called in forward' (0 MACs, no shapes). */

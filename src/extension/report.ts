@@ -5,6 +5,7 @@ import { LayerTarget } from './links';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { openOwnerView } from './targets';
 import { fileSubjects, renderReport as render } from '../report';
+import { reportMarkdown } from './text/report';
 
 /**
  * The analysis view of the file or notebook named by a URI string, or of the active editor when
@@ -35,7 +36,7 @@ function reportPath(owner: vscode.Uri): string {
 export function renderReport(ctx: ConvLensContext, view: DocumentView, linkLines = false): string {
   const file = view.owner.path.slice(view.owner.path.lastIndexOf('/') + 1);
   // The `./` keeps a file name with a colon from reading as a URI scheme.
-  return render(subjectsOf(view), 'markdown', { flopDisplay: ctx.config.flopDisplay, link: (row) => (linkLines ? `./${encodeURIComponent(file)}#L${row.range.line}` : null) });
+  return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `./${encodeURIComponent(file)}#L${row.range.line}` : null));
 }
 
 /** The view's models as the CLI's report subjects: the file named as `conv-lens report` run in the workspace folder names it. */
@@ -118,7 +119,10 @@ export class Reports implements vscode.Disposable {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`);
+    // Not awaited: a test or keybinding exporting to a given destination does not wait for a click.
+    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`, 'Open').then((choice) => {
+      if (choice === 'Open') void vscode.window.showTextDocument(target, { preview: true });
+    });
   }
 
   dispose(): void {

@@ -103,6 +103,8 @@ function unresolvedJson(u: Unresolved): JsonObject {
 export interface RenderOptions {
   link?: MarkdownLink;
   flopDisplay?: FlopDisplay;
+  /** The whole file, for Markdown's title and problems even when it holds no model (the editor's report). */
+  whole?: { file: string; analysis: FileAnalysis };
 }
 
 /** The report in the chosen format; JSON of several models is an array of objects. */
@@ -113,7 +115,7 @@ export function renderReport(subjects: ReportSubject[], format: ReportFormat, op
     case 'csv':
       return csvReport(subjects);
     case 'markdown':
-      return reportMarkdown(subjects, options.flopDisplay ?? 'both', options.link ?? (() => null));
+      return reportMarkdown(subjects, options.flopDisplay ?? 'both', options.link ?? (() => null), options.whole);
     case 'table':
       return subjects.map(tableReport).join('\n\n');
   }

@@ -1,5 +1,5 @@
 import { KIND_LABELS, withCommas } from '../core';
-import type { LayerInstance, ModelAnalysis, SourceRange } from '../analysis/types';
+import type { FileAnalysis, LayerInstance, ModelAnalysis, SourceRange } from '../analysis/types';
 import { FlopDisplay, factor, shapeText } from '../extension/text/numbers';
 import { mdLinkTarget, mdText } from '../extension/text/markdown';
 import { denseTotals } from './totals';
@@ -15,14 +15,17 @@ const num = (v: bigint | null | undefined): string => (v === null || v === undef
  * from the records. Every text from the file is escaped (extension/text/markdown.ts): previews
  * render remote images and links, and a model file must not put any there.
  */
-export function reportMarkdown(subjects: ReportSubject[], display: FlopDisplay, link: MarkdownLink): string {
-  const file = subjects[0]?.file ?? '';
+export function reportMarkdown(subjects: ReportSubject[], display: FlopDisplay, link: MarkdownLink, whole?: { file: string; analysis: FileAnalysis }): string {
+  const file = whole?.file ?? subjects[0]?.file ?? '';
   const out = [`# Conv Lens report: ${mdText(file.slice(file.lastIndexOf('/') + 1))}`, ''];
   if (subjects.length === 0) out.push('No model (nn.Module subclass or factory) with conv layers was found in this file.', '');
+  out.push(...summaryMarkdown(subjects.map((s) => s.model), display));
   for (const subject of subjects) out.push(...modelMarkdown(subject.model, display, link));
   const problems = new Map<string, string>();
-  for (const { analysis } of subjects) {
+  const analyses = whole ? [whole.analysis] : [...new Set(subjects.map((s) => s.analysis))];
+  for (const analysis of analyses) {
     for (const d of analysis.diagnostics) problems.set(`${d.range.line}:${d.range.column}:${d.message}`, `- line ${d.range.line}: ${d.severity}: ${mdText(d.message, 1000)}`);
+    for (const u of analysis.unresolved) problems.set(`${u.line}:${u.column}:${u.why}`, `- line ${u.line}: unknown: ${mdText(u.why.startsWith(`${u.what}:`) ? u.why : `${u.what}: ${u.why}`, 1000)}`);
   }
   if (problems.size > 0) out.push('## Problems', '', ...problems.values(), '');
   out.push('MACs are multiply-accumulates; FLOPs = 2 x MACs. "Dense" is the same layer with groups=1; savings = dense / this layer.');
@@ -36,7 +39,7 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: Markdow
   const lines = [
     `## ${mdText(model.entry)}`,
     '',
-    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(model.inputSource)})` : ''}`,
+    inputLine(model),
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
@@ -58,6 +61,33 @@ function layerLine(layer: LayerInstance, work: (macs: bigint | null, flops: bigi
   const name = `${target ? `[${mdText(layer.name)}](${mdLinkTarget(target)})` : mdText(layer.name)} (${mdText(layer.type)})`;
   const kind = r ? (layer.note ? `${KIND_LABELS[r.kind]}, ${layer.note}` : KIND_LABELS[r.kind]) : layer.symbolic ? 'symbolic' : 'unknown';
   const error = (layer.error ?? r?.forward_error)?.message;
-  const output = error ? `error: ${mdText(error)}` : `\`${shapeText(r?.output_shape ?? null)}\``;
+  // Without spaces a shape does not wrap in a narrow preview: `[1,128,32,32]`.
+  const output = error ? `error: ${mdText(error)}` : `\`${shapeText(r?.output_shape ?? null).replace(/, /g, ',')}\``;
   return `| ${[name, mdText(kind), output, num(r?.params), ...work(r?.macs ?? null, r?.flops ?? null), num(r?.dense_params), num(r?.dense_macs), r ? factor(r.savings) : '?'].join(' | ')} |`;
+}
+
+/** Where the shape came from, in the user's words; without one, how to give it. */
+const INPUT_SOURCES: Record<NonNullable<ModelAnalysis['inputSource']>, string> = {
+  option: 'set with Set Input Shape',
+  comment: 'from the `# conv-lens: input=` comment',
+  code: 'from the tensor the file feeds the model',
+  default: 'from the convLens.defaultInputShape setting',
+  pretrained_cfg: "from the model's pretrained config (`input_size`)",
+};
+
+function inputLine(model: ModelAnalysis): string {
+  if (!model.input) return 'Input shape: none known, so shapes and MACs are "?": run **Conv Lens: Set Input Shape…**, or add `# conv-lens: input=(1, 3, 224, 224)` above the class.';
+  return `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (${INPUT_SOURCES[model.inputSource]})` : ''}`;
+}
+
+/** One line per model, before the tables, when a file has several (torchvision's resnet.py has ten). */
+function summaryMarkdown(models: ModelAnalysis[], display: FlopDisplay): string[] {
+  if (models.length < 2) return [];
+  const work = display === 'flops' ? 'FLOPs' : 'MACs';
+  const lines = [`| Model | input | conv layers | params | ${work} |`, '|---|---|---:|---:|---:|'];
+  for (const m of models) {
+    const figure = display === 'flops' ? denseTotals(m).flops : m.totals.conv_macs;
+    lines.push(`| ${mdText(m.entry)} | ${m.input ? `\`${shapeText(m.input)}\`` : 'none'} | ${m.totals.conv_layers ?? '?'} | ${num(m.totals.params)} | ${num(figure)} |`);
+  }
+  return ['## Summary', '', ...lines, ''];
 }

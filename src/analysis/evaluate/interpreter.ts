@@ -117,6 +117,10 @@ export class Interpreter implements Evaluator {
     return this.constructing.length ? this.constructing[this.constructing.length - 1] : this.mainSite();
   }
 
+  innermostSite(): CallSite | null {
+    return this.sites[this.sites.length - 1] ?? null;
+  }
+
   currentFrame(): Frame | undefined {
     return this.frames[this.frames.length - 1];
   }

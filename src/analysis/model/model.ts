@@ -247,6 +247,7 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject, forwardCertain:
     error: state.error,
   };
   if (idle) layer.note = NEVER_CALLED;
+  if (state.origin) layer.origin = state.origin;
   if (state.symbolic) layer.symbolic = state.symbolic;
   else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
   return layer;

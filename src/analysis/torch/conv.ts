@@ -38,6 +38,8 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
   const state: ConvState = { spec: null, specKey: undefined, input: null, callMacs: undefined, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
   self.site = state.site;
+  const own = ip.innermostSite();
+  if (own && own.unit !== ip.main) state.origin = { file: own.unit.path, range: own.unit.range(own.node) };
   ip.convModules.push(self);
   const node = lazy ? null : builtNode(ip, type, args);
   if (node?.value) {

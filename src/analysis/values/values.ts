@@ -4,6 +4,7 @@ import { Poly } from './symbolic';
 import { CannotEvaluate } from './errors';
 import type { Scope } from './scope';
 import type { FileUnit } from '../parse/unit';
+import type { SourceRange } from '../types';
 import type { Interpreter } from '../evaluate/interpreter';
 import type { ParamSpec } from '../parse/params';
 
@@ -222,6 +223,8 @@ export interface ConvState {
   symbolic?: { params?: string; macs?: string; reasons: string[] };
   /** Calls that built the layer, innermost first; the first one in the analyzed file is its range. */
   site: SyntaxNode | null;
+  /** The conv's own constructor call when it is written in another file than the analysed one (its path and range there). */
+  origin?: { file: string; range: SourceRange } | null;
   lazy: boolean;
   forwardDone: boolean;
 }

@@ -5,6 +5,7 @@ import { AnalysisIndex } from '../../../src/extension/text/index';
 import { layerLensTitle, modelLensTitle, siteLensTitle, statusText, unknownTotalsReason, usesLensTitle } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
 import { joinCells, joinedLine, locateLine } from '../../../src/extension/text/notebook';
+import { reportMarkdown } from '../../../src/extension/text/report';
 import { fileSubjects, renderReport } from '../../../src/report';
 import { range, record, sampleAnalysis } from './analysis-fixture';
 
@@ -187,9 +188,27 @@ describe('lens, report', () => {
   });
 
   it('writes a torchinfo-like Markdown table with jump links, dense columns and totals', () => {
-    const md = renderReport(fileSubjects(analysis, 'net.py'), 'markdown', { flopDisplay: 'macs', link: (r) => `file:///ws/net.py#L${r.range.line}` });
-    assert.match(md, /\| \[conv1\]\(<file:\/\/\/ws\/net\.py#L5>\) \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \| 9,437,184 \| 73,856 \| 75,497,472 \| 8\.0x \|/);
+    const md = reportMarkdown(analysis, 'macs', (r) => `file:///ws/net.py#L${r.range.line}`);
+    assert.match(md, /\| \[conv1\]\(<file:\/\/\/ws\/net\.py#L5>\) \(Conv2d\) \| grouped \| `\[1,128,32,32\]` \| 9,344 \| 9,437,184 \| 73,856 \| 75,497,472 \| 8\.0x \|/);
     assert.match(md, /\*\*Total \(conv\)\*\* \| 3 layers/);
+  });
+
+  it('says where the input shape came from in plain words, how to give one, and sums up a file of several models', () => {
+    const md = reportMarkdown(analysis, 'macs', () => null);
+    assert.match(md, /Input shape: `\[1, 64, 32, 32\]` \(from the `# conv-lens: input=` comment\)/);
+    assert.doesNotMatch(md, /## Summary/);
+    const unfed = { ...analysis.models[0], entry: 'Other', input: null, inputSource: null };
+    const two = reportMarkdown({ ...analysis, models: [analysis.models[0], unfed] }, 'macs', () => null);
+    assert.match(two, /Input shape: none known, so shapes and MACs are "\?": run \*\*Conv Lens: Set Input Shape…\*\*/);
+    // 9,344 + 1,152 + 33,024 = 43,520 params; 9,437,184 + 1,179,648 + 33,554,432 = 44,171,264 MACs.
+    assert.match(two, /## Summary\n\n\| Model \| input \| conv layers \| params \| MACs \|\n\|---\|---\|---:\|---:\|---:\|\n\| Net \| `\[1, 64, 32, 32\]` \| 3 \| 43,520 \| 44,171,264 \|\n\| Other \| none \|/);
+  });
+
+  it('keeps the title and problems of a file without a model', () => {
+    const md = reportMarkdown({ ...analysis, models: [], diagnostics: [{ range: range(3, 0, 3, 4), severity: 'error', message: 'invalid syntax', source: 'syntax' }] }, 'macs', () => null);
+    assert.match(md, /^# Conv Lens report: net\\\.py$/m);
+    assert.match(md, /No model \(nn\.Module subclass or factory\)/);
+    assert.match(md, /- line 3: error: invalid syntax/);
   });
 
   it('exports CSV and JSON with exact integers, in the CLI format', () => {

@@ -22,7 +22,9 @@ async function exportJson(document: vscode.TextDocument, name: string): Promise<
 async function exportAfter(document: vscode.TextDocument, name: string, done: (json: Exported) => boolean): Promise<Exported> {
   let json: Exported | null = null;
   for (let i = 0; i < 100; i++) {
-    json = JSON.parse(await exportJson(document, name)) as Exported;
+    // `conv-lens report --json` of a file of several models: one object per model.
+    const models = JSON.parse(await exportJson(document, name)) as Array<Exported & { entry: string }>;
+    json = models.find((m) => m.entry === 'PlainCNN')!;
     if (done(json)) return json;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -45,13 +47,39 @@ describe('model-wide what-if: apply to code', function () {
     assert.ok(promised.changes.some((c) => c.status === 'applied'));
     const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number }>('convLens.applyWhatIf', { owner: document.uri.toString(), entry: 'PlainCNN', plan });
     assert.deepEqual(outcome, { applied: true, edits: promised.edits.length, files: 1 });
-    assert.match(document.getText(), /self\.conv1 = nn\.Sequential\(\n\s+nn\.Conv2d\(32, 32, kernel_size=3, padding=1, groups=32, bias=False\),\n\s+nn\.Conv2d\(32, 64, 1, bias=False\),\n\s+\)/);
-    const expected = promised.after.totals;
-    const after = await exportAfter(document, 'whatif_after.json', (j) => j.totals.conv_layers === expected.conv_layers);
-    assert.deepEqual(after.totals, { conv_layers: expected.conv_layers, conv_params: Number(expected.conv_params), conv_macs: Number(expected.conv_macs), params: Number(expected.params) });
-    await vscode.window.showTextDocument(document);
-    await vscode.commands.executeCommand('undo');
+    try {
+      await checkApplied(document, promised.after.totals);
+    } finally {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('undo');
+    }
     assert.equal(document.getText(), original);
+  });
+
+  async function checkApplied(document: vscode.TextDocument, expected: ReturnType<typeof whatIfModel>['after']['totals']): Promise<void> {
+    assert.match(document.getText(), /self\.conv1 = nn\.Sequential\(\n\s+nn\.Conv2d\(32, 32, 3, padding=1, groups=32, bias=False\),\n\s+nn\.Conv2d\(32, 64, 1, bias=False\),\n\s+\)/);
+    const exported = await exportAfter(document, 'whatif_after.json', (j) => j.totals.conv_layers === expected.conv_layers);
+    assert.deepEqual(exported.totals, { conv_layers: expected.conv_layers, conv_params: Number(expected.conv_params), conv_macs: Number(expected.conv_macs), params: Number(expected.params) });
+  }
+
+  it('applies edits across files: the helper file it did not have open is changed too, in the same edit', async () => {
+    const { document } = await openWorkspaceFile('whatif_cross/net.py');
+    const blocksUri = workspaceFile('whatif_cross/blocks.py');
+    const blocksText = new TextDecoder().decode(await vscode.workspace.fs.readFile(blocksUri));
+    const read = (p: string): string | undefined => (p === blocksUri.path ? blocksText : undefined);
+    const result = whatIfModel({ file: document.uri.path, host: { readFile: read } }, document.getText(), 'Net', { transformations: [{ kind: 'separable' }] });
+    assert.deepEqual([...new Set(result.edits.map((e) => e.file))], [blocksUri.path]);
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number }>('convLens.applyWhatIf', { owner: document.uri.toString(), edits: result.edits });
+    assert.deepEqual(outcome, { applied: true, edits: result.edits.length, files: 1 });
+    const blocks = vscode.workspace.textDocuments.find((d) => d.uri.path === blocksUri.path)!;
+    try {
+      assert.match(blocks.getText(), /self\.conv = nn\.Sequential\(/);
+      assert.match(blocks.getText(), /return nn\.Sequential\(/);
+    } finally {
+      await vscode.window.showTextDocument(blocks);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    assert.equal(blocks.getText(), blocksText);
   });
 
   it('refuses edits computed for text the file no longer has, and changes nothing', async () => {
@@ -67,6 +95,7 @@ describe('model-wide what-if: apply to code', function () {
 
   it("Export as JSON gives exactly `conv-lens report --json`'s output for the same file", async () => {
     const { document } = await openWorkspaceFile('whatif_net.py');
+    assert.equal(document.isDirty, false, 'the CLI reads the file on disk');
     const exported = await exportJson(document, 'whatif_export.json');
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const cli = path.join(extension.extensionPath, 'bin', 'conv-lens.js');
