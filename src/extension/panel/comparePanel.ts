@@ -234,6 +234,7 @@ export class ComparePanel implements vscode.Disposable {
     if (!plan.ok) return this.post({ type: 'applyResult', ok: false, message: plan.message });
     const edit = new vscode.WorkspaceEdit();
     edit.replace(shown.uri, shown.layer.range, plan.text);
+    if (plan.insert) edit.insert(shown.uri, document.positionAt(plan.insert.start), plan.insert.text);
     const applied = await vscode.workspace.applyEdit(edit);
     this.services.log.appendLine(`[compare] apply ${JSON.stringify(request)} to ${shown.uri.toString()}:${shown.layer.range.start.line + 1}: ${applied ? 'done' : 'refused by the editor'}`);
     this.post({ type: 'applyResult', ok: applied, message: applied ? `${plan.summary} Undo with Ctrl+Z in the editor.` : 'The editor did not accept the edit (is the file read-only?).' });
