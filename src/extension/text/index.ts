@@ -23,7 +23,7 @@ export class AnalysisIndex {
     for (const d of analysis.declarations) addByLines(this.declarationsByLine, d.range, d);
     for (const model of analysis.models) {
       for (const note of model.shapes) addByLines(this.notesByLine, note.range, note);
-      for (const call of model.calls ?? []) addByLines(this.callsByLine, call.range, { model, call });
+      for (const call of model.calls) addByLines(this.callsByLine, call.range, { model, call });
       for (const pair of model.separablePairs) {
         this.pairsByLayer.set(`${model.entry}\0${pair.depthwise}`, pair.comparison);
         this.pairsByLayer.set(`${model.entry}\0${pair.pointwise}`, pair.comparison);
@@ -56,7 +56,13 @@ export class AnalysisIndex {
 
   /** The innermost module call in forward containing the position, as the first model that ran it ran it. */
   callAt(line: number, column: number): ModelCall | null {
-    return innermost(this.callsByLine.get(line) ?? [], line, column, (c) => c.call.range);
+    // Models run the same block's forward in file order: on equal ranges the first model stays.
+    let best: ModelCall | null = null;
+    for (const c of this.callsByLine.get(line) ?? []) {
+      if (!contains(c.call.range, line, column)) continue;
+      if (!best || (isInside(c.call.range, best.call.range) && rangeKey(c.call.range) !== rangeKey(best.call.range))) best = c;
+    }
+    return best;
   }
 
   /** How many models ran the same call (a block shared by resnet18 and resnet34). */
