@@ -112,7 +112,10 @@ export class Reports implements vscode.Disposable {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`);
+    // Not awaited: a test or keybinding exporting to a given destination does not wait for a click.
+    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`, 'Open').then((choice) => {
+      if (choice === 'Open') void vscode.window.showTextDocument(target, { preview: true });
+    });
   }
 
   dispose(): void {

@@ -68,6 +68,7 @@ const num = (v: bigint | null): string => (v === null ? '?' : withCommas(v));
 export function reportMarkdown(analysis: FileAnalysis, display: FlopDisplay, link: (row: ReportRow) => string | null): string {
   const out = [`# Conv Lens report: ${mdText(baseName(analysis.file))}`, ''];
   if (analysis.models.length === 0) out.push('No model (nn.Module subclass or factory) with conv layers was found in this file.');
+  out.push(...summaryMarkdown(analysis, display));
   for (const model of analysis.models) out.push(...modelMarkdown(model, display, link));
   if (analysis.diagnostics.length > 0) {
     out.push('## Problems', '');
@@ -86,7 +87,7 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
   const lines = [
     `## ${mdText(model.entry)}`,
     '',
-    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(model.inputSource)})` : ''}`,
+    inputLine(model),
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
@@ -105,6 +106,32 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
   lines.push('', `All parameters of ${mdText(model.entry)} (conv and the rest): ${num(t.params)}`, '');
   if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${mdText(t.incomplete, 1000)}`, '');
   return lines;
+}
+
+/** Where the shape came from, in the user's words; without one, how to give it. */
+const INPUT_SOURCES: Record<NonNullable<ModelAnalysis['inputSource']>, string> = {
+  option: 'set with Set Input Shape',
+  comment: 'from the `# conv-lens: input=` comment',
+  code: 'from the tensor the file feeds the model',
+  default: 'from the convLens.defaultInputShape setting',
+};
+
+function inputLine(model: ModelAnalysis): string {
+  if (!model.input) return 'Input shape: none known, so shapes and MACs are "?": run **Conv Lens: Set Input Shape…**, or add `# conv-lens: input=(1, 3, 224, 224)` above the class.';
+  return `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (${INPUT_SOURCES[model.inputSource]})` : ''}`;
+}
+
+/** One line per model, before the tables, when a file has several (torchvision's resnet.py has ten). */
+function summaryMarkdown(analysis: FileAnalysis, display: FlopDisplay): string[] {
+  if (analysis.models.length < 2) return [];
+  const work = display === 'flops' ? 'FLOPs' : 'MACs';
+  const lines = ['| Model | input | conv layers | params | ' + work + ' |', '|---|---|---:|---:|---:|'];
+  for (const m of analysis.models) {
+    const macs = m.totals.conv_macs;
+    const figure = display === 'flops' && macs !== null ? macs * 2n : macs;
+    lines.push(`| ${mdText(m.entry)} | ${m.input ? `\`${shapeText(m.input)}\`` : 'none'} | ${m.totals.conv_layers ?? '?'} | ${num(m.totals.params)} | ${num(figure)} |`);
+  }
+  return ['## Summary', '', ...lines, ''];
 }
 
 function baseName(path: string): string {

@@ -192,6 +192,17 @@ describe('lens, report', () => {
     assert.match(md, /\*\*Total \(conv\)\*\* \| 3 layers/);
   });
 
+  it('says where the input shape came from in plain words, how to give one, and sums up a file of several models', () => {
+    const md = reportMarkdown(analysis, 'macs', () => null);
+    assert.match(md, /Input shape: `\[1, 64, 32, 32\]` \(from the `# conv-lens: input=` comment\)/);
+    assert.doesNotMatch(md, /## Summary/);
+    const unfed = { ...analysis.models[0], entry: 'Other', input: null, inputSource: null };
+    const two = reportMarkdown({ ...analysis, models: [analysis.models[0], unfed] }, 'macs', () => null);
+    assert.match(two, /Input shape: none known, so shapes and MACs are "\?": run \*\*Conv Lens: Set Input Shape…\*\*/);
+    // 9,344 + 1,152 + 33,024 = 43,520 params; 9,437,184 + 1,179,648 + 33,554,432 = 44,171,264 MACs.
+    assert.match(two, /## Summary\n\n\| Model \| input \| conv layers \| params \| MACs \|\n\|---\|---\|---:\|---:\|---:\|\n\| Net \| `\[1, 64, 32, 32\]` \| 3 \| 43,520 \| 44,171,264 \|\n\| Other \| none \|/);
+  });
+
   it('exports CSV and JSON with exact integers', () => {
     const csv = reportCsv(analysis).split('\n');
     assert.equal(csv[0], 'model,layer,type,kind,line,input_shape,output_shape,params,macs,flops,dense_params,dense_macs,savings,error');
