@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { analyzeLayer } from './analyzeLayer';
 import { compareLayer } from './compare';
+import { openComparePanelOnTyped } from './panel';
 import { ConvLensContext } from './context';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { Reports, revealLayer, viewFor } from './report';
@@ -30,7 +31,7 @@ export const COMMANDS: Record<string, Handler> = {
     void vscode.window.showWarningMessage(`Conv Lens: cannot go to that layer: ${checked.message}.`);
     return false;
   },
-  'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
+  'convLens.analyzeLayer': ({ ctx, documents }, expression, shape) => analyzeLayer(documents, expression, shape, (spec, input) => openComparePanelOnTyped(ctx, spec, input)),
 };
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
