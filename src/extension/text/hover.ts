@@ -54,7 +54,7 @@ export function declarationHover(declaration: ConvDeclaration, separable: Separa
   const title = `**${mdText(declaration.type)}**${record && sameSpec ? `, ${KIND_LABELS[record.kind]}` : ''}`;
   if (record && sameSpec) parts.push(`${title}: ${mdCode(torchRepr(record.spec))}`, detailsLine(record, display));
   else parts.push(title);
-  if (reused && !alike) parts.push(usesList(uses, display));
+  if (reused) parts.push(alike ? usedAs(uses) : usesList(uses, display));
   if (!record && symbolic) parts.push(symbolicSection(symbolic));
   if (!record && !symbolic && !error && context.notReached) parts.push(mdText(context.notReached));
   const advice = record && sameSpec ? adviceFor(record, separable) : [];
@@ -131,6 +131,14 @@ function usesLine(uses: readonly LayerUse[], display: DisplayOptions): string {
 function usesCount(uses: readonly LayerUse[]): string {
   const models = new Set(uses.map((u) => u.model)).size;
   return `${uses.length} uses${models > 1 ? ` in ${models} models` : ''}`;
+}
+
+/** The names of uses that are all the same layer: "Used as `conv1` in 10 models", "Used as `a`, `b`, …". */
+function usedAs(uses: readonly LayerUse[]): string {
+  const names = [...new Set(uses.map((u) => u.name))];
+  const models = new Set(uses.map((u) => u.model)).size;
+  const listed = names.slice(0, USES_LISTED).map((n) => mdCode(n)).join(', ') + (names.length > USES_LISTED ? ', …' : '');
+  return `Used as ${listed}${models > 1 ? ` in ${models} models` : ''}`;
 }
 
 /**

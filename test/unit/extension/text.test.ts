@@ -52,6 +52,7 @@ describe('hover text', () => {
     const text = declarationHover(declaration, null, LINKS, DEFAULT_DISPLAY, { uses });
     assert.equal(text.split('\n\n')[0], '`[1, 3, 224, 224]` → `[1, 64, 112, 112]` · 9,408 params · 118M MACs (236M FLOPs) · 3 uses in 3 models');
     assert.doesNotMatch(text, /more like it/);
+    assert.match(text, /Used as `conv1` in 3 models/);
   });
 
   it('says a layer was not reached when the model fails elsewhere, not that the input is missing', () => {

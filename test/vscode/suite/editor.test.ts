@@ -230,8 +230,10 @@ describe('Conv Lens editor surfaces', () => {
 
   it('Analyze Layer opens the comparison panel on a typed layer, and keeps the CLI\'s description', async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.analyzeLayer', 'nn.Conv2d(64, 128, 3, groups=8)', '1, 64, 56, 56');
-    const panels = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('convLens'));
-    assert.deepEqual(panels.map((t) => t.label), ['Compare: Conv2d (typed)']);
+    // The panel's tab shows up once the workbench has made it: look for it for a while.
+    const compareTabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('convLens.compare')).map((t) => t.label);
+    for (let i = 0; i < 100 && !compareTabs().includes('Compare: Conv2d (typed)'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(compareTabs(), ['Compare: Conv2d (typed)'], JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => [t.label, t.input instanceof vscode.TabInputWebview ? t.input.viewType : ''])));
     const text = (await vscode.workspace.openTextDocument(uri)).getText();
     assert.match(text, /^Conv2d\(64, 128, kernel_size=\(3, 3\), stride=\(1, 1\), groups=8\)$/m);
     assert.match(text, /output shape\s+\[1, 128, 54, 54\]/);
