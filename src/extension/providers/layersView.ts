@@ -93,7 +93,8 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     const total = model.totals.conv_macs;
     const item = new vscode.TreeItem(oneLine(tree.label), tree.children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${view.owner.toString()}#${model.entry}#${tree.name}`;
-    item.description = nodeDescription(tree, total, display);
+    // The description is cut at the view's width: MACs alone (the FLOPs are in the tooltip's MACs x 2).
+    item.description = nodeDescription(tree, total, display === 'both' ? 'macs' : display);
     item.tooltip = nodeTooltip(tree, model, total);
     const layer = tree.layer;
     item.iconPath = new vscode.ThemeIcon(layer?.error ? 'error' : layer ? 'symbol-field' : 'symbol-namespace');

@@ -95,7 +95,8 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
   for (const r of rows) {
     const target = link(r);
     const name = `${target ? `[${mdText(r.name)}](${mdLinkTarget(target)})` : mdText(r.name)} (${mdText(r.type)})`;
-    const output = r.error ? `error: ${mdText(r.error)}` : `\`${shapeText(r.output)}\``;
+    // Without spaces a shape does not wrap in a narrow preview: `[1,128,32,32]`.
+    const output = r.error ? `error: ${mdText(r.error)}` : `\`${shapeText(r.output).replace(/, /g, ',')}\``;
     const savings = r.savings === null ? '?' : factor(r.savings);
     lines.push(`| ${[name, mdText(r.kind), output, num(r.params), ...work(r.macs), num(r.denseParams), num(r.denseMacs), savings].join(' | ')} |`);
   }

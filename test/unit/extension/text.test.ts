@@ -199,7 +199,7 @@ describe('lens, report', () => {
 
   it('writes a torchinfo-like Markdown table with jump links, dense columns and totals', () => {
     const md = reportMarkdown(analysis, 'macs', (r) => `file:///ws/net.py#L${r.range.line}`);
-    assert.match(md, /\| \[conv1\]\(<file:\/\/\/ws\/net\.py#L5>\) \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \| 9,437,184 \| 73,856 \| 75,497,472 \| 8\.0x \|/);
+    assert.match(md, /\| \[conv1\]\(<file:\/\/\/ws\/net\.py#L5>\) \(Conv2d\) \| grouped \| `\[1,128,32,32\]` \| 9,344 \| 9,437,184 \| 73,856 \| 75,497,472 \| 8\.0x \|/);
     assert.match(md, /\*\*Total \(conv\)\*\* \| 3 layers/);
   });
 

@@ -186,7 +186,7 @@ describe('Conv Lens editor surfaces', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.showReport', document.uri.toString());
     assert.equal(uri?.scheme, 'conv-lens');
     const report = await vscode.workspace.openTextDocument(uri);
-    assert.match(report.getText(), /\| grouped \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \|/);
+    assert.match(report.getText(), /\| grouped \(Conv2d\) \| grouped \| `\[1,128,32,32\]` \| 9,344 \|/);
     assert.match(report.getText(), /\*\*Total \(conv\)\*\* \| 4 layers/);
   });
 

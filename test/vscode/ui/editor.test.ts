@@ -52,7 +52,7 @@ describe('Conv Lens editor surfaces as a person sees them (installed from the .v
     const report = wb.webview();
     const table = report.locator('table').first();
     await table.waitFor({ timeout: 30_000 });
-    assert.match(await table.innerText(), /grouped\s*\(Conv2d\)\s+grouped\s+\[1, 128, 32, 32\]\s+9,344/);
+    assert.match(await table.innerText(), /grouped\s*\(Conv2d\)\s+grouped\s+\[1,128,32,32\]\s+9,344/);
     await wb.screenshot('editor-report');
     await wb.page.locator('.monaco-editor .view-lines').first().click();
     await wb.runCommand('Explorer: Focus on Conv Lens View');
