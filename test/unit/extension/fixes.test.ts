@@ -147,6 +147,12 @@ describe('groups diagnostics and their fixes', () => {
     assert.equal(diagnosticText({ ...d, fix: { kind: 'groups', values: [8n], in_channels: 64n, out_channels: 60n, groups: 16n } }),
       'in_channels must be divisible by groups: out_channels 60 is not divisible by groups 16 (valid groups for 64 → 60 channels: 1, 2, 4)');
     assert.equal(diagnosticText({ ...d, fix: undefined }), 'in_channels must be divisible by groups');
+    // The product of the first 28 primes has 2^28 divisors: a dozen are listed, with the count.
+    let p = 1n;
+    for (const q of [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n, 43n, 47n, 53n, 59n, 61n, 67n, 71n, 73n, 79n, 83n, 89n, 97n, 101n, 103n, 107n]) p *= q;
+    const huge = diagnosticText({ ...d, fix: { kind: 'groups', values: [], in_channels: p, out_channels: p, groups: p - 1n } });
+    assert.match(huge, /, … \(268435456 in all\)\)$/);
+    assert.ok(huge.length < 1500, huge);
   });
 
   it('offers the channel count nearest to a multiple of groups when that alone makes the layer valid', () => {
