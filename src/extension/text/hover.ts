@@ -30,6 +30,8 @@ export interface HoverContext {
   uses?: readonly LayerUse[];
   /** Why no input reached the layer when the file fails elsewhere, e.g. "not reached: the model fails at line 23". */
   notReached?: string | null;
+  /** PyTorch's message with the figures behind it (fixes.ts diagnosticText), for a layer PyTorch refuses. */
+  problem?: string | null;
 }
 
 /** Uses listed in a hover before "…and N more": enough to see the pattern, short enough not to scroll. */
@@ -49,7 +51,7 @@ export function declarationHover(declaration: ConvDeclaration, separable: Separa
   const alike = reused && record !== null && uses.every((u) => u.record && torchRepr(u.record.spec) === torchRepr(record.spec) && shapeText(u.record.input_shape) === shapeText(record.input_shape));
   if (alike || (!reused && record)) parts.push(figuresLine(record!, display, context.notReached ?? null) + (alike ? ` · ${usesCount(uses)}` : ''));
   else if (reused) parts.push(usesLine(uses, display));
-  if (error) parts.push(errorText(error));
+  if (error) parts.push(errorText(context.problem && error.phase === 'construct' ? { ...error, message: context.problem } : error));
   const sameSpec = !reused || uses.every((u) => u.record && record && torchRepr(u.record.spec) === torchRepr(record.spec));
   const title = `**${mdText(declaration.type)}**${record && sameSpec ? `, ${KIND_LABELS[record.kind]}` : ''}`;
   if (record && sameSpec) parts.push(`${title}: ${mdCode(torchRepr(record.spec))}`, detailsLine(record, display));

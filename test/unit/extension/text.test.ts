@@ -55,6 +55,14 @@ describe('hover text', () => {
     assert.match(text, /Used as `conv1` in 3 models/);
   });
 
+  it('gives a layer PyTorch refuses its message with the figures behind it', () => {
+    const where = { line: 9, column: 19, endLine: 9, endColumn: 60 };
+    const error = { phase: 'construct' as const, exception: 'ValueError' as const, message: 'in_channels must be divisible by groups' };
+    const problem = 'in_channels must be divisible by groups: in_channels 30 is not divisible by groups 4 (valid groups for 30 → 64 channels: 1, 2)';
+    const text = declarationHover({ type: 'Conv2d', range: where, calleeRange: where, record: null, error, instances: [] }, null, LINKS, DEFAULT_DISPLAY, { problem });
+    assert.equal(text.split('\n\n')[0], `$(error) PyTorch raises when building this layer: \`ValueError: ${problem}\``);
+  });
+
   it('says a layer was not reached when the model fails elsewhere, not that the input is missing', () => {
     const unfed = record({ in_channels: 64n, out_channels: 10n, kernel_size: 1n }, null);
     const where = { line: 30, column: 8, endLine: 30, endColumn: 30 };
