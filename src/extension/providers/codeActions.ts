@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConvDeclaration } from '../../analysis/types';
 import { ConvLensContext } from '../context';
 import { DocumentView } from '../documents';
-import { ChannelsFix, TextEdit, canBecomeSeparable, channelsFix, separableEdit, setChannelsEdit, setGroupsEdit } from '../text/fixes';
+import { ChannelsFix, TextEdit, canBecomeSeparable, channelsFix, separableEdit, separableImport, setChannelsEdit, setGroupsEdit } from '../text/fixes';
 import { DIAGNOSTIC_SOURCE, analysisDiagnosticFor } from './diagnostics';
 
 /**
@@ -74,11 +74,14 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
     const range = view.toRange(declaration.range);
     if (!range) return undefined;
     const line = view.document.lineAt(range.start.line).text;
-    const context = { indent: /^\s*/.exec(line)![0], column: range.start.character, fileText: view.document.getText() };
+    const fileText = view.document.getText();
+    const context = { indent: /^\s*/.exec(line)![0], column: range.start.character, fileText };
     const edit = this.workspaceEdit(view, declaration, (text) => separableEdit(text, context));
     if (!edit) return undefined;
+    const anImport = separableImport(fileText);
+    if (anImport) edit.insert(view.document.uri, view.document.positionAt(anImport.start), anImport.text);
     const k = declaration.record ? declaration.record.spec.kernel_size.join('x') : 'kxk';
-    const action = new vscode.CodeAction(`Convert to depthwise-separable (depthwise ${k} + pointwise 1x1)`, kind);
+    const action = new vscode.CodeAction(`Convert to depthwise-separable (depthwise ${k} + pointwise 1x1): renames the weights, checkpoints for this layer will not load`, kind);
     action.edit = edit;
     return action;
   }

@@ -3,7 +3,8 @@ import { ConvLensContext } from '../context';
 import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
 import { DocumentView } from '../documents';
 import { declarationHover, forwardCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
-import { layerAsDeclaration } from '../text/index';
+import { layerAsDeclaration, rangeKey } from '../text/index';
+import { diagnosticText } from '../text/fixes';
 import { mdCode, mdText } from '../text/markdown';
 
 /** Hover on a conv declaration (its figures) or on a forward call/assignment (its shapes). */
@@ -38,7 +39,8 @@ export class ConvHoverProvider implements vscode.HoverProvider {
         compare: commandUri('convLens.compareLayer', layerTarget(view.owner, declaration.range)),
         report: commandUri('convLens.showReport', view.owner.toString()),
       };
-      const context = { uses: view.index.usesOf(declaration), notReached };
+      const refused = view.analysis.diagnostics.find((d) => d.source === 'construct' && rangeKey(d.range) === rangeKey(declaration.range));
+      const context = { uses: view.index.usesOf(declaration), notReached, problem: refused ? diagnosticText(refused) : null };
       const text = declarationHover(declaration, view.index.separableNote(declaration), links, display, context);
       return new vscode.Hover(trusted(text), view.toRange(declaration.range) ?? undefined);
     }

@@ -55,14 +55,15 @@ export interface SeparableContext {
   fileText: string;
 }
 
-const MAX_LINE = 120;
-
 /**
- * Rewrites a dense kxk conv into `Sequential(depthwise kxk, pointwise 1x1)`: the depthwise conv
- * keeps the spatial arguments (stride, padding, dilation, padding_mode) and uses groups=C_in
- * without bias; the pointwise conv maps C_in to C_out and keeps the original bias. The module
- * stays callable the same way, so `self.conv(x)` in forward keeps working. Every argument keeps
- * the user's own source text.
+ * Rewrites a dense kxk conv into a Sequential of a depthwise kxk conv named `depthwise` and a
+ * pointwise 1x1 conv named `pointwise` (an OrderedDict, so state_dict keys read
+ * `conv.depthwise.weight`, not `conv.0.weight`), one part per line. The depthwise conv keeps the
+ * spatial arguments (stride, padding, dilation, padding_mode) and uses groups=C_in without bias;
+ * the pointwise conv maps C_in to C_out and keeps the original bias. The module stays callable
+ * the same way, so `self.conv(x)` in forward keeps working; its weights change names and shapes,
+ * so checkpoints saved for the dense layer no longer load into it (the fix's title says so).
+ * Every argument keeps the user's own source text.
  */
 export function separableEdit(callText: string, context: SeparableContext): TextEdit | null {
   const call = readCall(callText);
@@ -80,11 +81,31 @@ export function separableEdit(callText: string, context: SeparableContext): Text
   const extras = ['bias', 'device', 'dtype'].filter((name) => bound.has(name)).map((name) => `${name}=${bound.get(name)!.value}`);
   const pointwise = `${call.callee}(${[cin, cout, '1', ...extras].join(', ')})`;
   const sequential = sequentialCallee(call.callee, context.fileText);
-  const oneLine = `${sequential}(${depthwise}, ${pointwise})`;
-  const fitsOnOneLine = !oneLine.includes('\n') && context.column + oneLine.length + 1 <= MAX_LINE;
   const inner = `${context.indent}    `;
-  const text = fitsOnOneLine ? oneLine : `${sequential}(\n${inner}${depthwise},\n${inner}${pointwise},\n${context.indent})`;
+  const text = `${sequential}(${orderedDictName(context.fileText)}([\n${inner}('depthwise', ${depthwise}),\n${inner}('pointwise', ${pointwise}),\n${context.indent}]))`;
   return { start: 0, end: call.close + 1, text };
+}
+
+/** How the file can call OrderedDict: its own import (from collections or typing), else `OrderedDict` once separableImport adds it. */
+function orderedDictName(fileText: string): string {
+  if (/^\s*import\s+collections\s*$/m.test(fileText) && !hasOrderedDictImport(fileText)) return 'collections.OrderedDict';
+  return 'OrderedDict';
+}
+
+function hasOrderedDictImport(fileText: string): boolean {
+  return /^\s*from\s+(collections|typing)\s+import\s+[^\n]*\bOrderedDict\b/m.test(fileText);
+}
+
+/**
+ * The import the rewrite needs, as an insertion at an offset of the file: `from collections
+ * import OrderedDict` before the file's first import statement (or at its start), unless the
+ * file already imports it.
+ */
+export function separableImport(fileText: string): TextEdit | null {
+  if (hasOrderedDictImport(fileText) || orderedDictName(fileText) !== 'OrderedDict') return null;
+  const first = /^(?:import|from)\s/m.exec(fileText);
+  const at = first ? first.index : 0;
+  return { start: at, end: at, text: 'from collections import OrderedDict\n' };
 }
 
 /**

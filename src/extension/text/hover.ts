@@ -30,6 +30,8 @@ export interface HoverContext {
   uses?: readonly LayerUse[];
   /** Why no input reached the layer when the file fails elsewhere, e.g. "not reached: the model fails at line 23". */
   notReached?: string | null;
+  /** PyTorch's message with the figures behind it (fixes.ts diagnosticText), for a layer PyTorch refuses. */
+  problem?: string | null;
 }
 
 /** Uses listed in a hover before "…and N more": enough to see the pattern, short enough not to scroll. */
@@ -46,14 +48,15 @@ export function declarationHover(declaration: ConvDeclaration, separable: Separa
   const uses = context.uses ?? [];
   const reused = uses.length > 1;
   const parts: string[] = [];
-  if (reused) parts.push(usesLine(uses, display));
-  else if (record) parts.push(figuresLine(record, display, context.notReached ?? null));
-  if (error) parts.push(errorText(error));
+  const alike = reused && record !== null && uses.every((u) => u.record && torchRepr(u.record.spec) === torchRepr(record.spec) && shapeText(u.record.input_shape) === shapeText(record.input_shape));
+  if (alike || (!reused && record)) parts.push(figuresLine(record!, display, context.notReached ?? null) + (alike ? ` · ${usesCount(uses)}` : ''));
+  else if (reused) parts.push(usesLine(uses, display));
+  if (error) parts.push(errorText(context.problem && error.phase === 'construct' ? { ...error, message: context.problem } : error));
   const sameSpec = !reused || uses.every((u) => u.record && record && torchRepr(u.record.spec) === torchRepr(record.spec));
   const title = `**${mdText(declaration.type)}**${record && sameSpec ? `, ${KIND_LABELS[record.kind]}` : ''}`;
   if (record && sameSpec) parts.push(`${title}: ${mdCode(torchRepr(record.spec))}`, detailsLine(record, display));
   else parts.push(title);
-  if (reused) parts.push(usesList(uses, display));
+  if (reused) parts.push(alike ? usedAs(uses) : usesList(uses, display));
   if (!record && symbolic) parts.push(symbolicSection(symbolic));
   if (!record && !symbolic && !error && context.notReached) parts.push(mdText(context.notReached));
   const advice = record && sameSpec ? adviceFor(record, separable) : [];
@@ -117,8 +120,7 @@ function adviceFor(record: ConvRecord, separable: SeparableNote | null): string[
 
 /** "66 uses in 2 models · 36,864–2,359,296 params · 57.8M–116M MACs": what a reused declaration builds. */
 function usesLine(uses: readonly LayerUse[], display: DisplayOptions): string {
-  const models = new Set(uses.map((u) => u.model)).size;
-  const parts = [`${uses.length} uses${models > 1 ? ` in ${models} models` : ''}`];
+  const parts = [usesCount(uses)];
   const records = uses.map((u) => u.record);
   parts.push(`${spanOf(records.map((r) => r?.params ?? null), withCommas)} params`);
   const macs = spanOf(records.map((r) => r?.macs ?? null), humanize);
@@ -127,16 +129,43 @@ function usesLine(uses: readonly LayerUse[], display: DisplayOptions): string {
   return parts.join(' · ');
 }
 
+/** "10 uses in 10 models", or "8 uses" within one model. */
+function usesCount(uses: readonly LayerUse[]): string {
+  const models = new Set(uses.map((u) => u.model)).size;
+  return `${uses.length} uses${models > 1 ? ` in ${models} models` : ''}`;
+}
+
+/** The names of uses that are all the same layer: "Used as `conv1` in 10 models", "Used as `a`, `b`, …". */
+function usedAs(uses: readonly LayerUse[]): string {
+  const names = [...new Set(uses.map((u) => u.name))];
+  const models = new Set(uses.map((u) => u.model)).size;
+  const listed = names.slice(0, USES_LISTED).map((n) => mdCode(n)).join(', ') + (names.length > USES_LISTED ? ', …' : '');
+  return `Used as ${listed}${models > 1 ? ` in ${models} models` : ''}`;
+}
+
+/**
+ * The uses, one row per distinct layer (same arguments and input): how many uses it has, the
+ * first one's name, its shapes and figures. A stem repeated across ten models is one row.
+ */
 function usesList(uses: readonly LayerUse[], display: DisplayOptions): string {
   const models = new Set(uses.map((u) => u.model)).size;
-  const rows = uses.slice(0, USES_LISTED).map((u) => {
-    const where = models > 1 ? `${mdCode(u.name)} (${mdText(u.model)})` : mdCode(u.name);
+  const groups = new Map<string, LayerUse[]>();
+  for (const u of uses) {
+    const key = u.record ? `${torchRepr(u.record.spec)}|${shapeText(u.record.input_shape)}` : `?${u.name}`;
+    const list = groups.get(key);
+    if (list) list.push(u);
+    else groups.set(key, [u]);
+  }
+  const distinct = [...groups.values()];
+  const rows = distinct.slice(0, USES_LISTED).map((same) => {
+    const u = same[0];
+    const where = `${mdCode(u.name)}${models > 1 ? ` (${mdText(u.model)})` : ''}${same.length > 1 ? ` and ${same.length - 1} more like it` : ''}`;
     const r = u.record;
     if (!r) return `- ${where}: figures unknown`;
     const shapes = r.input_shape ? `\`${shapeText(r.input_shape)}\` → \`${shapeText(r.output_shape)}\` · ` : '';
     return `- ${where}: ${shapes}${withCommas(r.params)} params${r.macs !== null ? ` · ${workSummary(r.macs, display.flopDisplay)}` : ''}`;
   });
-  if (uses.length > USES_LISTED) rows.push(`- …and ${uses.length - USES_LISTED} more (see the report)`);
+  if (distinct.length > USES_LISTED) rows.push(`- …and ${distinct.length - USES_LISTED} more distinct layers (see the report)`);
   return rows.join('\n');
 }
 

@@ -106,7 +106,13 @@ export class AnalysisIndex {
 
   /** The innermost module call in forward containing the position, as the first model that ran it ran it. */
   callAt(line: number, column: number): ModelCall | null {
-    return innermost(this.callsByLine.get(line) ?? [], line, column, (c) => c.call.range);
+    // Models run the same block's forward in file order: on equal ranges the first model stays.
+    let best: ModelCall | null = null;
+    for (const c of this.callsByLine.get(line) ?? []) {
+      if (!contains(c.call.range, line, column)) continue;
+      if (!best || (isInside(c.call.range, best.call.range) && rangeKey(c.call.range) !== rangeKey(best.call.range))) best = c;
+    }
+    return best;
   }
 
   /** How many models ran the same call (a block shared by resnet18 and resnet34). */

@@ -39,10 +39,29 @@ describe('hover text', () => {
     const text = declarationHover({ ...declaration, record: a }, null, LINKS, DEFAULT_DISPLAY, { uses });
     // 64*64*9 = 36,864 and 128*128*9 = 147,456 params; 36,864*56*56 = 115,605,504 and 147,456*28*28 = 115,605,504 MACs.
     assert.equal(text.split('\n\n')[0], '8 uses in 2 models · 36,864–147,456 params · 116M MACs');
-    assert.match(text, /- `layer1\.0\.conv1` \(resnet18\): `\[1, 64, 56, 56\]` → `\[1, 64, 56, 56\]` · 36,864 params · 116M MACs \(231M FLOPs\)/);
-    assert.match(text, /- …and 2 more \(see the report\)/);
+    assert.match(text, /- `layer1\.0\.conv1` \(resnet18\) and 3 more like it: `\[1, 64, 56, 56\]` → `\[1, 64, 56, 56\]` · 36,864 params · 116M MACs \(231M FLOPs\)/);
+    assert.match(text, /- `layer2\.0\.conv1` \(resnet34\) and 3 more like it: /);
     // The uses differ, so no single layer's repr or advice is shown as if it were all of them.
     assert.doesNotMatch(text, /Valid groups|depthwise-separable/);
+  });
+
+  it('leads with the figures of a layer used alike everywhere (one stem in ten models), and counts the uses', () => {
+    const stem = record({ in_channels: 3n, out_channels: 64n, kernel_size: 7n, stride: 2n, padding: 3n, bias: false }, [1n, 3n, 224n, 224n]);
+    const where = { line: 2, column: 4, endLine: 2, endColumn: 30 };
+    const declaration = { type: 'Conv2d', range: where, calleeRange: where, record: stem, error: null, instances: ['conv1'] };
+    const uses = ['resnet18', 'resnet34', 'resnet50'].map((model) => ({ name: 'conv1', model, record: stem }));
+    const text = declarationHover(declaration, null, LINKS, DEFAULT_DISPLAY, { uses });
+    assert.equal(text.split('\n\n')[0], '`[1, 3, 224, 224]` → `[1, 64, 112, 112]` · 9,408 params · 118M MACs (236M FLOPs) · 3 uses in 3 models');
+    assert.doesNotMatch(text, /more like it/);
+    assert.match(text, /Used as `conv1` in 3 models/);
+  });
+
+  it('gives a layer PyTorch refuses its message with the figures behind it', () => {
+    const where = { line: 9, column: 19, endLine: 9, endColumn: 60 };
+    const error = { phase: 'construct' as const, exception: 'ValueError' as const, message: 'in_channels must be divisible by groups' };
+    const problem = 'in_channels must be divisible by groups: in_channels 30 is not divisible by groups 4 (valid groups for 30 → 64 channels: 1, 2)';
+    const text = declarationHover({ type: 'Conv2d', range: where, calleeRange: where, record: null, error, instances: [] }, null, LINKS, DEFAULT_DISPLAY, { problem });
+    assert.equal(text.split('\n\n')[0], `$(error) PyTorch raises when building this layer: \`ValueError: ${problem}\``);
   });
 
   it('says a layer was not reached when the model fails elsewhere, not that the input is missing', () => {
