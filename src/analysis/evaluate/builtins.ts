@@ -1,4 +1,5 @@
 import { WRAPS, inspectModule } from './introspection';
+import { reModule } from './regex';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -351,6 +352,7 @@ export function standardModules(): Map<string, Namespace> {
   math.set('inf', Infinity);
   out.set('math', new Namespace('math', math));
   out.set('inspect', inspectModule());
+  out.set('re', reModule());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);

@@ -8,7 +8,7 @@ const KEYWORDS_AFTER_OPERAND = ['else', 'or', 'and', 'if', 'for', 'in', 'is', 'n
  * `0.else`, which breaks the whole statement. Python reads `0.` as the float 0.0. The text given to
  * the parser spells such a literal `0e0` instead (`12. else` becomes `12e0else`): the same float,
  * the same length, so every position in the tree is a position in the real source, whose text
- * the analysis keeps reading.
+ * the analysis keeps reading. A comment after such a literal breaks the statement too.
  */
 export function withExponentFloats(text: string): string {
   let out: string[] | null = null;
@@ -16,7 +16,8 @@ export function withExponentFloats(text: string): string {
     if (!endsDigitLiteral(text, dot) || !isSpace(text[dot + 1])) continue;
     let k = dot + 1;
     while (isSpace(text[k])) k++;
-    if (!KEYWORDS_AFTER_OPERAND.some((w) => text.startsWith(w, k) && !isWordChar(text[k + w.length]))) continue;
+    // A comment after it (`br: float = 1.  # ratio`) breaks the statement the same way.
+    if (text[k] !== '#' && !KEYWORDS_AFTER_OPERAND.some((w) => text.startsWith(w, k) && !isWordChar(text[k + w.length]))) continue;
     out ??= text.split('');
     out[dot] = 'e';
     out[dot + 1] = '0';

@@ -109,7 +109,8 @@ describe('analysis: hostile inputs finish, say what they skipped, and keep the r
 });
 
 describe('fuzz: a fixed-seed slice of npm run fuzz', () => {
-  it('25 mutated corpus files: no throw', () => {
+  it('25 mutated corpus files: no throw', function () {
+    this.timeout(60_000);
     const seeds = seedFiles(false);
     for (let i = 0; i < 25; i++) {
       const input = fuzzInput(seeds, 7, i);
@@ -119,7 +120,9 @@ describe('fuzz: a fixed-seed slice of npm run fuzz', () => {
 
   // Input #183 (resnet50_cifar.py with `expansion = -1`) builds nn.BatchNorm2d(-64), which
   // PyTorch refuses; it once reported that layer's params as -128.
-  it('200 mutated corpus files: no negative figure', () => {
+  it('200 mutated corpus files: no negative figure', function () {
+    // Corpus files that import torchvision read its installed source: seconds each on a loaded machine.
+    this.timeout(180_000);
     const seeds = seedFiles(false);
     for (let i = 0; i < 200; i++) {
       const input = fuzzInput(seeds, 7, i);
