@@ -102,8 +102,8 @@ function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value
     if (c.attrs.has(name)) return bindClassAttr(ip, c, c.attrs.get(name)!, self);
     if (name === '__init__' && c.attrs.has('__dataclass_fields__') && self instanceof Instance) {
       // A dataclass base's generated __init__.
-      return new Builtin('__init__', (a) => {
-        initFields(self, c, a);
+      return new Builtin('__init__', (a, inner) => {
+        initFields(self, c, a, inner);
         return null;
       });
     }
@@ -277,6 +277,9 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
     case 'isdigit':
       return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
   }
+  const more = moreStringMethod(s, name);
+  if (more) return more;
+  if (PYTHON_STR_METHODS.has(name)) return method(name, () => unknown(`str.${name}, which the analysis does not model`));
   throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
 }
 
@@ -369,4 +372,64 @@ function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void
     mod.params.delete(name);
   }
   mod.attrs.set(name, value);
+}
+
+/** Python's str methods the analysis does not model: calling one gives an unknown, never an AttributeError Python would not raise. */
+const PYTHON_STR_METHODS = new Set([
+  'casefold', 'center', 'encode', 'expandtabs', 'format_map', 'index', 'isalnum', 'isascii', 'isdecimal',
+  'isidentifier', 'islower', 'isnumeric', 'isprintable', 'isspace', 'istitle', 'isupper', 'ljust', 'maketrans',
+  'rindex', 'rjust', 'swapcase', 'translate', 'removeprefix', 'removesuffix',
+]);
+
+function moreStringMethod(s: string, name: string): Builtin | null {
+  const chars = (c: Value | undefined): string | null => (c === undefined || c === null ? null : typeof c === 'string' ? c : null);
+  const strip = (t: string, c: string | null, left: boolean, right: boolean): string => {
+    const set = c ?? ' \t\n\r\f\v';
+    let a = 0;
+    let b = t.length;
+    while (left && a < b && set.includes(t[a])) a++;
+    while (right && b > a && set.includes(t[b - 1])) b--;
+    return t.slice(a, b);
+  };
+  switch (name) {
+    case 'partition':
+    case 'rpartition':
+      return method(name, ([sep]) => {
+        if (typeof sep !== 'string' || sep === '') return unknown(`str.${name} with a separator that is not a known non-empty str`);
+        const at = name === 'partition' ? s.indexOf(sep) : s.lastIndexOf(sep);
+        if (at < 0) return name === 'partition' ? tupleOf([s, '', '']) : tupleOf(['', '', s]);
+        return tupleOf([s.slice(0, at), sep, s.slice(at + sep.length)]);
+      });
+    case 'lstrip':
+      return method(name, ([c]) => strip(s, chars(c), true, false));
+    case 'rstrip':
+      return method(name, ([c]) => strip(s, chars(c), false, true));
+    case 'find':
+      return method(name, ([sub]) => (typeof sub === 'string' ? BigInt(s.indexOf(sub)) : unknown('str.find of a non-str')));
+    case 'rfind':
+      return method(name, ([sub]) => (typeof sub === 'string' ? BigInt(s.lastIndexOf(sub)) : unknown('str.rfind of a non-str')));
+    case 'count':
+      return method(name, ([sub]) => (typeof sub === 'string' && sub !== '' ? BigInt(s.split(sub).length - 1) : unknown('str.count of an empty or non-str')));
+    case 'isalpha':
+      return method(name, () => (/^[\x00-\x7f]*$/.test(s) ? s.length > 0 && /^[A-Za-z]+$/.test(s) : unknown('str.isalpha of a non-ASCII str')));
+    case 'capitalize':
+      return method(name, () => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase());
+    case 'title':
+      return method(name, () => s.replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()));
+    case 'zfill':
+      return method(name, ([w]) => (typeof w === 'bigint' ? s.padStart(Math.min(Number(w), 4096), '0') : unknown('str.zfill of a non-int')));
+    case 'rsplit':
+      return method(name, ([sep, max]) => {
+        if (max !== undefined && max !== -1n) {
+          if (typeof sep !== 'string' || typeof max !== 'bigint') return unknown('str.rsplit with these arguments');
+          const parts = s.split(sep);
+          const keep = Math.max(0, parts.length - Number(max));
+          return keep <= 1 ? parts : [parts.slice(0, keep).join(sep), ...parts.slice(keep)];
+        }
+        return sep === undefined || sep === null ? s.split(/\s+/).filter(Boolean) : typeof sep === 'string' ? s.split(sep) : unknown('str.rsplit of a non-str');
+      });
+    case 'splitlines':
+      return method(name, () => s.split(/\r\n|\n|\r/).filter((l, i, all) => i < all.length - 1 || l !== ''));
+  }
+  return null;
 }

@@ -1,4 +1,4 @@
-import { WRAPS, inspectModule } from './introspection';
+import { WRAPS, fieldWithFactory, inspectModule } from './introspection';
 import { reModule } from './regex';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
@@ -249,7 +249,14 @@ export function makeBuiltins(): Scope {
   set('any', (a, ip) => ip.iterate(a.positional[0]).some((v) => ip.truthy(v) === true));
   set('all', (a, ip) => ip.iterate(a.positional[0]).every((v) => ip.truthy(v) === true));
   set('isinstance', (a, ip) => isInstance(ip, a.positional[0], a.positional[1]));
-  set('issubclass', (a) => (a.positional[0] instanceof ClassValue && a.positional[1] instanceof ClassValue ? a.positional[0].mro().includes(a.positional[1]) : unknown('issubclass of unknown classes')));
+  set('issubclass', (a) => {
+    const [cls, of] = a.positional;
+    // A tuple of classes: any of them (timm's create_aa asks `issubclass(aa_layer, (nn.AvgPool2d, nn.MaxPool2d))`).
+    const bases = Array.isArray(of) ? of : [of];
+    if (!(cls instanceof ClassValue) || !bases.every((c) => c instanceof ClassValue)) return unknown('issubclass of unknown classes');
+    const mro = cls.mro();
+    return bases.some((c) => mro.includes(c as ClassValue));
+  });
   set('hasattr', (a, ip) => {
     try {
       const v = ip.getAttr(a.positional[0], String(a.positional[1]));
@@ -396,7 +403,17 @@ export function standardModules(): Map<string, Namespace> {
   dataclasses.set('field', b('field', (a) => {
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
-    return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
+    return factory !== undefined ? fieldWithFactory(factory) : unknown('a dataclass field without a default');
+  }));
+  dataclasses.set('replace', b('replace', (a) => {
+    const obj = a.positional[0];
+    if (!(obj instanceof Instance) || !obj.cls.lookup('__dataclass_fields__')) return unknown('dataclasses.replace of a value that is not a known dataclass instance');
+    const why = changedReason(obj);
+    if (why) return unknown(why);
+    const out = new Instance(obj.cls);
+    obj.attrs.forEach((v, k) => out.attrs.set(k, v));
+    a.keywords.forEach((v, k) => out.attrs.set(k, v));
+    return out;
   }));
   out.set('dataclasses', new Namespace('dataclasses', dataclasses, true));
   const types = new Map<string, Value>();

@@ -1,3 +1,4 @@
+import { defaultFactory } from './introspection';
 import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
 import { ValueTensor } from '../torch/valueTensors';
@@ -145,7 +146,7 @@ export class Interpreter implements Evaluator {
     try {
       if (init instanceof FunctionValue) this.invokeInit(init, args, obj);
       else if (native) native.init(obj, args, this, node);
-      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args, this);
     } finally {
       this.constructing.pop();
     }
@@ -337,12 +338,15 @@ function firstLine(text: string): string {
 }
 
 /** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */
-export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
+export function initFields(obj: Instance, cls: ClassValue, args: Args, ip: Interpreter): void {
   const fields = cls.attrs.get('__dataclass_fields__') ?? cls.lookup('__dataclass_fields__');
   const names = Array.isArray(fields) ? fields.map(String) : [];
   names.forEach((name, i) => {
-    const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
+    let value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
+    // field(default_factory=list): a new value for each instance, never one shared by all.
+    const factory = defaultFactory(value);
+    if (factory !== undefined) value = ip.call(factory, { positional: [], keywords: new Map() }, null);
     obj.attrs.set(name, value);
   });
 }

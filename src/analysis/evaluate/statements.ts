@@ -74,7 +74,9 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);
-    if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetEffects(stmt, stmt.from, scope, unit, why);
+    // Whatever the statement would have changed is unknown: a skipped `blocks.append(Block(...))`
+    // leaves `blocks` without a block, and a Sequential made of it would run without that block.
+    forgetEffects(stmt, stmt.from, scope, unit, why);
     // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
     // A failed `return f(x)` returns an unknown value, not the None of running off the end.

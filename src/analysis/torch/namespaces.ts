@@ -117,10 +117,37 @@ function torchFunctions(): Map<string, Value> {
   m.set('tensor', fn('tensor', (a) => new Tensor(nestedShape(a.positional[0] ?? null))));
   m.set('as_tensor', m.get('tensor')!);
   for (const name of ['manual_seed', 'set_grad_enabled', 'set_default_dtype']) m.set(name, fn(name, () => null));
-  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'jit', 'cuda', 'float32', 'float16', 'bfloat16', 'int64', 'long', 'float', 'backends', 'optim', 'utils', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
+  m.set('jit', jitNamespace());
+  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'cuda', 'float32', 'float16', 'bfloat16', 'int64', 'long', 'float', 'backends', 'optim', 'utils', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
     m.set(name, unknown(`torch.${name} is not modelled`));
   }
   return m;
+}
+
+/**
+ * torch.jit as eager code sees it: the analysis reads a model as PyTorch runs it in Python, never
+ * scripted or traced (timm's `if self.grad_checkpointing and not torch.jit.is_scripting()`), and
+ * the decorators that mark code for the compiler leave the function as it is.
+ */
+function jitNamespace(): Namespace {
+  const m = new Map<string, Value>();
+  for (const name of ['is_scripting', 'is_tracing']) m.set(name, fn(name, () => false));
+  for (const name of ['ignore', 'unused', 'export']) m.set(name, fn(name, (a) => a.positional[0] ?? unknown(`torch.jit.${name}() with arguments is not modelled`)));
+  return new Namespace('torch.jit', m, true, 'torch.jit is modelled only for eager code');
+}
+
+/**
+ * torch.utils.checkpoint: `checkpoint(fn, *args)` computes exactly `fn(*args)` (it only
+ * recomputes activations in backward), so the analysis calls `fn`; its own keywords are dropped.
+ */
+function checkpointNamespace(): Namespace {
+  const own = new Set(['use_reentrant', 'preserve_rng_state', 'context_fn', 'determinism_check', 'debug']);
+  const m = new Map<string, Value>();
+  m.set('checkpoint', fn('checkpoint', (a, ip) => {
+    const keywords = new Map([...a.keywords].filter(([k]) => !own.has(k)));
+    return ip.call(a.positional[0] ?? null, { positional: a.positional.slice(1), keywords }, null);
+  }));
+  return new Namespace('torch.utils.checkpoint', m, true);
 }
 
 function nestedShape(v: Value): bigint[] | null {
@@ -163,6 +190,8 @@ export function torchNamespaces(): Map<string, Namespace> {
   for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
+  modules.set('torch.jit', torchMembers.get('jit') as Namespace);
+  modules.set('torch.utils.checkpoint', checkpointNamespace());
   modules.set('numpy', numpyNamespace());
   for (const [name, ns] of einopsNamespaces()) modules.set(name, ns);
   return modules;

@@ -1,5 +1,5 @@
 import { JsonValue, KIND_LABELS, toJson, withCommas } from '../../core';
-import { FileAnalysis, LayerInstance, ModelAnalysis, SourceRange } from '../../analysis/types';
+import { FileAnalysis, INPUT_SOURCE_TEXT, LayerInstance, ModelAnalysis, SourceRange } from '../../analysis/types';
 import { FlopDisplay, factor, shapeText } from './numbers';
 import { mdLinkTarget, mdText } from './markdown';
 import { csvCell } from './csv';
@@ -86,7 +86,7 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: (row: R
   const lines = [
     `## ${mdText(model.entry)}`,
     '',
-    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(model.inputSource)})` : ''}`,
+    `Input shape: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(INPUT_SOURCE_TEXT[model.inputSource])})` : ''}`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
