@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
 import { DocumentView } from '../documents';
-import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
+import { declarationHover, layerCallHover, modelHover, selfCallAt, shapeNoteHover } from '../text/hover';
 import { layerAsDeclaration } from '../text/index';
 import { mdCode } from '../text/markdown';
 
@@ -39,6 +39,11 @@ export class ConvHoverProvider implements vscode.HoverProvider {
       const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
       const text = declarationHover(declaration, view.index.separableNote(declaration), links, display);
       return new vscode.Hover(trusted(text), view.toRange(declaration.range) ?? undefined);
+    }
+    const named = view.index.modelNamedAt(line, column);
+    if (named) {
+      const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
+      return new vscode.Hover(trusted(modelHover(named, display, commandUri('convLens.showReport', view.owner.toString()))), view.toRange(named.range) ?? undefined);
     }
     const site = view.index.siteAt(line, column);
     if (site) {

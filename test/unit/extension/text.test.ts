@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
-import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../../../src/extension/text/hover';
+import { declarationHover, layerCallHover, modelHover, selfCallAt, shapeNoteHover } from '../../../src/extension/text/hover';
 import { AnalysisIndex } from '../../../src/extension/text/index';
 import { layerLensTitle, modelLensTitle, siteLensTitle, statusText, unknownTotalsReason } from '../../../src/extension/text/lens';
 import { parseInputShape } from '../../../src/extension/text/inputShape';
@@ -98,6 +98,16 @@ describe('lens, report', () => {
     // 9,344 + 1,152 + 33,024 params; 9,437,184 + 1,179,648 + 33,554,432 MACs.
     assert.equal(modelLensTitle(analysis.models[0], 'macs'), '43.5K params · 44.2M MACs · 3 conv layers · input [1, 64, 32, 32]');
     assert.equal(layerLensTitle(analysis.models[0].layers[0].record!, 'both'), '9,344 params · 9.44M MACs (18.9M FLOPs) · 8.0x fewer than dense');
+  });
+
+  it('hovers a model\'s name with its totals and where its input came from', () => {
+    const model = { ...analysis.models[0], entry: 'model', inputSource: 'pretrained_cfg' as const };
+    const text = modelHover(model, DEFAULT_DISPLAY, 'command:convLens.showReport?y');
+    assert.match(text, /^\*\*model\*\* — 3 conv layers/);
+    assert.match(text, /input: `\[1, 64, 32, 32\]` \(from the model's pretrained config\)/);
+    assert.match(text, /\[Report\]\(command:convLens\.showReport\?y\)/);
+    assert.equal(modelLensTitle(model, 'macs'), '43.5K params · 44.2M MACs · 3 conv layers · input [1, 64, 32, 32] (pretrained config)');
+    assert.equal(new AnalysisIndex(analysis).modelNamedAt(model.range.line, model.range.column)?.entry, analysis.models[0].entry);
   });
 
   it('does not total symbolic layers as zero', () => {
