@@ -1,5 +1,7 @@
 import { WRAPS, fieldWithFactory, inspectModule } from './introspection';
 import { reModule } from './regex';
+import { itertoolsModule } from './itertools';
+import { osModule, urllibParseModule } from './pathModules';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -318,6 +320,30 @@ export function makeBuiltins(): Scope {
   return s;
 }
 
+/** dataclasses.asdict: fields to a dict, nested dataclasses, lists, tuples and dicts converted as copies. */
+function asDict(v: Value, depth: number): Value {
+  if (depth > 50) return unknown('dataclasses.asdict of a structure nested too deep');
+  const why = changedReason(v);
+  if (why) return unknown(why);
+  if (v instanceof Instance && v.cls.lookup('__dataclass_fields__') !== undefined) {
+    const fields = v.cls.lookup('__dataclass_fields__');
+    const out = new PyDict();
+    for (const name of Array.isArray(fields) ? fields.map(String) : []) out.set(name, asDict(v.attrs.has(name) ? v.attrs.get(name)! : v.cls.lookup(name) ?? null, depth + 1));
+    return out;
+  }
+  if (depth === 0) return unknown('dataclasses.asdict of a value that is not a known dataclass instance');
+  if (Array.isArray(v)) {
+    const items = v.map((x) => asDict(x, depth + 1));
+    return isTupleValue(v) ? tupleOf(items) : items;
+  }
+  if (v instanceof PyDict) {
+    const out = new PyDict();
+    for (const [k, x] of v.entries.values()) out.set(k, asDict(x, depth + 1));
+    return out;
+  }
+  return v;
+}
+
 /** math, functools, collections, typing, dataclasses, copy, and the other standard modules model code imports. */
 export function standardModules(): Map<string, Namespace> {
   const out = new Map<string, Namespace>();
@@ -360,6 +386,10 @@ export function standardModules(): Map<string, Namespace> {
   out.set('math', new Namespace('math', math));
   out.set('inspect', inspectModule());
   out.set('re', reModule());
+  out.set('os', osModule());
+  out.set('os.path', osModule().members.get('path') as Namespace);
+  out.set('urllib.parse', urllibParseModule());
+  out.set('itertools', itertoolsModule());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);
@@ -404,6 +434,11 @@ export function standardModules(): Map<string, Namespace> {
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
     return factory !== undefined ? fieldWithFactory(factory) : unknown('a dataclass field without a default');
+  }));
+  dataclasses.set('asdict', b('asdict', (a) => asDict(a.positional[0] ?? null, 0)));
+  dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
+    const v = a.positional[0];
+    return (v instanceof Instance || v instanceof ClassValue) && (v instanceof Instance ? v.cls : v).lookup('__dataclass_fields__') !== undefined;
   }));
   dataclasses.set('replace', b('replace', (a) => {
     const obj = a.positional[0];
