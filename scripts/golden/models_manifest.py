@@ -10,6 +10,8 @@ the generator does not have to read either. `mode` says how the golden is made:
   hand    no PyTorch golden is possible (symbolic layers): the JSON file is written by hand.
 """
 
+_MINI = 'minitimm/models/'
+
 CORPUS = [
     dict(name='vgg_cfg', file='vgg_cfg.py', entry='VGG', args="'VGG11'", input=[1, 3, 32, 32]),
     dict(name='vgg16_cfg', file='vgg_cfg.py', entry='VGG', args="'VGG16', num_classes=100", input=[1, 3, 32, 32]),
@@ -117,14 +119,7 @@ CORPUS = [
          comment='setattr/__setattr__/getattr/__getattr__/register_module, and _pair/_ntuple from torch.nn.modules.utils.'),
     dict(name='nasnet_cell', file='repo_layouts/nasnet_cell.py', entry='TinyNASNet', args='', input=[2, 3, 32, 32],
          comment='cell1.unused_path and cell2.unused_path are built and never called: 0 MACs, totals exact.'),
-]
-
-# Targets for issue 11 (model zoos and repository layouts), in test/fixtures/models-pending: the
-# analysis does not reproduce them yet, so the unit suite does not run them;
-# `node -r ./test/register.js scripts/timm/corpus-status.ts` says which are exact today. A file
-# moves to CORPUS (and its golden to test/fixtures/models) once it is exact.
-_MINI = 'minitimm/models/'
-PENDING = [dict(case, corpus='models-pending') for case in [
+    # A timm-like zoo (issue 11): registry, build_model_with_cfg, helper layers, block strings, config dataclasses.
     dict(name='mini_resnet26d', file=_MINI + 'mini_resnet.py', entry='mini_resnet26d', args='', input=[1, 3, 96, 96],
          comment='The input is the pretrained config\'s input_size (3, 96, 96): the file states none.'),
     dict(name='mini_resnet10t_aa', file=_MINI + 'mini_resnet.py', entry='mini_resnet10t_aa', args='', input=[1, 3, 64, 64],
@@ -141,6 +136,13 @@ PENDING = [dict(case, corpus='models-pending') for case in [
     dict(name='use_minitimm', file='use_minitimm.py', entry='model', args='', input=[1, 3, 96, 96], mode='module',
          comment='model = minitimm.create_model("mini_resnet26d", num_classes=10) at module level, no input given: '
                  'the input is the pretrained config\'s input_size.'),
+]
+
+# Targets for issue 11 (model zoos and repository layouts), in test/fixtures/models-pending: the
+# analysis does not reproduce them yet, so the unit suite does not run them;
+# `node -r ./test/register.js scripts/timm/corpus-status.ts` says which are exact today. A file
+# moves to CORPUS (and its golden to test/fixtures/models) once it is exact.
+PENDING = [dict(case, corpus='models-pending') for case in [
     dict(name='use_efficientnet', file='../models/use_efficientnet.py', entry='model', args='', input=[1, 3, 72, 72], mode='module',
          comment='model = EfficientNet.from_name(...) at module level, fed by the file itself.'),
 ]]

@@ -61,6 +61,15 @@ export interface AnalysisOptions {
 /** Where the model's input shape came from. */
 export type InputSource = 'option' | 'comment' | 'code' | 'default' | 'pretrained_cfg';
 
+/** Where an input shape came from, as the text surfaces say it ("input [1, 3, 224, 224] (from …)"). */
+export const INPUT_SOURCE_TEXT: Readonly<Record<InputSource, string>> = {
+  option: 'option',
+  comment: 'comment',
+  code: 'code',
+  default: 'default',
+  pretrained_cfg: "the model's pretrained config",
+};
+
 export interface FileAnalysis {
   file: string;
   models: ModelAnalysis[];

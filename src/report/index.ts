@@ -1,4 +1,4 @@
-import { AnalysisDiagnostic, FileAnalysis, LayerInstance, ModelAnalysis, Unresolved } from '../analysis/types';
+import { AnalysisDiagnostic, FileAnalysis, INPUT_SOURCE_TEXT, LayerInstance, ModelAnalysis, Unresolved } from '../analysis/types';
 import { JsonValue, formatFactor, formatShape, humanize, toJson, withCommas } from '../core';
 import { csvCell } from './csv';
 import { oneLine as safeLine } from '../extension/text/markdown';
@@ -167,7 +167,7 @@ function exactCount(value: bigint | null): string {
 function heading(subject: ReportSubject, text: FileText = oneLine): string {
   const { model } = subject;
   const args = subject.args ? `(${subject.args})` : '';
-  const input = model.input ? `input ${formatShape(model.input)}${model.inputSource ? ` (from ${model.inputSource})` : ''}` : 'no input shape (give --input)';
+  const input = model.input ? `input ${formatShape(model.input)}${model.inputSource ? ` (from ${INPUT_SOURCE_TEXT[model.inputSource]})` : ''}` : 'no input shape (give --input)';
   return `${text(subject.file)}: ${text(model.entry)}${text(args)}, ${input}`;
 }
 

@@ -328,6 +328,7 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
       return Array.isArray(v) && v.length > MAX_ITEMS ? tooManyItems(v.length, ip.budget) : v;
     });
   }
+  if (PYTHON_STR_METHODS.has(name)) return method(name, () => unknown(`str.${name}, which the analysis does not model`));
   throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
 }
 
@@ -421,3 +422,10 @@ function setModuleAttribute(mod: ModuleObject, name: string, value: Value): void
   }
   mod.attrs.set(name, value);
 }
+
+/** Python's str methods the analysis does not model: calling one gives an unknown, never an AttributeError Python would not raise. */
+const PYTHON_STR_METHODS = new Set([
+  'casefold', 'center', 'encode', 'expandtabs', 'format_map', 'index', 'isalnum', 'isascii', 'isdecimal',
+  'isidentifier', 'islower', 'isnumeric', 'isprintable', 'isspace', 'istitle', 'isupper', 'ljust', 'maketrans',
+  'rindex', 'rjust', 'swapcase', 'translate', 'removeprefix', 'removesuffix',
+]);

@@ -1,4 +1,6 @@
-import { WRAPS, inspectModule } from './introspection';
+import { ABC_CLASSES, WRAPS, abcInstance, fieldWithFactory, inspectModule } from './introspection';
+import { itertoolsModule } from './itertools';
+import { osModule, urllibParseModule } from './pathModules';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -111,7 +113,10 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
     return primitive[spec.name]?.(obj) ?? false;
   }
   if (!(spec instanceof ClassValue)) return unknown('isinstance of an unknown class');
-  if (obj instanceof ModuleObject || obj instanceof Instance) return obj.cls.mro().includes(spec);
+  if ((obj instanceof ModuleObject || obj instanceof Instance) && obj.cls.mro().includes(spec)) return true;
+  const abstract = isUnknown(obj) ? undefined : abcInstance(obj, spec);
+  if (abstract !== undefined) return abstract ?? unknown(`isinstance of a ${typeName(obj)} and ${spec.name}`);
+  if (obj instanceof ModuleObject || obj instanceof Instance) return false;
   if (isUnknown(obj)) return unknown(obj.reason);
   return false;
 }
@@ -324,6 +329,83 @@ export function makeBuiltins(): Scope {
   return s;
 }
 
+/**
+ * copy.deepcopy: lists, tuples, dicts and plain objects are copied all the way down (timm copies
+ * each block's argument dict, then pops keys off each copy), a module is cloned, and values that
+ * cannot change (numbers, strings, functions, classes, tensors' shapes) are shared, as Python does.
+ */
+function deepCopy(v: Value, memo: Map<object, Value>, ip: Interpreter): Value {
+  if (v === null || typeof v !== 'object') return v;
+  const seen = memo.get(v);
+  if (seen !== undefined) return seen;
+  ip.budget.charge(1);
+  const why = changedReason(v);
+  if (why) return unknown(why);
+  if (v instanceof ModuleObject) return cloneModule(v);
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    memo.set(v, out);
+    for (const x of v) out.push(deepCopy(x, memo, ip));
+    return isTupleValue(v) ? tupleOf(out) : out;
+  }
+  if (v instanceof PyDict) {
+    const out = new PyDict();
+    memo.set(v, out);
+    for (const [k, x] of v.entries.values()) out.set(k, deepCopy(x, memo, ip));
+    return out;
+  }
+  // Enum members are singletons: deepcopy gives the member itself.
+  if (v instanceof Instance && v.cls.lookup('__enum__') === undefined) {
+    const out = new Instance(v.cls);
+    memo.set(v, out);
+    v.attrs.forEach((x, k) => out.attrs.set(k, deepCopy(x, memo, ip)));
+    return out;
+  }
+  return v;
+}
+
+/** copy.copy: a new list, dict or plain object holding the same items. */
+function shallowCopy(v: Value): Value {
+  const why = changedReason(v);
+  if (why) return unknown(why);
+  if (Array.isArray(v)) return isTupleValue(v) ? v : [...v];
+  if (v instanceof PyDict) {
+    const out = new PyDict();
+    for (const [k, x] of v.entries.values()) out.set(k, x);
+    return out;
+  }
+  if (v instanceof Instance) {
+    const out = new Instance(v.cls);
+    v.attrs.forEach((x, k) => out.attrs.set(k, x));
+    return out;
+  }
+  return v;
+}
+
+/** dataclasses.asdict: fields to a dict, nested dataclasses, lists, tuples and dicts converted as copies. */
+function asDict(v: Value, depth: number): Value {
+  if (depth > 50) return unknown('dataclasses.asdict of a structure nested too deep');
+  const why = changedReason(v);
+  if (why) return unknown(why);
+  if (v instanceof Instance && v.cls.lookup('__dataclass_fields__') !== undefined) {
+    const fields = v.cls.lookup('__dataclass_fields__');
+    const out = new PyDict();
+    for (const name of Array.isArray(fields) ? fields.map(String) : []) out.set(name, asDict(v.attrs.has(name) ? v.attrs.get(name)! : v.cls.lookup(name) ?? null, depth + 1));
+    return out;
+  }
+  if (depth === 0) return unknown('dataclasses.asdict of a value that is not a known dataclass instance');
+  if (Array.isArray(v)) {
+    const items = v.map((x) => asDict(x, depth + 1));
+    return isTupleValue(v) ? tupleOf(items) : items;
+  }
+  if (v instanceof PyDict) {
+    const out = new PyDict();
+    for (const [k, x] of v.entries.values()) out.set(k, asDict(x, depth + 1));
+    return out;
+  }
+  return v;
+}
+
 /** math, functools, collections, typing, dataclasses, copy, and the other standard modules model code imports. */
 export function standardModules(): Map<string, Namespace> {
   const out = new Map<string, Namespace>();
@@ -366,6 +448,10 @@ export function standardModules(): Map<string, Namespace> {
   out.set('math', new Namespace('math', math));
   out.set('inspect', inspectModule());
   out.set('re', reNamespace());
+  out.set('os', osModule());
+  out.set('os.path', osModule().members.get('path') as Namespace);
+  out.set('urllib.parse', urllibParseModule());
+  out.set('itertools', itertoolsModule());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);
@@ -399,6 +485,8 @@ export function standardModules(): Map<string, Namespace> {
   const namedTupleBase = new ClassValue('NamedTuple', [], null, null);
   namedTupleBase.attrs.set('__namedtuple__', true);
   typing.set('NamedTuple', namedTupleBase);
+  for (const [name, cls] of ABC_CLASSES) typing.set(name, cls);
+  out.set('collections.abc', new Namespace('collections.abc', new Map(ABC_CLASSES), true));
   typing.set('cast', b('cast', (a) => a.positional[1] ?? null));
   typing.set('TYPE_CHECKING', false);
   // typing.OrderedDict is also callable (torchvision's maxvit builds Sequential(OrderedDict(...)) with it).
@@ -409,7 +497,22 @@ export function standardModules(): Map<string, Namespace> {
   dataclasses.set('field', b('field', (a) => {
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
-    return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
+    return factory !== undefined ? fieldWithFactory(factory) : unknown('a dataclass field without a default');
+  }));
+  dataclasses.set('asdict', b('asdict', (a) => asDict(a.positional[0] ?? null, 0)));
+  dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
+    const v = a.positional[0];
+    return (v instanceof Instance || v instanceof ClassValue) && (v instanceof Instance ? v.cls : v).lookup('__dataclass_fields__') !== undefined;
+  }));
+  dataclasses.set('replace', b('replace', (a) => {
+    const obj = a.positional[0];
+    if (!(obj instanceof Instance) || !obj.cls.lookup('__dataclass_fields__')) return unknown('dataclasses.replace of a value that is not a known dataclass instance');
+    const why = changedReason(obj);
+    if (why) return unknown(why);
+    const out = new Instance(obj.cls);
+    obj.attrs.forEach((v, k) => out.attrs.set(k, v));
+    a.keywords.forEach((v, k) => out.attrs.set(k, v));
+    return out;
   }));
   dataclasses.set('replace', b('replace', (a, ip) => dataclassReplace(ip, a.positional[0], a.keywords)));
   dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
@@ -436,8 +539,8 @@ export function standardModules(): Map<string, Namespace> {
   enumModule.set('auto', b('auto', () => unknown('enum.auto() values')));
   out.set('enum', new Namespace('enum', enumModule, true));
   const copy = new Map<string, Value>();
-  copy.set('deepcopy', b('deepcopy', (a) => (a.positional[0] instanceof ModuleObject ? cloneModule(a.positional[0]) : a.positional[0])));
-  copy.set('copy', b('copy', (a) => (Array.isArray(a.positional[0]) ? [...a.positional[0]] : a.positional[0])));
+  copy.set('deepcopy', b('deepcopy', (a, ip) => deepCopy(a.positional[0] ?? null, new Map(), ip)));
+  copy.set('copy', b('copy', (a) => shallowCopy(a.positional[0] ?? null)));
   out.set('copy', new Namespace('copy', copy, true));
   return out;
 }

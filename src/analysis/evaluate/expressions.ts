@@ -550,11 +550,42 @@ function compileBoolOp(isAnd: boolean, left: Compiled, right: Compiled, depth: n
 
 const COMPARISONS = ['in', 'not in', 'is', 'is not'];
 
+function isAndOr(unit: FileUnit, node: SyntaxNode): boolean {
+  if (node.name !== 'BinaryExpression') return false;
+  const op = unit.text(node.firstChild!.nextSibling!);
+  return op === 'and' || op === 'or';
+}
+
+/**
+ * `a and b`, `a or b`, short-circuiting; `negate` applies a `not` the parser put over the whole
+ * chain to its leftmost operand, where Python puts it (`not a and b or c` is `((not a) and b) or c`).
+ */
+function compileAndOr(unit: FileUnit, node: SyntaxNode, depth: number, negate: boolean): Compiled {
+  const leftNode = node.firstChild!;
+  const isAnd = unit.text(leftNode.nextSibling!) === 'and';
+  let left: Compiled;
+  if (negate && isAndOr(unit, leftNode)) left = compileAndOr(unit, leftNode, depth + 1, true);
+  else if (negate) {
+    const operand = compile(unit, leftNode, depth + 1);
+    left = (ip, scope) => notValue(ip, operand(ip, scope));
+  } else left = compile(unit, leftNode, depth + 1);
+  const right = compile(unit, node.lastChild!, depth + 1);
+  return (ip, scope) => {
+    enter(ip, depth);
+    const a = left(ip, scope);
+    const t = ip.truthy(a);
+    if (t === null) return unknown(isUnknown(a) ? a.reason : 'truth value unknown');
+    if (isAnd !== t) return a;
+    return right(ip, scope);
+  };
+}
+
 function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
   const leftNode = node.firstChild!;
   const opNode = leftNode.nextSibling!;
   const rightNode = node.lastChild!;
   let op = unit.text(opNode);
+  if (op === 'and' || op === 'or') return compileAndOr(unit, node, depth, false);
   const left = compile(unit, leftNode, depth + 1);
   const right = compile(unit, rightNode, depth + 1);
   if (op === 'and' || op === 'or') return compileBoolOp(op === 'and', left, right, depth);

@@ -110,7 +110,7 @@ export class ModuleLoader {
       this.files.set(path, ns);
       return ns;
     }
-    const unit = new FileUnit(path, text, parseSource(text));
+    const unit = parsedUnit(path, text);
     const scope = new Scope(this.builtins, 'module');
     scope.vars.set('__name__', name);
     unit.scope = scope;
@@ -120,6 +120,39 @@ export class ModuleLoader {
     runModule(ip, unit, scope);
     return ns;
   }
+}
+
+/**
+ * Imported files' parses, kept across analyses by path and checked against the exact text read
+ * now: re-analysing a file that imports timm (about a hundred model files) parses none of them
+ * again, and their statements stay compiled (a compiled statement holds no value of a run).
+ * The text is read through the host every time, so what may be read is decided afresh.
+ */
+const parsedUnits = new Map<string, FileUnit>();
+let parsedChars = 0;
+const MAX_PARSED_CHARS = 64_000_000;
+
+function parsedUnit(path: string, text: string): FileUnit {
+  const known = parsedUnits.get(path);
+  if (known && known.source === text && !known.executing) {
+    // Most recently used last, so the oldest go first when the cache is full.
+    parsedUnits.delete(path);
+    parsedUnits.set(path, known);
+    return known;
+  }
+  if (known) {
+    parsedUnits.delete(path);
+    parsedChars -= known.source.length;
+  }
+  const unit = new FileUnit(path, text, parseSource(text));
+  parsedUnits.set(path, unit);
+  parsedChars += text.length;
+  for (const [oldest, old] of parsedUnits) {
+    if (parsedChars <= MAX_PARSED_CHARS) break;
+    parsedUnits.delete(oldest);
+    parsedChars -= old.source.length;
+  }
+  return unit;
 }
 
 /** Runs a module's top-level statements; a limit only cuts this module short. */

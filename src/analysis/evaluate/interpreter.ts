@@ -1,3 +1,4 @@
+import { defaultFactory } from './introspection';
 import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
 import { ValueTensor } from '../torch/valueTensors';
@@ -399,8 +400,11 @@ function firstLine(text: string): string {
 export function initFields(ip: Interpreter, obj: Instance, cls: ClassValue, args: Args): void {
   const names = dataclassFields(cls);
   names.forEach((name, i) => {
-    const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
+    let value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
+    // field(default_factory=list): a new value for each instance, never one shared by all.
+    const factory = defaultFactory(value);
+    if (factory !== undefined) value = ip.call(factory, { positional: [], keywords: new Map() }, null);
     obj.attrs.set(name, value);
   });
   if (args.positional.length > names.length) throw new PyError('TypeError', `__init__() takes ${names.length + 1} positional arguments but ${args.positional.length + 1} were given`);

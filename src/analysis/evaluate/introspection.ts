@@ -1,6 +1,6 @@
 import { readParams } from '../parse/params';
 import type { Interpreter } from './interpreter';
-import { Args, Builtin, ClassValue, FunctionValue, Instance, Namespace, Partial, PyDict, Value, tupleOf, unknown } from '../values/values';
+import { Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, Namespace, Partial, PyDict, RangeValue, Value, tupleOf, unknown } from '../values/values';
 
 /**
  * What model zoos read off functions: `fn.__name__`/`__module__`/`__qualname__`/`__doc__`, the
@@ -94,4 +94,52 @@ export function inspectModule(): Namespace {
     ['isclass', new Builtin('isclass', (a) => a.positional[0] instanceof ClassValue)],
     ['isfunction', new Builtin('isfunction', (a) => a.positional[0] instanceof FunctionValue)],
   ]), true);
+}
+
+const fieldClass = new ClassValue('Field', [], null, null);
+
+/** `dataclasses.field(default_factory=f)`: the class default that makes each instance call `f`. */
+export function fieldWithFactory(factory: Value): Instance {
+  const field = new Instance(fieldClass);
+  field.attrs.set('default_factory', factory);
+  return field;
+}
+
+/** The factory of a field's class default, or undefined for a plain default. */
+export function defaultFactory(value: Value): Value | undefined {
+  return value instanceof Instance && value.cls === fieldClass ? value.attrs.get('default_factory') : undefined;
+}
+
+/**
+ * The abstract collection types (`typing.Sequence`, `collections.abc.Mapping`...) that
+ * `isinstance` meets in configs (timm's byobnet: `isinstance(stage_blocks_cfg, Sequence)`); each
+ * answers for the values the analysis models, and is unknown for objects of other classes.
+ */
+const ABC_TESTS: Record<string, (v: Value) => boolean | null> = {
+  Sequence: (v) => (Array.isArray(v) || typeof v === 'string' || v instanceof RangeValue ? true : v instanceof PyDict || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || v === null ? false : null),
+  Mapping: (v) => (v instanceof PyDict ? true : Array.isArray(v) || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || v === null ? false : null),
+  Iterable: (v) => (Array.isArray(v) || typeof v === 'string' || v instanceof PyDict || v instanceof RangeValue ? true : typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || v === null ? false : null),
+  Callable: (v) => (v instanceof FunctionValue || v instanceof Builtin || v instanceof BoundMethod || v instanceof Partial || v instanceof ClassValue ? true : Array.isArray(v) || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || v === null || v instanceof PyDict ? false : null),
+};
+ABC_TESTS.MutableMapping = ABC_TESTS.Mapping;
+ABC_TESTS.Collection = ABC_TESTS.Iterable;
+
+export const ABC_CLASSES = new Map<string, ClassValue>(Object.keys(ABC_TESTS).map((name) => {
+  const cls = new ClassValue(name, [], null, null);
+  cls.attrs.set('__abc__', name);
+  return [name, cls];
+}));
+
+/** isinstance(v, cls) for an abstract collection type: true, false, or null when it cannot tell. */
+export function abcInstance(v: Value, cls: ClassValue): boolean | null | undefined {
+  const name = cls.attrs.get('__abc__');
+  if (typeof name !== 'string') return undefined;
+  // An object of a class the analysis read all of: Sequence and Mapping need the class to derive
+  // from them; Iterable and Callable ask for __iter__ and __call__, as their subclass hooks do.
+  if (v instanceof Instance && !v.cls.unknownBase() && !v.cls.native) {
+    if (name === 'Sequence' || name === 'Mapping' || name === 'MutableMapping') return false;
+    if (name === 'Callable') return v.cls.lookup('__call__') !== undefined;
+    return v.cls.lookup('__iter__') !== undefined;
+  }
+  return ABC_TESTS[name](v);
 }

@@ -10,7 +10,7 @@ const KEYWORDS_AFTER_OPERAND = ['else', 'or', 'and', 'if', 'for', 'in', 'is', 'n
  * `0.` as the float 0.0. The text given to
  * the parser spells such a literal `0e0` instead (`12. else` becomes `12e0else`): the same float,
  * the same length, so every position in the tree is a position in the real source, whose text
- * the analysis keeps reading.
+ * the analysis keeps reading. A comment after such a literal breaks the statement too.
  */
 export function withExponentFloats(text: string): string {
   let out: string[] | null = null;

@@ -173,6 +173,8 @@ export function torchNamespaces(): Map<string, Namespace> {
   modules.set('torch.utils.checkpoint', checkpoint);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
+  modules.set('torch.jit', torchMembers.get('jit') as Namespace);
+  modules.set('torch.utils.checkpoint', checkpointNamespace());
   modules.set('numpy', numpyNamespace());
   for (const [name, ns] of einopsNamespaces()) modules.set(name, ns);
   return modules;

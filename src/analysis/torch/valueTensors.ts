@@ -141,6 +141,24 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
     case 'exp':
     case 'sqrt':
       return unary(t, Math[name]);
+    case 'split': {
+      // A 1-d tensor split into chunks of one size or of the sizes listed (timm's stage-wise drop-path rates).
+      const by = args[0];
+      const n = t.values.length;
+      if (t.scalar || args.length !== 1) return undefined;
+      let sizes: number[];
+      if (typeof by === 'bigint' && by > 0n) sizes = Array.from({ length: Math.ceil(n / Number(by)) }, (_, i) => Math.min(Number(by), n - i * Number(by)));
+      else if (Array.isArray(by) && by.every((x) => typeof x === 'bigint' && x >= 0n)) sizes = by.map(Number);
+      else return undefined;
+      if (Array.isArray(by) && sizes.reduce((a, x) => a + x, 0) !== n) return undefined;
+      const out: Value[] = [];
+      let at = 0;
+      for (const size of sizes) {
+        out.push(new ValueTensor(t.values.slice(at, at + size), t.dtype));
+        at += size;
+      }
+      return tupleOf(out);
+    }
     case 'sum':
       return args.length === 0 ? new ValueTensor([t.values.reduce((s, v) => s + v, 0)], t.dtype === 'bool' ? 'int64' : t.dtype, true) : undefined;
   }

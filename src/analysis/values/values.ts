@@ -59,15 +59,25 @@ export class PyDict {
   }
 
   get(key: Value): Value | undefined {
+    // Any entry, or none, may be the one an unknown key names.
+    if (key instanceof Unknown) throw new CannotEvaluate(`a dict read with an unknown key: ${key.reason}`);
     return this.entries.get(dictKey(key))?.[1];
   }
   set(key: Value, value: Value): void {
+    if (key instanceof Unknown) {
+      this.changedBy ??= `an item was set under an unknown key: ${key.reason}`;
+      return;
+    }
     const k = dictKey(key);
     const existing = this.entries.get(k);
     if (existing) existing[1] = value;
     else this.entries.set(k, [key, value]);
   }
   delete(key: Value): boolean {
+    if (key instanceof Unknown) {
+      this.changedBy ??= `an item was deleted under an unknown key: ${key.reason}`;
+      return false;
+    }
     return this.entries.delete(dictKey(key));
   }
   keys(): Value[] {

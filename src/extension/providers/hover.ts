@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
 import { DocumentView } from '../documents';
-import { declarationHover, forwardCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
+import { declarationHover, forwardCallHover, modelHover, selfCallAt, shapeNoteHover } from '../text/hover';
 import { layerAsDeclaration, rangeKey } from '../text/index';
 import { diagnosticText } from '../text/fixes';
 import { mdCode, mdText } from '../text/markdown';
@@ -43,6 +43,11 @@ export class ConvHoverProvider implements vscode.HoverProvider {
       const context = { uses: view.index.usesOf(declaration), notReached, problem: refused ? diagnosticText(refused) : null };
       const text = declarationHover(declaration, view.index.separableNote(declaration), links, display, context);
       return new vscode.Hover(trusted(text), view.toRange(declaration.range) ?? undefined);
+    }
+    const named = view.index.modelNamedAt(line, column);
+    if (named) {
+      const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
+      return new vscode.Hover(trusted(modelHover(named, display, commandUri('convLens.showReport', view.owner.toString()))), view.toRange(named.range) ?? undefined);
     }
     const site = view.index.siteAt(line, column);
     if (site) {

@@ -1,6 +1,7 @@
 import { ConvError, ConvRecord, KIND_LABELS, SeparableComparison, humanize, humanizeBytes, torchRepr, withCommas } from '../../core';
-import { ConvDeclaration, ForwardCall, ShapeNote } from '../../analysis/types';
-import { DisplayOptions, factor, shapeText, spanOf, workSummary } from './numbers';
+import { ConvDeclaration, ForwardCall, INPUT_SOURCE_TEXT, ModelAnalysis, ShapeNote } from '../../analysis/types';
+import { DisplayOptions, exact, factor, shapeText, spanOf, workSummary } from './numbers';
+import { convLayerCount, unknownTotalsReason } from './lens';
 import { mdCode, mdText } from './markdown';
 
 /** Markdown links the hover offers; empty strings leave a link out. */
@@ -201,6 +202,26 @@ function symbolicSection(symbolic: NonNullable<ConvDeclaration['symbolic']>): st
   if (lines.length === 0) lines.push('Figures unknown: an argument could not be evaluated.');
   const reasons = symbolic.reasons.map((r) => `- ${mdText(r)}`);
   return [...lines.map((l) => `${l}  `), ...(reasons.length ? ['', 'Why symbolic:', ...reasons] : [])].join('\n');
+}
+
+/** Hover on a model's name: its totals, its input and where that came from, or why totals are unknown. */
+export function modelHover(model: ModelAnalysis, display: DisplayOptions, report: string): string {
+  const t = model.totals;
+  const count = (v: bigint | null): string => (v === null ? 'unknown' : exact(v));
+  const lines = [
+    `**${mdText(model.entry)}** — ${mdText(convLayerCount(model))}`,
+    '',
+    `params: ${count(t.params)}  `,
+    `conv params: ${count(t.conv_params)}  `,
+    `${mdText(workSummary(t.conv_macs, display.flopDisplay))}  `,
+    model.input
+      ? `input: \`${shapeText(model.input)}\`${model.inputSource ? ` (from ${mdText(INPUT_SOURCE_TEXT[model.inputSource])})` : ''}`
+      : 'input: none known (Set Input Shape, or `# conv-lens: input=(...)` above it)',
+  ];
+  const why = unknownTotalsReason(model);
+  if (why) lines.push('', mdText(why));
+  if (report) lines.push('', `[Report](${report})`);
+  return lines.join('\n');
 }
 
 /** Hover on a `self.layer(x)` call or an assignment in forward: input shape -> output shape. */

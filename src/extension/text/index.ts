@@ -100,6 +100,11 @@ export class AnalysisIndex {
     return innermost(this.declarationsByLine.get(line) ?? [], line, column, (d) => d.range);
   }
 
+  /** The model whose name (a class, a factory, a module-level variable) is at the position. */
+  modelNamedAt(line: number, column: number): ModelAnalysis | null {
+    return innermost(this.analysis.models, line, column, (m) => m.range);
+  }
+
   shapeNoteAt(line: number, column: number): ShapeNote | null {
     return innermost(this.notesByLine.get(line) ?? [], line, column, (n) => n.range);
   }

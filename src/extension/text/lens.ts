@@ -6,7 +6,7 @@ import { labelText, oneLine } from './markdown';
 /** The CodeLens title above a model class: its totals and input shape. */
 export function modelLensTitle(model: ModelAnalysis, display: FlopDisplay): string {
   const t = model.totals;
-  const input = model.input ? `input ${shapeText(model.input)}` : 'no input shape';
+  const input = model.input ? `input ${shapeText(model.input)}${model.inputSource === 'pretrained_cfg' ? ' (pretrained config)' : ''}` : 'no input shape';
   return `${modelParams(model)} · ${workSummary(t.conv_macs, display)} · ${convLayerCount(model)} · ${input}`;
 }
 
