@@ -23,8 +23,23 @@ function jsFlags(v: Value | undefined): string {
   return out;
 }
 
+// Patterns and strings come from an untrusted file, and JavaScript's engine cannot be stopped
+// mid-match: only patterns that cannot backtrack without bound run (short, few quantifiers, no
+// quantified group, no back-reference), on short strings. Anything else is unknown with the reason.
+const MAX_PATTERN = 100;
+const MAX_SUBJECT = 1000;
+const MAX_QUANTIFIERS = 3;
+
+function boundedBacktracking(pattern: string): void {
+  if (pattern.length > MAX_PATTERN) throw new CannotEvaluate(`a regular expression longer than ${MAX_PATTERN} characters is not run`);
+  if (/\)[*+?{]|\\[1-9]|\(\?P=/.test(pattern)) throw new CannotEvaluate(`the regular expression ${JSON.stringify(pattern)} is not run (quantified groups and back-references can backtrack without bound)`);
+  const quantifiers = pattern.replace(/\\./g, '').replace(/\(\?/g, '(').match(/[*+?{]/g)?.length ?? 0;
+  if (quantifiers > MAX_QUANTIFIERS) throw new CannotEvaluate(`the regular expression ${JSON.stringify(pattern)} is not run (more than ${MAX_QUANTIFIERS} quantifiers)`);
+}
+
 /** Python pattern syntax to JavaScript's, or an error for what the two read differently. */
 function jsSource(pattern: string, flags: string): string {
+  boundedBacktracking(pattern);
   if (/\(\?[a-zA-Z]/.test(pattern.replace(/\(\?P[<=]/g, ''))) throw new CannotEvaluate('a regular expression with inline flags is not modelled');
   if (/\(\?#/.test(pattern)) throw new CannotEvaluate('a regular expression with a comment group is not modelled');
   if ((flags.includes('m') || pattern.includes('\\\\')) && /\\[AZ]/.test(pattern)) throw new CannotEvaluate('\\A or \\Z with re.MULTILINE or an escaped backslash is not modelled');
@@ -52,6 +67,7 @@ function compileRegex(patternArg: Value | undefined, flagsArg: Value | undefined
 function subject(v: Value | undefined): string {
   if (v instanceof Unknown) throw new CannotEvaluate(v.reason);
   if (typeof v !== 'string') throw new CannotEvaluate('a regular expression applied to a value that is not a str');
+  if (v.length > MAX_SUBJECT) throw new CannotEvaluate(`a regular expression applied to a str longer than ${MAX_SUBJECT} characters is not run`);
   return v;
 }
 
