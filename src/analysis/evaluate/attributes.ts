@@ -270,13 +270,14 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
   throw new PyError('AttributeError', `'dict' object has no attribute '${name}'`);
 }
 
+/** dict.get, pop and setdefault; an entry whose value is None is found (`??` would pass it over). */
 function keyedDictMethod(d: PyDict, name: string, [k, dflt]: Value[]): Value {
-  if (name === 'get') return d.get(k) ?? dflt ?? null;
+  const v = d.get(k);
+  if (name === 'get') return v !== undefined ? v : dflt ?? null;
   if (name === 'pop') {
-    const v = d.get(k);
     d.delete(k);
     if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
-    return v ?? dflt ?? null;
+    return v !== undefined ? v : dflt ?? null;
   }
   if (d.get(k) === undefined) d.set(k, dflt ?? null);
   return d.get(k)!;

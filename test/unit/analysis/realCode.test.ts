@@ -57,6 +57,9 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe("d = {'a': 4, 'b': 8}\nd[unknown] = 2\n", "d['a']"), null);
     assert.equal(probe("d = {'a': 4, 'b': 8}\nd.pop(unknown)\n", "d['a']"), null);
     assert.equal(probe("d = {('a', 1): 4}\n", "d[('a', unknown)]"), null);
+    // A key whose value is None is found: CPython gives None, not the default.
+    assert.equal(probe("d = {'w': None}\n", "8 if d.get('w', object()) is None else 4"), 8n);
+    assert.equal(probe("d = {'w': None}\n", "8 if d.pop('w', 1) is None else 4"), 8n);
   });
 
   it('forgets a list value when the statement that rebinds it fails', () => {
