@@ -4,7 +4,7 @@ import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { attributeName, deleteAttribute } from './attributes';
-import { dataclassReplace } from './records';
+import { dataclassReplace, defaultFactory } from './records';
 import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
@@ -406,7 +406,7 @@ export function standardModules(): Map<string, Namespace> {
   dataclasses.set('field', b('field', (a) => {
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
-    return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
+    return factory === undefined ? unknown('a dataclass field without a default') : defaultFactory(factory);
   }));
   dataclasses.set('replace', b('replace', (a, ip) => dataclassReplace(ip, a.positional[0], a.keywords)));
   dataclasses.set('is_dataclass', b('is_dataclass', (a) => {

@@ -15,6 +15,7 @@ import {
 import { execBody } from './statements';
 import { evalExpr } from './expressions';
 import { getAttribute, setAttribute } from './attributes';
+import { fieldDefault } from './records';
 import type { ModuleLoader } from './imports';
 import { passedToUnknownCall } from './unknownEffects';
 import { changedReason, markChanged } from '../values/unknownContents';
@@ -360,7 +361,7 @@ export function initFields(ip: Interpreter, obj: Instance, cls: ClassValue, args
   names.forEach((name, i) => {
     const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
-    obj.attrs.set(name, value);
+    obj.attrs.set(name, fieldDefault(ip, value));
   });
   if (args.positional.length > names.length) throw new PyError('TypeError', `__init__() takes ${names.length + 1} positional arguments but ${args.positional.length + 1} were given`);
   for (const k of args.keywords.keys()) {

@@ -177,6 +177,12 @@ class Net(nn.Module):
     assert.equal(probe('import re\n', 'len(re.findall(r"[]a]", "]"))'), null);
   });
 
+  it('gives each dataclass instance its own default_factory value', () => {
+    // CPython: 10 (b.xs stays empty).
+    const prelude = 'from dataclasses import dataclass, field\n@dataclass\nclass C:\n    xs: list = field(default_factory=list)\na = C()\nb = C()\na.xs.append(1)\n';
+    assert.equal(probe(prelude, 'len(a.xs) * 10 + len(b.xs)'), 10n);
+  });
+
   it("gives a dataclass its bases' fields first", () => {
     // CPython: B(1, 3, 4) is B(a=1, b=3, c=4).
     const prelude = 'from dataclasses import dataclass\n@dataclass\nclass A:\n    a: int\n    b: int = 2\n@dataclass\nclass B(A):\n    c: int = 5\nv = B(1, 3, 4)\n';
