@@ -1,4 +1,4 @@
-import { ABC_CLASSES, WRAPS, abcInstance, fieldWithFactory, inspectModule } from './introspection';
+import { ABC_CLASSES, WRAPS, abcInstance, inspectModule } from './introspection';
 import { itertoolsModule } from './itertools';
 import { osModule, urllibParseModule } from './pathModules';
 import { SyntaxNode } from '@lezer/common';
@@ -7,7 +7,7 @@ import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { attributeName, deleteAttribute } from './attributes';
-import { dataclassReplace } from './records';
+import { dataclassReplace, defaultFactory } from './records';
 import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
@@ -497,23 +497,9 @@ export function standardModules(): Map<string, Namespace> {
   dataclasses.set('field', b('field', (a) => {
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
-    return factory !== undefined ? fieldWithFactory(factory) : unknown('a dataclass field without a default');
+    return factory === undefined ? unknown('a dataclass field without a default') : defaultFactory(factory);
   }));
   dataclasses.set('asdict', b('asdict', (a) => asDict(a.positional[0] ?? null, 0)));
-  dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
-    const v = a.positional[0];
-    return (v instanceof Instance || v instanceof ClassValue) && (v instanceof Instance ? v.cls : v).lookup('__dataclass_fields__') !== undefined;
-  }));
-  dataclasses.set('replace', b('replace', (a) => {
-    const obj = a.positional[0];
-    if (!(obj instanceof Instance) || !obj.cls.lookup('__dataclass_fields__')) return unknown('dataclasses.replace of a value that is not a known dataclass instance');
-    const why = changedReason(obj);
-    if (why) return unknown(why);
-    const out = new Instance(obj.cls);
-    obj.attrs.forEach((v, k) => out.attrs.set(k, v));
-    a.keywords.forEach((v, k) => out.attrs.set(k, v));
-    return out;
-  }));
   dataclasses.set('replace', b('replace', (a, ip) => dataclassReplace(ip, a.positional[0], a.keywords)));
   dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
     const v = a.positional[0];

@@ -1,4 +1,3 @@
-import { defaultFactory } from './introspection';
 import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
 import { ValueTensor } from '../torch/valueTensors';
@@ -16,6 +15,7 @@ import {
 import { execBody } from './statements';
 import { evalExpr } from './expressions';
 import { getAttribute, setAttribute } from './attributes';
+import { fieldDefault } from './records';
 import type { ModuleLoader } from './imports';
 import { passedToUnknownCall } from './unknownEffects';
 import { changedReason, markChanged } from '../values/unknownContents';
@@ -400,12 +400,9 @@ function firstLine(text: string): string {
 export function initFields(ip: Interpreter, obj: Instance, cls: ClassValue, args: Args): void {
   const names = dataclassFields(cls);
   names.forEach((name, i) => {
-    let value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
+    const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
-    // field(default_factory=list): a new value for each instance, never one shared by all.
-    const factory = defaultFactory(value);
-    if (factory !== undefined) value = ip.call(factory, { positional: [], keywords: new Map() }, null);
-    obj.attrs.set(name, value);
+    obj.attrs.set(name, fieldDefault(ip, value));
   });
   if (args.positional.length > names.length) throw new PyError('TypeError', `__init__() takes ${names.length + 1} positional arguments but ${args.positional.length + 1} were given`);
   for (const k of args.keywords.keys()) {

@@ -96,20 +96,6 @@ export function inspectModule(): Namespace {
   ]), true);
 }
 
-const fieldClass = new ClassValue('Field', [], null, null);
-
-/** `dataclasses.field(default_factory=f)`: the class default that makes each instance call `f`. */
-export function fieldWithFactory(factory: Value): Instance {
-  const field = new Instance(fieldClass);
-  field.attrs.set('default_factory', factory);
-  return field;
-}
-
-/** The factory of a field's class default, or undefined for a plain default. */
-export function defaultFactory(value: Value): Value | undefined {
-  return value instanceof Instance && value.cls === fieldClass ? value.attrs.get('default_factory') : undefined;
-}
-
 /**
  * The abstract collection types (`typing.Sequence`, `collections.abc.Mapping`...) that
  * `isinstance` meets in configs (timm's byobnet: `isinstance(stage_blocks_cfg, Sequence)`); each

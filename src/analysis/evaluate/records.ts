@@ -1,6 +1,6 @@
 import { CannotEvaluate, PyError } from '../values/errors';
 import { type Interpreter, dataclassFields } from './interpreter';
-import { Builtin, Instance, PyDict, Value, isUnknown, tupleOf } from '../values/values';
+import { Builtin, ClassValue, Instance, PyDict, Value, isUnknown, tupleOf } from '../values/values';
 
 // Copies of record objects with some fields changed: a named tuple's `_replace(**changes)` and
 // `dataclasses.replace(obj, **changes)`. Both build a new object through the class, as Python
@@ -59,3 +59,22 @@ export function namedTupleMember(ip: Interpreter, obj: Instance, name: string): 
   return undefined;
 }
 
+
+/**
+ * `field(default_factory=f)`: each instance gets its own f() when its __init__ runs; one value
+ * made when the class is defined would be shared, and a change to one instance's list or dict
+ * would show in every other.
+ */
+export const FIELD_FACTORY = new ClassValue('_DefaultFactory', [], null, null);
+
+export function defaultFactory(factory: Value): Instance {
+  const marker = new Instance(FIELD_FACTORY);
+  marker.attrs.set('factory', factory);
+  return marker;
+}
+
+/** A field's default as its __init__ gives it: a default_factory is called for each instance. */
+export function fieldDefault(ip: Interpreter, value: Value): Value {
+  if (value instanceof Instance && value.cls === FIELD_FACTORY) return ip.call(value.attrs.get('factory') ?? null, { positional: [], keywords: new Map() }, null);
+  return value;
+}

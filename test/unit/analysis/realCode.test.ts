@@ -57,6 +57,9 @@ describe('analysis: Python as real repositories write it', () => {
     assert.equal(probe("d = {'a': 4, 'b': 8}\nd[unknown] = 2\n", "d['a']"), null);
     assert.equal(probe("d = {'a': 4, 'b': 8}\nd.pop(unknown)\n", "d['a']"), null);
     assert.equal(probe("d = {('a', 1): 4}\n", "d[('a', unknown)]"), null);
+    // A key whose value is None is found: CPython gives None, not the default.
+    assert.equal(probe("d = {'w': None}\n", "8 if d.get('w', object()) is None else 4"), 8n);
+    assert.equal(probe("d = {'w': None}\n", "8 if d.pop('w', 1) is None else 4"), 8n);
   });
 
   it('forgets a list value when the statement that rebinds it fails', () => {
@@ -172,6 +175,12 @@ class Net(nn.Module):
     assert.equal(probe('import re\n', 'len(re.findall(r"\\d*", "a1"))'), null);
     assert.equal(probe('import re\n', 'len(re.findall(r"(?i)a", "A"))'), null);
     assert.equal(probe('import re\n', 'len(re.findall(r"[]a]", "]"))'), null);
+  });
+
+  it('gives each dataclass instance its own default_factory value', () => {
+    // CPython: 10 (b.xs stays empty).
+    const prelude = 'from dataclasses import dataclass, field\n@dataclass\nclass C:\n    xs: list = field(default_factory=list)\na = C()\nb = C()\na.xs.append(1)\n';
+    assert.equal(probe(prelude, 'len(a.xs) * 10 + len(b.xs)'), 10n);
   });
 
   it("gives a dataclass its bases' fields first", () => {
