@@ -116,6 +116,7 @@ function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, exclud
   if (!r) return { status: 'ineligible', reason: `its figures are unknown${p.layer.error ? `: ${p.layer.error.message}` : ''}` };
   const eligible = eligibility(t, p, model);
   if (eligible) return { status: 'ineligible', reason: eligible };
+  if (excluded && t.kind === 'width') return widthExcluded(t, p, foreign, context);
   if (excluded) return { status: 'excluded', reason: 'switched off for this layer' };
   const unsafe = siteProblem(t, p, foreign, context);
   if (unsafe) {
@@ -167,11 +168,24 @@ function eligibility(t: Transformation, p: LayerPlan, model: ModelAnalysis): str
 }
 
 /**
- * The model's first conv (in named_modules() order) is taken to read the model's input: its input
- * channels are the data's (3 for RGB), not the model's to change.
+ * The conv that reads the model's input: the first (in named_modules() order) fed exactly the
+ * model's input shape, else the first conv. Its input channels are the data's (3 for RGB), not
+ * the model's to change.
  */
 function readsModelInput(layer: LayerInstance, model: ModelAnalysis): boolean {
-  return model.layers[0] === layer;
+  let first = stems.get(model);
+  if (!first) {
+    const input = model.input;
+    const fed = input ? model.layers.find((l) => sameShape(l.record?.input_shape ?? null, input)) : undefined;
+    stems.set(model, (first = fed ?? model.layers[0]));
+  }
+  return first === layer;
+}
+
+const stems = new WeakMap<ModelAnalysis, LayerInstance | undefined>();
+
+function sameShape(a: readonly bigint[] | null, b: readonly bigint[]): boolean {
+  return a !== null && a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** The BatchNorm registered right after the conv under the same parent (conv1 then bn1, or features.0 then features.1). */
@@ -281,7 +295,30 @@ function lineAt(starts: readonly number[], offset: number): number {
 
 /** Keeps a layer's width decision from leaving stale widths when another transformation blocked it. */
 export function widthsOf(p: LayerPlan): Widths | null {
-  return p.decisions.get('width')?.status === 'applied' ? p.widths : null;
+  const status = p.decisions.get('width')?.status;
+  return status === 'applied' || (status === 'excluded' && p.widthTargets.length > 0) ? p.widths : null;
+}
+
+/**
+ * A conv switched off for a width multiplier keeps its output channels (a head's class count),
+ * and its input channels follow the layer before, so the model still fits together.
+ */
+function widthExcluded(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<string, string>, context: Context): Decision {
+  const spec = p.layer.record!.spec;
+  const w = p.widths;
+  const reason = 'switched off for this layer: its output channels stay as written';
+  if (!w || w.inChannels === spec.in_channels) {
+    p.widths = null;
+    return { status: 'excluded', reason };
+  }
+  p.widths = { inChannels: w.inChannels, outChannels: spec.out_channels, groups: null };
+  const unsafe = siteProblem(t, p, foreign, context);
+  if (unsafe) {
+    p.widths = null;
+    p.widthTargets = [];
+    return { status: 'ineligible', reason: `its input channels must follow the layer before, but ${unsafe}`, blocked: true };
+  }
+  return { status: 'excluded', reason: `${reason}; its input channels follow the layer before (${spec.in_channels} → ${w.inChannels})` };
 }
 
 /** A BatchNorm's new width when the conv before it changes width, with its call site. */

@@ -12,7 +12,7 @@ export function editsFor(plans: LayerPlan[], model: ModelAnalysis, sources: Sour
   for (const p of plans) {
     if (!p.site || done.has(p.key!)) continue;
     const applied = (k: string): boolean => p.decisions.get(k as never)?.status === 'applied';
-    if (!['separable', 'groups', 'width', 'dropBias'].some(applied)) continue;
+    if (!['separable', 'groups', 'width', 'dropBias'].some(applied) && !widthsOf(p)) continue;
     done.add(p.key!);
     const at = p.source!;
     const pieces = applied('separable') ? [separable(p, at.text, applied('dropBias'))] : [...argumentEdits(p, applied('dropBias')), ...atSite(p)];

@@ -134,6 +134,32 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     assert.ok(r.errors.some((e) => e.message === 'RuntimeError: running_mean should contain 64 elements not 48'), JSON.stringify(r.errors));
   });
 
+  it("a width multiplier keeps the input channels of the conv fed the model's input, wherever it is registered", () => {
+    const text = [
+      'import torch.nn as nn',
+      '',
+      '# conv-lens: input=(1, 3, 32, 32)',
+      'class HeadFirst(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.head = nn.Conv2d(32, 10, 1)',
+      '        self.stem = nn.Conv2d(3, 32, 3, padding=1)',
+      '',
+      '    def forward(self, x):',
+      '        return self.head(self.stem(x))',
+      '',
+    ].join('\n');
+    const channels = (plan: WhatIfPlan): Record<string, bigint[]> => {
+      const r = whatIfModel(optionsFor('/virtual/head_first.py'), text, 'HeadFirst', plan);
+      assert.deepEqual(r.errors, []);
+      return Object.fromEntries(r.after.layers.map((l) => [l.name, [l.record!.spec.in_channels, l.record!.spec.out_channels]]));
+    };
+    // Every conv's output channels scale, a conv head's class count too (10 → 8)…
+    assert.deepEqual(channels({ transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] }), { head: [16n, 8n], stem: [3n, 16n] });
+    // …unless the head is switched off: then it keeps its output, and its input follows the stem.
+    assert.deepEqual(channels({ transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }], excluded: { width: ['head'] } }), { head: [16n, 10n], stem: [3n, 16n] });
+  });
+
   it('a model that is not in the file gives an error, not an exception', () => {
     const r = whatIfModel(optionsFor(file), source, 'Missing', { transformations: [{ kind: 'separable' }] });
     assert.equal(r.changes.length, 0);
