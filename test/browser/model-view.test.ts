@@ -64,10 +64,12 @@ describe('model view page (headless Chromium)', function () {
     // At depth 1 everything is under features; at depth 2 there is one bar per block.
     assert.deepEqual(await page.locator('#breakdown svg g.bar-row').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-group'))), ['features']);
     await page.selectOption('#depth', '2');
+    await page.evaluate(() => document.querySelector('#chart-title')?.scrollIntoView());
     assert.equal(await page.locator('#breakdown svg g.bar-row').count(), 19);
     assert.equal(await page.locator('#breakdown-table tbody tr').count(), 19);
     assert.match(await page.locator('#breakdown svg').getAttribute('aria-label') ?? '', /MACs by module/);
     await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'images', 'model-view.png'), fullPage: false });
+    await page.evaluate(() => window.scrollTo(0, 0));
     assert.deepEqual(await page.evaluate(() => (window as unknown as PageWindow).__cspViolations), []);
     assert.deepEqual(errors, []);
   });
@@ -107,6 +109,7 @@ describe('model view page (headless Chromium)', function () {
     assert.equal(await page.isEnabled('#apply'), true);
     await page.click('#apply');
     await page.waitForFunction(() => document.querySelector('#whatif-status')?.textContent?.startsWith('Applied'));
+    await page.evaluate(() => document.querySelector('#whatif')?.scrollIntoView());
     await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'images', 'model-view-whatif.png'), fullPage: false });
     assert.deepEqual(errors, []);
   });
@@ -128,6 +131,7 @@ describe('model view page (headless Chromium)', function () {
     const totalRow = await page.locator('#model-run-table tr.total').innerText();
     assert.match(totalRow, /52 of 52 measured/);
     console.log(`      whole-model run of MobileNetV2 at 224x224: ${totalRow.replace(/\s+/g, ' ')}`);
+    await page.evaluate(() => document.querySelector('#model-run-section')?.scrollIntoView());
     await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'images', 'model-view-run.png'), fullPage: false });
   });
 
