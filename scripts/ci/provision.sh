@@ -163,6 +163,11 @@ provision_version() {
   touch "$marker"
 }
 
+# Run from `npm test` (through a runner), this script inherits that npm's configuration as npm_*
+# variables (npm_config_node_gyp, npm_config_cache, npm_config_user_agent and so on). The npm
+# that installs a code-server can be another version, for another Node: it must read its own.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^npm_' || true)
+
 install_apt_packages
 mapfile -t versions < <(version_table "$@")
 [ "${#versions[@]}" -gt 0 ] || exit 2

@@ -55,6 +55,13 @@ CORPUS = [
     dict(name='model_surgery', file='model_surgery.py', entry='grayscale_features', args='', input=[2, 1, 64, 64]),
     dict(name='convnext', file='convnext_vit.py', entry='ConvNeXt', args='', input=[1, 3, 64, 64]),
     dict(name='vit_patch_embed', file='convnext_vit.py', entry='PatchEmbed', args='', input=[2, 3, 224, 224]),
+    dict(name='torchvision_module_level', file='torchvision_module_level.py', entry='model', args='', input=[2, 3, 64, 64], mode='module',
+         comment='model = torchvision.models.resnet18(weights=None) at module level, fed by the file itself.'),
+    dict(name='torchvision_get_model', file='torchvision_builders.py', entry='resnet', args='', input=[1, 3, 64, 64], mode='module',
+         comment='models.get_model("resnet50", weights=None): the builder found through torchvision\'s own registry.'),
+    dict(name='torchvision_efficientnet_b0', file='torchvision_builders.py', entry='effnet', args='', input=[1, 3, 96, 96], mode='module'),
+    dict(name='torchvision_mobilenet_v3_legacy', file='torchvision_builders.py', entry='mobile', args='', input=[1, 3, 80, 80], mode='module',
+         comment='pretrained=False, the legacy keyword torchvision\'s handle_legacy_interface turns into weights=None.'),
     dict(name='shared_head', file='shared_head.py', entry='TinyDetector', args='', input=[1, 3, 128, 128],
          comment='The head convs run once per pyramid level: each layer shows its first call, and '
                  'totals.conv_macs is the forward pass, every call counted (63,000,576; first calls '
@@ -97,6 +104,19 @@ CORPUS = [
     dict(name='half_typed', file='half_typed.py', entry='Intact', args='', input=[1, 3, 32, 32], mode='prefix'),
     dict(name='half_typed_call', file='half_typed_call.py', entry='Encoder', args='', input=[1, 1, 28, 28], mode='prefix'),
     dict(name='symbolic_dwsep', file='symbolic_dwsep.py', entry='depthwise_separable_conv', args='', input=None, mode='hand'),
+    # Repository layouts (issue 11): factories across files, Class.method entries, setattr trees, convs never called.
+    dict(name='resnest_mini', file='repo_layouts/resnest.py', entry='resnest_mini', args='', input=[2, 3, 64, 64],
+         comment='The factory returns ResNet, imported from the sibling file resnet.py.'),
+    dict(name='resnext_mini', file='repo_layouts/resnest.py', entry='resnext_mini', args='', input=[2, 3, 64, 64]),
+    dict(name='effnet_from_name', file='repo_layouts/efficientnet.py', entry='EfficientNet.from_name',
+         args="'efficientnet-t0'", input=[1, 3, 64, 64],
+         comment='A classmethod factory; blocks with expand_ratio 1 never run their _expand_conv (0 MACs).'),
+    dict(name='effnet_tiny', file='repo_layouts/efficientnet.py', entry='EfficientNet.tiny', args='', input=[1, 3, 64, 64],
+         comment='A staticmethod factory that calls the classmethod one.'),
+    dict(name='dla_tree', file='repo_layouts/dla.py', entry='DLA', args='', input=[1, 3, 64, 64],
+         comment='setattr/__setattr__/getattr/__getattr__/register_module, and _pair/_ntuple from torch.nn.modules.utils.'),
+    dict(name='nasnet_cell', file='repo_layouts/nasnet_cell.py', entry='TinyNASNet', args='', input=[2, 3, 32, 32],
+         comment='cell1.unused_path and cell2.unused_path are built and never called: 0 MACs, totals exact.'),
 ]
 
 # Targets for issue 11 (model zoos and repository layouts), in test/fixtures/models-pending: the
@@ -121,18 +141,6 @@ PENDING = [dict(case, corpus='models-pending') for case in [
     dict(name='use_minitimm', file='use_minitimm.py', entry='model', args='', input=[1, 3, 96, 96], mode='module',
          comment='model = minitimm.create_model("mini_resnet26d", num_classes=10) at module level, no input given: '
                  'the input is the pretrained config\'s input_size.'),
-    dict(name='resnest_mini', file='repo_layouts/resnest.py', entry='resnest_mini', args='', input=[2, 3, 64, 64],
-         comment='The factory returns ResNet, imported from the sibling file resnet.py.'),
-    dict(name='resnext_mini', file='repo_layouts/resnest.py', entry='resnext_mini', args='', input=[2, 3, 64, 64]),
-    dict(name='effnet_from_name', file='repo_layouts/efficientnet.py', entry='EfficientNet.from_name',
-         args="'efficientnet-t0'", input=[1, 3, 64, 64],
-         comment='A classmethod factory; blocks with expand_ratio 1 never run their _expand_conv (0 MACs).'),
-    dict(name='effnet_tiny', file='repo_layouts/efficientnet.py', entry='EfficientNet.tiny', args='', input=[1, 3, 64, 64],
-         comment='A staticmethod factory that calls the classmethod one.'),
-    dict(name='use_efficientnet', file='use_efficientnet.py', entry='model', args='', input=[1, 3, 72, 72], mode='module',
+    dict(name='use_efficientnet', file='../models/use_efficientnet.py', entry='model', args='', input=[1, 3, 72, 72], mode='module',
          comment='model = EfficientNet.from_name(...) at module level, fed by the file itself.'),
-    dict(name='dla_tree', file='repo_layouts/dla.py', entry='DLA', args='', input=[1, 3, 64, 64],
-         comment='setattr/__setattr__/getattr/__getattr__/register_module, and _pair/_ntuple from torch.nn.modules.utils.'),
-    dict(name='nasnet_cell', file='repo_layouts/nasnet_cell.py', entry='TinyNASNet', args='', input=[2, 3, 32, 32],
-         comment='cell1.unused_path and cell2.unused_path are built and never called: 0 MACs, totals exact.'),
 ]]

@@ -42,13 +42,18 @@ CASES = [
     ('plain-width-075-groups8', PLAIN, 'PlainCNN', (1, 3, 64, 64), [{'kind': 'width', 'multiplier': 0.75, 'divisor': 8}, {'kind': 'groups', 'groups': 8}]),
     ('plain-dropbias', PLAIN, 'PlainCNN', (1, 3, 64, 64), [{'kind': 'dropBias'}]),
     ('plain-all', PLAIN, 'PlainCNN', (1, 3, 64, 64), [{'kind': 'width', 'multiplier': 1.4, 'divisor': 8}, {'kind': 'separable'}, {'kind': 'groups', 'groups': 2}, {'kind': 'dropBias'}]),
+    ('crossfile-separable-dropbias', 'test/fixtures/whatif/crossfile/net.py', 'Net', (1, 3, 32, 32), [{'kind': 'separable'}, {'kind': 'dropBias'}]),
     ('stack-separable', PLAIN, 'Stack', (2, 16, 32, 32), [{'kind': 'separable'}]),
+    ('tiny-mobilenet-width-075', 'examples/mobilenet_block.py', 'TinyMobileNet', (1, 3, 224, 224), [{'kind': 'width', 'multiplier': 0.75, 'divisor': 8}]),
     ('tiny-mobilenet-groups4', 'examples/mobilenet_block.py', 'TinyMobileNet', (1, 3, 224, 224), [{'kind': 'groups', 'groups': 4}]),
     ('resnet18-separable', 'test/fixtures/models/resnet_cifar.py', 'ResNet18', (2, 3, 32, 32), [{'kind': 'separable'}]),
 ]
 
 
 def load(path, entry):
+    folder = os.path.dirname(os.path.join(ROOT, path))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location('corpus_' + entry, os.path.join(ROOT, path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -6,20 +6,25 @@
 //   npm run test:vscode -- --no-build       reuse dist/extension.js as it is
 //   npm run test:vscode -- --vscode oldest  in another VS Code of scripts/vscode-test/versions.json
 //
+// A version with `"apiTestsVia": "installed"` (its workbench ignores the URL's test payload) runs
+// the same suite another way: the packaged .vsix (`npm run package`, or --no-package / --vsix
+// as for test:ui) and runner-extension/ are installed, and the runner calls the suite's run().
+//
 // To add tests, create test/vscode/suite/<area>.test.ts: mocha's describe/it (or suite/test)
 // with `import * as vscode from 'vscode'`, calling activateConvLens() from ./helpers in before().
 // Every *.test.ts there is bundled and run; nothing needs registering. The workspace is a fresh
 // copy of test/vscode/workspace/. Logs go to test-results/vscode-api/ (vscode-api-<name>/ for a
 // version other than the default), a screenshot of the workbench too when the run fails.
 // Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 600000), CONV_LENS_VSCODE (a version's name).
-import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleApiSuite } from './lib/bundle.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { deadlineMs, finish, onCleanup, startDeadline } from './lib/cleanup.mjs';
-import { startCodeServer } from './lib/code-server.mjs';
 import { repoRoot } from './lib/paths.mjs';
-import { buildExtension, ensureProvisioned, flagValue, hasFlag, resultsDir } from './lib/prepare.mjs';
+import { buildExtension, ensureProvisioned, flagValue, hasFlag, packagedVsix, resultsDir } from './lib/prepare.mjs';
+import { followRunner, packageRunnerExtension, runnerEnv } from './lib/runner-extension.mjs';
+import { installExtension, startCodeServer } from './lib/code-server.mjs';
 import { createRunDir, removeRunDir, runEnv } from './lib/run-dir.mjs';
 import { describeInstall, perVersion, selectedInstall } from './lib/versions.mjs';
 
@@ -94,7 +99,9 @@ async function main() {
   ensureProvisioned(selectedInstall);
   vscodeDescription = describeInstall(selectedInstall);
   console.log(`[harness] ${label} in ${vscodeDescription}`);
-  if (!hasFlag('--no-build')) buildExtension();
+  const installed = selectedInstall.apiTestsVia === 'installed';
+  const vsix = installed ? packagedVsix() : undefined;
+  if (!installed && !hasFlag('--no-build')) buildExtension();
   // A folder of this run's own, so runs started at the same time in one tree do not swap bundles.
   const bundleDir = join(repoRoot, 'out/vscode-test-runs', `api-${process.pid}`);
   onCleanup(() => rmSync(bundleDir, { recursive: true, force: true }));
@@ -104,13 +111,23 @@ async function main() {
 
   const dirs = createRunDir(label);
   onCleanup(() => removeRunDir(dirs));
+  const runner = { index: testIndex, done: join(dirs.root, 'runner-done.json'), log: join(dirs.root, 'runner-console.log') };
   const env = runEnv(dirs, {
+    ...(installed ? runnerEnv(runner) : {}),
     CONV_LENS_TEST_RESULTS: resultsFile,
     CONV_LENS_TEST_GREP: flagValue('--grep') ?? '',
     CONV_LENS_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
     // A stand-in torchvision, found the way the desktop extension finds installed packages.
     PYTHONPATH: join(repoRoot, 'test/vscode/site-packages'),
   });
+  if (installed) {
+    // Copies of their own, in case another run in this tree packages again meanwhile.
+    const vsixCopy = join(dirs.root, 'conv-lens.vsix');
+    copyFileSync(vsix, vsixCopy);
+    installExtension(dirs, env, vsixCopy);
+    installExtension(dirs, env, await packageRunnerExtension(join(dirs.root, 'conv-lens-test-runner.vsix')));
+    console.log(`[harness] ${vsix} and the test runner extension installed`);
+  }
   const server = await startCodeServer(dirs, env, join(logDir, 'code-server.log'));
   onCleanup(server.stop);
   const browser = await launchBrowser();
@@ -129,8 +146,9 @@ async function main() {
 
   console.log(`[harness] code-server ${server.url} (pid ${server.pid}), Chromium pid ${browser.pid}`);
   // Not the load event: newer workbenches keep loading resources long after they run.
-  await page.goto(testUrl(server, dirs.workspace, testIndex), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  const exitCode = await exited;
+  const url = installed ? `${server.url}/?folder=${encodeURIComponent(dirs.workspace)}` : testUrl(server, dirs.workspace, testIndex);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  const exitCode = await (installed ? followRunner(runner, onWorkbenchLog) : exited);
   const status = summarize(exitCode);
   if (status !== 0) await screenshotOnFailure().catch(() => undefined);
   console.log(`[harness] ${label} in ${vscodeDescription} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -17,12 +17,12 @@
 // the default). Env: CONV_LENS_VSCODE_TIMEOUT_MS (default 600000), CONV_LENS_VSCODE (a version's name).
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
 import { deadlineMs, finish, onCleanup, startDeadline } from './lib/cleanup.mjs';
 import { installExtension, startCodeServer } from './lib/code-server.mjs';
 import { repoRoot, resultsRoot } from './lib/paths.mjs';
-import { ensureProvisioned, flagValue, hasFlag, packageExtension, resultsDir } from './lib/prepare.mjs';
+import { ensureProvisioned, flagValue, packagedVsix, resultsDir } from './lib/prepare.mjs';
 import { createRunDir, removeRunDir, runEnv } from './lib/run-dir.mjs';
 import { describeInstall, perVersion, selectedInstall } from './lib/versions.mjs';
 
@@ -38,15 +38,6 @@ async function screenshot(name) {
   const path = join(screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path, timeout: 5_000, animations: 'disabled' });
   console.error(`[harness] screenshot: ${path}`);
-}
-
-function vsixPath() {
-  const given = flagValue('--vsix');
-  if (given) return resolve(given);
-  if (!hasFlag('--no-package')) packageExtension();
-  const path = join(repoRoot, 'conv-lens.vsix');
-  if (!existsSync(path)) throw new Error(`${path} does not exist: run npm run package`);
-  return path;
 }
 
 /** Waits until the workbench shows the fixture workspace in the Explorer. */
@@ -86,7 +77,7 @@ async function main() {
   ensureProvisioned(selectedInstall);
   const vscodeDescription = describeInstall(selectedInstall);
   console.log(`[harness] ${label} in ${vscodeDescription}`);
-  const vsix = vsixPath();
+  const vsix = packagedVsix();
   // No FAILED-*.png left from an earlier run.
   for (const name of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) {
     if (name.startsWith('FAILED-')) rmSync(join(screenshotDir, name), { force: true });

@@ -5,9 +5,10 @@
 //   npm run test:editors                        (what `npm test` runs)
 //   npm run test:editors -- --vscode oldest     one version only
 //
-// The API runs come first and build the extension once; the UI runs then package it once and
-// install that .vsix everywhere (packaging makes the production build, which the API runs would
-// otherwise pick up).
+// The API runs come first: those that load the extension from source (the URL payload) build it
+// once; then those that install the .vsix (`"apiTestsVia": "installed"`) and the UI runs package
+// it once and install that .vsix everywhere (packaging makes the production build, which the
+// source runs would otherwise pick up).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { flagValue } from './lib/args.mjs';
@@ -26,9 +27,17 @@ function run(script, name, extraArgs) {
 }
 
 const runs = [];
-for (const [suite, script, reuse] of [['api', 'run-api.mjs', '--no-build'], ['ui', 'run-ui.mjs', '--no-package']]) {
-  const inSuite = installs.filter((install) => install.suites.includes(suite)).map((install) => install.name);
-  inSuite.forEach((name, i) => runs.push(run(script, name, i === 0 ? [] : [reuse])));
+const apiInstalls = installs.filter((install) => install.suites.includes('api'));
+const fromSource = apiInstalls.filter((install) => install.apiTestsVia !== 'installed');
+let packaged = false;
+fromSource.forEach((install, i) => runs.push(run('run-api.mjs', install.name, i === 0 ? [] : ['--no-build'])));
+for (const install of apiInstalls.filter((i) => i.apiTestsVia === 'installed')) {
+  runs.push(run('run-api.mjs', install.name, packaged ? ['--no-package'] : []));
+  packaged = true;
+}
+for (const install of installs.filter((i) => i.suites.includes('ui'))) {
+  runs.push(run('run-ui.mjs', install.name, packaged ? ['--no-package'] : []));
+  packaged = true;
 }
 
 console.log('\n[harness] editor suites per VS Code (scripts/vscode-test/versions.json):');

@@ -2,11 +2,12 @@ import { SyntaxNode, Tree, TreeFragment } from '@lezer/common';
 import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './evaluate/budget';
 import { declarationFacts, mergeDeclarations, positionKey, reachUnvisited } from './model/declarations';
 import { ModelCache, ModelKeys } from './model/cache';
-import { Candidate, findCandidates, importedCandidate } from './model/entries';
+import { Candidate, findCandidates, importedCandidate, methodCandidate } from './model/entries';
 import { CannotEvaluate, PyError } from './values/errors';
 import { ModuleLoader } from './evaluate/imports';
 import { Interpreter } from './evaluate/interpreter';
 import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './model/model';
+import { TopLevelBuilds, isZooBuild, moduleLevelModels } from './model/moduleLevel';
 import { outline as outlineOf, Outline, topIndexAt } from './model/outline';
 import { Scope } from './values/scope';
 import { execGuarded } from './evaluate/statements';
@@ -130,12 +131,16 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
   const scope = new Scope(loader.builtins, 'module');
   scope.vars.set('__name__', '__main__');
   unit.scope = scope;
-  const captures = runMain(ip, unit, outline, scope);
+  const builds: TopLevelBuilds = new Map();
+  const captures = runMain(ip, unit, outline, scope, builds);
   const { all, models } = findCandidates(outline, scope);
-  const chosen = options.entry ? all.filter((c) => c.name === options.entry) : models;
+  const ownInstances = new Set(all.flatMap((c) => captures.get(c.value)?.instance ?? []));
+  const topLevel = moduleLevelModels(unit, outline, scope, builds, ownInstances);
+  const topCaptures = new Map(topLevel.map((m) => [m.candidate, m.capture]));
+  const chosen = options.entry ? [...all, ...topLevel.map((m) => m.candidate)].filter((c) => c.name === options.entry) : [...models, ...topLevel.map((m) => m.candidate)];
   if (options.entry && chosen.length === 0) {
-    const imported = importedCandidate(outline, scope, options.entry, (n) => unit.text(n));
-    if (imported) chosen.push(imported);
+    const named = importedCandidate(outline, scope, options.entry, (n) => unit.text(n)) ?? methodCandidate(outline, scope, options.entry, (n) => unit.text(n));
+    if (named) chosen.push(named);
   }
   if (!options.entry && chosen.length === 0) chosen.push(...capturedImports(outline, scope, captures, unit));
   const keys = previous ? new ModelKeys(outline, unit) : null;
@@ -148,7 +153,7 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
   const cachedDiagnostics: AnalysisDiagnostic[] = [];
   const cachedUnresolved: Unresolved[] = [];
   for (const candidate of chosen) {
-    const capture = captures.get(candidate.value);
+    const capture = topCaptures.get(candidate) ?? captures.get(candidate.value);
     const key = keyed.get(candidate) ?? null;
     const hit = key ? previous?.get(key) : undefined;
     if (hit) {
@@ -203,7 +208,7 @@ function dedupe<T>(items: T[], key: (item: T) => string): T[] {
  * file's classes or factories outside their own definitions, and the first input that call's
  * model is fed; the model's forward is then left for later, under our recording.
  */
-function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope): Map<ClassValue | FunctionValue, Capture> {
+function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope, builds: TopLevelBuilds): Map<ClassValue | FunctionValue, Capture> {
   const captures = new Map<ClassValue | FunctionValue, Capture>();
   const definition = outline.top.map((t) => t.kind === 'class' || (t.kind === 'def' && t.def !== null && isFactoryLike(t.def, unit)));
   const insideDefinition = (offset: number): boolean => {
@@ -213,17 +218,27 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
   ip.hooks = {
     onCallResult(site, callee, result) {
       if (site.unit !== unit || !(result instanceof ModuleObject)) return;
-      if (!(callee instanceof ClassValue || callee instanceof FunctionValue) || captures.has(callee)) return;
       if (insideDefinition(site.node.from)) return;
+      if (!builds.has(result)) builds.set(result, { callee, capture: { instance: result, input: null } });
+      if (!(callee instanceof ClassValue || callee instanceof FunctionValue) || captures.has(callee)) return;
       captures.set(callee, { instance: result, input: null });
     },
     onModuleCall(module, args) {
+      const x = args.positional[0];
+      const shape = x instanceof Tensor ? x.shape : null;
+      let stop = false;
       for (const capture of captures.values()) {
         if (capture.instance !== module || capture.input) continue;
-        const x = args.positional[0];
-        capture.input = x instanceof Tensor ? x.shape : null;
-        if (capture.input) throw new StopCapture();
+        capture.input = shape;
+        stop ||= shape !== null;
       }
+      const built = builds.get(module);
+      if (built && !built.capture.input) {
+        built.capture.input = shape;
+        // A zoo model's forward runs later, under our recording, as a captured model's does.
+        stop ||= shape !== null && isZooBuild(unit, module, built.callee);
+      }
+      if (stop) throw new StopCapture();
     },
   };
   for (let stmt = unit.tree.topNode.firstChild; stmt; stmt = stmt.nextSibling) {

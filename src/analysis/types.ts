@@ -59,7 +59,7 @@ export interface AnalysisOptions {
 }
 
 /** Where the model's input shape came from. */
-export type InputSource = 'option' | 'comment' | 'code' | 'default';
+export type InputSource = 'option' | 'comment' | 'code' | 'default' | 'pretrained_cfg';
 
 export interface FileAnalysis {
   file: string;
@@ -84,6 +84,11 @@ export interface ModelAnalysis {
   totals: ModelTotals;
   /** Shapes of values assigned in forward(), for inlay hints and call hovers. */
   shapes: ShapeNote[];
+  /**
+   * Module calls written in this file that the forward pass ran (`self.conv1(x)` in a block's
+   * forward), the first run of each: the module actually called and that call's shapes.
+   */
+  calls: ForwardCall[];
   /** Depthwise-separable pairs (a depthwise conv whose output feeds a pointwise conv). */
   separablePairs: Array<{ depthwise: string; pointwise: string; comparison: SeparableComparison }>;
 }
@@ -109,8 +114,12 @@ export interface LayerInstance {
   record: ConvRecord | null;
   /** Construction or forward error, with PyTorch's message. */
   error: ConvError | null;
+  /** The conv's own constructor call when it is written in another file (an imported helper): that file's path and the call's range there. */
+  origin?: { file: string; range: SourceRange };
   /** Formulas for figures that depend on unknown values, e.g. params: '10·nin'. */
   symbolic?: { params?: string; macs?: string; reasons: string[] };
+  /** Why the figures are what they are, e.g. 'never called in forward' (0 MACs, no shapes). */
+  note?: string;
 }
 
 export interface ConvDeclaration {
@@ -149,6 +158,17 @@ export interface ModelTotals {
   incomplete?: string;
 }
 
+export interface ForwardCall {
+  /** The call expression, e.g. `self.conv1(x)`. */
+  range: SourceRange;
+  /** The called module's name as named_modules() gives it, e.g. 'layer1.0.conv1'. */
+  module: string;
+  type: string;
+  input: bigint[] | null;
+  /** Null when the output is not a tensor of known shape; undefined when the call raised. */
+  output?: bigint[] | null;
+}
+
 export interface ShapeNote {
   range: SourceRange;
   /** What was computed, e.g. 'out' or 'self.conv1(x)'. */
@@ -164,7 +184,19 @@ export interface AnalysisDiagnostic {
   /** 'construct' and 'forward' errors are PyTorch's; 'analysis' ones are ours (budgets, syntax). */
   source: 'construct' | 'forward' | 'analysis' | 'syntax';
   /** Data for quick fixes, e.g. the valid groups nearest to an invalid one. */
-  fix?: { kind: 'groups'; values: bigint[] } | { kind: 'separable' };
+  fix?: GroupsFix | { kind: 'separable' };
+}
+
+/**
+ * An invalid groups value: the valid values nearest to it (best first), and the channel counts
+ * and groups the layer was given, so surfaces can show the figures beside PyTorch's message.
+ */
+export interface GroupsFix {
+  kind: 'groups';
+  values: bigint[];
+  in_channels?: bigint;
+  out_channels?: bigint;
+  groups?: bigint;
 }
 
 export interface Unresolved {

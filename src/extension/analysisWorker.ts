@@ -1,6 +1,8 @@
 import type { FileAnalysis } from '../analysis/types';
 import type { WhatIfPlan, WhatIfResult } from '../analysis/whatif/types';
-import { CANCEL_SLOT, FromWorker, ResultPart, RunSettings, Stopped, ToWorker, WireChange, joinResult, parseFromWorker, placeKey } from '../protocol/analysis';
+import { CANCEL_SLOT, FromWorker, RunSettings, Stopped, ToWorker, WireChange, parseFromWorker, placeKey } from '../protocol/analysis';
+import { ResultAssembly } from './resultAssembly';
+import type { AnalysisIndex } from './text/index';
 
 /** A started worker, seen from the host: the desktop and the web entries each make one. */
 export interface WorkerHandle {
@@ -32,8 +34,8 @@ export interface WorkerHost {
   /** A file asked for has arrived: analyses that looked for it are stale. */
   fileArrived(key: string): void;
   log(text: string): void;
-  /** How long the host spent on one message from the worker (its outcome's handling included). */
-  handled(millis: number): void;
+  /** How long the host spent on one message from the worker (its outcome's handling included), by its type. */
+  handled(millis: number, type: string): void;
 }
 
 export interface AnalysisJob {
@@ -49,7 +51,7 @@ export interface AnalysisJob {
 
 export type Outcome =
   | { kind: 'whatIf'; result: WhatIfResult | null; error: string | null; millis: number }
-  | { kind: 'result'; analysis: FileAnalysis; millis: number; reads: string[]; stopped: Stopped | null }
+  | { kind: 'result'; analysis: FileAnalysis; index: AnalysisIndex; millis: number; reads: string[]; stopped: Stopped | null }
   /** The worker did not answer in time or stopped; it has been restarted. */
   | { kind: 'failed'; reason: string }
   /** A newer job for the same document replaced this one. */
@@ -67,8 +69,8 @@ interface Running extends Queued {
   run: number;
   /** Set once the worker is ready: loading the worker's code does not count against the job. */
   watchdog: ReturnType<typeof setTimeout> | undefined;
-  /** The parts of the result received so far. */
-  parts: ResultPart[];
+  /** The result as far as its parts have arrived. */
+  assembly: ResultAssembly;
 }
 
 /**
@@ -128,7 +130,7 @@ export class AnalysisWorker {
     const handle = this.ensureStarted();
     const run = this.nextRun++;
     const { job } = next;
-    this.running = { ...next, run, watchdog: undefined, parts: [] };
+    this.running = { ...next, run, watchdog: undefined, assembly: new ResultAssembly() };
     if (this.ready) this.startWatchdog(this.running);
     if (job.whatIf) handle.post({ type: 'whatIf', run, root: job.root, path: job.path, source: job.source ?? '', settings: job.settings, entry: job.whatIf.entry, plan: job.whatIf.plan });
     else handle.post({ type: 'analyze', run, root: job.root, path: job.path, version: job.version, source: job.source, settings: job.settings });
@@ -148,7 +150,7 @@ export class AnalysisWorker {
         if (handle !== this.handle) return;
         const started = performance.now();
         this.receive(data);
-        this.host.handled(performance.now() - started);
+        this.host.handled(performance.now() - started, messageType(data));
       },
       exit: (reason) => {
         if (handle === this.handle) this.restart(`Conv Lens stopped analyzing this file: its analysis worker stopped (${reason}).`);
@@ -176,7 +178,7 @@ export class AnalysisWorker {
         if (this.running && this.running.watchdog === undefined) this.startWatchdog(this.running);
         return;
       case 'part':
-        if (this.running?.run === m.run) this.running.parts.push(m);
+        if (this.running?.run === m.run) this.running.assembly.add(m);
         return;
       case 'result':
       case 'whatIfResult':
@@ -202,9 +204,9 @@ export class AnalysisWorker {
     } else if (m.type === 'cancelled' && running.job.whatIf) {
       running.resolve({ kind: 'superseded' });
     } else if (m.type === 'result') {
-      const joined = joinResult(m.analysis, running.parts);
+      const joined = running.assembly.finish(m.analysis);
       running.resolve(joined.ok
-        ? { kind: 'result', analysis: joined.value, millis: m.millis, reads: m.reads, stopped: m.stopped }
+        ? { kind: 'result', ...joined.value, millis: m.millis, reads: m.reads, stopped: m.stopped }
         : { kind: 'failed', reason: `Conv Lens could not read the analysis of this file: ${joined.error}` });
     } else if (this.waiting.some((q) => q.key === running.key)) {
       running.resolve({ kind: 'superseded' });
@@ -264,4 +266,10 @@ function sharedCancelSlot(): Int32Array | null {
   } catch {
     return null;
   }
+}
+
+/** A message's type for the performance log ("?" for one that is not a message). */
+function messageType(data: unknown): string {
+  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.length <= 16 ? type : '?';
 }

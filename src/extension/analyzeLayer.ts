@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseLayerExpression } from '../analysis/model/layerExpression';
-import { computeLayer, separableReplacement } from '../core';
+import { ConvSpec, computeLayer, separableReplacement } from '../core';
 import { describe } from '../cli/describe';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { parseInputShape } from './text/inputShape';
@@ -8,11 +8,12 @@ import { parseInputShape } from './text/inputShape';
 let counter = 0;
 
 /**
- * "Analyze Layer…": asks for a constructor call and an optional input shape, then shows the same
- * description as `conv-lens layer` in a read-only document. Both may be given as arguments
- * (a keybinding, a test), which skips the input boxes; the document's URI is returned.
+ * "Analyze Layer…": asks for a constructor call and an optional input shape, then opens the
+ * comparison panel on that layer (its figures, what-ifs and sandbox run). Both may be given as
+ * arguments (a keybinding, a test), which skips the input boxes. The same description as
+ * `conv-lens layer` is kept in a read-only document whose URI is returned, for scripts and tests.
  */
-export async function analyzeLayer(documents: ReadOnlyDocuments, givenExpression?: unknown, givenShape?: unknown): Promise<vscode.Uri | undefined> {
+export async function analyzeLayer(documents: ReadOnlyDocuments, givenExpression?: unknown, givenShape?: unknown, openPanel?: (spec: ConvSpec, input: bigint[] | null) => void): Promise<vscode.Uri | undefined> {
   const expression = typeof givenExpression === 'string' ? givenExpression : await vscode.window.showInputBox({
     title: 'Conv Lens: Analyze Layer',
     prompt: 'A PyTorch conv constructor call',
@@ -48,6 +49,7 @@ export async function analyzeLayer(documents: ReadOnlyDocuments, givenExpression
   const record = computeLayer(parsed.spec, input);
   const text = `${describe(record, separableReplacement(parsed.spec, input))}\n`;
   const uri = documents.put(`/layer/${++counter}/${parsed.spec.type}.txt`, () => text);
-  await vscode.window.showTextDocument(uri, { preview: true });
+  if (openPanel) openPanel(parsed.spec, input);
+  else await vscode.window.showTextDocument(uri, { preview: true });
   return uri;
 }

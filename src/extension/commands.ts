@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { analyzeLayer } from './analyzeLayer';
 import { applyWhatIf } from './applyWhatIf';
 import { compareLayer } from './compare';
+import { openComparePanelOnTyped } from './panel';
 import { ConvLensContext } from './context';
 import { openModelView } from './modelView';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { Reports, revealLayer, viewFor } from './report';
 import { checkedLayerTarget } from './targets';
-import { parseInputShape, shapeToText } from './text/inputShape';
+import { guessInputShape, parseInputShape, shapeToText } from './text/inputShape';
 
 /** What command handlers may use. */
 export interface CommandServices {
@@ -33,7 +34,7 @@ export const COMMANDS: Record<string, Handler> = {
     void vscode.window.showWarningMessage(`Conv Lens: cannot go to that layer: ${checked.message}.`);
     return false;
   },
-  'convLens.analyzeLayer': ({ documents }, expression, shape) => analyzeLayer(documents, expression, shape),
+  'convLens.analyzeLayer': ({ ctx, documents }, expression, shape) => analyzeLayer(documents, expression, shape, (spec, input) => openComparePanelOnTyped(ctx, spec, input)),
   'convLens.applyWhatIf': ({ ctx }, args) => applyWhatIf(ctx, args),
 };
 
@@ -51,11 +52,14 @@ async function setInputShape(ctx: ConvLensContext, owner?: unknown, given?: unkn
     if (owner === undefined || owner === null) void vscode.window.showInformationMessage('Conv Lens: open a Python file to set its input shape.');
     return;
   }
-  const current = ctx.shapes.get(view.owner) ?? view.analysis.models[0]?.input ?? null;
+  const current = ctx.shapes.get(view.owner) ?? view.analysis.models.find((m) => m.input)?.input ?? null;
+  const guess = current ? null : guessInputShape(view.analysis.models);
   const text = typeof given === 'string' ? given : await vscode.window.showInputBox({
     title: 'Conv Lens: Set Input Shape',
-    prompt: 'Input shape for this file\'s models, e.g. 1, 3, 224, 224 (empty: back to the comment or code)',
-    value: current ? shapeToText(current) : '',
+    prompt: guess
+      ? `Input shape for this file's models. Prefilled with a guess from the first conv layer's ${guess[1]} input channels: check it (empty: back to the comment or code)`
+      : 'Input shape for this file\'s models, e.g. 1, 3, 224, 224 (empty: back to the comment or code)',
+    value: current ? shapeToText(current) : guess ? shapeToText(guess) : '',
     validateInput: (value) => {
       if (value.trim() === '') return undefined;
       const parsed = parseInputShape(value);

@@ -103,7 +103,10 @@ export class Analyses {
       readFile: (root, path) => (mayRead(this.importPolicy().readable, path) ? readWorkspaceFile(uriOf(root, path)) : Promise.resolve(null)),
       fileArrived: (key) => this.refreshDependents(key),
       log,
-      handled: (millis) => timings.record('host:message', millis),
+      handled: (millis, type) => {
+        timings.record('host:message', millis);
+        timings.record(`host:message:${type}`, millis);
+      },
     });
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => {
@@ -229,7 +232,8 @@ export class Analyses {
       version: request.version,
       settingsKey: request.settingsKey,
       analysis,
-      index: new AnalysisIndex(analysis),
+      // A result comes indexed part by part as it arrived (resultAssembly.ts).
+      index: outcome.kind === 'result' ? outcome.index : new AnalysisIndex(analysis),
       joined,
       reads: new Set(outcome.kind === 'result' ? outcome.reads : []),
       status,

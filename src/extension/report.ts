@@ -4,7 +4,8 @@ import { DocumentView, notebookOf } from './documents';
 import { LayerTarget } from './links';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { openOwnerView } from './targets';
-import { reportCsv, reportJson, reportMarkdown } from './text/report';
+import { fileSubjects, renderReport as render } from '../report';
+import { reportMarkdown } from './text/report';
 
 /**
  * The analysis view of the file or notebook named by a URI string, or of the active editor when
@@ -36,6 +37,11 @@ export function renderReport(ctx: ConvLensContext, view: DocumentView, linkLines
   const file = view.owner.path.slice(view.owner.path.lastIndexOf('/') + 1);
   // The `./` keeps a file name with a colon from reading as a URI scheme.
   return reportMarkdown(view.analysis, ctx.config.flopDisplay, (row) => (linkLines ? `./${encodeURIComponent(file)}#L${row.range.line}` : null));
+}
+
+/** The view's models as the CLI's report subjects: the file named as `conv-lens report` run in the workspace folder names it. */
+export function subjectsOf(view: DocumentView): ReturnType<typeof fileSubjects> {
+  return fileSubjects(view.analysis, vscode.workspace.asRelativePath(view.owner, false));
 }
 
 /** Shows the open document (or notebook cell) holding a checked layer target and selects its call. */
@@ -103,7 +109,8 @@ export class Reports implements vscode.Disposable {
       if (owner === undefined || owner === null) void vscode.window.showInformationMessage('Conv Lens: open a Python file with a model to export its report.');
       return;
     }
-    const text = format === 'md' ? renderReport(this.ctx, view, true) : format === 'csv' ? reportCsv(view.analysis) : reportJson(view.analysis);
+    // JSON and CSV are exactly `conv-lens report --json` / `--format csv` of the same file.
+    const text = format === 'md' ? renderReport(this.ctx, view, true) : `${render(subjectsOf(view), format === 'csv' ? 'csv' : 'json')}\n`;
     const base = view.owner.path.replace(/\.[^./]*$/, '');
     const target = typeof destination === 'string' ? vscode.Uri.parse(destination) : await vscode.window.showSaveDialog({
       defaultUri: view.owner.with({ path: `${base}.conv-lens.${format}` }),
@@ -112,7 +119,10 @@ export class Reports implements vscode.Disposable {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`);
+    // Not awaited: a test or keybinding exporting to a given destination does not wait for a click.
+    void vscode.window.showInformationMessage(`Conv Lens: report written to ${target.path.slice(target.path.lastIndexOf('/') + 1)}`, 'Open').then((choice) => {
+      if (choice === 'Open') void vscode.window.showTextDocument(target, { preview: true });
+    });
   }
 
   dispose(): void {

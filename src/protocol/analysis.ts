@@ -62,7 +62,7 @@ export type Stopped = { reason: 'deadline'; deadlineMs: number };
 
 /** The lists of a FileAnalysis, and of each of its models, that travel in parts. */
 export const FILE_LISTS = ['declarations', 'diagnostics', 'unresolved'] as const;
-export const MODEL_LISTS = ['layers', 'modules', 'shapes', 'separablePairs'] as const;
+export const MODEL_LISTS = ['layers', 'modules', 'shapes', 'calls', 'separablePairs'] as const;
 export type FileList = (typeof FILE_LISTS)[number];
 export type ModelList = (typeof MODEL_LISTS)[number];
 
@@ -270,25 +270,57 @@ export function splitResult(run: number, analysis: FileAnalysis): { parts: Resul
     declarations: [],
     diagnostics: [],
     unresolved: [],
-    models: analysis.models.map((m) => ({ ...m, layers: [], modules: [], shapes: [], separablePairs: [] })),
+    models: analysis.models.map((m) => ({ ...m, layers: [], modules: [], shapes: [], calls: [], separablePairs: [] })),
   };
   return { parts, rest };
 }
 
 /**
- * Puts the parts back into the analysis they were split from (in the order they were sent).
- * The items are as the worker made them: the parts' outline is checked, their items are not
- * (see `analysis` above for why).
+ * The parts of one result, collected as they arrive: each part's items are appended to their
+ * list at once, so the result's own message only puts the lists in place (a few assignments,
+ * whatever the analysis's size). The items are as the worker made them: the parts' outline is
+ * checked, their items are not (see `analysis` above for why).
  */
-export function joinResult(rest: FileAnalysis, parts: readonly ResultPart[]): Parsed<FileAnalysis> {
-  return guarded(() => {
-    for (const part of parts) {
-      const list: unknown[] | undefined = part.model === null ? rest[part.list] : (rest.models[part.model]?.[part.list] as unknown[] | undefined);
-      if (!list) throw new ProtocolError(`part: no model ${part.model}`);
-      for (const item of part.items) list.push(item);
+export class ResultParts {
+  private readonly fileLists = new Map<FileList, unknown[]>();
+  private readonly modelLists = new Map<number, Map<ModelList, unknown[]>>();
+
+  add(part: ResultPart): void {
+    let lists: Map<string, unknown[]> | undefined = this.fileLists;
+    if (part.model !== null) {
+      lists = this.modelLists.get(part.model);
+      if (!lists) this.modelLists.set(part.model, (lists = new Map()));
     }
-    return rest;
-  });
+    const list = lists.get(part.list);
+    if (list) for (const item of part.items) list.push(item);
+    else lists.set(part.list, [...part.items]);
+  }
+
+  /** The analysis with the parts' items after its own in each list (in the order they were sent). */
+  join(rest: FileAnalysis): Parsed<FileAnalysis> {
+    return guarded(() => {
+      for (const [model, lists] of this.modelLists) {
+        const target = rest.models[model];
+        if (!target) throw new ProtocolError(`part: no model ${model}`);
+        for (const [name, items] of lists) target[name] = appended(target[name], items) as never;
+      }
+      for (const [name, items] of this.fileLists) rest[name] = appended(rest[name], items) as never;
+      return rest;
+    });
+  }
+}
+
+/** `items` after those of `list`: the collected list itself when `list` is empty (as splitResult leaves it). */
+function appended(list: readonly unknown[], items: unknown[]): unknown[] {
+  if (list.length === 0) return items;
+  return [...list, ...items];
+}
+
+/** Puts the parts back into the analysis they were split from (in the order they were sent). */
+export function joinResult(rest: FileAnalysis, parts: readonly ResultPart[]): Parsed<FileAnalysis> {
+  const collected = new ResultParts();
+  for (const part of parts) collected.add(part);
+  return collected.join(rest);
 }
 
 function slices<T>(list: readonly T[]): T[][] {

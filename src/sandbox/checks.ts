@@ -60,7 +60,8 @@ function checkLayers(id: string, subjects: CheckSubjects, input: readonly bigint
   return [[groupedSpec, input], [slice, [input[0], spec.in_channels / groups, ...input.slice(2)]]];
 }
 
-const REFERENCE_TITLE = 'WebAssembly kernel = reference kernel (layer as written)';
+// The panel runs the layer it shows: as written, or the what-if when the controls changed it.
+const REFERENCE_TITLE = 'WebAssembly kernel = reference kernel (the layer shown)';
 const SEPARABLE_TITLE = 'depthwise then pointwise = one dense conv with kernel W[o,i,:,:] = P[o,i] * D[i,:,:]';
 const slicesTitle = (groups: bigint): string => `groups=${groups} conv = concatenation of ${groups} separate convs on channel slices`;
 const blockDiagonalTitle = (groups: bigint): string => `dense conv with block-diagonal-masked weight = groups=${groups} conv`;

@@ -176,7 +176,7 @@ function render(): void {
   errorBox.textContent = whatIf.ok ? '' : whatIf.message;
   document.body.dataset.valid = String(whatIf.ok);
   // The record lists the valid groups values once; the controls and the charts read that list.
-  const comparison = whatIf.ok ? compareVariants(whatIf.spec, whatIf.input, state.dtype) : null;
+  const comparison = whatIf.ok ? compareVariants(whatIf.spec, whatIf.input, state.dtype, changed) : null;
   const groupsOffered = comparison ? { values: comparison.record.valid_groups, complete: comparison.record.valid_groups_complete } : offeredGroups(controls);
   controlsView.update(controls, groupsOffered.values, groupsOffered.complete, whatIf.ok ? null : whatIf.field, state.dtype, changed);
   // An invalid what-if keeps the last figures on screen, dimmed, with PyTorch's reason above them.
@@ -232,5 +232,5 @@ function curveTitle(shown: number, valid: bigint): string {
 }
 
 function chartLabel(title: string): string {
-  return title === 'Depthwise-separable' ? 'Separable' : title === 'This layer (dense)' ? 'This layer' : title;
+  return title === 'Depthwise-separable' ? 'Separable' : title.endsWith(' (dense)') ? title.slice(0, -' (dense)'.length) : title;
 }

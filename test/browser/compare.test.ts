@@ -108,7 +108,8 @@ describe('comparison page (headless Chromium)', function () {
     assert.deepEqual(options, ['1', '2', '4', '8', '16', '32', '64']);
     await page.selectOption('#control-groups', '64');
     await page.waitForFunction(() => document.querySelector('#repr')?.textContent?.includes('groups=64'));
-    assert.equal(await page.locator('#comparison thead th').nth(1).innerText(), 'This layer');
+    // The code says groups=1: the column shows the what-if, labelled as one.
+    assert.equal(await page.locator('#comparison thead th').nth(1).innerText(), 'What-if');
     assert.equal(await cell('Kind', 0), 'depthwise with channel multiplier');
     assert.equal(await cell('Weight shape', 0), '[128, 1, 3, 3]');
     assert.equal(await page.locator('#lanes rect.group-box').count(), 10);

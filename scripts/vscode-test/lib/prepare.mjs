@@ -1,11 +1,13 @@
 // Steps both runners take before starting the editor.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromiumPath, repoRoot, resultsRoot } from './paths.mjs';
 import { isInstalled } from './versions.mjs';
 
-export { flagValue, hasFlag } from './args.mjs';
+import { flagValue, hasFlag } from './args.mjs';
+
+export { flagValue, hasFlag };
 
 function runOrThrow(command, args, what) {
   const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit' });
@@ -28,6 +30,19 @@ export function buildExtension() {
 
 export function packageExtension() {
   runOrThrow('npm', ['run', '--silent', 'package'], 'npm run package');
+}
+
+/**
+ * The .vsix a run installs: `--vsix <file>`, else conv-lens.vsix, packaged first unless
+ * `--no-package` says an earlier run of this session just did.
+ */
+export function packagedVsix() {
+  const given = flagValue('--vsix');
+  if (given) return resolve(given);
+  if (!hasFlag('--no-package')) packageExtension();
+  const path = join(repoRoot, 'conv-lens.vsix');
+  if (!existsSync(path)) throw new Error(`${path} does not exist: run npm run package`);
+  return path;
 }
 
 /** A folder under test-results/ for this run's logs. */

@@ -30,6 +30,8 @@ export function codeServerInstall(name) {
     marker: join(prefix, `.provisioned-${entry.codeServer}`),
     /** The suites the full run takes here, and why any other is left out. */
     suites: entry.suites,
+    /** How the API suite reaches the extension host: "payload" (the URL, the default) or "installed" (runner-extension/). */
+    apiTestsVia: entry.apiTestsVia ?? 'payload',
     gaps: entry.gaps,
   };
 }

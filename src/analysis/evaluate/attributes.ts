@@ -1,3 +1,4 @@
+import { functionAttribute } from './introspection';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { changedReason, markChanged, mayBeObject, moduleChangedBy } from '../values/unknownContents';
 import { initFields, namespaceMember, type Interpreter } from './interpreter';
@@ -6,9 +7,11 @@ import { moduleMethod } from '../torch/containers';
 import { tensorMethod } from '../torch/tensorOps';
 import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
+import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
+import { namedTupleMember } from './records';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
-  isListValue, isTupleValue, tupleOf, typeName, unknown,
+  isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
 
@@ -36,6 +39,8 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
     const v = obj.cls.lookup(name);
     if (v !== undefined) return bindClassAttr(ip, obj.cls, v, obj);
     if (name === '__class__') return obj.cls;
+    const record = namedTupleMember(ip, obj, name);
+    if (record !== undefined) return record;
     throw new PyError('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`);
   }
   if (obj instanceof ClassValue) {
@@ -61,7 +66,10 @@ export function getAttribute(ip: Interpreter, obj: Value, name: string): Value {
   if (obj instanceof PyDict) return dictMethod(ip, obj, name);
   if (typeof obj === 'string') return stringMethod(ip, obj, name);
   if (typeof obj === 'number' && name === 'is_integer') return method(name, () => Number.isInteger(obj));
-  if (obj instanceof FunctionValue && name === '__name__') return obj.name;
+  if (obj instanceof FunctionValue) {
+    const v = functionAttribute(obj, name);
+    if (v !== undefined) return v;
+  }
   if (typeof obj === 'bigint' && (name === 'real' || name === 'numerator')) return obj;
   throw new PyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }
@@ -74,6 +82,8 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   if (own !== undefined) return own;
   const v = mod.cls.lookup(name);
   if (v !== undefined) return bindClassAttr(ip, mod.cls, v, mod);
+  const dunder = moduleDunder(ip, mod, name);
+  if (dunder) return dunder;
   const m = moduleMethod(ip, mod, name);
   if (m) return method(name, m);
   if (name === 'forward') return new Builtin('forward', (a, inner, call) => inner.callModule(mod, a, call));
@@ -88,6 +98,44 @@ function moduleAttribute(ip: Interpreter, mod: ModuleObject, name: string): Valu
   throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${name}'`);
 }
 
+/** An attribute name given as a value: a str, or the statement cannot say which attribute it names. */
+export function attributeName(v: Value | undefined): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Unknown) throw new CannotEvaluate(`an attribute named by an unknown value (${v.reason})`);
+  throw new PyError('TypeError', `attribute name must be string, not '${typeName(v ?? null)}'`);
+}
+
+/**
+ * nn.Module's own `__setattr__`, `__getattr__` and `__delattr__`, called by name as DLA-style code
+ * does (`self.__setattr__('level%d' % i, tree)`). Module.__getattr__ is only reached for
+ * parameters, buffers and submodules; a plain attribute is not found there in PyTorch, and since
+ * buffers are not told apart from plain attributes here, those reads are unknown.
+ */
+function moduleDunder(ip: Interpreter, mod: ModuleObject, name: string): Builtin | null {
+  switch (name) {
+    case '__setattr__':
+      return method(name, ([n, v]) => {
+        setAttribute(ip, mod, attributeName(n), v ?? null);
+        return null;
+      });
+    case '__delattr__':
+      return method(name, ([n]) => {
+        deleteAttribute(mod, attributeName(n));
+        return null;
+      });
+    case '__getattr__':
+      return method(name, ([n]) => {
+        const key = attributeName(n);
+        const child = mod.child(key);
+        if (child !== undefined) return child;
+        if (mod.params.has(key)) return moduleAttribute(ip, mod, key);
+        if (mod.attr(key) !== undefined) return unknown(`${mod.typeName}.__getattr__('${key}') finds buffers but not plain attributes, which are not told apart here`);
+        throw new PyError('AttributeError', `'${mod.typeName}' object has no attribute '${key}'`);
+      });
+  }
+  return null;
+}
+
 /** super().name: the attribute from the classes after the method's own class in the MRO. */
 function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value {
   const self = proxy.self;
@@ -99,7 +147,7 @@ function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value
     if (name === '__init__' && c.attrs.has('__dataclass_fields__') && self instanceof Instance) {
       // A dataclass base's generated __init__.
       return new Builtin('__init__', (a) => {
-        initFields(self, c, a);
+        initFields(ip, self, c, a);
         return null;
       });
     }
@@ -138,7 +186,7 @@ function tensorAttribute(t: Tensor, name: string): Value {
     case 'is_cuda':
       return false;
   }
-  return new Builtin(name, (a) => tensorMethod(t, name, a.positional, a.keywords));
+  return new Builtin(name, (a) => tensorMethod(t, name, a.positional, a.keywords), true);
 }
 
 function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
@@ -152,7 +200,9 @@ function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
       break;
     case 'extend':
       if (mutable) return method(name, ([v]) => {
-          list.push(...ip.iterate(v));
+          const items = ip.iterate(v);
+          if (list.length + items.length > MAX_ITEMS) throw new CannotEvaluate(tooManyItems(list.length + items.length, ip.budget).reason);
+          for (const item of items) list.push(item);
           return null;
         });
       break;
@@ -192,6 +242,16 @@ function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
 }
 
 function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
+  if (name === 'get' || name === 'pop' || name === 'setdefault') {
+    // Which entry a key that is not known names cannot be told: the read is unknown, and `pop` or
+    // `setdefault` may have changed any entry.
+    return method(name, (args) => {
+      const unknownKey = unknownInKey(args[0] ?? null);
+      if (!unknownKey) return keyedDictMethod(d, name, args);
+      if (name !== 'get') d.changedBy ??= `${name}() was called with an unknown key (${unknownKey.reason})`;
+      return unknown(unknownKey.reason);
+    });
+  }
   switch (name) {
     case 'items':
       return method(name, () => [...d.entries.values()].map(([k, v]) => tupleOf([k, v])));
@@ -199,20 +259,6 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
       return method(name, () => d.keys());
     case 'values':
       return method(name, () => d.values());
-    case 'get':
-      return method(name, ([k, dflt]) => d.get(k) ?? dflt ?? null);
-    case 'pop':
-      return method(name, ([k, dflt]) => {
-        const v = d.get(k);
-        d.delete(k);
-        if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
-        return v ?? dflt ?? null;
-      });
-    case 'setdefault':
-      return method(name, ([k, dflt]) => {
-        if (d.get(k) === undefined) d.set(k, dflt ?? null);
-        return d.get(k)!;
-      });
     case 'update':
       return method(name, ([other], kw) => {
         if (other instanceof PyDict) for (const [k, v] of other.entries.values()) d.set(k, v);
@@ -230,6 +276,19 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
   throw new PyError('AttributeError', `'dict' object has no attribute '${name}'`);
 }
 
+/** A key holding None gives None, not the default: only a missing key (undefined) falls back. */
+function keyedDictMethod(d: PyDict, name: string, [k, dflt]: Value[]): Value {
+  const v = d.get(k);
+  if (name === 'get') return v !== undefined ? v : dflt ?? null;
+  if (name === 'pop') {
+    d.delete(k);
+    if (v === undefined && dflt === undefined) throw new PyError('KeyError', pyStr(k));
+    return v !== undefined ? v : dflt ?? null;
+  }
+  if (d.get(k) === undefined) d.set(k, dflt ?? null);
+  return d.get(k)!;
+}
+
 function stringMethod(ip: Interpreter, s: string, name: string): Value {
   switch (name) {
     case 'format':
@@ -242,18 +301,10 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
         ip.budget.charge(length);
         return parts.join(s);
       });
-    case 'split':
-      return method(name, ([sep]) => {
-        ip.budget.charge(s.length);
-        const parts = sep === undefined || sep === null ? s.split(' ').filter(Boolean) : s.split(String(sep));
-        return parts.length > MAX_ITEMS ? tooManyItems(parts.length, ip.budget) : parts;
-      });
     case 'lower':
       return method(name, () => s.toLowerCase());
     case 'upper':
       return method(name, () => s.toUpperCase());
-    case 'strip':
-      return method(name, () => s.trim());
     case 'startswith':
       return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.startsWith(String(x))) : s.startsWith(String(p))));
     case 'endswith':
@@ -268,6 +319,14 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
       });
     case 'isdigit':
       return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
+  }
+  if (MORE_STRING_METHODS.has(name)) {
+    return method(name, (args, kw) => {
+      ip.budget.charge(s.length);
+      const v = moreStringMethod(s, name, args, kw);
+      if (v === undefined) throw new CannotEvaluate(`str.${name} with these arguments is not modelled`);
+      return Array.isArray(v) && v.length > MAX_ITEMS ? tooManyItems(v.length, ip.budget) : v;
+    });
   }
   throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
 }
@@ -306,6 +365,15 @@ export function setAttribute(ip: Interpreter, obj: Value, name: string, value: V
   }
   if (obj instanceof Instance || obj instanceof ClassValue) {
     obj.attrs.set(name, value);
+    return;
+  }
+  if (obj instanceof FunctionValue) {
+    (obj.attrs ??= new Map()).set(name, value);
+    return;
+  }
+  // `module.__all__ = [...]` on a module the analysis read (a registry listing a model file's entries).
+  if (obj instanceof Namespace && !obj.open) {
+    obj.members.set(name, value);
     return;
   }
   if (obj instanceof Unknown || obj instanceof Tensor) return;

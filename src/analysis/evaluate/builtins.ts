@@ -1,8 +1,12 @@
+import { WRAPS, inspectModule } from './introspection';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { ValueTensor, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
+import { attributeName, deleteAttribute } from './attributes';
+import { dataclassReplace } from './records';
+import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, polyOf } from './operators';
@@ -243,14 +247,19 @@ export function makeBuiltins(): Scope {
     const n = Math.min(...lists.map((l) => l.length));
     return Array.from({ length: n }, (_, i) => ip.call(a.positional[0], { positional: lists.map((l) => l[i]), keywords: new Map() }, null));
   });
-  set('filter', (a, ip) => ip.iterate(a.positional[1]).filter((v) => ip.truthy(a.positional[0] === null ? v : ip.call(a.positional[0], { positional: [v], keywords: new Map() }, null)) === true));
-  set('any', (a, ip) => ip.iterate(a.positional[0]).some((v) => ip.truthy(v) === true));
-  set('all', (a, ip) => ip.iterate(a.positional[0]).every((v) => ip.truthy(v) === true));
+  set('filter', (a, ip) => {
+    const items = ip.iterate(a.positional[1]);
+    const kept = items.map((v) => ip.truthy(a.positional[0] === null ? v : ip.call(a.positional[0], { positional: [v], keywords: new Map() }, null)));
+    return kept.includes(null) ? unknown('filter() on items whose truth is unknown') : items.filter((_, i) => kept[i]);
+  });
+  set('any', (a, ip) => anyTruth(ip.iterate(a.positional[0]).map((v) => ip.truthy(v)), true));
+  set('all', (a, ip) => anyTruth(ip.iterate(a.positional[0]).map((v) => ip.truthy(v)), false));
   set('isinstance', (a, ip) => isInstance(ip, a.positional[0], a.positional[1]));
-  set('issubclass', (a) => (a.positional[0] instanceof ClassValue && a.positional[1] instanceof ClassValue ? a.positional[0].mro().includes(a.positional[1]) : unknown('issubclass of unknown classes')));
+  set('issubclass', (a) => isSubclass(a.positional[0], a.positional[1]));
   set('hasattr', (a, ip) => {
+    const name = attributeName(a.positional[1]);
     try {
-      const v = ip.getAttr(a.positional[0], String(a.positional[1]));
+      const v = ip.getAttr(a.positional[0], name);
       return isUnknown(v) && isUnknown(a.positional[0]) ? v : true;
     } catch (e) {
       if (e instanceof PyError) return false;
@@ -259,14 +268,20 @@ export function makeBuiltins(): Scope {
   });
   set('getattr', (a, ip) => {
     try {
-      return ip.getAttr(a.positional[0], String(a.positional[1]));
+      return ip.getAttr(a.positional[0], attributeName(a.positional[1]));
     } catch (e) {
       if (e instanceof PyError && a.positional.length > 2) return a.positional[2];
       throw e;
     }
   });
   set('setattr', (a, ip) => {
-    ip.setAttr(a.positional[0], String(a.positional[1]), a.positional[2]);
+    ip.setAttr(a.positional[0], attributeName(a.positional[1]), a.positional[2]);
+    return null;
+  });
+  set('delattr', (a) => {
+    const obj = a.positional[0];
+    if (!(obj instanceof ModuleObject || obj instanceof Instance)) throw new CannotEvaluate(`delattr() on ${typeName(obj ?? null)}`);
+    deleteAttribute(obj, attributeName(a.positional[1]));
     return null;
   });
   set('print', () => null);
@@ -349,9 +364,12 @@ export function standardModules(): Map<string, Namespace> {
   math.set('e', Math.E);
   math.set('inf', Infinity);
   out.set('math', new Namespace('math', math));
+  out.set('inspect', inspectModule());
+  out.set('re', reNamespace());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);
+  functools.set('wraps', WRAPS);
   functools.set('reduce', b('reduce', (a, ip) => {
     const items = ip.iterate(a.positional[1]);
     let acc = a.positional.length > 2 ? a.positional[2] : items.shift()!;
@@ -393,6 +411,12 @@ export function standardModules(): Map<string, Namespace> {
     const factory = a.keywords.get('default_factory');
     return factory instanceof Builtin ? factory.fn({ positional: [], keywords: new Map() }, null as unknown as Interpreter, null) : unknown('dataclass field factory');
   }));
+  dataclasses.set('replace', b('replace', (a, ip) => dataclassReplace(ip, a.positional[0], a.keywords)));
+  dataclasses.set('is_dataclass', b('is_dataclass', (a) => {
+    const v = a.positional[0];
+    const cls = v instanceof Instance ? v.cls : v instanceof ClassValue ? v : null;
+    return cls !== null && cls.lookup('__dataclass_fields__') !== undefined && cls.lookup('__namedtuple__') === undefined;
+  }));
   out.set('dataclasses', new Namespace('dataclasses', dataclasses, true));
   const types = new Map<string, Value>();
   const simpleNamespace = new ClassValue('SimpleNamespace', [], null, null, {
@@ -419,3 +443,19 @@ export function standardModules(): Map<string, Namespace> {
 }
 
 export { polyOf };
+
+/** any() (looking for `wanted` true) and all() (for `wanted` false): unknown when an unknown truth could decide it. */
+function anyTruth(truths: Array<boolean | null>, wanted: boolean): Value {
+  if (truths.includes(wanted)) return wanted;
+  return truths.includes(null) ? unknown(`${wanted ? 'any' : 'all'}() of items whose truth is unknown`) : !wanted;
+}
+
+/** issubclass(a, b) for classes of the analysed code, with a tuple of classes for b; unknown otherwise. */
+function isSubclass(a: Value, b: Value): Value {
+  if (Array.isArray(b) && isTupleValue(b)) {
+    const each = b.map((x) => isSubclass(a, x));
+    if (each.includes(true)) return true;
+    return each.every((x) => x === false) ? false : unknown('issubclass of unknown classes');
+  }
+  return a instanceof ClassValue && b instanceof ClassValue ? a.mro().includes(b) : unknown('issubclass of unknown classes');
+}

@@ -24,7 +24,8 @@ export function callAt(ip: Interpreter, site: CallSite, fn: Value, args: { posit
 
 /** `f(*xs)`: the items of xs join the positional arguments. */
 export function spreadPositional(ip: Interpreter, positional: Value[], value: Value): void {
-  positional.push(...ip.iterate(value));
+  // One push per item: spreading a million items into push() overflows the stack.
+  for (const item of ip.iterate(value)) positional.push(item);
 }
 
 /** `f(**kw)`: a dict's items join the keyword arguments; anything else cannot be read. */

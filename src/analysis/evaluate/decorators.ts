@@ -5,7 +5,8 @@ import { evalArgs, lookupName } from './expressions';
 import type { Interpreter } from './interpreter';
 import { Scope } from '../values/scope';
 import { FileUnit } from '../parse/unit';
-import { BoundMethod, ClassValue, FunctionValue, Partial, Value } from '../values/values';
+import { WRAPS_DECORATOR } from './introspection';
+import { BoundMethod, Builtin, ClassValue, FunctionValue, Partial, Value } from '../values/values';
 
 /**
  * Applies the decorators of a def that are functions of the analyzed code, innermost first, as
@@ -20,7 +21,7 @@ export function applyDecorators(ip: Interpreter, decorators: SyntaxNode[], fn: F
   for (let i = decorators.length - 1; i >= 0; i--) {
     try {
       const decorator = decoratorValue(ip, decorators[i], scope, unit);
-      if (!(decorator instanceof FunctionValue)) continue;
+      if (!(decorator instanceof FunctionValue || isWrapsDecorator(decorator))) continue;
       const result = ip.call(decorator, { positional: [current], keywords: new Map() }, decorators[i]);
       if (isCallable(result)) current = result;
     } catch (e) {
@@ -39,6 +40,11 @@ function decoratorValue(ip: Interpreter, decorator: SyntaxNode, scope: Scope, un
     else if (c.name !== 'At' && c.name !== '.' && c.name !== 'Comment') return null;
   }
   return value;
+}
+
+/** `@functools.wraps(fn)`, the one library decorator applied: it only renames the wrapper. */
+function isWrapsDecorator(v: Value | null): boolean {
+  return v instanceof Builtin && v.name === WRAPS_DECORATOR;
 }
 
 function isCallable(v: Value): boolean {

@@ -26,6 +26,8 @@ export interface Evaluator {
   mainSite(): SyntaxNode | null;
   /** Where the module being constructed was called from. */
   constructionSite(): SyntaxNode | null;
+  /** The innermost call being evaluated, in whichever file it is written. */
+  innermostSite(): { unit: FileUnit; node: SyntaxNode } | null;
   /** The function running now and its `self`, if any. */
   currentFrame(): { self: Value | undefined } | undefined;
   diagnose(diagnostic: AnalysisDiagnostic): void;

@@ -507,11 +507,44 @@ function compileArgs(unit: FileUnit, argList: SyntaxNode, depth: number): (ip: I
 
 function compileUnary(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
   const op = unit.text(node.firstChild!);
+  if (op === 'not' && isBoolOp(unit, node.lastChild!)) return compileNotFirst(unit, node.lastChild!, depth);
   const operand = compile(unit, node.lastChild!, depth + 1);
   return (ip, scope) => {
     enter(ip, depth);
     const v = operand(ip, scope);
     return op === 'not' ? notValue(ip, v) : unaryOp(op, v);
+  };
+}
+
+function isBoolOp(unit: FileUnit, node: SyntaxNode): boolean {
+  if (node.name !== 'BinaryExpression') return false;
+  const op = unit.text(node.firstChild!.nextSibling!);
+  return op === 'and' || op === 'or';
+}
+
+/**
+ * @lezer/python parses `not a or b` as `not (a or b)`; Python binds `not` tighter than `and` and
+ * `or`, so it means `(not a) or b`: the `not` belongs to the first operand of the chain.
+ */
+function compileNotFirst(unit: FileUnit, node: SyntaxNode, depth: number): Compiled {
+  const firstNode = node.firstChild!;
+  let first: Compiled;
+  if (isBoolOp(unit, firstNode)) first = compileNotFirst(unit, firstNode, depth + 1);
+  else {
+    const operand = compile(unit, firstNode, depth + 1);
+    first = (ip, scope) => notValue(ip, operand(ip, scope));
+  }
+  return compileBoolOp(unit.text(firstNode.nextSibling!) === 'and', first, compile(unit, node.lastChild!, depth + 1), depth);
+}
+
+function compileBoolOp(isAnd: boolean, left: Compiled, right: Compiled, depth: number): Compiled {
+  return (ip, scope) => {
+    enter(ip, depth);
+    const a = left(ip, scope);
+    const t = ip.truthy(a);
+    if (t === null) return unknown(isUnknown(a) ? a.reason : 'truth value unknown');
+    if (isAnd !== t) return a;
+    return right(ip, scope);
   };
 }
 
@@ -524,17 +557,7 @@ function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compile
   let op = unit.text(opNode);
   const left = compile(unit, leftNode, depth + 1);
   const right = compile(unit, rightNode, depth + 1);
-  if (op === 'and' || op === 'or') {
-    const isAnd = op === 'and';
-    return (ip, scope) => {
-      enter(ip, depth);
-      const a = left(ip, scope);
-      const t = ip.truthy(a);
-      if (t === null) return unknown(isUnknown(a) ? a.reason : 'truth value unknown');
-      if (isAnd !== t) return a;
-      return right(ip, scope);
-    };
-  }
+  if (op === 'and' || op === 'or') return compileBoolOp(op === 'and', left, right, depth);
   if (op === 'not' || op === 'is') {
     const second = opNode.nextSibling;
     if (second && (second.name === 'in' || second.name === 'not')) op = op === 'not' ? 'not in' : 'is not';

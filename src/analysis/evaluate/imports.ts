@@ -8,7 +8,8 @@ import { timmStandIn } from '../torch/timmStandIns';
 import type { SourceHost } from '../types';
 import { parseSource } from '../parse/parse';
 import { FileUnit } from '../parse/unit';
-import { Namespace, Value, unknown } from '../values/values';
+import { Namespace, PyDict, Value, unknown } from '../values/values';
+import { sysModule } from './introspection';
 import { PyError } from '../values/errors';
 import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './budget';
 
@@ -19,7 +20,9 @@ import { BudgetExceeded, MAX_SOURCE_CHARS, tooLargeReason } from './budget';
  */
 export class ModuleLoader {
   readonly builtins: Scope = makeBuiltins();
-  private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules()]);
+  /** sys.modules: every module by name, set as it starts running (a registry looks its caller's module up there). */
+  private readonly sysModules = new PyDict();
+  private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules(), ['sys', sysModule(this.sysModules)]]);
   private readonly files = new Map<string, Namespace | null>();
 
   constructor(private readonly host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
@@ -113,6 +116,7 @@ export class ModuleLoader {
     unit.scope = scope;
     const ns = new Namespace(name, scope.vars);
     this.files.set(path, ns);
+    this.sysModules.set(name, ns);
     runModule(ip, unit, scope);
     return ns;
   }

@@ -2,9 +2,9 @@ import { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, ShapeNote, Unresolved } from '../types';
 import { ValueTensor } from '../torch/valueTensors';
 import type { BuildResult, ConvRecord } from '../../core';
-import { Budget, BudgetExceeded, LOOP_LIMIT } from './budget';
+import { Budget, BudgetExceeded, LOOP_LIMIT, chargeArguments } from './budget';
 import { MAX_ITEMS, tooManyItems } from './limits';
-import { CannotEvaluate, PyError } from '../values/errors';
+import { CannotEvaluate, MAX_MESSAGE_CHARS, PyError, cutMessage } from '../values/errors';
 import { readParams } from '../parse/params';
 import { Scope } from '../values/scope';
 import { FileUnit, lastChildNamed } from '../parse/unit';
@@ -23,6 +23,14 @@ import type { Evaluator } from './evaluator';
 export interface CallSite {
   unit: FileUnit;
   node: SyntaxNode;
+}
+
+/** A module called from the analyzed file's code during a forward run; output undefined while it runs or when it raised. */
+export interface ModuleCall {
+  node: SyntaxNode;
+  module: ModuleObject;
+  input: bigint[] | null;
+  output: bigint[] | null | undefined;
 }
 
 /** Observers the model builder installs to capture a call site's instance and its first input. */
@@ -57,7 +65,15 @@ export class Interpreter implements Evaluator {
   hooks: Hooks = {};
   /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
   notes: Map<number, ShapeNote> | null = null;
+  /** Module calls written in the analyzed file during the forward run, keyed by offset (the first call at each); null when not recording. */
+  calls: Map<number, ModuleCall> | null = null;
   tryDepth = 0;
+  /**
+   * How often the run met something it could not decide or read (a truth value, a statement, a
+   * call of unreadable code). A forward that met none ran every call PyTorch would: a conv it
+   * never called is then known to do no work (see model.ts).
+   */
+  doubts = 0;
   expressionDepth = 0;
   /** Layers built in this analysis, by their arguments (many layers repeat). */
   readonly builds = new Map<string, BuildResult>();
@@ -101,13 +117,20 @@ export class Interpreter implements Evaluator {
     return this.constructing.length ? this.constructing[this.constructing.length - 1] : this.mainSite();
   }
 
+  innermostSite(): CallSite | null {
+    return this.sites[this.sites.length - 1] ?? null;
+  }
+
   currentFrame(): Frame | undefined {
     return this.frames[this.frames.length - 1];
   }
 
   call(fn: Value, args: Args, node: SyntaxNode | null): Value {
     this.budget.tick();
-    if (fn instanceof Builtin) return fn.fn(args, this, node);
+    if (fn instanceof Builtin) {
+      chargeArguments(this.budget, args, fn.library);
+      return fn.fn(args, this, node);
+    }
     if (fn instanceof FunctionValue) return this.invoke(fn, args, undefined);
     if (fn instanceof BoundMethod) {
       if (fn.fn instanceof FunctionValue) return this.invoke(fn.fn, args, fn.self);
@@ -120,6 +143,7 @@ export class Interpreter implements Evaluator {
       return this.call(fn.fn, { positional: [...fn.args.positional, ...args.positional], keywords }, node);
     }
     if (fn instanceof Unknown) {
+      this.doubts++;
       const site = this.sites[this.sites.length - 1];
       passedToUnknownCall(fn, args, site?.node === node ? site : undefined);
       return unknown(fn.reason);
@@ -144,8 +168,11 @@ export class Interpreter implements Evaluator {
     this.constructing.push(site);
     try {
       if (init instanceof FunctionValue) this.invokeInit(init, args, obj);
-      else if (native) native.init(obj, args, this, node);
-      else if (cls.attrs.has('__dataclass_fields__')) initFields(obj as Instance, cls, args);
+      else if (native) {
+        chargeArguments(this.budget, args, true);
+        native.init(obj, args, this, node);
+      }
+      else if (cls.lookup('__dataclass_fields__') !== undefined) initFields(this, obj as Instance, cls, args);
     } finally {
       this.constructing.pop();
     }
@@ -164,6 +191,23 @@ export class Interpreter implements Evaluator {
 
   callModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
     this.hooks.onModuleCall?.(mod, args);
+    const call = node && this.calls ? this.recordCall(mod, args, node) : null;
+    const result = this.forwardModule(mod, args, node);
+    if (call) call.output = result instanceof Tensor ? result.shape : null;
+    return result;
+  }
+
+  /** The first call of a module at a call written in the analyzed file, to be completed with its output. */
+  private recordCall(mod: ModuleObject, args: Args, node: SyntaxNode): ModuleCall | null {
+    const site = this.sites[this.sites.length - 1];
+    if (!site || site.unit !== this.main || site.node !== node || this.calls!.has(node.from)) return null;
+    const x = args.positional[0];
+    const call: ModuleCall = { node, module: mod, input: x instanceof Tensor ? x.shape : null, output: undefined };
+    this.calls!.set(node.from, call);
+    return call;
+  }
+
+  private forwardModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
     const forward = mod.cls.lookup('forward');
     if (forward instanceof FunctionValue) {
       const x = args.positional[0];
@@ -171,7 +215,10 @@ export class Interpreter implements Evaluator {
       return this.invoke(forward, args, mod);
     }
     const native = mod.cls.nativeBase()?.native;
-    if (native?.forward) return native.forward(mod, args, this, node);
+    if (native?.forward) {
+      chargeArguments(this.budget, args, true);
+      return native.forward(mod, args, this, node);
+    }
     return unknown(`${mod.typeName}.forward is not modelled`);
   }
 
@@ -288,6 +335,12 @@ export class Interpreter implements Evaluator {
 
   /** Python truthiness, or null when the value is unknown. */
   truthy(v: Value): boolean | null {
+    const t = this.truthOf(v);
+    if (t === null) this.doubts++;
+    return t;
+  }
+
+  private truthOf(v: Value): boolean | null {
     if (v === null || v === false) return false;
     if (v === true) return true;
     if (typeof v === 'bigint') return v !== 0n;
@@ -303,16 +356,18 @@ export class Interpreter implements Evaluator {
   }
 
   unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void {
+    this.doubts++;
     if (unit !== this.main) return;
     const { line, column } = unit.position(node.from);
     const key = `${line}:${column}:${why}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const text = what ?? firstLine(unit.text(node));
-    this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why });
+    this.unresolved.push({ line, column, what: text.length > 80 ? `${text.slice(0, 77)}...` : text, why: cutMessage(why) });
   }
 
-  diagnose(diagnostic: AnalysisDiagnostic): void {
+  diagnose(given: AnalysisDiagnostic): void {
+    const diagnostic = given.message.length > MAX_MESSAGE_CHARS ? { ...given, message: cutMessage(given.message) } : given;
     const r = diagnostic.range;
     const key = `diagnostic:${r.line}:${r.column}:${diagnostic.message}`;
     if (this.seen.has(key)) return;
@@ -337,14 +392,33 @@ function firstLine(text: string): string {
 }
 
 /** A dataclass's or NamedTuple's generated __init__: fields in declaration order, with defaults. */
-export function initFields(obj: Instance, cls: ClassValue, args: Args): void {
-  const fields = cls.attrs.get('__dataclass_fields__') ?? cls.lookup('__dataclass_fields__');
-  const names = Array.isArray(fields) ? fields.map(String) : [];
+/**
+ * A dataclass's generated __init__: its fields are those of every dataclass in its MRO, bases
+ * first (a field a subclass redeclares keeps its place), then __post_init__ runs.
+ */
+export function initFields(ip: Interpreter, obj: Instance, cls: ClassValue, args: Args): void {
+  const names = dataclassFields(cls);
   names.forEach((name, i) => {
     const value = i < args.positional.length ? args.positional[i] : args.keywords.has(name) ? args.keywords.get(name)! : cls.lookup(name);
     if (value === undefined) throw new PyError('TypeError', `__init__() missing 1 required positional argument: '${name}'`);
     obj.attrs.set(name, value);
   });
+  if (args.positional.length > names.length) throw new PyError('TypeError', `__init__() takes ${names.length + 1} positional arguments but ${args.positional.length + 1} were given`);
+  for (const k of args.keywords.keys()) {
+    if (!names.includes(k)) throw new PyError('TypeError', `__init__() got an unexpected keyword argument '${k}'`);
+  }
+  const postInit = cls.lookup('__post_init__');
+  if (postInit instanceof FunctionValue) ip.invoke(postInit, { positional: [], keywords: new Map() }, obj);
+}
+
+export function dataclassFields(cls: ClassValue): string[] {
+  const names: string[] = [];
+  for (const c of [...cls.mro()].reverse()) {
+    const own = c.attrs.get('__dataclass_fields__');
+    if (!Array.isArray(own)) continue;
+    for (const f of own) if (!names.includes(String(f))) names.push(String(f));
+  }
+  return names;
 }
 
 export function namespaceMember(ns: Namespace, name: string): Value {

@@ -3,9 +3,9 @@ import { Poly } from '../values/symbolic';
 import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes } from './tensorShapes';
-import type { Budget } from './budget';
+import { ITEMS_PER_STEP, type Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
 import { pyReprValue, pyStr } from '../values/strings';
 
@@ -162,7 +162,7 @@ function sequenceOp(op: string, a: Value, b: Value, budget: Budget | undefined):
   }
   if (op === '+' && Array.isArray(a) && Array.isArray(b) && isTupleValue(a) === isTupleValue(b)) {
     if (a.length + b.length > MAX_ITEMS) return tooManyItems(a.length + b.length, budget);
-    budget?.charge(a.length + b.length);
+    budget?.charge(a.length + b.length, ITEMS_PER_STEP);
     const items = a.concat(b);
     return isTupleValue(a) ? tupleOf(items) : items;
   }
@@ -190,10 +190,11 @@ function repeated(seq: string | Value[], n: bigint, budget: Budget | undefined):
     return seq.repeat(count);
   }
   if (length > BigInt(MAX_ITEMS)) return tooManyItems(length, budget);
-  budget?.charge(Number(length));
-  const items: Value[] = [];
-  for (let i = 0; i < count; i++) for (const item of seq) items.push(item);
-  return isTupleValue(seq) ? tupleOf(items) : items;
+  budget?.charge(Number(length), ITEMS_PER_STEP);
+  const items: Value[] = seq.length === 1 ? new Array<Value>(count).fill(seq[0]) : new Array<Value>(Number(length));
+  if (seq.length > 1) for (let i = 0, at = 0; i < count; i++) for (const item of seq) items[at++] = item;
+  if (isTupleValue(seq)) (items as Value[] & { isTuple?: true }).isTuple = true;
+  return items;
 }
 
 /** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */
@@ -285,7 +286,7 @@ export function contains(container: Value, item: Value): Value {
     if (container.some(isUnknown)) return new Unknown('membership in a list with unknown items');
     return container.some((x) => pyEquals(x, item));
   }
-  if (container instanceof PyDict) return container.get(item) !== undefined;
+  if (container instanceof PyDict) return unknownInKey(item) ?? container.get(item) !== undefined;
   if (container instanceof RangeValue) {
     const i = asInt(item);
     if (i === null) return false;

@@ -5,13 +5,14 @@ import { Compiled, FunctionMaker, childNodes, compileRoot, compileSubscript, fun
 import { applyDecorators } from './decorators';
 import { execImport } from './imports';
 import { noteSkippedIn } from '../model/skippedBuilds';
+import { markChanged } from '../values/unknownContents';
 import { forgetEffects } from './unknownEffects';
 import type { Interpreter } from './interpreter';
 import { Scope } from '../values/scope';
 import { delItem } from './subscripts';
 import { deleteAttribute } from './attributes';
 import { FileUnit, lastChildNamed } from '../parse/unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { augmentedValue } from './calls';
 import { Target, compileTargets } from './targets';
 
@@ -75,8 +76,12 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);
     if (stmt.name === 'ForStatement' || stmt.name === 'WhileStatement') forgetEffects(stmt, stmt.from, scope, unit, why);
-    // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong shape).
+    // A failed `x = f(x)` must not leave the old x for the next statements (a stale shape is a wrong
+    // shape), nor a failed `xs.extend(...)` the list as it was: Python ran the statement.
+    if (!COMPOUND_STATEMENTS.has(stmt.name)) forgetEffects(stmt, stmt.from, scope, unit, why);
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
+    // A failed `x += f(x)` may have extended the list x in place before it failed, or not.
+    if (stmt.name === 'UpdateStatement') forgetUpdated(stmt, scope, unit, why);
     // A failed `return f(x)` returns an unknown value, not the None of running off the end.
     if (stmt.name === 'ReturnStatement') return { type: 'return', value: unknown(why) };
     return undefined;
@@ -285,8 +290,10 @@ function compileIf(unit: FileUnit, node: SyntaxNode): Statement {
       const value = b.cond(ip, scope);
       const test = ip.truthy(value);
       if (test === null) {
-        conditionUnknown(ip, node, b.keyword, isUnknown(value) ? `${b.condText} (${value.reason})` : b.condText, scope, unit);
-        return undefined;
+        const why = isUnknown(value) ? `${b.condText} (${value.reason})` : b.condText;
+        conditionUnknown(ip, node, b.keyword, why, scope, unit);
+        // A skipped branch that returns makes the fall-through uncertain: what the function returns is unknown.
+        return returnsIn(b.keyword) ? { type: 'return', value: unknown(`condition ${why} is unknown, and a branch that returns was skipped`) } : undefined;
       }
       if (test) return b.body(ip, scope);
     }
@@ -317,6 +324,23 @@ function onlyRaises(keyword: SyntaxNode): boolean {
     }
   }
   return true;
+}
+
+/** True when a branch from `keyword` on holds a return statement of the function that runs it. */
+function returnsIn(keyword: SyntaxNode): boolean {
+  for (let c: SyntaxNode | null = keyword; c; c = c.nextSibling) {
+    if (c.name === 'Body' && holdsReturn(c)) return true;
+  }
+  return false;
+}
+
+function holdsReturn(node: SyntaxNode): boolean {
+  for (let s = node.firstChild; s; s = s.nextSibling) {
+    if (s.name === 'ReturnStatement') return true;
+    if (s.name === 'FunctionDefinition' || s.name === 'ClassDefinition' || s.name.endsWith('Expression')) continue;
+    if (holdsReturn(s)) return true;
+  }
+  return false;
 }
 
 /** A for statement's parts: `for targets in iterable: body [else: elseBody]`. */
@@ -630,6 +654,15 @@ function forgetTargets(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: stri
   for (let c = stmt.firstChild; c && c.name !== 'AssignOp'; c = c.nextSibling) {
     if (c.name === 'VariableName') scope.set(unit.text(c), unknown(why));
   }
+}
+
+function forgetUpdated(stmt: SyntaxNode, scope: Scope, unit: FileUnit, why: string): void {
+  const target = stmt.firstChild;
+  if (target?.name !== 'VariableName') return;
+  const name = unit.text(target);
+  const old = scope.lookup(name);
+  if (Array.isArray(old) || old instanceof PyDict) markChanged(old, why);
+  scope.set(name, unknown(why));
 }
 
 /** Methods through which a statement can add a module to a container. */

@@ -3,7 +3,7 @@ import { changedReason } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
 import { ValueTensor, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
-import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown } from '../values/values';
+import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { newContainer } from '../torch/containers';
 
 function toIndex(v: Value): bigint | null {
@@ -37,7 +37,8 @@ function normalize(index: bigint, length: number, what: string): number {
 
 export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
   if (isUnknown(obj)) return unknown(obj.reason);
-  if (isUnknown(key)) return unknown(key.reason);
+  const unknownKey = unknownInKey(key);
+  if (unknownKey) return unknown(unknownKey.reason);
   const changed = changedReason(obj);
   if (changed !== null) return unknown(changed);
   if (obj instanceof ValueTensor) {
@@ -100,7 +101,10 @@ export function setItem(obj: Value, key: Value, value: Value): void {
     return;
   }
   if (obj instanceof PyDict) {
-    obj.set(key, value);
+    // An entry under a key that is not known may have replaced any entry.
+    const unknownKey = unknownInKey(key);
+    if (unknownKey) obj.changedBy ??= `an entry was set under an unknown key (${unknownKey.reason})`;
+    else obj.set(key, value);
     return;
   }
   if (obj instanceof ModuleObject && value instanceof ModuleObject) {

@@ -48,7 +48,7 @@ export function tensorIndex(t: Tensor, key: Value): Value {
       // An index tensor (a relative-position table read through a registered index buffer)
       // puts its own shape in place of the dimension it indexes. A boolean mask would not, but
       // masks come from comparisons, whose shapes are unknown.
-      out.push(...k.shape);
+      for (const size of k.shape) out.push(size);
       dim++;
     } else {
       return new Tensor(null);

@@ -1,7 +1,7 @@
 import { SyntaxNode } from '@lezer/common';
 import type { Outline, TopLevel } from './outline';
 import { Scope } from '../values/scope';
-import { ClassValue, FunctionValue, Value } from '../values/values';
+import { BoundMethod, ClassValue, FunctionValue, Value } from '../values/values';
 
 export interface Candidate {
   name: string;
@@ -10,6 +10,10 @@ export interface Candidate {
   value: ClassValue | FunctionValue;
   /** The name token the model's range points at. */
   anchor: SyntaxNode;
+  /** A model the module's top level built (`model = timm.create_model(...)`): that instance is the model. */
+  instance?: import('../values/values').ModuleObject;
+  /** What to call instead of `value`: a classmethod factory bound to its class. */
+  callee?: BoundMethod;
 }
 
 /**
@@ -27,6 +31,8 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
       moduleNames.add(t.name);
     }
   }
+  // A factory may return a class imported from a sibling file (`from .resnet import ResNet`).
+  const imported = importedModuleClasses(outline, scope);
   let grew = true;
   const factories = new Set<string>();
   const returning = new Map<TopLevel, boolean>();
@@ -41,7 +47,7 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
       if (t.kind !== 'def' || !t.name || factories.has(t.name)) continue;
       const v = scope.vars.get(t.name);
       if (!(v instanceof FunctionValue) || !returns(t)) continue;
-      if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r)))) {
+      if ([...t.refs].some((r) => r !== t.name && (moduleNames.has(r) || factories.has(r) || imported.has(r)))) {
         factories.add(t.name);
         all.push({ name: t.name, top: t, value: v, anchor: t.def!.getChild('VariableName')! });
         grew = true;
@@ -57,6 +63,18 @@ export function findCandidates(outline: Outline, scope: Scope): { all: Candidate
     for (const r of t.refs) if (r !== t.name) used.add(r);
   }
   return { all, models: all.filter((c) => !used.has(c.name)) };
+}
+
+function importedModuleClasses(outline: Outline, scope: Scope): Set<string> {
+  const out = new Set<string>();
+  for (const t of outline.top) {
+    if (t.node.name !== 'ImportStatement') continue;
+    for (const r of t.refs) {
+      const v = scope.vars.get(r);
+      if (v instanceof ClassValue && v.isModuleClass()) out.add(r);
+    }
+  }
+  return out;
 }
 
 function returnsValue(def: SyntaxNode): boolean {
@@ -81,4 +99,26 @@ export function importedCandidate(outline: Outline, scope: Scope, name: string, 
     return { name, top: t, value: v, anchor };
   }
   return null;
+}
+
+/**
+ * A classmethod or staticmethod factory named `Class.method` (`EfficientNet.from_name`, as
+ * that repository's README builds its models), for a class the file defines or imports.
+ */
+export function methodCandidate(outline: Outline, scope: Scope, entry: string, unitText: (n: SyntaxNode) => string): Candidate | null {
+  const parts = entry.split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
+  const [className, methodName] = parts;
+  const cls = scope.vars.get(className);
+  if (!(cls instanceof ClassValue)) return null;
+  const fn = cls.lookup(methodName);
+  if (!(fn instanceof FunctionValue)) return null;
+  const isClassMethod = fn.decorators.includes('classmethod');
+  if (!isClassMethod && !fn.decorators.includes('staticmethod')) return null;
+  const top = outline.top.find((t) => t.kind === 'class' && t.name === className)
+    ?? outline.top.find((t) => t.node.name === 'ImportStatement' && t.refs.has(className));
+  if (!top) return null;
+  const ownName = fn.unit.tree === top.node.tree ? fn.node.getChild('VariableName') : null;
+  const anchor = ownName ?? top.def?.getChild('VariableName') ?? top.node.getChildren('VariableName').find((n) => unitText(n) === className) ?? top.node;
+  return { name: entry, top, value: fn, anchor, ...(isClassMethod ? { callee: new BoundMethod(fn, cls) } : {}) };
 }

@@ -3,14 +3,14 @@ import { ConvRecord, SeparableComparison, isSeparablePair, separablePair, tensor
 import { Budget, BudgetExceeded, Deadline } from '../evaluate/budget';
 import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from '../values/errors';
-import { Interpreter } from '../evaluate/interpreter';
+import { Interpreter, ModuleCall } from '../evaluate/interpreter';
 import { Poly } from '../values/symbolic';
 import { namedModules } from '../torch/containers';
 import { recordOf } from '../torch/conv';
-import type { AnalysisOptions, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
+import type { AnalysisOptions, ForwardCall, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
 import { evalArgsText, evalSnippet } from '../evaluate/snippet';
 import { readParams } from '../parse/params';
-import { Args, ClassValue, FunctionValue, ModuleObject, Tensor, Unknown, Value, typeName } from '../values/values';
+import { Args, ClassValue, FunctionValue, ModuleObject, PyDict, Tensor, Unknown, Value, typeName } from '../values/values';
 import { Scope } from '../values/scope';
 import { skippedWithin } from './skippedBuilds';
 
@@ -47,13 +47,13 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   try {
     let built: Value = null;
     if (options.args !== undefined && options.entry === candidate.name) {
-      built = ip.call(candidate.value, evalArgsText(ip, options.args, scope), null);
+      built = ip.call(candidate.callee ?? candidate.value, evalArgsText(ip, options.args, scope), null);
       captured = capture?.input ?? null;
     } else if (capture) {
       built = capture.instance;
       captured = capture.input;
     } else {
-      built = ip.call(candidate.value, defaultArgs(ip, candidate), null);
+      built = ip.call(candidate.callee ?? candidate.value, defaultArgs(ip, candidate), null);
     }
     if (built instanceof ModuleObject) instance = built;
     else notBuilt = built instanceof Unknown ? built.reason : `${candidate.name} gave ${typeName(built)}, not a module`;
@@ -74,20 +74,26 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       ? [fromComment, 'comment']
       : captured
         ? [captured, 'code']
-        : [null, null];
+        : pretrainedInput(instance);
   const notes = new Map<number, ShapeNote>();
+  const calls = new Map<number, ModuleCall>();
   // An input PyTorch could not even create (a negative size) is reported and not run.
   const inputProblem = input ? tensorSizeProblem(input) : null;
   if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
+  let forwardCertain = false;
   if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
+    ip.calls = calls;
+    const doubts = ip.doubts;
     try {
-      ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
+      const output = ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
+      forwardCertain = incomplete === null && ip.doubts === doubts && !(output instanceof Unknown);
     } catch (e) {
       failed(ip, candidate, e);
     } finally {
       ip.notes = null;
+      ip.calls = null;
     }
   }
   const nameNode = candidate.anchor;
@@ -95,7 +101,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const { modules, tooLarge } = listModules(ip, candidate, instance);
   const names = new Map(modules.map(([n, m]) => [m, n]));
   const params = instance ? subtreeParams(instance, modules) : new Map<ModuleObject, bigint | null>();
-  const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m));
+  const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m, forwardCertain));
   return {
     names,
     analysis: {
@@ -105,11 +111,25 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       inputSource,
       layers,
       modules: modules.map(([name, m]) => moduleOf(ip, name, m, params)),
-      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => m.conv!.callMacs), tooLarge ?? incomplete),
+      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => callMacsOf(m, forwardCertain)), tooLarge ?? incomplete),
       shapes: [...notes.values()],
+      calls: forwardCalls(ip, calls, names),
       separablePairs: separablePairs(layers),
     },
   };
+}
+
+/** The calls recorded in forward, for the modules of the tree (a module outside it has no name to show). */
+function forwardCalls(ip: Interpreter, calls: Map<number, ModuleCall>, names: Map<ModuleObject, string>): ForwardCall[] {
+  const out: ForwardCall[] = [];
+  for (const call of calls.values()) {
+    const module = names.get(call.module);
+    if (module === undefined) continue;
+    const entry: ForwardCall = { range: ip.main.range(call.node), module, type: call.module.typeName, input: call.input };
+    if (call.output !== undefined) entry.output = call.output;
+    out.push(entry);
+  }
+  return out;
 }
 
 /** The model's modules in named_modules() order; none, with the reason, when the tree is too large to list. */
@@ -124,13 +144,14 @@ function listModules(ip: Interpreter, candidate: Candidate, instance: ModuleObje
 }
 
 /** Required parameters without a call site become named unknowns, so figures stay formulas. */
-export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value }): Args {
+export function defaultArgs(ip: Interpreter, candidate: Candidate | { name: string; value: Value; callee?: Value }): Args {
   const keywords = new Map<string, Value>();
   const fn = candidate.value instanceof ClassValue ? candidate.value.lookup('__init__') : candidate.value;
   if (!(fn instanceof FunctionValue)) return { positional: [], keywords };
   const owner = candidate.value instanceof ClassValue ? `${fn.ownerClass?.name ?? candidate.name}.__init__` : fn.name;
   const params = readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n));
-  const isMethod = candidate.value instanceof ClassValue;
+  // A class's __init__ and a classmethod take their first argument from the call.
+  const isMethod = candidate.value instanceof ClassValue || candidate.callee !== undefined;
   params.forEach((p, i) => {
     if ((isMethod && i === 0) || p.defaultNode || p.kind === 'varargs' || p.kind === 'kwargs') return;
     keywords.set(p.name, new Unknown(`${p.name}: parameter of ${owner}, no call site found`, Poly.variable(p.name)));
@@ -172,6 +193,21 @@ function commentInput(ip: Interpreter, node: SyntaxNode, scope: Scope): bigint[]
   return null;
 }
 
+/**
+ * A zoo model's own input size when the file gives none: timm keeps it on the model as
+ * `pretrained_cfg` (`default_cfg` before 0.6), a dict whose `input_size` is `(C, H, W)`; the
+ * batch is 1, as timm's own `resolve_data_config` assumes.
+ */
+function pretrainedInput(instance: ModuleObject | null): [bigint[] | null, InputSource | null] {
+  for (const key of ['pretrained_cfg', 'default_cfg']) {
+    const cfg = instance?.attr(key);
+    if (!(cfg instanceof PyDict) || cfg.changedBy !== null) continue;
+    const size = cfg.get('input_size');
+    if (Array.isArray(size) && size.length >= 2 && size.length <= 4 && size.every((d) => typeof d === 'bigint' && d > 0n)) return [[1n, ...(size as bigint[])], 'pretrained_cfg'];
+  }
+  return [null, null];
+}
+
 /** Line 0: the layer was built with no call in this file on the stack (e.g. from options.args, by imported code). */
 const NOWHERE = { line: 0, column: 0, endLine: 0, endColumn: 0 };
 
@@ -183,16 +219,35 @@ function classComment(ip: Interpreter, instance: ModuleObject, scope: Scope): bi
   return commentInput(ip, top, scope);
 }
 
-function layerOf(ip: Interpreter, name: string, m: ModuleObject): LayerInstance {
+/**
+ * A conv that a forward which met no doubt never called did no work, as PyTorch's hooks see it
+ * (EfficientNet's `_expand_conv` when a block does not expand, NASNet's unused paths): 0 MACs.
+ */
+function neverCalled(m: ModuleObject, forwardCertain: boolean): boolean {
+  const state = m.conv!;
+  return forwardCertain && state.callMacs === undefined && !state.forwardDone && state.spec !== null && state.error === null;
+}
+
+function callMacsOf(m: ModuleObject, forwardCertain: boolean): bigint | null | undefined {
+  return neverCalled(m, forwardCertain) ? 0n : m.conv!.callMacs;
+}
+
+export const NEVER_CALLED = 'never called in forward';
+
+function layerOf(ip: Interpreter, name: string, m: ModuleObject, forwardCertain: boolean): LayerInstance {
   const state = m.conv!;
   const site = state.site;
+  const record = state.error?.phase === 'construct' ? null : recordOf(state, ip);
+  const idle = record !== null && neverCalled(m, forwardCertain);
   const layer: LayerInstance = {
     name,
     type: m.typeName,
     range: site ? ip.main.range(site) : NOWHERE,
-    record: state.error?.phase === 'construct' ? null : recordOf(state, ip),
+    record: idle ? { ...record, input_shape: null, output_shape: null, macs: 0n, flops: 0n, bias_adds: 0n, dense_macs: 0n } : record,
     error: state.error,
   };
+  if (idle) layer.note = NEVER_CALLED;
+  if (state.origin) layer.origin = state.origin;
   if (state.symbolic) layer.symbolic = state.symbolic;
   else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
   return layer;

@@ -5,7 +5,9 @@ const KEYWORDS_AFTER_OPERAND = ['else', 'or', 'and', 'if', 'for', 'in', 'is', 'n
 /**
  * @lezer/python reads a float written with a trailing dot and followed by a keyword, as in
  * `DropPath(p) if p > 0. else nn.Identity()` or `if p == 0. or not training:`, as a member access
- * `0.else`, which breaks the whole statement. Python reads `0.` as the float 0.0. The text given to
+ * `0.else`, which breaks the whole statement; before a comment (`br: float = 1.  # ratio`) it
+ * reads a member access whose property is missing, and loses the statement too. Python reads
+ * `0.` as the float 0.0. The text given to
  * the parser spells such a literal `0e0` instead (`12. else` becomes `12e0else`): the same float,
  * the same length, so every position in the tree is a position in the real source, whose text
  * the analysis keeps reading.
@@ -16,7 +18,8 @@ export function withExponentFloats(text: string): string {
     if (!endsDigitLiteral(text, dot) || !isSpace(text[dot + 1])) continue;
     let k = dot + 1;
     while (isSpace(text[k])) k++;
-    if (!KEYWORDS_AFTER_OPERAND.some((w) => text.startsWith(w, k) && !isWordChar(text[k + w.length]))) continue;
+    const comment = text[k] === '#';
+    if (!comment && !KEYWORDS_AFTER_OPERAND.some((w) => text.startsWith(w, k) && !isWordChar(text[k + w.length]))) continue;
     out ??= text.split('');
     out[dot] = 'e';
     out[dot + 1] = '0';

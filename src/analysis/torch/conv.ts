@@ -6,6 +6,7 @@ import { Args, ClassValue, ConvState, DeferredInit, ModuleObject, Tensor, Unknow
 import { PyError } from '../values/errors';
 import { ValueTrie } from './valueTrie';
 import { MODULE_CLASS, registerParameter, shapeOf } from './native';
+import type { GroupsFix } from '../types';
 
 /** Every conv layer class PyTorch has, eager and lazy, by name. */
 export function convClasses(): Map<string, ClassValue> {
@@ -37,6 +38,8 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
   const state: ConvState = { spec: null, specKey: undefined, input: null, callMacs: undefined, record: null, error: null, site: ip.constructionSite(), lazy, forwardDone: false };
   self.conv = state;
   self.site = state.site;
+  const own = ip.innermostSite();
+  if (own && own.unit !== ip.main) state.origin = { file: own.unit.path, range: own.unit.range(own.node) };
   ip.convModules.push(self);
   const node = lazy ? null : builtNode(ip, type, args);
   if (node?.value) {
@@ -45,11 +48,12 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
     self.defer(attributesOf(node.value.spec));
     return;
   }
-  const positional = lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional;
-  const bad = positional.find((v) => !isArgument(v)) ?? firstBadKeyword(args.keywords);
+  const positional = (lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional).map(withinSizeItems);
+  const keywords = new Map([...args.keywords].map(([k, v]) => [k, withinSizeItems(v)]));
+  const bad = positional.find((v) => !isArgument(v)) ?? firstBadKeyword(keywords);
   if (bad !== undefined) throw new PyError('TypeError', `${type}() got an argument of type '${typeName(bad)}' that cannot be evaluated statically`);
   // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
-  const bound = bindConvArguments(type, positional as PyValue[], args.keywords as ReadonlyMap<string, PyValue>);
+  const bound = bindConvArguments(type, positional as PyValue[], keywords as ReadonlyMap<string, PyValue>);
   if (!bound.ok) {
     fail(ip, self, constructError('TypeError', bound.message, bound.argument), null);
     return;
@@ -113,6 +117,19 @@ function isPlain(v: Value): boolean {
 function firstBadKeyword(keywords: ReadonlyMap<string, Value>): Value | undefined {
   for (const v of keywords.values()) if (!isArgument(v)) return v;
   return undefined;
+}
+
+/**
+ * The most items a conv's size argument (kernel_size, stride, padding, dilation) is followed
+ * with. A conv has one to three spatial dims; a longer tuple is an error PyTorch finds only after
+ * building a weight of that many dims, work (and an error message) proportional to its length.
+ */
+const MAX_SIZE_ITEMS = 64;
+
+/** The argument, or unknown with the reason when it is a sequence past MAX_SIZE_ITEMS. */
+function withinSizeItems(v: Value): Value {
+  if (!Array.isArray(v) || v.length <= MAX_SIZE_ITEMS) return v;
+  return new Unknown(`a conv size argument of ${v.length.toLocaleString('en-US')} items is not followed (a conv has 1 to 3 spatial dims; the analysis reads at most ${MAX_SIZE_ITEMS} items)`);
 }
 
 const convArgsOf = new WeakMap<ModuleObject, ConvArgs>();
@@ -287,10 +304,10 @@ function fail(ip: Evaluator, self: ModuleObject, error: ConvError, args: ConvArg
   ip.diagnose({ range: ip.main.range(target), severity: 'error', message: error.message, source: 'construct', ...(fix ? { fix } : {}) });
 }
 
-function groupsFix(args: ConvArgs): { kind: 'groups'; values: bigint[] } | undefined {
+function groupsFix(args: ConvArgs): GroupsFix | undefined {
   const [i, o, g] = [args.in_channels, args.out_channels, args.groups ?? 1n];
   if (typeof i !== 'bigint' || typeof o !== 'bigint' || typeof g !== 'bigint') return undefined;
-  return { kind: 'groups', values: nearestValidGroups(i, o, g) };
+  return { kind: 'groups', values: nearestValidGroups(i, o, g), in_channels: i, out_channels: o, groups: g };
 }
 
 function collectUnknowns(args: ConvArgs): Unknown[] {

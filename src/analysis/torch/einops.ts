@@ -120,7 +120,7 @@ const einopsAxes = new WeakMap<ModuleObject, Map<string, Value>>();
 export function einopsNamespaces(): Array<[string, Namespace]> {
   const fns = new Map<string, Value>();
   for (const name of ['rearrange', 'reduce', 'repeat']) {
-    fns.set(name, new Builtin(name, (a) => shapeResult(...functionArgs(a))));
+    fns.set(name, new Builtin(name, (a) => shapeResult(...functionArgs(a)), true));
   }
   const layers = new Map<string, Value>([['Rearrange', layer('Rearrange')], ['Reduce', layer('Reduce')]]);
   const torchLayers = new Namespace('einops.layers.torch', layers, true);

@@ -8,13 +8,14 @@ import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, withValueFunctions } from './valueTensors';
 import { einopsNamespaces } from './einops';
+import { checkpointNamespace, jitNamespace, moduleUtilsNamespace, torchUtilsNamespace } from './moduleUtils';
 import { binary, concat, createdTensor, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
 import { SyntaxNode } from '@lezer/common';
 
 type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 
 function fn(name: string, f: Fn): Builtin {
-  return new Builtin(name, f);
+  return new Builtin(name, f, true);
 }
 
 /** Positional-or-keyword argument by position and name. */
@@ -117,7 +118,7 @@ function torchFunctions(): Map<string, Value> {
   m.set('tensor', fn('tensor', (a) => new Tensor(nestedShape(a.positional[0] ?? null))));
   m.set('as_tensor', m.get('tensor')!);
   for (const name of ['manual_seed', 'set_grad_enabled', 'set_default_dtype']) m.set(name, fn(name, () => null));
-  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'jit', 'cuda', 'float32', 'float16', 'bfloat16', 'int64', 'long', 'float', 'backends', 'optim', 'utils', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
+  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'cuda', 'float32', 'float16', 'bfloat16', 'int64', 'long', 'float', 'backends', 'optim', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
     m.set(name, unknown(`torch.${name} is not modelled`));
   }
   return m;
@@ -161,6 +162,15 @@ export function torchNamespaces(): Map<string, Namespace> {
   const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
   modules.set('torch.nn.modules', nn);
   for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
+  modules.set('torch.nn.modules.utils', moduleUtilsNamespace());
+  const checkpoint = checkpointNamespace();
+  const jit = jitNamespace();
+  const utils = torchUtilsNamespace(checkpoint);
+  torchMembers.set('jit', jit);
+  torchMembers.set('utils', utils);
+  modules.set('torch.jit', jit);
+  modules.set('torch.utils', utils);
+  modules.set('torch.utils.checkpoint', checkpoint);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
   modules.set('numpy', numpyNamespace());

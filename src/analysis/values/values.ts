@@ -4,6 +4,7 @@ import { Poly } from './symbolic';
 import { CannotEvaluate } from './errors';
 import type { Scope } from './scope';
 import type { FileUnit } from '../parse/unit';
+import type { SourceRange } from '../types';
 import type { Interpreter } from '../evaluate/interpreter';
 import type { ParamSpec } from '../parse/params';
 
@@ -77,6 +78,18 @@ export class PyDict {
   }
 }
 
+/** The unknown a dict key is or holds (a tuple with an unknown item): no entry can be told from another by it. */
+export function unknownInKey(key: Value): Unknown | null {
+  if (key instanceof Unknown) return key;
+  if (Array.isArray(key)) {
+    for (const item of key) {
+      const found = unknownInKey(item);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Python's hash equality for the keys configs use: True == 1 == 1.0. */
 export function dictKey(key: Value): string {
   if (typeof key === 'boolean') return `n:${key ? 1 : 0}`;
@@ -106,6 +119,8 @@ export class FunctionValue {
   params: ParamSpec[] | null = null;
   /** The def's Body, found once (undefined until then; null for a lambda or a def without one). */
   body: SyntaxNode | null | undefined = undefined;
+  /** Attributes set on the function (`fn.x = ...`, what functools.wraps copies); null until one is. */
+  attrs: Map<string, Value> | null = null;
   constructor(
     readonly name: string,
     readonly qualname: string,
@@ -208,6 +223,8 @@ export interface ConvState {
   symbolic?: { params?: string; macs?: string; reasons: string[] };
   /** Calls that built the layer, innermost first; the first one in the analyzed file is its range. */
   site: SyntaxNode | null;
+  /** The conv's own constructor call when it is written in another file than the analysed one (its path and range there). */
+  origin?: { file: string; range: SourceRange } | null;
   lazy: boolean;
   forwardDone: boolean;
 }
@@ -341,6 +358,8 @@ export class Builtin {
   constructor(
     readonly name: string,
     readonly fn: (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value,
+    /** Torch library code, which reads each item of the sequences it is given (see chargeArguments). */
+    readonly library = false,
   ) {}
 }
 

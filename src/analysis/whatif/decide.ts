@@ -1,6 +1,7 @@
 import { scaledWidth } from '../../core';
 import type { LayerInstance, ModelAnalysis, ModuleInstance } from '../types';
-import { CallSite, intLiteral, readSite, repeatable } from './sites';
+import { CallSite, SourceText, Sources, baseName, intLiteral, readSite, repeatable } from './sites';
+import { WidthTarget, widthSource } from './widthSources';
 import type { ChangeStatus, Transformation, TransformationKind, WhatIfPlan } from './types';
 
 /** What one transformation decides for one conv, before any code is written. */
@@ -21,32 +22,64 @@ export interface Widths {
 export interface LayerPlan {
   layer: LayerInstance;
   site: CallSite | null;
-  /** Offset of the call: layers sharing a call share a key. */
-  key: number | null;
+  /** The file the call is written in (the analysed one, or the one an imported helper is in). */
+  source: SourceText | null;
+  /** File and offset of the call: layers sharing a call share a key. */
+  key: string | null;
   decisions: Map<TransformationKind, Decision>;
   widths: Widths | null;
+  /** The literals a width multiplier rewrites for this conv, with the argument each stands for. */
+  widthTargets: Array<{ argument: string; target: WidthTarget; atSite: boolean }>;
   groups: bigint | null;
+}
+
+interface Context {
+  model: ModelAnalysis;
+  sources: Sources;
+}
+
+/** Finds the literal behind each channel figure the width multiplier changes; the reason when one is computed. */
+function widthProblem(p: LayerPlan, context: Context): string | null {
+  const spec = p.layer.record!.spec;
+  const w = p.widths!;
+  const wanted: Array<[string, bigint, bigint]> = [['in_channels', w.inChannels, spec.in_channels], ['out_channels', w.outChannels, spec.out_channels]];
+  if (w.groups !== null) wanted.push(['groups', w.groups, spec.groups]);
+  const found: LayerPlan['widthTargets'] = [];
+  for (const [argument, value, old] of wanted) {
+    if (value === old) continue;
+    const { text, starts } = p.source!;
+    const source = widthSource(argument, value, old, p.layer, p.site!, context.model, text, starts, p.source !== context.sources.main);
+    if ('reason' in source) return source.reason;
+    found.push({ argument, ...source });
+  }
+  p.widthTargets = found;
+  return null;
 }
 
 const ORDER: TransformationKind[] = ['width', 'separable', 'groups', 'dropBias'];
 
 /** Decides every transformation of the plan for every conv of the model, site-checked. */
-export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, text: string, starts: readonly number[], foreign: ReadonlyMap<number, string>): LayerPlan[] {
+export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, sources: Sources, foreign: ReadonlyMap<string, string>): LayerPlan[] {
   const byKind = new Map(plan.transformations.map((t) => [t.kind, t]));
+  const context: Context = { model, sources };
   const plans = model.layers.map((layer): LayerPlan => {
-    const site = readSite(text, starts, layer.range);
-    return { layer, site, key: site ? site.from : null, decisions: new Map(), widths: null, groups: null };
+    const source = layer.origin ? sources.get(layer.origin.file) : sources.main;
+    const site = source ? readSite(source.text, source.starts, layer.origin?.range ?? layer.range) : null;
+    return { layer, site, source, key: site ? siteKey(source!.file, site.from) : null, decisions: new Map(), widths: null, widthTargets: [], groups: null };
   });
   for (const kind of ORDER) {
     const t = byKind.get(kind);
     if (!t) continue;
     const excluded = new Set(plan.excluded?.[kind] ?? []);
     for (const p of plans) {
-      const d = decideOne(t, p, model, excluded.has(p.layer.name), foreign);
+      const d = decideOne(t, p, model, excluded.has(p.layer.name), foreign, context);
       p.decisions.set(kind, d);
     }
-    coherent(plans, kind, starts);
-    if (kind === 'width') wholeModelWidth(plans);
+    coherent(plans, kind);
+    if (kind === 'width') {
+      conflictingTargets(plans);
+      wholeModelWidth(plans);
+    }
   }
   return plans;
 }
@@ -68,13 +101,23 @@ function wholeModelWidth(plans: LayerPlan[]): void {
   }
 }
 
-function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<number, string>): Decision {
+export function siteKey(file: string, offset: number): string {
+  return `${file}:${offset}`;
+}
+
+/** 'line 12', or 'line 12 of blocks.py' for a call in another file. */
+function lineOf(p: LayerPlan, offset: number, main: string): string {
+  const line = lineAt(p.source!.starts, offset);
+  return p.source!.file === main ? `line ${line}` : `line ${line} of ${baseName(p.source!.file)}`;
+}
+
+function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<string, string>, context: Context): Decision {
   const r = p.layer.record;
   if (!r) return { status: 'ineligible', reason: `its figures are unknown${p.layer.error ? `: ${p.layer.error.message}` : ''}` };
   const eligible = eligibility(t, p, model);
   if (eligible) return { status: 'ineligible', reason: eligible };
   if (excluded) return { status: 'excluded', reason: 'switched off for this layer' };
-  const unsafe = siteProblem(t, p, foreign);
+  const unsafe = siteProblem(t, p, foreign, context);
   if (unsafe) {
     if (t.kind === 'width') p.widths = null;
     return { status: 'ineligible', reason: unsafe, blocked: true };
@@ -133,10 +176,18 @@ function readsModelInput(layer: LayerInstance, model: ModelAnalysis): boolean {
 
 /** The BatchNorm registered right after the conv under the same parent (conv1 then bn1, or features.0 then features.1). */
 export function followingNorm(name: string, model: ModelAnalysis): ModuleInstance | null {
-  const i = model.modules.findIndex((m) => m.name === name);
-  const next = i >= 0 ? model.modules[i + 1] : undefined;
+  const i = moduleIndex(model).get(name);
+  const next = i === undefined ? undefined : model.modules[i + 1];
   if (!next || !/^(Sync)?BatchNorm/.test(next.type)) return null;
   return parentOf(next.name) === parentOf(name) ? next : null;
+}
+
+const indexes = new WeakMap<ModelAnalysis, Map<string, number>>();
+
+function moduleIndex(model: ModelAnalysis): Map<string, number> {
+  let index = indexes.get(model);
+  if (!index) indexes.set(model, (index = new Map(model.modules.map((m, i) => [m.name, i]))));
+  return index;
 }
 
 function parentOf(name: string): string {
@@ -145,29 +196,23 @@ function parentOf(name: string): string {
 }
 
 /** Why the code of this conv cannot be rewritten for the transformation, or null. */
-function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<number, string>): string | null {
+function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<string, string>, context: Context): string | null {
   const site = p.site;
+  if (p.layer.origin && !p.source) return `it is built in ${p.layer.origin.file}, which cannot be read`;
   if (!site) {
     return p.layer.range.line < 1
       ? 'it is built in another file by code this file calls; change it there'
       : `it is built by the call at line ${p.layer.range.line}, which is not a conv constructor call the what-if can rewrite (a helper, a factory or an alias)`;
   }
-  if (!site.bound) return `its arguments at line ${p.layer.range.line} are unpacked (*args or **kwargs); their values are not written at the call`;
-  const other = foreign.get(site.from);
-  if (other) return `the call at line ${p.layer.range.line} also builds ${other}, which the what-if leaves as it is`;
+  const at = lineOf(p, site.from, context.sources.main.file);
+  if (!site.bound) return `its arguments at ${at} are unpacked (*args or **kwargs); their values are not written at the call`;
+  const other = foreign.get(p.key!);
+  if (other) return `the call at ${at} also builds ${other}, which the what-if leaves as it is`;
   const arg = (name: string): string | undefined => site.bound!.get(name)?.value;
   if (t.kind === 'separable' && !repeatable(arg('in_channels') ?? '')) {
     return `in_channels is computed (\`${arg('in_channels')}\`) and would be evaluated twice; give it a name first`;
   }
-  if (t.kind === 'width' && p.widths) {
-    const cin = arg('in_channels') ?? '';
-    const cout = arg('out_channels') ?? '';
-    const r = p.layer.record!.spec;
-    if (p.widths.inChannels !== r.in_channels && intLiteral(cin) === null) return `in_channels is a computed value (\`${cin}\`); change it where it is computed`;
-    if (p.widths.outChannels !== r.out_channels && intLiteral(cout) === null) return `out_channels is a computed value (\`${cout}\`); change it where it is computed`;
-    const g = arg('groups');
-    if (p.widths.groups !== null && g !== undefined && intLiteral(g) === null && g !== cin) return `groups is a computed value (\`${g}\`); change it where it is computed`;
-  }
+  if (t.kind === 'width' && p.widths) return widthProblem(p, context);
   return null;
 }
 
@@ -175,15 +220,16 @@ function siteProblem(t: Transformation, p: LayerPlan, foreign: ReadonlyMap<numbe
  * A call that builds several layers (a loop, a helper) is one piece of code: it is rewritten
  * only when the transformation applies to every layer it builds, with the same result.
  */
-function coherent(plans: LayerPlan[], kind: TransformationKind, starts: readonly number[]): void {
-  const groups = new Map<number, LayerPlan[]>();
+function coherent(plans: LayerPlan[], kind: TransformationKind): void {
+  const groups = new Map<string, LayerPlan[]>();
   for (const p of plans) if (p.key !== null) groups.set(p.key, [...(groups.get(p.key) ?? []), p]);
   for (const sharing of groups.values()) {
     if (sharing.length < 2) continue;
     const applied = sharing.filter((p) => p.decisions.get(kind)?.status === 'applied');
     const odd = sharing.find((p) => p.decisions.get(kind)?.status !== 'applied') ?? differentWidths(applied, kind);
     if (applied.length === 0 || !odd) continue;
-    const line = lineAt(starts, sharing[0].key!);
+    const first = sharing[0];
+    const line = `${lineAt(first.source!.starts, first.site!.from)}${first.layer.origin ? ` of ${baseName(first.source!.file)}` : ''}`;
     for (const p of applied) {
       if (p === odd) continue;
       const why = odd.decisions.get(kind)?.status === 'applied' ? 'would get other widths' : `is ${odd.decisions.get(kind)?.status}`;
@@ -198,10 +244,33 @@ function coherent(plans: LayerPlan[], kind: TransformationKind, starts: readonly
   }
 }
 
+/** For widths, layers sharing a call differ when the literals at that call would get different values. */
 function differentWidths(applied: LayerPlan[], kind: TransformationKind): LayerPlan | undefined {
   if (kind !== 'width') return undefined;
-  const first = applied[0]?.widths;
-  return applied.find((p) => p.widths!.inChannels !== first!.inChannels || p.widths!.outChannels !== first!.outChannels);
+  const atSite = (p: LayerPlan): string => p.widthTargets.filter((t) => t.atSite).map((t) => `${t.argument}=${t.target.value}`).join(',');
+  const first = applied[0] && atSite(applied[0]);
+  return applied.find((p) => atSite(p) !== first);
+}
+
+/** One literal that two convs would need at different widths: neither is rewritten. */
+function conflictingTargets(plans: LayerPlan[]): void {
+  const byOffset = new Map<string, Array<{ p: LayerPlan; value: bigint; offset: number }>>();
+  for (const p of plans) {
+    if (p.decisions.get('width')?.status !== 'applied') continue;
+    for (const t of p.widthTargets) {
+      const key = siteKey(p.source!.file, t.target.from);
+      byOffset.set(key, [...(byOffset.get(key) ?? []), { p, value: t.target.value, offset: t.target.from }]);
+    }
+  }
+  for (const users of byOffset.values()) {
+    const offset = users[0].offset;
+    if (users.every((u) => u.value === users[0].value)) continue;
+    const names = users.map((u) => u.p.layer.name);
+    for (const { p } of users) {
+      p.decisions.set('width', { status: 'ineligible', blocked: true, reason: `the literal at line ${lineAt(p.source!.starts, offset)} feeds ${names.join(', ')}, which would need different widths` });
+      p.widths = null;
+    }
+  }
 }
 
 function lineAt(starts: readonly number[], offset: number): number {

@@ -1,21 +1,30 @@
 import type { ModelAnalysis } from '../types';
 import { followingNorm, LayerPlan, normWidth, widthsOf } from './decide';
 import type { WhatIfEdit } from './edits';
-import { CallSite, intLiteral, rangeOf, readSite as readSiteOf } from './sites';
+import { CallSite, Sources, intLiteral, rangeOf, readSite as readSiteOf } from './sites';
 
 /** The text edits that carry out every applied decision, one call at a time; and notes on the other modules they change. */
-export function editsFor(plans: LayerPlan[], model: ModelAnalysis, file: string, text: string, starts: readonly number[]): { edits: WhatIfEdit[]; notes: string[] } {
+export function editsFor(plans: LayerPlan[], model: ModelAnalysis, sources: Sources): { edits: WhatIfEdit[]; notes: string[] } {
   const edits: WhatIfEdit[] = [];
   const notes: string[] = [];
-  const done = new Set<number>();
+  const done = new Set<string>();
+  const { file, text, starts } = sources.main;
   for (const p of plans) {
-    if (!p.site || done.has(p.site.from)) continue;
+    if (!p.site || done.has(p.key!)) continue;
     const applied = (k: string): boolean => p.decisions.get(k as never)?.status === 'applied';
     if (!['separable', 'groups', 'width', 'dropBias'].some(applied)) continue;
-    done.add(p.site.from);
-    const pieces = applied('separable') ? [separable(p, text, applied('dropBias'))] : argumentEdits(p, applied('dropBias'));
-    for (const e of pieces) edits.push({ file, from: e.from, to: e.to, range: rangeOf(starts, e.from, e.to), text: e.text, replaced: text.slice(e.from, e.to) });
+    done.add(p.key!);
+    const at = p.source!;
+    const pieces = applied('separable') ? [separable(p, at.text, applied('dropBias'))] : [...argumentEdits(p, applied('dropBias')), ...atSite(p)];
+    for (const e of pieces) edits.push({ file: at.file, from: e.from, to: e.to, range: rangeOf(at.starts, e.from, e.to), text: e.text, replaced: at.text.slice(e.from, e.to) });
   }
+  // Literals one level up (`DepthwiseSeparable(64, 128)`), once each: several convs may read one.
+  const remote = new Map<number, Piece>();
+  for (const p of plans) {
+    if (!widthsOf(p)) continue;
+    for (const t of p.widthTargets) if (!t.atSite) remote.set(t.target.from, { from: t.target.from, to: t.target.to, text: t.target.value.toString() });
+  }
+  for (const e of remote.values()) edits.push({ file, from: e.from, to: e.to, range: rangeOf(starts, e.from, e.to), text: e.text, replaced: text.slice(e.from, e.to) });
   normEdits(plans, model, file, text, starts, edits, notes);
   return { edits, notes };
 }
@@ -30,15 +39,15 @@ interface Piece {
 function argumentEdits(p: LayerPlan, dropBias: boolean): Piece[] {
   const site = p.site!;
   const values = new Map<string, string>();
-  const widths = widthsOf(p);
-  if (widths) {
-    values.set('in_channels', widths.inChannels.toString());
-    values.set('out_channels', widths.outChannels.toString());
-    if (widths.groups !== null) values.set('groups', widths.groups.toString());
-  }
   if (p.groups !== null && p.decisions.get('groups')?.status === 'applied') values.set('groups', p.groups.toString());
   if (dropBias) values.set('bias', 'False');
   return setArguments(site, values);
+}
+
+/** The width literals written at the conv's own call. */
+function atSite(p: LayerPlan): Piece[] {
+  if (!widthsOf(p)) return [];
+  return p.widthTargets.filter((t) => t.atSite).map((t) => ({ from: t.target.from, to: t.target.to, text: t.target.value.toString() }));
 }
 
 /** Replaces the bound arguments' values, appends the missing ones as keywords. */
@@ -66,10 +75,11 @@ function setArguments(site: CallSite, values: ReadonlyMap<string, string>): Piec
 function separable(p: LayerPlan, text: string, dropBias: boolean): Piece {
   const site = p.site!;
   const b = site.bound!;
-  const widths = widthsOf(p);
-  const arg = (name: string): string | undefined => b.get(name)?.value;
-  const cin = widths ? widths.inChannels.toString() : arg('in_channels')!;
-  const cout = widths ? widths.outChannels.toString() : arg('out_channels')!;
+  // A width written at this call is written into both convs; one written further up reaches them through its name.
+  const scaled = new Map((widthsOf(p) ? p.widthTargets : []).filter((t) => t.atSite).map((t) => [t.argument, t.target.value.toString()]));
+  const arg = (name: string): string | undefined => scaled.get(name) ?? b.get(name)?.value;
+  const cin = arg('in_channels')!;
+  const cout = arg('out_channels')!;
   const keep = (names: string[]): string[] => names.filter((n) => b.has(n)).map((n) => `${n}=${arg(n)}`);
   const callee = site.call.callee;
   const depthwise = `${callee}(${[cin, cin, arg('kernel_size')!, ...keep(['stride', 'padding', 'dilation']), `groups=${cin}`, 'bias=False', ...keep(['padding_mode', 'device', 'dtype'])].join(', ')})`;

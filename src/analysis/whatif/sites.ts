@@ -1,5 +1,5 @@
 import { CallArgument, CallText, ConvType, constructorParameters, isConvType, readCall } from '../../core';
-import type { SourceRange } from '../types';
+import type { SourceHost, SourceRange } from '../types';
 
 /** One constructor call in the source text, with its arguments bound to the class's parameter names. */
 export interface CallSite {
@@ -90,4 +90,33 @@ export function intLiteral(value: string): bigint | null {
 /** An argument that can be written twice without running code twice: names, attributes, literals, arithmetic. */
 export function repeatable(value: string): boolean {
   return /^[\w.\s+\-*/%]+$/.test(value);
+}
+
+/** One file's text as the what-if reads it, with its line starts. */
+export interface SourceText {
+  file: string;
+  text: string;
+  starts: number[];
+}
+
+/** The analysed file and, read on demand through the host, the files its layers are built in. */
+export class Sources {
+  private readonly files = new Map<string, SourceText | null>();
+
+  constructor(readonly main: SourceText, private readonly host: SourceHost) {
+    this.files.set(main.file, main);
+  }
+
+  get(file: string): SourceText | null {
+    if (!this.files.has(file)) {
+      const read = this.host.readFile(file);
+      this.files.set(file, typeof read === 'string' ? { file, text: read, starts: lineStarts(read) } : null);
+    }
+    return this.files.get(file)!;
+  }
+}
+
+/** The file name alone, for messages. */
+export function baseName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
 }

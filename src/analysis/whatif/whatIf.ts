@@ -1,9 +1,10 @@
 import { analyzeFile } from '../index';
-import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, LayerInstance, ModelAnalysis } from '../types';
-import { decideAll, LayerPlan } from './decide';
+import type { AnalysisDiagnostic, AnalysisOptions, FileAnalysis, LayerInstance, ModelAnalysis, SourceHost } from '../types';
+import { decideAll, LayerPlan, siteKey } from './decide';
+import type { WhatIfEdit } from './edits';
 import { applyEdits } from './edits';
 import { editsFor } from './rewrite';
-import { lineStarts } from './sites';
+import { Sources, lineStarts, offsetOf } from './sites';
 import type { LayerChange, WhatIfPlan, WhatIfResult } from './types';
 
 export { applyEdits } from './edits';
@@ -15,16 +16,68 @@ export { applyEdits } from './edits';
  * it. Never throws: a model that is not found gives a result whose errors say so.
  */
 export function whatIfModel(options: AnalysisOptions, source: string, entry: string, plan: WhatIfPlan): WhatIfResult {
-  const analysed = analyzeFile(source, { ...options, entry });
-  const before = analysed.models.find((m) => m.entry === entry) ?? null;
+  try {
+    return whatIf(options, source, entry, plan);
+  } catch (e) {
+    // A bug of ours met by an input no test foresaw costs the what-if, never the caller's stack.
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return notFound(plan, entry, { file: options.file, models: [], declarations: [], diagnostics: [], unresolved: [] }, `the what-if failed (internal error: ${why})`);
+  }
+}
+
+function whatIf(options: AnalysisOptions, source: string, entry: string, plan: WhatIfPlan): WhatIfResult {
+  const { analysed, before } = analyseBefore(options, source, entry);
   if (!before) return notFound(plan, entry, analysed);
-  const starts = lineStarts(source);
-  const plans = decideAll(before, plan, source, starts, new Map());
-  const { edits, notes } = editsFor(plans, before, options.file, source, starts);
-  const rewritten = edits.length > 0 ? analyzeFile(applyEdits(source, edits), { ...options, entry }) : analysed;
+  const sources = new Sources({ file: options.file, text: source, starts: lineStarts(source) }, options.host);
+  const plans = decideAll(before, plan, sources, otherModelsSites(analysed, before, sources));
+  const { edits, notes } = editsFor(plans, before, sources);
+  const rewritten = edits.length > 0 ? reanalyse(options, source, entry, edits) : analysed;
   const after = rewritten.models.find((m) => m.entry === entry) ?? emptyModel(before);
   const errors = pytorchErrors(rewritten);
   return { plan, before, after, changes: changesOf(plans, plan, after), errors, edits, notes };
+}
+
+/** The model analysed again with the edits applied: the analysed file's text, and the other files' through the host. */
+function reanalyse(options: AnalysisOptions, source: string, entry: string, edits: WhatIfEdit[]): FileAnalysis {
+  const texts = new Map<string, string>();
+  for (const file of new Set(edits.map((e) => e.file))) {
+    const original = file === options.file ? source : options.host.readFile(file);
+    if (typeof original === 'string') texts.set(file, applyEdits(original, edits.filter((e) => e.file === file)));
+  }
+  const host: SourceHost = { readFile: (path) => texts.get(path) ?? options.host.readFile(path) };
+  return analyzeFile(texts.get(options.file) ?? source, { ...options, host, entry });
+}
+
+/**
+ * The model as written, from an analysis of the whole file when the model is one the file's
+ * own analysis finds (so the calls other models share are known), else of the entry alone.
+ */
+function analyseBefore(options: AnalysisOptions, source: string, entry: string): { analysed: FileAnalysis; before: ModelAnalysis | null } {
+  if (options.args === undefined) {
+    const whole: AnalysisOptions = { ...options };
+    delete whole.entry;
+    const analysed = analyzeFile(source, whole);
+    const before = analysed.models.find((m) => m.entry === entry);
+    if (before) return { analysed, before };
+  }
+  const analysed = analyzeFile(source, { ...options, entry });
+  return { analysed, before: analysed.models.find((m) => m.entry === entry) ?? null };
+}
+
+/** The calls (by offset) that build layers of the file's other models: rewriting them would change those models too. */
+function otherModelsSites(analysed: FileAnalysis, model: ModelAnalysis, sources: Sources): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const other of analysed.models) {
+    if (other === model) continue;
+    for (const layer of other.layers) {
+      const source = layer.origin ? sources.get(layer.origin.file) : sources.main;
+      const range = layer.origin?.range ?? layer.range;
+      const at = source ? offsetOf(source.starts, range.line, range.column) : null;
+      const key = at === null ? null : siteKey(source!.file, at);
+      if (key && !out.has(key)) out.set(key, `${other.entry}'s ${layer.name}`);
+    }
+  }
+  return out;
 }
 
 function changesOf(plans: LayerPlan[], plan: WhatIfPlan, after: ModelAnalysis): LayerChange[] {
@@ -85,7 +138,7 @@ function pytorchErrors(file: FileAnalysis): AnalysisDiagnostic[] {
   return out;
 }
 
-function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis): WhatIfResult {
+function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis, failure?: string): WhatIfResult {
   const none: ModelAnalysis = {
     entry,
     range: { line: 1, column: 0, endLine: 1, endColumn: 0 },
@@ -93,12 +146,13 @@ function notFound(plan: WhatIfPlan, entry: string, file: FileAnalysis): WhatIfRe
     inputSource: null,
     layers: [],
     modules: [],
+    calls: [],
     totals: { conv_layers: null, conv_params: null, conv_macs: null, params: null, incomplete: `no model named ${entry} in the file` },
     shapes: [],
     separablePairs: [],
   };
   const why = file.unresolved[0]?.why;
-  const message = `no model named ${entry} was found in ${file.file}${why ? ` (${why})` : ''}`;
+  const message = failure ?? `no model named ${entry} was found in ${file.file}${why ? ` (${why})` : ''}`;
   return { plan, before: none, after: none, changes: [], errors: [{ range: none.range, severity: 'error', message, source: 'analysis' }], edits: [], notes: [] };
 }
 

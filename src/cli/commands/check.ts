@@ -1,6 +1,6 @@
 import { analyzeFile } from '../../analysis';
 import { AnalysisDiagnostic } from '../../analysis/types';
-import { compilerLine } from '../analysisOutput';
+import { compilerLine } from '../../report';
 import { UsageError, parseArgs } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';

@@ -1,6 +1,6 @@
 import { analyzeFile } from '../../analysis';
 import { AnalysisOptions, FileAnalysis, ModelAnalysis } from '../../analysis/types';
-import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../analysisOutput';
+import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../../report';
 import { UsageError, parseArgs, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
@@ -13,7 +13,8 @@ models as PyTorch would build them: kernel, groups, kind, input and output shape
 MACs, the same layer dense (groups=1) and what groups save, then the model's totals.
 
   FILE            a Python file; its imports are followed from its folder and the working folder
-  --entry NAME    the model to report (a class or a factory function); default: every model found
+  --entry NAME    the model to report: a class, a factory function, or a classmethod or
+                  staticmethod factory as Class.method; default: every model found
   --args TEXT     Python call arguments for the entry, e.g. "'VGG11'" or "num_classes=10"
   --input SHAPE   the input shape, e.g. 1,3,224,224; wins over the file's
                   "# conv-lens: input=(...)" comment and over code that feeds the model

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { torchRepr } from '../../core';
+import { ConvSpec, torchRepr } from '../../core';
 import {
   ApplyRequest, COMPARE_VIEW_TYPE, HostMessage, PageMessage, encodeInt, encodeSpec, parsePageMessage,
 } from '../../protocol/compare';
@@ -39,6 +39,8 @@ const EDIT_DELAY_MS = 300;
 export class ComparePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private shown: Shown | null = null;
+  /** A layer typed into "Analyze Layer…", shown without a file until a target or the cursor replaces it. */
+  private typed: { spec: ConvSpec; input: bigint[] | null } | null = null;
   private follow: boolean;
   private target: PanelTarget | null;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,9 +71,25 @@ export class ComparePanel implements vscode.Disposable {
 
   /** Shows another layer (a new target from a hover, lens or the palette). */
   showTarget(target: PanelTarget | null): void {
+    this.typed = null;
     this.target = target;
     this.panel.reveal(undefined, true);
     void this.refresh();
+  }
+
+  /** Shows a typed layer ("Analyze Layer…"): the same page, with nothing to go to or write back to. */
+  showTyped(spec: ConvSpec, input: bigint[] | null): void {
+    this.typed = { spec, input };
+    this.shown = null;
+    this.target = null;
+    this.panel.reveal(undefined, true);
+    this.postTyped();
+  }
+
+  private postTyped(): void {
+    if (!this.typed) return;
+    this.panel.title = `Compare: ${this.typed.spec.type} (typed)`;
+    this.post({ type: 'showLayer', layer: { spec: encodeSpec(this.typed.spec), input: this.typed.input ? this.typed.input.map(encodeInt) : null, source: null } });
   }
 
   private html(): string {
@@ -116,6 +134,7 @@ export class ComparePanel implements vscode.Disposable {
 
   /** Finds the target's layer (or the one under the cursor) and sends it to the page. */
   private async refresh(): Promise<void> {
+    if (this.typed) return this.postTyped();
     let place = await this.targetPlace();
     if (!place && this.target && openInEditorTab(this.target.uri)) {
       // After a window reload an editor tab is back before its document reaches the extension:
@@ -131,6 +150,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private async showAt(document: vscode.TextDocument, position: vscode.Position): Promise<void> {
+    this.typed = null;
     const found = await this.services.finder.find(document, position);
     if (!found.ok) {
       this.shown = null;
@@ -234,6 +254,7 @@ export class ComparePanel implements vscode.Disposable {
     if (!plan.ok) return this.post({ type: 'applyResult', ok: false, message: plan.message });
     const edit = new vscode.WorkspaceEdit();
     edit.replace(shown.uri, shown.layer.range, plan.text);
+    if (plan.insert) edit.insert(shown.uri, document.positionAt(plan.insert.start), plan.insert.text);
     const applied = await vscode.workspace.applyEdit(edit);
     this.services.log.appendLine(`[compare] apply ${JSON.stringify(request)} to ${shown.uri.toString()}:${shown.layer.range.start.line + 1}: ${applied ? 'done' : 'refused by the editor'}`);
     this.post({ type: 'applyResult', ok: applied, message: applied ? `${plan.summary} Undo with Ctrl+Z in the editor.` : 'The editor did not accept the edit (is the file read-only?).' });

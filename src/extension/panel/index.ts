@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ConvSpec } from '../../core';
 import { COMPARE_VIEW_TYPE, parsePanelState } from '../../protocol/compare';
 import { ConvLensContext } from '../context';
 import { ComparePanel, PanelServices, PanelTarget, webviewOptions } from './comparePanel';
@@ -48,6 +49,13 @@ export function openComparePanel(context: Context, target: { uri: string; line: 
   const panelTarget: PanelTarget | null = target ? { uri: target.uri, line: target.line, column: target.column } : null;
   if (current) current.showTarget(panelTarget ?? cursorTarget());
   else track(ComparePanel.create(s, panelTarget ?? cursorTarget()));
+}
+
+/** Opens (or reuses) the panel on a layer typed into "Analyze Layer…", which has no file. */
+export function openComparePanelOnTyped(context: Context, spec: ConvSpec, input: bigint[] | null): void {
+  const s = servicesFor(context);
+  const panel = current ?? track(ComparePanel.create(s, null));
+  panel.showTyped(spec, input);
 }
 
 /** Restores panels after a window reload from the state the page saved. */

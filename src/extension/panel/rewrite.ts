@@ -6,7 +6,7 @@
 import { ConvArgs, ConvSpec, PyValue, buildConv, constructorParameters, tuple } from '../../core';
 import { ApplyRequest, ArgumentChanges, decodeInts } from '../../protocol/compare';
 import { readCall } from '../text/callText';
-import { separableEdit } from '../text/fixes';
+import { TextEdit, separableEdit, separableImport } from '../text/fixes';
 
 export interface CallSite {
   /** The layer as the code builds it now. */
@@ -21,14 +21,17 @@ export interface CallSite {
   fileText: string;
 }
 
-export type Rewrite = { ok: true; text: string; summary: string } | { ok: false; message: string };
+/** The call's new text, and an insertion elsewhere in the file (an import the new text needs), at an offset of fileText. */
+export type Rewrite = { ok: true; text: string; summary: string; insert?: TextEdit } | { ok: false; message: string };
 
 export function planRewrite(request: ApplyRequest, site: CallSite): Rewrite {
   if (request.kind === 'separable') {
     if (site.spec.transposed) return { ok: false, message: 'A transposed convolution has no depthwise-separable rewrite.' };
     const edit = separableEdit(site.callText, { indent: site.indent, column: site.column, fileText: site.fileText });
     if (!edit) return { ok: false, message: 'Could not read the call\'s arguments to rewrite it (are some passed with * or **?).' };
-    return { ok: true, text: splice(site.callText, edit.start, edit.end, edit.text), summary: 'Rewrote the layer as depthwise + pointwise (1x1) convolutions.' };
+    const insert = separableImport(site.fileText);
+    const summary = 'Rewrote the layer as depthwise + pointwise (1x1) convolutions named depthwise and pointwise: its weights have new names, so checkpoints saved for this layer will not load.';
+    return { ok: true, text: splice(site.callText, edit.start, edit.end, edit.text), summary, ...(insert ? { insert } : {}) };
   }
   const built = buildConv(argsWith(site.spec, request.args));
   if (!built.ok) return { ok: false, message: `${built.error.exception}: ${built.error.message}` };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConvDeclaration } from '../../analysis/types';
 import { ConvLensContext } from '../context';
 import { DocumentView } from '../documents';
-import { TextEdit, canBecomeSeparable, separableEdit, setGroupsEdit } from '../text/fixes';
+import { ChannelsFix, TextEdit, canBecomeSeparable, channelsFix, separableEdit, separableImport, setChannelsEdit, setGroupsEdit } from '../text/fixes';
 import { DIAGNOSTIC_SOURCE, analysisDiagnosticFor } from './diagnostics';
 
 /**
@@ -24,6 +24,8 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
       const declaration = found && view.index.declarationAt(found.range.line, found.range.column);
       if (!found?.fix || !declaration) continue;
       if (found.fix.kind === 'groups') {
+        // Groups first: they change this layer alone. A channel count changes what the layer
+        // takes or gives, so the layer before or after it must change too: offered last.
         found.fix.values.forEach((value, i) => {
           const action = this.groupsAction(view, declaration, value, diagnostic);
           if (action) {
@@ -31,6 +33,9 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
             actions.push(action);
           }
         });
+        const channels = channelsFix(found.fix);
+        const action = channels && this.channelsAction(view, declaration, channels, found.fix.groups!, diagnostic);
+        if (action) actions.push(action);
       } else {
         const action = this.separableAction(view, declaration, vscode.CodeActionKind.QuickFix);
         if (action) actions.push(Object.assign(action, { diagnostics: [diagnostic] }));
@@ -49,7 +54,17 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
   private groupsAction(view: DocumentView, declaration: ConvDeclaration, value: bigint, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
     const edit = this.workspaceEdit(view, declaration, (text) => setGroupsEdit(text, value));
     if (!edit) return undefined;
-    const action = new vscode.CodeAction(`Set groups to ${value}`, vscode.CodeActionKind.QuickFix);
+    const action = new vscode.CodeAction(`Set groups to ${value} (nearest valid value; changes this layer only)`, vscode.CodeActionKind.QuickFix);
+    action.edit = edit;
+    action.diagnostics = [diagnostic];
+    return action;
+  }
+
+  private channelsAction(view: DocumentView, declaration: ConvDeclaration, fix: ChannelsFix, groups: bigint, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
+    const edit = this.workspaceEdit(view, declaration, (text) => setChannelsEdit(text, fix.parameter, fix.value));
+    if (!edit) return undefined;
+    const neighbour = fix.parameter === 'in_channels' ? `the layer before must then give ${fix.value} channels` : `the layer after must then take ${fix.value} channels`;
+    const action = new vscode.CodeAction(`Set ${fix.parameter} to ${fix.value} (nearest multiple of groups ${groups}; ${neighbour})`, vscode.CodeActionKind.QuickFix);
     action.edit = edit;
     action.diagnostics = [diagnostic];
     return action;
@@ -59,11 +74,14 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
     const range = view.toRange(declaration.range);
     if (!range) return undefined;
     const line = view.document.lineAt(range.start.line).text;
-    const context = { indent: /^\s*/.exec(line)![0], column: range.start.character, fileText: view.document.getText() };
+    const fileText = view.document.getText();
+    const context = { indent: /^\s*/.exec(line)![0], column: range.start.character, fileText };
     const edit = this.workspaceEdit(view, declaration, (text) => separableEdit(text, context));
     if (!edit) return undefined;
+    const anImport = separableImport(fileText);
+    if (anImport) edit.insert(view.document.uri, view.document.positionAt(anImport.start), anImport.text);
     const k = declaration.record ? declaration.record.spec.kernel_size.join('x') : 'kxk';
-    const action = new vscode.CodeAction(`Convert to depthwise-separable (depthwise ${k} + pointwise 1x1)`, kind);
+    const action = new vscode.CodeAction(`Convert to depthwise-separable (depthwise ${k} + pointwise 1x1): renames the weights, checkpoints for this layer will not load`, kind);
     action.edit = edit;
     return action;
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { DocumentView } from '../documents';
 import { layerTarget } from '../links';
-import { layerLensTitle, modelLensTitle, siteLensTitle, unknownLayerLensTitle } from '../text/lens';
+import { layerLensTitle, modelLensTitle, siteLensTitle, unknownLayerLensTitle, usesLensTitle } from '../text/lens';
 
 /** Totals above each model class, and figures above each conv layer. */
 export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -44,7 +44,8 @@ export class ConvCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     for (const declaration of view.analysis.declarations) {
       const range = view.toRange(declaration.range);
       if (!range) continue;
-      const title = declaration.record ? layerLensTitle(declaration.record, display) : unknownLayerLensTitle(declaration.error, declaration.symbolic?.params);
+      const uses = view.index.usesOf(declaration);
+      const title = uses.length > 1 ? usesLensTitle(uses.map((u) => u.record), display) : declaration.record ? layerLensTitle(declaration.record, display) : unknownLayerLensTitle(declaration.error, declaration.symbolic?.params);
       if (title) lenses.push(new vscode.CodeLens(range, { title, command: 'convLens.compareLayer', arguments: [layerTarget(view.owner, declaration.range)] }));
     }
     for (const site of view.index.sites) {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AnalysisDiagnostic } from '../../analysis/types';
 import { ConvLensContext } from '../context';
 import { DocumentView, isPython, notebookOf, openPythonDocuments } from '../documents';
+import { diagnosticText } from '../text/fixes';
 
 export const DIAGNOSTIC_SOURCE = 'Conv Lens';
 
@@ -69,7 +70,7 @@ function toDiagnostics(view: DocumentView): vscode.Diagnostic[] {
   for (const d of view.analysis.diagnostics) {
     const range = view.toRange(d.range);
     if (!range) continue;
-    const diagnostic = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
+    const diagnostic = new vscode.Diagnostic(range, diagnosticText(d), SEVERITY[d.severity]);
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = d.source;
     out.push(diagnostic);
@@ -79,5 +80,5 @@ function toDiagnostics(view: DocumentView): vscode.Diagnostic[] {
 
 /** The analysis diagnostic an editor diagnostic was made from (matched by range and message). */
 export function analysisDiagnosticFor(view: DocumentView, diagnostic: vscode.Diagnostic): AnalysisDiagnostic | undefined {
-  return view.analysis.diagnostics.find((d) => d.message === diagnostic.message && view.toRange(d.range)?.isEqual(diagnostic.range));
+  return view.analysis.diagnostics.find((d) => diagnosticText(d) === diagnostic.message && view.toRange(d.range)?.isEqual(diagnostic.range));
 }

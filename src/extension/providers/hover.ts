@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { ConvLensContext } from '../context';
 import { HOVER_COMMANDS, commandUri, layerTarget } from '../links';
 import { DocumentView } from '../documents';
-import { declarationHover, layerCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
-import { layerAsDeclaration } from '../text/index';
-import { mdCode } from '../text/markdown';
+import { declarationHover, forwardCallHover, selfCallAt, shapeNoteHover } from '../text/hover';
+import { layerAsDeclaration, rangeKey } from '../text/index';
+import { diagnosticText } from '../text/fixes';
+import { mdCode, mdText } from '../text/markdown';
 
 /** Hover on a conv declaration (its figures) or on a forward call/assignment (its shapes). */
 export class ConvHoverProvider implements vscode.HoverProvider {
@@ -31,28 +32,39 @@ export class ConvHoverProvider implements vscode.HoverProvider {
   private hover(view: DocumentView, document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const { line, column } = view.toContract(position);
     const declaration = view.index.declarationAt(line, column);
+    const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
+    const notReached = view.index.notReached();
     if (declaration) {
       const links = {
         compare: commandUri('convLens.compareLayer', layerTarget(view.owner, declaration.range)),
         report: commandUri('convLens.showReport', view.owner.toString()),
       };
-      const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
-      const text = declarationHover(declaration, view.index.separableNote(declaration), links, display);
+      const refused = view.analysis.diagnostics.find((d) => d.source === 'construct' && rangeKey(d.range) === rangeKey(declaration.range));
+      const context = { uses: view.index.usesOf(declaration), notReached, problem: refused ? diagnosticText(refused) : null };
+      const text = declarationHover(declaration, view.index.separableNote(declaration), links, display, context);
       return new vscode.Hover(trusted(text), view.toRange(declaration.range) ?? undefined);
     }
     const site = view.index.siteAt(line, column);
     if (site) {
-      const display = { flopDisplay: this.ctx.config.flopDisplay, dtype: this.ctx.config.dtype };
       const report = commandUri('convLens.showReport', view.owner.toString());
       // Compare needs the constructor call's own text, which is in another file: no link here.
-      const parts = site.layers.slice(0, 4).map(({ layer }) => `${mdCode(layer.name)} — ${declarationHover(layerAsDeclaration(layer), view.index.separableNote(layerAsDeclaration(layer)), { compare: '', report }, display)}`);
+      const parts = site.layers.slice(0, 4).map(({ layer }) => `${mdCode(layer.name)} — ${declarationHover(layerAsDeclaration(layer), view.index.separableNote(layerAsDeclaration(layer)), { compare: '', report }, display, { notReached })}`);
       if (site.layers.length > 4) parts.push(`…and ${site.layers.length - 4} more conv layers (see the report)`);
       return new vscode.Hover(trusted(parts.join('\n\n---\n\n')), view.toRange(site.range) ?? undefined);
     }
+    const ran = view.index.callAt(line, column);
+    if (ran) {
+      const layer = view.index.layerNamed(ran.model, ran.call.module);
+      const text = forwardCallHover(ran.call, ran.model.entry, view.index.modelsRunning(ran.call) - 1, layer, display);
+      return new vscode.Hover(trusted(text), view.toRange(ran.call.range) ?? undefined);
+    }
     const call = selfCallAt(document.lineAt(position.line).text, position.character);
-    const model = call ? view.index.modelAt(line) : null;
-    const layer = call && model ? view.index.layerNamed(model, call) : null;
-    if (call && layer) return new vscode.Hover(trusted(layerCallHover(call, layer)));
+    if (call) {
+      // No forward pass ran this call: say why, rather than guess which model's layer it is.
+      const fed = view.analysis.models.some((m) => m.input !== null);
+      const why = notReached ?? (fed ? 'not run: no forward pass analysed reached this call' : 'not run: no input shape (use Set Input Shape)');
+      return new vscode.Hover(trusted(`**${mdText(`self.${call}(…)`)}**: ${mdText(why)}`));
+    }
     const note = view.index.shapeNoteAt(line, column);
     if (note) return new vscode.Hover(trusted(shapeNoteHover(note)), view.toRange(note.range) ?? undefined);
     return undefined;

@@ -1,63 +1,104 @@
 import * as vscode from 'vscode';
-import { LayerInstance, ModelAnalysis } from '../../analysis/types';
-import { KIND_LABELS } from '../../core';
+import { ModelAnalysis } from '../../analysis/types';
 import { ConvLensContext } from '../context';
-import { DocumentView } from '../documents';
+import { DocumentView, isPython } from '../documents';
 import { layerTarget } from '../links';
 import { modelLensTitle, unknownTotalsReason } from '../text/lens';
-import { factor, short, workSummary } from '../text/numbers';
+import { LayerSort, LayerTreeNode, layerTree, nodeDescription, nodeTooltip, sortedChildren } from '../text/layerTree';
 import { oneLine } from '../text/markdown';
 
-type Node = { kind: 'model'; view: DocumentView; model: ModelAnalysis } | { kind: 'layer'; view: DocumentView; layer: LayerInstance };
+type Node = { kind: 'model'; view: DocumentView; model: ModelAnalysis; root: LayerTreeNode; count: number } | { kind: 'node'; view: DocumentView; model: ModelAnalysis; node: LayerTreeNode };
+
+/** Commands of the view's title bar, registered by the view itself. */
+export const SORT_COMMANDS = { macs: 'convLens.layers.sortByMacs', order: 'convLens.layers.sortByOrder' } as const;
 
 /**
- * The "Conv Lens" view in the Explorer: the active file's models and their conv layers in
- * named_modules() order, each with its figures; clicking a layer jumps to its call.
+ * The "Conv Lens" view in the Explorer: the models of the last Python file the user worked in,
+ * each a tree of its conv layers by module path (collapsed, figures in the descriptions),
+ * sortable by MACs; clicking a layer jumps to its call. A panel taking focus leaves it as it is.
  */
 export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly listeners: vscode.Disposable[];
   private readonly tree: vscode.TreeView<Node>;
+  private readonly trees = new WeakMap<ModelAnalysis, LayerTreeNode>();
+  private document: vscode.TextDocument | undefined;
+  private sort: LayerSort = 'order';
 
   constructor(private readonly ctx: ConvLensContext) {
     this.tree = vscode.window.createTreeView('convLens.layers', { treeDataProvider: this, showCollapseAll: true });
+    this.document = pythonDocument(vscode.window.activeTextEditor);
+    void this.setSort('order');
     this.listeners = [
-      vscode.window.onDidChangeActiveTextEditor(() => this.changed.fire()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        // A webview or output panel taking focus has no text editor: keep the last file's models.
+        const document = pythonDocument(editor);
+        if (document && document !== this.document) {
+          this.document = document;
+          this.changed.fire();
+        }
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (document === this.document) {
+          this.document = pythonDocument(vscode.window.activeTextEditor);
+          this.changed.fire();
+        }
+      }),
       ctx.analyses.onDidUpdate(() => this.changed.fire()),
       ctx.config.onDidChange(() => this.changed.fire()),
+      vscode.commands.registerCommand(SORT_COMMANDS.macs, () => this.setSort('macs')),
+      vscode.commands.registerCommand(SORT_COMMANDS.order, () => this.setSort('order')),
     ];
+  }
+
+  private async setSort(sort: LayerSort): Promise<void> {
+    this.sort = sort;
+    this.tree.description = sort === 'macs' ? 'by MACs' : undefined;
+    await vscode.commands.executeCommand('setContext', 'convLens.layers.sort', sort);
+    this.changed.fire();
   }
 
   getChildren(node?: Node): Node[] {
     if (!node) {
       // Reading the tree never starts an analysis: it shows what the editors have asked for.
-      const document = vscode.window.activeTextEditor?.document;
-      const view = document ? this.ctx.analyses.latest(document) : null;
+      const view = this.document ? this.ctx.analyses.latest(this.document) : null;
       this.tree.message = view?.status?.message;
-      return view ? view.analysis.models.map((model) => ({ kind: 'model', view, model })) : [];
+      if (!view) return [];
+      const count = view.analysis.models.length;
+      return view.analysis.models.map((model) => ({ kind: 'model', view, model, root: this.treeOf(model), count }));
     }
-    return node.kind === 'model' ? node.model.layers.map((layer) => ({ kind: 'layer', view: node.view, layer })) : [];
+    const parent = node.kind === 'model' ? node.root : node.node;
+    return sortedChildren(parent, this.sort).map((child) => ({ kind: 'node', view: node.view, model: node.model, node: child }));
+  }
+
+  private treeOf(model: ModelAnalysis): LayerTreeNode {
+    let root = this.trees.get(model);
+    if (!root) this.trees.set(model, (root = layerTree(model)));
+    return root;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     const display = this.ctx.config.flopDisplay;
     if (node.kind === 'model') {
-      const item = new vscode.TreeItem(oneLine(node.model.entry), vscode.TreeItemCollapsibleState.Expanded);
+      // One model opens by itself; a file of many (torchvision's resnet.py has ten) starts folded.
+      const item = new vscode.TreeItem(oneLine(node.model.entry), node.count === 1 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.description = modelLensTitle(node.model, display);
-      item.tooltip = unknownTotalsReason(node.model) ?? undefined;
+      item.tooltip = `${oneLine(node.model.entry)}: ${modelLensTitle(node.model, display)}${unknownTotalsReason(node.model) ? `\n${unknownTotalsReason(node.model)!}` : ''}`;
       item.iconPath = new vscode.ThemeIcon('symbol-class');
+      item.id = `${node.view.owner.toString()}#${node.model.entry}`;
       return item;
     }
-    const { layer, view } = node;
-    const r = layer.record;
-    const item = new vscode.TreeItem(oneLine(layer.name), vscode.TreeItemCollapsibleState.None);
-    item.description = r
-      ? [KIND_LABELS[r.kind], `${short(r.params)} params`, workSummary(r.macs, display), r.spec.groups !== 1n ? `${factor(r.savings)} vs dense` : ''].filter(Boolean).join(' · ')
-      : layer.error ? `error: ${oneLine(layer.error.message)}` : layer.symbolic?.params ? `params = ${oneLine(layer.symbolic.params)}` : 'unknown';
-    item.tooltip = `${oneLine(layer.type)} at line ${layer.range.line}`;
-    item.iconPath = new vscode.ThemeIcon(layer.error ? 'error' : 'symbol-field');
-    item.command = { title: 'Go to Layer', command: 'convLens.revealLayer', arguments: [layerTarget(view.owner, layer.range)] };
+    const { node: tree, model, view } = node;
+    const total = model.totals.conv_macs;
+    const item = new vscode.TreeItem(oneLine(tree.label), tree.children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `${view.owner.toString()}#${model.entry}#${tree.name}`;
+    // The description is cut at the view's width: MACs alone (the FLOPs are in the tooltip's MACs x 2).
+    item.description = nodeDescription(tree, total, display === 'both' ? 'macs' : display);
+    item.tooltip = nodeTooltip(tree, model, total);
+    const layer = tree.layer;
+    item.iconPath = new vscode.ThemeIcon(layer?.error ? 'error' : layer ? 'symbol-field' : 'symbol-namespace');
+    if (layer) item.command = { title: 'Go to Layer', command: 'convLens.revealLayer', arguments: [layerTarget(view.owner, layer.range)] };
     return item;
   }
 
@@ -66,4 +107,8 @@ export class LayersView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     this.tree.dispose();
     this.changed.dispose();
   }
+}
+
+function pythonDocument(editor: vscode.TextEditor | undefined): vscode.TextDocument | undefined {
+  return editor && isPython(editor.document) ? editor.document : undefined;
 }

@@ -1,6 +1,6 @@
-import { ConvError, ConvRecord, KIND_LABELS, SeparableComparison, humanizeBytes, torchRepr, withCommas } from '../../core';
-import { ConvDeclaration, ShapeNote } from '../../analysis/types';
-import { DisplayOptions, exact, factor, shapeText } from './numbers';
+import { ConvError, ConvRecord, KIND_LABELS, SeparableComparison, humanize, humanizeBytes, torchRepr, withCommas } from '../../core';
+import { ConvDeclaration, ForwardCall, ShapeNote } from '../../analysis/types';
+import { DisplayOptions, factor, shapeText, spanOf, workSummary } from './numbers';
 import { mdCode, mdText } from './markdown';
 
 /** Markdown links the hover offers; empty strings leave a link out. */
@@ -9,7 +9,6 @@ export interface HoverLinks {
   report: string;
 }
 
-/** What the hover says about one conv declaration; every figure comes from the analysis's record. */
 /**
  * A depthwise-separable comparison to show: an actual pair in the model, or the replacement a
  * dense kxk conv could have (what the "Convert to depthwise-separable" fix would give).
@@ -19,41 +18,155 @@ export interface SeparableNote {
   proposed: boolean;
 }
 
-export function declarationHover(declaration: ConvDeclaration, separable: SeparableNote | null, links: HoverLinks, display: DisplayOptions): string {
+/** One layer a declaration built, in a model of the file (a helper may build many). */
+export interface LayerUse {
+  name: string;
+  model: string;
+  record: ConvRecord | null;
+}
+
+/** What the hover needs besides the declaration: where it is used, and why its shapes may be missing. */
+export interface HoverContext {
+  uses?: readonly LayerUse[];
+  /** Why no input reached the layer when the file fails elsewhere, e.g. "not reached: the model fails at line 23". */
+  notReached?: string | null;
+  /** PyTorch's message with the figures behind it (fixes.ts diagnosticText), for a layer PyTorch refuses. */
+  problem?: string | null;
+}
+
+/** Uses listed in a hover before "…and N more": enough to see the pattern, short enough not to scroll. */
+const USES_LISTED = 6;
+
+/**
+ * What the hover says about one conv declaration; every figure comes from the analysis's record.
+ * It leads with one line of figures (a hover box shows about ten lines before it scrolls), then
+ * what PyTorch says, the layer as PyTorch prints it with its exact counts, and advice only for
+ * the layers it applies to.
+ */
+export function declarationHover(declaration: ConvDeclaration, separable: SeparableNote | null, links: HoverLinks, display: DisplayOptions, context: HoverContext = {}): string {
   const { record, error, symbolic } = declaration;
-  const parts = [`**${mdText(declaration.type)}**${record ? ` — ${KIND_LABELS[record.kind]}` : ''}`];
-  if (error) parts.push(errorText(error));
-  // The grouped-vs-dense and separable lines come first: they are what the hover is for, and a
-  // tall hover scrolls.
-  if (record) parts.push(groupsLine(record));
-  if (separable) parts.push(separableText(separable.comparison, separable.proposed));
-  if (record) parts.push(...recordSections(record, display));
-  else if (symbolic) parts.push(symbolicSection(symbolic));
-  if (declaration.instances.length > 1) parts.push(`Built ${declaration.instances.length} times: ${declaration.instances.slice(0, 6).map((n) => mdCode(n)).join(', ')}${declaration.instances.length > 6 ? ', …' : ''}`);
+  const uses = context.uses ?? [];
+  const reused = uses.length > 1;
+  const parts: string[] = [];
+  const alike = reused && record !== null && uses.every((u) => u.record && torchRepr(u.record.spec) === torchRepr(record.spec) && shapeText(u.record.input_shape) === shapeText(record.input_shape));
+  if (alike || (!reused && record)) parts.push(figuresLine(record!, display, context.notReached ?? null) + (alike ? ` · ${usesCount(uses)}` : ''));
+  else if (reused) parts.push(usesLine(uses, display));
+  if (error) parts.push(errorText(context.problem && error.phase === 'construct' ? { ...error, message: context.problem } : error));
+  const sameSpec = !reused || uses.every((u) => u.record && record && torchRepr(u.record.spec) === torchRepr(record.spec));
+  const title = `**${mdText(declaration.type)}**${record && sameSpec ? `, ${KIND_LABELS[record.kind]}` : ''}`;
+  if (record && sameSpec) parts.push(`${title}: ${mdCode(torchRepr(record.spec))}`, detailsLine(record, display));
+  else parts.push(title);
+  if (reused) parts.push(alike ? usedAs(uses) : usesList(uses, display));
+  if (!record && symbolic) parts.push(symbolicSection(symbolic));
+  if (!record && !symbolic && !error && context.notReached) parts.push(mdText(context.notReached));
+  const advice = record && sameSpec ? adviceFor(record, separable) : [];
+  parts.push(...advice);
   const actions = [links.compare && `[Compare groups…](${links.compare})`, links.report && `[Report](${links.report})`].filter(Boolean);
   if (actions.length > 0) parts.push(actions.join(' · '));
   return parts.join('\n\n');
 }
 
-function errorText(error: ConvError): string {
-  const when = error.phase === 'construct' ? 'PyTorch raises when building this layer' : 'PyTorch raises on the forward pass';
-  return `$(error) ${when}:\n\n${mdCode(`${error.exception}: ${error.message}`)}`;
+/**
+ * The hover's first line: `[1, 64, 112, 112] → [1, 64, 56, 56] · 576 params · 1.81M MACs (3.61M
+ * FLOPs) · groups=64: 64x fewer than dense`. Without an input shape it says why.
+ */
+export function figuresLine(record: ConvRecord, display: DisplayOptions, notReached: string | null): string {
+  const parts = [shapesText(record, notReached), `${withCommas(record.params)} params`];
+  if (record.input_shape && !record.forward_error) parts.push(workSummary(record.macs, display.flopDisplay));
+  if (record.spec.groups !== 1n) parts.push(`groups=${record.spec.groups}: ${record.spec.groups}x fewer than dense`);
+  return parts.join(' · ');
 }
 
-function recordSections(record: ConvRecord, display: DisplayOptions): string[] {
-  const rows: Array<[string, string]> = [
-    ['weight shape', `\`${shapeText(record.weight_shape)}\``],
-    ['bias shape', record.bias_shape ? `\`${shapeText(record.bias_shape)}\`` : 'none'],
-    ['input → output', record.input_shape ? `\`${shapeText(record.input_shape)}\` → \`${shapeText(record.output_shape)}\`` : '? (no input shape: use Set Input Shape)'],
-    ['params', exact(record.params)],
-  ];
-  if (display.flopDisplay !== 'flops') rows.push(['MACs (multiply-accumulates)', record.macs === null ? '?' : exact(record.macs)]);
-  if (display.flopDisplay !== 'macs') rows.push(['FLOPs = 2 x MACs', record.flops === null ? '?' : exact(record.flops)]);
+function shapesText(record: ConvRecord, notReached: string | null): string {
+  if (!record.input_shape) return notReached ? `shapes unknown (${mdText(notReached)})` : 'shapes unknown (no input shape: use Set Input Shape)';
+  const output = record.forward_error ? 'PyTorch raises (below)' : `\`${shapeText(record.output_shape)}\``;
+  return `\`${shapeText(record.input_shape)}\` → ${output}`;
+}
+
+/** The exact counts and shapes behind the first line, on one line. */
+function detailsLine(record: ConvRecord, display: DisplayOptions): string {
+  const parts = [`weight \`${shapeText(record.weight_shape)}\``, `bias ${record.bias_shape ? `\`${shapeText(record.bias_shape)}\`` : 'none'}`];
+  if (record.macs !== null && display.flopDisplay !== 'flops') parts.push(`${withCommas(record.macs)} MACs`);
+  if (record.flops !== null && display.flopDisplay !== 'macs') parts.push(`${withCommas(record.flops)} FLOPs (2 x MACs)`);
   const memory = record.memory[display.dtype];
-  rows.push([`weight memory (${display.dtype})`, humanizeBytes(memory.weight_bytes)]);
-  if (memory.output_bytes !== null) rows.push([`output activations (${display.dtype})`, humanizeBytes(memory.output_bytes)]);
-  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-  return [mdCode(torchRepr(record.spec)), table];
+  const output = memory.output_bytes !== null ? `, output ${humanizeBytes(memory.output_bytes)}` : '';
+  parts.push(`${display.dtype}: weights ${humanizeBytes(memory.weight_bytes)}${output}`);
+  return parts.join(' · ');
+}
+
+function errorText(error: ConvError): string {
+  const when = error.phase === 'construct' ? 'PyTorch raises when building this layer' : 'PyTorch raises on the forward pass';
+  return `$(error) ${when}: ${mdCode(`${error.exception}: ${error.message}`)}`;
+}
+
+/**
+ * Below this many input channels a layer reads the image itself (gray, RGB, RGBA): MobileNets
+ * keep such a stem dense, since a depthwise conv there would filter each of 1-4 planes alone
+ * before any mixing, and grouping it has next to nothing to save.
+ */
+const FEW_CHANNELS = 8n;
+
+/** Advice on groups and depthwise-separable, only for layers it applies to. */
+function adviceFor(record: ConvRecord, separable: SeparableNote | null): string[] {
+  const out: string[] = [];
+  if (record.spec.groups !== 1n) out.push(groupsLine(record));
+  else if (record.spec.in_channels >= FEW_CHANNELS) {
+    const line = groupsLine(record);
+    if (!line.includes('no other groups value')) out.push(line);
+  }
+  if (separable && (!separable.proposed || record.spec.in_channels >= FEW_CHANNELS)) out.push(separableText(separable.comparison, separable.proposed));
+  return out;
+}
+
+/** "66 uses in 2 models · 36,864–2,359,296 params · 57.8M–116M MACs": what a reused declaration builds. */
+function usesLine(uses: readonly LayerUse[], display: DisplayOptions): string {
+  const parts = [usesCount(uses)];
+  const records = uses.map((u) => u.record);
+  parts.push(`${spanOf(records.map((r) => r?.params ?? null), withCommas)} params`);
+  const macs = spanOf(records.map((r) => r?.macs ?? null), humanize);
+  if (display.flopDisplay === 'flops') parts.push(`${spanOf(records.map((r) => r?.flops ?? null), humanize)} FLOPs`);
+  else parts.push(`${macs} MACs`);
+  return parts.join(' · ');
+}
+
+/** "10 uses in 10 models", or "8 uses" within one model. */
+function usesCount(uses: readonly LayerUse[]): string {
+  const models = new Set(uses.map((u) => u.model)).size;
+  return `${uses.length} uses${models > 1 ? ` in ${models} models` : ''}`;
+}
+
+/** The names of uses that are all the same layer: "Used as `conv1` in 10 models", "Used as `a`, `b`, …". */
+function usedAs(uses: readonly LayerUse[]): string {
+  const names = [...new Set(uses.map((u) => u.name))];
+  const models = new Set(uses.map((u) => u.model)).size;
+  const listed = names.slice(0, USES_LISTED).map((n) => mdCode(n)).join(', ') + (names.length > USES_LISTED ? ', …' : '');
+  return `Used as ${listed}${models > 1 ? ` in ${models} models` : ''}`;
+}
+
+/**
+ * The uses, one row per distinct layer (same arguments and input): how many uses it has, the
+ * first one's name, its shapes and figures. A stem repeated across ten models is one row.
+ */
+function usesList(uses: readonly LayerUse[], display: DisplayOptions): string {
+  const models = new Set(uses.map((u) => u.model)).size;
+  const groups = new Map<string, LayerUse[]>();
+  for (const u of uses) {
+    const key = u.record ? `${torchRepr(u.record.spec)}|${shapeText(u.record.input_shape)}` : `?${u.name}`;
+    const list = groups.get(key);
+    if (list) list.push(u);
+    else groups.set(key, [u]);
+  }
+  const distinct = [...groups.values()];
+  const rows = distinct.slice(0, USES_LISTED).map((same) => {
+    const u = same[0];
+    const where = `${mdCode(u.name)}${models > 1 ? ` (${mdText(u.model)})` : ''}${same.length > 1 ? ` and ${same.length - 1} more like it` : ''}`;
+    const r = u.record;
+    if (!r) return `- ${where}: figures unknown`;
+    const shapes = r.input_shape ? `\`${shapeText(r.input_shape)}\` → \`${shapeText(r.output_shape)}\` · ` : '';
+    return `- ${where}: ${shapes}${withCommas(r.params)} params${r.macs !== null ? ` · ${workSummary(r.macs, display.flopDisplay)}` : ''}`;
+  });
+  if (distinct.length > USES_LISTED) rows.push(`- …and ${distinct.length - USES_LISTED} more distinct layers (see the report)`);
+  return rows.join('\n');
 }
 
 /** The grouped-vs-dense line; a dense layer says what its valid groups would save instead. */
@@ -109,10 +222,24 @@ export function selfCallAt(lineText: string, column: number): string | null {
   return null;
 }
 
-/** Hover on a `self.layer(x)` call: the layer's input and output shapes, from its record. */
-export function layerCallHover(call: string, layer: { type: string; record: ConvRecord | null; error: ConvError | null }): string {
-  const r = layer.record;
-  if (!r) return `**${mdText(`self.${call}(…)`)}**: ${mdText(layer.type)}${layer.error ? ` — ${mdCode(layer.error.message)}` : ', shapes unknown'}`;
-  const outcome = r.forward_error ? mdCode(r.forward_error.message) : `\`${shapeText(r.output_shape)}\``;
-  return `**${mdText(`self.${call}(…)`)}**: \`${shapeText(r.input_shape)}\` → ${outcome}\n\n${mdText(layer.type)}, ${KIND_LABELS[r.kind]}, ${withCommas(r.params)} params`;
+/**
+ * Hover on a module call in forward (`self.conv1(x)` in a block's forward): the module that call
+ * actually ran, with that call's shapes (what the inlay hint on the line shows), then its figures.
+ */
+export function forwardCallHover(call: ForwardCall, model: string, otherModels: number, layer: { record: ConvRecord | null; error: ConvError | null } | null, display: DisplayOptions): string {
+  const input = call.input ? `\`${shapeText(call.input)}\`` : '?';
+  const output = call.output === undefined ? 'PyTorch raises here' : `\`${shapeText(call.output)}\``;
+  const first = [`${input} → ${output}`];
+  const r = layer?.record;
+  if (r) {
+    first.push(`${withCommas(r.params)} params`);
+    if (r.macs !== null) first.push(workSummary(r.macs, display.flopDisplay));
+    if (r.spec.groups !== 1n) first.push(`groups=${r.spec.groups}: ${r.spec.groups}x fewer than dense`);
+  }
+  const runs = otherModels > 0 ? ` (first run; ${otherModels} other model${otherModels === 1 ? '' : 's'} also run this line)` : '';
+  const who = `${mdCode(call.module)}: ${mdText(call.type)}${r ? `, ${KIND_LABELS[r.kind]}` : ''}, in ${mdText(model)}${runs}`;
+  const parts = [first.join(' · '), who];
+  if (r) parts.push(mdCode(torchRepr(r.spec)));
+  if (layer?.error) parts.push(errorText(layer.error));
+  return parts.join('\n\n');
 }

@@ -24,3 +24,20 @@ export function parseInputShape(text: string): ShapeParse {
 export function shapeToText(shape: readonly bigint[]): string {
   return shape.join(', ');
 }
+
+/** Spatial sizes of a guessed input, by conv dimensions: ImageNet's 224 for images, a short clip for video. */
+const GUESSED_SIZES: Record<number, bigint[]> = { 1: [1024n], 2: [224n, 224n], 3: [16n, 112n, 112n] };
+
+/**
+ * A shape to prefill the Set Input Shape prompt with when none is known: batch 1, the
+ * in_channels of the first conv layer that has a record, and a common size for its dimensions.
+ * Only a suggestion in an input box the user confirms; never fed to the analysis by itself.
+ */
+export function guessInputShape(models: ReadonlyArray<{ layers: ReadonlyArray<{ record: { spec: { in_channels: bigint; kernel_size: bigint[] } } | null }> }>): bigint[] | null {
+  for (const model of models) {
+    const first = model.layers.find((l) => l.record)?.record;
+    const sizes = first ? GUESSED_SIZES[first.spec.kernel_size.length] : undefined;
+    if (first && sizes) return [1n, first.spec.in_channels, ...sizes];
+  }
+  return null;
+}

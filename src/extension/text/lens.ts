@@ -1,6 +1,6 @@
-import { ConvRecord, withCommas } from '../../core';
+import { ConvRecord, humanize, withCommas } from '../../core';
 import { ModelAnalysis } from '../../analysis/types';
-import { FlopDisplay, factor, shapeText, short, workSummary } from './numbers';
+import { FlopDisplay, factor, shapeText, short, spanOf, workSummary } from './numbers';
 import { labelText, oneLine } from './markdown';
 
 /** The CodeLens title above a model class: its totals and input shape. */
@@ -61,4 +61,12 @@ export function siteLensTitle(layers: ReadonlyArray<{ layer: { name: string; rec
   const macs = known.every((r) => r && r.macs !== null) ? known.reduce((a, r) => a + r!.macs!, 0n) : null;
   const names = layers.length === 1 ? labelText(layers[0].layer.name) : `${layers.length} conv layers`;
   return `${names}: ${params === null ? '?' : withCommas(params)} params · ${workSummary(macs, display)}`;
+}
+
+/** The CodeLens title above a declaration built several times: "66 uses · 36.9K–2.36M params · 57.8M–116M MACs". */
+export function usesLensTitle(records: ReadonlyArray<ConvRecord | null>, display: FlopDisplay): string {
+  const parts = [`${records.length} uses`, `${spanOf(records.map((r) => r?.params ?? null), humanize)} params`];
+  if (display === 'flops') parts.push(`${spanOf(records.map((r) => r?.flops ?? null), humanize)} FLOPs`);
+  else parts.push(`${spanOf(records.map((r) => r?.macs ?? null), humanize)} MACs`);
+  return parts.join(' · ');
 }

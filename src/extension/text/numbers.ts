@@ -37,3 +37,15 @@ export function factor(value: number): string {
   if (!Number.isFinite(value)) return '—';
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)}x`;
 }
+
+/** "1,024" when every value is that, "36,864–2,359,296" for a range, "?" when any is unknown. */
+export function spanOf(values: ReadonlyArray<bigint | null>, format: (v: bigint) => string): string {
+  if (values.length === 0 || values.some((v) => v === null)) return '?';
+  let lo = values[0]!;
+  let hi = lo;
+  for (const v of values) {
+    if (v! < lo) lo = v!;
+    if (v! > hi) hi = v!;
+  }
+  return lo === hi ? format(lo) : `${format(lo)}–${format(hi)}`;
+}

@@ -42,10 +42,12 @@ const OTHER_GROUPS_COLUMNS = 3;
  * The layer, its dense version, a few other valid groups values and its depthwise-separable
  * replacement, all computed by the core. Savings are against the dense (groups=1) layer.
  */
-export function compareVariants(spec: ConvSpec, input: readonly bigint[] | null, dtype: Dtype): Comparison {
+export function compareVariants(spec: ConvSpec, input: readonly bigint[] | null, dtype: Dtype, whatIf = false): Comparison {
   const record = computeLayer(spec, input);
   const dense = spec.groups === 1n ? record : computeLayer(withGroups(spec, 1n), input);
-  const variants: Variant[] = [fromRecord(record, dense, dtype, true, 'this', spec.groups === 1n ? 'This layer (dense)' : 'This layer')];
+  // A what-if's column is labelled as such: "This layer" beside groups=16 while the code says 4 misleads.
+  const name = whatIf ? 'What-if' : 'This layer';
+  const variants: Variant[] = [fromRecord(record, dense, dtype, true, 'this', spec.groups === 1n ? `${name} (dense)` : name)];
   if (spec.groups !== 1n) variants.push(fromRecord(dense, dense, dtype, false, 'g1', 'Dense'));
   for (const g of otherGroups(record.valid_groups, spec.groups)) {
     variants.push(fromRecord(computeLayer(withGroups(spec, g), input), dense, dtype, false, `g${g}`, g === spec.in_channels ? 'Depthwise' : `groups=${g}`));

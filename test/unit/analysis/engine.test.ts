@@ -166,7 +166,7 @@ describe('analysis: PyTorch\'s errors at the right place', () => {
 `);
     const [d] = result.diagnostics;
     assert.equal(d.message, 'in_channels must be divisible by groups');
-    assert.deepEqual(d.fix, { kind: 'groups', values: [4n, 6n] });
+    assert.deepEqual(d.fix, { kind: 'groups', values: [4n, 6n], in_channels: 48n, out_channels: 96n, groups: 5n });
     assert.equal(result.models[0].layers[0].record, null);
   });
 

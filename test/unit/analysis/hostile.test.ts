@@ -44,11 +44,11 @@ describe('analysis: hostile inputs finish, say what they skipped, and keep the r
     assert.deepEqual(model.layers.map((l) => l.record?.params), [224n]);
   });
 
-  it('kernel_size=(3,) * 1000000 gets PyTorch storage overflow error, with the sizes cut short', () => {
+  it('kernel_size=(3,) * 1000000 leaves the layer unknown, with the reason, and keeps the rest', () => {
     const result = analyze(net('self.k = nn.Conv2d(3, 8, kernel_size=(3,) * 1000000)'));
-    const message = result.diagnostics.map((d) => d.message).join('\n');
-    assert.match(message, /^Storage size calculation overflowed with sizes=\[8, 3, 3, .*\(1,000,002 sizes in all\)/);
-    assert.ok(message.length < 500);
+    assert.match(whys(result), /a conv size argument of 1,000,000 items is not followed/);
+    const [model] = result.models;
+    assert.equal(model.layers[0].record?.params, 224n);
   });
 
   it('nn.Conv2d(P, P, 1) with P the product of the first 28 primes: the divisor count, and the nearest valid groups', () => {
@@ -63,7 +63,7 @@ describe('analysis: hostile inputs finish, say what they skipped, and keep the r
     const result = analyze(`P = ${p}\n${net('self.g = nn.Conv2d(P, P, 1, groups=P - 1)\nself.h = nn.Conv2d(P, P, 1)')}`);
     const [bad] = result.diagnostics;
     assert.equal(bad.message, 'in_channels must be divisible by groups');
-    assert.deepEqual(bad.fix, { kind: 'groups', values: [p, p / 2n] });
+    assert.deepEqual(bad.fix, { kind: 'groups', values: [p, p / 2n], in_channels: p, out_channels: p, groups: p - 1n });
     const dense = result.models[0].layers.find((l) => l.name === 'h')!.record!;
     assert.equal(dense.valid_groups_count, 2n ** 28n);
     assert.equal(dense.valid_groups_complete, false);
@@ -108,7 +108,9 @@ describe('analysis: hostile inputs finish, say what they skipped, and keep the r
   });
 });
 
-describe('fuzz: a fixed-seed slice of npm run fuzz', () => {
+describe('fuzz: a fixed-seed slice of npm run fuzz', function () {
+  // 200 analyses take about 6 s of CPU; on a shared, loaded machine that is over 20 s of wall time.
+  this.timeout(180_000);
   it('25 mutated corpus files: no throw', () => {
     const seeds = seedFiles(false);
     for (let i = 0; i < 25; i++) {
@@ -119,7 +121,9 @@ describe('fuzz: a fixed-seed slice of npm run fuzz', () => {
 
   // Input #183 (resnet50_cifar.py with `expansion = -1`) builds nn.BatchNorm2d(-64), which
   // PyTorch refuses; it once reported that layer's params as -128.
-  it('200 mutated corpus files: no negative figure', () => {
+  it('200 mutated corpus files: no negative figure', function () {
+    // About 10 s alone; the full suite on a shared machine can take several times that.
+    this.timeout(180_000);
     const seeds = seedFiles(false);
     for (let i = 0; i < 200; i++) {
       const input = fuzzInput(seeds, 7, i);

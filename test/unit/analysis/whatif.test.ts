@@ -53,14 +53,27 @@ describe('model-wide what-if against PyTorch', function () {
     });
   }
 
-  it('applying the edits and analysing the text again gives the totals the what-if promised', () => {
+  it('applying the edits, in every file they touch, and analysing again gives the totals the what-if promised', () => {
     for (const c of golden.cases) {
       const file = path.join(ROOT, c.file);
       const source = fs.readFileSync(file, 'utf8');
       const result = whatIfModel(optionsFor(file), source, c.entry, c.plan);
-      const again = analyzeFile(applyEdits(source, result.edits), { ...optionsFor(file), entry: c.entry }).models.find((m) => m.entry === c.entry)!;
+      const texts = new Map<string, string>();
+      for (const f of new Set(result.edits.map((e) => e.file))) texts.set(f, applyEdits(fs.readFileSync(f, 'utf8'), result.edits.filter((e) => e.file === f)));
+      const host = { readFile: (p: string) => texts.get(p) ?? optionsFor(file).host.readFile(p) };
+      const again = analyzeFile(texts.get(file) ?? source, { file, host, entry: c.entry }).models.find((m) => m.entry === c.entry)!;
       assert.deepEqual(again.totals, result.after.totals, c.id);
     }
+  });
+
+  it('rewrites the conv calls of helpers imported from another file, in that file', () => {
+    const file = path.join(ROOT, 'test/fixtures/whatif/crossfile/net.py');
+    const result = whatIfModel(optionsFor(file), fs.readFileSync(file, 'utf8'), 'Net', { transformations: [{ kind: 'separable' }, { kind: 'dropBias' }] });
+    const blocks = path.join(ROOT, 'test/fixtures/whatif/crossfile/blocks.py');
+    assert.deepEqual([...new Set(result.edits.map((e) => e.file))], [blocks]);
+    const text = fs.readFileSync(blocks, 'utf8');
+    for (const e of result.edits) assert.equal(text.slice(e.from, e.to), e.replaced);
+    assert.match(applyEdits(text, result.edits), /self\.conv = nn\.Sequential\(\n\s+nn\.Conv2d\(cin, cin, 3, padding=1, groups=cin, bias=False\),\n\s+nn\.Conv2d\(cin, cout, 1, bias=False\),\n\s+\)/);
   });
 });
 
@@ -95,12 +108,23 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     assert.equal(r.after.layers.filter((l) => l.name.startsWith('blocks.')).length, 4);
   });
 
+  it("a call that also builds another model's layers is left alone, with the reason", () => {
+    const shared = path.join(ROOT, 'test/fixtures/whatif/shared_helper.py');
+    const r = whatIfModel(optionsFor(shared), fs.readFileSync(shared, 'utf8'), 'TwinA', { transformations: [{ kind: 'separable' }] });
+    const a = r.changes.find((c) => c.name === 'a.0')!;
+    assert.equal(a.status, 'ineligible');
+    assert.equal(a.blocked, true);
+    assert.match(a.reason!, /also builds TwinB's b\.0/);
+    assert.equal(r.changes.find((c) => c.name === 'own')?.status, 'applied');
+    assert.equal(r.edits.length, 1);
+  });
+
   it('computed widths block a width multiplier for the whole model, with the reason', () => {
     const resnet = path.join(ROOT, 'test/fixtures/models/resnet_cifar.py');
     const r = whatIfModel(optionsFor(resnet), fs.readFileSync(resnet, 'utf8'), 'ResNet18', { transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] });
     assert.deepEqual(r.edits, []);
     assert.ok(r.changes.every((c) => c.status === 'ineligible' && c.blocked));
-    assert.match(r.changes[1].reason!, /computed value \(`in_planes`\)/);
+    assert.match(r.changes[1].reason!, /layer1\.0 is built with in_planes=`self\.in_planes` \(line \d+\), a computed value/);
     assert.deepEqual(r.after.totals, r.before.totals);
   });
 
@@ -128,5 +152,38 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     assert.equal(makeDivisible(16 * 0.35, 8), 8n);
     assert.equal(makeDivisible(1280 * 1.4, 8), 1792n);
     assert.equal(makeDivisible(20, 16), 32n);
+  });
+});
+
+describe('model-wide what-if over the corpus', function () {
+  this.timeout(300_000);
+  const dir = path.join(ROOT, 'test/fixtures/models');
+  const plans: WhatIfPlan[] = [
+    { transformations: [{ kind: 'separable' }, { kind: 'dropBias' }] },
+    { transformations: [{ kind: 'groups', groups: 2 }] },
+    { transformations: [{ kind: 'width', multiplier: 0.5, divisor: 8 }] },
+  ];
+
+  it('never fails inside, its edits apply, and every applied layer stands in the model analysed again', () => {
+    let applied = 0;
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.py'))) {
+      const file = path.join(dir, f);
+      const source = fs.readFileSync(file, 'utf8');
+      for (const model of analyzeFile(source, optionsFor(file)).models.slice(0, 2)) {
+        for (const plan of plans) {
+          const r = whatIfModel(optionsFor(file), source, model.entry, plan);
+          const where = `${f} ${model.entry} ${plan.transformations[0].kind}`;
+          assert.ok(!r.errors.some((e) => /internal error/.test(e.message)), `${where}: ${r.errors.map((e) => e.message).join('; ')}`);
+          assert.doesNotThrow(() => applyEdits(source, r.edits), where);
+          const names = new Set(r.after.layers.map((l) => l.name));
+          for (const c of r.changes.filter((x) => x.status === 'applied')) {
+            applied++;
+            for (const n of c.replacedBy!) assert.ok(names.has(n), `${where}: ${n} is missing after the what-if`);
+          }
+          for (const c of r.changes.filter((x) => x.status !== 'applied')) assert.ok(c.reason, `${where}: ${c.name} ${c.kind} ${c.status} without a reason`);
+        }
+      }
+    }
+    assert.ok(applied > 500, `only ${applied} changes applied over the corpus`);
   });
 });

@@ -37,6 +37,7 @@ export function sampleAnalysis(): FileAnalysis {
     modules: layers.map((l) => ({ name: l.name, type: l.type, params: l.record!.params, range: l.range })),
     totals: { conv_layers: 3, conv_params: sum((r) => r.params), conv_macs: sum((r) => r.macs!), params: sum((r) => r.params) },
     shapes: [{ range: range(10, 8, 10, 28), label: 'out', input: [1n, 64n, 32n, 32n], shape: grouped.output_shape }],
+    calls: [],
     separablePairs: [{ depthwise: 'dw', pointwise: 'pw', comparison: separablePair(depthwise, pointwise) }],
   };
   return { file: '/ws/net.py', models: [model], declarations, diagnostics: [], unresolved: [] };

@@ -1,12 +1,10 @@
 import { strict as assert } from 'node:assert';
 import MarkdownIt from 'markdown-it';
-import { csvCell } from '../../../src/extension/text/csv';
-import { declarationHover, layerCallHover, shapeNoteHover } from '../../../src/extension/text/hover';
+import { csvCell, fileSubjects, renderReport } from '../../../src/report';
+import { declarationHover, forwardCallHover, shapeNoteHover } from '../../../src/extension/text/hover';
 import { unknownLayerLensTitle, siteLensTitle, statusText } from '../../../src/extension/text/lens';
 import { labelText, mdCode, mdLinkTarget, mdText, oneLine } from '../../../src/extension/text/markdown';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
-import { renderReport } from '../../../src/cli/analysisOutput';
-import { reportCsv, reportMarkdown } from '../../../src/extension/text/report';
 import { ConvDeclaration, FileAnalysis } from '../../../src/analysis/types';
 import { sampleAnalysis } from './analysis-fixture';
 
@@ -121,19 +119,21 @@ describe('surfaces with hostile names', () => {
 
   it('hovers hold only the links Conv Lens put there', () => {
     for (const name of HOSTILE) {
-      const html = md.render(declarationHover(hostileDeclaration(name), null, LINKS, DEFAULT_DISPLAY));
+      const uses = [{ name, model: name, record: null }, { name: `blocks.${name}`, model: `${name}2`, record: null }];
+      const html = md.render(declarationHover(hostileDeclaration(name), null, LINKS, DEFAULT_DISPLAY, { uses, notReached: name }));
       const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
       assert.deepEqual(hrefs, [LINKS.compare, LINKS.report], `${JSON.stringify(name)}: ${html}`);
       assert.doesNotMatch(html, /<img[\s>]/);
       const layer = { type: name, record: null, error: { phase: 'construct' as const, exception: 'ValueError' as const, message: name } };
-      assertInert(md.render(layerCallHover('conv', layer)), name);
+      const call = { range: { line: 1, column: 0, endLine: 1, endColumn: 5 }, module: name, type: name, input: [1n], output: [1n] };
+      assertInert(md.render(forwardCallHover(call, name, 1, layer, DEFAULT_DISPLAY)), name);
       assertInert(md.render(shapeNoteHover({ range: { line: 1, column: 0, endLine: 1, endColumn: 1 }, label: name, shape: [1n] })), name);
     }
   });
 
   it('the report and its lens titles hold only the row links Conv Lens put there', () => {
     const analysis = hostileAnalysis();
-    const html = md.render(reportMarkdown(analysis, 'both', (row) => `./net.py#L${row.line}`));
+    const html = md.render(renderReport(fileSubjects(analysis, analysis.file), 'markdown', { link: (row) => `./net.py#L${row.line}` }));
     const hrefs = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
     assert.equal(hrefs.length, analysis.models[0].layers.length);
     for (const href of hrefs) assert.match(href, /^\.\/net\.py#L\d+$/);
@@ -149,14 +149,14 @@ describe('surfaces with hostile names', () => {
     assert.equal(csvCell('a\rb'), '"a\rb"');
     assert.equal(csvCell('a,b'), '"a,b"');
     assert.equal(csvCell('conv1'), 'conv1');
-    const csv = reportCsv(hostileAnalysis());
+    const csv = `${renderReport(fileSubjects(hostileAnalysis(), 'net.py'), 'csv')}\n`;
     const rows = parseCsv(csv);
     assert.equal(rows.length, 1 + hostileAnalysis().models[0].layers.length);
     for (const row of rows.slice(1)) {
       assert.equal(row.length, rows[0].length);
       for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a cell a spreadsheet would run: ${JSON.stringify(cell)}`);
     }
-    assert.equal(rows[1 + HOSTILE.indexOf('\r=1+1')][1], "'\r=1+1");
+    assert.equal(rows[1 + HOSTILE.indexOf('\r=1+1')][2], "'\r=1+1");
   });
 });
 

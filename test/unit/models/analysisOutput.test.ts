@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { FileAnalysis, LayerInstance, ModelAnalysis } from '../../../src/analysis/types';
-import { compilerLine, renderReport, ReportSubject } from '../../../src/cli/analysisOutput';
+import { compilerLine, renderReport, ReportSubject } from '../../../src/report';
 import { ConvArgs, buildConv, computeLayer, constructError } from '../../../src/core';
 import { parseExactJson } from '../core/exact-json';
 
@@ -23,7 +23,7 @@ function subject(): ReportSubject {
     entry: 'Net', range: range(3, 6), input: [1n, 32n, 32n, 32n], inputSource: 'comment',
     layers: [depthwise, pointwise, broken], modules: [],
     totals: { conv_layers: 3, conv_params: 288n + 2048n, conv_macs: null, params: 2336n },
-    shapes: [], separablePairs: [],
+    shapes: [], calls: [], separablePairs: [],
   };
   const analysis: FileAnalysis = {
     file: '/work/net.py', models: [model], declarations: [],

@@ -71,9 +71,11 @@ describe('cli: conv-lens report', () => {
     assert.ok(rows[2].includes(',grouped,'), rows[2]);
     assert.ok(rows[2].includes(',57802752,'), rows[2]);
     const md = await run('report', [EXAMPLE, '--format=markdown']);
-    assert.match(md.stdout, /^\| name \| type \| kernel \|/m);
+    // The one report's Markdown, as the editor's export writes it.
+    assert.match(md.stdout, /^\| Layer \(type\) \| kind \| output shape \| params \| MACs \| FLOPs \|/m);
     // Names from the file are escaped Markdown: the dot renders as a dot.
-    assert.match(md.stdout, /\| block2\\\.pointwise \| Conv2d \| 1x1 \|/);
+    assert.match(md.stdout, /\| block2\\\.pointwise \(Conv2d\) \| pointwise \\\(1x1\\\) \| `\[1,256,28,28\]` \| 32,768 \|/);
+    assert.match(md.stdout, /\| \*\*Total \(conv\)\*\* \| 6 layers \|  \| 48,160 \| 122,730,496 \| 245,460,992 \|/);
   });
 
   it('takes --input over the file comment', async () => {

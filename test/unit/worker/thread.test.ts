@@ -150,9 +150,11 @@ describe('analysis worker: a real worker thread', function () {
 
   it('stops a worker that outlives twice the deadline, says why, and analyzes the next job in a new one', async () => {
     const hostile = path.join(dir, 'hostile.py');
-    // One constructor call that runs for seconds without reaching a budget check (fuzz input #504
-    // of issue 10, not yet fixed): only the watchdog can stop it.
-    harness.open('file://', hostile, 'import torch.nn as nn\nk = nn.Conv2d(3, 8, kernel_size=(3,) * 1000000)\n');
+    // A file just under the 4 M-character limit: its parse, one call no budget check can
+    // interrupt, takes about a second of CPU (0.9 s on a quiet machine), far past the 200 ms
+    // watchdog: only the watchdog can stop it.
+    const line = 'x = a + b + c + d + e + f + g + h + i + j + k + l + m + n\n';
+    harness.open('file://', hostile, `import torch.nn as nn\n${line.repeat(Math.floor(3_700_000 / line.length))}`);
     const stopped = await harness.analyze('file://', hostile, 100);
     assert.equal(stopped.kind, 'failed');
     assert.match((stopped as { reason: string }).reason, /no answer within 200 ms \(twice the convLens\.analysisTimeoutMs deadline\)/);

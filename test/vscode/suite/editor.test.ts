@@ -53,12 +53,11 @@ describe('Conv Lens editor surfaces', () => {
   it('hovers a grouped conv with its shapes, counts, grouped-vs-dense line and command links', async () => {
     const { document } = await openWorkspaceFile('editor_net.py');
     const text = await hoverText(document, positionOf(document, 'nn.Conv2d(64, 128', 4));
-    assert.match(text, /grouped/);
-    assert.match(text, /\[128, 8, 3, 3\]/);
-    assert.match(text, /`\[1, 64, 32, 32\]` → `\[1, 128, 32, 32\]`/);
-    assert.match(text, /\| params \| 9,344 \(9\.34K\) \|/);
-    assert.match(text, /MACs \(multiply-accumulates\) \| 9,437,184/);
-    assert.match(text, /FLOPs = 2 x MACs \| 18,874,368/);
+    // One line of figures first, then the layer, then the exact counts.
+    assert.equal(text.split('\n\n')[0], '`[1, 64, 32, 32]` → `[1, 128, 32, 32]` · 9,344 params · 9.44M MACs (18.9M FLOPs) · groups=8: 8x fewer than dense');
+    assert.match(text, /\*\*Conv2d\*\*, grouped/);
+    assert.match(text, /weight `\[128, 8, 3, 3\]`/);
+    assert.match(text, /9,437,184 MACs · 18,874,368 FLOPs \(2 x MACs\)/);
     assert.match(text, /groups=8: 8\.0x fewer weights and MACs than dense \(9,216 vs 73,728 weights\)/);
     assert.match(text, /\(command:convLens\.compareLayer\?/);
     assert.match(text, /\(command:convLens\.showReport\?/);
@@ -72,10 +71,21 @@ describe('Conv Lens editor surfaces', () => {
     assert.match(text, /1\/N \+ 1\/k²/);
   });
 
-  it('hovers a self.layer(x) call in forward with input -> output shape', async () => {
+  it('hovers a self.layer(x) call in forward with the layer that call ran and its input -> output shape', async () => {
     const { document } = await openWorkspaceFile('editor_net.py');
     const text = await hoverText(document, positionOf(document, 'self.grouped(out)', 6));
-    assert.match(text, /\*\*self\\\.grouped\\\(…\\\)\*\*: `\[1, 64, 32, 32\]` → `\[1, 128, 32, 32\]`/);
+    assert.match(text, /^`\[1, 64, 32, 32\]` → `\[1, 128, 32, 32\]` · 9,344 params/m);
+    assert.match(text, /`grouped`: Conv2d, grouped, in EditorNet/);
+  });
+
+  it('hovers a block\'s forward call with the block\'s layer, not the model\'s layer of the same name', async () => {
+    const { document } = await openWorkspaceFile('editor_blocks.py');
+    const text = await hoverText(document, positionOf(document, 'self.conv1(x)', 6));
+    // Block.conv1 in blocks.0 takes the stem's 16 channels at 16x16; Net.conv1 (the stem) takes the 3-channel image.
+    assert.match(text, /^`\[1, 16, 16, 16\]` → `\[1, 16, 16, 16\]` · 2,304 params/m);
+    assert.match(text, /`blocks\.0\.conv1`: Conv2d, dense, in Net/);
+    const second = await hoverText(document, positionOf(document, 'self.conv2(out)', 6));
+    assert.match(second, /`blocks\.0\.conv2`/);
   });
 
   it('hovers an assignment target in forward with its shape', async () => {
@@ -115,14 +125,19 @@ describe('Conv Lens editor surfaces', () => {
     const editor = await openWorkspaceFile('editor_bad_groups.py');
     const { document } = editor;
     const [diagnostic] = await diagnosticsWhere(document.uri, (ds) => ds.length > 0);
-    assert.equal(diagnostic.message, 'in_channels must be divisible by groups');
+    assert.equal(diagnostic.message, 'in_channels must be divisible by groups: in_channels 30 is not divisible by groups 4 (valid groups for 30 → 64 channels: 1, 2)');
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(diagnostic.range.start.line, positionOf(document, 'self.conv2 =').line);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
     const titles = actions.map((a) => a.title);
     // gcd(30, 64) = 2: the valid groups are 1 and 2, nearest to 4 first.
-    assert.ok(titles.includes('Set groups to 2') && titles.includes('Set groups to 1'), titles.join(' | '));
-    const fix = actions.find((a) => a.title === 'Set groups to 2')!;
+    const fixes = titles.filter((t) => t.startsWith('Set '));
+    assert.deepEqual(fixes, [
+      'Set groups to 2 (nearest valid value; changes this layer only)',
+      'Set groups to 1 (nearest valid value; changes this layer only)',
+      'Set in_channels to 32 (nearest multiple of groups 4; the layer before must then give 32 channels)',
+    ]);
+    const fix = actions.find((a) => a.title.startsWith('Set groups to 2'))!;
     const started = Date.now();
     assert.ok(await vscode.workspace.applyEdit(fix.edit!));
     assert.match(document.getText(), /nn\.Conv2d\(30, 64, kernel_size=3, padding=1, groups=2\)/);
@@ -136,10 +151,16 @@ describe('Conv Lens editor surfaces', () => {
     const { document } = await openWorkspaceFile('editor_net.py');
     const at = positionOf(document, 'nn.Conv2d(3, 64', 2);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(at, at));
-    const convert = actions.find((a) => a.title === 'Convert to depthwise-separable (depthwise 3x3 + pointwise 1x1)');
+    const convert = actions.find((a) => a.title === 'Convert to depthwise-separable (depthwise 3x3 + pointwise 1x1): renames the weights, checkpoints for this layer will not load');
     assert.ok(convert?.edit, actions.map((a) => a.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(convert.edit));
-    assert.match(document.getText(), /self\.stem = nn\.Sequential\(nn\.Conv2d\(3, 3, 3, padding=1, groups=3, bias=False\), nn\.Conv2d\(3, 64, 1\)\)/);
+    assert.ok(document.getText().includes([
+      '        self.stem = nn.Sequential(OrderedDict([',
+      "            ('depthwise', nn.Conv2d(3, 3, 3, padding=1, groups=3, bias=False)),",
+      "            ('pointwise', nn.Conv2d(3, 64, 1)),",
+      '        ]))',
+    ].join('\n')), document.getText());
+    assert.match(document.getText(), /^from collections import OrderedDict\nimport torch\n/m);
     const titles = await lensTitles(document);
     const classLine = positionOf(document, 'class EditorNet').line;
     assert.ok(titles.some((t) => t.line === classLine && t.title.includes('5 conv layers')), JSON.stringify(titles));
@@ -165,7 +186,7 @@ describe('Conv Lens editor surfaces', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.showReport', document.uri.toString());
     assert.equal(uri?.scheme, 'conv-lens');
     const report = await vscode.workspace.openTextDocument(uri);
-    assert.match(report.getText(), /\| grouped \(Conv2d\) \| grouped \| `\[1, 128, 32, 32\]` \| 9,344 \|/);
+    assert.match(report.getText(), /\| grouped \(Conv2d\) \| grouped \| `\[1,128,32,32\]` \| 9,344 \|/);
     assert.match(report.getText(), /\*\*Total \(conv\)\*\* \| 4 layers/);
   });
 
@@ -202,13 +223,18 @@ describe('Conv Lens editor surfaces', () => {
     await vscode.commands.executeCommand('convLens.exportReportCsv', document.uri.toString(), csv.toString());
     await vscode.commands.executeCommand('convLens.exportReportJson', document.uri.toString(), json.toString());
     const csvText = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv));
-    assert.match(csvText, /^EditorNet,grouped,Conv2d,grouped,11,1x64x32x32,1x128x32x32,9344,9437184,18874368,73856,75497472,8,$/m);
-    const parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { models: Array<{ totals: { conv_params: number } }> };
-    assert.equal(parsed.models[0].totals.conv_params, 45312);
+    // The CLI's CSV and JSON (`conv-lens report --format csv` / `--json`), one object for a file's one model.
+    assert.match(csvText, /^editor_net\.py,EditorNet,grouped,Conv2d,11,\d+,64,128,3x3,1x1,1x1,1x1,8,true,grouped,128x8x3x3,1x64x32x32,1x128x32x32,9344,9437184,73856,75497472,8,$/m);
+    const parsed = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { totals: { conv_params: number } };
+    assert.equal(parsed.totals.conv_params, 45312);
   });
 
-  it('Analyze Layer shows the CLI\'s description of a typed layer', async () => {
+  it('Analyze Layer opens the comparison panel on a typed layer, and keeps the CLI\'s description', async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('convLens.analyzeLayer', 'nn.Conv2d(64, 128, 3, groups=8)', '1, 64, 56, 56');
+    // The panel's tab shows up once the workbench has made it: look for it for a while.
+    const compareTabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('convLens.compare')).map((t) => t.label);
+    for (let i = 0; i < 100 && !compareTabs().includes('Compare: Conv2d (typed)'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(compareTabs(), ['Compare: Conv2d (typed)'], JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => [t.label, t.input instanceof vscode.TabInputWebview ? t.input.viewType : ''])));
     const text = (await vscode.workspace.openTextDocument(uri)).getText();
     assert.match(text, /^Conv2d\(64, 128, kernel_size=\(3, 3\), stride=\(1, 1\), groups=8\)$/m);
     assert.match(text, /output shape\s+\[1, 128, 54, 54\]/);
@@ -229,7 +255,7 @@ describe('Conv Lens editor surfaces', () => {
     assert.match(text, /`\[1, 8, 16, 16\]` → `\[1, 16, 16, 16\]`/);
     const badCell = notebook.cellAt(2).document;
     const [diagnostic] = await diagnosticsWhere(badCell.uri, (ds) => ds.length > 0);
-    assert.equal(diagnostic.message, 'in_channels must be divisible by groups');
+    assert.equal(diagnostic.message, 'in_channels must be divisible by groups: in_channels 6 is not divisible by groups 4 (valid groups for 6 → 8 channels: 1, 2)');
     assert.equal(diagnostic.range.start.line, 1);
     assert.deepEqual(convLensDiagnostics(modelCell.uri), []);
   });
@@ -249,8 +275,8 @@ describe('Conv Lens editor surfaces', () => {
     // conv_bn(3, 32, stride=2): a 3x3 conv without bias, 3*32*9 = 864 weights.
     assert.ok(titles.some((t) => t.line === positionOf(document, 'self.stage1').line && t.title.startsWith('stage1.0: 864 params')), JSON.stringify(titles));
     const text = await hoverText(document, positionOf(document, 'conv_bn(32', 2));
-    assert.match(text, /`stage2\.0` — \*\*Conv2d\*\*/);
-    assert.match(text, /`\[1, 32, 32, 32\]` → `\[1, 64, 16, 16\]`/);
+    assert.match(text, /`stage2\.0` — `\[1, 32, 32, 32\]` → `\[1, 64, 16, 16\]`/);
+    assert.match(text, /\*\*Conv2d\*\*, dense/);
   });
 
   it('reads a torchvision backbone from the installed Python packages', async () => {

@@ -14,7 +14,7 @@ describe('Conv Lens editor surfaces as a person sees them (installed from the .v
     // Line 11: self.grouped = nn.Conv2d(64, 128, kernel_size=3, padding=1, groups=8)
     const text = await wb.hover('Conv2d', 11);
     assert.match(text, /groups=8: 8\.0x fewer weights and MACs than dense \(9,216 vs 73,728 weights\)/);
-    assert.match(text, /MACs \(multiply-accumulates\)/);
+    assert.match(text, /9,344 params · 9\.44M MACs \(18\.9M FLOPs\)/);
     await wb.screenshot('editor-hover-grouped');
   });
 
@@ -34,7 +34,7 @@ describe('Conv Lens editor surfaces as a person sees them (installed from the .v
     assert.ok(problems.some((p) => p.includes('in_channels must be divisible by groups')), problems.join(' | '));
     await wb.screenshot('editor-problem');
     // Line 10: self.conv2 = nn.Conv2d(30, 64, kernel_size=3, padding=1, groups=4)
-    await wb.applyQuickFix('groups', 10, 'Set groups to 2');
+    await wb.applyQuickFix('groups', 10, 'Set groups to 2 (nearest valid value; changes this layer only)');
     await assertEventually(async () => /groups=2\)/.test(await wb.editorText()), 'the fix did not rewrite groups');
     await assertEventually(async () => (await wb.page.locator('.markers-panel .monaco-list-row').count()) === 0, 'the problem stayed after the fix');
     await wb.screenshot('editor-fixed');
@@ -52,7 +52,7 @@ describe('Conv Lens editor surfaces as a person sees them (installed from the .v
     const report = wb.webview();
     const table = report.locator('table').first();
     await table.waitFor({ timeout: 30_000 });
-    assert.match(await table.innerText(), /grouped\s*\(Conv2d\)\s+grouped\s+\[1, 128, 32, 32\]\s+9,344/);
+    assert.match(await table.innerText(), /grouped\s*\(Conv2d\)\s+grouped\s+\[1,128,32,32\]\s+9,344/);
     await wb.screenshot('editor-report');
     await wb.page.locator('.monaco-editor .view-lines').first().click();
     await wb.runCommand('Explorer: Focus on Conv Lens View');

@@ -8,6 +8,8 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 /** How long a helper waits for the workbench to show something before the test fails. */
 const uiTimeoutMs = 30_000;
+/** How long one attempt of a step that is retried (a mouse hover, Ctrl+.) waits before trying again. */
+const retryAfterMs = 5_000;
 
 export interface WorkbenchInfo {
   /** The folder the workbench opened: a fresh copy of test/vscode/workspace. */
@@ -101,11 +103,18 @@ export class Workbench {
     await (await this.token(token, line, occurrence)).click();
   }
 
-  /** Hovers the mouse over a token and returns the hover's text once providers have answered. */
+  /**
+   * Hovers the mouse over a token and returns the hover's text once providers have answered.
+   * A mouse hover can fail to start (the editor re-rendered the line under the mouse as CodeLens
+   * or inlay hints arrived, or an older VS Code dropped the move): the token is measured and
+   * pointed at again until a hover shows.
+   */
   async hover(token: string, line: number, occurrence = 1): Promise<string> {
-    await (await this.token(token, line, occurrence)).hover();
     const hover = this.page.locator('.monaco-hover:visible').first();
-    await hover.waitFor({ timeout: uiTimeoutMs });
+    await assertEventually(async () => {
+      await (await this.token(token, line, occurrence)).hover();
+      return hover.waitFor({ timeout: retryAfterMs }).then(() => true, () => false);
+    }, `no hover appeared over "${token}" on line ${line}`);
     // The hover shows "Loading..." until every provider has answered.
     await assertEventually(async () => !/^\s*Loading/.test(await hover.innerText()), 'the hover kept loading');
     return (await hover.innerText()).replace(/\u00a0/g, ' ');
@@ -145,10 +154,16 @@ export class Workbench {
 
   /** Opens the quick fix menu (Ctrl+.) at a token and returns the titles it offers. */
   async quickFixTitles(token: string, line: number, occurrence = 1): Promise<string[]> {
-    await this.clickToken(token, line, occurrence);
-    await this.page.keyboard.press('Control+.');
     const items = this.quickFixItems();
-    await items.first().waitFor({ timeout: uiTimeoutMs });
+    // Ctrl+. pressed before the editor has the code actions (diagnostics just arrived) shows
+    // nothing, or a passing "No code actions available": click and ask again until the menu opens.
+    await assertEventually(async () => {
+      await this.clickToken(token, line, occurrence);
+      await this.page.keyboard.press('Control+.');
+      if (await items.first().waitFor({ timeout: retryAfterMs }).then(() => true, () => false)) return true;
+      await this.page.keyboard.press('Escape');
+      return false;
+    }, `the quick fix menu did not open at "${token}" on line ${line}`);
     return (await items.allInnerTexts()).map((text) => text.trim());
   }
 

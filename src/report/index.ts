@@ -1,12 +1,19 @@
 import { AnalysisDiagnostic, FileAnalysis, LayerInstance, ModelAnalysis, Unresolved } from '../analysis/types';
 import { JsonValue, formatFactor, formatShape, humanize, toJson, withCommas } from '../core';
-import { csvCell } from '../extension/text/csv';
-import { mdText, oneLine as safeLine } from '../extension/text/markdown';
-import { renderTable } from './table';
+import { csvCell } from './csv';
+import { oneLine as safeLine } from '../extension/text/markdown';
+import type { FlopDisplay } from '../extension/text/numbers';
+import { MarkdownLink, reportMarkdown } from './markdown';
+import { renderTable } from '../cli/table';
+import { denseTotals } from './totals';
 
-// How `conv-lens report` shows a FileAnalysis: as a table for the terminal, as JSON with exact
-// integers (the format of test/fixtures/models/*.golden.json), as CSV and as Markdown. Nothing
-// here touches Node, so the extension may reuse it (e.g. to copy a report as Markdown).
+export { csvCell } from './csv';
+export { denseTotals } from './totals';
+export type { MarkdownLink } from './markdown';
+
+// The one report of a FileAnalysis, for every surface (the CLI, the editor's preview and
+// exports, the model view): a table for the terminal, JSON with exact integers (the format of
+// test/fixtures/models/*.golden.json), CSV and Markdown. Pure: no Node, no vscode, no DOM.
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'markdown';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv', 'markdown'];
@@ -80,6 +87,7 @@ export function layerJson(layer: LayerInstance): JsonObject {
     kind: r?.kind ?? null,
     error: layer.error ? { phase: layer.error.phase, exception: layer.error.exception, message: layer.error.message } : null,
     symbolic: layer.symbolic ? { params: layer.symbolic.params ?? null, macs: layer.symbolic.macs ?? null, reasons: layer.symbolic.reasons } : undefined,
+    note: layer.note,
   };
 }
 
@@ -91,18 +99,31 @@ function unresolvedJson(u: Unresolved): JsonObject {
   return { line: u.line, column: u.column, what: u.what, why: u.why };
 }
 
+/** How a surface wants the Markdown: its layer links (the preview has none) and its FLOP display. */
+export interface RenderOptions {
+  link?: MarkdownLink;
+  flopDisplay?: FlopDisplay;
+  /** The whole file, for Markdown's title and problems even when it holds no model (the editor's report). */
+  whole?: { file: string; analysis: FileAnalysis };
+}
+
 /** The report in the chosen format; JSON of several models is an array of objects. */
-export function renderReport(subjects: ReportSubject[], format: ReportFormat): string {
+export function renderReport(subjects: ReportSubject[], format: ReportFormat, options: RenderOptions = {}): string {
   switch (format) {
     case 'json':
       return toJson(subjects.length === 1 ? reportJson(subjects[0]) : subjects.map(reportJson), 2);
     case 'csv':
       return csvReport(subjects);
     case 'markdown':
-      return subjects.map(markdownReport).join('\n\n');
+      return reportMarkdown(subjects, options.flopDisplay ?? 'both', options.link ?? (() => null), options.whole);
     case 'table':
       return subjects.map(tableReport).join('\n\n');
   }
+}
+
+/** Every model of an analysed file as report subjects, the file named as the user sees it (as the CLI is given it). */
+export function fileSubjects(analysis: FileAnalysis, file: string): ReportSubject[] {
+  return analysis.models.map((model) => ({ file, analysis, model, args: '' }));
 }
 
 const COLUMNS = ['name', 'type', 'kernel', 'groups', 'kind', 'input shape', 'output shape', 'params', 'MACs', 'dense MACs', 'savings'];
@@ -121,8 +142,8 @@ function layerRow(layer: LayerInstance, count: (v: bigint | null) => string, tex
     r ? r.spec.kernel_size.join('x') : '?',
     r ? r.spec.groups.toString() : '?',
     r ? r.kind : layer.error ? 'error' : '?',
-    formatShape(r?.input_shape ?? null),
-    r?.forward_error ? 'error' : formatShape(r?.output_shape ?? null),
+    layer.note ? text(layer.note) : formatShape(r?.input_shape ?? null),
+    r?.forward_error ? 'error' : layer.note ? '' : formatShape(r?.output_shape ?? null),
     r ? count(r.params) : text(layer.symbolic?.params ?? '?'),
     r ? count(r.macs) : text(layer.symbolic?.macs ?? '?'),
     count(r?.dense_macs ?? null),
@@ -152,7 +173,7 @@ function heading(subject: ReportSubject, text: FileText = oneLine): string {
 
 function totalsLines(subject: ReportSubject, text: FileText = oneLine): string[] {
   const t = subject.model.totals;
-  const dense = denseMacs(subject.model);
+  const dense = denseTotals(subject.model).dense_macs;
   const unknown = subject.model.layers.filter((l) => l.record === null).length;
   const unknownNote = unknown > 0 && !t.incomplete ? ` (${unknown} layer${unknown === 1 ? '' : 's'} with unknown figures)` : '';
   const found = subject.model.layers.length;
@@ -160,24 +181,13 @@ function totalsLines(subject: ReportSubject, text: FileText = oneLine): string[]
     ...(t.incomplete ? [`totals unknown: the model may hold layers the analysis could not see: ${text(oneLine(t.incomplete))}`] : []),
     `conv layers: ${t.conv_layers ?? (found === 0 ? 'unknown (none found)' : `unknown (≥ ${found} found)`)}`,
     `conv params: ${totalCount(t.conv_params)}${t.conv_params === null ? unknownNote : ''}`,
-    `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs)` : ''}`,
+    `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs = ${totalCount(denseTotals(subject.model).flops)})` : ''}`,
     `all params:  ${totalCount(t.params)}`,
   ];
   if (dense !== null && t.conv_macs !== null && t.conv_macs > 0n && dense !== t.conv_macs) {
     lines.push(`dense-equivalent conv MACs (groups=1 everywhere): ${exactCount(dense)} (${formatFactor(Number(dense) / Number(t.conv_macs))} of the actual)`);
   }
   return lines;
-}
-
-/** The model's conv MACs if every layer were dense; null when any layer's count is unknown. */
-function denseMacs(model: ModelAnalysis): bigint | null {
-  let sum = 0n;
-  for (const layer of model.layers) {
-    const d = layer.record?.dense_macs;
-    if (d === null || d === undefined) return null;
-    sum += d;
-  }
-  return sum;
 }
 
 function problemLines(subject: ReportSubject, text: FileText = oneLine): string[] {
@@ -202,16 +212,6 @@ function tableReport(subject: ReportSubject): string {
 
 function withBlank(lines: string[]): string[] {
   return lines.length > 0 ? ['', ...lines] : [];
-}
-
-/** Names and messages come from the model file: escaped, so they cannot form links, images or HTML. */
-function markdownReport(subject: ReportSubject): string {
-  const text = (t: string): string => mdText(t, 2000);
-  const rows = subject.model.layers.map((l) => layerRow(l, exactCount, text));
-  const align = COLUMNS.map((_, i) => (NUMERIC.has(i) ? '---:' : '---'));
-  const table = [COLUMNS, align, ...rows].map((r) => `| ${r.join(' | ')} |`);
-  const problems = problemLines(subject, text).map((p) => `- ${p}`);
-  return [`### ${heading(subject, text)}`, '', ...table, '', ...totalsLines(subject, text).map((t) => `- ${t}`), ...withBlank(problems)].join('\n');
 }
 
 const CSV_COLUMNS = [

@@ -1,0 +1,97 @@
+import { readParams } from '../parse/params';
+import type { Interpreter } from './interpreter';
+import { Args, Builtin, ClassValue, FunctionValue, Instance, Namespace, Partial, PyDict, Value, tupleOf, unknown } from '../values/values';
+
+/**
+ * What model zoos read off functions: `fn.__name__`/`__module__`/`__qualname__`/`__doc__`, the
+ * attributes `functools.wraps` copies (so a decorated builder keeps its name, as torchvision's
+ * `@kwonly_to_pos_or_kw` and timm's registry rely on), `sys.modules` and `inspect.signature`.
+ */
+export function functionAttribute(fn: FunctionValue, name: string): Value | undefined {
+  const own = fn.attrs?.get(name);
+  if (own !== undefined) return own;
+  switch (name) {
+    case '__name__':
+      return fn.name;
+    case '__qualname__':
+      return fn.qualname;
+    case '__module__': {
+      const module = fn.unit.scope?.vars.get('__name__');
+      return typeof module === 'string' ? module : unknown(`the module of ${fn.name}`);
+    }
+    case '__doc__':
+      return null;
+    case '__dict__': {
+      const d = new PyDict();
+      fn.attrs?.forEach((v, k) => d.set(k, v));
+      return d;
+    }
+  }
+  return undefined;
+}
+
+export const WRAPS_DECORATOR = 'wraps.<decorator>';
+
+const WRAPPER_ASSIGNMENTS = ['__module__', '__name__', '__qualname__', '__doc__'];
+
+/** `functools.wraps(wrapped)`: a decorator that gives the wrapper the wrapped function's names and attributes. */
+export const WRAPS = new Builtin('wraps', (a: Args) => {
+  const wrapped = a.positional[0] ?? a.keywords.get('wrapped') ?? null;
+  return new Builtin(WRAPS_DECORATOR, (inner: Args) => {
+    const wrapper = inner.positional[0] ?? null;
+    if (!(wrapper instanceof FunctionValue)) return wrapper;
+    const attrs = (wrapper.attrs ??= new Map());
+    for (const key of WRAPPER_ASSIGNMENTS) {
+      const v = wrapped instanceof FunctionValue ? functionAttribute(wrapped, key) : wrapped instanceof ClassValue && key === '__name__' ? wrapped.name : undefined;
+      if (v !== undefined) attrs.set(key, v);
+    }
+    if (wrapped instanceof FunctionValue) wrapped.attrs?.forEach((v, k) => attrs.set(k, v));
+    attrs.set('__wrapped__', wrapped);
+    return wrapper;
+  });
+});
+
+/** The standard `sys`: only `sys.modules`, filled by the loader as each module starts running. */
+export function sysModule(modules: PyDict): Namespace {
+  return new Namespace('sys', new Map<string, Value>([['modules', modules], ['version_info', tupleOf([3n, 11n, 0n])]]), true);
+}
+
+const KINDS = { positional: 1n, varargs: 2n, keyword: 3n, kwargs: 4n } as const;
+
+const parameterClass = (() => {
+  const cls = new ClassValue('Parameter', [], null, null);
+  const empty = new ClassValue('_empty', [], null, null);
+  const constants: Array<[string, Value]> = [['POSITIONAL_ONLY', 0n], ['POSITIONAL_OR_KEYWORD', 1n], ['VAR_POSITIONAL', 2n], ['KEYWORD_ONLY', 3n], ['VAR_KEYWORD', 4n], ['empty', empty]];
+  for (const [k, v] of constants) cls.attrs.set(k, v);
+  return cls;
+})();
+
+const signatureClass = new ClassValue('Signature', [], null, null);
+
+/** `inspect.signature(fn)`: its `parameters`, an ordered mapping of names to Parameters with name, kind and default. */
+function signature(a: Args, ip: Interpreter): Value {
+  let fn = a.positional[0];
+  while (fn instanceof FunctionValue && fn.attrs?.get('__wrapped__') instanceof FunctionValue) fn = fn.attrs.get('__wrapped__')!;
+  if (fn instanceof Partial || !(fn instanceof FunctionValue)) return unknown('inspect.signature of a value other than a plain def');
+  const parameters = new PyDict();
+  for (const p of readParams(fn.node.getChild('ParamList'), (n) => fn.unit.text(n))) {
+    const param = new Instance(parameterClass);
+    param.attrs.set('name', p.name);
+    param.attrs.set('kind', KINDS[p.kind]);
+    param.attrs.set('default', fn.defaults.has(p.name) ? fn.defaults.get(p.name)! : parameterClass.attrs.get('empty')!);
+    parameters.set(p.name, param);
+  }
+  void ip;
+  const sig = new Instance(signatureClass);
+  sig.attrs.set('parameters', parameters);
+  return sig;
+}
+
+export function inspectModule(): Namespace {
+  return new Namespace('inspect', new Map<string, Value>([
+    ['signature', new Builtin('signature', signature)],
+    ['Parameter', parameterClass],
+    ['isclass', new Builtin('isclass', (a) => a.positional[0] instanceof ClassValue)],
+    ['isfunction', new Builtin('isfunction', (a) => a.positional[0] instanceof FunctionValue)],
+  ]), true);
+}
