@@ -44,7 +44,7 @@ export function runView(actions: RunActions): RunView {
   const results = h('div', { id: 'model-run-results' });
   runButton.addEventListener('click', () => actions.run());
   cancelButton.addEventListener('click', () => actions.cancel());
-  const element = h('section', { id: 'model-run', class: 'sandbox', 'aria-labelledby': 'model-run-title', 'data-state': 'idle' },
+  const element = h('section', { id: 'model-run-section', class: 'sandbox', 'aria-labelledby': 'model-run-title', 'data-state': 'idle' },
     h('h2', { id: 'model-run-title' }, 'Sandbox run of the whole model'),
     h('p', { class: 'hint' }, 'Runs every conv, one at a time, on random input of the shape the analysis found, with the built-in WebAssembly kernel in a Web Worker (no file or network access): the model as written and, with a what-if, as transformed. The memory budget (convLens.sandbox.memoryBudgetMB) applies to each layer.'),
     h('div', { class: 'sandbox-bar' }, runButton, ' ', cancelButton, ' ', bar),
