@@ -11,6 +11,8 @@ import {
   isListValue, isTupleValue, tupleOf, typeName, unknown,
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
+import { TextBuilder } from './textBuilding';
+import type { Budget } from './budget';
 
 function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
   return new Builtin(name, (a) => f(a.positional, a.keywords));
@@ -235,7 +237,7 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
 function stringMethod(ip: Interpreter, s: string, name: string): Value {
   switch (name) {
     case 'format':
-      return method(name, (args, kw) => formatString(s, args, kw));
+      return method(name, (args, kw) => formatString(s, args, kw, ip.budget));
     case 'join':
       return method(name, ([items]) => {
         const parts = ip.iterate(items).map(pyStr);
@@ -275,16 +277,17 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
 }
 
 /** str.format with `{}`, `{0}` and `{name}` fields (format specs are ignored). */
-function formatString(template: string, args: Value[], kw: Map<string, Value>): Value {
-  let out = '';
+function formatString(template: string, args: Value[], kw: Map<string, Value>, budget: Budget): Value {
+  const out = new TextBuilder(budget);
+  budget.charge(template.length);
   let auto = 0;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
     if (ch === '{' && template[i + 1] === '{') {
-      out += '{';
+      out.add('{');
       i++;
     } else if (ch === '}' && template[i + 1] === '}') {
-      out += '}';
+      out.add('}');
       i++;
     } else if (ch === '{') {
       const end = template.indexOf('}', i);
@@ -292,13 +295,13 @@ function formatString(template: string, args: Value[], kw: Map<string, Value>): 
       const v = field === '' ? args[auto++] : field[0] >= '0' && field[0] <= '9' ? args[Number(field)] : kw.get(field);
       if (v === undefined) throw new PyError('KeyError', field);
       if (v instanceof Unknown) return unknown(v.reason);
-      out += pyStr(v);
+      if (!out.add(v)) break;
       i = end;
     } else {
-      out += ch;
+      out.add(ch);
     }
   }
-  return out;
+  return out.result;
 }
 
 export function setAttribute(ip: Interpreter, obj: Value, name: string, value: Value): void {
