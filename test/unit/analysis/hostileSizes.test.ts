@@ -54,3 +54,31 @@ describe('analysis: hostile sizes in torch-library calls', () => {
     assert.match(whys(r), /a sequence of 1,024,000 items is too long to follow/);
   });
 });
+
+describe('analysis: negative sizes get PyTorch\'s error (fuzz findings)', () => {
+  function forward(layers: string, body: string): FileAnalysis {
+    const text = `import torch\nimport torch.nn as nn\n\nclass N(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.c = nn.Conv2d(3, 8, 3)\n${layers.split('\n').map((l) => `        ${l}`).join('\n')}\n\n    def forward(self, x):\n${body.split('\n').map((l) => `        ${l}`).join('\n')}\n\n\nmodel = N()\ny = model(torch.randn(2, 3, 16, 16))\n`;
+    return analyzeFile(text, { file: '/project/net.py', host: { readFile: () => undefined } });
+  }
+  const everything = (r: FileAnalysis): string => [...r.unresolved.map((u) => u.why), ...r.diagnostics.map((d) => d.message)].join(' | ');
+  const noNegative = (r: FileAnalysis): void => {
+    const text = JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+    assert.doesNotMatch(text, /"shape":\[[^\]]*-\d/);
+  };
+
+  const cases: Array<[string, string, string, RegExp]> = [
+    ['AdaptiveAvgPool2d((-1, 1)) (seed 2026 #1250, squeezenet)', 'self.p = nn.AdaptiveAvgPool2d((-1, 1))', 'return self.p(self.c(x))', /adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received \{-1, 1\}/],
+    ['AdaptiveAvgPool1d(-3)', 'self.p = nn.AdaptiveAvgPool1d(-3)', 'return self.p(self.c(x).flatten(2))', /adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received \{1, -3\}/],
+    ['AdaptiveMaxPool2d((-1, 1))', 'self.p = nn.AdaptiveMaxPool2d((-1, 1))', 'return self.p(self.c(x))', /Trying to create tensor with negative dimension -1: \[2, 8, -1, 1\]/],
+    ['expand(n, -1, -2) (seed 99 #1000, convnext_vit)', 'self.t = nn.Parameter(torch.zeros(1, 1, 8))', 'return self.t.expand(x.shape[0], -1, -2)', /The expanded size of the tensor \(-2\) must match the existing size \(8\) at non-singleton dimension 2\.  Target sizes: \[2, -1, -2\]\.  Tensor sizes: \[1, 1, 8\]/],
+    ['expand with -1 in a new leading dim', 'self.t = nn.Parameter(torch.zeros(1, 8))', 'return self.t.expand(-1, 2, 8)', /The expanded size of the tensor \(-1\) isn't allowed in a leading, non-existing dimension 0/],
+    ['repeat(-1, 2)', '', 'return self.c(x).flatten(1).repeat(-1, 2)', /Trying to create tensor with negative dimension -2: \[-2, /],
+  ];
+  for (const [name, layers, body, why] of cases) {
+    it(name, () => {
+      const r = forward(layers, body);
+      assert.match(everything(r), why);
+      noNegative(r);
+    });
+  }
+});
