@@ -12,7 +12,7 @@ import {
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
 import { TextBuilder } from './textBuilding';
-import type { Budget } from './budget';
+import { ITEMS_PER_STEP, type Budget } from './budget';
 
 function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
   return new Builtin(name, (a) => f(a.positional, a.keywords));
@@ -248,7 +248,8 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
       });
     case 'split':
       return method(name, ([sep]) => {
-        ip.budget.charge(s.length);
+        if (sep !== undefined && sep !== null) chargeOccurrences(s, String(sep), ip.budget);
+        else ip.budget.charge(s.length);
         const parts = sep === undefined || sep === null ? s.split(' ').filter(Boolean) : s.split(String(sep));
         return parts.length > MAX_ITEMS ? tooManyItems(parts.length, ip.budget) : parts;
       });
@@ -264,16 +265,29 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
       return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.endsWith(String(x))) : s.endsWith(String(p))));
     case 'replace':
       return method(name, ([a, b]) => {
-        const parts = s.split(String(a));
-        const length = s.length + (parts.length - 1) * (String(b).length - String(a).length);
+        const count = chargeOccurrences(s, String(a), ip.budget);
+        const length = s.length + count * (String(b).length - String(a).length);
         if (length > MAX_CHARS) return tooLongString(length, ip.budget);
         ip.budget.charge(length);
-        return parts.join(String(b));
+        return s.split(String(a)).join(String(b));
       });
     case 'isdigit':
       return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
   }
   throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
+}
+
+/**
+ * How many times `sep` occurs in `s`, found without building the pieces, and charged a step for
+ * each: splitting a string makes a piece per occurrence (fuzz seed 2026: `"x" * 3000000` replaced
+ * in a loop made three million pieces before its result was found too long, and ran 5.6 s).
+ */
+function chargeOccurrences(s: string, sep: string, budget: Budget): number {
+  budget.charge(s.length);
+  let count = sep === '' ? s.length + 1 : 0;
+  if (sep !== '') for (let at = s.indexOf(sep); at >= 0; at = s.indexOf(sep, at + sep.length)) count++;
+  budget.charge(count, ITEMS_PER_STEP);
+  return count;
 }
 
 /** str.format with `{}`, `{0}` and `{name}` fields (format specs are ignored). */
