@@ -14,6 +14,8 @@ import {
   isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
+import { TextBuilder } from './textBuilding';
+import { ITEMS_PER_STEP, type Budget } from './budget';
 
 function method(name: string, f: (args: Value[], kw: Map<string, Value>) => Value): Builtin {
   return new Builtin(name, (a) => f(a.positional, a.keywords));
@@ -292,7 +294,7 @@ function keyedDictMethod(d: PyDict, name: string, [k, dflt]: Value[]): Value {
 function stringMethod(ip: Interpreter, s: string, name: string): Value {
   switch (name) {
     case 'format':
-      return method(name, (args, kw) => formatString(s, args, kw));
+      return method(name, (args, kw) => formatString(s, args, kw, ip.budget));
     case 'join':
       return method(name, ([items]) => {
         const parts = ip.iterate(items).map(pyStr);
@@ -311,11 +313,11 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
       return method(name, ([p]) => (Array.isArray(p) ? p.some((x) => s.endsWith(String(x))) : s.endsWith(String(p))));
     case 'replace':
       return method(name, ([a, b]) => {
-        const parts = s.split(String(a));
-        const length = s.length + (parts.length - 1) * (String(b).length - String(a).length);
+        const count = chargeOccurrences(s, String(a), ip.budget);
+        const length = s.length + count * (String(b).length - String(a).length);
         if (length > MAX_CHARS) return tooLongString(length, ip.budget);
         ip.budget.charge(length);
-        return parts.join(String(b));
+        return s.split(String(a)).join(String(b));
       });
     case 'isdigit':
       return method(name, () => s.length > 0 && [...s].every((c) => c >= '0' && c <= '9'));
@@ -332,17 +334,31 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
   throw new PyError('AttributeError', `'str' object has no attribute '${name}'`);
 }
 
+/**
+ * How many times `sep` occurs in `s`, found without building the pieces, and charged a step for
+ * each: splitting a string makes a piece per occurrence (fuzz seed 2026: `"x" * 3000000` replaced
+ * in a loop made three million pieces before its result was found too long, and ran 5.6 s).
+ */
+function chargeOccurrences(s: string, sep: string, budget: Budget): number {
+  budget.charge(s.length);
+  let count = sep === '' ? s.length + 1 : 0;
+  if (sep !== '') for (let at = s.indexOf(sep); at >= 0; at = s.indexOf(sep, at + sep.length)) count++;
+  budget.charge(count, ITEMS_PER_STEP);
+  return count;
+}
+
 /** str.format with `{}`, `{0}` and `{name}` fields (format specs are ignored). */
-function formatString(template: string, args: Value[], kw: Map<string, Value>): Value {
-  let out = '';
+function formatString(template: string, args: Value[], kw: Map<string, Value>, budget: Budget): Value {
+  const out = new TextBuilder(budget);
+  budget.charge(template.length);
   let auto = 0;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
     if (ch === '{' && template[i + 1] === '{') {
-      out += '{';
+      out.add('{');
       i++;
     } else if (ch === '}' && template[i + 1] === '}') {
-      out += '}';
+      out.add('}');
       i++;
     } else if (ch === '{') {
       const end = template.indexOf('}', i);
@@ -350,13 +366,13 @@ function formatString(template: string, args: Value[], kw: Map<string, Value>): 
       const v = field === '' ? args[auto++] : field[0] >= '0' && field[0] <= '9' ? args[Number(field)] : kw.get(field);
       if (v === undefined) throw new PyError('KeyError', field);
       if (v instanceof Unknown) return unknown(v.reason);
-      out += pyStr(v);
+      if (!out.add(v)) break;
       i = end;
     } else {
-      out += ch;
+      out.add(ch);
     }
   }
-  return out;
+  return out.result;
 }
 
 export function setAttribute(ip: Interpreter, obj: Value, name: string, value: Value): void {

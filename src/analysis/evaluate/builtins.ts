@@ -12,7 +12,8 @@ import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
 import { binaryOp, compare, polyOf } from './operators';
-import { MAX_CHARS, MAX_INT_DIGITS, nestedItems, tooLongString } from './limits';
+import { textOf } from './textBuilding';
+import { MAX_INT_DIGITS } from './limits';
 import { Scope } from '../values/scope';
 import { cloneModule } from '../torch/transformer';
 import { pyStr } from '../values/strings';
@@ -85,7 +86,7 @@ function extreme(args: Args, ip: Interpreter, op: '<' | '>'): Value {
   let bestKey = key ? ip.call(key, { positional: [best], keywords: new Map() }, null) : best;
   for (const item of items.slice(1)) {
     const k = key ? ip.call(key, { positional: [item], keywords: new Map() }, null) : item;
-    if (compare(op, k, bestKey) === true) {
+    if (compare(op, k, bestKey, ip.budget) === true) {
       best = item;
       bestKey = k;
     }
@@ -126,7 +127,7 @@ function sorted(ip: Interpreter, args: Args): Value[] {
   // A sort makes about n log n comparisons, each a call of ours.
   ip.budget.charge(items.length * Math.log2(items.length + 1), 4);
   const key = args.keywords.get('key');
-  const order = (x: Value, y: Value): number => (compare('<', x, y) === true ? -1 : compare('>', x, y) === true ? 1 : 0);
+  const order = (x: Value, y: Value): number => (compare('<', x, y, ip.budget) === true ? -1 : compare('>', x, y, ip.budget) === true ? 1 : 0);
   if (!key) return args.keywords.get('reverse') === true ? items.sort(order).reverse() : items.sort(order);
   const keyed = items.map((v) => [ip.call(key, { positional: [v], keywords: new Map() }, null), v] as const);
   keyed.sort((x, y) => order(x[0], y[0]));
@@ -166,12 +167,7 @@ function exceptionClass(name: string): ClassValue {
 
 /** str(v): its text is built only when it is within the string limit, and is charged for. */
 function strOf(ip: Interpreter, v: Value): Value {
-  if (isUnknown(v)) return v;
-  const size = nestedItems(v, MAX_CHARS);
-  if (size >= MAX_CHARS) return tooLongString(`more than ${MAX_CHARS}`, ip.budget);
-  ip.budget.charge(size);
-  const text = pyStr(v);
-  return text.length > MAX_CHARS ? tooLongString(text.length, ip.budget) : text;
+  return isUnknown(v) ? v : textOf(v, ip.budget);
 }
 
 function len(v: Value): Value {

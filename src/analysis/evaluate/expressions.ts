@@ -9,7 +9,7 @@ import { FileUnit, lastChildNamed } from '../parse/unit';
 import { isTrailingDotFloat } from '../parse/trailingDotFloats';
 import { readParams } from '../parse/params';
 import { Args, FunctionValue, NO_KEYWORDS, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
-import { pyStr } from '../values/strings';
+import { TextBuilder } from './textBuilding';
 import { callAt, notValue, spreadIntoDict, spreadKeywords, spreadPositional } from './calls';
 import { Target, compileTargets } from './targets';
 
@@ -243,14 +243,15 @@ function compileFormatString(unit: FileUnit, node: SyntaxNode, depth: number): C
   const tail = literal(at, node.from + end);
   return (ip, scope) => {
     enter(ip, depth);
-    let out = '';
+    const out = new TextBuilder(ip.budget);
     for (const piece of pieces) {
-      out += piece.before;
+      out.add(piece.before);
       const v = piece.value ? piece.value(ip, scope) : null;
       if (isUnknown(v)) return unknown(v.reason);
-      out += pyStr(v);
+      if (!out.add(v)) break;
     }
-    return out + tail;
+    out.add(tail);
+    return out.result;
   };
 }
 
@@ -604,7 +605,7 @@ function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compile
       const t = ip.truthy(first);
       if (t === false || t === null) return first;
       const m = middle(ip, scope);
-      return compare(operator, m, right(ip, scope));
+      return compare(operator, m, right(ip, scope), ip.budget);
     };
   }
   const comparison = isCompare || COMPARISONS.includes(operator);
@@ -614,7 +615,7 @@ function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compile
     enter(ip, depth);
     const a = left(ip, scope);
     const b = right(ip, scope);
-    return comparison ? compare(operator, a, b) : binaryOp(arithmetic, a, b, ip.budget);
+    return comparison ? compare(operator, a, b, ip.budget) : binaryOp(arithmetic, a, b, ip.budget);
   };
 }
 

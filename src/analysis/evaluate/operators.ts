@@ -7,7 +7,7 @@ import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tu
 import { broadcastShapes } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
-import { pyReprValue, pyStr } from '../values/strings';
+import { TextBuilder } from './textBuilding';
 
 /** Python's `//` on ints: ZeroDivisionError for a zero divisor, else the core's floor division. */
 export function floorDiv(a: bigint, b: bigint): bigint {
@@ -46,24 +46,52 @@ export function polyOf(v: Value): Poly | null {
   return null;
 }
 
-function symbolic(op: string, a: Value, b: Value): Value {
+function symbolic(op: string, a: Value, b: Value, budget: Budget | undefined): Value {
   const pa = polyOf(a);
   const pb = polyOf(b);
   const reason = (isUnknown(a) ? a.reason : '') || (isUnknown(b) ? b.reason : '') || `cannot compute ${op}`;
   if (pa && pb) {
-    if (op === '+') return fromPoly(pa.add(pb), reason);
-    if (op === '-') return fromPoly(pa.add(pb.negate()), reason);
-    if (op === '*') return fromPoly(pa.mul(pb), reason);
+    if (op === '+' || op === '-') {
+      budget?.charge(pa.terms.size + pb.terms.size, 1);
+      return fromPoly(op === '+' ? pa.add(pb) : pa.add(pb.negate()), reason, budget);
+    }
+    if (op === '*') {
+      const terms = pa.terms.size * pb.terms.size;
+      const degree = pa.degree() + pb.degree();
+      if (terms > MAX_POLY_TERMS * MAX_POLY_TERMS || degree > MAX_POLY_DEGREE) return formulaTooLarge(terms, degree, reason, budget);
+      // Each pair of terms makes a product whose names are sorted: about a step's work per name.
+      budget?.charge(terms * (1 + degree), 1);
+      return fromPoly(pa.mul(pb), reason, budget);
+    }
     if (op === '//') {
+      budget?.charge(pa.terms.size * (1 + pa.degree()), 1);
       const q = pa.divExact(pb);
-      if (q) return fromPoly(q, reason);
+      if (q) return fromPoly(q, reason, budget);
     }
   }
   return new Unknown(reason);
 }
 
-function fromPoly(p: Poly, reason: string): Value {
-  return p.isConstant() ? p.constantValue() : new Unknown(reason, p);
+/**
+ * A formula of unknowns is followed up to these sizes: a layer's weight count is a product of a
+ * few channel counts and a kernel size, far below them; past them it is unknown with the reason.
+ */
+const MAX_POLY_TERMS = 1_000;
+const MAX_POLY_DEGREE = 64;
+
+function fromPoly(p: Poly, reason: string, budget?: Budget): Value {
+  if (p.isConstant()) return p.constantValue();
+  const degree = p.degree();
+  if (p.terms.size > MAX_POLY_TERMS || degree > MAX_POLY_DEGREE) return formulaTooLarge(p.terms.size, degree, reason, budget);
+  for (const c of p.terms.values()) if (typeof boundedInt(c, budget) !== 'bigint') return new Unknown(reason);
+  return new Unknown(reason, p);
+}
+
+/** Unknown without a formula: the formula of `reason`'s unknowns is past the limits. */
+function formulaTooLarge(terms: number, degree: number, reason: string, budget: Budget | undefined): Unknown {
+  const why = `a formula of ${terms.toLocaleString('en-US')} terms of degree ${degree} is too large to follow (the limits are ${MAX_POLY_TERMS.toLocaleString('en-US')} terms and degree ${MAX_POLY_DEGREE})`;
+  budget?.limitMet(why);
+  return new Unknown(`${reason}; ${why}`);
 }
 
 /**
@@ -75,7 +103,7 @@ export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value
   const changed = changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
   if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
-  if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b);
+  if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b, budget);
   const ia = asInt(a);
   const ib = asInt(b);
   if (ia !== null && ib !== null) return intOp(op, ia, ib, budget);
@@ -176,7 +204,7 @@ function sequenceOp(op: string, a: Value, b: Value, budget: Budget | undefined):
     for (const [k, v] of b.entries.values()) out.set(k, v);
     return out;
   }
-  if (op === '%' && typeof a === 'string') return percentFormat(a, b);
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b, budget);
   throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
@@ -220,7 +248,7 @@ export function unaryOp(op: string, v: Value): Value {
 }
 
 /** Python's equality for the values configs hold. */
-export function pyEquals(a: Value, b: Value): boolean {
+export function pyEquals(a: Value, b: Value, budget?: Budget): boolean {
   const na = asNumber(a);
   const nb = asNumber(b);
   if (na !== null && nb !== null) {
@@ -229,12 +257,17 @@ export function pyEquals(a: Value, b: Value): boolean {
     return ia !== null && ib !== null ? ia === ib : na === nb;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    return isTupleValue(a) === isTupleValue(b) && a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+    if (isTupleValue(a) !== isTupleValue(b) || a.length !== b.length) return false;
+    // Nested sequences are charged at each level they are compared at.
+    budget?.charge(a.length, ITEMS_PER_STEP);
+    return a.every((x, i) => pyEquals(x, b[i], budget));
   }
+  if (typeof a === 'string' && typeof b === 'string' && a.length === b.length) budget?.charge(a.length);
   return a === b;
 }
 
-export function compare(op: string, a: Value, b: Value): Value {
+/** The comparison `a op b`; `budget`, when given, is charged for comparing long strings and sequences item by item. */
+export function compare(op: string, a: Value, b: Value, budget?: Budget): Value {
   // Identity is known even for unknown values' containers: `x is None` with x a tensor is False.
   if ((op === 'is' || op === 'is not') && (a === null || b === null) && !(isUnknown(a) || isUnknown(b))) return (a === b) === (op === 'is');
   if (isUnknown(a) || isUnknown(b)) return new Unknown(isUnknown(a) ? a.reason : (b as Unknown).reason);
@@ -242,17 +275,17 @@ export function compare(op: string, a: Value, b: Value): Value {
   if (changed !== null) return unknown(changed);
   if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return new Tensor(null);
   switch (op) {
-    case '==': return pyEquals(a, b);
-    case '!=': return !pyEquals(a, b);
+    case '==': return pyEquals(a, b, budget);
+    case '!=': return !pyEquals(a, b, budget);
     case 'is': return a === b || (a === null && b === null) || (typeof a === 'boolean' && a === b);
     case 'is not': return !(a === b);
-    case 'in': return contains(b, a);
+    case 'in': return contains(b, a, budget);
     case 'not in': {
-      const c = contains(b, a);
+      const c = contains(b, a, budget);
       return typeof c === 'boolean' ? !c : c;
     }
   }
-  const order = orderOf(a, b);
+  const order = orderOf(a, b, budget);
   if (order === null) throw new PyError('TypeError', `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
   switch (op) {
     case '<': return order < 0;
@@ -263,28 +296,36 @@ export function compare(op: string, a: Value, b: Value): Value {
   throw new PyError('TypeError', `unknown comparison ${op}`);
 }
 
-function orderOf(a: Value, b: Value): number | null {
+function orderOf(a: Value, b: Value, budget: Budget | undefined): number | null {
   const ia = asInt(a);
   const ib = asInt(b);
   if (ia !== null && ib !== null) return ia < ib ? -1 : ia > ib ? 1 : 0;
   const na = asNumber(a);
   const nb = asNumber(b);
   if (na !== null && nb !== null) return na < nb ? -1 : na > nb ? 1 : 0;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    budget?.charge(Math.min(a.length, b.length));
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   if (Array.isArray(a) && Array.isArray(b)) {
+    budget?.charge(Math.min(a.length, b.length), ITEMS_PER_STEP);
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      if (!pyEquals(a[i], b[i])) return orderOf(a[i], b[i]);
+      if (!pyEquals(a[i], b[i], budget)) return orderOf(a[i], b[i], budget);
     }
     return a.length - b.length;
   }
   return null;
 }
 
-export function contains(container: Value, item: Value): Value {
-  if (typeof container === 'string' && typeof item === 'string') return container.includes(item);
+export function contains(container: Value, item: Value, budget?: Budget): Value {
+  if (typeof container === 'string' && typeof item === 'string') {
+    budget?.charge(container.length);
+    return container.includes(item);
+  }
   if (Array.isArray(container)) {
     if (container.some(isUnknown)) return new Unknown('membership in a list with unknown items');
-    return container.some((x) => pyEquals(x, item));
+    budget?.charge(container.length, ITEMS_PER_STEP);
+    return container.some((x) => pyEquals(x, item, budget));
   }
   if (container instanceof PyDict) return unknownInKey(item) ?? container.get(item) !== undefined;
   if (container instanceof RangeValue) {
@@ -299,14 +340,15 @@ export function contains(container: Value, item: Value): Value {
 }
 
 /** printf-style `'layer%d' % i` with %d %i %s %r %f %x and %%; other conversions stay unknown. */
-function percentFormat(template: string, args: Value): Value {
+function percentFormat(template: string, args: Value, budget: Budget | undefined): Value {
   const items = Array.isArray(args) && isTupleValue(args) ? args : [args];
-  let out = '';
+  budget?.charge(template.length);
+  const out = new TextBuilder(budget);
   let next = 0;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i];
     if (ch !== '%') {
-      out += ch;
+      out.add(ch);
       continue;
     }
     let j = i + 1;
@@ -314,18 +356,18 @@ function percentFormat(template: string, args: Value): Value {
     const conv = template[j];
     i = j;
     if (conv === '%') {
-      out += '%';
+      out.add('%');
       continue;
     }
     const v = items[next++];
     if (v === undefined) throw new PyError('TypeError', 'not enough arguments for format string');
     if (isUnknown(v)) return new Unknown(v.reason);
-    if (conv === 'd' || conv === 'i') out += typeof v === 'number' ? Math.trunc(v).toString() : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-    else if (conv === 's') out += pyStr(v);
-    else if (conv === 'r') out += pyReprValue(v);
-    else if (conv === 'x' && typeof v === 'bigint') out += v.toString(16);
-    else if (conv === 'f' && (typeof v === 'number' || typeof v === 'bigint')) out += Number(v).toFixed(6);
+    if (conv === 'd' || conv === 'i') out.add(typeof v === 'number' ? Math.trunc(v).toString() : typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+    else if (conv === 's') out.add(v);
+    else if (conv === 'r') out.add(v, true);
+    else if (conv === 'x' && typeof v === 'bigint') out.add(v.toString(16));
+    else if (conv === 'f' && (typeof v === 'number' || typeof v === 'bigint')) out.add(Number(v).toFixed(6));
     else return new Unknown(`format %${conv}`);
   }
-  return out;
+  return out.result;
 }

@@ -2,7 +2,7 @@ import { PyError } from '../values/errors';
 import { floorDiv } from '../evaluate/operators';
 import { reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
-import { poolOutputSize } from '../../core';
+import { poolOutputSize, tensorSizeProblem } from '../../core';
 import { LayerInit, REQUIRED, asInt, layerClass, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;
@@ -127,7 +127,7 @@ function addPools(add: Add): void {
         ? [['kernel_size', REQUIRED], ['stride', null], ['padding', 0n], ['dilation', 1n], ['return_indices', false], ['ceil_mode', false]]
         : [['kernel_size', REQUIRED], ['stride', null], ['padding', 0n], ['ceil_mode', false], ['count_include_pad', true], ['divisor_override', null]];
       add(layerClass(`${kind}Pool${n}d`, params, null, (self, x) => pool(self, x, n)));
-      add(layerClass(`Adaptive${kind}Pool${n}d`, [['output_size', REQUIRED], ['return_indices', false]], null, (self, x) => adaptive(self.attr('output_size')!, x, n)));
+      add(layerClass(`Adaptive${kind}Pool${n}d`, [['output_size', REQUIRED], ['return_indices', false]], null, (self, x) => adaptive(self.attr('output_size')!, x, n, kind === 'Avg')));
     }
     add(layerClass(`LPPool${n}d`, [['norm_type', REQUIRED], ['kernel_size', REQUIRED], ['stride', null], ['ceil_mode', false]], null, (self, x) => pool(self, x, n)));
   }
@@ -153,13 +153,26 @@ function pool(self: ModuleObject, x: Value, n: number): Value {
   return poolShape(x, n, self.attr('kernel_size')!, self.attr('stride') ?? null, self.attr('padding') ?? 0n, self.attr('dilation') ?? 1n, truthyStatic(self.attr('ceil_mode') ?? false) === true);
 }
 
-export function adaptive(outputSize: Value, x: Value, n: number): Value {
+export function adaptive(outputSize: Value, x: Value, n: number, average: boolean): Value {
   const s = shapeOf(x);
   if (!s) return new Tensor(null);
   const sizes = Array.isArray(outputSize) ? outputSize : Array.from({ length: n }, () => outputSize);
   const spatial = sizes.map((v, i) => (v === null ? s[s.length - n + i] : asInt(v)));
   if (spatial.some((v) => v === null)) return new Tensor(null);
-  return new Tensor([...s.slice(0, s.length - n), ...(spatial as bigint[])]);
+  const out = [...s.slice(0, s.length - n), ...(spatial as bigint[])];
+  if ((spatial as bigint[]).some((v) => v < 0n)) throw new PyError('RuntimeError', negativeOutputSize(spatial as bigint[], out, average));
+  return new Tensor(out);
+}
+
+/**
+ * PyTorch's error for an adaptive pool's negative output size (fuzz seed 2026 #1250:
+ * AdaptiveAvgPool2d((-1, 1)) gave a shape with -1). Average pools check the sizes first, 1d ones
+ * as 2d ones of height 1, in 1.13's own wording; max pools fail creating the output.
+ */
+function negativeOutputSize(spatial: bigint[], out: bigint[], average: boolean): string {
+  if (!average) return tensorSizeProblem(out) ?? `Trying to create tensor with negative dimension: [${out.join(', ')}]`;
+  const shown = spatial.length === 1 ? `1, ${spatial[0]}` : spatial.length === 2 ? spatial.join(', ') : `${spatial[0]}, ${spatial[1]},${spatial[2]}`;
+  return `adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {${shown}}`;
 }
 
 function addShapers(add: Add): void {

@@ -47,8 +47,8 @@ function functional(): Map<string, Value> {
   for (const n of [1, 2, 3]) {
     m.set(`max_pool${n}d`, fn('max_pool', (a) => poolShape(arg(a, 0, 'input'), n, arg(a, 1, 'kernel_size'), arg(a, 2, 'stride'), arg(a, 3, 'padding', 0n), arg(a, 4, 'dilation', 1n), arg(a, 5, 'ceil_mode', false) === true)));
     m.set(`avg_pool${n}d`, fn('avg_pool', (a) => poolShape(arg(a, 0, 'input'), n, arg(a, 1, 'kernel_size'), arg(a, 2, 'stride'), arg(a, 3, 'padding', 0n), 1n, arg(a, 4, 'ceil_mode', false) === true)));
-    m.set(`adaptive_avg_pool${n}d`, fn('adaptive_avg_pool', (a) => adaptive(arg(a, 1, 'output_size'), arg(a, 0, 'input'), n)));
-    m.set(`adaptive_max_pool${n}d`, fn('adaptive_max_pool', (a) => adaptive(arg(a, 1, 'output_size'), arg(a, 0, 'input'), n)));
+    m.set(`adaptive_avg_pool${n}d`, fn('adaptive_avg_pool', (a) => adaptive(arg(a, 1, 'output_size'), arg(a, 0, 'input'), n, true)));
+    m.set(`adaptive_max_pool${n}d`, fn('adaptive_max_pool', (a) => adaptive(arg(a, 1, 'output_size'), arg(a, 0, 'input'), n, false)));
   }
   m.set('interpolate', fn('interpolate', (a) => interpolate(arg(a, 0, 'input'), arg(a, 1, 'size'), arg(a, 2, 'scale_factor'))));
   m.set('upsample', m.get('interpolate')!);

@@ -31,6 +31,28 @@ export function createdTensor(sizes: bigint[] | null, ip: Evaluator): Tensor {
   throw new PyError('RuntimeError', problem);
 }
 
+/**
+ * tensor.expand's result, or PyTorch's RuntimeError: -1 keeps an existing size, only a size of 1
+ * grows, and a negative size is refused (fuzz seed 99 #1000: expand(n, -1, -2) gave a shape with -2).
+ */
+function expandedShape(s: bigint[], sizes: bigint[]): bigint[] {
+  const lead = sizes.length - s.length;
+  const target = `Target sizes: [${sizes.join(', ')}].  Tensor sizes: [${s.join(', ')}]`;
+  if (lead < 0) throw new PyError('RuntimeError', `expand(torch.FloatTensor{[${s.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${s.length})`);
+  const out = sizes.map((v, i) => {
+    if (i < lead) {
+      if (v === -1n) throw new PyError('RuntimeError', `The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+      return v;
+    }
+    const existing = s[i - lead];
+    if (v === -1n) return existing;
+    if (existing !== v && existing !== 1n) throw new PyError('RuntimeError', `The expanded size of the tensor (${v}) must match the existing size (${existing}) at non-singleton dimension ${i}.  ${target}`);
+    return v;
+  });
+  if (out.some((v) => v < 0n)) throw new PyError('RuntimeError', 'numel: integer multiplication overflow');
+  return out;
+}
+
 export function ints(values: Value[]): bigint[] | null {
   const flat = values.length === 1 && Array.isArray(values[0]) ? (values[0] as Value[]) : values;
   const out = flat.map(asInt);
@@ -103,11 +125,14 @@ export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<str
       const sizes = ints(args);
       if (!s || !sizes) return new Tensor(null);
       if (name === 'repeat') {
+        if (sizes.length < s.length) throw new PyError('RuntimeError', 'Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
         const padded = [...Array(sizes.length - s.length).fill(1n), ...s];
-        return new Tensor(padded.map((v, i) => v * sizes[i]));
+        const out = padded.map((v, i) => v * sizes[i]);
+        const problem = tensorSizeProblem(out);
+        if (problem) throw new PyError('RuntimeError', problem);
+        return new Tensor(out);
       }
-      const padded = [...Array(sizes.length - s.length).fill(1n), ...s];
-      return new Tensor(sizes.map((v, i) => (v === -1n ? padded[i] : v)));
+      return new Tensor(expandedShape(s, sizes));
     }
     case 'chunk':
       return chunk(t, args[0], args[1] ?? kw.get('dim') ?? 0n);

@@ -14,6 +14,13 @@ export class Poly {
     return new Poly(new Map([[name, 1n]]));
   }
 
+  /** The highest degree of its terms (0 for a constant). */
+  degree(): number {
+    let max = 0;
+    for (const k of this.terms.keys()) max = Math.max(max, degree(k));
+    return max;
+  }
+
   isConstant(): boolean {
     return [...this.terms.keys()].every((k) => k === '');
   }

@@ -50,6 +50,9 @@ class LoopWatch {
 const messageTypes = ['result', 'part', 'cancelled', 'read'];
 const timingKinds = ['host:message', 'host:refresh', 'codeLens', ...messageTypes.map((type) => `host:message:${type}`)];
 
+/** A line whose parse is dear for its length (about 0.25 µs a character). */
+const STALLING_LINE = 'x = a + b + c + d + e + f + g + h + i + j + k + l + m + n\n';
+
 function hostSummary(exports: Exports): string {
   const longest = (kind: string): string => {
     const sorted = exports.timings.take(kind).sort((a, b) => a - b);
@@ -204,10 +207,6 @@ describe('Conv Lens analysis worker', () => {
         'for i in range(1000000000):',
         '    x += i',
         'y = (2**99999)**10000',
-        // One constructor call that runs for seconds without reaching a budget check (fuzz input
-        // #504 of issue 10, not yet fixed): only the watchdog can stop it. When it is fixed, this
-        // test needs another input that stalls the worker.
-        'k = nn.Conv2d(3, 8, kernel_size=(3,) * 1000000)',
         '',
         '',
         'class Hostile(nn.Module):',
@@ -215,6 +214,10 @@ describe('Conv Lens analysis worker', () => {
         '        super().__init__()',
         '        self.conv = nn.Conv2d(3, 8, 3)',
         '',
+        // Then lines up to just under the 4 M-character limit: their parse, one call no budget
+        // check can interrupt, takes about a second of CPU, far past the 400 ms watchdog, so only
+        // the watchdog can stop the worker.
+        STALLING_LINE.repeat(Math.floor(3_700_000 / STALLING_LINE.length)),
       ].join('\n'));
       const startsBefore = exports.analyses.workerStarts;
       for (const kind of timingKinds) exports.timings.take(kind);
@@ -226,7 +229,7 @@ describe('Conv Lens analysis worker', () => {
       const arrived = performance.now() - started;
       const loop = watch.stop();
       assert.match(diagnostic.message, /Conv Lens stopped analyzing this file/);
-      console.log(`[measure] worker, hostile file (1e9-step loop, (2**99999)**10000, kernel_size=(3,)*1000000), deadline 200 ms: "${diagnostic.message}" after ${arrived.toFixed(0)} ms; ${loop}; ${hostSummary(exports)}`);
+      console.log(`[measure] worker, hostile file (1e9-step loop, (2**99999)**10000, 3.7 M characters to parse), deadline 200 ms: "${diagnostic.message}" after ${arrived.toFixed(0)} ms; ${loop}; ${hostSummary(exports)}`);
 
       // The next file is analyzed as usual (by a new worker when the old one was stopped).
       const net = await vscode.workspace.openTextDocument(workspaceFile('editor_net.py'));
