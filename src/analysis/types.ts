@@ -120,6 +120,11 @@ export interface LayerInstance {
   error: ConvError | null;
   /** Formulas for figures that depend on unknown values, e.g. params: '10·nin'. */
   symbolic?: { params?: string; macs?: string; reasons: string[] };
+  /**
+   * The layer module's own parameters when they are not the conv's weight and bias alone (timm's
+   * ScaledStdConv2d adds a `gain`): what PyTorch's `parameters()` of the layer counts; null when unknown.
+   */
+  moduleParams?: bigint | null;
 }
 
 export interface ConvDeclaration {
