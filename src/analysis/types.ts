@@ -129,6 +129,11 @@ export interface LayerInstance {
   symbolic?: { params?: string; macs?: string; reasons: string[] };
   /** Why the figures are what they are, e.g. 'never called in forward' (0 MACs, no shapes). */
   note?: string;
+  /**
+   * The layer module's own parameters when they are not the conv's weight and bias alone (timm's
+   * ScaledStdConv2d adds a `gain`): what PyTorch's `parameters()` of the layer counts; null when unknown.
+   */
+  moduleParams?: bigint | null;
 }
 
 export interface ConvDeclaration {

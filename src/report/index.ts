@@ -75,7 +75,7 @@ export function layerJson(layer: LayerInstance): JsonObject {
     bias: s?.bias ?? null,
     padding_mode: s?.padding_mode ?? null,
     weight_shape: r?.weight_shape ?? null,
-    params: r?.params ?? null,
+    params: layer.moduleParams !== undefined ? layer.moduleParams : r?.params ?? null,
     macs: r?.macs ?? null,
     flops: r?.flops ?? null,
     bias_adds: r?.bias_adds ?? null,

@@ -109,7 +109,14 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
       tuple: (v) => isTupleValue(v),
       dict: (v) => v instanceof PyDict,
       partial: (v) => v instanceof Partial,
+      type: (v) => v instanceof ClassValue,
+      FunctionType: (v) => v instanceof FunctionValue,
+      MethodType: (v) => v instanceof BoundMethod,
+      BuiltinFunctionType: (v) => v instanceof Builtin,
+      object: () => true,
+      bytes: () => false,
     };
+    if (!(spec.name in primitive)) return unknown(`isinstance with ${spec.name}, which the analysis does not model`);
     if (isUnknown(obj)) return unknown(obj.reason);
     return primitive[spec.name]?.(obj) ?? false;
   }
@@ -284,6 +291,14 @@ export function makeBuiltins(): Scope {
     if (!(obj instanceof ModuleObject || obj instanceof Instance)) throw new CannotEvaluate(`delattr() on ${typeName(obj ?? null)}`);
     deleteAttribute(obj, attributeName(a.positional[1]));
     return null;
+  });
+  // dir() of a module: its names. For torch's namespaces these are the names the analysis models
+  // (feature tests such as timm's `'silu' in dir(torch.nn.functional)` only pick an implementation).
+  set('dir', (a) => {
+    const v = a.positional[0];
+    if (v instanceof Namespace && (!v.open || v.name.startsWith('torch'))) return [...v.members.keys()].sort();
+    if (v instanceof Instance) return [...new Set([...v.attrs.keys(), ...v.cls.mro().flatMap((c) => [...c.attrs.keys()])])].sort();
+    return unknown('dir() of this value is not modelled');
   });
   set('print', () => null);
   set('id', () => unknown('object identity'));
@@ -511,6 +526,7 @@ export function standardModules(): Map<string, Namespace> {
     },
   });
   types.set('SimpleNamespace', simpleNamespace);
+  for (const name of ['FunctionType', 'LambdaType', 'MethodType', 'BuiltinFunctionType']) types.set(name, b(name === 'LambdaType' ? 'FunctionType' : name, () => unknown(`types.${name}() is not modelled`)));
   out.set('types', new Namespace('types', types, true));
   const enumModule = new Map<string, Value>();
   for (const name of ['Enum', 'IntEnum', 'Flag', 'IntFlag']) {

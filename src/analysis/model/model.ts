@@ -81,6 +81,9 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const inputProblem = input ? tensorSizeProblem(input) : null;
   if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
   let forwardCertain = false;
+  // A forward the model ran while it was built (timm's HybridEmbed feeds its backbone zeros to
+  // learn its feature size) is not the forward measured: PyTorch's counts start here.
+  if (instance) forgetEarlierForwards(instance);
   if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);
     ip.notes = notes;
@@ -130,6 +133,24 @@ function forwardCalls(ip: Interpreter, calls: Map<number, ModuleCall>, names: Ma
     out.push(entry);
   }
   return out;
+/** Clears what forward calls made before the measured one left on the model's conv layers. */
+function forgetEarlierForwards(instance: ModuleObject): void {
+  let modules: Array<[string, ModuleObject]>;
+  try {
+    modules = namedModules(instance);
+  } catch (e) {
+    if (e instanceof CannotEvaluate) return;
+    throw e;
+  }
+  for (const [, m] of modules) {
+    const state = m.conv;
+    if (!state || !state.forwardDone || state.error?.phase === 'forward') continue;
+    state.forwardDone = false;
+    state.callMacs = undefined;
+    state.input = null;
+    state.moduleInput = undefined;
+    state.record = null;
+  }
 }
 
 /** The model's modules in named_modules() order; none, with the reason, when the tree is too large to list. */
@@ -249,6 +270,8 @@ function layerOf(ip: Interpreter, name: string, m: ModuleObject, forwardCertain:
   if (idle) layer.note = NEVER_CALLED;
   if (state.origin) layer.origin = state.origin;
   if (state.symbolic) layer.symbolic = state.symbolic;
+  const own = layer.record ? m.ownParams() : undefined;
+  if (own !== undefined && own !== layer.record!.params) layer.moduleParams = own;
   else if (state.lazy && !state.spec) layer.symbolic = { reasons: ['in_channels is inferred from the input at the first forward (lazy module); no input shape known'] };
   return layer;
 }
@@ -312,7 +335,8 @@ function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: M
   let convParams: bigint | null = 0n;
   let convMacs: bigint | null = 0n;
   layers.forEach((l, i) => {
-    convParams = convParams === null || !l.record ? null : convParams + l.record.params;
+    const params = l.moduleParams !== undefined ? l.moduleParams : l.record?.params ?? null;
+    convParams = convParams === null || params === null ? null : convParams + params;
     const macs = calls[i] ?? null;
     convMacs = convMacs === null || macs === null || !l.record ? null : convMacs + macs;
   });

@@ -37,6 +37,13 @@ export function layerClasses(): Table {
   for (const name of ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d']) {
     const instance = name.startsWith('Instance');
     add(layerClass(name, [['num_features', REQUIRED], ['eps', 1e-5], ['momentum', 0.1], ['affine', !instance], ['track_running_stats', !instance], ['process_group', null], ['device', null], ['dtype', null]], (a) => {
+      // The running statistics are buffers (no parameters), None when they are not tracked.
+      const tracked = truthyStatic(a.get('track_running_stats')!);
+      if (tracked !== null) {
+        a.buffer('running_mean', tracked ? new Tensor([a.get('num_features')!].every((v) => typeof v === 'bigint') ? [a.get('num_features') as bigint] : null) : null);
+        a.buffer('running_var', tracked ? new Tensor([a.get('num_features')!].every((v) => typeof v === 'bigint') ? [a.get('num_features') as bigint] : null) : null);
+        a.buffer('num_batches_tracked', tracked ? new Tensor([]) : null);
+      }
       if (truthyStatic(a.get('affine')!) === false) return;
       a.register('weight', [a.get('num_features')!]);
       a.register('bias', [a.get('num_features')!]);

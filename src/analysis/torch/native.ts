@@ -114,6 +114,13 @@ export class LayerInit implements DeferredInit {
     this.add({ name, count: shape ? product(shape) : null, shape });
   }
 
+  /** A buffer or plain attribute the constructor sets besides its arguments (BatchNorm's running_mean); no parameter. */
+  buffer(name: string, value: Value): void {
+    this.buffers = this.buffers ? [...this.buffers, [name, value]] : [[name, value]];
+  }
+
+  private buffers: Array<[string, Value]> | null = null;
+
   /** A parameter counted without a tensor attribute (a lazy layer's, an RNN's weights). */
   count(name: string, count: bigint | null): void {
     this.add({ name, count, shape: undefined });
@@ -129,17 +136,20 @@ export class LayerInit implements DeferredInit {
   /** An attribute the constructor set, when it is an argument no parameter tensor replaced. */
   peek(name: string): Value | undefined {
     if (this.registered?.some((r) => r.name === name && r.shape !== undefined)) return undefined;
+    const buffer = this.buffers?.find(([n]) => n === name);
+    if (buffer) return buffer[1];
     return this.get(name);
   }
 
   writes(name: string): boolean {
-    return this.signature.index.has(name) || this.registered?.some((r) => r.name === name && r.shape !== undefined) === true;
+    return this.signature.index.has(name) || this.registered?.some((r) => r.name === name && r.shape !== undefined) === true || this.buffers?.some(([n]) => n === name) === true;
   }
 
   write(self: ModuleObject): void {
     const { names } = this.signature;
     if (this.order) for (const i of this.order) self.attrs.set(names[i], this.values[i]);
     else for (let i = 0; i < names.length; i++) self.attrs.set(names[i], this.values[i]);
+    for (const [name, value] of this.buffers ?? []) self.attrs.set(name, value);
     if (!this.registered) return;
     for (const { name, shape, count } of this.registered) {
       self.params.set(name, count);
