@@ -133,6 +133,8 @@ function forwardCalls(ip: Interpreter, calls: Map<number, ModuleCall>, names: Ma
     out.push(entry);
   }
   return out;
+}
+
 /** Clears what forward calls made before the measured one left on the model's conv layers. */
 function forgetEarlierForwards(instance: ModuleObject): void {
   let modules: Array<[string, ModuleObject]>;
