@@ -324,7 +324,12 @@ function stringMethod(ip: Interpreter, s: string, name: string): Value {
   }
   if (MORE_STRING_METHODS.has(name)) {
     return method(name, (args, kw) => {
-      ip.budget.charge(s.length);
+      const sep = args[0] ?? kw.get('sep');
+      if ((name === 'split' || name === 'rsplit') && typeof sep === 'string') {
+        // Pieces are charged, and too many refused, before the array of them is made.
+        const pieces = chargeOccurrences(s, sep, ip.budget) + 1;
+        if (pieces > MAX_ITEMS) return tooManyItems(pieces, ip.budget);
+      } else ip.budget.charge(s.length);
       const v = moreStringMethod(s, name, args, kw);
       if (v === undefined) throw new CannotEvaluate(`str.${name} with these arguments is not modelled`);
       return Array.isArray(v) && v.length > MAX_ITEMS ? tooManyItems(v.length, ip.budget) : v;
