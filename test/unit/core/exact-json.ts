@@ -63,7 +63,8 @@ class Reader {
       this.skipSpace();
       const key = this.string();
       this.expect(':');
-      result[key] = this.value();
+      // An own property even for the key '__proto__', which plain assignment would take as the prototype.
+      Object.defineProperty(result, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
       this.skipSpace();
       if (this.text[this.pos++] === '}') return result;
       if (this.text[this.pos - 1] !== ',') throw this.fail('expected , or }');
