@@ -452,6 +452,15 @@ export function standardModules(): Map<string, Namespace> {
     while (y) [x, y] = [y, x % y];
     return x;
   }));
+  math.set('comb', b('comb', (a) => {
+    const [n, k] = a.positional;
+    if (typeof n !== 'bigint' || typeof k !== 'bigint' || n < 0n || k < 0n) return unknown('math.comb of values that are not known non-negative ints');
+    if (k > n) return 0n;
+    if (n > 10_000n) return unknown('math.comb of an int past 10,000');
+    let r = 1n;
+    for (let i = 0n; i < k; i++) r = (r * (n - i)) / (i + 1n);
+    return r;
+  }));
   math.set('prod', b('prod', (a, ip) => ip.iterate(a.positional[0]).reduce((acc: Value, v) => binaryOp('*', acc, v, ip.budget), 1n)));
   math.set('pi', Math.PI);
   math.set('e', Math.E);

@@ -82,8 +82,9 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     if (stmt.name === 'AssignStatement') forgetTargets(stmt, scope, unit, why);
     // A failed `x += f(x)` may have extended the list x in place before it failed, or not.
     if (stmt.name === 'UpdateStatement') forgetUpdated(stmt, scope, unit, why);
-    // A failed `return f(x)` returns an unknown value, not the None of running off the end.
-    if (stmt.name === 'ReturnStatement') return { type: 'return', value: unknown(why) };
+    // A failed `return f(x)` returns an unknown value, not the None of running off the end; so
+    // does a failed try, if or loop that holds a return (timm's create_aa returns inside a try).
+    if (stmt.name === 'ReturnStatement' || (COMPOUND_STATEMENTS.has(stmt.name) && holdsReturn(stmt))) return { type: 'return', value: unknown(why) };
     return undefined;
   }
   // A half-typed statement can leave the tree without the nodes a construct needs; any other
@@ -102,6 +103,21 @@ function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: 
     return { type: 'return', value: unknown(e.reason) };
   }
   throw e;
+}
+
+/** Whether a compound statement holds a `return` of its own (not one of a nested def or class). */
+function holdsReturn(stmt: SyntaxNode): boolean {
+  const cursor = stmt.cursor();
+  const end = stmt.to;
+  while (cursor.next() && cursor.from < end) {
+    if (cursor.name === 'ReturnStatement') return true;
+    if (cursor.name !== 'FunctionDefinition' && cursor.name !== 'ClassDefinition' && cursor.name !== 'LambdaExpression') continue;
+    // Skip the nested definition's own body: on to its next sibling, or an ancestor's.
+    while (!cursor.nextSibling()) if (!cursor.parent() || cursor.to >= end) return false;
+    if (cursor.from >= end) return false;
+    if ((cursor.name as string) === 'ReturnStatement') return true;
+  }
+  return false;
 }
 
 /** Compiles a statement; a tree the compiler does not expect fails when the statement runs. */

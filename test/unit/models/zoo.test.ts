@@ -104,6 +104,12 @@ describe('zoo: the Python a zoo runs while it builds', () => {
     assert.equal(valueOf(source, 'x'), String('resnet_tiny'.length));
   });
 
+  it('gives an unknown, never None, from a function whose try holding a return failed', () => {
+    const source = 'def make():\n    try:\n        return undefined_helper()\n    except TypeError:\n        return 6\n    \nx = "abc" if make() is None else "abcde"';
+    assert.equal(valueOf(source, 'x'), 'unknown');
+    assert.equal(valueOf('import math\nx = "a" * math.comb(4, 2)', 'x'), '6');
+  });
+
   it('reads str.partition and gives each dataclass instance its own default_factory value', () => {
     assert.equal(valueOf('x = "arch.tag_in1k".partition(".")[2]', 'x'), String('tag_in1k'.length));
     const source = 'from dataclasses import dataclass, field\n@dataclass\nclass C:\n    kw: dict = field(default_factory=dict)\na = C()\nb = C()\na.kw["k"] = 1\nx = "abc" if b.kw else "abcde"';
