@@ -83,7 +83,7 @@ export class AnalysisIndex {
     }
     for (const [key, list] of this.layersByRange) {
       if (this.declared.has(key)) continue;
-      const site: LayerSite = { range: list[0].layer.range, layers: list.map((entry) => this.withModel(entry)) };
+      const site = this.siteOf(list);
       this.sites.push(site);
       addByLines(this.sitesByLine, site.range, site);
     }
@@ -170,6 +170,22 @@ export class AnalysisIndex {
     let best: ModelAnalysis | null = null;
     for (const m of this.indexed.models) if (m.range.line <= line && (!best || m.range.line > best.range.line)) best = m;
     return best ?? this.indexed.models[0] ?? null;
+  }
+
+  /**
+   * A call site of layers declared elsewhere. Its layers are paired with their models when first
+   * asked for (by a provider, in a task of its own): a factory call can build thousands.
+   */
+  private siteOf(list: IndexedLayer[]): LayerSite {
+    let layers: LayerSite['layers'] | undefined;
+    const paired = (): LayerSite['layers'] => list.map((entry) => this.withModel(entry));
+    return {
+      range: list[0].layer.range,
+      get layers() {
+        layers ??= paired();
+        return layers;
+      },
+    };
   }
 
   private withModel(entry: IndexedLayer): { model: ModelAnalysis; layer: LayerInstance } {
