@@ -1,7 +1,7 @@
 import { CannotEvaluate, PyError } from '../values/errors';
 import type { Evaluator } from '../evaluate/evaluator';
 import { ClassValue, ModuleObject, NO_KEYWORDS, PyDict, Value, isUnknown, typeName, unknown } from '../values/values';
-import { markChanged } from '../values/unknownContents';
+import { markChanged, moduleChangedBy } from '../values/unknownContents';
 import { MODULE_CLASS } from './native';
 import { parameterValues } from './parameterList';
 
@@ -22,7 +22,9 @@ function appendModule(self: ModuleObject, m: Value): void {
 function registrable(self: ModuleObject, m: Value, what: string): ModuleObject | null {
   if (m instanceof ModuleObject || m === null) return m;
   if (isUnknown(m)) {
-    markChanged(self, `${what} of ${self.typeName} could not be computed: ${m.reason}`);
+    // Once marked, the container stays unknown: marking it again would walk all its children on
+    // each unknown item appended (fuzz seed 5 #18820 appended in a loop for 31 s).
+    if (moduleChangedBy(self) === null) markChanged(self, `${what} of ${self.typeName} could not be computed: ${m.reason}`);
     return null;
   }
   throw new PyError('TypeError', `${typeName(m)} is not a Module subclass`);

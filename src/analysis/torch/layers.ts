@@ -238,6 +238,7 @@ export function interpolate(x: Value, size: Value, scale: Value): Value {
 function pixelShuffle(x: Value, factor: Value, up: boolean): Value {
   const s = shapeOf(x);
   const r = asInt(factor);
+  if (r !== null && r <= 0n) throw new PyError('RuntimeError', up ? `pixel_shuffle expects a positive upscale_factor, but got ${r}` : `pixel_unshuffle expects a positive downscale_factor, but got ${r}`);
   if (!s || r === null || s.length < 3) return new Tensor(null);
   const [c, h, w] = s.slice(-3);
   const lead = s.slice(0, -3);

@@ -73,6 +73,8 @@ describe('analysis: negative sizes get PyTorch\'s error (fuzz findings)', () => 
     ['expand(n, -1, -2) (seed 99 #1000, convnext_vit)', 'self.t = nn.Parameter(torch.zeros(1, 1, 8))', 'return self.t.expand(x.shape[0], -1, -2)', /The expanded size of the tensor \(-2\) must match the existing size \(8\) at non-singleton dimension 2\.  Target sizes: \[2, -1, -2\]\.  Tensor sizes: \[1, 1, 8\]/],
     ['expand with -1 in a new leading dim', 'self.t = nn.Parameter(torch.zeros(1, 8))', 'return self.t.expand(-1, 2, 8)', /The expanded size of the tensor \(-1\) isn't allowed in a leading, non-existing dimension 0/],
     ['repeat(-1, 2)', '', 'return self.c(x).flatten(1).repeat(-1, 2)', /Trying to create tensor with negative dimension -2: \[-2, /],
+    ['PixelShuffle(-64) (seed 5 #17719, espcn_fpn)', 'self.p = nn.PixelShuffle(-64)', 'return self.p(self.c(x))', /pixel_shuffle expects a positive upscale_factor, but got -64/],
+    ['PixelUnshuffle(-2)', 'self.p = nn.PixelUnshuffle(-2)', 'return self.p(self.c(x))', /pixel_unshuffle expects a positive downscale_factor, but got -2/],
   ];
   for (const [name, layers, body, why] of cases) {
     it(name, () => {
@@ -81,4 +83,12 @@ describe('analysis: negative sizes get PyTorch\'s error (fuzz findings)', () => 
       noNegative(r);
     });
   }
+});
+
+describe('analysis: an unknown item appended to a container in an endless loop (fuzz seed 5 #18820)', () => {
+  it('marks the container once and runs out of steps, instead of walking its children on each append', () => {
+    const r = analyze('self.stages = nn.ModuleList()\nwhile True:\n    self.stages.append(undefined_block())');
+    assert.match(whys(r), /step budget exceeded/);
+    assert.equal(r.models[0].entry, 'Net');
+  });
 });
