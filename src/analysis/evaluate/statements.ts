@@ -350,15 +350,6 @@ function returnsIn(keyword: SyntaxNode): boolean {
   return false;
 }
 
-function holdsReturn(node: SyntaxNode): boolean {
-  for (let s = node.firstChild; s; s = s.nextSibling) {
-    if (s.name === 'ReturnStatement') return true;
-    if (s.name === 'FunctionDefinition' || s.name === 'ClassDefinition' || s.name.endsWith('Expression')) continue;
-    if (holdsReturn(s)) return true;
-  }
-  return false;
-}
-
 /** A for statement's parts: `for targets in iterable: body [else: elseBody]`. */
 function forParts(stmt: SyntaxNode): { targets: SyntaxNode[]; iterable: SyntaxNode; body: SyntaxNode; elseBody: SyntaxNode | null } {
   const targets: SyntaxNode[] = [];
