@@ -49,6 +49,9 @@ interface Frame {
  * A bounded evaluator for the Python that builds and runs models. It executes statements over
  * static values, turning what it cannot know into Unknown values with reasons.
  */
+/** Steps one module object costs to make (see instantiate); a large real model makes a few thousand. */
+const MODULE_STEPS = 64;
+
 export class Interpreter implements Evaluator {
   readonly sites: CallSite[] = [];
   readonly frames: Frame[] = [];
@@ -162,6 +165,9 @@ export class Interpreter implements Evaluator {
     // layers its own code builds are found, and its totals are unknown (its base may add more).
     const unreadBase = cls.unknownBase();
     const obj = cls.isModuleClass() || unreadBase ? new ModuleObject(cls) : new Instance(cls);
+    // A module holds several maps (children, parameters, buffers, attributes): a loop making
+    // 100,000 of them spends its time collecting garbage, so each is charged as the memory it is.
+    if (obj instanceof ModuleObject) this.budget.tick(MODULE_STEPS);
     const site = this.mainSite();
     if (obj instanceof ModuleObject) obj.site = site;
     if (unreadBase && obj instanceof ModuleObject) markChanged(obj, `${cls.name} is built on a base class that could not be read: ${unreadBase.reason}`);

@@ -69,9 +69,17 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
 }
 
 /** What a statement that threw `e` leaves: skipped as unresolved, or the error passed on. */
+/** Steps a failed statement costs besides its size (see statementFailed). */
+const FAILURE_STEPS = 1000;
+
 function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, e: unknown): Signal {
   if (e instanceof PyError && ip.tryDepth > 0) throw e;
   if (e instanceof PyError || e instanceof CannotEvaluate) {
+    // Recovering costs tens of microseconds (the unwinding, the entry, a walk of the statement's
+    // tree for what it would have changed): about 1,000 steps' worth, charged with its size, or a
+    // loop whose body fails 100,000 times runs for seconds outside the budget. Real files fail a
+    // handful of statements, so the charge is nothing to them.
+    ip.budget.charge(FAILURE_STEPS * 16 + (stmt.to - stmt.from), 16);
     const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);

@@ -92,3 +92,28 @@ describe('analysis: an unknown item appended to a container in an endless loop (
     assert.equal(r.models[0].entry, 'Net');
   });
 });
+
+describe('analysis: work the budget charges besides statements (fuzz seed 2027)', () => {
+  // A small budget shows what each thing costs without timing anything: 500 of them pass 100,000
+  // steps only when each costs what it takes (before, each cost a few steps and ran for seconds).
+  function withBudget(body: string, steps: number): FileAnalysis {
+    const init = body.split('\n').map((l) => `        ${l}`).join('\n');
+    const text = `import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3)\n${init}\n`;
+    return analyzeFile(text, { file: '/project/net.py', host: { readFile: () => undefined }, budget: { steps } });
+  }
+
+  it('a statement that fails in a loop is charged its recovery (#12254, convnext: 4.1 s)', () => {
+    const failing = withBudget('xs = []\nfor i in range(500):\n    y = xs[i]', 100_000);
+    assert.match(whys(failing), /step budget exceeded/);
+    const passing = withBudget('xs = []\nfor i in range(500):\n    y = i', 100_000);
+    assert.doesNotMatch(whys(passing), /step budget exceeded/);
+    assert.equal(failing.models[0].entry, 'Net');
+  });
+
+  it('every module made is charged as the memory it takes (#17334, 100,000 nested Sequentials in regnet: 2.5 s)', () => {
+    const nested = withBudget('m = nn.Sequential()\nfor i in range(2000):\n    m = nn.Sequential(m)', 100_000);
+    assert.match(whys(nested), /step budget exceeded/);
+    const plain = withBudget('m = 0\nfor i in range(2000):\n    m = [m]', 100_000);
+    assert.doesNotMatch(whys(plain), /step budget exceeded/);
+  });
+});
