@@ -11,7 +11,7 @@ import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
 import { namedTupleMember } from './records';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
-  isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
+  isDequeValue, isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
 import { TextBuilder } from './textBuilding';
@@ -206,6 +206,18 @@ function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
           if (list.length + items.length > MAX_ITEMS) throw new CannotEvaluate(tooManyItems(list.length + items.length, ip.budget).reason);
           for (const item of items) list.push(item);
           return null;
+        });
+      break;
+    case 'appendleft':
+      if (isDequeValue(list)) return method(name, ([v]) => {
+          list.unshift(v);
+          return null;
+        });
+      break;
+    case 'popleft':
+      if (isDequeValue(list)) return method(name, () => {
+          if (list.length === 0) throw new PyError('IndexError', 'pop from an empty deque');
+          return list.shift()!;
         });
       break;
     case 'insert':

@@ -19,7 +19,7 @@ import { cloneModule } from '../torch/transformer';
 import { pyStr } from '../values/strings';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
-  Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown,
+  Unknown, Value, dequeOf, isTupleValue, isUnknown, tupleOf, typeName, unknown,
 } from '../values/values';
 
 type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
@@ -486,6 +486,14 @@ export function standardModules(): Map<string, Namespace> {
 
   const collections = new Map<string, Value>();
   collections.set('OrderedDict', b('OrderedDict', (a, ip) => (ip.loader.builtins.vars.get('dict') as Builtin).fn(a, ip, null)));
+  collections.set('defaultdict', b('defaultdict', (a, ip) => {
+    const [factory = null, ...rest] = a.positional;
+    if (factory !== null && !isUnknown(factory) && !(ip.loader.builtins.vars.get('callable') as Builtin).fn({ positional: [factory], keywords: new Map() }, ip, null)) throw new PyError('TypeError', 'first argument must be callable or None');
+    const d = (ip.loader.builtins.vars.get('dict') as Builtin).fn({ positional: rest, keywords: a.keywords }, ip, null) as PyDict;
+    d.defaultFactory = factory;
+    return d;
+  }));
+  collections.set('deque', b('deque', (a, ip) => dequeOf(a.positional.length > 0 ? ip.iterate(a.positional[0]) : [])));
   collections.set('namedtuple', b('namedtuple', (a, ip) => {
     const fieldsArg = a.positional[1];
     const fields = typeof fieldsArg === 'string' ? fieldsArg.split(fieldsArg.includes(',') ? ',' : ' ').map((f) => f.trim()).filter(Boolean) : ip.iterate(fieldsArg).map(String);
