@@ -80,6 +80,20 @@ describe('zoo: the Python a zoo runs while it builds', () => {
     assert.equal(valueOf('x = "abc" if (not True and False or True) else "a"', 'x'), '3');
   });
 
+  it('builds timm\'s registry types: defaultdict fills a missing key on [] only, deque has appendleft and popleft', () => {
+    // Figures from Python 3.11: len(str(x)) of each x.
+    assert.equal(valueOf('from collections import defaultdict\nd = defaultdict(list)\nd["a"].append(7)\nx = (d["a"], "b" in d, len(d))', 'x'), '15');
+    assert.equal(valueOf('from collections import defaultdict\nd = defaultdict(list)\nx = (d.get("z"), len(d))', 'x'), '9');
+    assert.equal(valueOf('from collections import deque\nq = deque(["b"])\nq.appendleft("a")\nq.append("c")\nx = q[0] + q.popleft() + q[-1]', 'x'), '3');
+    assert.equal(valueOf('x = (hasattr([], "appendleft"), hasattr([], "popleft"))', 'x'), '14');
+  });
+
+  it('knows a class or a function is no collection, and finds the file itself in sys.modules as __main__', () => {
+    assert.equal(valueOf('import collections.abc\nclass A:\n    pass\nx = isinstance(A, collections.abc.Iterable)', 'x'), '5');
+    assert.equal(valueOf('import collections.abc\ndef f():\n    pass\nx = isinstance(f, collections.abc.Sequence)', 'x'), '5');
+    assert.equal(valueOf('import sys\nREG = 1\nx = hasattr(sys.modules["__main__"], "REG")', 'x'), '4');
+  });
+
   it('keeps a stored None in dict.get and dict.pop', () => {
     assert.equal(valueOf('d = {"w": None}\nx = d.get("w", "abc")', 'x'), '4');
     assert.equal(valueOf('d = {"w": None}\nx = d.pop("w", "abc")', 'x'), '4');
