@@ -283,6 +283,7 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
     case 'copy':
       return method(name, () => {
         const out = new PyDict();
+        out.defaultFactory = d.defaultFactory;
         for (const [k, v] of d.entries.values()) out.set(k, v);
         return out;
       });

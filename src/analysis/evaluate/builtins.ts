@@ -19,7 +19,7 @@ import { cloneModule } from '../torch/transformer';
 import { pyStr } from '../values/strings';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
-  Unknown, Value, dequeOf, isTupleValue, isUnknown, tupleOf, typeName, unknown,
+  Unknown, Value, dequeOf, isDequeValue, isTupleValue, isUnknown, tupleOf, typeName, unknown,
 } from '../values/values';
 
 type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
@@ -354,13 +354,14 @@ function deepCopy(v: Value, memo: Map<object, Value>, ip: Interpreter): Value {
   if (why) return unknown(why);
   if (v instanceof ModuleObject) return cloneModule(v);
   if (Array.isArray(v)) {
-    const out: Value[] = [];
+    const out: Value[] = isDequeValue(v) ? dequeOf([]) : [];
     memo.set(v, out);
     for (const x of v) out.push(deepCopy(x, memo, ip));
     return isTupleValue(v) ? tupleOf(out) : out;
   }
   if (v instanceof PyDict) {
     const out = new PyDict();
+    out.defaultFactory = v.defaultFactory;
     memo.set(v, out);
     for (const [k, x] of v.entries.values()) out.set(k, deepCopy(x, memo, ip));
     return out;
@@ -379,9 +380,10 @@ function deepCopy(v: Value, memo: Map<object, Value>, ip: Interpreter): Value {
 function shallowCopy(v: Value): Value {
   const why = changedReason(v);
   if (why) return unknown(why);
-  if (Array.isArray(v)) return isTupleValue(v) ? v : [...v];
+  if (Array.isArray(v)) return isTupleValue(v) ? v : isDequeValue(v) ? dequeOf(v) : [...v];
   if (v instanceof PyDict) {
     const out = new PyDict();
+    out.defaultFactory = v.defaultFactory;
     for (const [k, x] of v.entries.values()) out.set(k, x);
     return out;
   }

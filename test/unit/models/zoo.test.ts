@@ -86,6 +86,9 @@ describe('zoo: the Python a zoo runs while it builds', () => {
     assert.equal(valueOf('from collections import defaultdict\nd = defaultdict(list)\nx = (d.get("z"), len(d))', 'x'), '9');
     assert.equal(valueOf('from collections import deque\nq = deque(["b"])\nq.appendleft("a")\nq.append("c")\nx = q[0] + q.popleft() + q[-1]', 'x'), '3');
     assert.equal(valueOf('x = (hasattr([], "appendleft"), hasattr([], "popleft"))', 'x'), '14');
+    const copies = 'import copy\nfrom collections import defaultdict, deque\nd = defaultdict(list)\ne = copy.deepcopy(d)\nf = d.copy()\ng = copy.copy(d)\ne["a"]\nf["b"]\ng["c"]\n'
+      + 'q = copy.deepcopy(deque(["x"]))\nq.appendleft("w")\nr = copy.copy(q)\nr.appendleft("v")\nx = (len(e), len(f), len(g), r[0] + q[0])';
+    assert.equal(valueOf(copies, 'x'), '15');
   });
 
   it('knows a class or a function is no collection, and finds the file itself in sys.modules as __main__', () => {
