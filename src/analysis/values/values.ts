@@ -239,6 +239,8 @@ export interface ConvState {
   callMacs?: bigint | null;
   /** The module's own input when its forward (a subclass's) padded it before the conv ran. */
   moduleInput?: bigint[] | null;
+  /** The module's own Python forward ran (a subclass's, which may compute with F.conv2d rather than run the conv): it was called. */
+  moduleCalled?: boolean;
   record: ConvRecord | null;
   /** Parameters the layer gained beyond weight and bias (weight_norm's weight_g); null when unknown. */
   extraParams?: bigint | null;

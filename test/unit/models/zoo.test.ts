@@ -73,6 +73,25 @@ describe('zoo: a model built at module level', function () {
   });
 });
 
+describe('zoo: a conv subclass whose forward computes with F.conv2d (timm\'s ScaledStdConv2d)', () => {
+  it('was called: its MACs are PyTorch\'s or unknown, never the 0 of a conv forward never called', () => {
+    const source = [
+      'import torch', 'from torch import nn', 'import torch.nn.functional as F', '', '',
+      'class StdConv(nn.Conv2d):', '    def forward(self, x):', '        w = self.weight - self.weight.mean()',
+      '        return F.conv2d(x, w, self.bias, self.stride, self.padding, self.dilation, self.groups)', '', '',
+      '# conv-lens: input=(1, 3, 16, 16)', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()',
+      '        self.conv = StdConv(3, 8, 3, padding=1)', '', '    def forward(self, x):', '        return self.conv(x)', '',
+    ].join('\n');
+    const [model] = analyze(source).models;
+    const [layer] = model.layers;
+    // PyTorch 1.13 (hooks on Net()(torch.randn(1, 3, 16, 16))): output (1, 8, 16, 16), 55296 MACs, 224 params.
+    assert.equal(model.totals.params, 224n);
+    assert.notEqual(layer.note, 'never called in forward');
+    assert.ok(layer.record?.macs === null || layer.record?.macs === 55296n, `macs ${layer.record?.macs}`);
+    assert.ok(model.totals.conv_macs === null || model.totals.conv_macs === 55296n, `conv_macs ${model.totals.conv_macs}`);
+  });
+});
+
 describe('zoo: the Python a zoo runs while it builds', () => {
   it('binds `not` tighter than `and`/`or`, as Python does (lezer reads `not a or b` as `not (a or b)`)', () => {
     assert.equal(valueOf('x = 3 if (not True or 1 == 1) else 5', 'x'), '1');
