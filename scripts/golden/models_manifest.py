@@ -136,6 +136,9 @@ CORPUS = [
     dict(name='use_minitimm', file='use_minitimm.py', entry='model', args='', input=[1, 3, 96, 96], mode='module',
          comment='model = minitimm.create_model("mini_resnet26d", num_classes=10) at module level, no input given: '
                  'the input is the pretrained config\'s input_size.'),
+    dict(name='use_minitimm_cfg', file='use_minitimm_cfg.py', entry='model', args='', input=[1, 3, 64, 64], mode='module',
+         comment='model = minitimm.create_model("mini_resnet10t_aa"): the classifier\'s width (7) is the default '
+                 'pretrained config\'s, found through a registry built with collections.defaultdict and deque.'),
 ]
 
 # Targets for issue 11 (model zoos and repository layouts), in test/fixtures/models-pending: the

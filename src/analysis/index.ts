@@ -130,6 +130,7 @@ function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCa
   const ip = new Interpreter(unit, loader, newBudget(options));
   const scope = new Scope(loader.builtins, 'module');
   scope.vars.set('__name__', '__main__');
+  loader.registerMain(scope);
   unit.scope = scope;
   const builds: TopLevelBuilds = new Map();
   const captures = runMain(ip, unit, outline, scope, builds);

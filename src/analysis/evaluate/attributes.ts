@@ -11,7 +11,7 @@ import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
 import { namedTupleMember } from './records';
 import {
   BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, SuperProxy, Tensor, Unknown, Value,
-  isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
+  isDequeValue, isListValue, isTupleValue, tupleOf, typeName, unknown, unknownInKey,
 } from '../values/values';
 import { MAX_CHARS, MAX_ITEMS, tooLongString, tooManyItems } from './limits';
 import { TextBuilder } from './textBuilding';
@@ -208,6 +208,18 @@ function sequenceMethod(ip: Interpreter, list: Value[], name: string): Value {
           return null;
         });
       break;
+    case 'appendleft':
+      if (isDequeValue(list)) return method(name, ([v]) => {
+          list.unshift(v);
+          return null;
+        });
+      break;
+    case 'popleft':
+      if (isDequeValue(list)) return method(name, () => {
+          if (list.length === 0) throw new PyError('IndexError', 'pop from an empty deque');
+          return list.shift()!;
+        });
+      break;
     case 'insert':
       if (mutable) return method(name, ([i, v]) => {
           list.splice(Number(i), 0, v);
@@ -271,6 +283,7 @@ function dictMethod(ip: Interpreter, d: PyDict, name: string): Value {
     case 'copy':
       return method(name, () => {
         const out = new PyDict();
+        out.defaultFactory = d.defaultFactory;
         for (const [k, v] of d.entries.values()) out.set(k, v);
         return out;
       });

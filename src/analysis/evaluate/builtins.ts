@@ -19,7 +19,7 @@ import { cloneModule } from '../torch/transformer';
 import { pyStr } from '../values/strings';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
-  Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown,
+  Unknown, Value, dequeOf, isDequeValue, isTupleValue, isUnknown, tupleOf, typeName, unknown,
 } from '../values/values';
 
 type Fn = (args: Args, ip: Interpreter, call: SyntaxNode | null) => Value;
@@ -354,13 +354,14 @@ function deepCopy(v: Value, memo: Map<object, Value>, ip: Interpreter): Value {
   if (why) return unknown(why);
   if (v instanceof ModuleObject) return cloneModule(v);
   if (Array.isArray(v)) {
-    const out: Value[] = [];
+    const out: Value[] = isDequeValue(v) ? dequeOf([]) : [];
     memo.set(v, out);
     for (const x of v) out.push(deepCopy(x, memo, ip));
     return isTupleValue(v) ? tupleOf(out) : out;
   }
   if (v instanceof PyDict) {
     const out = new PyDict();
+    out.defaultFactory = v.defaultFactory;
     memo.set(v, out);
     for (const [k, x] of v.entries.values()) out.set(k, deepCopy(x, memo, ip));
     return out;
@@ -379,9 +380,10 @@ function deepCopy(v: Value, memo: Map<object, Value>, ip: Interpreter): Value {
 function shallowCopy(v: Value): Value {
   const why = changedReason(v);
   if (why) return unknown(why);
-  if (Array.isArray(v)) return isTupleValue(v) ? v : [...v];
+  if (Array.isArray(v)) return isTupleValue(v) ? v : isDequeValue(v) ? dequeOf(v) : [...v];
   if (v instanceof PyDict) {
     const out = new PyDict();
+    out.defaultFactory = v.defaultFactory;
     for (const [k, x] of v.entries.values()) out.set(k, x);
     return out;
   }
@@ -486,6 +488,14 @@ export function standardModules(): Map<string, Namespace> {
 
   const collections = new Map<string, Value>();
   collections.set('OrderedDict', b('OrderedDict', (a, ip) => (ip.loader.builtins.vars.get('dict') as Builtin).fn(a, ip, null)));
+  collections.set('defaultdict', b('defaultdict', (a, ip) => {
+    const [factory = null, ...rest] = a.positional;
+    if (factory !== null && !isUnknown(factory) && !(ip.loader.builtins.vars.get('callable') as Builtin).fn({ positional: [factory], keywords: new Map() }, ip, null)) throw new PyError('TypeError', 'first argument must be callable or None');
+    const d = (ip.loader.builtins.vars.get('dict') as Builtin).fn({ positional: rest, keywords: a.keywords }, ip, null) as PyDict;
+    d.defaultFactory = factory;
+    return d;
+  }));
+  collections.set('deque', b('deque', (a, ip) => dequeOf(a.positional.length > 0 ? ip.iterate(a.positional[0]) : [])));
   collections.set('namedtuple', b('namedtuple', (a, ip) => {
     const fieldsArg = a.positional[1];
     const fields = typeof fieldsArg === 'string' ? fieldsArg.split(fieldsArg.includes(',') ? ',' : ' ').map((f) => f.trim()).filter(Boolean) : ip.iterate(fieldsArg).map(String);

@@ -27,6 +27,11 @@ export class ModuleLoader {
 
   constructor(private readonly host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
 
+  /** The analyzed file itself, which Python keeps in sys.modules as '__main__' (a registry decorating its functions looks it up there). */
+  registerMain(scope: Scope): void {
+    this.sysModules.set('__main__', new Namespace('__main__', scope.vars));
+  }
+
   /** A module by dotted name, relative to `from` when `level` > 0; an open namespace when not found. */
   resolve(ip: Interpreter, dotted: string, level: number, from: FileUnit): Namespace {
     if (level === 0) {

@@ -219,6 +219,7 @@ export class Interpreter implements Evaluator {
     if (forward instanceof FunctionValue) {
       const x = args.positional[0];
       if (mod.conv && !mod.conv.forwardDone && x instanceof Tensor) mod.conv.moduleInput = x.shape;
+      if (mod.conv) mod.conv.moduleCalled = true;
       return this.invoke(forward, args, mod);
     }
     const native = mod.cls.nativeBase()?.native;

@@ -127,5 +127,12 @@ export function abcInstance(v: Value, cls: ClassValue): boolean | null | undefin
     if (name === 'Callable') return v.cls.lookup('__call__') !== undefined;
     return v.cls.lookup('__iter__') !== undefined;
   }
+  // A function, or a class whose bases were all read and hold no Enum (an Enum class iterates its
+  // members through its metaclass), is no collection: `to_2tuple(nn.BatchNorm2d)` repeats it.
+  if (name !== 'Callable' && (v instanceof FunctionValue || v instanceof BoundMethod || v instanceof Partial || plainClass(v))) return false;
   return ABC_TESTS[name](v);
+}
+
+function plainClass(v: Value): boolean {
+  return v instanceof ClassValue && !v.unknownBase() && !v.mro().some((c) => /Enum|Meta/.test(c.name));
 }

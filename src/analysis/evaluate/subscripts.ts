@@ -59,8 +59,12 @@ export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
   }
   if (obj instanceof PyDict) {
     const v = obj.get(key);
-    if (v === undefined) throw new PyError('KeyError', String(key));
-    return v;
+    if (v !== undefined) return v;
+    if (obj.defaultFactory === null) throw new PyError('KeyError', String(key));
+    // defaultdict's __missing__: the factory's value is stored under the key, then returned.
+    const made = ip.call(obj.defaultFactory, { positional: [], keywords: new Map() }, null);
+    obj.set(key, made);
+    return made;
   }
   if (obj instanceof RangeValue) {
     const i = toIndex(key);

@@ -146,8 +146,9 @@ function forgetEarlierForwards(instance: ModuleObject): void {
   }
   for (const [, m] of modules) {
     const state = m.conv;
-    if (!state || !state.forwardDone || state.error?.phase === 'forward') continue;
+    if (!state || (!state.forwardDone && !state.moduleCalled) || state.error?.phase === 'forward') continue;
     state.forwardDone = false;
+    state.moduleCalled = false;
     state.callMacs = undefined;
     state.input = null;
     state.moduleInput = undefined;
@@ -248,7 +249,7 @@ function classComment(ip: Interpreter, instance: ModuleObject, scope: Scope): bi
  */
 function neverCalled(m: ModuleObject, forwardCertain: boolean): boolean {
   const state = m.conv!;
-  return forwardCertain && state.callMacs === undefined && !state.forwardDone && state.spec !== null && state.error === null;
+  return forwardCertain && state.callMacs === undefined && !state.forwardDone && !state.moduleCalled && state.spec !== null && state.error === null;
 }
 
 function callMacsOf(m: ModuleObject, forwardCertain: boolean): bigint | null | undefined {

@@ -39,6 +39,17 @@ export function isListValue(v: Value): v is Value[] {
   return Array.isArray(v) && !isTupleValue(v);
 }
 
+/** A `collections.deque`: a list that also has appendleft/popleft (timm's DefaultCfg keeps its tags in one). */
+export function dequeOf(items: Value[]): Value[] {
+  const deque = items.slice() as Value[] & { isDeque?: true };
+  deque.isDeque = true;
+  return deque;
+}
+
+export function isDequeValue(v: Value): boolean {
+  return Array.isArray(v) && (v as { isDeque?: boolean }).isDeque === true;
+}
+
 /** A value the evaluator could not know statically; `poly` is set when it is a known formula of unknowns. */
 export class Unknown {
   constructor(readonly reason: string, readonly poly: Poly | null = null) {}
@@ -52,6 +63,8 @@ export class PyDict {
    * with this reason, so nothing derived from the stale contents is ever shown.
    */
   changedBy: string | null = null;
+  /** A `collections.defaultdict`'s factory: reading a missing key calls it and stores its result. */
+  defaultFactory: Value = null;
 
   get entries(): Map<string, [Value, Value]> {
     if (this.changedBy !== null) throw new CannotEvaluate(this.changedBy);
@@ -226,6 +239,8 @@ export interface ConvState {
   callMacs?: bigint | null;
   /** The module's own input when its forward (a subclass's) padded it before the conv ran. */
   moduleInput?: bigint[] | null;
+  /** The module's own Python forward ran (a subclass's, which may compute with F.conv2d rather than run the conv): it was called. */
+  moduleCalled?: boolean;
   record: ConvRecord | null;
   /** Parameters the layer gained beyond weight and bias (weight_norm's weight_g); null when unknown. */
   extraParams?: bigint | null;
@@ -433,8 +448,8 @@ export function typeName(v: Value): string {
   if (typeof v === 'bigint') return 'int';
   if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'str';
-  if (Array.isArray(v)) return isTupleValue(v) ? 'tuple' : 'list';
-  if (v instanceof PyDict) return 'dict';
+  if (Array.isArray(v)) return isTupleValue(v) ? 'tuple' : isDequeValue(v) ? 'deque' : 'list';
+  if (v instanceof PyDict) return v.defaultFactory !== null ? 'collections.defaultdict' : 'dict';
   if (v instanceof ModuleObject) return v.typeName;
   if (v instanceof Instance) return v.cls.name;
   if (v instanceof Tensor) return 'Tensor';

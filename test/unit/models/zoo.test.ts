@@ -73,11 +73,47 @@ describe('zoo: a model built at module level', function () {
   });
 });
 
+describe('zoo: a conv subclass whose forward computes with F.conv2d (timm\'s ScaledStdConv2d)', () => {
+  it('was called: its MACs are PyTorch\'s or unknown, never the 0 of a conv forward never called', () => {
+    const source = [
+      'import torch', 'from torch import nn', 'import torch.nn.functional as F', '', '',
+      'class StdConv(nn.Conv2d):', '    def forward(self, x):', '        w = self.weight - self.weight.mean()',
+      '        return F.conv2d(x, w, self.bias, self.stride, self.padding, self.dilation, self.groups)', '', '',
+      '# conv-lens: input=(1, 3, 16, 16)', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()',
+      '        self.conv = StdConv(3, 8, 3, padding=1)', '', '    def forward(self, x):', '        return self.conv(x)', '',
+    ].join('\n');
+    const [model] = analyze(source).models;
+    const [layer] = model.layers;
+    // PyTorch 1.13 (hooks on Net()(torch.randn(1, 3, 16, 16))): output (1, 8, 16, 16), 55296 MACs, 224 params.
+    assert.equal(model.totals.params, 224n);
+    assert.notEqual(layer.note, 'never called in forward');
+    assert.ok(layer.record?.macs === null || layer.record?.macs === 55296n, `macs ${layer.record?.macs}`);
+    assert.ok(model.totals.conv_macs === null || model.totals.conv_macs === 55296n, `conv_macs ${model.totals.conv_macs}`);
+  });
+});
+
 describe('zoo: the Python a zoo runs while it builds', () => {
   it('binds `not` tighter than `and`/`or`, as Python does (lezer reads `not a or b` as `not (a or b)`)', () => {
     assert.equal(valueOf('x = 3 if (not True or 1 == 1) else 5', 'x'), '1');
     assert.equal(valueOf('x = "abc" if (not False and 1 == 2) else "a"', 'x'), '1');
     assert.equal(valueOf('x = "abc" if (not True and False or True) else "a"', 'x'), '3');
+  });
+
+  it('builds timm\'s registry types: defaultdict fills a missing key on [] only, deque has appendleft and popleft', () => {
+    // Figures from Python 3.11: len(str(x)) of each x.
+    assert.equal(valueOf('from collections import defaultdict\nd = defaultdict(list)\nd["a"].append(7)\nx = (d["a"], "b" in d, len(d))', 'x'), '15');
+    assert.equal(valueOf('from collections import defaultdict\nd = defaultdict(list)\nx = (d.get("z"), len(d))', 'x'), '9');
+    assert.equal(valueOf('from collections import deque\nq = deque(["b"])\nq.appendleft("a")\nq.append("c")\nx = q[0] + q.popleft() + q[-1]', 'x'), '3');
+    assert.equal(valueOf('x = (hasattr([], "appendleft"), hasattr([], "popleft"))', 'x'), '14');
+    const copies = 'import copy\nfrom collections import defaultdict, deque\nd = defaultdict(list)\ne = copy.deepcopy(d)\nf = d.copy()\ng = copy.copy(d)\ne["a"]\nf["b"]\ng["c"]\n'
+      + 'q = copy.deepcopy(deque(["x"]))\nq.appendleft("w")\nr = copy.copy(q)\nr.appendleft("v")\nx = (len(e), len(f), len(g), r[0] + q[0])';
+    assert.equal(valueOf(copies, 'x'), '15');
+  });
+
+  it('knows a class or a function is no collection, and finds the file itself in sys.modules as __main__', () => {
+    assert.equal(valueOf('import collections.abc\nclass A:\n    pass\nx = isinstance(A, collections.abc.Iterable)', 'x'), '5');
+    assert.equal(valueOf('import collections.abc\ndef f():\n    pass\nx = isinstance(f, collections.abc.Sequence)', 'x'), '5');
+    assert.equal(valueOf('import sys\nREG = 1\nx = hasattr(sys.modules["__main__"], "REG")', 'x'), '4');
   });
 
   it('keeps a stored None in dict.get and dict.pop', () => {
