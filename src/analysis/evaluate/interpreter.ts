@@ -72,6 +72,8 @@ export class Interpreter implements Evaluator {
   /** Module calls written in the analyzed file during the forward run, keyed by offset (the first call at each); null when not recording. */
   calls: Map<number, ModuleCall> | null = null;
   tryDepth = 0;
+  /** Where statements have failed in this analysis (offsets per file), so a failure repeated in a loop is told apart. */
+  readonly failedAt = new WeakMap<FileUnit, Set<number>>();
   /**
    * How often the run met something it could not decide or read (a truth value, a statement, a
    * call of unreadable code). A forward that met none ran every call PyTorch would: a conv it

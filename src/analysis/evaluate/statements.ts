@@ -69,17 +69,28 @@ export function execGuarded(ip: Interpreter, stmt: SyntaxNode, scope: Scope, uni
 }
 
 /** What a statement that threw `e` leaves: skipped as unresolved, or the error passed on. */
-/** Steps a failed statement costs besides its size (see statementFailed). */
-const FAILURE_STEPS = 1000;
+/** Steps a statement failing again costs besides its size (see statementFailed). */
+const FAILURE_STEPS = 200;
+
+/** Whether the statement failed before in this analysis; notes that it has now. */
+function failedBefore(ip: Interpreter, unit: FileUnit, stmt: SyntaxNode): boolean {
+  let offsets = ip.failedAt.get(unit);
+  if (!offsets) ip.failedAt.set(unit, (offsets = new Set()));
+  if (offsets.has(stmt.from)) return true;
+  offsets.add(stmt.from);
+  return false;
+}
 
 function statementFailed(ip: Interpreter, stmt: SyntaxNode, scope: Scope, unit: FileUnit, e: unknown): Signal {
   if (e instanceof PyError && ip.tryDepth > 0) throw e;
   if (e instanceof PyError || e instanceof CannotEvaluate) {
     // Recovering costs tens of microseconds (the unwinding, the entry, a walk of the statement's
-    // tree for what it would have changed): about 1,000 steps' worth, charged with its size, or a
-    // loop whose body fails 100,000 times runs for seconds outside the budget. Real files fail a
-    // handful of statements, so the charge is nothing to them.
-    ip.budget.charge(FAILURE_STEPS * 16 + (stmt.to - stmt.from), 16);
+    // tree for what it would have changed). A statement failing again (in a loop, or a helper
+    // called per layer) is charged FAILURE_STEPS, or a loop whose body fails 100,000 times runs
+    // for seconds within the budget; a first failure costs its size only. More than 200 would
+    // spend the budget of importing timm, whose helpers fail some statement on each of
+    // thousands of calls (timm.create_model found no model at 1,000).
+    ip.budget.charge((failedBefore(ip, unit, stmt) ? FAILURE_STEPS * 16 : 0) + (stmt.to - stmt.from), 16);
     const why = e instanceof PyError ? `${e.pyType}: ${e.message}` : e.message;
     ip.unresolvedAt(unit, stmt, why);
     noteSkippedBuilder(ip, stmt, scope, unit, why);

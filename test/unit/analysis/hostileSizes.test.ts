@@ -117,3 +117,23 @@ describe('analysis: work the budget charges besides statements (fuzz seed 2027)'
     assert.doesNotMatch(whys(plain), /step budget exceeded/);
   });
 });
+
+describe('analysis: the charge for failing statements leaves real libraries their budget', () => {
+  it('a helper whose statement fails each of its 1,500 calls (as timm\'s helpers do while it is imported) still lets the model build', () => {
+    const text = [
+      'import torch.nn as nn',
+      'def helper(i):',
+      '    y = {}[i]',
+      '    return i',
+      'VALUES = [helper(i) for i in range(1500)]',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.conv = nn.Conv2d(3, 8, 3)',
+      '',
+    ].join('\n');
+    const r = analyzeFile(text, { file: '/project/net.py', host: { readFile: () => undefined } });
+    assert.doesNotMatch(whys(r), /step budget exceeded/);
+    assert.equal(r.models[0].totals.conv_params, 224n);
+  });
+});
