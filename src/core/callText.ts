@@ -15,6 +15,22 @@ export interface CallArgument {
   value: string;
 }
 
+/**
+ * The arguments bound to the parameter names they fill, each with its own text; null when that
+ * cannot be told from the text (a `*args` or `**kwargs`, a name filled twice, too many arguments).
+ */
+export function bindCallArguments(names: readonly string[], args: readonly CallArgument[]): Map<string, CallArgument> | null {
+  const bound = new Map<string, CallArgument>();
+  let position = 0;
+  for (const arg of args) {
+    if (arg.value.startsWith('*')) return null;
+    const name = arg.keyword ?? names[position++];
+    if (name === undefined || bound.has(name)) return null;
+    bound.set(name, arg);
+  }
+  return bound;
+}
+
 export interface CallText {
   /** The callee's text, e.g. `nn.Conv2d`. */
   callee: string;

@@ -1,4 +1,4 @@
-import { CallArgument, CallText, ConvType, constructorParameters, isConvType, readCall } from '../../core';
+import { CallArgument, CallText, ConvType, bindCallArguments, constructorParameters, isConvType, readCall } from '../../core';
 import type { SourceHost, SourceRange } from '../types';
 
 /** One constructor call in the source text, with its arguments bound to the class's parameter names. */
@@ -67,20 +67,9 @@ export function readSite(text: string, starts: readonly number[], range: SourceR
   if (!names || !/^[A-Za-z_][\w.]*$/.test(call.callee)) return null;
   const lineStart = starts[range.line - 1];
   const indent = /^[ \t]*/.exec(text.slice(lineStart, from))?.[0] ?? '';
-  return { from, to, call, type, bound: bind(names, call.args), indent };
+  return { from, to, call, type, bound: bindCallArguments(names, call.args), indent };
 }
 
-function bind(names: readonly string[], args: CallArgument[]): Map<string, CallArgument> | null {
-  const bound = new Map<string, CallArgument>();
-  let position = 0;
-  for (const arg of args) {
-    if (arg.value.startsWith('*')) return null;
-    const name = arg.keyword ?? names[position++];
-    if (name === undefined || bound.has(name)) return null;
-    bound.set(name, arg);
-  }
-  return bound;
-}
 
 /** A plain integer literal's value, e.g. `64`; null for names and expressions. */
 export function intLiteral(value: string): bigint | null {

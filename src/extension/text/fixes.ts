@@ -1,4 +1,4 @@
-import { ConvType, constructorParameters, isConvType, isTransposed, validGroups } from '../../core';
+import { ConvType, bindCallArguments, constructorParameters, isConvType, isTransposed, validGroups } from '../../core';
 import type { AnalysisDiagnostic, GroupsFix } from '../../analysis/types';
 import { CallArgument, readCall } from './callText';
 
@@ -14,16 +14,7 @@ export interface TextEdit {
 
 /** The arguments of a conv call bound to PyTorch's parameter names, each with its own text. */
 function bindArguments(type: ConvType, args: CallArgument[]): Map<string, CallArgument> | null {
-  const names = constructorParameters(type);
-  const bound = new Map<string, CallArgument>();
-  let position = 0;
-  for (const arg of args) {
-    if (arg.value.startsWith('*')) return null;
-    const name = arg.keyword ?? names[position++];
-    if (name === undefined || bound.has(name)) return null;
-    bound.set(name, arg);
-  }
-  return bound;
+  return bindCallArguments(constructorParameters(type), args);
 }
 
 function convTypeOf(callee: string): ConvType | null {
