@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { webviewOptions } from '../panel/comparePanel';
 import type { ModelAnalysis } from '../../analysis/types';
 import type { WhatIfResult } from '../../analysis/whatif/types';
 import { ModelHostMessage, ModelPageMessage, MODEL_VIEW_TYPE, WireModel, WirePlan, parseModelPageMessage } from '../../protocol/modelView';
@@ -228,16 +229,6 @@ export class ModelViewPanel implements vscode.Disposable {
     this.disposed.fire();
     this.disposed.dispose();
   }
-}
-
-/** Scripts on; files only from the built pages, their stylesheets and the sandbox's kernel builds. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'kernel'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
-  };
 }
 
 function basename(uri: vscode.Uri): string {

@@ -280,7 +280,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 }
 
-/** Scripts on; files only from the built page, its stylesheet folder and the sandbox's kernel builds. */
+/** Scripts on; files only from the built pages (compare, model view), their stylesheets and the sandbox's kernel builds. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
