@@ -22,8 +22,10 @@ export function memoryFigures(dtype: Dtype, params: bigint, input: readonly bigi
   return { dtype, weight_bytes: weightBytes, input_bytes: inputBytes, output_bytes: outputBytes, arithmetic_intensity: intensity };
 }
 
-export function product(values: readonly bigint[]): bigint {
-  return values.reduce((a, b) => a * b, 1n);
+export function product(values: readonly bigint[], from = 0): bigint {
+  let out = 1n;
+  for (let i = from; i < values.length; i++) out *= values[i];
+  return out;
 }
 
 const RATIO_SCALE = 10n ** 18n;

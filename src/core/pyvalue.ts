@@ -70,5 +70,12 @@ export function pyTypeName(value: PyValue): string {
 export function ntuple(value: PyValue, n: number): PyValue[] {
   if (Array.isArray(value)) return [...value];
   if (typeof value === 'string') return [...value];
-  return Array.from({ length: n }, () => value);
+  return repeated(value, n);
+}
+
+/** `n` copies of `value` (a loop: Array.from over an array-like costs several times more on hot paths). */
+export function repeated<T>(value: T, n: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(value);
+  return out;
 }

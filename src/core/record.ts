@@ -76,8 +76,14 @@ export function computeLayer(spec: ConvSpec, input: readonly bigint[] | null = n
     valid_groups: groups.values,
     valid_groups_complete: groups.complete,
     valid_groups_count: groups.count,
-    memory: Object.fromEntries(DTYPES.map((d) => [d, memoryFigures(d, params, input, output, flops)])) as Record<Dtype, MemoryFigures>,
+    memory: memoryByDtype(params, input, output, flops),
   };
+}
+
+function memoryByDtype(params: bigint, input: readonly bigint[] | null, output: readonly bigint[] | null, flops: bigint | null): Record<Dtype, MemoryFigures> {
+  const out = {} as Record<Dtype, MemoryFigures>;
+  for (const d of DTYPES) out[d] = memoryFigures(d, params, input, output, flops);
+  return out;
 }
 
 /** The MACs of a layer's call on `input` (see convMacs); bias adds one addition per output element. */
@@ -99,11 +105,16 @@ function layerMacSizes(spec: ConvSpec, input: readonly bigint[], output: readonl
     inChannels: spec.in_channels,
     outChannels: spec.out_channels,
     groups: spec.groups,
-    inSpatial: product(input.slice(-n)),
-    outSpatial: product(output.slice(-n)),
+    inSpatial: product(input, lastItems(input, n)),
+    outSpatial: product(output, lastItems(output, n)),
     kernel: product(spec.kernel_size),
     transposed: spec.transposed,
   };
+}
+
+/** Where `values.slice(-n)` starts (all of it when n is 0, as slice(-0) is slice(0)). */
+function lastItems(values: readonly bigint[], n: number): number {
+  return n === 0 ? 0 : Math.max(0, values.length - n);
 }
 
 /** The layer with another groups value (which the caller knows is valid). */

@@ -115,7 +115,9 @@ function storedPaddingPerSide(spec: ConvSpec): Array<[bigint, bigint]> {
   const { padding } = spec;
   if (padding === 'valid') return spec.kernel_size.map(() => [0n, 0n]);
   if (padding === 'same') return spec.kernel_size.map((k, i) => (i < spec.dilation.length ? sameSides(spec.dilation[i], k) : [0n, 0n]));
-  return padding.map((p) => [p, p]);
+  const out: Array<[bigint, bigint]> = [];
+  for (const p of padding) out.push([p, p]);
+  return out;
 }
 
 /** 'same' pads d(k-1) in total, the odd one after. C++ division truncates, which matters only for a zero-size kernel. */

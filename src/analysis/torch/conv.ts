@@ -49,7 +49,7 @@ function initConv(self: ModuleObject, type: ConvType, lazy: boolean, args: Args,
     return;
   }
   const positional = (lazy ? [new Unknown(LAZY_PENDING), ...args.positional] : args.positional).map(withinSizeItems);
-  const keywords = new Map([...args.keywords].map(([k, v]) => [k, withinSizeItems(v)]));
+  const keywords = keywordsWithinSize(args.keywords);
   const bad = positional.find((v) => !isArgument(v)) ?? firstBadKeyword(keywords);
   if (bad !== undefined) throw new PyError('TypeError', `${type}() got an argument of type '${typeName(bad)}' that cannot be evaluated statically`);
   // Unknown values only pass through binding: build() checks for them before buildConv sees the arguments.
@@ -130,6 +130,16 @@ const MAX_SIZE_ITEMS = 64;
 function withinSizeItems(v: Value): Value {
   if (!Array.isArray(v) || v.length <= MAX_SIZE_ITEMS) return v;
   return new Unknown(`a conv size argument of ${v.length.toLocaleString('en-US')} items is not followed (a conv has 1 to 3 spatial dims; the analysis reads at most ${MAX_SIZE_ITEMS} items)`);
+}
+
+/** The keywords with withinSizeItems applied: the same map when no value changes (nearly always). */
+function keywordsWithinSize(keywords: ReadonlyMap<string, Value>): ReadonlyMap<string, Value> {
+  let changed = false;
+  for (const v of keywords.values()) if (withinSizeItems(v) !== v) changed = true;
+  if (!changed) return keywords;
+  const out = new Map<string, Value>();
+  for (const [k, v] of keywords) out.set(k, withinSizeItems(v));
+  return out;
 }
 
 const convArgsOf = new WeakMap<ModuleObject, ConvArgs>();
@@ -312,12 +322,13 @@ function groupsFix(args: ConvArgs): GroupsFix | undefined {
 
 function collectUnknowns(args: ConvArgs): Unknown[] {
   const out: Unknown[] = [];
-  const visit = (v: Value | undefined): void => {
-    if (v instanceof Unknown) out.push(v);
-    else if (Array.isArray(v)) v.forEach(visit);
-  };
-  for (const v of Object.values(args)) visit(v as Value);
+  for (const key in args) collectUnknownsIn(args[key as keyof ConvArgs] as Value, out);
   return out;
+}
+
+function collectUnknownsIn(v: Value | undefined, out: Unknown[]): void {
+  if (v instanceof Unknown) out.push(v);
+  else if (Array.isArray(v)) for (const item of v) collectUnknownsIn(item, out);
 }
 
 /** params = C_out x (C_in / g) x prod(k) (+ C_out with bias), as a formula of the unknowns. */

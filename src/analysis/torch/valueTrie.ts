@@ -6,8 +6,9 @@
  */
 export class ValueTrie<T> {
   value: T | null = null;
-  private readonly keys: unknown[] = [];
-  private readonly children: Array<ValueTrie<T>> = [];
+  /** Made at the first child (most nodes are leaves, and a trie is rebuilt by every analysis). */
+  private keys: unknown[] | null = null;
+  private children: Array<ValueTrie<T>> | null = null;
   /** Children past the first few. */
   private more: Map<unknown, ValueTrie<T>> | null = null;
 
@@ -15,13 +16,16 @@ export class ValueTrie<T> {
   child(value: unknown): ValueTrie<T> {
     const key = typeof value === 'bigint' ? numberKey(value) : value;
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.children[i];
+    if (keys) for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.children![i];
     let child = this.more?.get(key);
     if (child) return child;
     child = new ValueTrie<T>();
-    if (keys.length < SCANNED) {
+    if (!keys) {
+      this.keys = [key];
+      this.children = [child];
+    } else if (keys.length < SCANNED) {
       keys.push(key);
-      this.children.push(child);
+      this.children!.push(child);
     } else {
       (this.more ??= new Map()).set(key, child);
     }
@@ -30,7 +34,9 @@ export class ValueTrie<T> {
 
   /** The node of a whole sequence below this one. */
   path(keys: readonly unknown[]): ValueTrie<T> {
-    return keys.reduce<ValueTrie<T>>((node, key) => node.child(key), this);
+    let node: ValueTrie<T> | null = null;
+    for (const key of keys) node = (node ?? this).child(key);
+    return node ?? this;
   }
 }
 
