@@ -33,8 +33,25 @@ export function convKind(spec: ConvSpec): ConvKind {
  * beyond about 10^7); the list then holds the divisors found.
  */
 export function validGroups(inChannels: bigint, outChannels: bigint, around = 1n): Divisors {
-  return divisors(gcd(inChannels, outChannels), around);
+  const n = gcd(inChannels, outChannels);
+  const key = Number(n);
+  if (!Number.isSafeInteger(key)) return divisors(n, around);
+  const known = listedDivisors.get(key);
+  if (known) return { values: [...known.values], complete: known.complete, count: known.count };
+  const found = divisors(n, around);
+  // Only whole lists are kept: they do not depend on `around`.
+  if (found.complete && found.count !== null && found.values.length === Number(found.count) && listedDivisors.size < LISTED_KEPT) {
+    listedDivisors.set(key, { values: [...found.values], complete: true, count: found.count });
+  }
+  return found;
 }
+
+/**
+ * Whole divisor lists by gcd: a model's layers share a few channel counts, so each record would
+ * otherwise factor and sort the same gcd again. Copies are handed out (callers own their lists).
+ */
+const listedDivisors = new Map<number, Divisors>();
+const LISTED_KEPT = 4096;
 
 export { gcd };
 

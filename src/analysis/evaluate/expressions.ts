@@ -471,22 +471,23 @@ function compileCall(unit: FileUnit, node: SyntaxNode, depth: number): Compiled 
 /** An argument list's values, evaluated in order at `depth`; a generator argument is one list. */
 function compileArgs(unit: FileUnit, argList: SyntaxNode, depth: number): (ip: Interpreter, scope: Scope) => Args {
   const layout: ArgLayout[] = [];
-  for (let c = argList.firstChild; c; c = c.nextSibling) {
+  // Each step to a sibling makes a new node object, so each is taken once.
+  for (let c = argList.firstChild, next = c?.nextSibling ?? null; c; c = next, next = c?.nextSibling ?? null) {
     if (c.name === '(' || c.name === ')' || c.name === ',' || c.name === 'Comment') continue;
-    if (c.nextSibling?.name === 'for') {
+    if (next?.name === 'for') {
       const generator = compileComprehension(unit, argList.firstChild, false, depth - 1, false);
       return (ip, scope) => ({ positional: [generator(ip, scope)], keywords: NO_KEYWORDS });
     }
     if (c.name === '*' || c.name === '**') {
-      const kind = c.name;
-      c = c.nextSibling!;
-      layout.push({ kind, name: '', value: compile(unit, c, depth) });
+      const operand = next!;
+      layout.push({ kind: c.name, name: '', value: compile(unit, operand, depth) });
+      next = operand.nextSibling;
       continue;
     }
-    if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
-      const name = unit.text(c);
-      c = c.nextSibling.nextSibling!;
-      layout.push({ kind: 'keyword', name, value: compile(unit, c, depth) });
+    if (c.name === 'VariableName' && next?.name === 'AssignOp') {
+      const value = next.nextSibling!;
+      layout.push({ kind: 'keyword', name: unit.text(c), value: compile(unit, value, depth) });
+      next = value.nextSibling;
       continue;
     }
     layout.push({ kind: 'positional', name: '', value: compile(unit, c, depth) });

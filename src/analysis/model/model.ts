@@ -5,7 +5,7 @@ import { Candidate } from './entries';
 import { CannotEvaluate, PyError } from '../values/errors';
 import { Interpreter, ModuleCall } from '../evaluate/interpreter';
 import { Poly } from '../values/symbolic';
-import { namedModules } from '../torch/containers';
+import { eachModule, namedModules, subModules } from '../torch/containers';
 import { recordOf } from '../torch/conv';
 import type { AnalysisOptions, ForwardCall, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
 import { evalArgsText, evalSnippet } from '../evaluate/snippet';
@@ -102,7 +102,8 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const nameNode = candidate.anchor;
   ip.reportLimits(unit, nameNode);
   const { modules, tooLarge } = listModules(ip, candidate, instance);
-  const names = new Map(modules.map(([n, m]) => [m, n]));
+  const names = new Map<ModuleObject, string>();
+  for (const [n, m] of modules) names.set(m, n);
   const params = instance ? subtreeParams(instance, modules) : new Map<ModuleObject, bigint | null>();
   const layers = modules.filter(([, m]) => m.conv).map(([name, m]) => layerOf(ip, name, m, forwardCertain));
   return {
@@ -137,14 +138,14 @@ function forwardCalls(ip: Interpreter, calls: Map<number, ModuleCall>, names: Ma
 
 /** Clears what forward calls made before the measured one left on the model's conv layers. */
 function forgetEarlierForwards(instance: ModuleObject): void {
-  let modules: Array<[string, ModuleObject]>;
+  let modules: ModuleObject[];
   try {
-    modules = namedModules(instance);
+    modules = subModules(instance);
   } catch (e) {
     if (e instanceof CannotEvaluate) return;
     throw e;
   }
-  for (const [, m] of modules) {
+  for (const m of modules) {
     const state = m.conv;
     if (!state || (!state.forwardDone && !state.moduleCalled) || state.error?.phase === 'forward') continue;
     state.forwardDone = false;
@@ -310,12 +311,12 @@ function subtreeParams(root: ModuleObject, modules: Array<[string, ModuleObject]
       continue;
     }
     let total = m.ownParams();
-    for (const [, child] of namedModules(m)) {
-      if (child === m) continue;
+    eachModule(m, (child) => {
+      if (child === m) return;
       walked++;
       const own = child.ownParams();
       total = total === null || own === null ? null : total + own;
-    }
+    });
     out.set(m, total);
   }
   return out;

@@ -1,5 +1,5 @@
 import { CannotEvaluate } from '../values/errors';
-import { namedModules } from '../torch/containers';
+import { subModules } from '../torch/containers';
 import { ModuleObject } from '../values/values';
 import { skippedReason } from '../values/unknownContents';
 
@@ -9,14 +9,14 @@ export { noteSkippedIn } from '../values/unknownContents';
 /** The first skipped builder statement met by the root or any module of its tree, if any. */
 export function skippedWithin(root: ModuleObject | null): string | null {
   if (!root) return null;
-  let modules: Array<[string, ModuleObject]>;
+  let modules: ModuleObject[];
   try {
-    modules = namedModules(root);
+    modules = subModules(root);
   } catch (e) {
     if (e instanceof CannotEvaluate) return e.message;
     throw e;
   }
-  for (const m of [root, ...modules.map(([, child]) => child)]) {
+  for (const m of [root, ...modules]) {
     const why = skippedReason(m);
     if (why !== null) return why;
   }

@@ -179,26 +179,54 @@ export const MODULE_NAMES_LIMIT = 4_000_000;
  */
 export function namedModules(root: ModuleObject): Array<[string, ModuleObject]> {
   const out: Array<[string, ModuleObject]> = [];
+  walkModules(root, true, (full, child) => out.push([full, child]));
+  return out;
+}
+
+/** The modules namedModules lists, in its order and under its limit, without making their names. */
+export function eachModule(root: ModuleObject, visit: (module: ModuleObject) => void): void {
+  walkModules(root, false, (_, child) => visit(child));
+}
+
+/** The modules namedModules lists, without their names. */
+export function subModules(root: ModuleObject): ModuleObject[] {
+  const out: ModuleObject[] = [];
+  eachModule(root, (m) => out.push(m));
+  return out;
+}
+
+interface WalkLevel {
+  module: ModuleObject;
+  /** The dotted name of `module` ('' for the root, and when names are not made). */
+  prefix: string;
+  /** Its length, counted even when names are not made. */
+  length: number;
+  names: Iterator<string>;
+}
+
+/** namedModules' walk; `names` false passes '' for each name but counts the characters all the same. */
+function walkModules(root: ModuleObject, names: boolean, visit: (full: string, child: ModuleObject) => void): void {
   const mark = ++walks;
   root.walkMark = mark;
-  if (root.childCount() === 0) return out;
+  if (root.childCount() === 0) return;
   let characters = 0;
-  const stack: Array<{ prefix: string; children: Iterator<[string, ModuleObject | null]> }> = [{ prefix: '', children: root.children()[Symbol.iterator]() }];
+  const stack: WalkLevel[] = [{ module: root, prefix: '', length: 0, names: root.childNames() }];
   while (stack.length) {
     const top = stack[stack.length - 1];
-    const next = top.children.next();
+    const next = top.names.next();
     if (next.done) {
       stack.pop();
       continue;
     }
-    const [name, child] = next.value;
+    const name = next.value;
+    const child = top.module.child(name);
     if (!child || child.walkMark === mark) continue;
     child.walkMark = mark;
-    const full = top.prefix ? `${top.prefix}.${name}` : name;
-    characters += full.length;
+    const length = top.length > 0 ? top.length + 1 + name.length : name.length;
+    const full = !names ? '' : top.length > 0 ? `${top.prefix}.${name}` : name;
+    characters += length;
     if (characters > MODULE_NAMES_LIMIT) throw new CannotEvaluate(`the module tree is too large to list (its names pass ${MODULE_NAMES_LIMIT.toLocaleString('en-US')} characters)`);
-    out.push([full, child]);
-    if (child.childCount() > 0) stack.push({ prefix: full, children: child.children()[Symbol.iterator]() });
+    visit(full, child);
+    if (child.childCount() > 0) stack.push({ module: child, prefix: full, length, names: child.childNames() });
   }
-  return out;
 }

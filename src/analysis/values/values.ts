@@ -350,6 +350,11 @@ export class ModuleObject {
     return this.moduleMap ?? NO_CHILDREN;
   }
 
+  /** The names of the registered children in order (no entry pairs made, unlike children()). */
+  childNames(): Iterator<string> {
+    return (this.moduleMap ?? NO_CHILD_NAMES).keys();
+  }
+
   /** Whether a parameter of that name is registered on this module itself. */
   hasParam(name: string): boolean {
     if (this.deferred) this.replay();
@@ -378,6 +383,7 @@ export class ModuleObject {
 }
 
 const NO_CHILDREN: ReadonlyArray<[string, ModuleObject | null]> = [];
+const NO_CHILD_NAMES: ReadonlyMap<string, ModuleObject | null> = new Map();
 
 export class Builtin {
   constructor(
