@@ -5,6 +5,7 @@ import { ModelCache, ModelKeys } from './model/cache';
 import { Candidate, findCandidates, importedCandidate, methodCandidate } from './model/entries';
 import { CannotEvaluate, PyError } from './values/errors';
 import { ModuleLoader } from './evaluate/imports';
+import { ImportReuse, SealedImports, importWindowEnd, inWindow } from './evaluate/importReuse';
 import { Interpreter } from './evaluate/interpreter';
 import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './model/model';
 import { TopLevelBuilds, isZooBuild, moduleLevelModels } from './model/moduleLevel';
@@ -68,6 +69,8 @@ export class DocumentAnalyzer {
   private text: string | null = null;
   private cache: ModelCache = new Map();
   private result: FileAnalysis | null = null;
+  /** The modules the file's leading imports ran, for the next analysis (evaluate/importReuse.ts). */
+  private readonly imports = new ImportReuse();
 
   constructor(private options: AnalysisOptions) {}
 
@@ -76,6 +79,7 @@ export class DocumentAnalyzer {
     if (options && options !== this.options) {
       this.options = options;
       this.cache = new Map();
+      this.imports.clear();
     }
     if (this.text !== null && changes) {
       let shift = 0;
@@ -100,7 +104,7 @@ export class DocumentAnalyzer {
       const tree = parseSource(text, this.fragments);
       this.fragments = TreeFragment.addTree(tree, this.fragments);
       this.text = text;
-      const analyzed = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache);
+      const analyzed = analyzeTree(new FileUnit(this.options.file, text, tree), this.options, this.cache, this.imports);
       this.cache = analyzed.cache;
       return analyzed.result;
     });
@@ -124,16 +128,28 @@ export function createIncrementalAnalyzer(options: AnalysisOptions): DocumentAna
   return new DocumentAnalyzer(options);
 }
 
-function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCache | null): { result: FileAnalysis; cache: ModelCache } {
+function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCache | null, imports: ImportReuse | null = null): { result: FileAnalysis; cache: ModelCache } {
   const outline = outlineOf(unit);
-  const loader = new ModuleLoader(options.host, options.searchRoots ?? [], options.libraryRoots ?? []);
+  const reused = imports?.take(unit, options.host) ?? null;
+  const loader = reused?.loader ?? new ModuleLoader(options.host, options.searchRoots ?? [], options.libraryRoots ?? []);
   const ip = new Interpreter(unit, loader, newBudget(options));
   const scope = new Scope(loader.builtins, 'module');
   scope.vars.set('__name__', '__main__');
   loader.registerMain(scope);
   unit.scope = scope;
+  if (reused) ImportReuse.resume(reused, ip, scope);
   const builds: TopLevelBuilds = new Map();
-  const captures = runMain(ip, unit, outline, scope, builds);
+  const window = { end: importWindowEnd(unit), reused: reused !== null, sealed: reused };
+  const captures = runMain(ip, unit, outline, scope, builds, imports ? window : null);
+  const result = analyzeRest(ip, unit, outline, scope, builds, captures, options, previous);
+  imports?.finish(window.sealed, scope, unit);
+  return result;
+}
+
+function analyzeRest(
+  ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope, builds: TopLevelBuilds,
+  captures: Map<ClassValue | FunctionValue, Capture>, options: AnalysisOptions, previous: ModelCache | null,
+): { result: FileAnalysis; cache: ModelCache } {
   const { all, models } = findCandidates(outline, scope);
   const ownInstances = new Set(all.flatMap((c) => captures.get(c.value)?.instance ?? []));
   const topLevel = moduleLevelModels(unit, outline, scope, builds, ownInstances);
@@ -209,7 +225,14 @@ function dedupe<T>(items: T[], key: (item: T) => string): T[] {
  * file's classes or factories outside their own definitions, and the first input that call's
  * model is fed; the model's forward is then left for later, under our recording.
  */
-function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope, builds: TopLevelBuilds): Map<ClassValue | FunctionValue, Capture> {
+/** The file's leading imports (importReuse.ts): skipped when `reused`, else sealed for reuse once they have run. */
+interface Window {
+  end: number;
+  reused: boolean;
+  sealed: SealedImports | null;
+}
+
+function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope, builds: TopLevelBuilds, window: Window | null): Map<ClassValue | FunctionValue, Capture> {
   const captures = new Map<ClassValue | FunctionValue, Capture>();
   const definition = outline.top.map((t) => t.kind === 'class' || (t.kind === 'def' && t.def !== null && isFactoryLike(t.def, unit)));
   const insideDefinition = (offset: number): boolean => {
@@ -242,12 +265,21 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
       if (stop) throw new StopCapture();
     },
   };
+  let windowOpen = window !== null && !window.reused;
   for (let stmt = unit.tree.topNode.firstChild; stmt; stmt = stmt.nextSibling) {
+    if (window && inWindow(stmt, window.end)) {
+      if (window.reused) continue;
+    } else if (window && windowOpen) {
+      windowOpen = false;
+      window.sealed = ImportReuse.seal(ip, ip.loader, unit, scope, window.end);
+    }
     try {
       execGuarded(ip, stmt, scope, unit);
       ip.reportLimits(unit, stmt);
     } catch (e) {
       if (!(e instanceof StopCapture || e instanceof BudgetExceeded)) throw e;
+      // A window a limit cut short is never reused.
+      windowOpen = false;
       ip.budget.depth = 0;
       if (!(e instanceof BudgetExceeded)) continue;
       if (!e.spent) {
@@ -258,6 +290,7 @@ function runMain(ip: Interpreter, unit: FileUnit, outline: Outline, scope: Scope
       break;
     }
   }
+  if (window && windowOpen) window.sealed = ImportReuse.seal(ip, ip.loader, unit, scope, window.end);
   return captures;
 }
 

@@ -84,6 +84,11 @@ export class Budget {
     return next;
   }
 
+  /** Steps spent so far. */
+  get used(): number {
+    return this.steps;
+  }
+
   limitMet(reason: string): void {
     this.onLimit?.(reason);
   }

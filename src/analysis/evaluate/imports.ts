@@ -24,12 +24,50 @@ export class ModuleLoader {
   private readonly sysModules = new PyDict();
   private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules(), ['sys', sysModule(this.sysModules)]]);
   private readonly files = new Map<string, Namespace | null>();
+  /** What each read through the host gave, by path (the first read of each): what a reuse must find again. */
+  readonly reads = new Map<string, ReturnType<SourceHost['readFile']>>();
+  /** Each project file run, with its globals (a parsed unit is shared by analyses; see reuse). */
+  private readonly ran = new Map<FileUnit, Scope>();
+  /** The '__main__' entry of sys.modules: the analysed file's, not part of what may be shared. */
+  private main: Namespace | null = null;
 
-  constructor(private readonly host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
+  constructor(private host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
 
   /** The analyzed file itself, which Python keeps in sys.modules as '__main__' (a registry decorating its functions looks it up there). */
   registerMain(scope: Scope): void {
-    this.sysModules.set('__main__', new Namespace('__main__', scope.vars));
+    this.main = new Namespace('__main__', scope.vars);
+    this.sysModules.set('__main__', this.main);
+  }
+
+  /** How many project files have been run. */
+  get filesRun(): number {
+    return this.ran.size;
+  }
+
+  /** The files run, for the interpreter records a reuse carries over. */
+  get units(): FileUnit[] {
+    return [...this.ran.keys()];
+  }
+
+  /** Everything this loader made that later analyses may share, and the analysed file's entry, which they must not. */
+  sharedRoots(): { roots: unknown[]; main: Namespace | null } {
+    return { roots: [this.builtins, this.sysModules, this.known, this.files, this.ran], main: this.main };
+  }
+
+  /**
+   * Makes this loader, with every module it ran, serve a new analysis: reads go through the new
+   * host, and each parsed file's globals are its own again (another analysis that ran the same
+   * parsed file in the meantime set them to its own).
+   */
+  reuseWith(host: SourceHost): void {
+    this.host = host;
+    for (const [unit, scope] of this.ran) unit.scope = scope;
+  }
+
+  private read(path: string): ReturnType<SourceHost['readFile']> {
+    const text = this.host.readFile(path);
+    if (!this.reads.has(path)) this.reads.set(path, text);
+    return text;
   }
 
   /** A module by dotted name, relative to `from` when `level` > 0; an open namespace when not found. */
@@ -103,7 +141,7 @@ export class ModuleLoader {
 
   private loadPath(ip: Interpreter, path: string, name: string): Namespace | null {
     if (this.files.has(path)) return this.files.get(path)!;
-    const text = this.host.readFile(path);
+    const text = this.read(path);
     if (text === undefined) {
       this.files.set(path, null);
       return null;
@@ -119,6 +157,7 @@ export class ModuleLoader {
     const scope = new Scope(this.builtins, 'module');
     scope.vars.set('__name__', name);
     unit.scope = scope;
+    this.ran.set(unit, scope);
     const ns = new Namespace(name, scope.vars);
     this.files.set(path, ns);
     this.sysModules.set(name, ns);

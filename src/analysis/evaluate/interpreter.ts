@@ -394,6 +394,53 @@ export class Interpreter implements Evaluator {
       else throw e;
     }
   }
+
+  /** A copy of what this run has recorded so far, to start another run of the same file there (evaluate/importReuse.ts). */
+  records(units: readonly FileUnit[]): InterpreterRecords {
+    return {
+      diagnostics: [...this.diagnostics], unresolved: [...this.unresolved], seen: [...this.seen], limitsMet: [...this.limitsMet],
+      convModules: [...this.convModules], functionalConvs: [...this.functionalConvs], doubts: this.doubts,
+      skippedBuilders: this.skippedBuilders, firstSkippedBuilder: this.firstSkippedBuilder,
+      failedAt: [this.main, ...units].flatMap((unit) => {
+        const failed = this.failedAt.get(unit);
+        return failed ? [[unit === this.main ? null : unit, [...failed]] as const] : [];
+      }),
+    };
+  }
+
+  /** Starts this (new) run where the recorded one stood. */
+  restoreRecords(r: InterpreterRecords): void {
+    this.diagnostics.push(...r.diagnostics);
+    this.unresolved.push(...r.unresolved);
+    for (const key of r.seen) this.seen.add(key);
+    this.limitsMet = [...r.limitsMet];
+    this.convModules.push(...r.convModules);
+    this.functionalConvs.push(...r.functionalConvs);
+    this.doubts = r.doubts;
+    this.skippedBuilders = r.skippedBuilders;
+    this.firstSkippedBuilder = r.firstSkippedBuilder;
+    for (const [unit, offsets] of r.failedAt) this.failedAt.set(unit ?? this.main, new Set(offsets));
+  }
+
+  /** Whether nothing is running: no call, frame, construction or nested expression. */
+  get atRest(): boolean {
+    return this.sites.length === 0 && this.frames.length === 0 && this.constructing.length === 0 && this.budget.depth === 0 &&
+      this.moduleInitDepth === 0 && this.tryDepth === 0 && this.expressionDepth === 0 && this.notes === null && this.calls === null;
+  }
+}
+
+/** What an Interpreter has recorded (see records); the analysed file's failures are under null. */
+export interface InterpreterRecords {
+  diagnostics: AnalysisDiagnostic[];
+  unresolved: Unresolved[];
+  seen: string[];
+  limitsMet: string[];
+  convModules: ModuleObject[];
+  functionalConvs: Interpreter['functionalConvs'];
+  doubts: number;
+  skippedBuilders: number;
+  firstSkippedBuilder: string | null;
+  failedAt: ReadonlyArray<readonly [FileUnit | null, number[]]>;
 }
 
 function firstLine(text: string): string {

@@ -13,18 +13,22 @@ const KEYWORDS_AFTER_OPERAND = ['else', 'or', 'and', 'if', 'for', 'in', 'is', 'n
  * the analysis keeps reading. A comment after such a literal breaks the statement too.
  */
 export function withExponentFloats(text: string): string {
-  let out: string[] | null = null;
+  // One pass, in slices: the text between rewritten literals is copied once (large files such as
+  // timm's model files hold hundreds of dots).
+  const parts: string[] = [];
+  let copied = 0;
   for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', dot + 1)) {
-    if (!endsDigitLiteral(text, dot) || !isSpace(text[dot + 1])) continue;
+    if (!isSpace(text[dot + 1]) || !endsDigitLiteral(text, dot)) continue;
     let k = dot + 1;
     while (isSpace(text[k])) k++;
     const comment = text[k] === '#';
     if (!comment && !KEYWORDS_AFTER_OPERAND.some((w) => text.startsWith(w, k) && !isWordChar(text[k + w.length]))) continue;
-    out ??= text.split('');
-    out[dot] = 'e';
-    out[dot + 1] = '0';
+    parts.push(text.slice(copied, dot), 'e0');
+    copied = dot + 2;
   }
-  return out ? out.join('') : text;
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /** Whether the digits just before `dot` are a whole literal (not part of a name, a float or an attribute). */

@@ -81,3 +81,8 @@ export function markChanged(v: Value, reason: string, seen: Set<object> = new Se
     for (const item of v.attrs.values()) markChanged(item, reason, seen);
   }
 }
+
+/** The mark this file keeps aside for a list or an object, if any (a change of its state, for evaluate/graphPrint.ts). */
+export function changedMark(o: object): string | undefined {
+  return changedObjects.get(o);
+}

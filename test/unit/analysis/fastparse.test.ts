@@ -122,6 +122,8 @@ const SNIPPETS: Record<string, string> = {
   'deep nesting': 'def f():\n    for a in b:\n        if c:\n            while d:\n                try:\n                    e\n                finally:\n                    g\n    return h\nx = 1\n',
   'empty file': '',
   'only comments': '# a\n# b\n',
+  // How the analysis spells `0. else` (withExponentFloats), as timm writes its drop paths.
+  'keywords right after a number': 'p = D(r) if r > 0e0else I()\ng = 1e0if s else 0e0\nif d == 0e0or not t:\n    pass\nx = 1e0and y\nz = [a for a in 1e0in b]\nw = 0x1for 2if 1e0is not 0e0not in c else 3\n',
 };
 
 describe('fastParse: constructs', () => {

@@ -305,7 +305,7 @@ export class Lexer {
       if (c === 106 || c === 74) pos++;
     }
     c = src.charCodeAt(pos);
-    if (isIdentChar(c) || c >= 128) bail();
+    if ((isIdentChar(c) && !keywordAt(src, pos)) || c >= 128) bail();
     if (c === 46) {
       // `1.` is no Number for lezer but the start of a MemberExpression: `1.j` reads a property,
       // `1.)` misses one, an error node the parser reproduces where lezer's recovery is known.
@@ -315,6 +315,21 @@ export class Lexer {
     this.t = T.NUMBER;
     this.te = this.pos = pos;
   }
+}
+
+// Keywords that lezer reads as their own token right after a number, as in `0e0else`: the
+// spelling withExponentFloats gives `0. else` (lezer's Number token simply ends before the word).
+const KEYWORDS_AFTER_NUMBER = ['else', 'or', 'and', 'if', 'for', 'in', 'is', 'not'];
+
+/** Whether a keyword that may follow an operand starts at `pos` and ends a word. */
+function keywordAt(src: string, pos: number): boolean {
+  for (const word of KEYWORDS_AFTER_NUMBER) {
+    if (src.startsWith(word, pos)) {
+      const c = src.charCodeAt(pos + word.length);
+      return !(isIdentChar(c) || c >= 128);
+    }
+  }
+  return false;
 }
 
 function digits(src: string, pos: number): number {

@@ -1,0 +1,121 @@
+import type { SyntaxNode } from '@lezer/common';
+import type { FileUnit } from '../parse/unit';
+import type { Scope } from '../values/scope';
+import type { Namespace, Value } from '../values/values';
+import type { SourceHost } from '../types';
+import type { Interpreter, InterpreterRecords } from './interpreter';
+import type { ModuleLoader } from './imports';
+import { GraphPrint, printGraph, samePrint } from './graphPrint';
+
+/**
+ * The editor analyses a file again at every edit; a file that imports timm spends nearly all of
+ * its analysis running timm's hundred files. This keeps, per document, the modules its leading
+ * import statements ran (the "window": the top-level statements before the first one that is
+ * not an import), so the next analysis starts after them instead.
+ *
+ * Invariant: an analysis that reuses a window stands, after it, exactly where a cold analysis of
+ * its own text would stand:
+ * - the same code ran: its text up to the end of the window is the same, and every file the
+ *   window read (or looked for and did not find) reads the same through the host now;
+ * - from the same start: a window is only import statements, and its imports ran first, on a
+ *   fresh loader, under the same options (one DocumentAnalyzer's, which drops this on any change);
+ * - with the same effects: the window ran to its end with the budget unspent and nothing
+ *   running, and the new analysis gets its bindings, its step count (one budget still covers
+ *   the file and everything it imports) and what the interpreter had recorded (diagnostics,
+ *   unresolved entries, failures, doubts);
+ * - and nothing since changed what it made: at the end of every analysis that used the modules,
+ *   everything reachable from the loader (modules, registries, classes, builtins, sys.modules)
+ *   must print exactly as it printed when the window ended (graphPrint.ts). A file that mutates
+ *   an imported registry, or whose later code imports more, fails that check; its own result is
+ *   still right (it started from the window's state), but the modules are dropped and the next
+ *   analysis runs its imports again. A reused window is also checked again, so a later edit that
+ *   starts mutating is caught the same way.
+ */
+export interface SealedImports {
+  readonly loader: ModuleLoader;
+  /** The file's text up to the end of the window's last import statement. */
+  readonly prefix: string;
+  /** The analysed file's globals after the window, in order. */
+  readonly bindings: ReadonlyArray<readonly [string, Value]>;
+  readonly steps: number;
+  readonly records: InterpreterRecords;
+  readonly print: GraphPrint;
+}
+
+/** Where the leading import statements of a file end (0 when it starts with none). */
+export function importWindowEnd(unit: FileUnit): number {
+  let end = 0;
+  for (let stmt = unit.tree.topNode.firstChild; stmt; stmt = stmt.nextSibling) {
+    if (stmt.name === 'Comment') continue;
+    if (stmt.name !== 'ImportStatement') break;
+    end = stmt.to;
+  }
+  return end;
+}
+
+/** Whether a top-level statement is inside the window ending at `end`. */
+export function inWindow(stmt: SyntaxNode, end: number): boolean {
+  return stmt.to <= end;
+}
+
+/** The print of what a loader shares, or null when it cannot be shared. */
+function printShared(loader: ModuleLoader, scope: Scope, unit: FileUnit, bindings: readonly Value[]): GraphPrint | null {
+  const { roots, main } = loader.sharedRoots();
+  // The analysed file's own globals must not be reachable from what is shared, but through its
+  // sys.modules entry (which each analysis sets to its own).
+  const forbidden = new Set<object>([scope, scope.vars, unit]);
+  return printGraph([...roots, ...bindings], forbidden, main ? new Set<Namespace>([main]) : undefined);
+}
+
+/** Per document: the window its last analysis left, if it can be used again. */
+export class ImportReuse {
+  private sealed: SealedImports | null = null;
+
+  /**
+   * The window the analysis of `unit` may start from, or null. It is taken: the analysis owns
+   * the modules until `finish` proves them unchanged.
+   */
+  take(unit: FileUnit, host: SourceHost): SealedImports | null {
+    const sealed = this.sealed;
+    this.sealed = null;
+    if (!sealed) return null;
+    const end = importWindowEnd(unit);
+    if (end !== sealed.prefix.length || !unit.source.startsWith(sealed.prefix)) return null;
+    for (const [path, was] of sealed.loader.reads) if (!sameRead(host.readFile(path), was)) return null;
+    sealed.loader.reuseWith(host);
+    return sealed;
+  }
+
+  /** Seals the window a cold analysis has just run, if it may be reused (see the invariant). */
+  static seal(ip: Interpreter, loader: ModuleLoader, unit: FileUnit, scope: Scope, end: number): SealedImports | null {
+    if (end === 0 || loader.filesRun === 0 || !ip.atRest || ip.budget.spentReason !== null) return null;
+    const bindings = [...scope.vars];
+    const print = printShared(loader, scope, unit, bindings.map(([, v]) => v));
+    if (!print) return null;
+    return { loader, prefix: unit.source.slice(0, end), bindings, steps: ip.budget.used, records: ip.records(loader.units), print };
+  }
+
+  /** Starts a new analysis where the window ended. */
+  static resume(sealed: SealedImports, ip: Interpreter, scope: Scope): void {
+    for (const [name, value] of sealed.bindings) scope.vars.set(name, value);
+    ip.restoreRecords(sealed.records);
+    ip.budget.tick(sealed.steps);
+  }
+
+  /** After an analysis that used the window's modules: kept for the next one only if they are as the window left them. */
+  finish(sealed: SealedImports | null, scope: Scope, unit: FileUnit): void {
+    this.sealed = null;
+    if (!sealed) return;
+    const print = printShared(sealed.loader, scope, unit, sealed.bindings.map(([, v]) => v));
+    if (print && samePrint(print, sealed.print)) this.sealed = sealed;
+  }
+
+  clear(): void {
+    this.sealed = null;
+  }
+}
+
+function sameRead(now: ReturnType<SourceHost['readFile']>, was: ReturnType<SourceHost['readFile']>): boolean {
+  if (typeof now === 'string' || typeof was === 'string' || now === undefined || was === undefined) return now === was;
+  return JSON.stringify(now) === JSON.stringify(was);
+}
