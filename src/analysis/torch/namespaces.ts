@@ -151,6 +151,22 @@ function nnMembers(fNamespace: Namespace): Map<string, Value> {
   return m;
 }
 
+const NN_MODULE_FILES = ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten'];
+
+/**
+ * torch.nn.modules, which `import torch` makes reachable as `torch.nn.modules` / `nn.modules`: the
+ * layers of torch.nn, its files (each read as torch.nn) and its `utils` (`_pair`...), which is not
+ * torch.nn.utils (weight_norm...).
+ */
+function nnModulesNamespace(nn: Namespace): Namespace {
+  const members = new Map<string, Value>(nn.members);
+  for (const sub of NN_MODULE_FILES) members.set(sub, nn);
+  members.set('utils', moduleUtilsNamespace());
+  const namespace = new Namespace('torch.nn.modules', members);
+  nn.members.set('modules', namespace);
+  return namespace;
+}
+
 /** torch, torch.nn, torch.nn.functional and friends, created once per analysis. */
 export function torchNamespaces(): Map<string, Namespace> {
   const F = new Namespace('torch.nn.functional', functional());
@@ -160,9 +176,10 @@ export function torchNamespaces(): Map<string, Namespace> {
   torchMembers.set('nn', nn);
   const torch = new Namespace('torch', torchMembers, true);
   const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
-  modules.set('torch.nn.modules', nn);
-  for (const sub of ['conv', 'linear', 'batchnorm', 'activation', 'pooling', 'container', 'module', 'normalization', 'dropout', 'flatten']) modules.set(`torch.nn.modules.${sub}`, nn);
-  modules.set('torch.nn.modules.utils', moduleUtilsNamespace());
+  const nnModules = nnModulesNamespace(nn);
+  modules.set('torch.nn.modules', nnModules);
+  for (const sub of NN_MODULE_FILES) modules.set(`torch.nn.modules.${sub}`, nn);
+  modules.set('torch.nn.modules.utils', nnModules.members.get('utils') as Namespace);
   const checkpoint = checkpointNamespace();
   const jit = jitNamespace();
   const utils = torchUtilsNamespace(checkpoint);
