@@ -115,6 +115,8 @@ async function main() {
   const env = runEnv(dirs, {
     ...(installed ? runnerEnv(runner) : {}),
     CONV_LENS_TEST_RESULTS: resultsFile,
+    // Where the suite finds the CLI (bin/conv-lens.js), which the installed .vsix does not ship.
+    CONV_LENS_REPO_ROOT: repoRoot,
     CONV_LENS_TEST_GREP: flagValue('--grep') ?? '',
     CONV_LENS_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
     // A stand-in torchvision, found the way the desktop extension finds installed packages.

@@ -24,7 +24,7 @@ import { installExtension, startCodeServer } from './lib/code-server.mjs';
 import { repoRoot, resultsRoot } from './lib/paths.mjs';
 import { ensureProvisioned, flagValue, packagedVsix, resultsDir } from './lib/prepare.mjs';
 import { createRunDir, removeRunDir, runEnv } from './lib/run-dir.mjs';
-import { describeInstall, perVersion, selectedInstall } from './lib/versions.mjs';
+import { describeInstall, perVersion, selectedInstall, vscodeVersionOf } from './lib/versions.mjs';
 
 const label = 'vscode-ui';
 const logDir = resultsDir(perVersion(label));
@@ -104,7 +104,7 @@ async function main() {
   // Not the load event: newer workbenches keep loading resources long after they run.
   await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   await waitForWorkbench();
-  const counts = await runMocha({ workspace: dirs.workspace, screenshotDir });
+  const counts = await runMocha({ workspace: dirs.workspace, screenshotDir, vscodeVersion: vscodeVersionOf(selectedInstall) });
 
   console.log(`\n${label} in ${vscodeDescription}: ${counts.passed} passed, ${counts.failed} failed` + (counts.pending ? `, ${counts.pending} skipped` : ''));
   const ranNone = counts.passed + counts.failed === 0;

@@ -15,7 +15,7 @@ const util = require('util');
 function teeConsole(logFile) {
   for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
     const original = console[level].bind(console);
-    console[level] = (...args) => {
+    const tee = (...args) => {
       try {
         fs.appendFileSync(logFile, `${JSON.stringify({ level, text: util.format(...args) })}\n`);
       } catch {
@@ -23,6 +23,9 @@ function teeConsole(logFile) {
       }
       original(...args);
     };
+    // Newer extension hosts (1.139) forward the console through a getter whose setter ignores
+    // assignment, so the property is redefined rather than assigned.
+    Object.defineProperty(console, level, { value: tee, writable: true, configurable: true, enumerable: true });
   }
 }
 

@@ -33,6 +33,29 @@ export function positionOf(document: vscode.TextDocument, text: string, within =
   return document.positionAt(offset + within);
 }
 
+/**
+ * Closes every editor without saving. Closing an edited editor makes VS Code ask whether to save
+ * it, and nothing answers that dialog in a test run (1.139's closeAllEditors then never resolves),
+ * so the edits a test left (tests never save; the workspace is a fresh copy) are reverted first.
+ */
 export async function closeAllEditors(): Promise<void> {
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs.filter((t) => t.isDirty)) await revertAndClose(tab, group.viewColumn);
+  }
+  const stillEdited = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.isDirty).map((t) => t.label);
+  assert.deepEqual(stillEdited, [], 'editors left edited after reverting them');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Makes a tab's editor the active one and reverts and closes it (an untitled one is discarded). */
+async function revertAndClose(tab: vscode.Tab, viewColumn: vscode.ViewColumn): Promise<void> {
+  const { input } = tab;
+  if (input instanceof vscode.TabInputText) {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(input.uri), { viewColumn });
+  } else if (input instanceof vscode.TabInputNotebook) {
+    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(input.uri), { viewColumn });
+  } else {
+    assert.fail(`an edited tab of a kind the tests do not open: ${tab.label}`);
+  }
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }

@@ -98,7 +98,9 @@ describe('model-wide what-if: apply to code', function () {
     assert.equal(document.isDirty, false, 'the CLI reads the file on disk');
     const exported = await exportJson(document, 'whatif_export.json');
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    const cli = path.join(extension.extensionPath, 'bin', 'conv-lens.js');
+    // The packaged extension has no CLI: where the suite runs through the installed .vsix, the
+    // runner names this repo's (built from the same source).
+    const cli = path.join(process.env.CONV_LENS_REPO_ROOT ?? extension.extensionPath, 'bin', 'conv-lens.js');
     let stdout: string;
     try {
       stdout = execFileSync(process.execPath, [cli, 'report', 'whatif_net.py', '--json'], { cwd: folder, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });

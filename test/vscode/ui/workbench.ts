@@ -15,12 +15,20 @@ export interface WorkbenchInfo {
   /** The folder the workbench opened: a fresh copy of test/vscode/workspace. */
   workspace: string;
   screenshotDir: string;
+  /** The VS Code version the workbench runs, e.g. "1.75.1" (its product.json). */
+  vscodeVersion: string;
 }
 
 export class Workbench {
   private failureScreenshot: Promise<unknown> = Promise.resolve();
 
   constructor(readonly page: Page, readonly info: WorkbenchInfo) {}
+
+  /** True when the workbench's VS Code is `major.minor` or newer. */
+  vscodeAtLeast(major: number, minor: number): boolean {
+    const [runMajor = 0, runMinor = 0] = this.info.vscodeVersion.split('.').map((part) => Number.parseInt(part, 10));
+    return runMajor > major || (runMajor === major && runMinor >= minor);
+  }
 
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits until its editor shows text. */
   async openFile(fileName: string): Promise<Locator> {
