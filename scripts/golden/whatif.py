@@ -47,6 +47,13 @@ CASES = [
     ('tiny-mobilenet-width-075', 'examples/mobilenet_block.py', 'TinyMobileNet', (1, 3, 224, 224), [{'kind': 'width', 'multiplier': 0.75, 'divisor': 8}]),
     ('tiny-mobilenet-groups4', 'examples/mobilenet_block.py', 'TinyMobileNet', (1, 3, 224, 224), [{'kind': 'groups', 'groups': 4}]),
     ('resnet18-separable', 'test/fixtures/models/resnet_cifar.py', 'ResNet18', (2, 3, 32, 32), [{'kind': 'separable'}]),
+    # Convs whose widths are computed (make_divisible, self.inplanes): the what-if builds them by
+    # module surgery in the evaluator, and Apply leaves the ones it cannot rewrite alone.
+    ('mobilenetv2-groups4', 'examples/mobilenet_v2.py', 'MobileNetV2', (1, 3, 224, 224), [{'kind': 'groups', 'groups': 4}]),
+    ('mobilenetv2-separable-groups2-dropbias', 'examples/mobilenet_v2.py', 'MobileNetV2', (1, 3, 224, 224), [{'kind': 'separable'}, {'kind': 'groups', 'groups': 2}, {'kind': 'dropBias'}]),
+    ('tv-resnet-separable', 'test/fixtures/whatif/torchvision_resnet.py', 'ResNet', (2, 3, 64, 64), [{'kind': 'separable'}]),
+    ('tv-resnet-groups4', 'test/fixtures/whatif/torchvision_resnet.py', 'ResNet', (2, 3, 64, 64), [{'kind': 'groups', 'groups': 4}]),
+    ('tv-resnet-separable-groups8', 'test/fixtures/whatif/torchvision_resnet.py', 'ResNet', (2, 3, 64, 64), [{'kind': 'separable'}, {'kind': 'groups', 'groups': 8}]),
 ]
 
 

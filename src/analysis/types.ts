@@ -56,6 +56,30 @@ export interface AnalysisOptions {
   deadlineMs?: number;
   /** The clock the deadline is read from, in milliseconds (default Date.now); read every few thousand steps. */
   clock?: () => number;
+  /**
+   * Module surgery on the entry model (the what-if, src/analysis/whatif): once the model is built
+   * and before its forward runs, the conv at each named_modules() name is replaced as PyTorch
+   * code would replace it (`setattr(parent, leaf, new)`), so every shape is recomputed through
+   * forward. Only channel-preserving changes: the layer keeps its in and out channels.
+   */
+  surgery?: ModuleSurgery;
+}
+
+/** What replaces one conv of the model (see AnalysisOptions.surgery). */
+export interface LayerSurgery {
+  /** Becomes Sequential(depthwise k×k without bias, pointwise 1×1 with the conv's bias). */
+  separable?: boolean;
+  /** The conv rebuilt with these groups. */
+  groups?: bigint;
+  /** The conv (or, with `separable`, its pointwise part) rebuilt without a bias. */
+  dropBias?: boolean;
+}
+
+export interface ModuleSurgery {
+  /** By named_modules() name in the model as written. */
+  layers: ReadonlyMap<string, LayerSurgery>;
+  /** Filled by the analysis: the layers whose replacement PyTorch would refuse to build, with its message. */
+  failed: Map<string, string>;
 }
 
 /** Where the model's input shape came from. */

@@ -40,6 +40,8 @@ interface DocumentState {
   reads: Set<string>;
   /** The files tick when the last run started. */
   ranAt: number;
+  /** The text the analyzer's last result is of (the what-if reads the model as written from it). */
+  analysed?: string;
 }
 
 /** The run in progress, read by the hooks the analysis calls (file reads and the clock). */
@@ -143,12 +145,24 @@ export class AnalysisService {
     let result = null;
     let error: string | null = null;
     try {
-      result = whatIfModel(this.options(m.root, m.path, m.settings), m.source, m.entry, m.plan);
+      result = whatIfModel(this.options(m.root, m.path, m.settings), m.source, m.entry, m.plan, { held: this.held(m) });
     } catch (e) {
       error = `Conv Lens could not work out this what-if: ${e instanceof Error ? e.message : String(e)}`;
     }
     if (this.cancelled(m.run)) return this.platform.post({ type: 'cancelled', run: m.run });
     this.platform.post({ type: 'whatIfResult', run: m.run, result, error, millis: this.platform.now() - started });
+  }
+
+  /**
+   * The document's last analysis, when it is of the what-if's very text and settings, finished,
+   * and no file it read changed since: the what-if reads the model as written from it.
+   */
+  private held(m: Extract<ToWorker, { type: 'whatIf' }>): FileAnalysis | null {
+    const state = this.documents.get(placeKey(m.root, m.path));
+    const analysis = state?.analyzer?.analysis;
+    if (!state || !analysis || !state.options || state.analysed !== m.source) return null;
+    if (state.settingsKey !== settingsKeyOf(m.settings) || this.files.changedSince(state.reads, state.ranAt)) return null;
+    return analysis;
   }
 
   private update(state: DocumentState, text: string, m: Extract<ToWorker, { type: 'analyze' }>): FileAnalysis {
@@ -171,6 +185,7 @@ export class AnalysisService {
       state.analyzer = null;
     });
     state.reads = this.run.reads;
+    state.analysed = text;
     return analysis;
   }
 

@@ -13,6 +13,7 @@ import { readParams } from '../parse/params';
 import { Args, ClassValue, FunctionValue, ModuleObject, PyDict, Tensor, Unknown, Value, typeName } from '../values/values';
 import { Scope } from '../values/scope';
 import { skippedWithin } from './skippedBuilds';
+import { applySurgery } from './surgery';
 
 /** What the file's own code showed about a model: the instance a call built and the input it was fed. */
 export interface Capture {
@@ -83,6 +84,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   let forwardCertain = false;
   // A forward the model ran while it was built (timm's HybridEmbed feeds its backbone zeros to
   // learn its feature size) is not the forward measured: PyTorch's counts start here.
+  if (instance && options.surgery && options.entry === candidate.name) applySurgery(ip, instance, options.surgery);
   if (instance) forgetEarlierForwards(instance);
   if (instance && input && !inputProblem) {
     ip.budget = phaseBudget(ip, options);

@@ -36,6 +36,12 @@ export interface LayerPlan {
 interface Context {
   model: ModelAnalysis;
   sources: Sources;
+  /**
+   * The what-if is computed by module surgery (whatIf.ts): a change whose code cannot be
+   * rewritten still applies in the what-if (Apply leaves it alone), so a conv that becomes
+   * separable there is not offered groups.
+   */
+  surgery: boolean;
 }
 
 /** Finds the literal behind each channel figure the width multiplier changes; the reason when one is computed. */
@@ -59,9 +65,9 @@ function widthProblem(p: LayerPlan, context: Context): string | null {
 const ORDER: TransformationKind[] = ['width', 'separable', 'groups', 'dropBias'];
 
 /** Decides every transformation of the plan for every conv of the model, site-checked. */
-export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, sources: Sources, foreign: ReadonlyMap<string, string>): LayerPlan[] {
+export function decideAll(model: ModelAnalysis, plan: WhatIfPlan, sources: Sources, foreign: ReadonlyMap<string, string>, surgery = false): LayerPlan[] {
   const byKind = new Map(plan.transformations.map((t) => [t.kind, t]));
-  const context: Context = { model, sources };
+  const context: Context = { model, sources, surgery };
   const plans = model.layers.map((layer): LayerPlan => {
     const source = layer.origin ? sources.get(layer.origin.file) : sources.main;
     const site = source ? readSite(source.text, source.starts, layer.origin?.range ?? layer.range) : null;
@@ -101,6 +107,11 @@ function wholeModelWidth(plans: LayerPlan[]): void {
   }
 }
 
+/** Whether the decision changes the layer in the what-if: applied, or (computed by surgery) valid but not rewritable. */
+export function appliesInWhatIf(d: Decision | undefined, surgery: boolean): boolean {
+  return d !== undefined && (d.status === 'applied' || (surgery && d.blocked === true && d.status === 'ineligible'));
+}
+
 export function siteKey(file: string, offset: number): string {
   return `${file}:${offset}`;
 }
@@ -114,7 +125,7 @@ function lineOf(p: LayerPlan, offset: number, main: string): string {
 function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, excluded: boolean, foreign: ReadonlyMap<string, string>, context: Context): Decision {
   const r = p.layer.record;
   if (!r) return { status: 'ineligible', reason: `its figures are unknown${p.layer.error ? `: ${p.layer.error.message}` : ''}` };
-  const eligible = eligibility(t, p, model);
+  const eligible = eligibility(t, p, model, context.surgery);
   if (eligible) return { status: 'ineligible', reason: eligible };
   if (excluded && t.kind === 'width') return widthExcluded(t, p, foreign, context);
   if (excluded) return { status: 'excluded', reason: 'switched off for this layer' };
@@ -128,10 +139,10 @@ function decideOne(t: Transformation, p: LayerPlan, model: ModelAnalysis, exclud
 }
 
 /** Why the transformation does not apply to this conv at all, or null. */
-function eligibility(t: Transformation, p: LayerPlan, model: ModelAnalysis): string | null {
+function eligibility(t: Transformation, p: LayerPlan, model: ModelAnalysis, surgery: boolean): string | null {
   const r = p.layer.record!;
   const spec = r.spec;
-  const separable = p.decisions.get('separable')?.status === 'applied';
+  const separable = appliesInWhatIf(p.decisions.get('separable'), surgery);
   switch (t.kind) {
     case 'separable':
       if (spec.transposed) return 'a transposed conv has no depthwise-separable form here';

@@ -41,7 +41,9 @@ export interface LayerChange {
   replacedBy?: string[];
   /**
    * The change is valid but its code cannot be rewritten safely (a computed argument, a call
-   * that also builds layers left as they are): listed with the reason and left alone.
+   * that also builds layers left as they are): Apply leaves it alone, and says why (`reason`).
+   * With status 'applied' the what-if still shows it (computed by module surgery: "what-if
+   * only"); a width change that is blocked is 'ineligible' (a width stays a text rewrite).
    */
   blocked?: boolean;
   paramsBefore: bigint | null;
@@ -56,6 +58,11 @@ export interface WhatIfResult {
   before: ModelAnalysis;
   /** The model analysed again with the transformations applied. */
   after: ModelAnalysis;
+  /**
+   * The totals Apply promises: those of the model with only the changes Apply writes (`edits`),
+   * which a re-analysis after applying gives exactly; `after.totals` when it writes them all.
+   */
+  applyTotals: ModelAnalysis['totals'];
   changes: LayerChange[];
   /** PyTorch's errors for the transformed model (construction or forward), if it would fail. */
   errors: AnalysisDiagnostic[];

@@ -62,8 +62,44 @@ describe('model-wide what-if against PyTorch', function () {
       for (const f of new Set(result.edits.map((e) => e.file))) texts.set(f, applyEdits(fs.readFileSync(f, 'utf8'), result.edits.filter((e) => e.file === f)));
       const host = { readFile: (p: string) => texts.get(p) ?? optionsFor(file).host.readFile(p) };
       const again = analyzeFile(texts.get(file) ?? source, { file, host, entry: c.entry }).models.find((m) => m.entry === c.entry)!;
-      assert.deepEqual(again.totals, result.after.totals, c.id);
+      assert.deepEqual(again.totals, result.applyTotals, c.id);
+      // Apply promises the what-if's totals exactly when it writes every change the what-if shows.
+      if (!result.changes.some((ch) => ch.blocked && ch.status === 'applied')) assert.deepEqual(result.applyTotals, result.after.totals, c.id);
     }
+  });
+
+  it('the what-if by module surgery equals the text rewrite analysed again, where every change can be written', () => {
+    let compared = 0;
+    for (const c of golden.cases) {
+      if (c.plan.transformations.some((t) => t.kind === 'width')) continue;
+      const file = path.join(ROOT, c.file);
+      const source = fs.readFileSync(file, 'utf8');
+      const surgery = whatIfModel(optionsFor(file), source, c.entry, c.plan);
+      if (surgery.changes.some((ch) => ch.blocked)) continue;
+      const rewrite = whatIfModel(optionsFor(file), source, c.entry, c.plan, { method: 'rewrite' });
+      const figures = (r: typeof surgery): unknown => r.after.layers.map((l) => [l.name, l.record?.params, l.record?.macs, l.record?.input_shape, l.record?.output_shape]);
+      assert.deepEqual(figures(surgery), figures(rewrite), c.id);
+      assert.deepEqual(surgery.after.totals, rewrite.after.totals, c.id);
+      assert.deepEqual(surgery.edits, rewrite.edits, c.id);
+      compared++;
+    }
+    assert.ok(compared >= 5, `${compared} cases compared`);
+  });
+
+  it("computed widths (make_divisible, self.inplanes) are transformed in the what-if and listed as what-if only for Apply", () => {
+    const file = path.join(ROOT, 'examples/mobilenet_v2.py');
+    const r = whatIfModel(optionsFor(file), fs.readFileSync(file, 'utf8'), 'MobileNetV2', { transformations: [{ kind: 'groups', groups: 4 }] });
+    const only = r.changes.filter((ch) => ch.status === 'applied' && ch.blocked);
+    const written = r.changes.filter((ch) => ch.status === 'applied' && !ch.blocked);
+    assert.ok(only.length > 0 && written.length > 0, `${only.length} what-if only, ${written.length} written`);
+    for (const ch of only) assert.match(ch.reason!, /also builds|computed|cannot/);
+    assert.ok(r.after.totals.conv_macs! < r.applyTotals.conv_macs! && r.applyTotals.conv_macs! < r.before.totals.conv_macs!);
+    const expand = r.after.layers.find((l) => l.name === only[0].name)!;
+    assert.equal(expand.record!.spec.groups, 4n);
+    const resnet = path.join(ROOT, 'test/fixtures/whatif/torchvision_resnet.py');
+    const tv = whatIfModel(optionsFor(resnet), fs.readFileSync(resnet, 'utf8'), 'ResNet', { transformations: [{ kind: 'separable' }] });
+    assert.ok(tv.after.layers.some((l) => l.name === 'layer1.0.conv1.0'));
+    assert.equal(tv.changes.find((ch) => ch.name === 'layer1.0.conv1')?.status, 'applied');
   });
 
   it('rewrites the conv calls of helpers imported from another file, in that file', () => {
@@ -100,19 +136,24 @@ describe('model-wide what-if: what it leaves alone, and why', function () {
     const blocks = r.changes.filter((c) => c.name.startsWith('blocks.'));
     assert.equal(blocks.find((c) => c.name === 'blocks.1')?.status, 'excluded');
     for (const c of blocks.filter((b) => b.name !== 'blocks.1')) {
-      assert.equal(c.status, 'ineligible');
+      // Shown in the what-if (computed by module surgery), left alone by Apply.
+      assert.equal(c.status, 'applied');
       assert.equal(c.blocked, true);
       assert.match(c.reason!, /also builds blocks\.1/);
     }
     assert.equal(r.changes.find((c) => c.name === 'out')?.status, 'applied');
-    assert.equal(r.after.layers.filter((l) => l.name.startsWith('blocks.')).length, 4);
+    assert.equal(r.after.layers.filter((l) => l.name.startsWith('blocks.')).length, 7);
+    const rewrite = whatIfModel(optionsFor(file), source, 'Stack', { transformations: [{ kind: 'separable' }], excluded: { separable: ['blocks.1'] } }, { method: 'rewrite' });
+    assert.equal(rewrite.changes.find((c) => c.name === 'blocks.0')?.status, 'ineligible');
+    assert.deepEqual(rewrite.edits, r.edits);
+    assert.deepEqual(r.applyTotals, rewrite.after.totals);
   });
 
   it("a call that also builds another model's layers is left alone, with the reason", () => {
     const shared = path.join(ROOT, 'test/fixtures/whatif/shared_helper.py');
     const r = whatIfModel(optionsFor(shared), fs.readFileSync(shared, 'utf8'), 'TwinA', { transformations: [{ kind: 'separable' }] });
     const a = r.changes.find((c) => c.name === 'a.0')!;
-    assert.equal(a.status, 'ineligible');
+    assert.equal(a.status, 'applied');
     assert.equal(a.blocked, true);
     assert.match(a.reason!, /also builds TwinB's b\.0/);
     assert.equal(r.changes.find((c) => c.name === 'own')?.status, 'applied');
