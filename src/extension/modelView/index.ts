@@ -39,7 +39,7 @@ function track(panel: ModelViewPanel): ModelViewPanel {
 export function registerModelView(ctx: ConvLensContext): vscode.Disposable {
   const serializer = vscode.window.registerWebviewPanelSerializer(MODEL_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-      const restored = await restoredTarget(ctx, state).catch((e: unknown) => ({ ok: false as const, reason: `The model view could not be restored: ${e instanceof Error ? e.message : String(e)}` }));
+      const restored = await restoredTarget(state, ctx.log).catch((e: unknown) => ({ ok: false as const, reason: `The model view could not be restored: ${e instanceof Error ? e.message : String(e)}` }));
       current?.dispose();
       track(restored.ok ? new ModelViewPanel(panel, ctx, restored.target) : new ModelViewPanel(panel, ctx, null, restored.reason));
     },

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import { parseModelPanelState } from '../../protocol/modelView';
-import { ConvLensContext } from '../context';
 import { isPython } from '../documents';
 import { openInEditorTab } from '../panel/panelHost';
 import type { ModelTarget } from './panel';
+
+interface Log {
+  appendLine(line: string): void;
+}
 
 export type Restored = { ok: true; target: ModelTarget } | { ok: false; reason: string };
 
@@ -15,10 +18,10 @@ const RUN_AGAIN = 'Open a Python file with a model and run "Conv Lens: Open Mode
  * is open, analysed, or a Python file in the workspace; the model is checked once the file's
  * analysis arrives (the target is exact). Never throws: bad or stale state gives a reason.
  */
-export async function restoredTarget(ctx: ConvLensContext, state: unknown): Promise<Restored> {
+export async function restoredTarget(state: unknown, log: Log): Promise<Restored> {
   const parsed = parseModelPanelState(state);
   if (!parsed.ok) {
-    ctx.log.appendLine(`[model view] restoring without saved state: ${parsed.error}`);
+    log.appendLine(`[model view] restoring without saved state: ${parsed.error}`);
     return { ok: false, reason: `The model view could not read what it showed before the window reloaded. ${RUN_AGAIN}` };
   }
   const saved = parsed.value.target;
@@ -29,13 +32,13 @@ export async function restoredTarget(ctx: ConvLensContext, state: unknown): Prom
   } catch {
     return { ok: false, reason: `The model view's saved file is not a valid address. ${RUN_AGAIN}` };
   }
-  const document = await allowedDocument(ctx, uri);
+  const document = await allowedDocument(uri, log);
   if (!document) return { ok: false, reason: `${basename(uri)} is not open, and not a Python file of this workspace, so the model view does not read it. ${RUN_AGAIN}` };
   return { ok: true, target: { document, entry: saved.entry, exact: true } };
 }
 
 /** The document when it is open (the analysed ones are), shown in an editor tab, or a Python file inside a workspace folder. */
-async function allowedDocument(ctx: ConvLensContext, uri: vscode.Uri): Promise<vscode.TextDocument | null> {
+async function allowedDocument(uri: vscode.Uri, log: Log): Promise<vscode.TextDocument | null> {
   const key = uri.toString();
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
   if (open) return isPython(open) ? open : null;
@@ -45,7 +48,7 @@ async function allowedDocument(ctx: ConvLensContext, uri: vscode.Uri): Promise<v
     const document = await vscode.workspace.openTextDocument(uri);
     return isPython(document) ? document : null;
   } catch (e) {
-    ctx.log.appendLine(`[model view] cannot open the saved file: ${e instanceof Error ? e.message : String(e)}`);
+    log.appendLine(`[model view] cannot open the saved file: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   }
 }

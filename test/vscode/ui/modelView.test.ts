@@ -71,22 +71,24 @@ describe('Conv Lens model view (installed from the .vsix)', function () {
     assert.deepEqual(await totals(page, 0), original);
   });
 
-  it('comes back on the same model after a window reload', async () => {
+  it('comes back on the model it showed after a window reload, not the one under the cursor', async () => {
     const wb = workbench();
     await wb.openFile('whatif_net.py');
-    // Line 38 is inside Stack, the file's second model.
+    // Line 38 is inside Stack, the file's second model; the picker then shows the first one.
     await wb.goToLine(38);
     await wb.runCommand('Conv Lens: Open Model View');
     let page = wb.webview();
     await page.locator('#totals').waitFor({ timeout: slowMs });
     assert.equal(await page.locator('h1').innerText(), 'Model view: Stack');
+    await page.locator('#model-picker').selectOption('PlainCNN');
+    await assertEventually(async () => (await page.locator('h1').innerText()) === 'Model view: PlainCNN', 'the picker did not change the model', slowMs);
     const before = await totals(page, 0);
 
     await wb.runCommand('Developer: Reload Window');
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     page = wb.webview();
     await page.locator('#totals').waitFor({ timeout: slowMs });
-    assert.equal(await page.locator('h1').innerText(), 'Model view: Stack');
+    assert.equal(await page.locator('h1').innerText(), 'Model view: PlainCNN');
     assert.deepEqual(await totals(page, 0), before);
     await wb.screenshot('model-view-restored');
   });
