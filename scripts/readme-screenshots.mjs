@@ -10,6 +10,10 @@ const shots = {
   'test-results/screenshots/compare-panel.png': 'compare-panel.png',
   'test-results/screenshots/sandbox-run.png': 'sandbox-run.png',
   'test-results/webview/compare-dark.png': 'compare-dark.png',
+  'test-results/screenshots/model-view.png': 'model-view-vscode.png',
+  'test-results/webview/model-view.png': 'model-view.png',
+  'test-results/webview/model-view-whatif.png': 'model-view-whatif.png',
+  'test-results/webview/model-view-run.png': 'model-view-run.png',
 };
 
 mkdirSync('docs/images', { recursive: true });

@@ -19,6 +19,22 @@ export interface SeparableComparison {
   mobilenet_ratio: number;
 }
 
+/**
+ * Below this many input channels a layer reads the image itself (gray, RGB, RGBA): MobileNets
+ * keep such a stem dense, since a depthwise conv there would filter each of 1-4 planes alone
+ * before any mixing, and grouping it has next to nothing to save.
+ */
+export const FEW_INPUT_CHANNELS = 8n;
+
+/**
+ * Whether the depthwise-separable rewrite applies to a layer, for advice and quick fixes alike:
+ * a dense kxk conv (k > 1), not transposed, reading FEW_INPUT_CHANNELS or more channels.
+ */
+export function separableAdvised(record: Pick<ConvRecord, 'kind' | 'spec'>): boolean {
+  const { spec } = record;
+  return record.kind === 'dense' && !spec.transposed && spec.kernel_size.some((k) => k > 1n) && spec.in_channels >= FEW_INPUT_CHANNELS;
+}
+
 /** The depthwise-separable replacement of a (non-transposed) dense layer. */
 export function separableReplacement(spec: ConvSpec, input: readonly bigint[] | null): SeparableComparison | null {
   if (spec.transposed) return null;

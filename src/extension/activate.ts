@@ -10,6 +10,7 @@ import { LayersView } from './providers/layersView';
 import { ModelStatusBar } from './providers/statusBar';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { registerComparePanel } from './panel';
+import { registerModelView } from './modelView';
 import { Reports } from './report';
 import { StartWorker } from './analysisWorker';
 
@@ -33,6 +34,7 @@ export function activateConvLens(extension: vscode.ExtensionContext, startWorker
   ctx.own(new LayersView(ctx));
   for (const d of registerCommands({ ctx, reports, documents })) ctx.own(d);
   ctx.own(registerComparePanel(ctx));
+  ctx.own(registerModelView(ctx));
   ctx.own(vscode.languages.registerHoverProvider(PYTHON, new ConvHoverProvider(ctx)));
   ctx.own(vscode.languages.registerCodeLensProvider(PYTHON, codeLens));
   ctx.own(vscode.languages.registerInlayHintsProvider(PYTHON, inlayHints));

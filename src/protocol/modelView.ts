@@ -304,3 +304,22 @@ export function parseModelPageMessage(data: unknown): Parsed<ModelPageMessage> {
     }
   });
 }
+
+/**
+ * The part of the model view page's saved state the host reads after a window reload: the file
+ * and model it showed. The page writes it; the host checks it (src/extension/modelView/restore.ts)
+ * before showing anything, since saved state is only as trustworthy as the page that wrote it.
+ */
+export interface ModelPanelState {
+  target: { uri: string; entry: string } | null;
+}
+
+export function parseModelPanelState(data: unknown): Parsed<ModelPanelState> {
+  return guarded(() => {
+    const o = object(data, 'state');
+    if (o.target === undefined || o.target === null) return { target: null };
+    const t = object(o.target, 'state.target');
+    onlyKeys(t, ['uri', 'entry'], 'state.target');
+    return { target: { uri: text(t.uri, 'state.target.uri', 4096), entry: name(t.entry, 'state.target.entry') } };
+  });
+}

@@ -12,6 +12,7 @@ import { groupsLayout, matrixLayout } from './model/connectivityLayout';
 import { groupsCurve } from './model/groupsCurve';
 import { layerNotes } from './model/notes';
 import { SavedState, readSavedState } from './model/savedState';
+import { startPage } from './page';
 import { createSandbox } from './sandbox';
 import { Comparison, compareVariants } from './model/variants';
 import { BaseLayer, ControlName, Controls, WhatIf, controlsFromLayer, evaluateControls, parseIntegers } from './model/whatIf';
@@ -34,7 +35,6 @@ let controls: Controls | null = null;
 let actions = new Map<string, ApplyAction>();
 let lastWhatIf: WhatIf | null = null;
 let renderQueued = false;
-let rejected = 0;
 
 const root = document.getElementById('root') ?? document.body;
 const sourceButton = h('button', { type: 'button', class: 'link', id: 'source', disabled: true }, 'No layer');
@@ -93,19 +93,8 @@ replace(root,
   repr, status, empty, content);
 followBox.checked = state.follow;
 
-window.addEventListener('message', (event: MessageEvent) => {
-  if (sandbox.receiveHostMessage(event.data)) return;
-  const parsed = parseHostMessage(event.data);
-  if (!parsed.ok) {
-    rejected++;
-    document.body.dataset.rejected = String(rejected);
-    console.warn(`Conv Lens: ignored a malformed message from the extension (${parsed.error})`);
-    return;
-  }
-  handle(parsed.value);
-});
 window.addEventListener('resize', scheduleRender);
-api.postMessage({ type: 'ready' });
+startPage(api, { parse: parseHostMessage, handle, other: (data) => sandbox.receiveHostMessage(data) });
 // After a reload the host learns the follow setting from the serializer; say it again in case it did not.
 if (state.follow) api.postMessage({ type: 'setFollow', follow: true });
 

@@ -3,7 +3,7 @@
  * model-wide what-if (worked out by the extension's analysis worker, never here) and a sandbox
  * run of every layer in a Web Worker. Every message from the host is validated before use.
  */
-import { ModelHostMessage, ModelPageMessage, WireModel, WireWhatIf, parseModelHostMessage } from '../protocol/modelView';
+import { ModelHostMessage, ModelPageMessage, ModelPanelState, WireModel, WireWhatIf, parseModelHostMessage, parseModelPanelState } from '../protocol/modelView';
 import { DEFAULT_MEMORY_BUDGET_MB, ModelRunLayerResult, isSandboxHostMessage, parseSandboxSettings } from '../protocol/sandbox';
 import { h, replace } from './dom';
 import { breakdownFigure, Metric } from './model-view/chartView';
@@ -14,10 +14,12 @@ import { layerTable } from './model-view/tableView';
 import { totalsTable } from './model-view/totalsView';
 import { DEFAULT_CONTROLS, WhatIfControls, planOf, whatIfView } from './model-view/whatIfView';
 import { RunEnd, SandboxClient, filesBesideScript } from './sandbox/client';
+import { startPage } from './page';
 import { FLAVOUR_LABELS } from './sandbox/model';
 import { vscodeApi } from './vscodeApi';
 
-interface Saved {
+/** The page's saved state: what the host restores after a window reload (ModelPanelState), and the page's own settings. */
+interface Saved extends ModelPanelState {
   controls: WhatIfControls;
   sort: Sort;
   filter: string;
@@ -27,13 +29,12 @@ interface Saved {
 
 const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src ?? new URL('dist/webview/modelView.js', document.baseURI).toString();
 const api = vscodeApi<ModelPageMessage>();
-const DEFAULT_SAVED: Saved = { controls: DEFAULT_CONTROLS, sort: { key: 'order', descending: false }, filter: '', depth: 1, metric: 'macs' };
+const DEFAULT_SAVED: Saved = { target: null, controls: DEFAULT_CONTROLS, sort: { key: 'order', descending: false }, filter: '', depth: 1, metric: 'macs' };
 let saved: Saved = readSaved(api.getState());
 let model: WireModel | null = null;
 let whatIf: { seq: number; result: WireWhatIf | null; pending: boolean; error: string | null } = { seq: 0, result: null, pending: false, error: null };
 let whatIfTimer: ReturnType<typeof setTimeout> | undefined;
 let budgetMB = DEFAULT_MEMORY_BUDGET_MB;
-let rejected = 0;
 const runResults = new Map<string, ModelRunLayerResult>();
 let runFlavour: string | null = null;
 let runKey: string | null = null;
@@ -44,7 +45,9 @@ function readSaved(state: unknown): Saved {
   const s = state as Partial<Saved>;
   const controls = { ...DEFAULT_CONTROLS, ...(typeof s.controls === 'object' && s.controls ? s.controls : {}) };
   if (!Array.isArray(controls.excluded) || !controls.excluded.every((e) => typeof e === 'string')) controls.excluded = [];
+  const panel = parseModelPanelState(state);
   return {
+    target: panel.ok ? panel.value.target : null,
     controls,
     sort: s.sort && typeof s.sort.key === 'string' ? { key: s.sort.key, descending: Boolean(s.sort.descending) } : DEFAULT_SAVED.sort,
     filter: typeof s.filter === 'string' ? s.filter : '',
@@ -101,23 +104,16 @@ replace(root,
 filterInput.value = saved.filter;
 run.setState('unavailable', 'Waiting for a model…');
 
-window.addEventListener('message', (event: MessageEvent) => {
-  if (isSandboxHostMessage(event.data)) {
-    const parsed = parseSandboxSettings(event.data);
-    if (parsed.ok) budgetMB = parsed.value.memoryBudgetMB;
-    return;
-  }
-  const parsed = parseModelHostMessage(event.data);
-  if (!parsed.ok) {
-    rejected++;
-    document.body.dataset.rejected = String(rejected);
-    console.warn(`Conv Lens: ignored a malformed message from the extension (${parsed.error})`);
-    return;
-  }
-  handle(parsed.value);
-});
 window.addEventListener('pagehide', () => client.dispose());
-api.postMessage({ type: 'ready' });
+startPage(api, { parse: parseModelHostMessage, handle, other: sandboxSettings });
+
+/** The sandbox's settings message (its memory budget); true when `data` was one. */
+function sandboxSettings(data: unknown): boolean {
+  if (!isSandboxHostMessage(data)) return false;
+  const parsed = parseSandboxSettings(data);
+  if (parsed.ok) budgetMB = parsed.value.memoryBudgetMB;
+  return true;
+}
 
 function handle(message: ModelHostMessage): void {
   switch (message.type) {
@@ -126,6 +122,7 @@ function handle(message: ModelHostMessage): void {
       if (runKey !== null && runKey !== key) resetRun();
       runKey = key;
       model = message.model;
+      save({ target: { uri: model.uri, entry: model.entry } });
       requestWhatIf(0);
       return render();
     }

@@ -68,7 +68,7 @@ describe('model view page (headless Chromium)', function () {
     assert.equal(await page.locator('#breakdown svg g.bar-row').count(), 19);
     assert.equal(await page.locator('#breakdown-table tbody tr').count(), 19);
     assert.match(await page.locator('#breakdown svg').getAttribute('aria-label') ?? '', /MACs by module/);
-    await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'images', 'model-view.png'), fullPage: false });
+    await page.screenshot({ path: join(SHOTS, 'model-view.png'), fullPage: false });
     await page.evaluate(() => window.scrollTo(0, 0));
     assert.deepEqual(await page.evaluate(() => (window as unknown as PageWindow).__cspViolations), []);
     assert.deepEqual(errors, []);
@@ -110,7 +110,7 @@ describe('model view page (headless Chromium)', function () {
     await page.click('#apply');
     await page.waitForFunction(() => document.querySelector('#whatif-status')?.textContent?.startsWith('Applied'));
     await page.evaluate(() => document.querySelector('#whatif')?.scrollIntoView());
-    await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'images', 'model-view-whatif.png'), fullPage: false });
+    await page.screenshot({ path: join(SHOTS, 'model-view-whatif.png'), fullPage: false });
     assert.deepEqual(errors, []);
   });
 
@@ -132,7 +132,7 @@ describe('model view page (headless Chromium)', function () {
     assert.match(totalRow, /52 of 52 measured/);
     console.log(`      whole-model run of MobileNetV2 at 224x224: ${totalRow.replace(/\s+/g, ' ')}`);
     await page.evaluate(() => document.querySelector('#model-run-section')?.scrollIntoView());
-    await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'images', 'model-view-run.png'), fullPage: false });
+    await page.screenshot({ path: join(SHOTS, 'model-view-run.png'), fullPage: false });
   });
 
   it('runs every conv as written and as transformed, flags shortfalls, and keeps what it measured on Cancel', async () => {

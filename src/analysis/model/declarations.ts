@@ -5,6 +5,7 @@ import { Interpreter } from '../evaluate/interpreter';
 import { defaultArgs } from './model';
 import { Outline } from './outline';
 import { Scope } from '../values/scope';
+import { separableAdvised } from '../../core';
 import type { ConvDeclaration, ModelAnalysis } from '../types';
 import { recordOf } from '../torch/conv';
 import { ClassValue, FunctionValue, Instance, ModuleObject, Value } from '../values/values';
@@ -146,7 +147,7 @@ export function mergeDeclarations(ip: Interpreter, outline: Outline, facts: Conv
   const out = [...byKey.values()].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   for (const d of out) {
     const r = d.record;
-    if (r && r.kind === 'dense' && !r.spec.transposed && r.spec.kernel_size.some((k) => k > 1n)) d.fix = { kind: 'separable' };
+    if (r && separableAdvised(r)) d.fix = { kind: 'separable' };
     else delete d.fix;
   }
   return out;

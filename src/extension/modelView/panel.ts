@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
-import { webviewOptions } from '../panel/comparePanel';
+import { PanelHost, webviewOptions } from '../panel/panelHost';
 import type { ModelAnalysis } from '../../analysis/types';
 import type { WhatIfResult } from '../../analysis/whatif/types';
 import { ModelHostMessage, ModelPageMessage, MODEL_VIEW_TYPE, WireModel, WirePlan, parseModelPageMessage } from '../../protocol/modelView';
-import { sandboxSettingsMessage } from '../../protocol/sandbox';
 import { ConvLensContext } from '../context';
 import { DocumentView } from '../documents';
 import { layerTarget } from '../links';
-import { makeNonce, pageHtml, randomBytes } from '../panel/html';
 import { revealLayer } from '../report';
 import { modelAtLine, modelWire, planFromWire, whatIfWire } from './wire';
 
@@ -16,6 +14,11 @@ export interface ModelTarget {
   document: vscode.TextDocument;
   /** Null: the model under the cursor, else the first. */
   entry: string | null;
+  /**
+   * The entry must exist (a target restored after a window reload): when the file has no such
+   * model the page says so, rather than showing another one.
+   */
+  exact?: boolean;
 }
 
 const FOLLOW_DELAY_MS = 200;
@@ -26,10 +29,7 @@ const FOLLOW_DELAY_MS = 200;
  * analysis arrives (so it follows edits), follows the cursor to another model, and hands what-ifs
  * to the analysis worker and "Apply" to `convLens.applyWhatIf`.
  */
-export class ModelViewPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.disposed.event;
+export class ModelViewPanel extends PanelHost<ModelHostMessage, ModelPageMessage> {
   private followTimer: ReturnType<typeof setTimeout> | undefined;
   private shownModel: ModelAnalysis | null = null;
   private shownView: DocumentView | null = null;
@@ -44,19 +44,17 @@ export class ModelViewPanel implements vscode.Disposable {
     return new ModelViewPanel(panel, ctx, target);
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly ctx: ConvLensContext, private target: ModelTarget) {
-    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'icon.png');
-    panel.webview.html = this.html();
+  /**
+   * A panel on `target`, or, when there is none (a restored state that failed its checks), one
+   * that says `reason` until a command or the cursor gives it a model.
+   */
+  constructor(panel: vscode.WebviewPanel, private readonly ctx: ConvLensContext, private target: ModelTarget | null, private reason = '') {
+    super(panel, { extensionUri: ctx.extension.extensionUri, log: ctx.log, tag: 'model view', page: { script: 'modelView.js', style: 'modelView.css', title: 'Conv Lens: model view' }, parse: parseModelPageMessage });
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       ctx.analyses.onDidUpdate((owner) => {
-        if (owner.toString() === this.target.document.uri.toString()) this.refresh();
+        if (owner.toString() === this.target?.document.uri.toString()) this.refresh();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('convLens.sandbox')) this.postSandboxSettings();
-      }),
     );
   }
 
@@ -73,34 +71,13 @@ export class ModelViewPanel implements vscode.Disposable {
     return shown;
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const file = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, ...parts)).toString();
-    return pageHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(randomBytes),
-      scriptUri: file('dist', 'webview', 'modelView.js'),
-      styleUri: file('media', 'webview', 'modelView.css'),
-      title: 'Conv Lens: model view',
-    });
-  }
-
-  private receive(data: unknown): void {
-    const parsed = parseModelPageMessage(data);
-    if (!parsed.ok) {
-      this.ctx.log.appendLine(`[model view] rejected a message from the page: ${parsed.error}`);
-      return;
-    }
-    void this.handle(parsed.value).catch((e: unknown) => this.ctx.log.appendLine(`[model view] ${parsed.value.type} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
-  }
-
-  private async handle(message: ModelPageMessage): Promise<void> {
+  protected async handle(message: ModelPageMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.postSandboxSettings();
         return this.refresh();
       case 'selectModel':
-        this.target = { ...this.target, entry: message.entry };
+        if (this.target) this.target = { document: this.target.document, entry: message.entry };
         return this.refresh();
       case 'revealLayer': {
         const layer = this.shownModel?.layers.find((l) => l.name === message.name);
@@ -116,18 +93,33 @@ export class ModelViewPanel implements vscode.Disposable {
 
   /** Sends the model from the latest analysis now, and again when the current one arrives. */
   private refresh(): void {
-    const latest = this.ctx.analyses.latest(this.target.document);
+    const target = this.target;
+    if (!target) {
+      this.post({ type: 'noModel', reason: this.reason });
+      return this.resolveShown(null);
+    }
+    // A restored target waits for the analysis of the text as it is: an older one may lack the model.
+    const latest = target.exact ? null : this.ctx.analyses.latest(target.document);
     if (latest) this.send(latest);
-    void this.ctx.analyses.settled(this.target.document).then((view) => {
+    void this.ctx.analyses.settled(target.document).then((view) => {
       if (view) this.send(view);
-      else if (!latest) this.post({ type: 'noModel', reason: `${basename(this.target.document.uri)} could not be analyzed.` });
+      else if (!latest) this.post({ type: 'noModel', reason: `${basename(target.document.uri)} could not be analyzed.` });
       if (!view && !latest) this.resolveShown(null);
-    });
+      return undefined;
+    }, (e: unknown) => this.logFailure('refresh', e));
   }
 
   private send(view: DocumentView): void {
+    const target = this.target;
+    if (!target) return undefined;
     const models = view.analysis.models;
-    const model = (this.target.entry && models.find((m) => m.entry === this.target.entry)) || this.modelAtCursor(view) || models[0];
+    const named = target.entry ? models.find((m) => m.entry === target.entry) : undefined;
+    if (target.exact && !named) {
+      this.shownModel = null;
+      this.post({ type: 'noModel', reason: `${basename(view.owner)} has no model ${target.entry ?? ''} now, so the model view shows nothing. Put the cursor in a model, or run "Conv Lens: Open Model View".` });
+      return this.resolveShown(null);
+    }
+    const model = named || this.modelAtCursor(view) || models[0];
     if (!model) {
       this.shownModel = null;
       this.post({ type: 'noModel', reason: `No model in ${basename(view.owner)}: Conv Lens looks for nn.Module classes and functions that build one.${view.status ? ` ${view.status.message}` : ''}` });
@@ -135,7 +127,7 @@ export class ModelViewPanel implements vscode.Disposable {
     }
     this.shownModel = model;
     this.shownView = view;
-    this.target = { ...this.target, entry: model.entry };
+    this.target = { document: target.document, entry: model.entry };
     this.panel.title = `Model View: ${model.entry}`;
     const wire = modelWire(view.analysis, model, view.owner.toString(), basename(view.owner));
     if (view.status) wire.notes.unshift(view.status.message);
@@ -150,7 +142,7 @@ export class ModelViewPanel implements vscode.Disposable {
 
   private modelAtCursor(view: DocumentView): ModelAnalysis | null {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.uri.toString() !== this.target.document.uri.toString()) return null;
+    if (!editor || editor.document.uri.toString() !== view.owner.toString()) return null;
     return modelAtLine(view.analysis.models, view.toContract(editor.selection.active).line);
   }
 
@@ -164,7 +156,7 @@ export class ModelViewPanel implements vscode.Disposable {
       if (!view) return;
       const model = modelAtLine(view.analysis.models, view.toContract(e.textEditor.selection.active).line);
       if (!model) return;
-      if (document.uri.toString() !== this.target.document.uri.toString() || model.entry !== this.target.entry) {
+      if (document.uri.toString() !== this.target?.document.uri.toString() || model.entry !== this.target.entry) {
         this.target = { document, entry: model.entry };
         this.refresh();
       }
@@ -173,14 +165,15 @@ export class ModelViewPanel implements vscode.Disposable {
 
   /** Works the what-if out in the analysis worker; resolves with the result, or posts why there is none. */
   private async computeWhatIf(plan: WirePlan, failed: (message: string) => void): Promise<WhatIfResult | null> {
-    const entry = this.target.entry;
-    if (!entry) {
+    const target = this.target;
+    const entry = target?.entry;
+    if (!target || !entry) {
       failed('No model to transform.');
       return null;
     }
-    const outcome = await this.ctx.analyses.whatIf(this.target.document, entry, planFromWire(plan));
+    const outcome = await this.ctx.analyses.whatIf(target.document, entry, planFromWire(plan));
     if (outcome.kind === 'whatIf' && outcome.result) {
-      this.lastWhatIf = { key: `${this.target.document.uri.toString()}#${this.target.document.version}#${entry}#${JSON.stringify(plan)}`, entry, result: outcome.result };
+      this.lastWhatIf = { key: whatIfKey(target, plan), entry, result: outcome.result };
       return outcome.result;
     }
     if (outcome.kind === 'whatIf') failed(outcome.error ?? 'The what-if gave no result.');
@@ -196,14 +189,14 @@ export class ModelViewPanel implements vscode.Disposable {
 
   /** Writes the what-if's edits through convLens.applyWhatIf: one undoable edit, refused when the code changed since. */
   private async apply(plan: WirePlan): Promise<void> {
-    const entry = this.target.entry;
-    const key = `${this.target.document.uri.toString()}#${this.target.document.version}#${entry}#${JSON.stringify(plan)}`;
+    const target = this.target;
     const fail = (message: string): void => this.post({ type: 'applyResult', ok: false, message });
-    const result = this.lastWhatIf?.key === key ? this.lastWhatIf.result : await this.computeWhatIf(plan, fail);
+    if (!target) return fail('No model to apply to.');
+    const result = this.lastWhatIf?.key === whatIfKey(target, plan) ? this.lastWhatIf.result : await this.computeWhatIf(plan, fail);
     if (!result) return undefined;
     if (result.errors.length > 0) return fail(`Not applied: PyTorch would reject the transformed model: ${result.errors[0].message}`);
     try {
-      const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number; message?: string } | undefined>('convLens.applyWhatIf', { owner: this.target.document.uri.toString(), edits: result.edits });
+      const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number; message?: string } | undefined>('convLens.applyWhatIf', { owner: target.document.uri.toString(), edits: result.edits });
       if (!outcome?.applied) return fail(`Nothing applied: ${outcome?.message ?? 'the edit was refused'}.`);
       const blocked = result.changes.filter((c) => c.blocked).length;
       this.post({ type: 'applyResult', ok: true, message: `Applied ${outcome.edits} edits in ${outcome.files} file${outcome.files === 1 ? '' : 's'} as one change: undo with Ctrl+Z in the editor.${blocked ? ` ${blocked} changes were left alone (see the table).` : ''}` });
@@ -212,23 +205,15 @@ export class ModelViewPanel implements vscode.Disposable {
     }
   }
 
-  private postSandboxSettings(): void {
-    const message = sandboxSettingsMessage(vscode.workspace.getConfiguration('convLens').get('sandbox.memoryBudgetMB'));
-    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.ctx.log.appendLine(`[model view] could not post sandboxSettings: ${String(e)}`));
-  }
-
-  private post(message: ModelHostMessage): void {
-    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.ctx.log.appendLine(`[model view] could not post ${message.type}: ${String(e)}`));
-  }
-
-  dispose(): void {
+  protected override disposeOwn(): void {
     clearTimeout(this.followTimer);
     this.resolveShown(null);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
   }
+}
+
+/** A what-if's identity: the file's text (by version), the model and the plan. */
+function whatIfKey(target: ModelTarget, plan: WirePlan): string {
+  return `${target.document.uri.toString()}#${target.document.version}#${target.entry}#${JSON.stringify(plan)}`;
 }
 
 function basename(uri: vscode.Uri): string {

@@ -4,9 +4,8 @@ import {
   ApplyRequest, COMPARE_VIEW_TYPE, HostMessage, PageMessage, encodeInt, encodeSpec, parsePageMessage,
 } from '../../protocol/compare';
 import { FoundLayer, LayerFinder, Place } from './finder';
-import { makeNonce, pageHtml, randomBytes } from './html';
+import { PanelHost, openInEditorTab, webviewOptions } from './panelHost';
 import { planRewrite } from './rewrite';
-import { sandboxSettingsMessage } from '../../protocol/sandbox';
 
 export interface PanelServices {
   extensionUri: vscode.Uri;
@@ -36,8 +35,7 @@ const EDIT_DELAY_MS = 300;
  * page asks, keeps up with edits to the file, and writes "Apply to code" requests back as one
  * undoable WorkspaceEdit.
  */
-export class ComparePanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ComparePanel extends PanelHost<HostMessage, PageMessage> {
   private shown: Shown | null = null;
   /** A layer typed into "Analyze Layer…", shown without a file until a target or the cursor replaces it. */
   private typed: { spec: ConvSpec; input: bigint[] | null } | null = null;
@@ -45,27 +43,20 @@ export class ComparePanel implements vscode.Disposable {
   private target: PanelTarget | null;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly disposed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.disposed.event;
 
   static create(services: PanelServices, target: PanelTarget | null): ComparePanel {
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Conv Lens: Compare', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(services.extensionUri));
     return new ComparePanel(panel, services, target, false);
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, target: PanelTarget | null, follow: boolean) {
+  constructor(panel: vscode.WebviewPanel, private readonly services: PanelServices, target: PanelTarget | null, follow: boolean) {
+    super(panel, { extensionUri: services.extensionUri, log: services.log, tag: 'compare', page: { script: 'main.js', style: 'compare.css' }, parse: parsePageMessage });
     this.target = target;
     this.follow = follow;
-    panel.webview.options = webviewOptions(services.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
-    panel.webview.html = this.html();
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       vscode.workspace.onDidOpenTextDocument((d) => this.documentOpened(d)),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('convLens.sandbox')) this.postSandboxSettings(); }),
     );
   }
 
@@ -92,31 +83,7 @@ export class ComparePanel implements vscode.Disposable {
     this.post({ type: 'showLayer', layer: { spec: encodeSpec(this.typed.spec), input: this.typed.input ? this.typed.input.map(encodeInt) : null, source: null } });
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const file = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.services.extensionUri, ...parts)).toString();
-    return pageHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(randomBytes),
-      scriptUri: file('dist', 'webview', 'main.js'),
-      styleUri: file('media', 'webview', 'compare.css'),
-    });
-  }
-
-  private logFailure(what: string, e: unknown): void {
-    this.services.log.appendLine(`[compare] ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  }
-
-  private receive(data: unknown): void {
-    const parsed = parsePageMessage(data);
-    if (!parsed.ok) {
-      this.services.log.appendLine(`[compare] rejected a message from the page: ${parsed.error}`);
-      return;
-    }
-    void this.handle(parsed.value).catch((e: unknown) => this.services.log.appendLine(`[compare] ${parsed.value.type} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
-  }
-
-  private async handle(message: PageMessage): Promise<void> {
+  protected async handle(message: PageMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.postSandboxSettings();
@@ -187,7 +154,7 @@ export class ComparePanel implements vscode.Disposable {
     try {
       return await this.services.finder.place(vscode.Uri.parse(this.target.uri), this.target.line, this.target.column);
     } catch (e) {
-      this.services.log.appendLine(`[compare] cannot place the target: ${e instanceof Error ? e.message : String(e)}`);
+      this.log(`cannot place the target: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
   }
@@ -256,42 +223,14 @@ export class ComparePanel implements vscode.Disposable {
     edit.replace(shown.uri, shown.layer.range, plan.text);
     if (plan.insert) edit.insert(shown.uri, document.positionAt(plan.insert.start), plan.insert.text);
     const applied = await vscode.workspace.applyEdit(edit);
-    this.services.log.appendLine(`[compare] apply ${JSON.stringify(request)} to ${shown.uri.toString()}:${shown.layer.range.start.line + 1}: ${applied ? 'done' : 'refused by the editor'}`);
+    this.log(`apply ${JSON.stringify(request)} to ${shown.uri.toString()}:${shown.layer.range.start.line + 1}: ${applied ? 'done' : 'refused by the editor'}`);
     this.post({ type: 'applyResult', ok: applied, message: applied ? `${plan.summary} Undo with Ctrl+Z in the editor.` : 'The editor did not accept the edit (is the file read-only?).' });
   }
 
-  /** The sandbox run's memory budget from the settings (src/protocol/sandbox.ts clamps it to what it accepts). */
-  private postSandboxSettings(): void {
-    const message = sandboxSettingsMessage(vscode.workspace.getConfiguration('convLens').get('sandbox.memoryBudgetMB'));
-    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.services.log.appendLine(`[compare] could not post sandboxSettings: ${String(e)}`));
-  }
-
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.services.log.appendLine(`[compare] could not post ${message.type}: ${String(e)}`));
-  }
-
-  dispose(): void {
+  protected override disposeOwn(): void {
     clearTimeout(this.followTimer);
     clearTimeout(this.editTimer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
   }
-}
-
-/** Scripts on; files only from the built pages (compare, model view), their stylesheets and the sandbox's kernel builds. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'kernel'), vscode.Uri.joinPath(extensionUri, 'media', 'webview')],
-  };
-}
-
-/** Whether a text editor tab shows this URI (restored tabs count before their document loads). */
-function openInEditorTab(uri: string): boolean {
-  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri));
 }
 
 function basename(uri: vscode.Uri): string {

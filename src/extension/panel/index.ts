@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { ConvSpec } from '../../core';
 import { COMPARE_VIEW_TYPE, parsePanelState } from '../../protocol/compare';
 import { ConvLensContext } from '../context';
-import { ComparePanel, PanelServices, PanelTarget, webviewOptions } from './comparePanel';
+import { ComparePanel, PanelServices, PanelTarget } from './comparePanel';
+import { webviewOptions } from './panelHost';
 import { analysesFinder, parsingFinder } from './finder';
 
 /**

@@ -44,7 +44,7 @@ export class ConvCodeActionProvider implements vscode.CodeActionProvider {
     const start = view.toContract(range.start);
     const declaration = view.index.declarationAt(start.line, start.column);
     const record = declaration?.record;
-    if (declaration && record && canBecomeSeparable(record.kind, record.spec.kernel_size, record.spec.transposed) && !actions.some((a) => a.title.startsWith('Convert'))) {
+    if (declaration && record && canBecomeSeparable(record) && !actions.some((a) => a.title.startsWith('Convert'))) {
       const action = this.separableAction(view, declaration, vscode.CodeActionKind.RefactorRewrite);
       if (action) actions.push(action);
     }

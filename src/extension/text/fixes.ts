@@ -1,4 +1,4 @@
-import { ConvType, bindCallArguments, constructorParameters, isConvType, isTransposed, validGroups } from '../../core';
+import { ConvRecord, ConvType, bindCallArguments, constructorParameters, isConvType, isTransposed, separableAdvised, validGroups } from '../../core';
 import type { AnalysisDiagnostic, GroupsFix } from '../../analysis/types';
 import { CallArgument, readCall } from './callText';
 
@@ -113,9 +113,9 @@ export function sequentialCallee(callee: string, fileText: string): string {
   return 'torch.nn.Sequential';
 }
 
-/** True when a layer is worth offering the depthwise-separable rewrite: dense, kxk with k > 1, not transposed. */
-export function canBecomeSeparable(kind: string, kernel: readonly bigint[], transposed: boolean): boolean {
-  return kind === 'dense' && !transposed && kernel.some((k) => k > 1n);
+/** True when a layer is worth offering the depthwise-separable rewrite: the rule the hovers' advice follows. */
+export function canBecomeSeparable(record: Pick<ConvRecord, 'kind' | 'spec'>): boolean {
+  return separableAdvised(record);
 }
 
 /**

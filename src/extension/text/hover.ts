@@ -1,4 +1,4 @@
-import { ConvError, ConvRecord, KIND_LABELS, SeparableComparison, humanize, humanizeBytes, torchRepr, withCommas } from '../../core';
+import { ConvError, ConvRecord, FEW_INPUT_CHANNELS, KIND_LABELS, SeparableComparison, humanize, humanizeBytes, torchRepr, withCommas } from '../../core';
 import { ConvDeclaration, ForwardCall, INPUT_SOURCE_TEXT, ModelAnalysis, ShapeNote } from '../../analysis/types';
 import { DisplayOptions, exact, factor, shapeText, spanOf, workSummary } from './numbers';
 import { convLayerCount, unknownTotalsReason } from './lens';
@@ -100,22 +100,16 @@ function errorText(error: ConvError): string {
   return `$(error) ${when}: ${mdCode(`${error.exception}: ${error.message}`)}`;
 }
 
-/**
- * Below this many input channels a layer reads the image itself (gray, RGB, RGBA): MobileNets
- * keep such a stem dense, since a depthwise conv there would filter each of 1-4 planes alone
- * before any mixing, and grouping it has next to nothing to save.
- */
-const FEW_CHANNELS = 8n;
-
 /** Advice on groups and depthwise-separable, only for layers it applies to. */
 function adviceFor(record: ConvRecord, separable: SeparableNote | null): string[] {
   const out: string[] = [];
   if (record.spec.groups !== 1n) out.push(groupsLine(record));
-  else if (record.spec.in_channels >= FEW_CHANNELS) {
+  else if (record.spec.in_channels >= FEW_INPUT_CHANNELS) {
     const line = groupsLine(record);
     if (!line.includes('no other groups value')) out.push(line);
   }
-  if (separable && (!separable.proposed || record.spec.in_channels >= FEW_CHANNELS)) out.push(separableText(separable.comparison, separable.proposed));
+  // A proposed replacement comes only for layers separableAdvised accepts (AnalysisIndex.separableNote).
+  if (separable) out.push(separableText(separable.comparison, separable.proposed));
   return out;
 }
 

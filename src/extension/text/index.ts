@@ -153,7 +153,7 @@ export class AnalysisIndex {
       if (pair) return { comparison: pair, proposed: false };
     }
     const record = declaration.record;
-    if (!record || !canBecomeSeparable(record.kind, record.spec.kernel_size, record.spec.transposed)) return null;
+    if (!record || !canBecomeSeparable(record)) return null;
     const replacement = separableReplacement(record.spec, record.input_shape);
     return replacement ? { comparison: replacement, proposed: true } : null;
   }

@@ -124,11 +124,17 @@ describe('separableEdit', () => {
     assert.equal(sequentialCallee('Conv2d', 'import torch\nfrom torch.nn import Conv2d\n'), 'torch.nn.Sequential');
   });
 
-  it('offers the rewrite only for dense kxk non-transposed layers', () => {
-    assert.equal(canBecomeSeparable('dense', [3n, 3n], false), true);
-    assert.equal(canBecomeSeparable('pointwise', [1n, 1n], false), false);
-    assert.equal(canBecomeSeparable('grouped', [3n, 3n], false), false);
-    assert.equal(canBecomeSeparable('dense', [3n], true), false);
+  it('offers the rewrite only for dense kxk non-transposed layers reading 8 or more channels, as the hovers advise it', () => {
+    const layer = (kind: string, inChannels: bigint, kernel: bigint[], transposed = false) => ({ kind, spec: { in_channels: inChannels, kernel_size: kernel, transposed } }) as unknown as Parameters<typeof canBecomeSeparable>[0];
+    assert.equal(canBecomeSeparable(layer('dense', 32n, [3n, 3n])), true);
+    assert.equal(canBecomeSeparable(layer('dense', 8n, [3n, 3n])), true);
+    // An RGB stem, a gray one and a 7-channel one stay dense: nothing to offer.
+    assert.equal(canBecomeSeparable(layer('dense', 3n, [7n, 7n])), false);
+    assert.equal(canBecomeSeparable(layer('dense', 1n, [3n, 3n])), false);
+    assert.equal(canBecomeSeparable(layer('dense', 7n, [3n, 3n])), false);
+    assert.equal(canBecomeSeparable(layer('pointwise', 32n, [1n, 1n])), false);
+    assert.equal(canBecomeSeparable(layer('grouped', 32n, [3n, 3n])), false);
+    assert.equal(canBecomeSeparable(layer('dense', 32n, [3n], true)), false);
   });
 });
 

@@ -148,24 +148,34 @@ describe('Conv Lens editor surfaces', () => {
   });
 
   it('rewrites a dense 3x3 conv into depthwise + pointwise, keeping the model valid', async () => {
-    const { document } = await openWorkspaceFile('editor_net.py');
-    const at = positionOf(document, 'nn.Conv2d(3, 64', 2);
+    const convertTitle = 'Convert to depthwise-separable (depthwise 3x3 + pointwise 1x1): renames the weights, checkpoints for this layer will not load';
+    // An RGB stem (3 input channels) stays dense, as the hovers advise: nothing to convert there.
+    const net = (await openWorkspaceFile('editor_net.py')).document;
+    const stem = positionOf(net, 'nn.Conv2d(3, 64', 2);
+    const stemActions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', net.uri, new vscode.Range(stem, stem));
+    assert.ok(!stemActions.some((a) => a.title.startsWith('Convert')), stemActions.map((a) => a.title).join(' | '));
+
+    const { document } = await openWorkspaceFile('whatif_net.py');
+    const at = positionOf(document, 'nn.Conv2d(32, 64', 2);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(at, at));
-    const convert = actions.find((a) => a.title === 'Convert to depthwise-separable (depthwise 3x3 + pointwise 1x1): renames the weights, checkpoints for this layer will not load');
+    const convert = actions.find((a) => a.title === convertTitle);
     assert.ok(convert?.edit, actions.map((a) => a.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(convert.edit));
-    assert.ok(document.getText().includes([
-      '        self.stem = nn.Sequential(OrderedDict([',
-      "            ('depthwise', nn.Conv2d(3, 3, 3, padding=1, groups=3, bias=False)),",
-      "            ('pointwise', nn.Conv2d(3, 64, 1)),",
-      '        ]))',
-    ].join('\n')), document.getText());
-    assert.match(document.getText(), /^from collections import OrderedDict\nimport torch\n/m);
-    const titles = await lensTitles(document);
-    const classLine = positionOf(document, 'class EditorNet').line;
-    assert.ok(titles.some((t) => t.line === classLine && t.title.includes('5 conv layers')), JSON.stringify(titles));
-    assert.deepEqual(convLensDiagnostics(document.uri).map((d) => d.message), []);
-    await vscode.commands.executeCommand('undo');
+    try {
+      assert.ok(document.getText().includes([
+        '        self.conv1 = nn.Sequential(OrderedDict([',
+        "            ('depthwise', nn.Conv2d(32, 32, 3, padding=1, groups=32, bias=False)),",
+        "            ('pointwise', nn.Conv2d(32, 64, 1)),",
+        '        ]))',
+      ].join('\n')), document.getText());
+      assert.match(document.getText(), /^from collections import OrderedDict\nimport torch\n/m);
+      const titles = await lensTitles(document);
+      const classLine = positionOf(document, 'class PlainCNN').line;
+      assert.ok(titles.some((t) => t.line === classLine && t.title.includes('6 conv layers')), JSON.stringify(titles));
+      assert.deepEqual(convLensDiagnostics(document.uri).map((d) => d.message), []);
+    } finally {
+      await vscode.commands.executeCommand('undo');
+    }
   });
 
   it('applies Set Input Shape live, per file', async () => {

@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import golden from '../../fixtures/golden/model-view.json';
-import { activateConvLens, closeAllEditors, openWorkspaceFile } from './helpers';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { restoredTarget } from '../../../src/extension/modelView/restore';
+import { ModelViewPanel } from '../../../src/extension/modelView/panel';
+import type { ConvLensContext } from '../../../src/extension/context';
+import { MODEL_VIEW_TYPE } from '../../../src/protocol/modelView';
+import { activateConvLens, closeAllEditors, openWorkspaceFile, workspaceFile } from './helpers';
 
 interface ShownModel {
   entry: string;
@@ -36,5 +43,68 @@ describe('model view', function () {
     for (let i = 0; i < 100 && !tabLabels().some((l) => l.startsWith('Model View')); i++) await new Promise((r) => setTimeout(r, 100));
     const labels = tabLabels();
     assert.ok(labels.some((l) => l.startsWith('Model View')), `tabs: ${labels.join(', ')}`);
+  });
+
+  describe('restoring after a window reload: the saved state is checked before anything is read', () => {
+    const logged: string[] = [];
+    const log = { appendLine: (line: string) => void logged.push(line) };
+    const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+
+    it('restores a Python file of the workspace and its model, exactly', async () => {
+      const uri = workspaceFile('whatif_net.py');
+      const restored = await restoredTarget({ target: { uri: uri.toString(), entry: 'Stack' }, filter: '' }, log);
+      assert.ok(restored.ok, JSON.stringify(restored));
+      assert.equal(restored.target.document.uri.toString(), uri.toString());
+      assert.equal(restored.target.entry, 'Stack');
+      assert.equal(restored.target.exact, true);
+    });
+
+    it('gives a reason, and reads nothing, for malformed state and files it may not read', async () => {
+      const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conv-lens-restore-')), 'outside.py');
+      fs.writeFileSync(outside, 'import torch.nn as nn\n\nclass Outside(nn.Module):\n    pass\n');
+      const folder = vscode.workspace.workspaceFolders![0].uri.toString();
+      const cases: Array<[unknown, RegExp]> = [
+        [42, /could not read what it showed/],
+        [{ target: { uri: 5, entry: 'Net' } }, /could not read what it showed/],
+        [{ target: { uri: 'file:///a.py', entry: 'Net', command: 'x' } }, /could not read what it showed/],
+        [{ target: null }, /run "Conv Lens: Open Model View"/],
+        [{ target: { uri: vscode.Uri.file(outside).toString(), entry: 'Outside' } }, /outside\.py is not open, and not a Python file of this workspace/],
+        [{ target: { uri: workspaceFile('README.md').toString(), entry: 'Net' } }, /README\.md is not open/],
+        [{ target: { uri: `${folder}/editor_pkg/../../outside.py`, entry: 'Net' } }, /is not open/],
+        [{ target: { uri: 'command:convLens.showReport', entry: 'Net' } }, /is not open/],
+        [{ target: { uri: 'not a uri', entry: 'Net' } }, /not a valid address|is not open/],
+      ];
+      for (const [state, reason] of cases) {
+        const restored = await restoredTarget(state, log);
+        assert.ok(!restored.ok, `accepted ${JSON.stringify(state)}`);
+        assert.match(restored.reason, reason, JSON.stringify(state));
+      }
+      assert.ok(!isOpen(vscode.Uri.file(outside)), 'the file outside the workspace was read');
+      assert.ok(!isOpen(workspaceFile('README.md')), 'a workspace file that is not Python was read');
+    });
+
+    it('says so when the saved model is no longer in the file, instead of showing another one', async () => {
+      const extension = await activateConvLens();
+      const ctx = extension.exports as ConvLensContext;
+      const document = (await openWorkspaceFile('whatif_net.py')).document;
+      const webviewPanel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, 'restore test', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      // Record what the host posts to the page (the page itself is not under test here).
+      const posted: Array<{ type: string; reason?: string }> = [];
+      const post = webviewPanel.webview.postMessage.bind(webviewPanel.webview);
+      webviewPanel.webview.postMessage = (message: { type: string; reason?: string }) => {
+        posted.push(message);
+        return post(message);
+      };
+      const panel = new ModelViewPanel(webviewPanel, ctx, { document, entry: 'RenamedNet', exact: true });
+      try {
+        assert.equal(await panel.refreshAndWait(), null);
+        const said = posted.filter((m) => m.type === 'noModel').map((m) => m.reason ?? '');
+        assert.ok(said.some((r) => /whatif_net\.py has no model RenamedNet now/.test(r)), JSON.stringify(posted));
+        assert.ok(!posted.some((m) => m.type === 'showModel'), 'another model was shown');
+        assert.equal(panel.lastSent, null);
+      } finally {
+        panel.dispose();
+      }
+    });
   });
 });
