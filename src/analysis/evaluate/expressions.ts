@@ -95,6 +95,7 @@ function compileNode(unit: FileUnit, node: SyntaxNode, depth: number): Compiled 
   switch (node.name) {
     case 'Number': {
       const text = unit.text(node);
+      if (isDecimalDigits(text)) return sharedLeaf(unit, depth, 'number', text, () => constant(parseNumber(text), depth));
       const value = parseNumber(text);
       return typeof value === 'bigint' || typeof value === 'number' ? constant(value, depth) : fresh(() => parseNumber(text), depth);
     }
@@ -104,17 +105,21 @@ function compileNode(unit: FileUnit, node: SyntaxNode, depth: number): Compiled 
       return compileContinuedString(unit, node, depth);
     case 'FormatString':
       return compileFormatString(unit, node, depth);
-    case 'Boolean':
-      return constant(unit.text(node) === 'True', depth);
+    case 'Boolean': {
+      const text = unit.text(node);
+      return sharedLeaf(unit, depth, 'constant', text, () => constant(text === 'True', depth));
+    }
     case 'None':
-      return constant(null, depth);
+      return sharedLeaf(unit, depth, 'constant', 'None', () => constant(null, depth));
     case 'Ellipsis':
     case '...':
       return fresh(() => unknown('Ellipsis'), depth);
-    case 'VariableName':
-      return variable(unit.text(node), depth);
+    case 'VariableName': {
+      const name = unit.text(node);
+      return sharedLeaf(unit, depth, 'name', name, () => variable(name, depth));
+    }
     case 'self':
-      return variable('self', depth);
+      return sharedLeaf(unit, depth, 'name', 'self', () => variable('self', depth));
     case 'ParenthesizedExpression': {
       const inner = childNodes(node);
       if (inner.length !== 1) return fresh(() => unknown('parenthesized expression'), depth);
@@ -181,6 +186,37 @@ export function lookupName(name: string, scope: Scope): Value {
   const v = scope.lookup(name);
   if (v === undefined) throw new PyError('NameError', `name '${name}' is not defined`);
   return v;
+}
+
+/**
+ * Names, None, booleans and short decimal ints at the same depth compile to one closure per unit:
+ * such a closure holds nothing of its node, and the closures of a unit live as long as the
+ * analysis does, so each one saved is one less object for the collector to move.
+ */
+type LeafKind = 'name' | 'constant' | 'number';
+const leaves = new WeakMap<FileUnit, Array<Record<LeafKind, Map<string, Compiled>>>>();
+
+/** Deeper leaves are rare; they are compiled each on their own. */
+const SHARED_LEAF_DEPTH = 64;
+
+function sharedLeaf(unit: FileUnit, depth: number, kind: LeafKind, text: string, make: () => Compiled): Compiled {
+  if (depth >= SHARED_LEAF_DEPTH) return make();
+  let byDepth = leaves.get(unit);
+  if (!byDepth) leaves.set(unit, (byDepth = []));
+  const maps = (byDepth[depth] ??= { name: new Map(), constant: new Map(), number: new Map() });
+  let leaf = maps[kind].get(text);
+  if (!leaf) maps[kind].set(text, (leaf = make()));
+  return leaf;
+}
+
+/** Plain decimal digits, short enough to be a small int (no underscores, prefixes, dots or exponents). */
+function isDecimalDigits(text: string): boolean {
+  if (text.length === 0 || text.length > 9) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function variable(name: string, depth: number): Compiled {

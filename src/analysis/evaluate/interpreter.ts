@@ -292,7 +292,7 @@ export class Interpreter implements Evaluator {
       }
     }
     if (next < count) throw new PyError('TypeError', `${fn.name}() takes ${next} positional arguments but ${count} were given`);
-    const extra = [...remaining.keys()][0];
+    const extra = remaining.size ? remaining.keys().next().value : undefined;
     if (extra !== undefined) throw new PyError('TypeError', `${fn.name}() got an unexpected keyword argument '${extra}'`);
   }
 
