@@ -121,6 +121,11 @@ export class DocumentAnalyzer {
   get analysis(): FileAnalysis | null {
     return this.result;
   }
+
+  /** How many updates started after the imports an earlier one ran (see evaluate/importReuse.ts). */
+  get importsReused(): number {
+    return this.imports.reuses;
+  }
 }
 
 /** The incremental entry under a factory name: `createIncrementalAnalyzer(options).update(text, changes)`. */

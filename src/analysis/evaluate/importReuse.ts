@@ -67,6 +67,8 @@ function shared(loader: ModuleLoader, scope: Scope, unit: FileUnit, bindings: Re
 /** Per document: the window its last analysis left, if it can be used again. */
 export class ImportReuse {
   private sealed: SealedImports | null = null;
+  /** How many analyses started after a reused window. */
+  reuses = 0;
 
   /**
    * The window the analysis of `unit` may start from, or null. It is taken: the analysis owns
@@ -80,6 +82,7 @@ export class ImportReuse {
     if (end !== sealed.prefix.length || !unit.source.startsWith(sealed.prefix)) return null;
     for (const [path, was] of sealed.loader.reads) if (!sameRead(host.readFile(path), was)) return null;
     sealed.loader.reuseWith(host);
+    this.reuses++;
     return sealed;
   }
 
