@@ -122,6 +122,15 @@ export class DocumentAnalyzer {
     return this.result;
   }
 
+  /**
+   * Work the last update left for later, done now: the check that the imports it used are as
+   * they were, so the next update may use them again (evaluate/importReuse.ts). Call it when
+   * idle, after the result is shown; the next update otherwise does it first.
+   */
+  settle(): void {
+    this.imports.settle();
+  }
+
   /** How many updates started after the imports an earlier one ran (see evaluate/importReuse.ts). */
   get importsReused(): number {
     return this.imports.reuses;

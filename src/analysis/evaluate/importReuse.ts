@@ -67,6 +67,8 @@ function shared(loader: ModuleLoader, scope: Scope, unit: FileUnit, bindings: Re
 /** Per document: the window its last analysis left, if it can be used again. */
 export class ImportReuse {
   private sealed: SealedImports | null = null;
+  /** The window the last analysis used, until checked (see finish). */
+  private pending: { sealed: SealedImports; scope: Scope; unit: FileUnit } | null = null;
   /** How many analyses started after a reused window. */
   reuses = 0;
 
@@ -75,6 +77,7 @@ export class ImportReuse {
    * the modules until `finish` proves them unchanged.
    */
   take(unit: FileUnit, host: SourceHost): SealedImports | null {
+    this.settle();
     const sealed = this.sealed;
     this.sealed = null;
     if (!sealed) return null;
@@ -103,16 +106,29 @@ export class ImportReuse {
     ip.budget.tick(sealed.steps);
   }
 
-  /** After an analysis that used the window's modules: kept for the next one only if they are as the window left them. */
+  /**
+   * After an analysis that used the window's modules: they are kept for the next one only if
+   * they are as the window left them. The check waits for `settle` (the worker calls it once
+   * the result is sent) or the next `take`, whichever comes first.
+   */
   finish(sealed: SealedImports | null, scope: Scope, unit: FileUnit): void {
     this.sealed = null;
-    if (!sealed) return;
+    this.pending = sealed ? { sealed, scope, unit } : null;
+  }
+
+  /** Checks the modules the last analysis used, now. */
+  settle(): void {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    const { sealed, scope, unit } = pending;
     const { roots, forbidden, standIn } = shared(sealed.loader, scope, unit, sealed.bindings);
     if (printsAs(sealed.print, roots, forbidden, standIn)) this.sealed = sealed;
   }
 
   clear(): void {
     this.sealed = null;
+    this.pending = null;
   }
 }
 
