@@ -121,6 +121,20 @@ export class DocumentAnalyzer {
   get analysis(): FileAnalysis | null {
     return this.result;
   }
+
+  /**
+   * Work the last update left for later, done now: the check that the imports it used are as
+   * they were, so the next update may use them again (evaluate/importReuse.ts). Call it when
+   * idle, after the result is shown; the next update otherwise does it first.
+   */
+  settle(): void {
+    this.imports.settle();
+  }
+
+  /** How many updates started after the imports an earlier one ran (see evaluate/importReuse.ts). */
+  get importsReused(): number {
+    return this.imports.reuses;
+  }
 }
 
 /** The incremental entry under a factory name: `createIncrementalAnalyzer(options).update(text, changes)`. */

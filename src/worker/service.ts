@@ -135,6 +135,8 @@ export class AnalysisService {
     const { parts, rest } = splitResult(m.run, analysis);
     for (const part of parts) this.platform.post(part);
     this.platform.post({ type: 'result', run: m.run, analysis: rest, millis, reads: [...this.run.reads], stopped });
+    // With the result sent: check that the imports this run reused are unchanged, for the next one.
+    state?.analyzer?.settle();
   }
 
   /** The model view's what-if: the engine analyses the model again with the plan applied. */

@@ -5,19 +5,17 @@ import { changedMark } from '../values/unknownContents';
 /**
  * The exact state of an object graph, as a flat list of tokens: walking the same graph twice
  * gives equal lists only if no object reachable from the roots changed (an entry of a Map, Set
- * or array, an own property, a mark kept aside for it) and every reference still points at an
- * object in the same place of the walk. Used to prove that an analysis left the modules it
+ * or array, an own property, a mark kept aside for it) and every reference still points at the
+ * same object. Used to prove that an analysis left the modules it
  * imported as their import left them (see importReuse.ts).
  *
  * Some things cannot be compared and make the graph unprintable (null), so that nothing is
  * ever reused on a guess: nn.Module instances (whose layer records live in side tables), the
  * interpreter, and the objects named in `forbidden` (the analysed file's own scope).
+ * What JavaScript closures hold is not seen: the builtins that keep state in one (none do
+ * today) must keep it in a value instead.
  */
 export type GraphPrint = unknown[];
-
-const REF = Symbol('ref');
-const LEAF = Symbol('leaf');
-const STAND_IN = Symbol('stand-in');
 
 /** Lazily filled memos, which change when first read but never change what the value means. */
 function isMemo(o: object, key: string): boolean {
@@ -26,80 +24,114 @@ function isMemo(o: object, key: string): boolean {
   return false;
 }
 
+const STAND_IN = Symbol('stand-in');
+
 /**
- * Prints the graph reachable from `roots`. `standIns` are printed as one token whatever they
- * are (what each run sets anew, like sys.modules['__main__']); null when the graph reaches a
- * forbidden object, a module instance or the interpreter.
+ * Walks the graph reachable from `roots`, breadth first, putting each primitive and each
+ * reference (the object itself: the same graph holds the same objects) in a fixed order, into
+ * `out` or, when `expected` is given, comparing with it as it goes.
+ * Code, parsed files and syntax nodes are not entered (an analysis never changes them); the
+ * `standIn` (what each run sets anew, the analysed file's sys.modules entry) is one constant token.
+ * It walks tens of thousands of objects at each edit of a file importing timm: no allocation per
+ * object but the queue, Maps read with forEach.
  */
-export function printGraph(roots: unknown[], forbidden: ReadonlySet<object>, standIns: ReadonlySet<object> = new Set()): GraphPrint | null {
-  const out: unknown[] = [];
-  const ids = new Map<object, number>();
-  const queue: object[] = [];
-  const token = (v: unknown): boolean => {
-    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
-      out.push(v);
-      return true;
-    }
-    const o = v as object;
-    if (forbidden.has(o)) return false;
-    if (standIns.has(o)) {
-      out.push(STAND_IN);
-      return true;
-    }
-    if (typeof o === 'function' || o instanceof FileUnit || isSyntax(o)) {
-      // Code, parsed files and syntax nodes: never changed by an analysis, compared by identity.
-      out.push(LEAF, o);
-      return true;
-    }
-    let id = ids.get(o);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(o, id);
-      queue.push(o);
-    }
-    out.push(REF, id);
-    return true;
+// A walk marks what it has seen on the objects themselves, under a symbol (which no analysis
+// reads: for-in, Object.keys and spreads skip symbols): a Set of every object seen cost most of
+// the walk. Objects that take no new property (none today) are kept in a Set instead.
+const SEEN = Symbol('seen by graph walk');
+let walks = 0;
+
+class Walk {
+  private readonly sealedSeen = new Set<object>();
+  private readonly walk = ++walks;
+  private readonly queue: object[] = [];
+  private n = 0;
+  private ok = true;
+  readonly out: unknown[] = [];
+  private readonly putEntry = (v: unknown, k: unknown): void => {
+    this.token(k);
+    this.token(v);
   };
-  for (const root of roots) if (!token(root)) return null;
-  for (let i = 0; i < queue.length; i++) {
-    const o = queue[i];
-    if (o instanceof ModuleObject || isInterpreter(o)) return null;
-    out.push(Object.getPrototypeOf(o));
-    if (o instanceof Map) {
-      out.push(o.size);
-      for (const [k, v] of o) if (!token(k) || !token(v)) return null;
-      continue;
-    }
-    if (o instanceof Set) {
-      out.push(o.size);
-      for (const v of o) if (!token(v)) return null;
-      continue;
-    }
-    if (Array.isArray(o)) {
-      out.push(o.length);
-      for (const v of o) if (!token(v)) return null;
-      const marked = o as { isTuple?: boolean; isDeque?: boolean };
-      out.push(marked.isTuple, marked.isDeque);
-    } else if (ArrayBuffer.isView(o)) {
-      out.push(LEAF, o);
-      continue;
-    } else {
-      for (const key of Object.keys(o)) {
-        if (isMemo(o, key)) continue;
-        out.push(key);
-        if (!token((o as Record<string, unknown>)[key])) return null;
+  private readonly putItem = (v: unknown): void => this.token(v);
+
+  constructor(private readonly forbidden: ReadonlySet<object>, private readonly standIn: object | null, private readonly expected: GraphPrint | null) {}
+
+  private put(t: unknown): void {
+    const expected = this.expected;
+    if (expected === null) this.out.push(t);
+    else if (this.n >= expected.length || !Object.is(expected[this.n], t)) this.ok = false;
+    this.n++;
+  }
+
+  private token(v: unknown): void {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return this.put(v);
+    if (v === this.standIn) return this.put(STAND_IN);
+    const o = v as { [SEEN]?: number };
+    if (o[SEEN] !== this.walk) {
+      if (Object.isExtensible(o)) {
+        o[SEEN] = this.walk;
+        this.queue.push(o);
+      } else if (!this.sealedSeen.has(o)) {
+        this.sealedSeen.add(o);
+        this.queue.push(o);
       }
     }
-    out.push(changedMark(o));
+    this.put(v);
   }
-  return out;
+
+  /** Whether the walk went through (false: a difference from `expected`, or an object that cannot be shared). */
+  run(roots: unknown[]): boolean {
+    for (const root of roots) this.token(root);
+    const queue = this.queue;
+    for (let i = 0; i < queue.length && this.ok; i++) {
+      const o = queue[i];
+      if (this.forbidden.has(o) || o instanceof ModuleObject || isInterpreter(o)) return false;
+      if (typeof o === 'function' || o instanceof FileUnit || isSyntax(o) || ArrayBuffer.isView(o)) continue;
+      this.enter(o);
+    }
+    return this.ok && (this.expected === null || this.n === this.expected.length);
+  }
+
+  private enter(o: object): void {
+    const proto = Object.getPrototypeOf(o) as object | null;
+    this.put(proto);
+    if (o instanceof Map) {
+      this.put(o.size);
+      o.forEach(this.putEntry);
+    } else if (o instanceof Set) {
+      this.put(o.size);
+      o.forEach(this.putItem);
+    } else if (Array.isArray(o)) {
+      this.put(o.length);
+      for (let i = 0; i < o.length; i++) this.token(o[i]);
+      const marked = o as { isTuple?: boolean; isDeque?: boolean };
+      this.put(marked.isTuple);
+      this.put(marked.isDeque);
+      this.put(changedMark(o));
+    } else {
+      const record = o as Record<string, unknown>;
+      for (const key in record) {
+        if (!Object.prototype.hasOwnProperty.call(record, key) || isMemo(o, key)) continue;
+        this.put(key);
+        this.token(record[key]);
+      }
+      this.put(changedMark(o));
+    }
+  }
 }
 
-/** Whether two prints are of the same graph state. */
-export function samePrint(a: GraphPrint, b: GraphPrint): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
+/**
+ * Prints the graph reachable from `roots`; null when it reaches a forbidden object, an
+ * nn.Module instance (whose layer records live in side tables) or the interpreter.
+ */
+export function printGraph(roots: unknown[], forbidden: ReadonlySet<object>, standIn: object | null = null): GraphPrint | null {
+  const walk = new Walk(forbidden, standIn, null);
+  return walk.run(roots) ? walk.out : null;
+}
+
+/** Whether the graph reachable from `roots` prints as `print` now (compared as it is walked, stopping at the first difference). */
+export function printsAs(print: GraphPrint, roots: unknown[], forbidden: ReadonlySet<object>, standIn: object | null = null): boolean {
+  return new Walk(forbidden, standIn, print).run(roots);
 }
 
 /** A lezer tree or syntax node (they all resolve inner nodes). */
@@ -110,4 +142,3 @@ function isSyntax(o: object): boolean {
 function isInterpreter(o: object): boolean {
   return typeof (o as { unresolvedAt?: unknown }).unresolvedAt === 'function' && 'loader' in o;
 }
-

@@ -1,11 +1,11 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { FileUnit } from '../parse/unit';
 import type { Scope } from '../values/scope';
-import type { Namespace, Value } from '../values/values';
+import type { Value } from '../values/values';
 import type { SourceHost } from '../types';
 import type { Interpreter, InterpreterRecords } from './interpreter';
 import type { ModuleLoader } from './imports';
-import { GraphPrint, printGraph, samePrint } from './graphPrint';
+import { GraphPrint, printGraph, printsAs } from './graphPrint';
 
 /**
  * The editor analyses a file again at every edit; a file that imports timm spends nearly all of
@@ -58,24 +58,26 @@ export function inWindow(stmt: SyntaxNode, end: number): boolean {
   return stmt.to <= end;
 }
 
-/** The print of what a loader shares, or null when it cannot be shared. */
-function printShared(loader: ModuleLoader, scope: Scope, unit: FileUnit, bindings: readonly Value[]): GraphPrint | null {
+/** What a loader shares, and what the analysed file owns and must not be reachable from it (but through its sys.modules entry, which each analysis sets to its own). */
+function shared(loader: ModuleLoader, scope: Scope, unit: FileUnit, bindings: ReadonlyArray<readonly [string, Value]>) {
   const { roots, main } = loader.sharedRoots();
-  // The analysed file's own globals must not be reachable from what is shared, but through its
-  // sys.modules entry (which each analysis sets to its own).
-  const forbidden = new Set<object>([scope, scope.vars, unit]);
-  return printGraph([...roots, ...bindings], forbidden, main ? new Set<Namespace>([main]) : undefined);
+  return { roots: [...roots, ...bindings.map(([, v]) => v)], forbidden: new Set<object>([scope, scope.vars, unit]), standIn: main };
 }
 
 /** Per document: the window its last analysis left, if it can be used again. */
 export class ImportReuse {
   private sealed: SealedImports | null = null;
+  /** The window the last analysis used, until checked (see finish). */
+  private pending: { sealed: SealedImports; scope: Scope; unit: FileUnit } | null = null;
+  /** How many analyses started after a reused window. */
+  reuses = 0;
 
   /**
    * The window the analysis of `unit` may start from, or null. It is taken: the analysis owns
    * the modules until `finish` proves them unchanged.
    */
   take(unit: FileUnit, host: SourceHost): SealedImports | null {
+    this.settle();
     const sealed = this.sealed;
     this.sealed = null;
     if (!sealed) return null;
@@ -83,6 +85,7 @@ export class ImportReuse {
     if (end !== sealed.prefix.length || !unit.source.startsWith(sealed.prefix)) return null;
     for (const [path, was] of sealed.loader.reads) if (!sameRead(host.readFile(path), was)) return null;
     sealed.loader.reuseWith(host);
+    this.reuses++;
     return sealed;
   }
 
@@ -90,7 +93,8 @@ export class ImportReuse {
   static seal(ip: Interpreter, loader: ModuleLoader, unit: FileUnit, scope: Scope, end: number): SealedImports | null {
     if (end === 0 || loader.filesRun === 0 || !ip.atRest || ip.budget.spentReason !== null) return null;
     const bindings = [...scope.vars];
-    const print = printShared(loader, scope, unit, bindings.map(([, v]) => v));
+    const { roots, forbidden, standIn } = shared(loader, scope, unit, bindings);
+    const print = printGraph(roots, forbidden, standIn);
     if (!print) return null;
     return { loader, prefix: unit.source.slice(0, end), bindings, steps: ip.budget.used, records: ip.records(loader.units), print };
   }
@@ -102,16 +106,29 @@ export class ImportReuse {
     ip.budget.tick(sealed.steps);
   }
 
-  /** After an analysis that used the window's modules: kept for the next one only if they are as the window left them. */
+  /**
+   * After an analysis that used the window's modules: they are kept for the next one only if
+   * they are as the window left them. The check waits for `settle` (the worker calls it once
+   * the result is sent) or the next `take`, whichever comes first.
+   */
   finish(sealed: SealedImports | null, scope: Scope, unit: FileUnit): void {
     this.sealed = null;
-    if (!sealed) return;
-    const print = printShared(sealed.loader, scope, unit, sealed.bindings.map(([, v]) => v));
-    if (print && samePrint(print, sealed.print)) this.sealed = sealed;
+    this.pending = sealed ? { sealed, scope, unit } : null;
+  }
+
+  /** Checks the modules the last analysis used, now. */
+  settle(): void {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    const { sealed, scope, unit } = pending;
+    const { roots, forbidden, standIn } = shared(sealed.loader, scope, unit, sealed.bindings);
+    if (printsAs(sealed.print, roots, forbidden, standIn)) this.sealed = sealed;
   }
 
   clear(): void {
     this.sealed = null;
+    this.pending = null;
   }
 }
 
