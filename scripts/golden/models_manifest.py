@@ -25,6 +25,8 @@ CORPUS = [
     dict(name='shufflenet_v2', file='shufflenet_v2.py', entry='ShuffleNetV2', args='', input=[1, 3, 32, 32]),
     dict(name='efficientnet_b0', file='efficientnet_b0.py', entry='efficientnet_b0', args='', input=[1, 3, 224, 224]),
     dict(name='regnet_style', file='regnet_style.py', entry='regnetx_200mf', args='', input=[1, 3, 224, 224]),
+    dict(name='regnet_quantized', file='regnet_quantized.py', entry='TinyRegNetY', args='', input=[1, 3, 64, 64],
+         comment='Stage widths and depths from torch.unique(..., return_counts=True) of float32 width rules, as timm regnet.'),
     dict(name='seq_ordereddict', file='seq_ordereddict.py', entry='TinyNet', args='', input=[4, 1, 28, 28]),
     dict(name='modulelist_dict', file='modulelist_dict.py', entry='MultiHeadNet', args='', input=[2, 3, 64, 64]),
     dict(name='partial_convs', file='partial_convs.py', entry='PartialNet', args='', input=[1, 3, 32, 32]),

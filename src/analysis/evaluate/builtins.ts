@@ -115,6 +115,8 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
       BuiltinFunctionType: (v) => v instanceof Builtin,
       object: () => true,
       bytes: () => false,
+      // torch.Tensor (and nn.Parameter, a subclass): any tensor the analysis holds, shape known or not.
+      Tensor: (v) => v instanceof Tensor,
     };
     if (!(spec.name in primitive)) return unknown(`isinstance with ${spec.name}, which the analysis does not model`);
     if (isUnknown(obj)) return unknown(obj.reason);

@@ -30,6 +30,8 @@ export interface Evaluator {
   innermostSite(): { unit: FileUnit; node: SyntaxNode } | null;
   /** The function running now and its `self`, if any. */
   currentFrame(): { self: Value | undefined } | undefined;
+  /** The `self` of the innermost running method, past the plain functions it called. */
+  enclosingSelf(): Value | undefined;
   diagnose(diagnostic: AnalysisDiagnostic): void;
   unresolvedAt(unit: FileUnit, node: SyntaxNode, why: string, what?: string): void;
 }

@@ -131,6 +131,11 @@ export class Interpreter implements Evaluator {
     return this.frames[this.frames.length - 1];
   }
 
+  enclosingSelf(): Value | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) if (this.frames[i].self !== undefined) return this.frames[i].self;
+    return undefined;
+  }
+
   call(fn: Value, args: Args, node: SyntaxNode | null): Value {
     this.budget.tick();
     if (fn instanceof Builtin) {

@@ -431,9 +431,12 @@ function isArgument(v: Value): boolean {
   return v instanceof Unknown;
 }
 
-/** A conv module whose own forward calls F.convNd with its weight (timm's Conv2dSame) records that input. */
+/**
+ * A conv module whose own forward calls F.convNd with its weight (timm's Conv2dSame), directly or
+ * through plain functions (timm's conv2d_same), records that input.
+ */
 function ownerOfWeight(ip: Evaluator, weight: Value, input: bigint[] | null, macs: bigint | null): void {
-  const self = ip.currentFrame()?.self;
+  const self = ip.enclosingSelf();
   if (!(self instanceof ModuleObject) || !self.conv || self.attrs.get('weight') !== weight) return;
   const state = self.conv;
   state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;

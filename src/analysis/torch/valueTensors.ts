@@ -159,6 +159,10 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
       }
       return tupleOf(out);
     }
+    case 'max':
+    case 'min':
+      if (args.length !== 0 || t.values.length === 0) return undefined;
+      return new ValueTensor([name === 'max' ? Math.max(...t.values) : Math.min(...t.values)], t.dtype, true);
     case 'sum':
       return args.length === 0 ? new ValueTensor([t.values.reduce((s, v) => s + v, 0)], t.dtype === 'bool' ? 'int64' : t.dtype, true) : undefined;
   }
@@ -240,6 +244,30 @@ function meshgrid(positional: Value[]): Value | null {
   return tupleOf(sizes.map(() => new Tensor([...sizes])));
 }
 
+/**
+ * torch.unique of a known tensor (flattened, dim=None): its distinct values in ascending order (the
+ * CPU kernel sorts whatever `sorted` says), then the inverse indices and the counts when asked.
+ */
+function unique(positional: Value[], keywords: Map<string, Value>): Value | null {
+  const t = positional[0] ?? keywords.get('input') ?? null;
+  const flag = (i: number, name: string): boolean | null => {
+    const v = positional[i] ?? keywords.get(name) ?? false;
+    return typeof v === 'boolean' ? v : null;
+  };
+  const inverse = flag(2, 'return_inverse');
+  const counts = flag(3, 'return_counts');
+  const dim = positional[4] ?? keywords.get('dim') ?? null;
+  if (!(t instanceof ValueTensor) || inverse === null || counts === null || dim !== null) return null;
+  if (t.values.some((v) => Number.isNaN(v))) return null;
+  const distinct = [...new Set(t.values)].sort((x, y) => x - y);
+  const values = new ValueTensor(distinct, t.dtype);
+  if (!inverse && !counts) return values;
+  const out: Value[] = [values];
+  if (inverse) out.push(new ValueTensor(t.values.map((v) => distinct.indexOf(v)), 'int64', t.scalar));
+  if (counts) out.push(new ValueTensor(distinct.map((d) => t.values.filter((v) => v === d).length), 'int64'));
+  return tupleOf(out);
+}
+
 /** torch.* functions computed on values; each answers null to fall back to the shape-only builtin. */
 export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   arange: (p, k) => rangeOf(p, k, 'float32'),
@@ -247,6 +275,7 @@ export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   tensor: (p) => fromData(p, 'float32'),
   as_tensor: (p) => fromData(p, 'float32'),
   diff: (p) => diff(p),
+  unique: (p, k) => unique(p, k),
   meshgrid: (p) => meshgrid(p),
   einsum: (p) => einsumShape(p),
   unbind: (p, k) => (p[0] instanceof Tensor ? splitMethod(p[0], 'unbind', p.slice(1), k) ?? null : null),
