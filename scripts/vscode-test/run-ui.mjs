@@ -55,7 +55,9 @@ function runMocha(info) {
   require(join(repoRoot, 'test/register.js'));
   const workbench = require(join(uiTestsDir, 'workbench.ts')).attachWorkbench(page, info);
   const Mocha = require('mocha');
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, reporter: 'spec', color: process.stdout.isTTY });
+  // Generous: a test takes several steps that each may wait uiTimeoutMs, and the newest
+  // workbench on a loaded 2-core machine took over a minute for one with a window reload.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, reporter: 'spec', color: process.stdout.isTTY });
   const grep = flagValue('--grep');
   if (grep) mocha.grep(grep);
   for (const file of uiTestFiles()) mocha.addFile(file);
