@@ -22,9 +22,9 @@ async function exportJson(document: vscode.TextDocument, name: string): Promise<
 async function exportAfter(document: vscode.TextDocument, name: string, done: (json: Exported) => boolean, entry = 'PlainCNN'): Promise<Exported> {
   let json: Exported | null = null;
   for (let i = 0; i < 100; i++) {
-    // `conv-lens report --json` of a file of several models: one object per model.
-    const models = JSON.parse(await exportJson(document, name)) as Array<Exported & { entry: string }>;
-    json = models.find((m) => m.entry === entry)!;
+    // `conv-lens report --json` of a file of several models: one object per model; of one model, the object.
+    const parsed = JSON.parse(await exportJson(document, name)) as (Exported & { entry: string }) | Array<Exported & { entry: string }>;
+    json = Array.isArray(parsed) ? parsed.find((m) => m.entry === entry)! : parsed;
     if (done(json)) return json;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
