@@ -105,6 +105,18 @@ export interface WireWhatIf {
   notes: string[];
   /** How many text edits Apply would make. */
   edits: number;
+  /**
+   * What Apply promises: the totals of the model with only the changes it writes (the layers
+   * marked `blocked` are what-if only), which a re-analysis after applying gives exactly.
+   */
+  applyTotals: WireApplyTotals;
+}
+
+export interface WireApplyTotals {
+  convLayers: number | null;
+  convParams: WireInt | null;
+  macs: WireInt | null;
+  params: WireInt | null;
 }
 
 export type ModelHostMessage =
@@ -210,7 +222,7 @@ function change(value: unknown, where: string): WireLayerChange {
 
 function whatIf(value: unknown, where: string): WireWhatIf {
   const o = object(value, where);
-  onlyKeys(o, ['totals', 'layers', 'changes', 'errors', 'notes', 'edits'], where);
+  onlyKeys(o, ['totals', 'layers', 'changes', 'errors', 'notes', 'edits', 'applyTotals'], where);
   return {
     totals: totals(o.totals, `${where}.totals`),
     layers: list(o.layers, `${where}.layers`, MAX_LAYERS, layer),
@@ -218,6 +230,18 @@ function whatIf(value: unknown, where: string): WireWhatIf {
     errors: list(o.errors, `${where}.errors`, 200, (v, w) => text(v, w, MAX_TEXT)),
     notes: list(o.notes, `${where}.notes`, MAX_LAYERS, (v, w) => text(v, w, MAX_TEXT)),
     edits: count(o.edits, `${where}.edits`),
+    applyTotals: applyTotals(o.applyTotals, `${where}.applyTotals`),
+  };
+}
+
+function applyTotals(value: unknown, where: string): WireApplyTotals {
+  const o = object(value, where);
+  onlyKeys(o, ['convLayers', 'convParams', 'macs', 'params'], where);
+  return {
+    convLayers: nullable(o.convLayers, (v) => count(v, `${where}.convLayers`)),
+    convParams: maybeInt(o.convParams, `${where}.convParams`),
+    macs: maybeInt(o.macs, `${where}.macs`),
+    params: maybeInt(o.params, `${where}.params`),
   };
 }
 

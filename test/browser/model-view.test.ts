@@ -135,6 +135,31 @@ describe('model view page (headless Chromium)', function () {
     await page.screenshot({ path: join(SHOTS, 'model-view-run.png'), fullPage: false });
   });
 
+  it('shows the transformed MobileNetV2 (separable + groups=4) with per-layer deltas, what-if only layers, and runs it as written and as transformed', async () => {
+    await open('mobilenet_v2.py');
+    await page.check('#t-separable');
+    await page.check('#t-groups');
+    await page.fill('#t-groups-value', '4');
+    await page.dispatchEvent('#t-groups-value', 'change');
+    await page.waitForFunction(() => document.body.dataset.whatif === 'ready' && (document.querySelector('#whatif-status')?.textContent ?? '').includes('what-if only'));
+    // The expand convs are built by ConvBNAct's call, which also builds the stem and the depthwise convs: what-if only.
+    assert.match(await page.locator('#layers tr[data-layer="features.2.conv.0.0"] td.notes-cell').innerText(), /groups: what-if only: .*also builds/);
+    assert.match(await page.locator('#layers tr[data-layer="features.2.conv.2"] td.notes-cell').innerText(), /groups: applied/);
+    const before = Number((await total('macs', 0))!.replace(/,/g, ''));
+    const after = Number((await total('macs', 1))!.replace(/,/g, ''));
+    // PyTorch's count after the same module surgery (test/fixtures/whatif/whatif.golden.json, mobilenetv2-groups4).
+    assert.equal(after, 98_539_392);
+    assert.ok(after < before);
+    console.log(`      what-if of MobileNetV2 (groups=4): MACs ${exact(before)} -> ${exact(after)}; ${await page.locator('#whatif-status').innerText()}`);
+    await page.click('#model-run');
+    await page.waitForSelector('#model-run-section[data-state="done"]', { timeout: 540_000 });
+    const totalRow = await page.locator('#model-run-table tr.total').innerText();
+    console.log(`      whole-model run of MobileNetV2 at 224x224 (as written | groups=4 what-if): ${totalRow.replace(/\s+/g, ' ')}`);
+    await page.evaluate(() => document.querySelector('#model-run-section')?.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, 'model-view-run-mobilenet-v2-whatif.png'), fullPage: false });
+    assert.deepEqual(errors, []);
+  });
+
   it('runs every conv as written and as transformed, flags shortfalls, and keeps what it measured on Cancel', async () => {
     await open('plain_convnet.py', 'light');
     await page.check('#t-separable');

@@ -106,6 +106,12 @@ export function whatIfWire(result: WhatIfResult): WireWhatIf {
     errors: result.errors.map((e) => `Line ${e.range.line}: ${e.message}`),
     notes: result.notes,
     edits: result.edits.length,
+    applyTotals: {
+      convLayers: result.applyTotals.conv_layers,
+      convParams: wire(result.applyTotals.conv_params),
+      macs: wire(result.applyTotals.conv_macs),
+      params: wire(result.applyTotals.params),
+    },
   };
 }
 

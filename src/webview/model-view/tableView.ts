@@ -53,7 +53,8 @@ function notes(row: Row): string {
   const parts: string[] = [];
   if (row.layer.reason) parts.push(row.layer.reason);
   for (const c of row.changes) {
-    if (c.blocked) parts.push(`${c.kind}: not rewritten in the code (${c.reason ?? 'cannot be rewritten safely'})`);
+    if (c.blocked && c.status === 'applied') parts.push(`${c.kind}: what-if only: ${c.reason ?? 'its code cannot be rewritten safely'}`);
+    else if (c.blocked) parts.push(`${c.kind}: not rewritten in the code (${c.reason ?? 'cannot be rewritten safely'})`);
     else if (c.status === 'applied') parts.push(`${c.kind}: ${c.replacedBy.length > 1 ? `becomes ${c.replacedBy.join(' + ')}` : 'applied'}`);
     else if (c.status === 'rejected') parts.push(`${c.kind} rejected: ${c.reason ?? ''}`);
     else if (c.status === 'ineligible') parts.push(`${c.kind}: ${c.reason ?? 'not eligible'}`);

@@ -47,6 +47,15 @@ export interface WhatIfView {
   setStatus(text: string, kind?: 'ok' | 'failed' | 'info'): void;
 }
 
+/** What Apply promises when it writes less than the what-if shows (its what-if-only layers stay as written). */
+function promise(result: WireWhatIf): string {
+  const only = new Set(result.changes.filter((ch) => ch.status === 'applied' && ch.blocked).map((ch) => ch.name)).size;
+  if (only === 0) return '';
+  const t = result.applyTotals;
+  const n = (v: string | null): string => (v === null ? 'unknown' : BigInt(v).toLocaleString('en-US'));
+  return ` Apply rewrites the rest (${only} layer${only === 1 ? '' : 's'} what-if only): ${n(t.convParams)} conv params, ${n(t.macs)} MACs after applying.`;
+}
+
 /** The what-if section: one switch per transformation, its values, Apply, and what PyTorch rejects. */
 export function whatIfView(change: (patch: Partial<WhatIfControls>) => void, apply: () => void): WhatIfView {
   const box = (id: string, label: string, key: 'separable' | 'groups' | 'width' | 'dropBias'): { input: HTMLInputElement; label: HTMLElement } => {
@@ -100,13 +109,13 @@ export function whatIfView(change: (patch: Partial<WhatIfControls>) => void, app
       const blocked = result ? result.changes.filter((ch) => ch.blocked) : [];
       replace(rejected,
         ...rejections.map((r) => h('li', { 'data-layer': r.name, 'data-status': 'rejected' }, `${r.name} (${r.kind}): PyTorch would reject it: ${r.reason ?? ''}`)),
-        ...blocked.map((r) => h('li', { 'data-layer': r.name, 'data-status': 'blocked' }, `${r.name} (${r.kind}): left alone by Apply: ${r.reason ?? ''}`)),
+        ...blocked.map((r) => h('li', { 'data-layer': r.name, 'data-status': 'blocked' }, r.status === 'applied' ? `${r.name} (${r.kind}): what-if only: ${r.reason ?? ''}` : `${r.name} (${r.kind}): left alone by Apply: ${r.reason ?? ''}`)),
         ...(result?.notes ?? []).map((n) => h('li', { 'data-status': 'note' }, `Also changed: ${n}`)));
       applyButton.disabled = !planned.ok || planned.plan === null || state.pending || result === null || result.errors.length > 0 || result.edits === 0;
       if (state.pending) view.setStatus('Working out the what-if in the analysis worker…');
       else if (result && planned.ok && planned.plan) {
         const count = (s: string): number => new Set(result.changes.filter((ch) => ch.status === s).map((ch) => ch.name)).size;
-        view.setStatus(`${count('applied')} layers changed, ${count('ineligible')} not eligible, ${count('excluded')} switched off, ${count('rejected')} rejected.`);
+        view.setStatus(`${count('applied')} layers changed, ${count('ineligible')} not eligible, ${count('excluded')} switched off, ${count('rejected')} rejected.${promise(result)}`);
       } else if (!planned.ok || !planned.plan) view.setStatus('');
     },
     setStatus(text, kind = 'info') {

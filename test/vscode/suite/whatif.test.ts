@@ -19,12 +19,12 @@ async function exportJson(document: vscode.TextDocument, name: string): Promise<
 }
 
 /** Re-exports until the analysis of the document's current text has arrived (the report is of the latest analysis). */
-async function exportAfter(document: vscode.TextDocument, name: string, done: (json: Exported) => boolean): Promise<Exported> {
+async function exportAfter(document: vscode.TextDocument, name: string, done: (json: Exported) => boolean, entry = 'PlainCNN'): Promise<Exported> {
   let json: Exported | null = null;
   for (let i = 0; i < 100; i++) {
-    // `conv-lens report --json` of a file of several models: one object per model.
-    const models = JSON.parse(await exportJson(document, name)) as Array<Exported & { entry: string }>;
-    json = models.find((m) => m.entry === 'PlainCNN')!;
+    // `conv-lens report --json` of a file of several models: one object per model; of one model, the object.
+    const parsed = JSON.parse(await exportJson(document, name)) as (Exported & { entry: string }) | Array<Exported & { entry: string }>;
+    json = Array.isArray(parsed) ? parsed.find((m) => m.entry === entry)! : parsed;
     if (done(json)) return json;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -48,7 +48,8 @@ describe('model-wide what-if: apply to code', function () {
     const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number }>('convLens.applyWhatIf', { owner: document.uri.toString(), entry: 'PlainCNN', plan });
     assert.deepEqual(outcome, { applied: true, edits: promised.edits.length, files: 1 });
     try {
-      await checkApplied(document, promised.after.totals);
+      assert.deepEqual(promised.applyTotals, promised.after.totals, 'every change of this model can be written');
+      await checkApplied(document, promised.applyTotals);
     } finally {
       await vscode.window.showTextDocument(document);
       await vscode.commands.executeCommand('undo');
@@ -61,6 +62,26 @@ describe('model-wide what-if: apply to code', function () {
     const exported = await exportAfter(document, 'whatif_after.json', (j) => j.totals.conv_layers === expected.conv_layers);
     assert.deepEqual(exported.totals, { conv_layers: expected.conv_layers, conv_params: Number(expected.conv_params), conv_macs: Number(expected.conv_macs), params: Number(expected.params) });
   }
+
+  it("MobileNetV2's computed widths: Apply writes what it can, and re-analysis gives the totals it promised, not the what-if's", async () => {
+    const { document } = await openWorkspaceFile('model_view_mobilenet_v2.py');
+    const original = document.getText();
+    const plan: WhatIfPlan = { transformations: [{ kind: 'groups', groups: 4 }] };
+    const promised = whatIfModel({ file: document.uri.path, host: { readFile: () => undefined } }, original, 'MobileNetV2', plan);
+    assert.ok(promised.changes.some((c) => c.status === 'applied' && c.blocked), 'some layers are what-if only');
+    assert.notEqual(promised.applyTotals.conv_macs, promised.after.totals.conv_macs);
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; edits: number; files: number }>('convLens.applyWhatIf', { owner: document.uri.toString(), entry: 'MobileNetV2', plan });
+    assert.deepEqual(outcome, { applied: true, edits: promised.edits.length, files: 1 });
+    try {
+      const expected = promised.applyTotals;
+      const exported = await exportAfter(document, 'whatif_mnv2_after.json', (j) => j.totals.conv_macs === Number(expected.conv_macs), 'MobileNetV2');
+      assert.deepEqual(exported.totals, { conv_layers: expected.conv_layers, conv_params: Number(expected.conv_params), conv_macs: Number(expected.conv_macs), params: Number(expected.params) });
+    } finally {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('undo');
+    }
+    assert.equal(document.getText(), original);
+  });
 
   it('applies edits across files: the helper file it did not have open is changed too, in the same edit', async () => {
     const { document } = await openWorkspaceFile('whatif_cross/net.py');
