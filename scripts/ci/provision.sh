@@ -163,12 +163,39 @@ provision_version() {
   touch "$marker"
 }
 
+# Some unit tests read torchvision's model sources as a user's installed library (never running
+# them, never committing them). Where Debian's python3-torchvision is not installed, its package
+# alone (0.6 MB, none of its dependencies such as torch) is unpacked into the cache, where
+# test/unit/torchvisionSite.ts finds it.
+unpack_torchvision_sources() {
+  local target="$cache_root/python3-torchvision"
+  if [ -d /usr/lib/python3/dist-packages/torchvision/models ]; then
+    log "torchvision sources: installed in /usr/lib/python3/dist-packages"
+    return
+  fi
+  if [ -d "$target/usr/lib/python3/dist-packages/torchvision/models" ]; then
+    log "torchvision sources: already unpacked in $target"
+    return
+  fi
+  local work
+  work="$(mktemp -d)"
+  if ! (cd "$work" && apt-get download python3-torchvision >/dev/null 2>&1); then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    (cd "$work" && apt-get download python3-torchvision)
+  fi
+  rm -rf "$target"
+  dpkg-deb -x "$work"/python3-torchvision_*.deb "$target"
+  rm -rf "$work"
+  log "torchvision sources: unpacked python3-torchvision into $target"
+}
+
 # Run from `npm test` (through a runner), this script inherits that npm's configuration as npm_*
 # variables (npm_config_node_gyp, npm_config_cache, npm_config_user_agent and so on). The npm
 # that installs a code-server can be another version, for another Node: it must read its own.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^npm_' || true)
 
 install_apt_packages
+unpack_torchvision_sources
 mapfile -t versions < <(version_table "$@")
 [ "${#versions[@]}" -gt 0 ] || exit 2
 for line in "${versions[@]}"; do

@@ -8,9 +8,9 @@ import { AnalysisIndex } from '../../../src/extension/text/index';
 import { guessInputShape } from '../../../src/extension/text/inputShape';
 import { layerTree, nodeDescription, sortedChildren } from '../../../src/extension/text/layerTree';
 import { DEFAULT_DISPLAY } from '../../../src/extension/text/numbers';
+import { TORCHVISION_MODELS as TORCHVISION } from '../torchvisionSite';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/models');
-const TORCHVISION = '/usr/lib/python3/dist-packages/torchvision/models';
 
 interface GoldenLayer { name: string; input_shape: number[]; output_shape: number[]; params: number; macs: number }
 

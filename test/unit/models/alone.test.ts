@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliCommand, CliIo } from '../../../src/cli/command';
 import { ExactJson, parseExactJson } from '../core/exact-json';
+import { TORCHVISION_MISSING, TORCHVISION_MODELS } from '../torchvisionSite';
 
 // A model file opened alone, out of its repository: its relative imports fail, and whatever
 // they would have built or changed is unknown. Every figure the report still gives must be
@@ -20,7 +21,6 @@ import { ExactJson, parseExactJson } from '../core/exact-json';
 
 const CORPUS = path.resolve(__dirname, '../../fixtures/models');
 const TORCHVISION_GOLDENS = path.resolve(__dirname, '../../fixtures/torchvision');
-const TORCHVISION_MODELS = '/usr/lib/python3/dist-packages/torchvision/models';
 
 type Json = Record<string, ExactJson>;
 
@@ -146,7 +146,8 @@ describe('models alone: torchvision model files copied alone into an empty folde
     const golden = readGolden(path.join(TORCHVISION_GOLDENS, name));
     it(`torchvision ${golden.file} ${golden.entry}(${golden.args}) alone`, async function () {
       const source = path.join(TORCHVISION_MODELS, golden.file);
-      // The sources are torchvision's, read where Debian's python3-torchvision installs them.
+      // The sources are torchvision's, read where Debian's python3-torchvision installs them
+      // (or where scripts/ci/provision.sh unpacks that package).
       if (!fs.existsSync(source)) this.skip();
       const report = await reportAlone(source, golden);
       if (report) assertProven(provenDifferences(golden, report));
@@ -154,7 +155,7 @@ describe('models alone: torchvision model files copied alone into an empty folde
   }
   before(function () {
     if (!fs.existsSync(TORCHVISION_MODELS)) {
-      console.log(`      torchvision is not installed (${TORCHVISION_MODELS} is absent): its files are skipped; apt-get install python3-torchvision runs them`);
+      console.log(`      ${TORCHVISION_MISSING}: its files are skipped; bash scripts/ci/provision.sh runs them`);
     }
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ExactJson, parseExactJson } from '../core/exact-json';
+import { TORCHVISION_MISSING, TORCHVISION_SITE, exposeTorchvisionToCli } from '../torchvisionSite';
 import { Golden, asObjects, differences, goldenFiles, readGolden, runGoldenReport, sameJson, show } from './goldenCompare';
 
 // Every corpus model (test/fixtures/models) through the real `conv-lens report --json` code
@@ -20,6 +21,8 @@ import { Golden, asObjects, differences, goldenFiles, readGolden, runGoldenRepor
 // A golden's `comment` says how it was made and is not compared.
 
 const CORPUS = path.resolve(__dirname, '../../fixtures/models');
+// Some corpus files call torchvision's builders, read from the installed library.
+exposeTorchvisionToCli();
 
 interface Report {
   code: number;
@@ -29,7 +32,8 @@ interface Report {
 
 async function runReport(golden: Golden): Promise<Report> {
   const { code, stdout, stderr } = await runGoldenReport(golden, CORPUS);
-  assert.ok(stdout.trim().length > 0, `no JSON on stdout (exit ${code}): ${stderr}`);
+  const missing = TORCHVISION_SITE === null ? ` (${TORCHVISION_MISSING})` : '';
+  assert.ok(stdout.trim().length > 0, `no JSON on stdout (exit ${code}): ${stderr}${missing}`);
   return { code, stderr, json: parseExactJson(stdout) as Record<string, ExactJson> };
 }
 
