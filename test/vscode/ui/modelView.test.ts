@@ -84,8 +84,7 @@ describe('Conv Lens model view (installed from the .vsix)', function () {
     await assertEventually(async () => (await page.locator('h1').innerText()) === 'Model view: PlainCNN', 'the picker did not change the model', slowMs);
     const before = await totals(page, 0);
 
-    await wb.runCommand('Developer: Reload Window');
-    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.reloadWindow();
     page = wb.webview();
     await page.locator('#totals').waitFor({ timeout: slowMs });
     assert.equal(await page.locator('h1').innerText(), 'Model view: PlainCNN');

@@ -55,8 +55,7 @@ describe('Conv Lens comparison panel (installed from the .vsix)', () => {
     await assertEventually(async () => (await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192,'), 'the panel did not follow the cursor');
     assert.equal(await page.locator('#comparison tr[data-row="Kind"] td').first().innerText(), 'depthwise');
 
-    await wb.runCommand('Developer: Reload Window');
-    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.reloadWindow();
     page = wb.webview();
     await page.locator('#comparison').waitFor({ timeout: 60_000 });
     assert.ok((await page.locator('#repr').innerText()).startsWith('Conv2d(192, 192,'), 'the restored panel shows another layer');

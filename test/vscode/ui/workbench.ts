@@ -57,6 +57,18 @@ export class Workbench {
   }
 
   /**
+   * Reloads the window from the palette and waits for the new workbench. Waiting for the page's
+   * load event first matters: the old workbench is still in the page for a moment after the
+   * command, and a wait for `.monaco-workbench` alone would find it.
+   */
+  async reloadWindow(): Promise<void> {
+    const loaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await loaded;
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  }
+
+  /**
    * Gives the keyboard to the text editor of the first editor group (where openFile puts files)
    * without clicking: a click inside the editor can land on a CodeLens or inlay hint and run it.
    */
@@ -262,10 +274,13 @@ export class Workbench {
         await widget.locator('.monaco-list-row').filter({ has: label }).first().click({ timeout: uiTimeoutMs });
       }
       // Done when this quick input closed, or a command replaced it with a quick input of its own.
-      await assertEventually(
-        async () => !(await widget.isVisible()) || (await input.inputValue()) !== value,
-        'the quick input stayed open',
-      );
+      // A short read: a command such as Reload Window takes the page away, and a read that
+      // waited for the input would wait on a page that is gone.
+      await assertEventually(async () => {
+        if (!(await widget.isVisible())) return true;
+        const current = await input.inputValue({ timeout: 1_000 }).catch(() => undefined);
+        return current !== value;
+      }, 'the quick input stayed open');
     } catch (error) {
       // Leave no half-used quick input behind for the next test.
       if (await widget.isVisible()) await this.page.keyboard.press('Escape');
