@@ -121,6 +121,8 @@ CORPUS = [
          comment='setattr/__setattr__/getattr/__getattr__/register_module, and _pair/_ntuple from torch.nn.modules.utils.'),
     dict(name='pair_chain', file='repo_layouts/pair_chain.py', entry='ChainNet', args='', input=[2, 3, 48, 40],
          comment='torch.nn.modules.utils._pair/_triple/_single/_ntuple reached as attribute chains after `import torch`.'),
+    dict(name='partial_channels', file='repo_layouts/partial_channels.py', entry='TinyFasterNet', args='', input=[1, 3, 64, 64],
+         comment='A block picks its forward in __init__ (self.forward = self.by_slicing), as timm fasternet: its conv runs on a channel slice.'),
     dict(name='nasnet_cell', file='repo_layouts/nasnet_cell.py', entry='TinyNASNet', args='', input=[2, 3, 32, 32],
          comment='cell1.unused_path and cell2.unused_path are built and never called: 0 MACs, totals exact.'),
     # A timm-like zoo (issue 11): registry, build_model_with_cfg, helper layers, block strings, config dataclasses.

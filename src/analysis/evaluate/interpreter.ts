@@ -222,11 +222,16 @@ export class Interpreter implements Evaluator {
   }
 
   private forwardModule(mod: ModuleObject, args: Args, node: SyntaxNode | null): Value {
+    // PyTorch's __call__ runs `self.forward`, so an instance attribute wins over the class's
+    // method: timm's fasternet picks its forward in __init__ (`self.forward = self.forward_slicing`).
+    const own = mod.attr('forward');
+    if (own !== undefined) {
+      this.markModuleCall(mod, args);
+      return this.call(own, args, node);
+    }
     const forward = mod.cls.lookup('forward');
     if (forward instanceof FunctionValue) {
-      const x = args.positional[0];
-      if (mod.conv && !mod.conv.forwardDone && x instanceof Tensor) mod.conv.moduleInput = x.shape;
-      if (mod.conv) mod.conv.moduleCalled = true;
+      this.markModuleCall(mod, args);
       return this.invoke(forward, args, mod);
     }
     const native = mod.cls.nativeBase()?.native;
@@ -234,7 +239,18 @@ export class Interpreter implements Evaluator {
       chargeArguments(this.budget, args, true);
       return native.forward(mod, args, this, node);
     }
+    // A forward that could not be run may have called any of the module's children: none of
+    // them may then be taken as never called.
+    this.doubts++;
     return unknown(`${mod.typeName}.forward is not modelled`);
+  }
+
+  /** A conv module whose forward is Python code (a subclass of a conv) was called with this input. */
+  private markModuleCall(mod: ModuleObject, args: Args): void {
+    if (!mod.conv) return;
+    const x = args.positional[0];
+    if (!mod.conv.forwardDone && x instanceof Tensor) mod.conv.moduleInput = x.shape;
+    mod.conv.moduleCalled = true;
   }
 
   invoke(fn: FunctionValue, args: Args, self: Value | undefined): Value {

@@ -247,6 +247,52 @@ describe('analysis: a conv that forward never calls', () => {
     assert.equal(m.layers[0].note, undefined);
     assert.equal(m.totals.conv_macs, null);
   });
+
+  it('leaves a conv unknown, not uncalled, inside a module whose forward could not be run', () => {
+    // Inner has no forward the analysis can run (PyTorch would run whatever it was given): its
+    // conv may have run, so neither its MACs nor the total may be 0 or a partial sum.
+    const source = `import torch.nn as nn
+from ._utils import make_forward
+
+class Inner(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(8, 8, 3, padding=1)
+        self.forward = make_forward(self.conv)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 1)
+        self.b = Inner()
+
+    def forward(self, x):
+        return self.b(self.a(x))
+`;
+    const [m] = analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, input: [1n, 3n, 8n, 8n], entry: 'Net' }).models;
+    assert.deepEqual(m.layers.map((l) => [l.name, l.record?.macs ?? null, l.note ?? null]), [['a', 1536n, null], ['b.conv', null, null]]);
+    assert.equal(m.totals.conv_macs, null);
+  });
+
+  it('runs the forward an instance chose in __init__ (self.forward = self.by_slicing), as PyTorch does', () => {
+    const source = `import torch.nn as nn
+
+class Half(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c // 2, c // 2, 3, padding=1)
+        self.forward = self.by_slicing
+
+    def by_slicing(self, x):
+        x = x.clone()
+        x[:, :4] = self.conv(x[:, :4])
+        return x
+`;
+    const [m] = analyzeFile(source, { file: '/project/net.py', host: { readFile: () => undefined }, input: [1n, 8n, 8n, 8n], entry: 'Half', args: '8' }).models;
+    // 4 x 4 x 9 MACs at each of 64 output positions for 4 channels.
+    assert.equal(m.layers[0].record?.macs, 4n * 4n * 9n * 64n);
+    assert.deepEqual(m.layers[0].record?.input_shape, [1n, 4n, 8n, 8n]);
+  });
 });
 
 describe('analysis: classmethod and staticmethod factories as entries', () => {
