@@ -53,6 +53,8 @@ CORPUS = [
     dict(name='squeezenet', file='squeezenet.py', entry='SqueezeNet', args='', input=[1, 3, 227, 227]),
     dict(name='espcn', file='espcn_fpn.py', entry='ESPCN', args='', input=[1, 1, 24, 24]),
     dict(name='tiny_fpn', file='espcn_fpn.py', entry='TinyFPN', args='', input=[2, 3, 64, 64]),
+    dict(name='outlook_unfold', file='outlook_unfold.py', entry='TinyOutlookNet', args='', input=[2, 3, 64, 64],
+         comment='VOLO-style outlook attention: nn.Unfold, F.fold, and F.unfold as a patch merge before a conv head.'),
     dict(name='config_styles', file='config_styles.py', entry='ConfiguredNet', args='', input=[1, 3, 48, 48]),
     dict(name='transfer_style', file='transfer_style.py', entry='Segmentation', args='', input=[1, 3, 128, 128]),
     dict(name='torchvision_mobilenet_v2', file='torchvision_mobilenet_v2.py', entry='mobilenet_v2_075', args='', input=[1, 3, 160, 160]),

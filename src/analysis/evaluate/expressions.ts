@@ -646,13 +646,11 @@ function compileBinary(unit: FileUnit, node: SyntaxNode, depth: number): Compile
     };
   }
   const comparison = isCompare || COMPARISONS.includes(operator);
-  // `@` is modelled as `*`: the shapes of a matrix product are not tracked.
-  const arithmetic = operator === '@' ? '*' : operator;
   return (ip, scope) => {
     enter(ip, depth);
     const a = left(ip, scope);
     const b = right(ip, scope);
-    return comparison ? compare(operator, a, b, ip.budget) : binaryOp(arithmetic, a, b, ip.budget);
+    return comparison ? compare(operator, a, b, ip.budget) : binaryOp(operator, a, b, ip.budget);
   };
 }
 

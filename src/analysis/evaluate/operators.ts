@@ -4,7 +4,7 @@ import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
-import { broadcastShapes } from './tensorShapes';
+import { broadcastShapes, matmulShape } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
 import { TextBuilder } from './textBuilding';
@@ -102,6 +102,7 @@ function formulaTooLarge(terms: number, degree: number, reason: string, budget: 
 export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value {
   const changed = changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
+  if (op === '@') return matrixProduct(a, b);
   if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b, budget);
   const ia = asInt(a);
@@ -226,6 +227,14 @@ function repeated(seq: string | Value[], n: bigint, budget: Budget | undefined):
 }
 
 /** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */
+/** `a @ b`: a matrix product of tensors; Python's own numbers and sequences have no `@`. */
+function matrixProduct(a: Value, b: Value): Value {
+  if (a instanceof Tensor && b instanceof Tensor) return matmulShape(a, b);
+  if (isUnknown(a) || isUnknown(b)) return unknown('an operand of @ is unknown');
+  if (a instanceof Tensor || b instanceof Tensor) return unknown('@ of a tensor and a value that is not one is not modelled');
+  throw new PyError('TypeError', `unsupported operand type(s) for @: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
 function tensorArith(a: Value, b: Value): Value {
   const sa = a instanceof Tensor ? a.shape : [];
   const sb = b instanceof Tensor ? b.shape : [];

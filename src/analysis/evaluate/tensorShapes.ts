@@ -82,3 +82,46 @@ export function reshape(shape: readonly bigint[], sizes: bigint[]): bigint[] {
   if (known !== total) throw new PyError('RuntimeError', `shape '[${sizes.join(', ')}]' is invalid for input of size ${total}`);
   return sizes;
 }
+
+const dims = (s: readonly bigint[]): string => s.join('x');
+
+/**
+ * The shape of `a @ b` (torch.matmul), with PyTorch 1.13's message where it rejects the shapes:
+ * vectors are promoted to a row (left) or a column (right) and dropped again, and the dims before
+ * the last two broadcast as batch dims.
+ */
+export function matmulShape(a: Value, b: Value): Value {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || !a.shape || !b.shape) return new Tensor(null);
+  const x = a.shape;
+  const y = b.shape;
+  if (x.length === 0 || y.length === 0) {
+    throw new PyError('RuntimeError', `both arguments to matmul need to be at least 1D, but they are ${x.length}D and ${y.length}D`);
+  }
+  if (x.length === 1 && y.length === 1) {
+    if (x[0] !== y[0]) throw new PyError('RuntimeError', `inconsistent tensor size, expected tensor [${x[0]}] and src [${y[0]}] to have the same number of elements, but got ${x[0]} and ${y[0]} elements respectively`);
+    return new Tensor([]);
+  }
+  const inner = x[x.length - 1];
+  const matching = y.length === 1 ? y[0] : y[y.length - 2];
+  if (inner !== matching) throw new PyError('RuntimeError', matmulMismatch(x, y));
+  if (y.length === 1) return new Tensor(x.slice(0, -1));
+  if (x.length === 1) return new Tensor([...y.slice(0, -2), y[y.length - 1]]);
+  const batch = broadcastShapes(x.slice(0, -2), y.slice(0, -2));
+  return new Tensor([...batch, x[x.length - 2], y[y.length - 1]]);
+}
+
+/** PyTorch's message for inner dims that differ, which depends on the path matmul takes. */
+function matmulMismatch(x: readonly bigint[], y: readonly bigint[]): string {
+  const last2 = (s: readonly bigint[]): string => dims(s.slice(-2));
+  if (y.length === 1 && x.length === 2) return `size mismatch, got ${x[0]}, ${dims(x)},${y[0]}`;
+  if (x.length === 1 && y.length === 2) return `mat1 and mat2 shapes cannot be multiplied (1x${x[0]} and ${dims(y)})`;
+  // A batch of matrices times one matrix folds the batch into the rows.
+  if (y.length === 2 && x.length > 2) {
+    const rows = x.slice(0, -1).reduce((p, v) => p * v, 1n);
+    return `mat1 and mat2 shapes cannot be multiplied (${rows}x${x[x.length - 1]} and ${dims(y)})`;
+  }
+  if (x.length === 3 && y.length === 3 && x[0] === y[0]) {
+    return `Expected size for first two dimensions of batch2 tensor to be: [${x[0]}, ${x[2]}] but got: [${y[0]}, ${y[1]}].`;
+  }
+  return `mat1 and mat2 shapes cannot be multiplied (${last2(x)} and ${last2(y)})`;
+}

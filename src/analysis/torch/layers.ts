@@ -3,6 +3,7 @@ import { floorDiv } from '../evaluate/operators';
 import { reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ClassValue, ModuleObject, Tensor, Value, isUnknown, tupleOf } from '../values/values';
 import { poolOutputSize, tensorSizeProblem } from '../../core';
+import { foldShape, unfoldShape } from './slidingBlocks';
 import { LayerInit, REQUIRED, asInt, layerClass, registerParameter, sameShape, shapeOf, truthyStatic } from './native';
 
 type Table = Map<string, ClassValue>;
@@ -195,6 +196,10 @@ function addShapers(add: Add): void {
     add(layerClass(name, [['size', null], ['scale_factor', null], ['mode', 'nearest'], ['align_corners', null], ['recompute_scale_factor', null]], null, (self, x) => interpolate(x, self.attr('size')!, self.attr('scale_factor')!)));
   }
   add(layerClass('PixelShuffle', [['upscale_factor', REQUIRED]], null, (self, x) => pixelShuffle(x, self.attr('upscale_factor')!, true)));
+  add(layerClass('Unfold', [['kernel_size', REQUIRED], ['dilation', 1n], ['padding', 0n], ['stride', 1n]], null, (self, x) =>
+    unfoldShape(x, self.attr('kernel_size')!, self.attr('dilation')!, self.attr('padding')!, self.attr('stride')!)));
+  add(layerClass('Fold', [['output_size', REQUIRED], ['kernel_size', REQUIRED], ['dilation', 1n], ['padding', 0n], ['stride', 1n]], null, (self, x) =>
+    foldShape(x, self.attr('output_size')!, self.attr('kernel_size')!, self.attr('dilation')!, self.attr('padding')!, self.attr('stride')!)));
   add(layerClass('PixelUnshuffle', [['downscale_factor', REQUIRED]], null, (self, x) => pixelShuffle(x, self.attr('downscale_factor')!, false)));
   for (const n of [1, 2, 3]) {
     for (const kind of ['Zero', 'Constant', 'Reflection', 'Replication', 'Circular']) {
@@ -235,7 +240,7 @@ export function interpolate(x: Value, size: Value, scale: Value): Value {
   return new Tensor(spatial.every((v) => v !== null) ? [...s.slice(0, 2), ...(spatial as bigint[])] : null);
 }
 
-function pixelShuffle(x: Value, factor: Value, up: boolean): Value {
+export function pixelShuffle(x: Value, factor: Value, up: boolean): Value {
   const s = shapeOf(x);
   const r = asInt(factor);
   if (r !== null && r <= 0n) throw new PyError('RuntimeError', up ? `pixel_shuffle expects a positive upscale_factor, but got ${r}` : `pixel_unshuffle expects a positive downscale_factor, but got ${r}`);

@@ -3,13 +3,15 @@ import type { Evaluator } from '../evaluate/evaluator';
 import { Args, Builtin, ModuleObject, Namespace, Tensor, Value, unknown } from '../values/values';
 import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
 import { convClasses, functionalConv } from './conv';
-import { adaptive, flatten, interpolate, layerClasses, pad, poolShape } from './layers';
+import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolShape } from './layers';
+import { foldShape, unfoldShape } from './slidingBlocks';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, withValueFunctions } from './valueTensors';
 import { einopsNamespaces } from './einops';
 import { checkpointNamespace, jitNamespace, moduleUtilsNamespace, torchUtilsNamespace } from './moduleUtils';
-import { binary, concat, createdTensor, ints, matmulShape, reduce, tensorMethod } from './tensorOps';
+import { binary, concat, createdTensor, ints, reduce, tensorMethod } from './tensorOps';
+import { matmulShape } from '../evaluate/tensorShapes';
 import { SyntaxNode } from '@lezer/common';
 
 type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
@@ -63,7 +65,10 @@ function functional(): Map<string, Value> {
     return new Tensor([...x.shape.slice(0, -1), w.shape[0]]);
   }));
   m.set('flatten', fn('flatten', (a) => flatten(arg(a, 0, 'input'), arg(a, 1, 'start_dim', 0n), arg(a, 2, 'end_dim', -1n))));
-  m.set('pixel_shuffle', fn('pixel_shuffle', () => new Tensor(null)));
+  m.set('pixel_shuffle', fn('pixel_shuffle', (a) => pixelShuffle(arg(a, 0, 'input'), arg(a, 1, 'upscale_factor'), true)));
+  m.set('pixel_unshuffle', fn('pixel_unshuffle', (a) => pixelShuffle(arg(a, 0, 'input'), arg(a, 1, 'downscale_factor'), false)));
+  m.set('unfold', fn('unfold', (a) => unfoldShape(arg(a, 0, 'input'), arg(a, 1, 'kernel_size'), arg(a, 2, 'dilation', 1n), arg(a, 3, 'padding', 0n), arg(a, 4, 'stride', 1n))));
+  m.set('fold', fn('fold', (a) => foldShape(arg(a, 0, 'input'), arg(a, 1, 'output_size'), arg(a, 2, 'kernel_size'), arg(a, 3, 'dilation', 1n), arg(a, 4, 'padding', 0n), arg(a, 5, 'stride', 1n))));
   return m;
 }
 

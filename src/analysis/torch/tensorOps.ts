@@ -1,7 +1,7 @@
 import { tensorSizeProblem } from '../../core';
 import type { Evaluator } from '../evaluate/evaluator';
 import { PyError } from '../values/errors';
-import { broadcastShapes, reshape, wrapDim } from '../evaluate/tensorShapes';
+import { broadcastShapes, matmulShape, reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ValueTensor, valueTensorMethod } from './valueTensors';
 import { splitMethod } from './splitOps';
 import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values/values';
@@ -204,20 +204,6 @@ function split(t: Tensor, sizeArg: Value, dimArg: Value): Value {
   const pieces: Value[] = [];
   for (let at = 0n; at < s[d]; at += size) pieces.push(new Tensor(s.map((v, i) => (i === d ? (at + size > s[d] ? s[d] - at : size) : v))));
   return tupleOf(pieces);
-}
-
-export function matmulShape(a: Value, b: Value): Value {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor) || !a.shape || !b.shape) return new Tensor(null);
-  const x = a.shape;
-  const y = b.shape;
-  if (x.length === 1 && y.length === 1) return new Tensor([]);
-  if (y.length === 1) return new Tensor(x.slice(0, -1));
-  if (x.length === 1) return new Tensor([...y.slice(0, -2), y[y.length - 1]]);
-  if (x[x.length - 1] !== y[y.length - 2]) {
-    throw new PyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${x[x.length - 2]}x${x[x.length - 1]} and ${y[y.length - 2]}x${y[y.length - 1]})`);
-  }
-  const batch = broadcastShapes(x.slice(0, -2), y.slice(0, -2));
-  return new Tensor([...batch, x[x.length - 2], y[y.length - 1]]);
 }
 
 /** torch.cat / torch.stack over a list of tensors. */
