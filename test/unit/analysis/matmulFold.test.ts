@@ -32,6 +32,22 @@ function convInput(r: FileAnalysis): number[] | undefined {
 
 const whys = (r: FileAnalysis): string => r.unresolved.map((u) => u.why).join(' | ');
 
+/** One test per expression: the shape it feeds the conv, or PyTorch's message where it fails. */
+function checkShapesAndErrors(cases: Array<[string, number[]]>, errors: Array<[string, string]>): void {
+  for (const [expression, shape] of cases) {
+    it(`${expression} feeds the conv ${JSON.stringify(shape)}`, () => {
+      const r = convOn(expression);
+      assert.deepEqual(convInput(r), shape, whys(r));
+    });
+  }
+  for (const [expression, message] of errors) {
+    it(`${expression} fails with PyTorch's message`, () => {
+      const r = convOn('x', `z = ${expression}`);
+      assert.ok(r.unresolved.some((u) => u.why === message), whys(r));
+    });
+  }
+}
+
 describe('analysis: the shape of a @ b', () => {
   const cases: Array<[string, number[]]> = [
     // The broadcast a `*` would give is [2, 3, 4, 4]; the product's is [2, 3, 1, 1].
@@ -41,12 +57,6 @@ describe('analysis: the shape of a @ b', () => {
     ['torch.randn(4) @ torch.randn(1, 3, 5, 4, 6)', [1, 3, 5, 6]],
     ['torch.matmul(torch.randn(2, 3, 5, 4), torch.randn(4, 6))', [2, 3, 5, 6]],
   ];
-  for (const [expression, shape] of cases) {
-    it(`${expression} feeds the conv ${JSON.stringify(shape)}`, () => {
-      const r = convOn(expression);
-      assert.deepEqual(convInput(r), shape, whys(r));
-    });
-  }
 
   const errors: Array<[string, string]> = [
     ['torch.randn(3, 4) @ torch.randn(5, 6)', 'RuntimeError: mat1 and mat2 shapes cannot be multiplied (3x4 and 5x6)'],
@@ -57,12 +67,7 @@ describe('analysis: the shape of a @ b', () => {
     ['torch.randn(2, 2, 3, 4) @ torch.randn(3, 4, 5)', 'RuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1'],
     ['3 @ 4', "TypeError: unsupported operand type(s) for @: 'int' and 'int'"],
   ];
-  for (const [expression, message] of errors) {
-    it(`${expression} fails with PyTorch's message`, () => {
-      const r = convOn('x', `z = ${expression}`);
-      assert.ok(r.unresolved.some((u) => u.why === message), whys(r));
-    });
-  }
+  checkShapesAndErrors(cases, errors);
 });
 
 describe('analysis: nn.Unfold, nn.Fold, F.unfold and F.fold', () => {
@@ -75,12 +80,6 @@ describe('analysis: nn.Unfold, nn.Fold, F.unfold and F.fold', () => {
     ['F.pixel_shuffle(torch.randn(1, 12, 4, 5), 2)', [1, 3, 8, 10]],
     ['F.pixel_unshuffle(torch.randn(1, 3, 8, 10), 2)[:, :3]', [1, 3, 4, 5]],
   ];
-  for (const [expression, shape] of cases) {
-    it(`${expression} feeds the conv ${JSON.stringify(shape)}`, () => {
-      const r = convOn(expression);
-      assert.deepEqual(convInput(r), shape, whys(r));
-    });
-  }
 
   const errors: Array<[string, string]> = [
     ['F.unfold(torch.randn(2, 3, 2, 2), 3)', 'RuntimeError: Given input with spatial size (2, 2), kernel_size=(3, 3), dilation=(1, 1), padding=(0, 0), calculated shape of the array of sliding blocks as (0, 0), but its components must be at least one.'],
@@ -89,10 +88,5 @@ describe('analysis: nn.Unfold, nn.Fold, F.unfold and F.fold', () => {
     ['self.unfold(torch.randn(1, 2, 5, 5, 5))', 'RuntimeError: Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: [1, 2, 5, 5, 5]'],
     ['F.fold(torch.randn(1, 2, 27, 30), (10, 12), 3)', 'RuntimeError: Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: [1, 2, 27, 30]'],
   ];
-  for (const [expression, message] of errors) {
-    it(`${expression} fails with PyTorch's message`, () => {
-      const r = convOn('x', `z = ${expression}`);
-      assert.ok(r.unresolved.some((u) => u.why === message), whys(r));
-    });
-  }
+  checkShapesAndErrors(cases, errors);
 });
