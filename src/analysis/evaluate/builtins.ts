@@ -1,4 +1,4 @@
-import { ABC_CLASSES, WRAPS, abcInstance, inspectModule } from './introspection';
+import { ABC_CLASSES, NUMBER_CLASSES, WRAPS, abcInstance, inspectModule } from './introspection';
 import { itertoolsModule } from './itertools';
 import { osModule, urllibParseModule } from './pathModules';
 import { SyntaxNode } from '@lezer/common';
@@ -511,14 +511,18 @@ export function standardModules(): Map<string, Namespace> {
     }
     return cls;
   }));
+  // `import collections` makes `collections.abc` reachable too: the package imports it itself.
+  const collectionsAbc = new Namespace('collections.abc', new Map(ABC_CLASSES), true);
+  collections.set('abc', collectionsAbc);
   out.set('collections', new Namespace('collections', collections, true));
+  out.set('numbers', new Namespace('numbers', new Map(NUMBER_CLASSES), true));
 
   const typing = new Map<string, Value>();
   const namedTupleBase = new ClassValue('NamedTuple', [], null, null);
   namedTupleBase.attrs.set('__namedtuple__', true);
   typing.set('NamedTuple', namedTupleBase);
   for (const [name, cls] of ABC_CLASSES) typing.set(name, cls);
-  out.set('collections.abc', new Namespace('collections.abc', new Map(ABC_CLASSES), true));
+  out.set('collections.abc', collectionsAbc);
   typing.set('cast', b('cast', (a) => a.positional[1] ?? null));
   typing.set('TYPE_CHECKING', false);
   // typing.OrderedDict is also callable (torchvision's maxvit builds Sequential(OrderedDict(...)) with it).

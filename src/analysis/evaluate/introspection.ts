@@ -116,8 +116,34 @@ export const ABC_CLASSES = new Map<string, ClassValue>(Object.keys(ABC_TESTS).ma
   return [name, cls];
 }));
 
-/** isinstance(v, cls) for an abstract collection type: true, false, or null when it cannot tell. */
+/**
+ * The numeric tower of `numbers` (timm's mobilenetv5: `isinstance(normalized_shape,
+ * numbers.Integral)`). bool and int are Integral, float is Real; complex values are not modelled.
+ */
+const NUMBER_TESTS: Record<string, (v: Value) => boolean | null> = {
+  Integral: (v) => (typeof v === 'bigint' || typeof v === 'boolean' ? true : knownNonNumber(v) || typeof v === 'number' ? false : null),
+  Real: (v) => (typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'number' ? true : knownNonNumber(v) ? false : null),
+};
+NUMBER_TESTS.Rational = NUMBER_TESTS.Integral;
+NUMBER_TESTS.Complex = NUMBER_TESTS.Real;
+NUMBER_TESTS.Number = NUMBER_TESTS.Real;
+
+function knownNonNumber(v: Value): boolean {
+  return v === null || typeof v === 'string' || Array.isArray(v) || v instanceof PyDict || v instanceof RangeValue
+    || v instanceof FunctionValue || v instanceof BoundMethod || v instanceof Partial || plainClass(v)
+    || (v instanceof Instance && !v.cls.unknownBase() && !v.cls.native);
+}
+
+export const NUMBER_CLASSES = new Map<string, ClassValue>(Object.keys(NUMBER_TESTS).map((name) => {
+  const cls = new ClassValue(name, [], null, null);
+  cls.attrs.set('__number_abc__', name);
+  return [name, cls];
+}));
+
+/** isinstance(v, cls) for an abstract collection or number type: true, false, or null when it cannot tell. */
 export function abcInstance(v: Value, cls: ClassValue): boolean | null | undefined {
+  const numeric = cls.attrs.get('__number_abc__');
+  if (typeof numeric === 'string') return NUMBER_TESTS[numeric](v);
   const name = cls.attrs.get('__abc__');
   if (typeof name !== 'string') return undefined;
   // An object of a class the analysis read all of: Sequence and Mapping need the class to derive

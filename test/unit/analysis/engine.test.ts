@@ -127,6 +127,27 @@ class Net(nn.Module):
     assert.equal(model.totals.params, 448n);
   });
 
+  it('reads numbers.Integral/Real and collections.abc after `import collections` in isinstance', () => {
+    // As timm's mobilenetv5 and nest test their arguments; checked in PyTorch 1.13: 8 + 16 + 4 + 4 channels.
+    const [model] = analyze(`${HEADER}import collections
+import numbers
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self, width=8, scale=2.0, sizes=[4]):
+        super().__init__()
+        a = width if isinstance(width, numbers.Integral) else 1
+        b = 16 if isinstance(scale, numbers.Real) and not isinstance(scale, numbers.Integral) else 1
+        c = sizes[0] if isinstance(sizes, collections.abc.Sequence) else 1
+        d = 4 if isinstance(True, numbers.Integral) and not isinstance("8", numbers.Number) else 1
+        self.conv = nn.Conv2d(3, a + b + c + d, 1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+    assert.equal(model.totals.incomplete, undefined);
+    assert.deepEqual(model.layers[0].record?.weight_shape?.map(Number), [32, 3, 1, 1]);
+  });
+
   it('keeps the totals when a skipped statement only reads self or registers a buffer', () => {
     const [model] = analyze(`${HEADER}# conv-lens: input=(1, 3, 32, 32)
 class Net(nn.Module):
