@@ -226,7 +226,6 @@ function repeated(seq: string | Value[], n: bigint, budget: Budget | undefined):
   return items;
 }
 
-/** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */
 /** `a @ b`: a matrix product of tensors; Python's own numbers and sequences have no `@`. */
 function matrixProduct(a: Value, b: Value): Value {
   if (a instanceof Tensor && b instanceof Tensor) return matmulShape(a, b);
@@ -235,6 +234,7 @@ function matrixProduct(a: Value, b: Value): Value {
   throw new PyError('TypeError', `unsupported operand type(s) for @: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
+/** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */
 function tensorArith(a: Value, b: Value): Value {
   const sa = a instanceof Tensor ? a.shape : [];
   const sb = b instanceof Tensor ? b.shape : [];

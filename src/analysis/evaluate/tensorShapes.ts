@@ -101,27 +101,38 @@ export function matmulShape(a: Value, b: Value): Value {
     if (x[0] !== y[0]) throw new PyError('RuntimeError', `inconsistent tensor size, expected tensor [${x[0]}] and src [${y[0]}] to have the same number of elements, but got ${x[0]} and ${y[0]} elements respectively`);
     return new Tensor([]);
   }
+  if (x.length >= 3 && y.length >= 3) {
+    // Batches broadcast first; then matmul runs one bmm over the product of the batch dims.
+    const batch = broadcastShapes(x.slice(0, -2), y.slice(0, -2));
+    const b = product(batch);
+    if (x[x.length - 1] !== y[y.length - 2]) {
+      throw new PyError('RuntimeError', `Expected size for first two dimensions of batch2 tensor to be: [${b}, ${x[x.length - 1]}] but got: [${b}, ${y[y.length - 2]}].`);
+    }
+    return new Tensor([...batch, x[x.length - 2], y[y.length - 1]]);
+  }
   const inner = x[x.length - 1];
   const matching = y.length === 1 ? y[0] : y[y.length - 2];
   if (inner !== matching) throw new PyError('RuntimeError', matmulMismatch(x, y));
   if (y.length === 1) return new Tensor(x.slice(0, -1));
   if (x.length === 1) return new Tensor([...y.slice(0, -2), y[y.length - 1]]);
-  const batch = broadcastShapes(x.slice(0, -2), y.slice(0, -2));
-  return new Tensor([...batch, x[x.length - 2], y[y.length - 1]]);
+  return new Tensor([...x.slice(0, -2), ...y.slice(0, -2), x[x.length - 2], y[y.length - 1]]);
 }
 
-/** PyTorch's message for inner dims that differ, which depends on the path matmul takes. */
+const product = (s: readonly bigint[]): bigint => s.reduce((p, v) => p * v, 1n);
+
+/**
+ * PyTorch 1.13's message for inner dims that differ when at most one side has batch dims. It
+ * folds the batched side into rows: a batch times a matrix or vector directly, a matrix or vector
+ * times a batch through the transposes (y^T x^T), so the message shows those.
+ */
 function matmulMismatch(x: readonly bigint[], y: readonly bigint[]): string {
-  const last2 = (s: readonly bigint[]): string => dims(s.slice(-2));
-  if (y.length === 1 && x.length === 2) return `size mismatch, got ${x[0]}, ${dims(x)},${y[0]}`;
   if (x.length === 1 && y.length === 2) return `mat1 and mat2 shapes cannot be multiplied (1x${x[0]} and ${dims(y)})`;
-  // A batch of matrices times one matrix folds the batch into the rows.
-  if (y.length === 2 && x.length > 2) {
-    const rows = x.slice(0, -1).reduce((p, v) => p * v, 1n);
-    return `mat1 and mat2 shapes cannot be multiplied (${rows}x${x[x.length - 1]} and ${dims(y)})`;
+  if (y.length >= 3) {
+    const rows = product(y.slice(0, -2)) * y[y.length - 1];
+    const folded = `${rows}x${y[y.length - 2]}`;
+    return x.length === 1 ? `size mismatch, got ${rows}, ${folded},${x[0]}` : `mat1 and mat2 shapes cannot be multiplied (${folded} and ${x[1]}x${x[0]})`;
   }
-  if (x.length === 3 && y.length === 3 && x[0] === y[0]) {
-    return `Expected size for first two dimensions of batch2 tensor to be: [${x[0]}, ${x[2]}] but got: [${y[0]}, ${y[1]}].`;
-  }
-  return `mat1 and mat2 shapes cannot be multiplied (${last2(x)} and ${last2(y)})`;
+  const rows = product(x.slice(0, -1));
+  const folded = `${rows}x${x[x.length - 1]}`;
+  return y.length === 1 ? `size mismatch, got ${rows}, ${folded},${y[0]}` : `mat1 and mat2 shapes cannot be multiplied (${folded} and ${dims(y)})`;
 }

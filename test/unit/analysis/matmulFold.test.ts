@@ -65,6 +65,10 @@ describe('analysis: the shape of a @ b', () => {
     ['torch.randn(4) @ torch.randn(5)', 'RuntimeError: inconsistent tensor size, expected tensor [4] and src [5] to have the same number of elements, but got 4 and 5 elements respectively'],
     ['torch.randn(3, 4) @ torch.randn(5)', 'RuntimeError: size mismatch, got 3, 3x4,5'],
     ['torch.randn(2, 2, 3, 4) @ torch.randn(3, 4, 5)', 'RuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1'],
+    ['torch.randn(2, 3, 5, 4) @ torch.randn(3, 5, 6)', 'RuntimeError: Expected size for first two dimensions of batch2 tensor to be: [6, 4] but got: [6, 5].'],
+    ['torch.randn(3, 4) @ torch.randn(2, 2, 5, 6)', 'RuntimeError: mat1 and mat2 shapes cannot be multiplied (24x5 and 4x3)'],
+    ['torch.randn(4) @ torch.randn(2, 5, 6)', 'RuntimeError: size mismatch, got 12, 12x5,4'],
+    ['torch.randn(2, 2, 5, 4) @ torch.randn(5)', 'RuntimeError: size mismatch, got 20, 20x4,5'],
     ['3 @ 4', "TypeError: unsupported operand type(s) for @: 'int' and 'int'"],
   ];
   checkShapesAndErrors(cases, errors);
