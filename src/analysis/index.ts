@@ -12,7 +12,7 @@ import { TopLevelBuilds, isZooBuild, moduleLevelModels } from './model/moduleLev
 import { outline as outlineOf, Outline, topIndexAt } from './model/outline';
 import { Scope } from './values/scope';
 import { execGuarded } from './evaluate/statements';
-import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, FileAnalysis, ModelAnalysis, Unresolved } from './types';
+import type { AnalysisDiagnostic, AnalysisOptions, ConvDeclaration, EnvironmentUse, FileAnalysis, ModelAnalysis, Unresolved } from './types';
 import { parseSource } from './parse/parse';
 import { FileUnit, lastChildNamed } from './parse/unit';
 import { ClassValue, FunctionValue, ModuleObject, Tensor } from './values/values';
@@ -145,7 +145,7 @@ export function createIncrementalAnalyzer(options: AnalysisOptions): DocumentAna
 function analyzeTree(unit: FileUnit, options: AnalysisOptions, previous: ModelCache | null, imports: ImportReuse | null = null): { result: FileAnalysis; cache: ModelCache } {
   const outline = outlineOf(unit);
   const reused = imports?.take(unit, options.host) ?? null;
-  const loader = reused?.loader ?? new ModuleLoader(options.host, options.searchRoots ?? [], options.libraryRoots ?? []);
+  const loader = reused?.loader ?? new ModuleLoader(options.host, options.searchRoots ?? [], options.libraryRoots ?? [], options.environment);
   const ip = new Interpreter(unit, loader, newBudget(options));
   const scope = new Scope(loader.builtins, 'module');
   scope.vars.set('__name__', '__main__');
@@ -183,6 +183,7 @@ function analyzeRest(
   const cachedFacts: ConvDeclaration[] = [];
   const cachedDiagnostics: AnalysisDiagnostic[] = [];
   const cachedUnresolved: Unresolved[] = [];
+  const cachedEnvironment: EnvironmentUse[] = [];
   for (const candidate of chosen) {
     const capture = topCaptures.get(candidate) ?? captures.get(candidate.value);
     const key = keyed.get(candidate) ?? null;
@@ -193,6 +194,7 @@ function analyzeRest(
       cachedFacts.push(...hit.declarations);
       cachedDiagnostics.push(...hit.diagnostics);
       cachedUnresolved.push(...hit.unresolved);
+      if (hit.environment) cachedEnvironment.push(hit.environment);
       continue;
     }
     const before = { modules: ip.convModules.length, functional: ip.functionalConvs.length, diagnostics: ip.diagnostics.length, unresolved: ip.unresolved.length };
@@ -206,15 +208,18 @@ function analyzeRest(
         declarations: declarationFacts(ip, outline, [...built], ip.functionalConvs.slice(before.functional)),
         diagnostics: ip.diagnostics.slice(before.diagnostics),
         unresolved: ip.unresolved.slice(before.unresolved),
+        environment: environmentUse(ip.loader, []),
       });
     }
   }
   const cachedSites = new Set(cachedFacts.map((d) => positionKey(d.range)));
   reachUnvisited(ip, outline, scope, cachedSites);
   const facts = [...declarationFacts(ip, outline, ip.convModules, ip.functionalConvs), ...cachedFacts];
+  const environment = environmentUse(ip.loader, cachedEnvironment);
   return {
     cache,
     result: {
+      ...(environment ? { environment } : {}),
       file: options.file,
       models: results,
       declarations: mergeDeclarations(ip, outline, facts, results),
@@ -222,6 +227,15 @@ function analyzeRest(
       unresolved: dedupe([...ip.unresolved, ...cachedUnresolved], (u) => `${u.line}:${u.column}:${u.why}`),
     },
   };
+}
+
+/** What the loader's runs read of the environment, with what cached models' analyses had read; undefined when nothing was. */
+function environmentUse(loader: ModuleLoader, cached: EnvironmentUse[]): EnvironmentUse | undefined {
+  const variables = new Map(loader.environmentReads);
+  for (const use of cached) for (const v of use.variables) if (!variables.has(v.name)) variables.set(v.name, v.set);
+  const listed = loader.environmentListed || cached.some((use) => use.listed);
+  if (variables.size === 0 && !listed) return undefined;
+  return { variables: [...variables].map(([name, set]) => ({ name, set })), listed };
 }
 
 function dedupe<T>(items: T[], key: (item: T) => string): T[] {

@@ -63,6 +63,12 @@ export interface AnalysisOptions {
    * forward. Only channel-preserving changes: the layer keeps its in and out channels.
    */
   surgery?: ModuleSurgery;
+  /**
+   * The environment variables os.environ holds: the CLI and the editor give their own process's,
+   * as `python` started from the same shell would see them. Without it, os.environ is unknown.
+   * The variables read are reported (FileAnalysis.environment).
+   */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /** What replaces one conv of the model (see AnalysisOptions.surgery). */
@@ -101,6 +107,19 @@ export interface FileAnalysis {
   declarations: ConvDeclaration[];
   diagnostics: AnalysisDiagnostic[];
   unresolved: Unresolved[];
+  /** The environment variables the figures depend on, when the code read any (absent otherwise). */
+  environment?: EnvironmentUse;
+}
+
+/**
+ * What the analysed code read of the environment through os.environ or os.getenv. The figures
+ * hold where these variables are as they were for the analysis (AnalysisOptions.environment).
+ */
+export interface EnvironmentUse {
+  /** Each variable read, in the order first read, and whether it was set. */
+  variables: Array<{ name: string; set: boolean }>;
+  /** Whether the code listed the whole environment (then the figures may depend on any variable). */
+  listed: boolean;
 }
 
 export interface ModelAnalysis {

@@ -3,6 +3,8 @@ import { DTYPES, Dtype } from '../core';
 import { FlopDisplay } from './text/numbers';
 import { parseInputShape } from './text/inputShape';
 
+const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** The `convLens.*` settings, read fresh on every access so changes apply live. */
 export class Config {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -56,6 +58,16 @@ export class Config {
 
   get importSearchRoots(): string[] {
     return this.section.get<string[]>('importSearchRoots', []).filter((s) => typeof s === 'string' && s.length > 0);
+  }
+
+  /**
+   * The environment variables model code sees through os.environ (convLens.environment): names
+   * as Python allows them, with string values; anything else in the setting is left out.
+   */
+  get environment(): Array<[string, string]> {
+    const value = this.section.get<unknown>('environment', {});
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+    return Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => ENVIRONMENT_NAME.test(e[0]) && typeof e[1] === 'string');
   }
 
   /** Milliseconds an analysis may run before it stops and shows what it found (the setting is clamped to 100..600000). */

@@ -291,6 +291,7 @@ export class Analyses {
       searchRoots: policy.searchRoots,
       readableRoots: policy.readable,
       deadlineMs: this.config.analysisTimeoutMs,
+      environment: this.config.environment,
     };
     const entry = { settings, key: settingsKeyOf(settings) };
     this.settingsCache.set(owner.toString(), entry);
@@ -391,7 +392,7 @@ export class Analyses {
 }
 
 function settingsKeyOf(s: RunSettings): string {
-  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}`;
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}|${s.environment.map((e) => e.join('=')).join('\0')}`;
 }
 
 /** What the surfaces show when no analysis came back. */

@@ -40,6 +40,8 @@ export interface RunSettings {
   readableRoots: string[] | null;
   /** The run stops here and reports what it found so far (AnalysisOptions.deadlineMs). */
   deadlineMs: number;
+  /** The environment variables os.environ holds for the model code (AnalysisOptions.environment), as name and value. */
+  environment: Array<[string, string]>;
 }
 
 export type ToWorker =
@@ -209,14 +211,18 @@ function wireChange(value: unknown, where: string): WireChange {
 
 function settings(value: unknown): RunSettings {
   const o = object(value, 'analyze.settings');
-  onlyKeys(o, ['input', 'searchRoots', 'readableRoots', 'deadlineMs'], 'analyze.settings');
+  onlyKeys(o, ['input', 'searchRoots', 'readableRoots', 'deadlineMs', 'environment'], 'analyze.settings');
   const input = o.input === null ? null : list(o.input, 'analyze.settings.input', MAX_LIST, (v, w) => {
     if (typeof v !== 'bigint' || v < 1n) throw new ProtocolError(`${w}: expected a positive bigint`);
     return v;
   });
   const deadlineMs = duration(o.deadlineMs, 'analyze.settings.deadlineMs');
   const readableRoots = o.readableRoots === null ? null : list(o.readableRoots, 'analyze.settings.readableRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME));
-  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), readableRoots, deadlineMs };
+  const environment = list(o.environment, 'analyze.settings.environment', MAX_LIST, (v, w): [string, string] => {
+    if (!Array.isArray(v) || v.length !== 2) throw new ProtocolError(`${w}: expected a [name, value] pair`);
+    return [text(v[0], `${w}[0]`, MAX_NAME), text(v[1], `${w}[1]`, MAX_NAME)];
+  });
+  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), readableRoots, deadlineMs, environment };
 }
 
 function stopped(value: unknown): Stopped {

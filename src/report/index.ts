@@ -6,9 +6,11 @@ import type { FlopDisplay } from '../extension/text/numbers';
 import { MarkdownLink, reportMarkdown } from './markdown';
 import { renderTable } from '../cli/table';
 import { denseTotals } from './totals';
+import { environmentText } from './environment';
 
 export { csvCell } from './csv';
 export { denseTotals } from './totals';
+export { environmentText } from './environment';
 export type { MarkdownLink } from './markdown';
 
 // The one report of a FileAnalysis, for every surface (the CLI, the editor's preview and
@@ -49,8 +51,13 @@ export function reportJson(subject: ReportSubject): JsonObject {
     },
     diagnostics: analysis.diagnostics.map(diagnosticJson),
     unresolved: analysis.unresolved.map(unresolvedJson),
+    environment: analysis.environment && {
+      variables: analysis.environment.variables.map((v) => ({ name: v.name, set: v.set })),
+      listed: analysis.environment.listed,
+    },
   };
 }
+
 
 /**
  * A layer with PyTorch's attribute names. When the record is missing (unknown arguments or a
@@ -207,7 +214,8 @@ function unresolvedText(u: Unresolved): string {
 function tableReport(subject: ReportSubject): string {
   const rows = subject.model.layers.map((l) => layerRow(l, shortCount));
   const table = rows.length > 0 ? renderTable(COLUMNS, rows, (i) => NUMERIC.has(i)) : '(no conv layers)';
-  return [heading(subject), '', table, '', ...totalsLines(subject), ...withBlank(problemLines(subject))].join('\n');
+  const environment = environmentText(subject.analysis);
+  return [heading(subject), '', table, '', ...totalsLines(subject), ...(environment ? [environment] : []), ...withBlank(problemLines(subject))].join('\n');
 }
 
 function withBlank(lines: string[]): string[] {

@@ -4,6 +4,7 @@ import { FlopDisplay, factor, shapeText } from '../extension/text/numbers';
 import { mdLinkTarget, mdText } from '../extension/text/markdown';
 import { denseTotals } from './totals';
 import type { ReportSubject } from './index';
+import { environmentText } from './environment';
 
 /** The target a layer's name links to (its line), or null for none (a preview follows no file links). */
 export type MarkdownLink = (layer: { name: string; line: number; range: SourceRange }) => string | null;
@@ -26,6 +27,10 @@ export function reportMarkdown(subjects: ReportSubject[], display: FlopDisplay, 
   for (const analysis of analyses) {
     for (const d of analysis.diagnostics) problems.set(`${d.range.line}:${d.range.column}:${d.message}`, `- line ${d.range.line}: ${d.severity}: ${mdText(d.message, 1000)}`);
     for (const u of analysis.unresolved) problems.set(`${u.line}:${u.column}:${u.why}`, `- line ${u.line}: unknown: ${mdText(u.why.startsWith(`${u.what}:`) ? u.why : `${u.what}: ${u.why}`, 1000)}`);
+  }
+  for (const analysis of analyses) {
+    const environment = environmentText(analysis, (name) => mdText(name, 200));
+    if (environment) out.push(`${environment[0].toUpperCase()}${environment.slice(1)}.`, '');
   }
   if (problems.size > 0) out.push('## Problems', '', ...problems.values(), '');
   out.push('MACs are multiply-accumulates; FLOPs = 2 x MACs. "Dense" is the same layer with groups=1; savings = dense / this layer.');

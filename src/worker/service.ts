@@ -201,6 +201,7 @@ export class AnalysisService {
       libraryRoots: root === FILE_ROOT ? this.libraryRoots() : [],
       input: settings.input,
       deadlineMs: settings.deadlineMs,
+      environment: environmentOf(settings.environment),
       clock: () => this.clock(),
     };
   }
@@ -229,7 +230,7 @@ export class AnalysisService {
 const CANCEL_LEAP_MS = 1e12;
 
 function settingsKeyOf(s: RunSettings): string {
-  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}`;
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}|${s.environment.map((e) => e.join('=')).join('\0')}`;
 }
 
 /**
@@ -250,4 +251,11 @@ function guarded(file: string, analyze: () => FileAnalysis, onError?: () => void
       diagnostics: [{ range: { line: 1, column: 0, endLine: 1, endColumn: 0 }, severity: 'warning', source: 'analysis', message: `Conv Lens could not analyze this file: ${message}` }],
     };
   }
+}
+
+/** The settings' variables as os.environ's contents (no prototype: a variable may be named __proto__). */
+function environmentOf(pairs: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [name, value] of pairs) out[name] = value;
+  return out;
 }

@@ -1,6 +1,7 @@
 import { ABC_CLASSES, NUMBER_CLASSES, WRAPS, abcInstance, inspectModule } from './introspection';
 import { itertoolsModule } from './itertools';
-import { osModule, urllibParseModule } from './pathModules';
+import { operatorModule } from './operatorModule';
+import { Environment, osModule, urllibParseModule } from './pathModules';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
@@ -331,6 +332,7 @@ export function makeBuiltins(): Scope {
   set('staticmethod', (a) => a.positional[0]);
   set('classmethod', (a) => a.positional[0]);
   set('vars', () => unknown('vars()'));
+  set('locals', (_a, ip, call) => localsOf(ip, call));
   set('open', () => unknown('files are not read'));
   set('input', () => unknown('input()'));
   for (const name of ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'ZeroDivisionError', 'StopIteration', 'NameError', 'OSError', 'Warning', 'UserWarning', 'DeprecationWarning', 'FutureWarning', 'RuntimeWarning', 'PendingDeprecationWarning', 'ArithmeticError', 'LookupError', 'OverflowError', 'FileNotFoundError']) {
@@ -422,7 +424,7 @@ function asDict(v: Value, depth: number): Value {
 }
 
 /** math, functools, collections, typing, dataclasses, copy, and the other standard modules model code imports. */
-export function standardModules(): Map<string, Namespace> {
+export function standardModules(environment?: Environment): Map<string, Namespace> {
   const out = new Map<string, Namespace>();
   const math = new Map<string, Value>();
   const numeric = (f: (x: number) => number, int: boolean): Fn => (a) => {
@@ -472,10 +474,11 @@ export function standardModules(): Map<string, Namespace> {
   out.set('math', new Namespace('math', math));
   out.set('inspect', inspectModule());
   out.set('re', reNamespace());
-  out.set('os', osModule());
+  out.set('os', osModule(environment));
   out.set('os.path', osModule().members.get('path') as Namespace);
   out.set('urllib.parse', urllibParseModule());
   out.set('itertools', itertoolsModule());
+  out.set('operator', operatorModule());
 
   const functools = new Map<string, Value>();
   functools.set('partial', PARTIAL_TYPE);
@@ -584,4 +587,41 @@ function isSubclass(a: Value, b: Value): Value {
     return each.every((x) => x === false) ? false : unknown('issubclass of unknown classes');
   }
   return a instanceof ClassValue && b instanceof ClassValue ? a.mro().includes(b) : unknown('issubclass of unknown classes');
+}
+
+/** Where locals() means something other than the running function's own variables, or is version-dependent. */
+const NOT_A_FUNCTION_BODY = new Set(['ClassDefinition', 'LambdaExpression', 'ArrayComprehensionExpression', 'DictionaryComprehensionExpression', 'SetComprehensionExpression', 'ComprehensionExpression']);
+
+/**
+ * locals() called directly in a def's body: a new dict of the variables bound so far (timm's nest
+ * reads its arguments back by name, `locals()[param_name]`). Anywhere else it is unknown: in a
+ * comprehension its answer depends on the Python version (3.12 inlines comprehensions), at module
+ * or class level it is a namespace the analysis does not hand out, and in a nested def it would
+ * also hold the free variables it reads.
+ */
+function localsOf(ip: Interpreter, call: SyntaxNode | null): Value {
+  const frame = ip.currentFrame();
+  let node = call?.parent ?? null;
+  while (node && node.name !== 'FunctionDefinition' && !NOT_A_FUNCTION_BODY.has(node.name)) node = node.parent;
+  if (!frame || !node || node.name !== 'FunctionDefinition' || node !== frame.fn.node) return unknown('locals() outside the body of a def is not modelled');
+  if (frame.fn.closure.kind === 'function') return unknown('locals() in a nested def (it would also hold the free variables the def reads) is not modelled');
+  // CPython lists the parameters, then the other locals in the order their names first appear
+  // in the def, then its cells: `__class__` when the def uses super() or __class__.
+  const { fn, scope } = frame;
+  const firstSeen = new Map<string, number>();
+  const cursor = fn.node.cursor();
+  do {
+    if (cursor.name !== 'VariableName') continue;
+    const name = fn.unit.source.slice(cursor.from, cursor.to);
+    if (!firstSeen.has(name)) firstSeen.set(name, firstSeen.size);
+  } while (cursor.next() && cursor.from < fn.node.to);
+  const params = (fn.params ?? []).map((p) => p.name);
+  const rank = (name: string): number => (params.includes(name) ? params.indexOf(name) - params.length : firstSeen.get(name) ?? Number.MAX_SAFE_INTEGER);
+  const out = new PyDict();
+  for (const name of [...scope.vars.keys()].sort((a, b) => rank(a) - rank(b))) out.set(name, scope.vars.get(name)!);
+  if (firstSeen.has('super') || firstSeen.has('__class__')) {
+    if (!fn.ownerClass) return unknown('locals() in a def that uses super() outside a class body is not modelled');
+    out.set('__class__', fn.ownerClass);
+  }
+  return out;
 }

@@ -22,7 +22,7 @@ export class ModuleLoader {
   readonly builtins: Scope = makeBuiltins();
   /** sys.modules: every module by name, set as it starts running (a registry looks its caller's module up there). */
   private readonly sysModules = new PyDict();
-  private readonly known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules(), ['sys', sysModule(this.sysModules)]]);
+  private readonly known: Map<string, Namespace>;
   private readonly files = new Map<string, Namespace | null>();
   /** What each read through the host gave, by path (the first read of each): what a reuse must find again. */
   readonly reads = new Map<string, ReturnType<SourceHost['readFile']>>();
@@ -31,7 +31,29 @@ export class ModuleLoader {
   /** The '__main__' entry of sys.modules: the analysed file's, not part of what may be shared. */
   private main: Namespace | null = null;
 
-  constructor(private host: SourceHost, private readonly roots: string[], private readonly libraryRoots: string[] = []) {}
+  /**
+   * The environment variables the run code read through os.environ (true: set), in the order
+   * read, and whether it listed the whole environment. Kept apart from what the modules can
+   * reach, so that a read does not count as a change of the shared modules (importReuse.ts).
+   */
+  readonly environmentReads = new Map<string, boolean>();
+  environmentListed = false;
+
+  constructor(
+    private host: SourceHost,
+    private readonly roots: string[],
+    private readonly libraryRoots: string[] = [],
+    environment?: Readonly<Record<string, string>>,
+  ) {
+    const noted = environment && {
+      variables: environment,
+      read: (name: string | null) => {
+        if (name === null) this.environmentListed = true;
+        else if (!this.environmentReads.has(name)) this.environmentReads.set(name, Object.prototype.hasOwnProperty.call(environment, name));
+      },
+    };
+    this.known = new Map<string, Namespace>([...torchNamespaces(), ...standardModules(noted), ['sys', sysModule(this.sysModules)]]);
+  }
 
   /** The analyzed file itself, which Python keeps in sys.modules as '__main__' (a registry decorating its functions looks it up there). */
   registerMain(scope: Scope): void {

@@ -43,6 +43,8 @@ export interface Hooks {
 interface Frame {
   fn: FunctionValue;
   self: Value | undefined;
+  /** The call's local variables (locals()). */
+  scope: Scope;
 }
 
 /**
@@ -255,9 +257,9 @@ export class Interpreter implements Evaluator {
 
   invoke(fn: FunctionValue, args: Args, self: Value | undefined): Value {
     this.budget.enter();
-    this.frames.push({ fn, self });
+    const scope = new Scope(fn.closure, 'function');
+    this.frames.push({ fn, self, scope });
     try {
-      const scope = new Scope(fn.closure, 'function');
       this.bind(fn, scope, self, args.positional, args.keywords);
       if (fn.node.name === 'LambdaExpression') return this.evaluate(fn.node.lastChild!, scope, fn.unit);
       if (fn.body === undefined) fn.body = lastChildNamed(fn.node, 'Body');

@@ -1,9 +1,10 @@
-import { Args, Builtin, ClassValue, Instance, Namespace, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { Args, Builtin, ClassValue, Instance, Namespace, PyDict, Value, isUnknown, tupleOf, unknown } from '../values/values';
 
 /**
  * The string-only parts of `os.path` and `urllib.parse` that model code runs on model names
- * (timm's `parse_model_name`: `urlsplit(name)`, `os.path.split(parsed.path)`). Nothing here
- * touches a file system; `os.environ` and the rest of `os` stay unknown.
+ * (timm's `parse_model_name`: `urlsplit(name)`, `os.path.split(parsed.path)`), and `os.environ`
+ * when the analysis is given an environment. Nothing here touches a file system; the rest of
+ * `os` stays unknown.
  */
 function strings(a: Args, name: string): string[] | Value {
   const bad = a.positional.find((v) => typeof v !== 'string');
@@ -26,7 +27,65 @@ function splitPath(p: string): [string, string] {
   return [head, tail];
 }
 
-export function osModule(): Namespace {
+/**
+ * The environment variables `os.environ` holds for an analysis (the CLI's or the editor's own
+ * process environment: what `python` started from the same shell would see), and where each
+ * read is noted, so that every surface can say which variables the figures depend on.
+ */
+export interface Environment {
+  readonly variables: Readonly<Record<string, string>>;
+  /** Called with the name of each variable read, set or not, or with null when the whole environment was listed. */
+  readonly read: (name: string | null) => void;
+}
+
+/**
+ * os.environ: a dict of the given variables that notes what is read. A keyed read (`in`,
+ * `[name]`, `.get`) notes that name; anything that lists the contents (iteration, `items()`,
+ * `copy()`) notes the whole environment. Writes are the file's own and note nothing.
+ */
+class EnvironDict extends PyDict {
+  private keyed = false;
+
+  constructor(private readonly note: (name: string | null) => void) {
+    super();
+  }
+
+  override get entries(): Map<string, [Value, Value]> {
+    if (!this.keyed) this.note(null);
+    return super.entries;
+  }
+
+  override get(key: Value): Value | undefined {
+    if (typeof key === 'string') this.note(key);
+    return this.byKey(() => super.get(key));
+  }
+
+  override set(key: Value, value: Value): void {
+    this.byKey(() => super.set(key, value));
+  }
+
+  override delete(key: Value): boolean {
+    return this.byKey(() => super.delete(key));
+  }
+
+  private byKey<T>(f: () => T): T {
+    this.keyed = true;
+    try {
+      return f();
+    } finally {
+      this.keyed = false;
+    }
+  }
+}
+
+function environDict(environment: Environment): PyDict {
+  const d = new EnvironDict(environment.read);
+  for (const [name, value] of Object.entries(environment.variables)) d.set(name, value);
+  return d;
+}
+
+/** `os`: its path strings always; `environ` and `getenv` only when the analysis is given an environment. */
+export function osModule(environment?: Environment): Namespace {
   const path = new Map<string, Value>();
   path.set('sep', '/');
   path.set('split', pathFunction('split', ([p]) => tupleOf(splitPath(p))));
@@ -41,7 +100,17 @@ export function osModule(): Namespace {
     return tupleOf([p.slice(0, cut), p.slice(cut)]);
   }));
   const pathNs = new Namespace('os.path', path, true, 'only os.path\'s string functions are modelled');
-  return new Namespace('os', new Map<string, Value>([['path', pathNs], ['sep', '/']]), true, 'os is modelled only for its path strings');
+  const members = new Map<string, Value>([['path', pathNs], ['sep', '/']]);
+  if (!environment) return new Namespace('os', members, true, 'os is modelled only for its path strings (no environment was given to the analysis)');
+  const environ = environDict(environment);
+  members.set('environ', environ);
+  members.set('getenv', new Builtin('getenv', (a) => {
+    const name = a.positional[0];
+    const fallback = a.positional[1] ?? a.keywords.get('default') ?? null;
+    if (typeof name !== 'string') return isUnknown(name) ? name : unknown('os.getenv of a value that is not a known str');
+    return environ.get(name) ?? fallback;
+  }));
+  return new Namespace('os', members, true);
 }
 
 const splitResult = new ClassValue('SplitResult', [], null, null);

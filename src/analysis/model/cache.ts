@@ -1,6 +1,6 @@
 import type { Candidate } from './entries';
 import type { Outline } from './outline';
-import type { AnalysisDiagnostic, ConvDeclaration, ModelAnalysis, Unresolved } from '../types';
+import type { AnalysisDiagnostic, ConvDeclaration, EnvironmentUse, ModelAnalysis, Unresolved } from '../types';
 import { FileUnit } from '../parse/unit';
 
 /** What one model's analysis produced, kept so an edit elsewhere in the file can reuse it. */
@@ -9,6 +9,8 @@ export interface CachedModel {
   declarations: ConvDeclaration[];
   diagnostics: AnalysisDiagnostic[];
   unresolved: Unresolved[];
+  /** What the file's analysis had read of the environment when this model was analysed. */
+  environment: EnvironmentUse | undefined;
 }
 
 /** Cached models by key; a new map replaces the old one after each analysis, so stale entries go. */

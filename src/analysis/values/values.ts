@@ -56,7 +56,7 @@ export class Unknown {
 }
 
 export class PyDict {
-  private readonly items = new Map<string, [Value, Value]>();
+  protected readonly items = new Map<string, [Value, Value]>();
   /**
    * Why the contents are unknown: the dict went through code the analysis could not read, which
    * may have added, changed or removed any entry (see evaluate/unknownEffects.ts). Every read then fails

@@ -1,12 +1,12 @@
 import { analyzeFile } from '../../analysis';
 import { AnalysisDiagnostic } from '../../analysis/types';
 import { compilerLine } from '../../report';
-import { UsageError, parseArgs } from '../args';
+import { UsageError, parseArgs, parseEnvironment } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
 import { pythonLibraryFolders } from '../../host/pythonLibraries';
 
-const USAGE = `Usage: conv-lens check FILE... [--errors-only]
+const USAGE = `Usage: conv-lens check FILE... [--errors-only] [--env NAME=VALUE]...
 
 Reads Python files statically and prints what PyTorch would raise building or running their
 models (groups that do not divide the channels, float channel counts, channel mismatches,
@@ -17,6 +17,8 @@ kernels larger than their input, ...) and what the analysis could not follow, on
 Columns are 1-based, as compilers print them, so editors and CI annotate the right place.
 
   --errors-only   print errors only, no warnings or notes
+  --env NAME=VALUE  an environment variable as the model code should see it (repeatable);
+                  every other variable the code reads counts as unset
 
 Exit codes: 0 no errors, 1 at least one error, 2 usage error or a file that cannot be read.`;
 
@@ -29,8 +31,10 @@ export const checkCommand: CliCommand = {
   async run(argv: string[], io: CliIo): Promise<number> {
     let files: string[];
     let errorsOnly: boolean;
+    let environment: Record<string, string>;
     try {
-      const parsed = parseArgs(argv, { switches: ['--errors-only'] });
+      const parsed = parseArgs(argv, { switches: ['--errors-only'], lists: ['--env'] });
+      environment = parseEnvironment(parsed.lists.get('--env') ?? []);
       if (parsed.positional.length === 0) throw new UsageError('expected at least one FILE');
       files = parsed.positional;
       errorsOnly = parsed.switches.has('--errors-only');
@@ -41,13 +45,13 @@ export const checkCommand: CliCommand = {
     }
     // One host for every file: files of one project share their imports.
     const host = new NodeSourceHost();
-    const outcomes = files.map((file) => checkFile(file, io, host, errorsOnly));
+    const outcomes = files.map((file) => checkFile(file, io, host, errorsOnly, environment));
     if (outcomes.includes('unreadable')) return EXIT_USAGE;
     return outcomes.includes('errors') ? EXIT_FINDINGS : EXIT_OK;
   },
 };
 
-function checkFile(file: string, io: CliIo, host: NodeSourceHost, errorsOnly: boolean): Outcome {
+function checkFile(file: string, io: CliIo, host: NodeSourceHost, errorsOnly: boolean, environment: Record<string, string>): Outcome {
   const absolute = toAnalysisPath(io.cwd, file);
   const shown = displayPath(io.cwd, absolute);
   const read = readUserFile(absolute);
@@ -55,7 +59,7 @@ function checkFile(file: string, io: CliIo, host: NodeSourceHost, errorsOnly: bo
     io.err(`${shown}: error: ${read.message}\n`);
     return 'unreadable';
   }
-  const analysis = analyzeFile(read.text, { file: absolute, host, searchRoots: [toAnalysisPath(io.cwd, '.')], libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')) });
+  const analysis = analyzeFile(read.text, { file: absolute, host, searchRoots: [toAnalysisPath(io.cwd, '.')], libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')), environment });
   const shownDiagnostics = analysis.diagnostics
     .filter((d) => !errorsOnly || d.severity === 'error')
     .sort(byPosition);

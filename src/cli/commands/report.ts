@@ -1,12 +1,12 @@
 import { analyzeFile } from '../../analysis';
 import { AnalysisOptions, FileAnalysis, ModelAnalysis } from '../../analysis/types';
 import { REPORT_FORMATS, ReportFormat, ReportSubject, renderReport } from '../../report';
-import { UsageError, parseArgs, parseShape } from '../args';
+import { UsageError, parseArgs, parseEnvironment, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
 import { pythonLibraryFolders } from '../../host/pythonLibraries';
 
-const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--format table|json|csv|markdown]
+const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--env NAME=VALUE]... [--format table|json|csv|markdown]
 
 Reads a Python file statically (Python is never run) and reports every conv layer of its
 models as PyTorch would build them: kernel, groups, kind, input and output shapes, parameters,
@@ -18,6 +18,9 @@ MACs, the same layer dense (groups=1) and what groups save, then the model's tot
   --args TEXT     Python call arguments for the entry, e.g. "'VGG11'" or "num_classes=10"
   --input SHAPE   the input shape, e.g. 1,3,224,224; wins over the file's
                   "# conv-lens: input=(...)" comment and over code that feeds the model
+  --env NAME=VALUE  an environment variable as the model code should see it (repeatable); the
+                  code sees only these, so every other variable it reads counts as unset, and
+                  the report lists each variable read
   --format F      table (default), json (exact integers), csv or markdown; JSON is one object,
                   or an array of them when the file holds several models and no --entry is given
   --json          the same as --format json
@@ -32,6 +35,7 @@ interface ReportOptions {
   entry: string | undefined;
   args: string;
   input: bigint[] | null;
+  environment: Record<string, string>;
   format: ReportFormat;
 }
 
@@ -72,6 +76,7 @@ export const reportCommand: CliCommand = {
 function readOptions(argv: string[]): ReportOptions {
   const parsed = parseArgs(argv, {
     values: ['--entry', '--args', '--input', '--format'],
+    lists: ['--env'],
     aliases: { '--json': ['--format', 'json'] },
   });
   if (parsed.positional.length !== 1) throw new UsageError('expected exactly one FILE');
@@ -85,6 +90,7 @@ function readOptions(argv: string[]): ReportOptions {
     entry: parsed.values.get('--entry'),
     args: parsed.values.get('--args') ?? '',
     input: input === undefined ? null : parseShape(input),
+    environment: parseEnvironment(parsed.lists.get('--env') ?? []),
     format: format as ReportFormat,
   };
 }
@@ -95,6 +101,7 @@ function analysisOptions(file: string, cwd: string, options: ReportOptions): Ana
     host: new NodeSourceHost(),
     searchRoots: [toAnalysisPath(cwd, '.')],
     libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')),
+    environment: options.environment,
     ...(options.entry !== undefined ? { entry: options.entry } : {}),
     ...(options.args !== '' ? { args: options.args } : {}),
     ...(options.input !== null ? { input: options.input } : {}),

@@ -77,7 +77,7 @@ class Harness implements WorkerHost {
 
   analyze(root: string, p: string, deadlineMs = 5000, input: bigint[] | null = null): Promise<Outcome> {
     const d = this.documents.get(placeKey(root, p))!;
-    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], readableRoots: null, deadlineMs } };
+    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], readableRoots: null, deadlineMs, environment: [] } };
     return new Promise((resolve) => this.worker.analyze(job, resolve));
   }
 }
@@ -213,9 +213,9 @@ describe('analysis worker: cancellation through shared memory', () => {
     service.handle({ type: 'init', cancel });
     service.handle({ type: 'open', root: 'file://', path: '/w/net.py', version: 1, text: NET });
     Atomics.store(new Int32Array(cancel), 0, 5);
-    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000 } });
+    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000, environment: [] } });
     assert.deepEqual(posted, [{ type: 'ready' }, { type: 'cancelled', run: 5 }]);
-    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000 } });
+    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000, environment: [] } });
     assert.equal((posted[posted.length - 1] as { type: string }).type, 'result');
   });
 });
@@ -234,7 +234,7 @@ describe('analysis worker: Restricted Mode holds every import read to the readab
     });
     const file = path.join(workspace, 'net.py');
     service.handle({ type: 'open', root: 'file://', path: file, version: 1, text: USER });
-    service.handle({ type: 'analyze', run: 1, root: 'file://', path: file, version: 1, source: null, settings: { input: null, searchRoots: [outside, workspace], readableRoots, deadlineMs: 5000 } });
+    service.handle({ type: 'analyze', run: 1, root: 'file://', path: file, version: 1, source: null, settings: { input: null, searchRoots: [outside, workspace], readableRoots, deadlineMs: 5000, environment: [] } });
     const done = posted.find((m) => m.type === 'result') as { analysis: FileAnalysis; reads: string[] } | undefined;
     assert.ok(done, 'the run posts a result');
     const joined = joinResult(done.analysis, posted.filter((m) => m.type === 'part') as ResultPart[]);
