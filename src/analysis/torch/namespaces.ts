@@ -7,7 +7,7 @@ import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolSh
 import { foldShape, unfoldShape } from './slidingBlocks';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
-import { numpyNamespace, withValueFunctions } from './valueTensors';
+import { numpyNamespace, torchDtypes, withValueFunctions } from './valueTensors';
 import { einopsNamespaces } from './einops';
 import { checkpointNamespace, jitNamespace, moduleUtilsNamespace, torchUtilsNamespace } from './moduleUtils';
 import { binary, concat, createdTensor, ints, reduce, tensorMethod } from './tensorOps';
@@ -123,9 +123,10 @@ function torchFunctions(): Map<string, Value> {
   m.set('tensor', fn('tensor', (a) => new Tensor(nestedShape(a.positional[0] ?? null))));
   m.set('as_tensor', m.get('tensor')!);
   for (const name of ['manual_seed', 'set_grad_enabled', 'set_default_dtype']) m.set(name, fn(name, () => null));
-  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'cuda', 'float32', 'float16', 'bfloat16', 'int64', 'long', 'float', 'backends', 'optim', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
+  for (const name of ['no_grad', 'inference_mode', 'device', 'load', 'save', 'cuda', 'backends', 'optim', 'onnx', 'distributed', 'autograd', 'hub', 'Size']) {
     m.set(name, unknown(`torch.${name} is not modelled`));
   }
+  for (const [name, dtype] of torchDtypes()) m.set(name, dtype);
   return m;
 }
 

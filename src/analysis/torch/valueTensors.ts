@@ -13,6 +13,46 @@ export type ValueDtype = 'int64' | 'int32' | 'float32' | 'float64' | 'bool';
 
 const MAX_VALUES = 4096;
 
+/**
+ * torch's dtypes as the analysis holds them: opaque values (nothing reads a dtype but the
+ * value functions here), each known by identity, with the element type its values take; null
+ * for the ones these tensors do not model (half precision, complex...).
+ */
+const DTYPE_ELEMENTS: Record<string, ValueDtype | null> = {
+  int64: 'int64', long: 'int64', int32: 'int32', int: 'int32',
+  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64',
+  float16: null, half: null, bfloat16: null, bool: 'bool',
+};
+const dtypeElements = new WeakMap<object, ValueDtype | null>();
+const PYTHON_TYPE_ELEMENTS: Record<string, ValueDtype> = { float: 'float64', int: 'int64', bool: 'bool' };
+
+/** torch.<name> for each dtype, one shared value per alias pair (torch.long is torch.int64). */
+export function torchDtypes(): Map<string, Value> {
+  const out = new Map<string, Value>();
+  const made = new Map<ValueDtype | null, Value>();
+  for (const [name, element] of Object.entries(DTYPE_ELEMENTS)) {
+    const same = element === null ? undefined : made.get(element);
+    const value = same ?? unknown(`torch.${name} (a dtype) is not modelled`);
+    if (element !== null) made.set(element, value);
+    dtypeElements.set(value as object, element);
+    out.set(name, value);
+  }
+  return out;
+}
+
+/**
+ * The element type a `dtype=` keyword asks for: undefined when none is given (or None), the
+ * dtype when it is one these tensors model, null when it is any other value (the caller then
+ * falls back to a shape-only tensor, never guessing the values' type).
+ */
+function requestedDtype(keywords: Map<string, Value>): ValueDtype | null | undefined {
+  const v = keywords.get('dtype');
+  if (v === undefined || v === null) return undefined;
+  // Python's own types name a dtype in torch and numpy alike: float is float64, int is int64.
+  if (v instanceof Builtin && Object.hasOwn(PYTHON_TYPE_ELEMENTS, v.name)) return PYTHON_TYPE_ELEMENTS[v.name];
+  return typeof v === 'object' && dtypeElements.has(v) ? dtypeElements.get(v)! : null;
+}
+
 export class ValueTensor extends Tensor {
   constructor(readonly values: number[], readonly dtype: ValueDtype, readonly scalar = false) {
     super(scalar ? [] : [BigInt(values.length)]);
@@ -163,6 +203,13 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
     case 'min':
       if (args.length !== 0 || t.values.length === 0) return undefined;
       return new ValueTensor([name === 'max' ? Math.max(...t.values) : Math.min(...t.values)], t.dtype, true);
+    case 'flip': {
+      // A 1-d tensor has one dim to flip: 0 or -1, alone or in a list or tuple (timm's nest
+      // counts its blocks per level with `(4 ** torch.arange(n)).flip(0)`).
+      const dims = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+      if (t.scalar || dims.length !== 1 || (dims[0] !== 0n && dims[0] !== -1n)) return undefined;
+      return new ValueTensor([...t.values].reverse(), t.dtype);
+    }
     case 'sum':
       return args.length === 0 ? new ValueTensor([t.values.reduce((s, v) => s + v, 0)], t.dtype === 'bool' ? 'int64' : t.dtype, true) : undefined;
   }
@@ -198,8 +245,11 @@ function rangeOf(positional: Value[], keywords: Map<string, Value>, floatDtype: 
   const [start, end, step] = given.length === 1 ? [0, given[0]!, 1] : [given[0]!, given[1]!, given[2] ?? 1];
   const n = Math.ceil((end - start) / step);
   if (!(n >= 0) || n > MAX_VALUES) return null;
-  const anyFloat = positional.some((p) => typeof p === 'number') || keywords.has('dtype');
-  const dtype: ValueDtype = anyFloat ? floatDtype : 'int64';
+  const requested = requestedDtype(keywords);
+  const anyFloat = positional.some((p) => typeof p === 'number');
+  // arange has no bool kernel, and how it rounds float bounds to an integer dtype is left unmodelled.
+  if (requested === null || requested === 'bool' || (anyFloat && requested !== undefined && !isFloatDtype(requested))) return null;
+  const dtype: ValueDtype = requested ?? (anyFloat ? floatDtype : 'int64');
   return new ValueTensor(Array.from({ length: n }, (_, i) => cast(start + i * step, dtype)), dtype);
 }
 
@@ -220,10 +270,11 @@ function linspace(positional: Value[], keywords: Map<string, Value>, dtype: Valu
   return new ValueTensor(values, dtype);
 }
 
-function fromData(positional: Value[], floatDtype: ValueDtype): Value | null {
+function fromData(positional: Value[], keywords: Map<string, Value>, floatDtype: ValueDtype): Value | null {
   const data = flatNumbers(positional[0] ?? null);
-  if (!data) return null;
-  const dtype: ValueDtype = data.anyFloat ? floatDtype : 'int64';
+  const requested = requestedDtype(keywords);
+  if (!data || requested === null) return null;
+  const dtype: ValueDtype = requested ?? (data.anyFloat ? floatDtype : 'int64');
   return new ValueTensor(data.values.map((v) => cast(v, dtype)), dtype);
 }
 
@@ -272,8 +323,8 @@ function unique(positional: Value[], keywords: Map<string, Value>): Value | null
 export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   arange: (p, k) => rangeOf(p, k, 'float32'),
   linspace: (p, k) => linspace(p, k, 'float32'),
-  tensor: (p) => fromData(p, 'float32'),
-  as_tensor: (p) => fromData(p, 'float32'),
+  tensor: (p, k) => fromData(p, k, 'float32'),
+  as_tensor: (p, k) => fromData(p, k, 'float32'),
   diff: (p) => diff(p),
   unique: (p, k) => unique(p, k),
   meshgrid: (p) => meshgrid(p),
@@ -313,8 +364,8 @@ export function numpyNamespace(): Namespace {
   };
   make('linspace', (p, k) => linspace(p, k, 'float64'));
   make('arange', (p, k) => rangeOf(p, k, 'float64'));
-  make('array', (p) => fromData(p, 'float64'));
-  make('asarray', (p) => fromData(p, 'float64'));
+  make('array', (p, k) => fromData(p, k, 'float64'));
+  make('asarray', (p, k) => fromData(p, k, 'float64'));
   make('cumsum', (p) => {
     const data = flatNumbers(p[0] ?? null);
     if (!data) return null;

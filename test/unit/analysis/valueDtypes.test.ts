@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { analyzeFile } from '../../../src/analysis';
+
+// Known-value tensors keep the element type PyTorch gives them: `dtype=` is read, never guessed.
+// A long tensor read back as floats made `nn.Conv2d(3, v[0] + 1)` a confident "PyTorch raises"
+// on code that PyTorch runs (timm's nest: `torch.arange(n, device='cpu', dtype=torch.long)`).
+
+/** Python's `str(expr)` as the analysis sees it, read back through a conv's out_channels (its length) and a second one (whether it is known). */
+function strLength(expr: string): number | null {
+  const analysis = analyzeFile(`import torch
+import torch.nn as nn
+import numpy as np
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, len(str(${expr})), 1)
+
+    def forward(self, x):
+        return self.conv(x)
+`, { file: '/p/net.py', host: { readFile: () => undefined } });
+  const shape = analysis.models[0]?.layers[0]?.record?.weight_shape;
+  assert.ok(!analysis.models[0]?.layers[0]?.error, `${expr}: ${JSON.stringify(analysis.models[0]?.layers[0]?.error)}`);
+  return shape ? Number(shape[0]) : null;
+}
+
+describe('analysis: dtypes of known-value tensors', () => {
+  // Each expected string is what PyTorch 1.13 / numpy print (checked in /usr/bin/python3).
+  const cases: Array<[string, string]> = [
+    ["torch.arange(3, dtype=torch.long).tolist()", '[0, 1, 2]'],
+    ["torch.arange(3, device='cpu', dtype=torch.long).tolist()", '[0, 1, 2]'],
+    ["torch.arange(3, dtype=torch.float32).tolist()", '[0.0, 1.0, 2.0]'],
+    ["torch.arange(3, dtype=float).tolist()", '[0.0, 1.0, 2.0]'],
+    ["torch.tensor([1, 2], dtype=torch.float32).tolist()", '[1.0, 2.0]'],
+    ["torch.tensor([1.5, 2.5], dtype=torch.long).tolist()", '[1, 2]'],
+    ["np.arange(3, dtype=float).tolist()", '[0.0, 1.0, 2.0]'],
+    ["(4 ** torch.arange(3, device='cpu', dtype=torch.long)).flip(0).tolist()", '[16, 4, 1]'],
+    ["torch.arange(4).flip((0,)).tolist()", '[3, 2, 1, 0]'],
+    ["torch.arange(4).flip([-1]).tolist()", '[3, 2, 1, 0]'],
+  ];
+  for (const [expr, printed] of cases) {
+    it(`${expr} is ${printed}`, () => assert.equal(strLength(expr), printed.length));
+  }
+
+  it('leaves the values unknown for a dtype it does not model, never guessing', () => {
+    assert.equal(strLength('torch.arange(3, dtype=torch.float16).tolist()'), null);
+    assert.equal(strLength('torch.arange(3, dtype=torch.bool).tolist()'), null);
+  });
+});
