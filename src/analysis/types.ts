@@ -213,6 +213,10 @@ export interface ModelTotals {
    * module of the tree. Every total is then null; `unresolved` says what blocked it.
    */
   incomplete?: string;
+  /** Why `params` is unknown when the tree is complete: the first parameter whose shape is unknown. */
+  params_unknown?: string;
+  /** Why `conv_macs` is unknown when the tree is complete: the first layer whose MACs are unknown, and why. */
+  conv_macs_unknown?: string;
 }
 
 export interface ForwardCall {

@@ -48,6 +48,8 @@ export function reportJson(subject: ReportSubject): JsonObject {
       conv_macs: model.totals.conv_macs,
       params: model.totals.params,
       incomplete: model.totals.incomplete,
+      params_unknown: model.totals.params_unknown,
+      conv_macs_unknown: model.totals.conv_macs_unknown,
     },
     diagnostics: analysis.diagnostics.map(diagnosticJson),
     unresolved: analysis.unresolved.map(unresolvedJson),
@@ -188,13 +190,18 @@ function totalsLines(subject: ReportSubject, text: FileText = oneLine): string[]
     ...(t.incomplete ? [`totals unknown: the model may hold layers the analysis could not see: ${text(oneLine(t.incomplete))}`] : []),
     `conv layers: ${t.conv_layers ?? (found === 0 ? 'unknown (none found)' : `unknown (≥ ${found} found)`)}`,
     `conv params: ${totalCount(t.conv_params)}${t.conv_params === null ? unknownNote : ''}`,
-    `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs = ${totalCount(denseTotals(subject.model).flops)})` : ''}`,
-    `all params:  ${totalCount(t.params)}`,
+    `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs = ${totalCount(denseTotals(subject.model).flops)})` : because(t.conv_macs_unknown, text)}`,
+    `all params:  ${totalCount(t.params)}${t.params === null ? because(t.params_unknown, text) : ''}`,
   ];
   if (dense !== null && t.conv_macs !== null && t.conv_macs > 0n && dense !== t.conv_macs) {
     lines.push(`dense-equivalent conv MACs (groups=1 everywhere): ${exactCount(dense)} (${formatFactor(Number(dense) / Number(t.conv_macs))} of the actual)`);
   }
   return lines;
+}
+
+/** " (why)" after an unknown total, or nothing when the reason is told elsewhere. */
+function because(why: string | undefined, text: FileText): string {
+  return why ? ` (${text(oneLine(why))})` : '';
 }
 
 function problemLines(subject: ReportSubject, text: FileText = oneLine): string[] {

@@ -55,7 +55,8 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: Markdow
   const savings = dense.dense_params !== null && t.conv_params !== null && t.conv_params > 0n ? factor(Number(dense.dense_params) / Number(t.conv_params)) : '?';
   const count = t.conv_layers === null ? `≥ ${model.layers.length} layers found` : `${t.conv_layers} layers`;
   lines.push(`| ${['**Total (conv)**', count, '', num(t.conv_params), ...work(t.conv_macs, dense.flops), num(dense.dense_params), num(dense.dense_macs), savings].join(' | ')} |`);
-  lines.push('', `All parameters of ${mdText(model.entry)} (conv and the rest): ${num(t.params)}`, '');
+  lines.push('', `All parameters of ${mdText(model.entry)} (conv and the rest): ${num(t.params)}${t.params === null && t.params_unknown ? ` (${mdText(t.params_unknown, 1000)})` : ''}`, '');
+  if (t.conv_macs === null && t.conv_macs_unknown) lines.push(`Conv MACs unknown: ${mdText(t.conv_macs_unknown, 1000)}`, '');
   if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${mdText(t.incomplete, 1000)}`, '');
   return lines;
 }

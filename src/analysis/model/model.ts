@@ -117,7 +117,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       inputSource,
       layers,
       modules: modules.map(([name, m]) => moduleOf(ip, name, m, params)),
-      totals: totalsOf(instance, layers, modules.map(([, m]) => m), modules.filter(([, m]) => m.conv).map(([, m]) => callMacsOf(m, forwardCertain)), tooLarge ?? incomplete),
+      totals: totalsOf(instance, layers, modules, modules.filter(([, m]) => m.conv).map(([, m]) => callMacsOf(m, forwardCertain)), tooLarge ?? incomplete, input !== null),
       shapes: [...notes.values()],
       calls: forwardCalls(ip, calls, names),
       separablePairs: separablePairs(layers),
@@ -336,22 +336,50 @@ function moduleOf(ip: Interpreter, name: string, m: ModuleObject, params: Map<Mo
  * Every figure is exact or null: a model that may lack layers has no totals at all, and a sum
  * with an unknown term is unknown, never the sum of the known ones.
  */
-function totalsOf(root: ModuleObject | null, layers: LayerInstance[], modules: ModuleObject[], calls: Array<bigint | null | undefined>, incomplete: string | null): ModelTotals {
+function totalsOf(
+  root: ModuleObject | null, layers: LayerInstance[], modules: Array<[string, ModuleObject]>, calls: Array<bigint | null | undefined>,
+  incomplete: string | null, hasInput: boolean,
+): ModelTotals {
   if (incomplete !== null) return { conv_layers: null, conv_params: null, conv_macs: null, params: null, incomplete };
   let convParams: bigint | null = 0n;
   let convMacs: bigint | null = 0n;
+  let macsWhy: string | undefined;
   layers.forEach((l, i) => {
     const params = l.moduleParams !== undefined ? l.moduleParams : l.record?.params ?? null;
     convParams = convParams === null || params === null ? null : convParams + params;
     const macs = calls[i] ?? null;
+    if (convMacs !== null && (macs === null || !l.record)) macsWhy = unknownMacsReason(l, calls[i], hasInput);
     convMacs = convMacs === null || macs === null || !l.record ? null : convMacs + macs;
   });
-  let params: bigint | null = root ? root.ownParams() : null;
-  for (const m of modules) {
+  let params: bigint | null = 0n;
+  let paramsWhy: string | undefined;
+  for (const [name, m] of root ? [['', root] as [string, ModuleObject], ...modules] : []) {
     const own = m.ownParams();
+    if (params !== null && own === null) paramsWhy = unknownParamReason(name, m);
     params = params === null || own === null ? null : params + own;
   }
-  return { conv_layers: layers.length, conv_params: convParams, conv_macs: layers.length ? convMacs : 0n, params };
+  if (!root) params = null;
+  const totals: ModelTotals = { conv_layers: layers.length, conv_params: convParams, conv_macs: layers.length ? convMacs : 0n, params };
+  if (paramsWhy) totals.params_unknown = paramsWhy;
+  if (macsWhy && totals.conv_macs === null) totals.conv_macs_unknown = macsWhy;
+  return totals;
+}
+
+/** The first layer whose MACs are unknown, and why (the counts are exact or unknown, never partial). */
+function unknownMacsReason(layer: LayerInstance, macs: bigint | null | undefined, hasInput: boolean): string {
+  if (!layer.record) {
+    return layer.error ? `${layer.name}: PyTorch raises building it (${layer.error.exception})` : `${layer.name}: its arguments could not be computed`;
+  }
+  if (!hasInput) return 'no input shape: give one (--input on the command line, Set Input Shape in the editor)';
+  if (macs === undefined) return `${layer.name}: the forward pass stopped before its end, so whether this layer runs, and on what, is unknown`;
+  return `${layer.name}: the forward pass reached it with an input whose shape the analysis lost on the way`;
+}
+
+/** The first parameter of a module whose shape is unknown. */
+function unknownParamReason(name: string, m: ModuleObject): string {
+  const param = [...m.params].find(([, count]) => count === null)?.[0];
+  const path = [name, param].filter(Boolean).join('.') || 'a parameter';
+  return `the shape of ${path} (${m.typeName}) could not be computed`;
 }
 
 /** A depthwise conv followed (in named_modules order) by the pointwise conv that consumes its channels. */

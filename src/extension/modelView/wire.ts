@@ -52,7 +52,7 @@ export function totalsWire(model: ModelAnalysis): WireTotals {
   const f = (sum: RecordSum, what: string): WireFigure => figure(sum, model.layers, incomplete, what);
   return {
     convLayers: model.layers.length,
-    params: model.totals.params !== null ? { value: model.totals.params.toString(), reason: null } : { value: null, reason: `Unknown: ${incomplete ?? 'a module\'s parameters are not known.'}` },
+    params: model.totals.params !== null ? { value: model.totals.params.toString(), reason: null } : { value: null, reason: `Unknown: ${incomplete ?? model.totals.params_unknown ?? 'a module\'s parameters are not known.'}` },
     convParams: f(sums.params, 'the parameters'),
     macs: f(sums.macs, 'the MACs'),
     flops: f(sums.flops, 'the FLOPs'),

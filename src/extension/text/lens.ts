@@ -19,7 +19,13 @@ export function convLayerCount(model: ModelAnalysis): string {
 
 /** Why a model's totals are unknown, for tooltips; null when they are known. */
 export function unknownTotalsReason(model: ModelAnalysis): string | null {
-  return model.totals.incomplete ? `Totals unknown: ${oneLine(model.totals.incomplete)}` : null;
+  const t = model.totals;
+  if (t.incomplete) return `Totals unknown: ${oneLine(t.incomplete)}`;
+  const reasons = [
+    t.conv_macs === null && t.conv_macs_unknown ? `MACs unknown: ${t.conv_macs_unknown}` : '',
+    t.params === null && t.params_unknown ? `Params unknown: ${t.params_unknown}` : '',
+  ].filter(Boolean);
+  return reasons.length ? oneLine(reasons.join('. ')) : null;
 }
 
 /** The CodeLens title above a conv declaration PyTorch refuses, or whose figures are symbolic. */

@@ -246,3 +246,32 @@ class Net(nn.Module):
     assert.deepEqual(shapes, { y: [2, 8, 8, 8], up: [2, 8, 16, 16], z: [2, 16, 16, 16], out: [2, 1024] });
   });
 });
+
+describe('analysis: an unknown total says why', () => {
+  const model = (init: string, forward: string, input = '# conv-lens: input=(1, 3, 8, 8)\n') => analyze(`${HEADER}${input}class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+${init}
+        self.conv = nn.Conv2d(3, 4, 1)
+
+    def forward(self, x):
+${forward}
+`).models[0].totals;
+
+  it('names the parameter whose shape is unknown', () => {
+    const totals = model('        self.p = nn.Parameter(torch.zeros(1, hash("x") % 5 + 1, 1, 1))', '        return self.conv(x)');
+    assert.equal(totals.params, null);
+    assert.equal(totals.conv_macs, 768n);
+    assert.equal(totals.params_unknown, 'the shape of p (M) could not be computed');
+    assert.equal(totals.conv_macs_unknown, undefined);
+  });
+
+  it('names the layer whose MACs are unknown: a shape lost in forward, or no input at all', () => {
+    const lost = model('        self.p = nn.Parameter(torch.zeros(1, hash("x") % 5 + 1, 1, 1))', '        return self.conv(x + self.p)');
+    assert.equal(lost.conv_macs, null);
+    assert.equal(lost.conv_macs_unknown, 'conv: the forward pass reached it with an input whose shape the analysis lost on the way');
+    const noInput = model('        pass', '        return self.conv(x)', '');
+    assert.equal(noInput.conv_macs, null);
+    assert.match(noInput.conv_macs_unknown ?? '', /^no input shape/);
+  });
+});

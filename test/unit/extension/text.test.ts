@@ -199,6 +199,12 @@ describe('lens, report', () => {
     assert.equal(unknownTotalsReason(model), null);
   });
 
+  it('says why a complete model\'s MACs or params are unknown', () => {
+    const model = analysis.models[0];
+    const lost = { ...model, totals: { ...model.totals, conv_macs: null, params: null, conv_macs_unknown: 'conv2: the forward pass reached it with an input whose shape the analysis lost on the way', params_unknown: 'the shape of p (Net) could not be computed' } };
+    assert.equal(unknownTotalsReason(lost), 'MACs unknown: conv2: the forward pass reached it with an input whose shape the analysis lost on the way. Params unknown: the shape of p (Net) could not be computed');
+  });
+
   it('titles a call site that builds layers declared in another file', () => {
     const layers = analysis.models[0].layers.slice(1).map((layer) => ({ layer }));
     // 1,152 + 33,024 params; 1,179,648 + 33,554,432 MACs.
