@@ -433,11 +433,17 @@ function isArgument(v: Value): boolean {
 
 /**
  * A conv module whose own forward calls F.convNd with its weight (timm's Conv2dSame), directly or
- * through plain functions (timm's conv2d_same), records that input.
+ * through plain functions (timm's conv2d_same), records that input. A weight computed from its
+ * own, of the same shape, counts too: timm's StdConv2d standardizes its weight first, then
+ * convolves with the result. What the module's forward ran is the module's work either way.
  */
 function ownerOfWeight(ip: Evaluator, weight: Value, input: bigint[] | null, macs: bigint | null): void {
   const self = ip.enclosingSelf();
-  if (!(self instanceof ModuleObject) || !self.conv || self.attrs.get('weight') !== weight) return;
+  if (!(self instanceof ModuleObject) || !self.conv) return;
+  const own = self.attrs.get('weight');
+  const derived = own instanceof Tensor && weight instanceof Tensor && own.shape !== null && weight.shape !== null &&
+    own.shape.length === weight.shape.length && own.shape.every((d, i) => d === weight.shape![i]);
+  if (own !== weight && !derived) return;
   const state = self.conv;
   state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
   if (state.forwardDone || !input) return;

@@ -275,3 +275,27 @@ ${forward}
     assert.match(noInput.conv_macs_unknown ?? '', /^no input shape/);
   });
 });
+
+describe('analysis: a conv whose forward convolves a weight computed from its own', () => {
+  it('counts that conv as the layer\'s work (timm\'s StdConv2d standardizes its weight first)', () => {
+    // PyTorch 1.13 runs it to [1, 8, 16, 16]: 8·16·16 outputs of 3·3·3 MACs each.
+    const [model] = analyze(`${HEADER}import torch.nn.functional as F
+
+class StdConv2d(nn.Conv2d):
+    def forward(self, x):
+        weight = F.batch_norm(self.weight.reshape(1, self.out_channels, -1), None, None, training=True, momentum=0., eps=1e-6).reshape_as(self.weight)
+        return F.conv2d(x, weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+# conv-lens: input=(1, 3, 16, 16)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = StdConv2d(3, 8, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+    assert.deepEqual(model.layers[0].record?.output_shape?.map(Number), [1, 8, 16, 16]);
+    assert.equal(model.totals.conv_macs, 55296n);
+  });
+});
