@@ -1,10 +1,12 @@
 import { CannotEvaluate, PyError } from '../values/errors';
-import { changedReason } from '../values/unknownContents';
+import { changedReason, markChanged } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
 import { ValueTensor, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
 import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { newContainer } from '../torch/containers';
+import type { Budget } from './budget';
+import { MAX_ITEMS, tooManyItems } from './limits';
 
 function toIndex(v: Value): bigint | null {
   if (typeof v === 'bigint') return v;
@@ -97,10 +99,15 @@ function moduleItem(ip: Interpreter, mod: ModuleObject, key: Value): Value {
   return entries[normalize(i, entries.length, mod.typeName)][1];
 }
 
-export function setItem(obj: Value, key: Value, value: Value): void {
+export function setItem(obj: Value, key: Value, value: Value, budget?: Budget): void {
   if (Array.isArray(obj) && !isTupleValue(obj)) {
+    if (key instanceof SliceValue) return setSlice(obj, key, value, budget);
     const i = toIndex(key);
-    if (i === null) throw new CannotEvaluate('list slice assignment');
+    if (i === null) {
+      // Which item an unknown index names cannot be told: any of them may have changed.
+      markChanged(obj, `an item was set at an index that is not known (${isUnknown(key) ? key.reason : typeName(key)})`);
+      throw new CannotEvaluate('list assignment at an index that is not known');
+    }
     obj[normalize(i, obj.length, 'list assignment')] = value;
     return;
   }
@@ -124,7 +131,56 @@ export function setItem(obj: Value, key: Value, value: Value): void {
 export function delItem(obj: Value, key: Value): void {
   if (obj instanceof PyDict) obj.delete(key);
   else if (Array.isArray(obj)) {
+    if (key instanceof SliceValue && knownSlice(key)) {
+      // Highest index first, so that each removal leaves the others' positions as they were.
+      for (const i of sliceIndices(key, obj.length).sort((a, b) => b - a)) obj.splice(i, 1);
+      return;
+    }
     const i = toIndex(key);
-    if (i !== null) obj.splice(normalize(i, obj.length, 'list assignment'), 1);
+    if (i === null) {
+      markChanged(obj, 'items were deleted at indices that are not known');
+      throw new CannotEvaluate('list deletion at indices that are not known');
+    }
+    obj.splice(normalize(i, obj.length, 'list assignment'), 1);
   } else if (obj instanceof ModuleObject) obj.modules.delete(String(key));
+}
+
+function knownSlice(s: SliceValue): boolean {
+  return [s.start, s.stop, s.step].every((v) => v === null || toIndex(v) !== null);
+}
+
+/**
+ * `items[a:b] = values` as Python does it: a plain slice is replaced by however many values
+ * there are (`x[i:i] = [...]` inserts, as timm's val2tuple does); an extended slice (a step
+ * other than 1) takes exactly as many values as it selects.
+ */
+function setSlice(list: Value[], s: SliceValue, value: Value, budget?: Budget): void {
+  if (!knownSlice(s) || !Array.isArray(value)) {
+    markChanged(list, 'a slice of it was assigned with bounds or values that are not known');
+    throw new CannotEvaluate('list slice assignment with bounds or values that are not known');
+  }
+  // Moving the items costs work in proportion to the list, as list.insert does.
+  budget?.charge(list.length + value.length);
+  const step = s.step === null ? 1n : toIndex(s.step)!;
+  if (step === 1n) {
+    const n = list.length;
+    const at = (v: Value, dflt: number): number => {
+      if (v === null) return dflt;
+      const i = Number(toIndex(v)!);
+      return Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+    };
+    const start = at(s.start, 0);
+    const stop = Math.max(at(s.stop, n), start);
+    if (n - (stop - start) + value.length > MAX_ITEMS) {
+      markChanged(list, tooManyItems(n - (stop - start) + value.length, budget).reason);
+      throw new CannotEvaluate(tooManyItems(n - (stop - start) + value.length, budget).reason);
+    }
+    const tail = list.slice(stop);
+    list.length = start;
+    for (const v of [...value, ...tail]) list.push(v);
+    return;
+  }
+  const indices = sliceIndices(s, list.length);
+  if (indices.length !== value.length) throw new PyError('ValueError', `attempt to assign sequence of size ${value.length} to extended slice of size ${indices.length}`);
+  indices.forEach((i, k) => (list[i] = value[k]));
 }

@@ -54,7 +54,7 @@ function compileTarget(unit: FileUnit, target: SyntaxNode): Target {
       const subscript = compileSubscript(unit, target, 0);
       return (ip, value, scope) => {
         const obj = object(ip, scope);
-        setItem(obj, subscript(ip, scope), value);
+        setItem(obj, subscript(ip, scope), value, ip.budget);
       };
     }
     case 'TupleExpression':
