@@ -1,4 +1,4 @@
-import { ABC_CLASSES, NUMBER_CLASSES, WRAPS, abcInstance, inspectModule } from './introspection';
+import { ABC_CLASSES, NUMBER_CLASSES, TYPE_CLASSES, WRAPS, abcInstance, inspectModule } from './introspection';
 import { itertoolsModule } from './itertools';
 import { operatorModule } from './operatorModule';
 import { Environment, osModule, urllibParseModule } from './pathModules';
@@ -111,7 +111,6 @@ function isInstance(ip: Interpreter, obj: Value, spec: Value): Value {
       dict: (v) => v instanceof PyDict,
       partial: (v) => v instanceof Partial,
       type: (v) => v instanceof ClassValue,
-      FunctionType: (v) => v instanceof FunctionValue,
       MethodType: (v) => v instanceof BoundMethod,
       BuiltinFunctionType: (v) => v instanceof Builtin,
       object: () => true,
@@ -554,7 +553,9 @@ export function standardModules(environment?: Environment): Map<string, Namespac
     },
   });
   types.set('SimpleNamespace', simpleNamespace);
-  for (const name of ['FunctionType', 'LambdaType', 'MethodType', 'BuiltinFunctionType']) types.set(name, b(name === 'LambdaType' ? 'FunctionType' : name, () => unknown(`types.${name}() is not modelled`)));
+  for (const name of ['MethodType', 'BuiltinFunctionType']) types.set(name, b(name, () => unknown(`types.${name}() is not modelled`)));
+  types.set('FunctionType', TYPE_CLASSES.get('FunctionType')!);
+  types.set('LambdaType', TYPE_CLASSES.get('FunctionType')!);
   out.set('types', new Namespace('types', types, true));
   const enumModule = new Map<string, Value>();
   for (const name of ['Enum', 'IntEnum', 'Flag', 'IntFlag']) {

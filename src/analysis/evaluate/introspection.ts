@@ -140,10 +140,27 @@ export const NUMBER_CLASSES = new Map<string, ClassValue>(Object.keys(NUMBER_TES
   return [name, cls];
 }));
 
+/**
+ * types.FunctionType (and its alias LambdaType): true for a def or lambda; false for what is
+ * surely no Python function (a method bound to an object, a partial, a class, data); unknown for
+ * the library functions the analysis models natively, some of which are Python functions in torch.
+ */
+const TYPE_TESTS: Record<string, (v: Value) => boolean | null> = {
+  FunctionType: (v) => (v instanceof FunctionValue ? true : v instanceof BoundMethod || v instanceof Partial || v instanceof ClassValue || knownNonNumber(v) || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' ? false : null),
+};
+
+export const TYPE_CLASSES = new Map<string, ClassValue>(Object.keys(TYPE_TESTS).map((name) => {
+  const cls = new ClassValue(name, [], null, null);
+  cls.attrs.set('__type_test__', name);
+  return [name, cls];
+}));
+
 /** isinstance(v, cls) for an abstract collection or number type: true, false, or null when it cannot tell. */
 export function abcInstance(v: Value, cls: ClassValue): boolean | null | undefined {
   const numeric = cls.attrs.get('__number_abc__');
   if (typeof numeric === 'string') return NUMBER_TESTS[numeric](v);
+  const typeTest = cls.attrs.get('__type_test__');
+  if (typeof typeTest === 'string') return TYPE_TESTS[typeTest](v);
   const name = cls.attrs.get('__abc__');
   if (typeof name !== 'string') return undefined;
   // An object of a class the analysis read all of: Sequence and Mapping need the class to derive

@@ -18,6 +18,15 @@ export function partialAttribute(p: Partial, name: string): Value {
 
 /**
  * functools.partial itself, one object for every file, so `type(norm_layer) == functools.partial`
- * (pix2pix's test for an InstanceNorm factory) compares equal, as it does in Python.
+ * (pix2pix's test for an InstanceNorm factory) compares equal, as it does in Python. A partial of
+ * a partial is flattened as CPython flattens it: its func is the inner func, its args the inner
+ * args then the new ones, its keywords the inner keywords updated by the new ones (timm's dpn
+ * unbinds `partial(partial(BatchNormAct2d, act_layer=...), eps=...)` through `.func`/`.keywords`).
  */
-export const PARTIAL_TYPE = new Builtin('partial', (a) => new Partial(a.positional[0], { positional: a.positional.slice(1), keywords: a.keywords }));
+export const PARTIAL_TYPE = new Builtin('partial', (a) => {
+  const [fn, ...args] = a.positional;
+  if (fn instanceof Partial) {
+    return new Partial(fn.fn, { positional: [...fn.args.positional, ...args], keywords: new Map([...fn.args.keywords, ...a.keywords]) });
+  }
+  return new Partial(fn, { positional: args, keywords: a.keywords });
+});

@@ -299,3 +299,52 @@ class Net(nn.Module):
     assert.equal(model.totals.conv_macs, 55296n);
   });
 });
+
+describe('analysis: functools.partial and types.FunctionType as CPython has them', () => {
+  it('flattens a partial of a partial: func, args and keywords are the inner ones updated', () => {
+    // Python 3.11: p.func is f, p.args == (1, 2), p.keywords == {'x': 1, 'y': 3}.
+    const [model] = analyze(`${HEADER}import functools
+# conv-lens: input=(1, 3, 8, 8)
+def f(*args, **kwargs):
+    return 0
+p = functools.partial(functools.partial(f, 1, x=1, y=2), 2, y=3)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, (10 if p.func is f else 0) + sum(p.args) + p.keywords["y"] * len(p.keywords), 1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+    assert.deepEqual(model.layers[0].record?.weight_shape?.map(Number), [10 + 3 + 6, 3, 1, 1]);
+  });
+
+  it('answers isinstance(x, types.FunctionType) for defs and lambdas, and leaves library functions unknown', () => {
+    const channels = (expr: string): number | null => {
+      const [model] = analyze(`${HEADER}import types
+import functools
+import torch.nn.functional as F
+# conv-lens: input=(1, 3, 8, 8)
+def g():
+    return 1
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4 if ${expr} else 8, 1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+      const shape = model.layers[0].record?.weight_shape;
+      return shape ? Number(shape[0]) : null;
+    };
+    assert.equal(channels('isinstance(g, types.FunctionType)'), 4);
+    assert.equal(channels('isinstance(lambda: 1, types.LambdaType)'), 4);
+    assert.equal(channels('isinstance(functools.partial(g), types.FunctionType)'), 8);
+    assert.equal(channels('isinstance(nn.ReLU, types.FunctionType)'), 8);
+    // F.relu is a Python function in PyTorch, torch.relu a builtin: the analysis does not claim either.
+    assert.equal(channels('isinstance(F.relu, types.FunctionType)'), null);
+  });
+});
