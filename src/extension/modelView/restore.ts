@@ -37,9 +37,15 @@ export async function restoredTarget(state: unknown, log: Log): Promise<Restored
   return { ok: true, target: { document, entry: saved.entry, exact: true } };
 }
 
-/** The document when it is open (the analysed ones are), shown in an editor tab, or a Python file inside a workspace folder. */
+/**
+ * The document when it is open (the analysed ones are), shown in an editor tab, or a Python file
+ * inside a workspace folder. A notebook (the owner a notebook's model view saves) stands for its
+ * first Python cell: its cells are analysed together, and their own addresses change at a reload.
+ */
 async function allowedDocument(uri: vscode.Uri, log: Log): Promise<vscode.TextDocument | null> {
   const key = uri.toString();
+  const notebook = await allowedNotebook(uri, log);
+  if (notebook !== undefined) return notebook && firstPythonCell(notebook);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
   if (open) return isPython(open) ? open : null;
   const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined && uri.path.endsWith('.py') && !uri.path.split('/').includes('..');
@@ -51,6 +57,26 @@ async function allowedDocument(uri: vscode.Uri, log: Log): Promise<vscode.TextDo
     log.appendLine(`[model view] cannot open the saved file: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   }
+}
+
+/** The open or workspace notebook `uri` names: undefined when it names no notebook, null when one that may not be read or opened. */
+async function allowedNotebook(uri: vscode.Uri, log: Log): Promise<vscode.NotebookDocument | null | undefined> {
+  const key = uri.toString();
+  const open = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === key);
+  if (open) return open;
+  if (!uri.path.endsWith('.ipynb')) return undefined;
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined && !uri.path.split('/').includes('..');
+  if (!inWorkspace && !openInEditorTab(key)) return null;
+  try {
+    return await vscode.workspace.openNotebookDocument(uri);
+  } catch (e) {
+    log.appendLine(`[model view] cannot open the saved notebook: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
+
+function firstPythonCell(notebook: vscode.NotebookDocument): vscode.TextDocument | null {
+  return notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && isPython(c.document))?.document ?? null;
 }
 
 function basename(uri: vscode.Uri): string {

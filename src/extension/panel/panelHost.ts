@@ -100,7 +100,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 /** Whether a text editor tab shows this URI (restored tabs count before their document loads). */
 export function openInEditorTab(uri: string): boolean {
-  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri));
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => (tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputNotebook) && tab.input.uri.toString() === uri));
 }
 
 function pageFor(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageFiles): string {

@@ -91,4 +91,22 @@ describe('Conv Lens model view (installed from the .vsix)', function () {
     assert.deepEqual(await totals(page, 0), before);
     await wb.screenshot('model-view-restored');
   });
+
+  it('comes back on a notebook\'s model after a window reload (its cells\' addresses change, the notebook\'s does not)', async () => {
+    const wb = workbench();
+    await wb.openNotebook('model_view_notebook.ipynb');
+    // The model's CodeLens, in the cell that defines it, opens the view on it (the only one of
+    // that title: the notebook's cells are drawn outside the editor group's element).
+    await wb.page.locator('.codelens-decoration a', { hasText: /^Model\sView$/ }).first().click({ timeout: slowMs });
+    let page = await wb.webviewWith('#totals', slowMs);
+    assert.equal(await page.locator('h1').innerText(), 'Model view: NotebookNet');
+    // PyTorch 1.13 on the notebook's cells run in order: 3,328 parameters, all in the three convs.
+    const expected = { params: '3,328', convParams: '3,328', macs: '3,276,800' };
+    await assertEventually(async () => JSON.stringify(await totals(page, 0)) === JSON.stringify(expected), 'the notebook\'s totals', slowMs);
+
+    await wb.reloadWindow();
+    page = await wb.webviewWith('#totals', slowMs);
+    assert.equal(await page.locator('h1').innerText(), 'Model view: NotebookNet');
+    await assertEventually(async () => JSON.stringify(await totals(page, 0)) === JSON.stringify(expected), 'the restored notebook\'s totals', slowMs);
+  });
 });

@@ -40,6 +40,12 @@ export class Workbench {
     return editor;
   }
 
+  /** Opens a notebook by name from Quick Open (its cells are drawn in an overlay, outside the editor group's element). */
+  async openNotebook(fileName: string): Promise<void> {
+    await this.quickInput('Control+P', fileName, fileName);
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).waitFor({ timeout: uiTimeoutMs });
+  }
+
   /** The text editor of the active editor group. */
   activeEditor(): Locator {
     return this.page.locator('.editor-group-container.active .monaco-editor').first();
@@ -158,6 +164,21 @@ export class Workbench {
    */
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  /** The content frame of the webview that shows `selector`, when several are open (a notebook keeps one for its outputs). */
+  async webviewWith(selector: string, timeout = uiTimeoutMs): Promise<FrameLocator> {
+    let found: FrameLocator | null = null;
+    await assertEventually(async () => {
+      const frames = this.page.frameLocator('iframe.webview.ready');
+      const count = await this.page.locator('iframe.webview.ready').count();
+      for (let i = 0; i < count && !found; i++) {
+        const content = frames.nth(i).frameLocator('#active-frame');
+        if ((await content.locator(selector).count()) > 0) found = content;
+      }
+      return found !== null;
+    }, `no webview shows ${selector}`, timeout);
+    return found!;
   }
 
   /**
