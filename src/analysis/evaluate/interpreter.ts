@@ -10,7 +10,7 @@ import { Scope } from '../values/scope';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import {
   Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict,
-  NO_KEYWORDS, RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, tupleOf, typeName, unknown,
+  NO_KEYWORDS, RangeValue, SuperProxy, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown,
 } from '../values/values';
 import { execBody } from './statements';
 import { evalExpr } from './expressions';
@@ -20,6 +20,8 @@ import type { ModuleLoader } from './imports';
 import { passedToUnknownCall } from './unknownEffects';
 import { changedReason, markChanged } from '../values/unknownContents';
 import type { Evaluator } from './evaluator';
+import { pyEquals } from './operators';
+import { pyReprValue } from '../values/strings';
 
 export interface CallSite {
   unit: FileUnit;
@@ -169,6 +171,8 @@ export class Interpreter implements Evaluator {
   }
 
   instantiate(cls: ClassValue, args: Args, node: SyntaxNode | null): Value {
+    const members = cls.attrs.get('__enum_members__');
+    if (Array.isArray(members)) return enumLookup(cls, members, args, this.budget);
     const native = cls.nativeBase()?.native ?? null;
     // A class built on one the analysis could not read may be a module: it is made one, so the
     // layers its own code builds are found, and its totals are unknown (its base may add more).
@@ -509,3 +513,24 @@ export function namespaceMember(ns: Namespace, name: string): Value {
 }
 
 export { SuperProxy, isTupleValue };
+
+/**
+ * Calling an Enum class with a value gives its member of that value (`Format('NHWC')` is
+ * `Format.NHWC`), or Python's ValueError; a class with `_missing_` may answer otherwise, so its
+ * misses are unknown.
+ */
+function enumLookup(cls: ClassValue, members: Value[], args: Args, budget: Budget): Value {
+  const wanted = args.positional[0] ?? null;
+  if (args.positional.length !== 1 || args.keywords.size > 0) return unknown(`${cls.name}(...) with other arguments than one value is not modelled`);
+  if (isUnknown(wanted)) return unknown(wanted.reason);
+  if (members.includes(wanted)) return wanted;
+  let unknownValue: string | null = null;
+  for (const member of members) {
+    const value = (member as Instance).attrs.get('value') ?? null;
+    if (isUnknown(value)) unknownValue ??= value.reason;
+    else if (pyEquals(value, wanted, budget)) return member;
+  }
+  if (unknownValue !== null) return unknown(`a member of ${cls.name} has a value that is not known (${unknownValue})`);
+  if (cls.lookup('_missing_') !== undefined) return unknown(`${cls.name}._missing_ is not modelled`);
+  throw new PyError('ValueError', `${pyReprValue(wanted)} is not a valid ${cls.name}`);
+}

@@ -3,7 +3,7 @@ import { Poly } from '../values/symbolic';
 import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { valueArith } from '../torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
+import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes, matmulShape } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
@@ -258,6 +258,8 @@ export function unaryOp(op: string, v: Value): Value {
 
 /** Python's equality for the values configs hold. */
 export function pyEquals(a: Value, b: Value, budget?: Budget): boolean {
+  a = mixinValue(a) ?? a;
+  b = mixinValue(b) ?? b;
   const na = asNumber(a);
   const nb = asNumber(b);
   if (na !== null && nb !== null) {
@@ -283,6 +285,10 @@ export function compare(op: string, a: Value, b: Value, budget?: Budget): Value 
   const changed = (op === 'is' || op === 'is not') ? null : changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
   if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return new Tensor(null);
+  if (op !== 'is' && op !== 'is not') {
+    a = mixinValue(a) ?? a;
+    b = mixinValue(b) ?? b;
+  }
   switch (op) {
     case '==': return pyEquals(a, b, budget);
     case '!=': return !pyEquals(a, b, budget);

@@ -12,8 +12,9 @@ import { Scope } from '../values/scope';
 import { delItem } from './subscripts';
 import { deleteAttribute } from './attributes';
 import { FileUnit, lastChildNamed } from '../parse/unit';
-import { ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { Builtin, ClassValue, FunctionValue, Instance, ModuleObject, PyDict, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { augmentedValue } from './calls';
+import { pyEquals } from './operators';
 import { Target, compileTargets } from './targets';
 
 /**
@@ -458,7 +459,7 @@ function classDefinition(unit: FileUnit, stmt: SyntaxNode): Definition<void> {
       cls.attrs.set(k, v);
       if (v instanceof FunctionValue && v.ownerClass === null) v.ownerClass = cls;
     }
-    if (baseValues.some((b) => b instanceof ClassValue && b.attrs.has('__enum__'))) makeEnumMembers(cls);
+    if (baseValues.some((b) => b instanceof ClassValue && b.lookup('__enum__') !== undefined)) makeEnumMembers(cls, baseValues);
     const namedTuple = baseValues.some((b) => b instanceof ClassValue && b.attrs.has('__namedtuple__'));
     if (decorators.includes('dataclass') || namedTuple) {
       cls.attrs.set('__dataclass_fields__', annotatedFields(bodyNode, unit));
@@ -478,15 +479,42 @@ function annotatedFields(body: SyntaxNode | null, unit: FileUnit): Value[] {
   return names;
 }
 
-/** An Enum's plain class attributes become members: instances with `name` and `value`, compared by identity. */
-function makeEnumMembers(cls: ClassValue): void {
+/** The data type an Enum is mixed with: `class Format(str, Enum)` is 'str', IntEnum and IntFlag 'int'. */
+function enumMixin(bases: Value[]): string | null {
+  for (const base of bases) {
+    if (base instanceof Builtin && ['str', 'int', 'float'].includes(base.name)) return base.name;
+    if (base instanceof ClassValue) {
+      const inherited = base.lookup('__enum_mixin__');
+      if (typeof inherited === 'string') return inherited;
+      if (base.mro().some((c) => c.unit === null && (c.name === 'IntEnum' || c.name === 'IntFlag'))) return 'int';
+    }
+  }
+  return null;
+}
+
+/**
+ * An Enum's plain class attributes become members: instances with `name` and `value`, compared
+ * by identity, or as their value when the Enum is mixed with a data type (see mixinValue). A
+ * second name for an equal value is an alias of the first member, as Python makes it.
+ */
+function makeEnumMembers(cls: ClassValue, bases: Value[]): void {
+  const mixin = enumMixin(bases);
+  if (mixin) cls.attrs.set('__enum_mixin__', mixin);
+  const members: Instance[] = [];
   for (const [name, value] of [...cls.attrs]) {
-    if (name.startsWith('_') || value instanceof FunctionValue) continue;
+    if (name.startsWith('_') || value instanceof FunctionValue || value instanceof ClassValue) continue;
+    const alias = members.find((m) => pyEquals(m.attrs.get('value')!, value));
+    if (alias) {
+      cls.attrs.set(name, alias);
+      continue;
+    }
     const member = new Instance(cls);
     member.attrs.set('name', name);
     member.attrs.set('value', value);
     cls.attrs.set(name, member);
+    members.push(member);
   }
+  cls.attrs.set('__enum_members__', members);
 }
 
 function compileDecorated(unit: FileUnit, stmt: SyntaxNode): Statement {

@@ -1,4 +1,4 @@
-import { PyDict, Unknown, Value } from '../values/values';
+import { PyDict, Unknown, Value, isDequeValue, typeName } from '../values/values';
 import { changedReason } from '../values/unknownContents';
 import { pyReprValue, pyStr } from '../values/strings';
 import type { Budget } from './budget';
@@ -14,8 +14,8 @@ import { MAX_CHARS, nestedItems, tooLongString } from './limits';
 export function textOf(v: Value, budget: Budget | undefined, repr = false): string | Unknown {
   // A string's str() is itself; joining it is charged by the builder, by length.
   if (typeof v === 'string' && !repr) return v;
-  const changed = changeWithin(v);
-  if (changed !== null) return new Unknown(changed);
+  const blocked = textBlocker(v);
+  if (blocked !== null) return new Unknown(blocked);
   const size = nestedItems(v, MAX_CHARS);
   if (size >= MAX_CHARS) return tooLongString(`more than ${MAX_CHARS.toLocaleString('en-US')}`, budget);
   budget?.charge(size, 1);
@@ -23,15 +23,23 @@ export function textOf(v: Value, budget: Budget | undefined, repr = false): stri
   return text.length > MAX_CHARS ? tooLongString(text.length, budget) : text;
 }
 
-/** Why a list or object inside `v` holds what code the analysis could not follow may have changed, if one does (its text would be stale). */
-function changeWithin(v: Value): string | null {
+/**
+ * Why the text of `v` cannot be given, if it cannot: a list or dict inside it may have been
+ * changed by code the analysis could not follow (its text would be stale), or it holds a value
+ * whose text the analysis does not make as Python would (an object, a module, a tensor, a value
+ * that is not known). Only None, bools, numbers, strings, lists, tuples and dicts of them have one.
+ */
+function textBlocker(v: Value): string | null {
   const stack: Value[] = [v];
   for (let seen = 0; stack.length && seen < MAX_CHARS; seen++) {
     const top = stack.pop()!;
     const why = changedReason(top);
     if (why !== null) return why;
+    if (isDequeValue(top) || (top instanceof PyDict && top.defaultFactory !== null)) return `the text of a ${typeName(top)} is not modelled`;
     if (Array.isArray(top)) for (const item of top) stack.push(item);
     else if (top instanceof PyDict) for (const [k, item] of top.entries.values()) stack.push(k, item);
+    else if (top instanceof Unknown) return top.reason;
+    else if (top !== null && typeof top === 'object') return `the text of a ${typeName(top)} is not modelled`;
   }
   return null;
 }

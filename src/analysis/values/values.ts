@@ -115,6 +115,8 @@ export function unknownInKey(key: Value): Unknown | null {
 
 /** Python's hash equality for the keys configs use: True == 1 == 1.0. */
 export function dictKey(key: Value): string {
+  const mixed = mixinValue(key);
+  if (mixed !== undefined) return dictKey(mixed);
   if (typeof key === 'boolean') return `n:${key ? 1 : 0}`;
   if (typeof key === 'bigint') return `n:${key}`;
   if (typeof key === 'number') return Number.isInteger(key) ? `n:${key}` : `f:${key}`;
@@ -225,6 +227,16 @@ export interface NativeClass {
 export class Instance {
   readonly attrs = new Map<string, Value>();
   constructor(readonly cls: ClassValue) {}
+}
+
+/**
+ * The plain value of a member of an Enum mixed with str, int or float (`class Format(str, Enum)`,
+ * IntEnum): such a member is that str or int to ==, hashing and ordering, as in Python. Undefined
+ * for anything else, a plain Enum's members among them (they compare by identity).
+ */
+export function mixinValue(v: Value): Value | undefined {
+  if (!(v instanceof Instance) || v.cls.lookup('__enum_mixin__') === undefined) return undefined;
+  return v.attrs.get('value');
 }
 
 /** A conv layer's numbers as built, or why they are not known. */
