@@ -1,5 +1,6 @@
 import { PyError } from '../values/errors';
 import { SliceValue, Tensor, Unknown, Value, isTupleValue } from '../values/values';
+import { isIntegerTensor } from '../torch/valueTensors';
 
 /** NumPy/PyTorch broadcasting of two shapes; throws PyTorch's error on a mismatch. */
 export function broadcastShapes(a: readonly bigint[], b: readonly bigint[]): bigint[] {
@@ -44,10 +45,12 @@ export function tensorIndex(t: Tensor, key: Value): Value {
       out.push(sliceLength(k, shape[dim++]));
     } else if (typeof k === 'bigint' || typeof k === 'boolean') {
       dim++;
-    } else if (k instanceof Tensor && k.shape && keys.length === 1) {
+    } else if (k instanceof Tensor && k.shape && (keys.length === 1 || (isIntegerTensor(k) && keys.every((o) => o === k || o instanceof SliceValue)))) {
       // An index tensor (a relative-position table read through a registered index buffer)
       // puts its own shape in place of the dimension it indexes. A boolean mask would not, but
-      // masks come from comparisons, whose shapes are unknown.
+      // masks come from comparisons, whose shapes are unknown. Beside slices (LeViT's
+      // `biases[:, idxs]`) it must be known to hold integers, and be the only index tensor: one
+      // advanced index among slices stays in place, as NumPy's rules put it.
       for (const size of k.shape) out.push(size);
       dim++;
     } else {

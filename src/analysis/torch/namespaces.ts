@@ -7,7 +7,7 @@ import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolSh
 import { foldShape, unfoldShape } from './slidingBlocks';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
-import { numpyNamespace, torchDtypes, withValueFunctions } from './valueTensors';
+import { numpyNamespace, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
 import { einopsNamespaces } from './einops';
 import { checkpointNamespace, jitNamespace, moduleUtilsNamespace, torchUtilsNamespace } from './moduleUtils';
 import { binary, concat, createdTensor, ints, reduce, tensorMethod } from './tensorOps';
@@ -75,14 +75,14 @@ function functional(): Map<string, Value> {
 function tensorFactory(name: string): Builtin {
   return fn(name, (a, ip) => {
     const sizes = a.keywords.has('size') ? ints([a.keywords.get('size')!]) : ints(a.positional.filter((v) => !(v instanceof Tensor)));
-    return createdTensor(sizes, ip);
+    return withCreatedDtype(createdTensor(sizes, ip), a.keywords);
   });
 }
 
 function torchFunctions(): Map<string, Value> {
   const m = new Map<string, Value>();
   for (const name of ['randn', 'rand', 'zeros', 'ones', 'empty', 'Tensor', 'FloatTensor', 'randint_like_']) m.set(name, tensorFactory(name));
-  m.set('randint', fn('randint', (a, ip) => createdTensor(ints([a.keywords.get('size') ?? a.positional[a.positional.length - 1]]), ip)));
+  m.set('randint', fn('randint', (a, ip) => withCreatedDtype(createdTensor(ints([a.keywords.get('size') ?? a.positional[a.positional.length - 1]]), ip), a.keywords, true)));
   m.set('full', fn('full', (a, ip) => createdTensor(ints([arg(a, 0, 'size')]), ip)));
   m.set('arange', fn('arange', (a) => {
     const [x, y] = a.positional;

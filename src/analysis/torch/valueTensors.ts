@@ -41,6 +41,26 @@ export function torchDtypes(): Map<string, Value> {
 }
 
 /**
+ * Shape-only tensors known to hold integers (made with an integer `dtype=`, or by randint): an
+ * index tensor must be one before it is combined with slices (`biases[:, idxs]`), as a boolean
+ * mask of the same shape would select differently.
+ */
+const integerTensors = new WeakSet<Tensor>();
+
+/** A new tensor of a factory call, noted as integer when its dtype says so. */
+export function withCreatedDtype(t: Tensor, keywords: ReadonlyMap<string, Value>, integerByDefault = false): Tensor {
+  const requested = requestedDtype(keywords as Map<string, Value>);
+  if (requested === 'int64' || requested === 'int32' || (requested === undefined && integerByDefault)) integerTensors.add(t);
+  return t;
+}
+
+/** Whether a tensor is known to hold integers (a known-value one by its dtype). */
+export function isIntegerTensor(v: Value): boolean {
+  if (v instanceof ValueTensor) return v.dtype === 'int64' || v.dtype === 'int32';
+  return v instanceof Tensor && integerTensors.has(v);
+}
+
+/**
  * The element type a `dtype=` keyword asks for: undefined when none is given (or None), the
  * dtype when it is one these tensors model, null when it is any other value (the caller then
  * falls back to a shape-only tensor, never guessing the values' type).

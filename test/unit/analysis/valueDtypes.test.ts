@@ -47,3 +47,35 @@ describe('analysis: dtypes of known-value tensors', () => {
     assert.equal(strLength('torch.arange(3, dtype=torch.bool).tolist()'), null);
   });
 });
+
+describe('analysis: an index tensor beside slices', () => {
+  /** The conv's input channels after `biases[...]` is reshaped into it, or null when the shape is lost. */
+  function channels(make: string, index: string): number | null {
+    const analysis = analyzeFile(`import torch
+import torch.nn as nn
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.biases = nn.Parameter(torch.zeros(4, 9))
+        self.register_buffer('idxs', ${make}, persistent=False)
+        self.conv = nn.Conv2d(36, 2, 1)
+
+    def forward(self, x):
+        return self.conv(${index}.reshape(1, -1, 3, 3))
+`, { file: '/p/net.py', host: { readFile: () => undefined } });
+    const shape = analysis.models[0]?.layers[0]?.record?.input_shape;
+    return shape ? Number(shape[1]) : null;
+  }
+
+  it('puts an integer index tensor\'s shape in place of the dim it indexes (LeViT\'s biases[:, idxs])', () => {
+    // PyTorch 1.13: zeros(4, 9)[:, empty((9, 9), dtype=torch.long)] is [4, 9, 9]; reshaped to [1, 36, 3, 3].
+    assert.equal(channels('torch.empty((9, 9), dtype=torch.long)', 'self.biases[:, self.idxs]'), 36);
+    assert.equal(channels('torch.randint(0, 9, (9, 9))', 'self.biases[:, self.idxs]'), 36);
+  });
+
+  it('leaves the shape unknown when the index may be a boolean mask', () => {
+    assert.equal(channels('torch.ones((9, 9))', 'self.biases[:, self.idxs]'), null);
+    assert.equal(channels('torch.ones((9, 9), dtype=torch.bool)', 'self.biases[:, self.idxs]'), null);
+  });
+});
