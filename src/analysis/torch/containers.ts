@@ -135,7 +135,8 @@ export function moduleMethod(ip: Evaluator, self: ModuleObject, name: string): (
     case 'register_parameter':
       return ([n, t]) => {
         self.attrs.set(String(n), t);
-        self.params.set(String(n), t !== null && typeof t === 'object' && 'shape' in t && t.shape ? (t.shape as bigint[]).reduce((a, b) => a * b, 1n) : null);
+        // A parameter registered as None is a name without a tensor: PyTorch counts nothing for it.
+        self.params.set(String(n), t === null ? 0n : typeof t === 'object' && 'shape' in t && t.shape ? (t.shape as bigint[]).reduce((a, b) => a * b, 1n) : null);
         return null;
       };
     case 'to':

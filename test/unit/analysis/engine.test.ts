@@ -348,3 +348,20 @@ class Net(nn.Module):
     assert.equal(channels('isinstance(F.relu, types.FunctionType)'), null);
   });
 });
+
+describe('analysis: register_parameter(name, None)', () => {
+  it('counts nothing for the name, as PyTorch does (timm\'s csatv2 Dct1d registers bias=None)', () => {
+    // PyTorch 1.13: sum(p.numel() for p in Net().parameters()) == 16 (the conv's 12 weights and 4 biases).
+    const [model] = analyze(`${HEADER}# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_parameter('bias', None)
+        self.conv = nn.Conv2d(3, 4, 1)
+
+    def forward(self, x):
+        return self.conv(x)
+`).models;
+    assert.equal(model.totals.params, 16n);
+  });
+});
