@@ -141,8 +141,25 @@ export interface ModelAnalysis {
    * forward), the first run of each: the module actually called and that call's shapes.
    */
   calls: ForwardCall[];
+  /**
+   * Convolutions the forward pass ran outside the model's conv layers (F.conv2d on a weight no
+   * conv layer owns): not in the layer rows nor in `totals.conv_macs`, which count conv layers
+   * as PyTorch's module hooks see them, so every surface says they ran. Absent when there were none.
+   */
+  functionalConvs?: FunctionalConvs;
   /** Depthwise-separable pairs (a depthwise conv whose output feeds a pointwise conv). */
   separablePairs: Array<{ depthwise: string; pointwise: string; comparison: SeparableComparison }>;
+}
+
+export interface FunctionalConvs {
+  /** How many calls ran (at least this many when the forward pass did not run to its end). */
+  calls: number;
+  /** Their MACs, by the layers' convention; null when a call's shapes were not known. */
+  macs: bigint | null;
+  /** The first call's line (1-based). */
+  line: number | null;
+  /** Whether the forward pass ran to its end (else more such calls may have run). */
+  complete: boolean;
 }
 
 export interface ModuleInstance {

@@ -7,10 +7,12 @@ import { MarkdownLink, reportMarkdown } from './markdown';
 import { renderTable } from '../cli/table';
 import { denseTotals } from './totals';
 import { environmentText } from './environment';
+import { functionalText } from './functional';
 
 export { csvCell } from './csv';
 export { denseTotals } from './totals';
 export { environmentText } from './environment';
+export { functionalText } from './functional';
 export type { MarkdownLink } from './markdown';
 
 // The one report of a FileAnalysis, for every surface (the CLI, the editor's preview and
@@ -50,6 +52,12 @@ export function reportJson(subject: ReportSubject): JsonObject {
       incomplete: model.totals.incomplete,
       params_unknown: model.totals.params_unknown,
       conv_macs_unknown: model.totals.conv_macs_unknown,
+    },
+    functional_convs: model.functionalConvs && {
+      calls: model.functionalConvs.calls,
+      macs: model.functionalConvs.macs,
+      line: model.functionalConvs.line,
+      complete: model.functionalConvs.complete,
     },
     diagnostics: analysis.diagnostics.map(diagnosticJson),
     unresolved: analysis.unresolved.map(unresolvedJson),
@@ -193,6 +201,8 @@ function totalsLines(subject: ReportSubject, text: FileText = oneLine): string[]
     `conv MACs:   ${totalCount(t.conv_macs)}${t.conv_macs !== null ? ` (${humanize(t.conv_macs)}; FLOPs = 2 x MACs = ${totalCount(denseTotals(subject.model).flops)})` : because(t.conv_macs_unknown, text)}`,
     `all params:  ${totalCount(t.params)}${t.params === null ? because(t.params_unknown, text) : ''}`,
   ];
+  const functional = functionalText(subject.model);
+  if (functional) lines.push(functional);
   if (dense !== null && t.conv_macs !== null && t.conv_macs > 0n && dense !== t.conv_macs) {
     lines.push(`dense-equivalent conv MACs (groups=1 everywhere): ${exactCount(dense)} (${formatFactor(Number(dense) / Number(t.conv_macs))} of the actual)`);
   }

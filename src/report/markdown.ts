@@ -5,6 +5,7 @@ import { mdLinkTarget, mdText } from '../extension/text/markdown';
 import { denseTotals } from './totals';
 import type { ReportSubject } from './index';
 import { environmentText } from './environment';
+import { functionalText } from './functional';
 
 /** The target a layer's name links to (its line), or null for none (a preview follows no file links). */
 export type MarkdownLink = (layer: { name: string; line: number; range: SourceRange }) => string | null;
@@ -57,6 +58,8 @@ function modelMarkdown(model: ModelAnalysis, display: FlopDisplay, link: Markdow
   lines.push(`| ${['**Total (conv)**', count, '', num(t.conv_params), ...work(t.conv_macs, dense.flops), num(dense.dense_params), num(dense.dense_macs), savings].join(' | ')} |`);
   lines.push('', `All parameters of ${mdText(model.entry)} (conv and the rest): ${num(t.params)}${t.params === null && t.params_unknown ? ` (${mdText(t.params_unknown, 1000)})` : ''}`, '');
   if (t.conv_macs === null && t.conv_macs_unknown) lines.push(`Conv MACs unknown: ${mdText(t.conv_macs_unknown, 1000)}`, '');
+  const functional = functionalText(model);
+  if (functional) lines.push(`${functional[0].toUpperCase()}${mdText(functional.slice(1), 1000)}.`, '');
   if (t.incomplete) lines.push(`**Totals unknown** ("?"): the model may hold layers the analysis could not see. ${mdText(t.incomplete, 1000)}`, '');
   return lines;
 }

@@ -16,7 +16,9 @@ export interface Evaluator {
   readonly builds: Map<string, BuildResult>;
   /** Conv modules built, in order, and F.convNd calls with a known weight shape. */
   readonly convModules: ModuleObject[];
-  readonly functionalConvs: Array<{ site: SyntaxNode | null; record: ConvRecord }>;
+  readonly functionalConvs: Array<{ site: SyntaxNode | null; record: ConvRecord; owned?: boolean }>;
+  /** F.convNd calls whose weight shape was not known (no record, so their MACs are unknown). */
+  unrecordedFunctionalConvs: number;
   /** Calls a value (a function, class, bound method or native) as Python would. */
   call(fn: Value, args: Args, node: SyntaxNode | null): Value;
   instantiate(cls: ClassValue, args: Args, node: SyntaxNode | null): Value;

@@ -69,7 +69,8 @@ export class Interpreter implements Evaluator {
   firstSkippedBuilder: string | null = null;
   readonly convModules: ModuleObject[] = [];
   /** F.convNd calls with a known weight shape, and the record each produced. */
-  readonly functionalConvs: Array<{ site: SyntaxNode | null; record: ConvRecord }> = [];
+  readonly functionalConvs: Array<{ site: SyntaxNode | null; record: ConvRecord; owned?: boolean }> = [];
+  unrecordedFunctionalConvs = 0;
   hooks: Hooks = {};
   /** Shape notes of forward() assignments in the analyzed file, keyed by offset; null when not recording. */
   notes: Map<number, ShapeNote> | null = null;

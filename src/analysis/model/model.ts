@@ -7,7 +7,7 @@ import { Interpreter, ModuleCall } from '../evaluate/interpreter';
 import { Poly } from '../values/symbolic';
 import { eachModule, namedModules, subModules } from '../torch/containers';
 import { recordOf } from '../torch/conv';
-import type { AnalysisOptions, ForwardCall, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
+import type { AnalysisOptions, ForwardCall, FunctionalConvs, InputSource, LayerInstance, ModelAnalysis, ModuleInstance, ModelTotals, ShapeNote } from '../types';
 import { evalArgsText, evalSnippet } from '../evaluate/snippet';
 import { readParams } from '../parse/params';
 import { Args, ClassValue, FunctionValue, ModuleObject, PyDict, Tensor, Unknown, Value, typeName } from '../values/values';
@@ -82,6 +82,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
   const inputProblem = input ? tensorSizeProblem(input) : null;
   if (inputProblem) ip.diagnose({ range: unit.range(candidate.anchor), severity: 'error', message: inputProblem, source: 'forward' });
   let forwardCertain = false;
+  let functionalStart: { recorded: number; unrecorded: number } | null = null;
   // A forward the model ran while it was built (timm's HybridEmbed feeds its backbone zeros to
   // learn its feature size) is not the forward measured: PyTorch's counts start here.
   if (instance && options.surgery && options.entry === candidate.name) applySurgery(ip, instance, options.surgery);
@@ -91,6 +92,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
     ip.notes = notes;
     ip.calls = calls;
     const doubts = ip.doubts;
+    functionalStart = { recorded: ip.functionalConvs.length, unrecorded: ip.unrecordedFunctionalConvs };
     try {
       const output = ip.callModule(instance, { positional: [new Tensor(input)], keywords: new Map() }, null);
       forwardCertain = incomplete === null && ip.doubts === doubts && !(output instanceof Unknown);
@@ -121,6 +123,7 @@ export function analyzeModel(ip: Interpreter, candidate: Candidate, scope: Scope
       shapes: [...notes.values()],
       calls: forwardCalls(ip, calls, names),
       separablePairs: separablePairs(layers),
+      ...functionalPart(ip, functionalStart, forwardCertain),
     },
   };
 }
@@ -260,6 +263,18 @@ function callMacsOf(m: ModuleObject, forwardCertain: boolean): bigint | null | u
 }
 
 export const NEVER_CALLED = 'never called in forward';
+
+/** The convolutions the measured forward pass ran outside conv layers, if it ran any. */
+function functionalPart(ip: Interpreter, start: { recorded: number; unrecorded: number } | null, complete: boolean): { functionalConvs?: FunctionalConvs } {
+  if (!start) return {};
+  const calls = ip.functionalConvs.slice(start.recorded).filter((f) => !f.owned);
+  const unrecorded = ip.unrecordedFunctionalConvs - start.unrecorded;
+  if (calls.length === 0 && unrecorded === 0) return {};
+  let macs: bigint | null = unrecorded > 0 ? null : 0n;
+  for (const c of calls) macs = macs === null || c.record.macs === null ? null : macs + c.record.macs;
+  const first = calls.find((c) => c.site)?.site ?? null;
+  return { functionalConvs: { calls: calls.length + unrecorded, macs, line: first ? ip.main.range(first).line : null, complete } };
+}
 
 function layerOf(ip: Interpreter, name: string, m: ModuleObject, forwardCertain: boolean): LayerInstance {
   const state = m.conv!;

@@ -388,7 +388,7 @@ function cachedForward(spec: ConvSpec, specKey: string | undefined, shape: bigin
 }
 
 /** F.convNd / F.conv_transposeNd with a weight of known shape: the same record a module would get. */
-export function functionalConv(type: ConvType, args: Args, ip: Evaluator): { value: Value; record: ConvRecord | null } {
+export function functionalConv(type: ConvType, args: Args, ip: Evaluator): { value: Value; record: ConvRecord | null; owned?: boolean } {
   const names = isTransposed(type)
     ? ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation']
     : ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'];
@@ -416,10 +416,10 @@ export function functionalConv(type: ConvType, args: Args, ip: Evaluator): { val
   const built = buildConv(convArgs);
   if (!built.ok) return { value: new Tensor(null), record: null };
   const record = computeLayer(built.spec, input);
-  ownerOfWeight(ip, bound.get('weight') ?? null, input, record.macs);
+  const owned = ownerOfWeight(ip, bound.get('weight') ?? null, input, record.macs);
   const site = ip.mainSite();
   if (record.forward_error && site) ip.diagnose({ range: ip.main.range(site), severity: 'error', message: record.forward_error.message, source: 'forward' });
-  return { value: new Tensor(record.output_shape), record };
+  return { value: new Tensor(record.output_shape), record, owned };
 }
 
 export { isTupleValue };
@@ -437,18 +437,19 @@ function isArgument(v: Value): boolean {
  * own, of the same shape, counts too: timm's StdConv2d standardizes its weight first, then
  * convolves with the result. What the module's forward ran is the module's work either way.
  */
-function ownerOfWeight(ip: Evaluator, weight: Value, input: bigint[] | null, macs: bigint | null): void {
+function ownerOfWeight(ip: Evaluator, weight: Value, input: bigint[] | null, macs: bigint | null): boolean {
   const self = ip.enclosingSelf();
-  if (!(self instanceof ModuleObject) || !self.conv) return;
+  if (!(self instanceof ModuleObject) || !self.conv) return false;
   const own = self.attrs.get('weight');
   const derived = own instanceof Tensor && weight instanceof Tensor && own.shape !== null && weight.shape !== null &&
     own.shape.length === weight.shape.length && own.shape.every((d, i) => d === weight.shape![i]);
-  if (own !== weight && !derived) return;
+  if (own !== weight && !derived) return false;
   const state = self.conv;
   state.callMacs = state.callMacs === undefined ? macs : state.callMacs === null || macs === null ? null : state.callMacs + macs;
-  if (state.forwardDone || !input) return;
+  if (state.forwardDone || !input) return true;
   self.conv.forwardDone = true;
   // MACs follow the conv that ran (on the padded input); the layer's input is what its forward got.
   self.conv.input = [...input];
   self.conv.record = null;
+  return true;
 }

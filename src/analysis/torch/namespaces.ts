@@ -41,8 +41,9 @@ function functional(): Map<string, Value> {
     const n = type.charAt(type.length - 2);
     const name = type.startsWith('ConvTranspose') ? `conv_transpose${n}d` : `conv${n}d`;
     m.set(name, fn(name, (a, ip, call) => {
-      const { value, record } = functionalConv(type, a, ip);
-      if (record) ip.functionalConvs.push({ site: ip.mainSite() ?? call, record });
+      const { value, record, owned } = functionalConv(type, a, ip);
+      if (record) ip.functionalConvs.push({ site: ip.mainSite() ?? call, record, owned: owned === true });
+      else ip.unrecordedFunctionalConvs++;
       return value;
     }));
   }

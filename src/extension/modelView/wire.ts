@@ -8,6 +8,7 @@ import type { LayerChange, WhatIfPlan, WhatIfResult } from '../../analysis/whati
 import { RecordSum, recordTotals } from '../../core';
 import { encodeSpec } from '../../protocol/compare';
 import { WireFigure, WireModel, WireModelLayer, WirePlan, WireTotals, WireWhatIf } from '../../protocol/modelView';
+import { functionalText } from '../../report';
 
 const wire = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : v.toString());
 
@@ -66,6 +67,7 @@ export function totalsWire(model: ModelAnalysis): WireTotals {
 export function modelWire(analysis: FileAnalysis, model: ModelAnalysis, uri: string, label: string): WireModel {
   const notes = [
     ...(model.totals.incomplete ? [`Totals unknown: ${model.totals.incomplete}`] : []),
+    ...(model.functionalConvs ? [sentence(functionalText(model)!)] : []),
     ...(model.input ? [] : ['No input shape: MACs and output shapes are unknown. Set one with "Conv Lens: Set Input Shape…" or a `# conv-lens: input=(1, 3, 224, 224)` comment.']),
     ...analysis.unresolved.slice(0, 20).map((u) => `Line ${u.line}: ${u.what} is not known (${u.why})`),
   ];
@@ -125,4 +127,8 @@ export function modelAtLine(models: readonly ModelAnalysis[], line: number): Mod
   let best: ModelAnalysis | null = null;
   for (const m of models) if (m.range.line <= line && (!best || m.range.line > best.range.line)) best = m;
   return best ?? models[0] ?? null;
+}
+
+function sentence(text: string): string {
+  return `${text[0].toUpperCase()}${text.slice(1)}.`;
 }

@@ -297,6 +297,25 @@ class Net(nn.Module):
 `).models;
     assert.deepEqual(model.layers[0].record?.output_shape?.map(Number), [1, 8, 16, 16]);
     assert.equal(model.totals.conv_macs, 55296n);
+    assert.equal(model.functionalConvs, undefined);
+  });
+
+  it('says when forward convolves outside its conv layers, with those MACs apart from the layers\'', () => {
+    // PyTorch 1.13: F.conv2d on [1, 8, 16, 16] with an [8, 8, 3, 3] weight and padding 1 gives
+    // [1, 8, 16, 16]: 2,048 outputs of 72 MACs each. Module hooks, and so the conv MACs, see only the layer.
+    const [model] = analyze(`${HEADER}import torch.nn.functional as F
+# conv-lens: input=(1, 3, 16, 16)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.w = nn.Parameter(torch.randn(8, 8, 3, 3))
+
+    def forward(self, x):
+        return F.conv2d(self.conv(x), self.w, padding=1)
+`).models;
+    assert.equal(model.totals.conv_macs, 55296n);
+    assert.deepEqual(model.functionalConvs, { calls: 1, macs: 147456n, line: 13, complete: true });
   });
 });
 
