@@ -8,7 +8,7 @@ import { ModuleLoader } from './evaluate/imports';
 import { ImportReuse, SealedImports, importWindowEnd, inWindow } from './evaluate/importReuse';
 import { Interpreter } from './evaluate/interpreter';
 import { Capture, StopCapture, analyzeModel, defaultArgs, newBudget } from './model/model';
-import { TopLevelBuilds, isZooBuild, moduleLevelModels } from './model/moduleLevel';
+import { TopLevelBuilds, isZooBuild, moduleLevelModels, unbuiltModuleLevel } from './model/moduleLevel';
 import { outline as outlineOf, Outline, topIndexAt } from './model/outline';
 import { Scope } from './values/scope';
 import { execGuarded } from './evaluate/statements';
@@ -167,6 +167,7 @@ function analyzeRest(
   const { all, models } = findCandidates(outline, scope);
   const ownInstances = new Set(all.flatMap((c) => captures.get(c.value)?.instance ?? []));
   const topLevel = moduleLevelModels(unit, outline, scope, builds, ownInstances);
+  for (const unbuilt of unbuiltModuleLevel(unit, outline, scope)) ip.unresolvedAt(unit, unbuilt.node, unbuilt.why, unbuilt.name);
   const topCaptures = new Map(topLevel.map((m) => [m.candidate, m.capture]));
   const chosen = options.entry ? [...all, ...topLevel.map((m) => m.candidate)].filter((c) => c.name === options.entry) : [...models, ...topLevel.map((m) => m.candidate)];
   if (options.entry && chosen.length === 0) {

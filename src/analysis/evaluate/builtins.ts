@@ -12,6 +12,7 @@ import { dataclassReplace, defaultFactory } from './records';
 import { reNamespace } from './regex';
 import { PARTIAL_TYPE } from './partialAttributes';
 import type { Interpreter } from './interpreter';
+import { dataclassFields } from './interpreter';
 import { binaryOp, compare, polyOf } from './operators';
 import { textOf } from './textBuilding';
 import { MAX_INT_DIGITS } from './limits';
@@ -536,6 +537,23 @@ export function standardModules(environment?: Environment): Map<string, Namespac
     if (a.keywords.has('default')) return a.keywords.get('default')!;
     const factory = a.keywords.get('default_factory');
     return factory === undefined ? unknown('a dataclass field without a default') : defaultFactory(factory);
+  }));
+  // dataclasses.fields: one Field per field, in order. Only its name is modelled; its other
+  // attributes (type, default...) are unknown, through a base the analysis does not read.
+  const fieldClass = new ClassValue('Field', [unknown('dataclasses.Field is modelled for its name only')], null, null);
+  dataclasses.set('fields', b('fields', (a) => {
+    const v = a.positional[0] ?? null;
+    const cls = v instanceof Instance ? v.cls : v instanceof ClassValue ? v : null;
+    if (!cls || cls.lookup('__dataclass_fields__') === undefined || cls.lookup('__namedtuple__') !== undefined) {
+      if (isUnknown(v) || (cls && cls.unknownBase())) return unknown('dataclasses.fields of a class that is not known');
+      throw new PyError('TypeError', 'must be called with a dataclass type or instance');
+    }
+    if (cls.lookup('__dataclass_special__') !== undefined || cls.unknownBase()) return unknown('dataclasses.fields of a dataclass with a ClassVar, an InitVar or a base that is not known');
+    return tupleOf(dataclassFields(cls).map((name: string) => {
+      const field = new Instance(fieldClass);
+      field.attrs.set('name', name);
+      return field;
+    }));
   }));
   dataclasses.set('asdict', b('asdict', (a) => asDict(a.positional[0] ?? null, 0)));
   dataclasses.set('replace', b('replace', (a, ip) => dataclassReplace(ip, a.positional[0], a.keywords)));

@@ -427,7 +427,7 @@ export class Interpreter implements Evaluator {
   records(units: readonly FileUnit[]): InterpreterRecords {
     return {
       diagnostics: [...this.diagnostics], unresolved: [...this.unresolved], seen: [...this.seen], limitsMet: [...this.limitsMet],
-      convModules: [...this.convModules], functionalConvs: [...this.functionalConvs], doubts: this.doubts,
+      convModules: [...this.convModules], functionalConvs: [...this.functionalConvs], unrecordedFunctionalConvs: this.unrecordedFunctionalConvs, doubts: this.doubts,
       skippedBuilders: this.skippedBuilders, firstSkippedBuilder: this.firstSkippedBuilder,
       failedAt: [this.main, ...units].flatMap((unit) => {
         const failed = this.failedAt.get(unit);
@@ -444,6 +444,7 @@ export class Interpreter implements Evaluator {
     this.limitsMet = [...r.limitsMet];
     this.convModules.push(...r.convModules);
     this.functionalConvs.push(...r.functionalConvs);
+    this.unrecordedFunctionalConvs = r.unrecordedFunctionalConvs;
     this.doubts = r.doubts;
     this.skippedBuilders = r.skippedBuilders;
     this.firstSkippedBuilder = r.firstSkippedBuilder;
@@ -465,6 +466,7 @@ export interface InterpreterRecords {
   limitsMet: string[];
   convModules: ModuleObject[];
   functionalConvs: Interpreter['functionalConvs'];
+  unrecordedFunctionalConvs: number;
   doubts: number;
   skippedBuilders: number;
   firstSkippedBuilder: string | null;

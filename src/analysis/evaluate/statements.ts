@@ -463,6 +463,8 @@ function classDefinition(unit: FileUnit, stmt: SyntaxNode): Definition<void> {
     const namedTuple = baseValues.some((b) => b instanceof ClassValue && b.attrs.has('__namedtuple__'));
     if (decorators.includes('dataclass') || namedTuple) {
       cls.attrs.set('__dataclass_fields__', annotatedFields(bodyNode, unit));
+      // A ClassVar or InitVar annotation is no field of dataclasses.fields(), which is then left unknown.
+      if (bodyNode && /\b(ClassVar|InitVar)\b/.test(unit.text(bodyNode))) cls.attrs.set('__dataclass_special__', true);
       if (namedTuple) cls.attrs.set('__namedtuple__', true);
     }
     cls.attrs.set('__name__', name);

@@ -5,6 +5,7 @@ import { UsageError, parseArgs, parseEnvironment, parseShape } from '../args';
 import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command';
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
 import { pythonLibraryFolders } from '../../host/pythonLibraries';
+import { oneLine } from '../../extension/text/markdown';
 
 const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--env NAME=VALUE]... [--format table|json|csv|markdown]
 
@@ -116,7 +117,11 @@ function chooseModels(analysis: FileAnalysis, entry: string | undefined): ModelA
 
 function noModelMessage(file: string, analysis: FileAnalysis, entry: string | undefined): string {
   const names = analysis.models.map((m) => m.entry);
-  if (entry === undefined) return `${file}: no model with conv layers found`;
+  if (entry === undefined) {
+    // What the analysis could not follow may be the model itself (a zoo build it could not run).
+    const why = analysis.unresolved.slice(0, 3).map((u) => `\n  line ${u.line}: ${oneLine(u.why)}`).join('');
+    return `${file}: no model with conv layers found${why}`;
+  }
   const known = names.length > 0 ? ` (models found: ${names.join(', ')})` : '';
   return `${file}: no model named '${entry}'${known}`;
 }

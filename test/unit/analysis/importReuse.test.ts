@@ -142,7 +142,7 @@ describe('import reuse: what the check covers', () => {
     const ip = new Interpreter(unit, new ModuleLoader({ readFile: () => undefined }, []), new Budget());
     assert.deepEqual(Object.keys(ip).sort(), [
       // Carried over by records()/restoreRecords():
-      'convModules', 'diagnostics', 'doubts', 'failedAt', 'firstSkippedBuilder', 'limitsMet', 'seen', 'skippedBuilders', 'unresolved',
+      'convModules', 'diagnostics', 'doubts', 'failedAt', 'firstSkippedBuilder', 'limitsMet', 'seen', 'skippedBuilders', 'unrecordedFunctionalConvs', 'unresolved',
       // At rest when a window is sealed (atRest), or set by each analysis:
       'budget', 'calls', 'constructing', 'expressionDepth', 'frames', 'hooks', 'loader', 'main', 'moduleInitDepth', 'notes', 'sites', 'tryDepth',
       // Memos of pure functions of their keys:
