@@ -20,7 +20,7 @@ import { Scope } from '../values/scope';
 import { cloneModule } from '../torch/transformer';
 import { pyStr } from '../values/strings';
 import {
-  Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SuperProxy, Tensor,
+  Args, BoundMethod, Builtin, ClassValue, FunctionValue, Instance, ModuleObject, Namespace, Partial, PyDict, RangeValue, SliceValue, SuperProxy, Tensor,
   Unknown, Value, dequeOf, isDequeValue, isTupleValue, isUnknown, tupleOf, typeName, unknown,
 } from '../values/values';
 
@@ -332,6 +332,13 @@ export function makeBuiltins(): Scope {
   set('staticmethod', (a) => a.positional[0]);
   set('classmethod', (a) => a.positional[0]);
   set('vars', () => unknown('vars()'));
+  // slice(stop), slice(start, stop[, step]): the object `a[start:stop:step]` makes (timm's Swin
+  // builds its shifted-window mask with them).
+  set('slice', (a) => {
+    const [x, y, z] = a.positional;
+    if (a.positional.length === 0 || a.positional.length > 3 || a.keywords.size > 0) throw new PyError('TypeError', a.keywords.size > 0 ? 'slice() takes no keyword arguments' : `slice expected at least 1 argument, got ${a.positional.length}`);
+    return a.positional.length === 1 ? new SliceValue(null, x, null) : new SliceValue(x, y, z ?? null);
+  });
   set('locals', (_a, ip, call) => localsOf(ip, call));
   set('open', () => unknown('files are not read'));
   set('input', () => unknown('input()'));

@@ -36,6 +36,10 @@ describe('analysis: list slice assignment and deletion', () => {
     ['x[-9:-8] = [0]', '[0, 1, 2]'],
     ['del x[0:1]', '[2]'],
     ['del x[::-1]', '[]'],
+    // slice objects index as the slices they stand for (timm 0.9's Swin builds its mask with them).
+    ['x = x[slice(1, None)]', '[2]'],
+    ['x = [0, 1, 2, 3][slice(None, None, 2)]', '[0, 2]'],
+    ['x[slice(0, 1)] = [7, 8]', '[7, 8, 2]'],
   ];
   for (const [statement, printed] of cases) {
     it(`${statement} gives ${printed}`, () => assert.equal(afterStatement(statement).text, printed.length));
