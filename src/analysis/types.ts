@@ -64,9 +64,10 @@ export interface AnalysisOptions {
    */
   surgery?: ModuleSurgery;
   /**
-   * The environment variables os.environ holds: the CLI and the editor give their own process's,
-   * as `python` started from the same shell would see them. Without it, os.environ is unknown.
-   * The variables read are reported (FileAnalysis.environment).
+   * The environment variables os.environ holds: the ones the user declares (`--env NAME=VALUE`,
+   * `convLens.environment`), every other one unset; never the CLI's or the editor's own, whose
+   * values may be secrets. Without it, os.environ is unknown. The variables read are reported
+   * (FileAnalysis.environment).
    */
   environment?: Readonly<Record<string, string>>;
 }

@@ -28,9 +28,9 @@ function splitPath(p: string): [string, string] {
 }
 
 /**
- * The environment variables `os.environ` holds for an analysis (the CLI's or the editor's own
- * process environment: what `python` started from the same shell would see), and where each
- * read is noted, so that every surface can say which variables the figures depend on.
+ * The environment variables `os.environ` holds for an analysis (the ones the user declares, see
+ * AnalysisOptions.environment), and where each read is noted, so that every surface can say which
+ * variables the figures depend on.
  */
 export interface Environment {
   readonly variables: Readonly<Record<string, string>>;

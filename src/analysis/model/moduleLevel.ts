@@ -19,17 +19,14 @@ export type TopLevelBuilds = Map<ModuleObject, { callee: Value; capture: Capture
  * Top-level assignments `NAME = call(...)` whose value, once the module's top level has run, is a
  * module holding conv layers or parameters built by an imported class or function (a zoo's
  * builder, not the file's own classes, which are models already; not a lone layer). A model
- * without a conv (timm's naflexvit) is one too: "0 conv layers" is its exact answer. The variable's name is the
- * entry, its assignment the anchor; the model is the instance the file's code built.
+ * without a conv (timm's naflexvit) is one too: "0 conv layers" is its exact answer. The
+ * variable's name is the entry, its assignment the anchor; the model is the instance the file's
+ * code built.
  */
 export function moduleLevelModels(unit: FileUnit, outline: Outline, scope: Scope, builds: TopLevelBuilds, taken: ReadonlySet<ModuleObject>): ModuleLevelModel[] {
   const out: ModuleLevelModel[] = [];
   const seen = new Set<ModuleObject>(taken);
-  for (const top of outline.top) {
-    if (top.node.name !== 'AssignStatement') continue;
-    const target = top.node.firstChild;
-    if (target?.name !== 'VariableName' || target.nextSibling?.name !== 'AssignOp') continue;
-    if (target.nextSibling.nextSibling?.name !== 'CallExpression') continue;
+  for (const { top, target } of callAssignments(outline)) {
     const name = unit.text(target);
     const instance = scope.vars.get(name);
     if (!(instance instanceof ModuleObject) || seen.has(instance) || instance.conv) continue;
@@ -50,11 +47,7 @@ export function moduleLevelModels(unit: FileUnit, outline: Outline, scope: Scope
  */
 export function unbuiltModuleLevel(unit: FileUnit, outline: Outline, scope: Scope): Array<{ node: SyntaxNode; name: string; why: string }> {
   const out: Array<{ node: SyntaxNode; name: string; why: string }> = [];
-  for (const top of outline.top) {
-    if (top.node.name !== 'AssignStatement') continue;
-    const target = top.node.firstChild;
-    const call = target?.nextSibling?.nextSibling;
-    if (target?.name !== 'VariableName' || target.nextSibling?.name !== 'AssignOp' || call?.name !== 'CallExpression') continue;
+  for (const { target, call } of callAssignments(outline)) {
     const value = scope.vars.get(unit.text(target));
     if (!(value instanceof Unknown)) continue;
     let root = call.firstChild;
@@ -63,6 +56,16 @@ export function unbuiltModuleLevel(unit: FileUnit, outline: Outline, scope: Scop
     if (isZoo(callee)) out.push({ node: target, name: unit.text(target), why: `${unit.text(target)} could not be built: ${value.reason}` });
   }
   return out;
+}
+
+/** The top-level statements `NAME = call(...)`, with the name and the call. */
+function* callAssignments(outline: Outline): Generator<{ top: Outline['top'][number]; target: SyntaxNode; call: SyntaxNode }> {
+  for (const top of outline.top) {
+    if (top.node.name !== 'AssignStatement') continue;
+    const target = top.node.firstChild;
+    const call = target?.nextSibling?.nextSibling;
+    if (target?.name === 'VariableName' && target.nextSibling?.name === 'AssignOp' && call?.name === 'CallExpression') yield { top, target, call };
+  }
 }
 
 function isZoo(v: Value | undefined): boolean {
