@@ -184,6 +184,8 @@ unpack_torchvision_sources() {
     (cd "$work" && apt-get download python3-torchvision)
   fi
   rm -rf "$target"
+  # dpkg-deb creates the target folder but not its parents, and a fresh clone has no .cache yet.
+  mkdir -p "$target"
   dpkg-deb -x "$work"/python3-torchvision_*.deb "$target"
   rm -rf "$work"
   log "torchvision sources: unpacked python3-torchvision into $target"
