@@ -21,6 +21,18 @@ export interface SourceHost {
    * than the analysis reads (MAX_SOURCE_CHARS). Paths are absolute, '/'-separated.
    */
   readFile(path: string): string | undefined | UnreadFile;
+  /** Parses kept from earlier runs, even other processes' (the CLI's and the editor's cache on disk). */
+  parses?: ParseStore;
+}
+
+/**
+ * Where a host keeps parses across runs: the postfix node buffer fastParse made of a text
+ * (fastparse/index.ts), found again by the exact text. `load` returns only a buffer saved for
+ * that very text by this very parser, or undefined; neither may be slow on a miss.
+ */
+export interface ParseStore {
+  load(text: string): Int32Array | undefined;
+  save(text: string, nodes: Int32Array): void;
 }
 
 /** A file the host found but did not read, and why. */

@@ -1,9 +1,13 @@
+import type { ParseStore } from '../analysis/types';
+
 /** Where a command writes; tests pass in collectors, main.ts passes the process streams. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   /** The folder relative paths are resolved against. */
   cwd: string;
+  /** Where parses of imported files are kept across runs (the cache on disk); none in tests that do not give one. */
+  parses?: ParseStore;
 }
 
 /** One `conv-lens <name>` subcommand. `run` returns the exit code: 0 ok, 1 findings or errors, 2 usage or I/O. */

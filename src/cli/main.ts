@@ -1,3 +1,4 @@
+import { cliCacheFolder, diskParseStore } from '../host/parseStore';
 import { CliCommand, CliIo, EXIT_USAGE } from './command';
 import { benchCommand } from './commands/bench';
 import { checkCommand } from './commands/check';
@@ -48,7 +49,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Runs the CLI on the process's arguments and streams; bin/conv-lens.js calls this. */
 export function runFromProcess(): void {
-  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+  const parses = diskParseStore(cliCacheFolder(), __filename) ?? undefined;
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd(), parses };
   main(process.argv.slice(2), io).then(
     (code) => { process.exitCode = code; },
     (error: unknown) => {

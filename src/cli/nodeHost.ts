@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SourceHost, UnreadFile } from '../analysis/types';
+import { ParseStore, SourceHost, UnreadFile } from '../analysis/types';
 import { readSourceFile } from '../host/sourceFiles';
 
 /**
@@ -10,6 +10,8 @@ import { readSourceFile } from '../host/sourceFiles';
  */
 export class NodeSourceHost implements SourceHost {
   private readonly cache = new Map<string, string | undefined | UnreadFile>();
+
+  constructor(readonly parses?: ParseStore) {}
 
   readFile(file: string): string | undefined | UnreadFile {
     if (this.cache.has(file)) return this.cache.get(file);

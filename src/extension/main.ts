@@ -6,10 +6,13 @@ import { nodeWorkerStarter } from './nodeWorker';
 
 /**
  * The desktop entry: the analysis runs in a worker_threads Worker, which reads local files and
- * finds installed torchvision and timm itself.
+ * finds installed torchvision and timm itself, and keeps parses of imported files in the
+ * extension's global storage, so that a new window's first analysis of a file importing timm
+ * does not parse timm again.
  */
 export function activate(context: vscode.ExtensionContext): ConvLensContext {
-  return activateConvLens(context, nodeWorkerStarter(join(context.extensionPath, 'dist', 'analysisWorker.js')));
+  const script = join(context.extensionPath, 'dist', 'analysisWorker.js');
+  return activateConvLens(context, nodeWorkerStarter(script, context.globalStorageUri.fsPath));
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 import { DocumentAnalyzer, analyzeFile } from '../analysis';
 import { whatIfModel } from '../analysis/whatif/whatIf';
 import { mayRead } from '../analysis/evaluate/importPolicy';
-import type { AnalysisOptions, FileAnalysis } from '../analysis/types';
+import type { AnalysisOptions, FileAnalysis, ParseStore } from '../analysis/types';
 import { CANCEL_SLOT, FromWorker, RunSettings, ToWorker, parseToWorker, placeKey, splitResult } from '../protocol/analysis';
 import { DiskReader, FILE_ROOT, WorkerFiles } from './files';
 import { MirroredDocument } from './mirror';
@@ -20,6 +20,8 @@ export interface WorkerPlatform {
   now(): number;
   /** Reads local files (the desktop worker); without it, the host is asked for every file. */
   readDisk?: DiskReader;
+  /** Parses kept on disk across the worker's lives (the desktop worker, in the extension's storage). */
+  parses?: ParseStore;
   /** Folders of installed torchvision and timm, as '/'-separated paths (the desktop worker). */
   libraryRoots?: () => string[];
   /** Reports a message the worker could not accept (a bug on one side or the other). */
@@ -196,7 +198,7 @@ export class AnalysisService {
     const readable = settings.readableRoots && [...settings.readableRoots, ...(root === FILE_ROOT ? this.libraryRoots() : [])];
     return {
       file: path,
-      host: this.files.hostFor(root, () => this.run.reads, (file) => mayRead(readable, file)),
+      host: { ...this.files.hostFor(root, () => this.run.reads, (file) => mayRead(readable, file)), parses: this.platform.parses },
       searchRoots: settings.searchRoots,
       libraryRoots: root === FILE_ROOT ? this.libraryRoots() : [],
       input: settings.input,

@@ -5,8 +5,8 @@ import { Scope } from '../values/scope';
 import { execBody } from './statements';
 import { torchNamespaces } from '../torch/namespaces';
 import { timmStandIn } from '../torch/timmStandIns';
-import type { SourceHost } from '../types';
-import { parseSource } from '../parse/parse';
+import type { ParseStore, SourceHost } from '../types';
+import { parseStored } from '../parse/parse';
 import { FileUnit } from '../parse/unit';
 import { Namespace, PyDict, Value, unknown } from '../values/values';
 import { sysModule } from './introspection';
@@ -175,7 +175,7 @@ export class ModuleLoader {
       this.files.set(path, ns);
       return ns;
     }
-    const unit = parsedUnit(path, text);
+    const unit = parsedUnit(path, text, this.host.parses);
     const scope = new Scope(this.builtins, 'module');
     scope.vars.set('__name__', name);
     unit.scope = scope;
@@ -192,13 +192,14 @@ export class ModuleLoader {
  * Imported files' parses, kept across analyses by path and checked against the exact text read
  * now: re-analysing a file that imports timm (about a hundred model files) parses none of them
  * again, and their statements stay compiled (a compiled statement holds no value of a run).
- * The text is read through the host every time, so what may be read is decided afresh.
+ * The text is read through the host every time, so what may be read is decided afresh. A first
+ * parse in this process goes through the host's parse store, if it has one.
  */
 const parsedUnits = new Map<string, FileUnit>();
 let parsedChars = 0;
 const MAX_PARSED_CHARS = 64_000_000;
 
-function parsedUnit(path: string, text: string): FileUnit {
+function parsedUnit(path: string, text: string, store: ParseStore | undefined): FileUnit {
   const known = parsedUnits.get(path);
   if (known && known.source === text && !known.executing) {
     // Most recently used last, so the oldest go first when the cache is full.
@@ -210,7 +211,7 @@ function parsedUnit(path: string, text: string): FileUnit {
     parsedUnits.delete(path);
     parsedChars -= known.source.length;
   }
-  const unit = new FileUnit(path, text, parseSource(text));
+  const unit = new FileUnit(path, text, parseStored(text, store));
   parsedUnits.set(path, unit);
   parsedChars += text.length;
   for (const [oldest, old] of parsedUnits) {

@@ -1,6 +1,7 @@
 import { Tree, TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { fastParse } from './fastparse';
+import type { ParseStore } from '../types';
+import { fastParse, fastParseNodes, treeFromNodes, wellFormedNodes } from './fastparse';
 import { withExponentFloats } from './trailingDotFloats';
 
 /**
@@ -16,4 +17,37 @@ export function parseSource(text: string, fragments?: readonly TreeFragment[]): 
     if (tree) return tree;
   }
   return parser.parse(input, fragments);
+}
+
+/**
+ * Below this many characters a file parses faster than its stored parse is found on disk, so a
+ * store is neither asked nor given it.
+ */
+export const STORED_PARSE_MIN_CHARS = 1024;
+
+/**
+ * parseSource of a whole file, through a store of earlier parses (the CLI's and the editor's
+ * cache on disk): the stored node buffer of the very same text when there is one, else a fresh
+ * parse, which is then stored. Only fastParse's buffers are stored; a file it leaves to lezer is
+ * parsed every time. A stored buffer that is not well formed is parsed afresh, and a store that
+ * throws is ignored: a cache can make the analysis faster, never wrong and never fail.
+ */
+export function parseStored(text: string, store: ParseStore | undefined): Tree {
+  if (!store || text.length < STORED_PARSE_MIN_CHARS) return parseSource(text);
+  // Stored by the text as written: the text parsed is a function of it of the same length.
+  const stored = attempt(() => store.load(text));
+  if (stored && wellFormedNodes(stored, text.length)) return treeFromNodes(stored, text.length);
+  const input = withExponentFloats(text);
+  const nodes = fastParseNodes(input);
+  if (!nodes) return parser.parse(input);
+  attempt(() => store.save(text, nodes));
+  return treeFromNodes(nodes, input.length);
+}
+
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }

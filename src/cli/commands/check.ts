@@ -44,7 +44,7 @@ export const checkCommand: CliCommand = {
       return EXIT_USAGE;
     }
     // One host for every file: files of one project share their imports.
-    const host = new NodeSourceHost();
+    const host = new NodeSourceHost(io.parses);
     const outcomes = files.map((file) => checkFile(file, io, host, errorsOnly, environment));
     if (outcomes.includes('unreadable')) return EXIT_USAGE;
     return outcomes.includes('errors') ? EXIT_FINDINGS : EXIT_OK;

@@ -60,11 +60,11 @@ export const reportCommand: CliCommand = {
       io.err(`conv-lens report: ${shown}: ${read.message}\n`);
       return EXIT_USAGE;
     }
-    const analysis = analyzeFile(read.text, analysisOptions(absolute, io.cwd, options));
+    const analysis = analyzeFile(read.text, analysisOptions(absolute, io, options));
     const models = chooseModels(analysis, options.entry);
     if (models.length === 0) {
       // The analysis was limited to the entry; list what the whole file holds instead.
-      const everything = options.entry === undefined ? analysis : analyzeFile(read.text, analysisOptions(absolute, io.cwd, { ...options, entry: undefined }));
+      const everything = options.entry === undefined ? analysis : analyzeFile(read.text, analysisOptions(absolute, io, { ...options, entry: undefined }));
       io.err(`conv-lens report: ${noModelMessage(shown, everything, options.entry)}\n`);
       return EXIT_USAGE;
     }
@@ -96,10 +96,11 @@ function readOptions(argv: string[]): ReportOptions {
   };
 }
 
-function analysisOptions(file: string, cwd: string, options: ReportOptions): AnalysisOptions {
+function analysisOptions(file: string, io: CliIo, options: ReportOptions): AnalysisOptions {
+  const cwd = io.cwd;
   return {
     file,
-    host: new NodeSourceHost(),
+    host: new NodeSourceHost(io.parses),
     searchRoots: [toAnalysisPath(cwd, '.')],
     libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')),
     environment: options.environment,

@@ -33,8 +33,8 @@ class Harness implements WorkerHost {
   readonly files = new Map<string, string>();
   readonly worker: AnalysisWorker;
 
-  constructor() {
-    const real = nodeWorkerStarter(bootstrap);
+  constructor(parseCache?: string) {
+    const real = nodeWorkerStarter(bootstrap, parseCache);
     // The real worker, with its exits recorded (the host ignores those it caused).
     const start: StartWorker = (events) => real({ message: events.message, exit: (reason) => { this.exits.push(reason); events.exit(reason); } });
     this.worker = new AnalysisWorker(start, this);
@@ -125,6 +125,30 @@ describe('analysis worker: a real worker thread', function () {
     const outcome = result(await harness.analyze('file://', file));
     assert.equal(outcome.analysis.models[0].layers[0].record?.params, 4n * 4n * 9n + 4n);
     assert.ok(outcome.reads.includes(placeKey('file://', path.join(dir, 'blocks.py'))), JSON.stringify(outcome.reads));
+  });
+
+  it('keeps parses of the files it imports in the folder the extension gives, for its next lives', async () => {
+    const cache = path.join(dir, 'storage');
+    // A library file long enough to be worth keeping (parse.ts, STORED_PARSE_MIN_CHARS).
+    const padding = Array.from({ length: 60 }, (_, i) => `# line ${i} of a long library file, as timm's are\n`).join('');
+    fs.writeFileSync(path.join(dir, 'blocks.py'), `${padding}import torch.nn as nn\n\ndef block(c):\n    return nn.Conv2d(c, c, 3, padding=1)\n`);
+    const file = path.join(dir, 'uses.py');
+    const text = 'import torch.nn as nn\nfrom blocks import block\n\nclass Uses(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.b = block(4)\n';
+    const lives = [new Harness(cache), new Harness(cache)];
+    try {
+      const results: Outcome[] = [];
+      for (const life of lives) {
+        life.open('file://', file, text);
+        results.push(await life.analyze('file://', file));
+        life.worker.dispose();
+      }
+      assert.equal(result(results[0]).analysis.models[0].layers[0].record?.params, 4n * 4n * 9n + 4n);
+      assert.equal(json(result(results[1]).analysis), json(result(results[0]).analysis));
+      const kept = fs.readdirSync(path.join(cache, 'parses'));
+      assert.equal(kept.filter((name) => name.endsWith('.parse')).length, 1, kept.join(', '));
+    } finally {
+      for (const life of lives) life.worker.dispose();
+    }
   });
 
   it('asks the host for files it cannot read, and has them for the next run', async () => {

@@ -19,6 +19,16 @@ const scriptType = parser.topNode.id;
  * code in a shorter file (scripts/parser/compare.ts counts such files as LEZER-FORCED).
  */
 export function fastParse(source: string): Tree | null {
+  const nodes = fastParseNodes(source);
+  return nodes && treeFromNodes(nodes, source.length);
+}
+
+/**
+ * fastParse's result before the tree is built: every node as four numbers [type, from, to,
+ * size] in postfix order (children before their parent; size counts the node's own four and
+ * its descendants'), the form Tree.build reads and a parse store keeps.
+ */
+export function fastParseNodes(source: string): Int32Array | null {
   const fast = new Parser(source);
   try {
     fast.parseScript();
@@ -28,10 +38,43 @@ export function fastParse(source: string): Tree | null {
     if (error instanceof Bail || error instanceof Error) return null;
     throw error;
   }
+  return fast.buf.subarray(0, fast.n);
+}
+
+/** The tree of a text `length` characters long from its postfix node buffer. */
+export function treeFromNodes(nodes: Int32Array, length: number): Tree {
   return Tree.build({
-    buffer: new Int32BufferCursor(fast.buf, fast.n),
+    buffer: new Int32BufferCursor(nodes, nodes.length),
     nodeSet: parser.nodeSet,
     topID: scriptType,
-    length: source.length,
+    length,
   });
+}
+
+/**
+ * Whether a node buffer read back from a store is one Tree.build can read for a text of
+ * `length` characters: known node types, spans inside the text and in order, and sizes that
+ * nest (each node's descendants lie within the nodes before it, and the top-level nodes cover
+ * the buffer exactly). A store checks its bytes' integrity; this keeps a buffer that passed
+ * that check from ever sending Tree.build out of bounds.
+ */
+export function wellFormedNodes(nodes: Int32Array, length: number): boolean {
+  if (nodes.length % 4 !== 0) return false;
+  const types = parser.nodeSet.types.length;
+  // Ends of the node ranges being checked, innermost last: a node's size must fit inside the
+  // range of its parent, which starts where the parent's own size says.
+  const starts: number[] = [0];
+  for (let end = nodes.length; end > 0; ) {
+    while (end <= starts[starts.length - 1]) starts.pop();
+    const floor = starts[starts.length - 1] ?? 0;
+    const type = nodes[end - 4];
+    const from = nodes[end - 3];
+    const to = nodes[end - 2];
+    const size = nodes[end - 1];
+    if (type < 0 || type >= types || from < 0 || from > to || to > length) return false;
+    if (size < 4 || size % 4 !== 0 || end - size < floor) return false;
+    starts.push(end - size);
+    end -= 4;
+  }
+  return true;
 }
