@@ -8,7 +8,7 @@ import { getItem } from './subscripts';
 import { FileUnit, lastChildNamed } from '../parse/unit';
 import { isTrailingDotFloat } from '../parse/trailingDotFloats';
 import { readParams } from '../parse/params';
-import { Args, FunctionValue, NO_KEYWORDS, PyDict, SliceValue, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { Args, ELLIPSIS, FunctionValue, NO_KEYWORDS, PyDict, SliceValue, Tensor, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { TextBuilder } from './textBuilding';
 import { callAt, notValue, spreadIntoDict, spreadKeywords, spreadPositional } from './calls';
 import { Target, compileTargets } from './targets';
@@ -113,7 +113,7 @@ function compileNode(unit: FileUnit, node: SyntaxNode, depth: number): Compiled 
       return sharedLeaf(unit, depth, 'constant', 'None', () => constant(null, depth));
     case 'Ellipsis':
     case '...':
-      return fresh(() => unknown('Ellipsis'), depth);
+      return constant(ELLIPSIS, depth);
     case 'VariableName': {
       const name = unit.text(node);
       return sharedLeaf(unit, depth, 'name', name, () => variable(name, depth));
@@ -416,7 +416,16 @@ function compileMember(unit: FileUnit, node: SyntaxNode, depth: number): Compile
   return (ip, scope) => {
     enter(ip, depth);
     const obj = object(ip, scope);
-    return getItem(ip, obj, subscript(ip, scope));
+    const key = subscript(ip, scope);
+    if (!(obj instanceof Tensor) || unit !== ip.main) return getItem(ip, obj, key);
+    try {
+      return getItem(ip, obj, key);
+    } catch (e) {
+      // PyTorch's IndexError on a tensor of the file's own code is an error of the file, where
+      // no try statement is waiting for it.
+      if (e instanceof PyError && ip.tryDepth === 0) ip.diagnose({ range: unit.range(node), severity: 'error', message: e.message, source: 'forward' });
+      throw e;
+    }
   };
 }
 

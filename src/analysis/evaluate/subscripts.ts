@@ -3,7 +3,7 @@ import { changedReason, markChanged } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
 import { ValueTensor, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
-import { ClassValue, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
+import { ClassValue, ELLIPSIS, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { newContainer } from '../torch/containers';
 import type { Budget } from './budget';
 import { MAX_ITEMS, tooManyItems } from './limits';
@@ -39,7 +39,8 @@ function normalize(index: bigint, length: number, what: string): number {
 
 export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
   if (isUnknown(obj)) return unknown(obj.reason);
-  const unknownKey = unknownInKey(key);
+  // A tensor's index may hold `...` (tensorIndex); any other unknown in a key makes the item unknown.
+  const unknownKey = unknownInKey(key, obj instanceof Tensor ? ELLIPSIS : null);
   if (unknownKey) return unknown(unknownKey.reason);
   const changed = changedReason(obj);
   if (changed !== null) return unknown(changed);

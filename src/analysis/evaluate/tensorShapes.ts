@@ -1,5 +1,5 @@
 import { PyError } from '../values/errors';
-import { SliceValue, Tensor, Unknown, Value, isTupleValue } from '../values/values';
+import { ELLIPSIS, SliceValue, Tensor, Value, isTupleValue } from '../values/values';
 import { isIntegerTensor } from '../torch/valueTensors';
 
 /** NumPy/PyTorch broadcasting of two shapes; throws PyTorch's error on a mismatch. */
@@ -27,23 +27,34 @@ export function wrapDim(dim: Value, rank: number): number {
   return wrapped;
 }
 
-/** Shape of `t[key]` for ints, slices, None and Ellipsis. */
+/**
+ * Shape of `t[key]` for ints, booleans, slices, None, Ellipsis and index tensors, with PyTorch's
+ * IndexError where an int is out of range or the indices outnumber the dimensions.
+ */
 export function tensorIndex(t: Tensor, key: Value): Value {
   if (!t.shape) return new Tensor(null);
   const keys = Array.isArray(key) && isTupleValue(key) ? key : [key];
   const shape = t.shape;
   const out: bigint[] = [];
   let dim = 0;
-  const explicit = keys.filter((k) => k !== null && !(k instanceof Unknown && k.reason === 'Ellipsis')).length;
+  // None and a bool add a dimension (of 1; of 0 for False) without using one; `...` stands for
+  // every dimension the others leave. Two `...` are left unknown (PyTorch 1.13 accepts them).
+  const explicit = keys.filter((k) => k !== null && k !== ELLIPSIS && typeof k !== 'boolean').length;
+  if (keys.filter((k) => k === ELLIPSIS).length > 1) return new Tensor(null);
+  if (explicit > shape.length) throw new PyError('IndexError', `too many indices for tensor of dimension ${shape.length}`);
   for (const k of keys) {
     if (k === null) {
       out.push(1n);
-    } else if (k instanceof Unknown && k.reason === 'Ellipsis') {
+    } else if (typeof k === 'boolean') {
+      out.push(k ? 1n : 0n);
+    } else if (k === ELLIPSIS) {
       const skip = shape.length - explicit;
       for (let i = 0; i < skip; i++) out.push(shape[dim++]);
     } else if (k instanceof SliceValue) {
       out.push(sliceLength(k, shape[dim++]));
-    } else if (typeof k === 'bigint' || typeof k === 'boolean') {
+    } else if (typeof k === 'bigint') {
+      const size = shape[dim];
+      if (k >= size || k < -size) throw new PyError('IndexError', `index ${k} is out of bounds for dimension ${dim} with size ${size}`);
       dim++;
     } else if (k instanceof Tensor && k.shape && (keys.length === 1 || (isIntegerTensor(k) && keys.every((o) => o === k || o instanceof SliceValue)))) {
       // An index tensor (a relative-position table read through a registered index buffer)

@@ -55,6 +55,13 @@ export class Unknown {
   constructor(readonly reason: string, readonly poly: Poly | null = null) {}
 }
 
+/**
+ * Python's Ellipsis (`...`), whose one use here is in a tensor's index (`x[..., :-1]`); anywhere
+ * else it is an unknown value. It is told apart by identity: an unknown derived from it (`... + 1`)
+ * is another object, whose reason only happens to read the same.
+ */
+export const ELLIPSIS = new Unknown('Ellipsis');
+
 export class PyDict {
   protected readonly items = new Map<string, [Value, Value]>();
   /**
@@ -102,11 +109,11 @@ export class PyDict {
 }
 
 /** The unknown a dict key is or holds (a tuple with an unknown item): no entry can be told from another by it. */
-export function unknownInKey(key: Value): Unknown | null {
-  if (key instanceof Unknown) return key;
+export function unknownInKey(key: Value, allowed: Unknown | null = null): Unknown | null {
+  if (key instanceof Unknown) return key === allowed ? null : key;
   if (Array.isArray(key)) {
     for (const item of key) {
-      const found = unknownInKey(item);
+      const found = unknownInKey(item, allowed);
       if (found) return found;
     }
   }
