@@ -5,7 +5,7 @@ import { Environment, osModule, urllibParseModule } from './pathModules';
 import { SyntaxNode } from '@lezer/common';
 import { changedReason } from '../values/unknownContents';
 import { CannotEvaluate, PyError } from '../values/errors';
-import { ValueTensor, valueScalar } from '../torch/valueTensors';
+import { ValueTensor, integerIndex, valueScalar } from '../torch/valueTensors';
 import { evalBuiltin } from './evalBuiltin';
 import { attributeName, deleteAttribute } from './attributes';
 import { dataclassReplace, defaultFactory } from './records';
@@ -157,6 +157,8 @@ function range(args: Value[]): Value {
   const ints = args.map((v) => {
     if (typeof v === 'bigint') return v;
     if (typeof v === 'boolean') return v ? 1n : 0n;
+    const index = integerIndex(v);
+    if (index !== null) return index;
     throw new PyError('TypeError', `'${typeName(v)}' object cannot be interpreted as an integer`);
   });
   const [start, stop, step] = ints.length === 1 ? [0n, ints[0], 1n] : [ints[0], ints[1], ints[2] ?? 1n];

@@ -389,6 +389,9 @@ export class Interpreter implements Evaluator {
     if (v instanceof RangeValue) return v.length > 0n;
     if (v instanceof Unknown) return v.poly && v.poly.isConstant() ? v.poly.constantValue() !== 0n : null;
     if (v instanceof ModuleObject) return v.typeName === 'Sequential' || v.typeName === 'ModuleList' || v.typeName === 'ModuleDict' ? v.modules.size > 0 : true;
+    // A one-element tensor of known value is its value's truth (`if dpr[i] > 0.:`); any other
+    // tensor's is unknown (PyTorch refuses the truth of a tensor of several values).
+    if (v instanceof ValueTensor) return v.values.length === 1 ? v.values[0] !== 0 : null;
     if (v instanceof Tensor) return null;
     return true;
   }

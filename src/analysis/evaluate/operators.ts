@@ -2,7 +2,7 @@ import { floorDiv as floorInts } from '../../core';
 import { Poly } from '../values/symbolic';
 import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
-import { valueArith } from '../torch/valueTensors';
+import { valueArith, valueCompare } from '../torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes, matmulShape } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
@@ -284,7 +284,7 @@ export function compare(op: string, a: Value, b: Value, budget?: Budget): Value 
   if (isUnknown(a) || isUnknown(b)) return new Unknown(isUnknown(a) ? a.reason : (b as Unknown).reason);
   const changed = (op === 'is' || op === 'is not') ? null : changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
-  if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return new Tensor(null);
+  if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return valueCompare(op, a, b) ?? new Tensor(null);
   if (op !== 'is' && op !== 'is not') {
     a = mixinValue(a) ?? a;
     b = mixinValue(b) ?? b;

@@ -1,7 +1,7 @@
 import { CannotEvaluate, PyError } from '../values/errors';
 import { changedReason, markChanged } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
-import { ValueTensor, valueIndex } from '../torch/valueTensors';
+import { ValueTensor, integerIndex, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
 import { ClassValue, ELLIPSIS, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { newContainer } from '../torch/containers';
@@ -11,7 +11,7 @@ import { MAX_ITEMS, tooManyItems } from './limits';
 function toIndex(v: Value): bigint | null {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
-  return null;
+  return integerIndex(v);
 }
 
 /** Python's slice.indices(): concrete start, stop and step for a sequence of `length`. */

@@ -1,5 +1,6 @@
 import { einsumShape } from './einsum';
 import { splitMethod } from './splitOps';
+import { PyError } from '../values/errors';
 import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values/values';
 
 /**
@@ -28,11 +29,24 @@ const PYTHON_TYPE_ELEMENTS: Record<string, ValueDtype> = { float: 'float64', int
 
 /** torch.<name> for each dtype, one shared value per alias pair (torch.long is torch.int64). */
 export function torchDtypes(): Map<string, Value> {
+  return dtypeValues('torch', DTYPE_ELEMENTS);
+}
+
+/** numpy's scalar types that name the dtypes modelled here (np.float32, np.int64...). */
+const NUMPY_DTYPE_ELEMENTS: Record<string, ValueDtype | null> = {
+  int64: 'int64', int_: 'int64', int32: 'int32', intc: 'int32', float32: 'float32', single: 'float32',
+  float64: 'float64', float_: 'float64', double: 'float64', bool_: 'bool', float16: null, half: null,
+};
+
+/** The names astype() takes: numpy's own, and Python's int, float and bool as numpy reads them. */
+const NUMPY_DTYPE_NAMES: Record<string, ValueDtype | null> = { ...NUMPY_DTYPE_ELEMENTS, int: 'int64', float: 'float64', bool: 'bool' };
+
+function dtypeValues(library: string, elements: Record<string, ValueDtype | null>): Map<string, Value> {
   const out = new Map<string, Value>();
   const made = new Map<ValueDtype | null, Value>();
-  for (const [name, element] of Object.entries(DTYPE_ELEMENTS)) {
+  for (const [name, element] of Object.entries(elements)) {
     const same = element === null ? undefined : made.get(element);
-    const value = same ?? unknown(`torch.${name} (a dtype) is not modelled`);
+    const value = same ?? unknown(`${library}.${name} (a dtype) is not modelled`);
     if (element !== null) made.set(element, value);
     dtypeElements.set(value as object, element);
     out.set(name, value);
@@ -74,8 +88,17 @@ function requestedDtype(keywords: Map<string, Value>): ValueDtype | null | undef
 }
 
 export class ValueTensor extends Tensor {
-  constructor(readonly values: number[], readonly dtype: ValueDtype, readonly scalar = false) {
+  /**
+   * `numpy`: a numpy array (or numpy scalar), whose arithmetic follows numpy's type promotion
+   * (`np.arange(4) * 0.3` is float64, where `torch.arange(4) * 0.3` is float32).
+   */
+  constructor(readonly values: number[], readonly dtype: ValueDtype, readonly scalar = false, readonly numpy = false) {
     super(scalar ? [] : [BigInt(values.length)]);
+  }
+
+  /** A tensor of the same library (torch or numpy) with these values. */
+  like(values: number[], dtype: ValueDtype = this.dtype, scalar = this.scalar): ValueTensor {
+    return new ValueTensor(values, dtype, scalar, this.numpy);
   }
 
   /** The Python value of one element: int for integer dtypes, float otherwise. */
@@ -87,7 +110,7 @@ export class ValueTensor extends Tensor {
 
   /** Iteration yields 0-d tensors, as PyTorch's does. */
   items(): Value[] {
-    return this.values.map((v) => new ValueTensor([v], this.dtype, true));
+    return this.values.map((v) => this.like([v], this.dtype, true));
   }
 }
 
@@ -109,12 +132,53 @@ function cast(v: number, d: ValueDtype): number {
 }
 
 /** Python scalars and known tensors as (values, dtype, is-a-Python-number). */
-function operand(v: Value): { values: number[]; dtype: ValueDtype; wrapped: boolean } | null {
-  if (v instanceof ValueTensor) return { values: v.values, dtype: v.dtype, wrapped: false };
-  if (typeof v === 'bigint') return { values: [Number(v)], dtype: 'int64', wrapped: true };
-  if (typeof v === 'number') return { values: [v], dtype: 'float64', wrapped: true };
-  if (typeof v === 'boolean') return { values: [v ? 1 : 0], dtype: 'bool', wrapped: true };
+function operand(v: Value): { values: number[]; dtype: ValueDtype; wrapped: boolean; numpy: boolean } | null {
+  if (v instanceof ValueTensor) return { values: v.values, dtype: v.dtype, wrapped: false, numpy: v.numpy };
+  if (typeof v === 'bigint') return { values: [Number(v)], dtype: 'int64', wrapped: true, numpy: false };
+  if (typeof v === 'number') return { values: [v], dtype: 'float64', wrapped: true, numpy: false };
+  if (typeof v === 'boolean') return { values: [v ? 1 : 0], dtype: 'bool', wrapped: true, numpy: false };
   return null;
+}
+
+type Operand = NonNullable<ReturnType<typeof operand>>;
+
+/**
+ * The dtype of a op b, by the rules of the library the arrays come from; null when a numpy
+ * array meets a torch tensor, or for numpy dtypes these rules do not cover (bools alone).
+ */
+function resultDtype(a: Operand, b: Operand, op: string): { dtype: ValueDtype; numpy: boolean } | null {
+  const arrays = [a, b].filter((o) => !o.wrapped);
+  const numpy = arrays.some((o) => o.numpy);
+  if (numpy && arrays.some((o) => !o.numpy)) return null;
+  if (!numpy) return { dtype: promote(a, b, op), numpy };
+  const dtype = promoteNumpy(a, b, op);
+  return dtype && { dtype, numpy };
+}
+
+/**
+ * NumPy 1.x's promotion (value-based for Python scalars): an int array with a Python float, or
+ * with a float32 array, is float64; a float32 array stays float32 beside a Python number; int
+ * arrays stay int64 (int32 beside a Python int); true division of ints is float64.
+ */
+function promoteNumpy(a: Operand, b: Operand, op: string): ValueDtype | null {
+  const arrays = [a, b].filter((o) => !o.wrapped).map((o) => o.dtype);
+  const scalars = [a, b].filter((o) => o.wrapped).map((o) => o.dtype);
+  let out: ValueDtype;
+  if (arrays.some(isFloatDtype)) {
+    out = arrays.includes('float64') || arrays.some(isInt) ? 'float64' : 'float32';
+  } else if (scalars.some(isFloatDtype)) {
+    out = 'float64';
+  } else if (arrays.includes('int64') || (arrays.includes('bool') && arrays.some(isInt))) {
+    out = 'int64';
+  } else if (arrays.includes('int32')) {
+    out = 'int32';
+  } else if (scalars.some(isInt)) {
+    out = 'int64';
+  } else {
+    return null;
+  }
+  if (op === '/' && !isFloatDtype(out)) out = 'float64';
+  return out;
 }
 
 /** PyTorch's type promotion for two operands where a Python number never widens a tensor's float dtype. */
@@ -153,7 +217,9 @@ export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
   const n = Math.max(x.values.length, y.values.length);
   if (x.values.length !== n && x.values.length !== 1) return null;
   if (y.values.length !== n && y.values.length !== 1) return null;
-  const dtype = promote(x, y, op);
+  const result = resultDtype(x, y, op);
+  if (!result) return null;
+  const { dtype } = result;
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
     const xi = cast(x.values[x.values.length === 1 ? 0 : i], dtype);
@@ -161,7 +227,43 @@ export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
     values.push(cast(f(xi, yi), dtype));
   }
   const scalar = (a instanceof ValueTensor ? a.scalar : true) && (b instanceof ValueTensor ? b.scalar : true);
-  return new ValueTensor(values, dtype, scalar);
+  return new ValueTensor(values, dtype, scalar, result.numpy);
+}
+
+const COMPARE: Record<string, (x: number, y: number) => boolean> = {
+  '<': (x, y) => x < y,
+  '<=': (x, y) => x <= y,
+  '>': (x, y) => x > y,
+  '>=': (x, y) => x >= y,
+  '==': (x, y) => x === y,
+  '!=': (x, y) => x !== y,
+};
+
+/**
+ * a op b, a comparison, when either is a known-value tensor: a bool tensor, element by element,
+ * compared in the promoted dtype as PyTorch does (`torch.tensor([0.1]) > 0.1` is False: the
+ * Python float is taken at float32 first); null when the other operand is not a known number or
+ * tensor.
+ */
+export function valueCompare(op: string, a: Value, b: Value): ValueTensor | null {
+  if (!(a instanceof ValueTensor || b instanceof ValueTensor)) return null;
+  const x = operand(a);
+  const y = operand(b);
+  const f = COMPARE[op];
+  if (!x || !y || !f) return null;
+  const n = Math.max(x.values.length, y.values.length);
+  if ((x.values.length !== n && x.values.length !== 1) || (y.values.length !== n && y.values.length !== 1)) return null;
+  const result = resultDtype(x, y, op);
+  if (!result) return null;
+  const { dtype } = result;
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const xi = cast(x.values[x.values.length === 1 ? 0 : i], dtype);
+    const yi = cast(y.values[y.values.length === 1 ? 0 : i], dtype);
+    values.push(f(xi, yi) ? 1 : 0);
+  }
+  const scalar = (a instanceof ValueTensor ? a.scalar : true) && (b instanceof ValueTensor ? b.scalar : true);
+  return new ValueTensor(values, 'bool', scalar, result.numpy);
 }
 
 /** Round half to even, as torch.round and numpy.round do. */
@@ -170,9 +272,10 @@ function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** An elementwise float function: integers are taken as float32 in torch, float64 in numpy. */
 function unary(t: ValueTensor, f: (x: number) => number): ValueTensor {
-  const dtype = isFloatDtype(t.dtype) ? t.dtype : 'float32';
-  return new ValueTensor(t.values.map((v) => cast(f(cast(v, dtype)), dtype)), dtype, t.scalar);
+  const dtype = isFloatDtype(t.dtype) ? t.dtype : t.numpy ? 'float64' : 'float32';
+  return t.like(t.values.map((v) => cast(f(cast(v, dtype)), dtype)), dtype);
 }
 
 /** Tensor methods that read or convert values; null for the ones shapes alone answer. */
@@ -183,20 +286,22 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
     case 'item':
       return t.values.length === 1 ? t.item(0) : unknown('item() of a tensor with more than one element');
     case 'int':
-      return new ValueTensor(t.values.map((v) => cast(v, 'int32')), 'int32', t.scalar);
+      return t.like(t.values.map((v) => cast(v, 'int32')), 'int32');
     case 'long':
-      return new ValueTensor(t.values.map((v) => cast(v, 'int64')), 'int64', t.scalar);
+      return t.like(t.values.map((v) => cast(v, 'int64')), 'int64');
     case 'float':
-      return new ValueTensor(t.values.map((v) => cast(v, 'float32')), 'float32', t.scalar);
+      return t.like(t.values.map((v) => cast(v, 'float32')), 'float32');
     case 'double':
-      return new ValueTensor(t.values, 'float64', t.scalar);
+      return t.like(t.values, 'float64');
     case 'astype': {
-      const to = args[0];
-      const dtype: ValueDtype = to === 'int' || (to instanceof Namespace && to.name.includes('int')) ? 'int64' : 'float64';
-      return new ValueTensor(t.values.map((v) => cast(v, dtype)), dtype, t.scalar);
+      // int, float and bool, numpy's and torch's dtypes, or their names; anything else is not guessed.
+      const to = args[0] ?? null;
+      const dtype = typeof to === 'string' ? NUMPY_DTYPE_NAMES[to] ?? null : requestedDtype(new Map([['dtype', to]]));
+      if (!dtype) return undefined;
+      return t.like(t.values.map((v) => cast(v, dtype)), dtype);
     }
     case 'round':
-      return new ValueTensor(t.values.map(roundHalfEven), t.dtype, t.scalar);
+      return t.like(t.values.map(roundHalfEven));
     case 'log':
     case 'exp':
     case 'sqrt':
@@ -214,7 +319,7 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
       const out: Value[] = [];
       let at = 0;
       for (const size of sizes) {
-        out.push(new ValueTensor(t.values.slice(at, at + size), t.dtype));
+        out.push(t.like(t.values.slice(at, at + size)));
         at += size;
       }
       return tupleOf(out);
@@ -222,16 +327,16 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
     case 'max':
     case 'min':
       if (args.length !== 0 || t.values.length === 0) return undefined;
-      return new ValueTensor([name === 'max' ? Math.max(...t.values) : Math.min(...t.values)], t.dtype, true);
+      return t.like([name === 'max' ? Math.max(...t.values) : Math.min(...t.values)], t.dtype, true);
     case 'flip': {
       // A 1-d tensor has one dim to flip: 0 or -1, alone or in a list or tuple (timm's nest
       // counts its blocks per level with `(4 ** torch.arange(n)).flip(0)`).
       const dims = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
       if (t.scalar || dims.length !== 1 || (dims[0] !== 0n && dims[0] !== -1n)) return undefined;
-      return new ValueTensor([...t.values].reverse(), t.dtype);
+      return t.like([...t.values].reverse());
     }
     case 'sum':
-      return args.length === 0 ? new ValueTensor([t.values.reduce((s, v) => s + v, 0)], t.dtype === 'bool' ? 'int64' : t.dtype, true) : undefined;
+      return args.length === 0 ? t.like([t.values.reduce((s, v) => s + v, 0)], t.dtype === 'bool' ? 'int64' : t.dtype, true) : undefined;
   }
   return undefined;
 }
@@ -259,7 +364,12 @@ function flatNumbers(v: Value): { values: number[]; anyFloat: boolean } | null {
 
 type Creator = (positional: Value[], keywords: Map<string, Value>) => Value | null;
 
-function rangeOf(positional: Value[], keywords: Map<string, Value>, floatDtype: ValueDtype): Value | null {
+/** The libraries whose array makers these are: torch's float default is float32, numpy's float64. */
+type Library = 'torch' | 'numpy';
+const FLOAT_DEFAULT: Record<Library, ValueDtype> = { torch: 'float32', numpy: 'float64' };
+
+function rangeOf(positional: Value[], keywords: Map<string, Value>, library: Library): Value | null {
+  const floatDtype = FLOAT_DEFAULT[library];
   const given = positional.map(numbers);
   if (given.some((g) => g === null) || given.length === 0) return null;
   const [start, end, step] = given.length === 1 ? [0, given[0]!, 1] : [given[0]!, given[1]!, given[2] ?? 1];
@@ -270,38 +380,40 @@ function rangeOf(positional: Value[], keywords: Map<string, Value>, floatDtype: 
   // arange has no bool kernel, and how it rounds float bounds to an integer dtype is left unmodelled.
   if (requested === null || requested === 'bool' || (anyFloat && requested !== undefined && !isFloatDtype(requested))) return null;
   const dtype: ValueDtype = requested ?? (anyFloat ? floatDtype : 'int64');
-  return new ValueTensor(Array.from({ length: n }, (_, i) => cast(start + i * step, dtype)), dtype);
+  return new ValueTensor(Array.from({ length: n }, (_, i) => cast(start + i * step, dtype)), dtype, false, library === 'numpy');
 }
 
-function linspace(positional: Value[], keywords: Map<string, Value>, dtype: ValueDtype): Value | null {
+function linspace(positional: Value[], keywords: Map<string, Value>, library: Library): Value | null {
+  const dtype = FLOAT_DEFAULT[library];
+  const numpy = library === 'numpy';
   const start = numbers(positional[0] ?? keywords.get('start') ?? null);
   const end = numbers(positional[1] ?? keywords.get('end') ?? keywords.get('stop') ?? null);
   const steps = numbers(positional[2] ?? keywords.get('steps') ?? keywords.get('num') ?? (dtype === 'float64' ? 50n : null));
   if (start === null || end === null || steps === null || steps < 0 || steps > MAX_VALUES) return null;
   const n = Math.trunc(steps);
-  if (n === 1) return new ValueTensor([cast(start, dtype)], dtype);
+  if (n === 1) return new ValueTensor([cast(start, dtype)], dtype, false, numpy);
   // PyTorch fills the first half from the start and the second from the end (numpy: start + i * step).
   const step = (end - start) / (n - 1);
   const half = Math.floor(n / 2);
   const values = Array.from({ length: n }, (_, i) => {
-    if (dtype === 'float64') return i === n - 1 ? end : start + i * step;
+    if (numpy) return i === n - 1 ? end : start + i * step;
     return cast(i < half ? start + step * i : end - step * (n - i - 1), dtype);
   });
-  return new ValueTensor(values, dtype);
+  return new ValueTensor(values, dtype, false, numpy);
 }
 
-function fromData(positional: Value[], keywords: Map<string, Value>, floatDtype: ValueDtype): Value | null {
+function fromData(positional: Value[], keywords: Map<string, Value>, library: Library): Value | null {
   const data = flatNumbers(positional[0] ?? null);
   const requested = requestedDtype(keywords);
   if (!data || requested === null) return null;
-  const dtype: ValueDtype = requested ?? (data.anyFloat ? floatDtype : 'int64');
-  return new ValueTensor(data.values.map((v) => cast(v, dtype)), dtype);
+  const dtype: ValueDtype = requested ?? (data.anyFloat ? FLOAT_DEFAULT[library] : 'int64');
+  return new ValueTensor(data.values.map((v) => cast(v, dtype)), dtype, false, library === 'numpy');
 }
 
 function diff(positional: Value[]): Value | null {
   const t = positional[0];
   if (!(t instanceof ValueTensor) || t.scalar) return null;
-  return new ValueTensor(t.values.slice(1).map((v, i) => cast(v - t.values[i], t.dtype)), t.dtype);
+  return t.like(t.values.slice(1).map((v, i) => cast(v - t.values[i], t.dtype)));
 }
 
 /** torch.meshgrid(a, b) or meshgrid([a, b]) of 1-D tensors: one tensor of shape [len(a), len(b)] per input ('ij'). */
@@ -330,21 +442,26 @@ function unique(positional: Value[], keywords: Map<string, Value>): Value | null
   const dim = positional[4] ?? keywords.get('dim') ?? null;
   if (!(t instanceof ValueTensor) || inverse === null || counts === null || dim !== null) return null;
   if (t.values.some((v) => Number.isNaN(v))) return null;
+  return uniqueOf(t, inverse, counts);
+}
+
+/** The distinct values of a known tensor in ascending order, then its inverse indices and counts when asked. */
+function uniqueOf(t: ValueTensor, inverse: boolean, counts: boolean): Value {
   const distinct = [...new Set(t.values)].sort((x, y) => x - y);
-  const values = new ValueTensor(distinct, t.dtype);
+  const values = t.like(distinct, t.dtype, false);
   if (!inverse && !counts) return values;
   const out: Value[] = [values];
-  if (inverse) out.push(new ValueTensor(t.values.map((v) => distinct.indexOf(v)), 'int64', t.scalar));
-  if (counts) out.push(new ValueTensor(distinct.map((d) => t.values.filter((v) => v === d).length), 'int64'));
+  if (inverse) out.push(t.like(t.values.map((v) => distinct.indexOf(v)), 'int64'));
+  if (counts) out.push(t.like(distinct.map((d) => t.values.filter((v) => v === d).length), 'int64', false));
   return tupleOf(out);
 }
 
 /** torch.* functions computed on values; each answers null to fall back to the shape-only builtin. */
 export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
-  arange: (p, k) => rangeOf(p, k, 'float32'),
-  linspace: (p, k) => linspace(p, k, 'float32'),
-  tensor: (p, k) => fromData(p, k, 'float32'),
-  as_tensor: (p, k) => fromData(p, k, 'float32'),
+  arange: (p, k) => rangeOf(p, k, 'torch'),
+  linspace: (p, k) => linspace(p, k, 'torch'),
+  tensor: (p, k) => fromData(p, k, 'torch'),
+  as_tensor: (p, k) => fromData(p, k, 'torch'),
   diff: (p) => diff(p),
   unique: (p, k) => unique(p, k),
   meshgrid: (p) => meshgrid(p),
@@ -382,17 +499,87 @@ export function numpyNamespace(): Namespace {
   const make = (name: string, f: Creator): void => {
     members.set(name, new Builtin(name, (a) => f(a.positional, a.keywords) ?? unknown(`numpy.${name} of values that are not known`)));
   };
-  make('linspace', (p, k) => linspace(p, k, 'float64'));
-  make('arange', (p, k) => rangeOf(p, k, 'float64'));
-  make('array', (p, k) => fromData(p, k, 'float64'));
-  make('asarray', (p, k) => fromData(p, k, 'float64'));
+  make('linspace', (p, k) => linspace(p, k, 'numpy'));
+  make('arange', (p, k) => rangeOf(p, k, 'numpy'));
+  make('array', (p, k) => fromData(p, k, 'numpy'));
+  make('asarray', (p, k) => fromData(p, k, 'numpy'));
+  // Elementwise functions and operators, on arrays, lists and Python numbers (numpy scalars).
+  make('round', (p, k) => numpyRound(p, k));
+  make('around', (p, k) => numpyRound(p, k));
+  for (const [name, f] of [['log', Math.log], ['exp', Math.exp], ['sqrt', Math.sqrt]] as const) {
+    make(name, (p) => {
+      const x = numpyArray(p[0] ?? null);
+      return x && unary(x, f);
+    });
+  }
+  for (const [name, op] of [['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '/'], ['true_divide', '/'], ['power', '**']] as const) {
+    make(name, (p) => {
+      const x = numpyArray(p[0] ?? null);
+      const y = numpyArray(p[1] ?? null);
+      return x && y && valueArith(op, x, y);
+    });
+  }
+  make('unique', (p, k) => {
+    const x = numpyArray(p[0] ?? k.get('ar') ?? null);
+    const flag = (i: number, name: string): boolean | null => {
+      const v = p[i] ?? k.get(name) ?? false;
+      return typeof v === 'boolean' ? v : null;
+    };
+    const [index, inverse, counts] = [flag(1, 'return_index'), flag(2, 'return_inverse'), flag(3, 'return_counts')];
+    const axis = p[4] ?? k.get('axis') ?? null;
+    if (!x || index !== false || inverse === null || counts === null || axis !== null || x.values.some(Number.isNaN)) return null;
+    return uniqueOf(x, inverse, counts);
+  });
+  make('split', (p, k) => numpySplit(p[0] ?? null, p[1] ?? k.get('indices_or_sections') ?? null));
+  for (const [name, value] of dtypeValues('numpy', NUMPY_DTYPE_ELEMENTS)) members.set(name, value);
   make('cumsum', (p) => {
     const data = flatNumbers(p[0] ?? null);
     if (!data) return null;
     let acc = 0;
-    return new ValueTensor(data.values.map((v) => (acc += v)), data.anyFloat ? 'float64' : 'int64');
+    return new ValueTensor(data.values.map((v) => (acc += v)), data.anyFloat ? 'float64' : 'int64', false, true);
   });
   return new Namespace('numpy', members, true);
+}
+
+/** A numpy array of known values from an array, a list of numbers or a Python number (a numpy scalar); null for anything else, torch tensors included. */
+function numpyArray(v: Value): ValueTensor | null {
+  if (v instanceof ValueTensor) return v.numpy ? v : null;
+  if (typeof v === 'bigint') return new ValueTensor([Number(v)], 'int64', true, true);
+  if (typeof v === 'number') return new ValueTensor([v], 'float64', true, true);
+  const made = Array.isArray(v) ? fromData([v], new Map(), 'numpy') : null;
+  return made instanceof ValueTensor ? made : null;
+}
+
+/** np.round(x) and np.around(x): half to even; other decimals are not modelled. */
+function numpyRound(positional: Value[], keywords: Map<string, Value>): Value | null {
+  const x = numpyArray(positional[0] ?? keywords.get('a') ?? null);
+  const decimals = positional[1] ?? keywords.get('decimals') ?? 0n;
+  return x && decimals === 0n ? x.like(x.values.map(roundHalfEven)) : null;
+}
+
+/**
+ * np.split(a, n) into n equal parts (numpy's ValueError when they cannot be equal), or
+ * np.split(a, [i, j...]) at those indices; a list of arrays.
+ */
+function numpySplit(a: Value, by: Value): Value | null {
+  const x = numpyArray(a);
+  if (!x || x.scalar) return null;
+  const n = x.values.length;
+  let cuts: number[];
+  if (typeof by === 'bigint') {
+    if (by <= 0n) return null;
+    if (BigInt(n) % by !== 0n) throw new PyError('ValueError', 'array split does not result in an equal division');
+    cuts = Array.from({ length: Number(by) - 1 }, (_, i) => ((i + 1) * n) / Number(by));
+  } else {
+    const indices = by instanceof ValueTensor ? by.values : Array.isArray(by) && by.every((i) => typeof i === 'bigint') ? by.map(Number) : null;
+    if (!indices || (by instanceof ValueTensor && !isInt(by.dtype))) return null;
+    cuts = indices;
+  }
+  // numpy takes a[points[i]:points[i + 1]] for points = [0, *cuts, n], each a slice bound as
+  // Python reads one (negative from the end, clamped), so cuts out of order give empty parts.
+  const points = [0, ...cuts, n];
+  const bound = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+  return points.slice(1).map((end, i) => x.like(x.values.slice(bound(points[i]), bound(end)), x.dtype, false));
 }
 
 /** t[i] and t[a:b] of a known 1-D tensor; undefined for any other index. */
@@ -402,10 +589,18 @@ export function valueIndex(t: ValueTensor, key: Value, slice: (n: number) => num
     const n = t.values.length;
     const i = Number(key) < 0 ? Number(key) + n : Number(key);
     if (i < 0 || i >= n) return undefined;
-    return new ValueTensor([t.values[i]], t.dtype, true);
+    return t.like([t.values[i]], t.dtype, true);
   }
   const picked = slice(t.values.length);
-  return picked ? new ValueTensor(picked.map((i) => t.values[i]), t.dtype) : undefined;
+  return picked ? t.like(picked.map((i) => t.values[i]), t.dtype, false) : undefined;
+}
+
+/**
+ * The int a 0-d integer tensor or numpy integer stands for where Python asks for an index
+ * (`range(depth)` with depth from a numpy array, `xs[t]`): both implement __index__.
+ */
+export function integerIndex(v: Value): bigint | null {
+  return v instanceof ValueTensor && v.scalar && isInt(v.dtype) ? BigInt(v.values[0]) : null;
 }
 
 /** int(t), float(t) and bool(t) of a one-element tensor. */

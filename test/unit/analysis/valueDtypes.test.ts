@@ -37,6 +37,20 @@ describe('analysis: dtypes of known-value tensors', () => {
     ["(4 ** torch.arange(3, device='cpu', dtype=torch.long)).flip(0).tolist()", '[16, 4, 1]'],
     ["torch.arange(4).flip((0,)).tolist()", '[3, 2, 1, 0]'],
     ["torch.arange(4).flip([-1]).tolist()", '[3, 2, 1, 0]'],
+    // numpy promotes as numpy does: an int array times a Python float is float64, not float32.
+    ['(np.arange(4) * 0.3).tolist()', '[0.0, 0.3, 0.6, 0.8999999999999999]'],
+    ['(torch.arange(4) * 0.3).tolist()', '[0.0, 0.30000001192092896, 0.6000000238418579, 0.9000000357627869]'],
+    ['(np.array([1, 2], dtype=np.float32) * 0.1).tolist()', '[0.10000000149011612, 0.20000000298023224]'],
+    ['(np.arange(3) / 2).tolist()', '[0.0, 0.5, 1.0]'],
+    ['np.round(np.log(np.arange(1, 4))).tolist()', '[0.0, 1.0, 1.0]'],
+    ['np.array([1, 2, 3]).astype(np.float32).tolist()', '[1.0, 2.0, 3.0]'],
+    ['np.array([1.7, 2.2]).astype(int).tolist()', '[1, 2]'],
+    ['[a.tolist() for a in np.split(np.arange(6), [2, 1])]', '[[0, 1], [], [1, 2, 3, 4, 5]]'],
+    ['[a.tolist() for a in np.split(np.arange(6), 3)]', '[[0, 1], [2, 3], [4, 5]]'],
+    ['np.unique([3, 1, 3, 2], return_counts=True)[1].tolist()', '[1, 1, 2]'],
+    ['list(range(np.array([2, 3])[1]))', '[0, 1, 2]'],
+    // Comparisons of known tensors are computed, in the tensor's dtype.
+    ['(torch.linspace(0, 0.5, 6) > 0.1).tolist()', '[False, False, True, True, True, True]'],
   ];
   for (const [expr, printed] of cases) {
     it(`${expr} is ${printed}`, () => assert.equal(strLength(expr), printed.length));
@@ -45,6 +59,14 @@ describe('analysis: dtypes of known-value tensors', () => {
   it('leaves the values unknown for a dtype it does not model, never guessing', () => {
     assert.equal(strLength('torch.arange(3, dtype=torch.float16).tolist()'), null);
     assert.equal(strLength('torch.arange(3, dtype=torch.bool).tolist()'), null);
+    assert.equal(strLength('np.array([1, 2]).astype(np.float16).tolist()'), null);
+    assert.equal(strLength('np.array([1, 2]).astype(np.some_new_type).tolist()'), null, 'an unknown dtype was read as float64');
+    assert.equal(strLength('(np.arange(2) + torch.arange(2)).tolist()'), null, 'numpy and torch mixed');
+  });
+
+  it("raises numpy's ValueError for a split into unequal parts", () => {
+    const analysis = analyzeFile('import numpy as np\nparts = np.split(np.arange(5), 2)\n', { file: '/p/net.py', host: { readFile: () => undefined } });
+    assert.match(JSON.stringify(analysis.unresolved), /ValueError: array split does not result in an equal division/);
   });
 });
 
