@@ -92,6 +92,8 @@ CORPUS = [
     dict(name='attention_convs', file='attention_convs.py', entry='HybridNet', args='', input=[2, 3, 64, 64]),
     dict(name='numpy_regnet', file='numpy_regnet.py', entry='NumpyRegNet', args='', input=[1, 3, 64, 64],
          comment='RegNet widths computed with numpy (float64 promotion, np.unique with counts, np.split at np.cumsum), as timm 0.9 does.'),
+    dict(name='blur_pool', file='blur_pool.py', entry='BlurNet', args='', input=[1, 3, 64, 64],
+         comment='BlurPool2d as timm 0.9 builds it: a numpy.poly1d binomial filter run by F.conv2d (functional convs beside the conv layers).'),
     dict(name='stage_rates', file='stage_rates.py', entry='RatedNet', args='', input=[1, 3, 64, 64],
          comment='Drop-path rates from torch.linspace(...).split(depths), compared in float32, deciding which blocks get a squeeze-excite.'),
     dict(name='linear_attention', file='linear_attention.py', entry='TinyLinearViT', args='', input=[2, 3, 32, 32],

@@ -5,6 +5,7 @@ import { initFields, namespaceMember, type Interpreter } from './interpreter';
 import { pyStr } from '../values/strings';
 import { moduleMethod } from '../torch/containers';
 import { tensorMethod } from '../torch/tensorOps';
+import { Poly1d } from '../torch/numpyPoly';
 import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
 import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
@@ -170,6 +171,7 @@ function superAttribute(ip: Interpreter, proxy: SuperProxy, name: string): Value
 }
 
 function tensorAttribute(t: Tensor, name: string): Value {
+  if (t instanceof Poly1d) return t.attribute(name) ?? unknown(`numpy.poly1d.${name} is not modelled`);
   switch (name) {
     case 'shape':
       return t.shape ? tupleOf(t.shape) : unknown('tensor shape unknown');

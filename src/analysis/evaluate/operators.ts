@@ -2,6 +2,7 @@ import { floorDiv as floorInts } from '../../core';
 import { Poly } from '../values/symbolic';
 import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
+import { Poly1d, polyArith } from '../torch/numpyPoly';
 import { valueArith, valueCompare } from '../torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes, matmulShape } from './tensorShapes';
@@ -103,6 +104,8 @@ export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value
   const changed = changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
   if (op === '@') return matrixProduct(a, b);
+  // A polynomial's arithmetic is its own (never elementwise on its coefficients).
+  if (a instanceof Poly1d || b instanceof Poly1d) return polyArith(op, a, b) ?? unknown(`numpy.poly1d ${op} ${typeName(a instanceof Poly1d ? b : a)} is not modelled`);
   if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b, budget);
   const ia = asInt(a);
@@ -284,6 +287,7 @@ export function compare(op: string, a: Value, b: Value, budget?: Budget): Value 
   if (isUnknown(a) || isUnknown(b)) return new Unknown(isUnknown(a) ? a.reason : (b as Unknown).reason);
   const changed = (op === 'is' || op === 'is not') ? null : changedReason(a) ?? changedReason(b);
   if (changed !== null) return unknown(changed);
+  if ((a instanceof Poly1d || b instanceof Poly1d) && op !== 'is' && op !== 'is not') return unknown(`numpy.poly1d ${op} is not modelled`);
   if ((a instanceof Tensor || b instanceof Tensor) && op !== 'is' && op !== 'is not' && op !== 'in' && op !== 'not in') return valueCompare(op, a, b) ?? new Tensor(null);
   if (op !== 'is' && op !== 'is not') {
     a = mixinValue(a) ?? a;

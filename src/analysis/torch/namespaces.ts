@@ -8,6 +8,7 @@ import { foldShape, unfoldShape } from './slidingBlocks';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
+import { makePoly1d } from './numpyPoly';
 import { einopsNamespaces } from './einops';
 import { checkpointNamespace, jitNamespace, moduleUtilsNamespace, torchUtilsNamespace } from './moduleUtils';
 import { binary, concat, createdTensor, ints, reduce, tensorMethod } from './tensorOps';
@@ -199,7 +200,9 @@ export function torchNamespaces(): Map<string, Namespace> {
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);
   modules.set('torch.jit', torchMembers.get('jit') as Namespace);
   modules.set('torch.utils.checkpoint', checkpointNamespace());
-  modules.set('numpy', numpyNamespace());
+  const numpy = numpyNamespace();
+  numpy.members.set('poly1d', new Builtin('poly1d', (a) => makePoly1d(a.positional, a.keywords) ?? unknown('numpy.poly1d of coefficients that are not known')));
+  modules.set('numpy', numpy);
   for (const [name, ns] of einopsNamespaces()) modules.set(name, ns);
   return modules;
 }

@@ -406,7 +406,9 @@ function fromData(positional: Value[], keywords: Map<string, Value>, library: Li
   const data = flatNumbers(positional[0] ?? null);
   const requested = requestedDtype(keywords);
   if (!data || requested === null) return null;
-  const dtype: ValueDtype = requested ?? (data.anyFloat ? FLOAT_DEFAULT[library] : 'int64');
+  // A tensor or array of known values keeps its dtype (torch.tensor of a float64 numpy array is float64).
+  const given = positional[0];
+  const dtype: ValueDtype = requested ?? (given instanceof ValueTensor ? given.dtype : data.anyFloat ? FLOAT_DEFAULT[library] : 'int64');
   return new ValueTensor(data.values.map((v) => cast(v, dtype)), dtype, false, library === 'numpy');
 }
 

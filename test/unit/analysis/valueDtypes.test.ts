@@ -49,6 +49,12 @@ describe('analysis: dtypes of known-value tensors', () => {
     ['[a.tolist() for a in np.split(np.arange(6), 3)]', '[[0, 1], [2, 3], [4, 5]]'],
     ['np.unique([3, 1, 3, 2], return_counts=True)[1].tolist()', '[1, 1, 2]'],
     ['list(range(np.array([2, 3])[1]))', '[0, 1, 2]'],
+    ['torch.tensor(np.arange(3) * 0.1).tolist()', '[0.0, 0.1, 0.2]'],
+    // numpy.poly1d, as timm 0.9's BlurPool2d builds its binomial filter.
+    ['(np.poly1d((0.5, 0.5)) ** 2).coeffs.tolist()', '[0.25, 0.5, 0.25]'],
+    ['np.poly1d([0, 1, 2]).order', '1'],
+    ['(np.poly1d([1, 1]) * np.poly1d([1, -1])).coeffs.tolist()', '[1, 0, -1]'],
+    ['(np.poly1d([1, 2]) + 3).c.tolist()', '[1, 5]'],
     // Comparisons of known tensors are computed, in the tensor's dtype.
     ['(torch.linspace(0, 0.5, 6) > 0.1).tolist()', '[False, False, True, True, True, True]'],
   ];
