@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_STEPS, MAX_STEPS, MIN_STEPS } from '../analysis/evaluate/budget';
 import { DTYPES, Dtype } from '../core';
 import { FlopDisplay } from './text/numbers';
 import { parseInputShape } from './text/inputShape';
@@ -74,6 +75,12 @@ export class Config {
   get analysisTimeoutMs(): number {
     const value = this.section.get<number>('analysisTimeoutMs', 5000);
     return typeof value === 'number' && Number.isFinite(value) ? Math.min(600_000, Math.max(100, Math.round(value))) : 5000;
+  }
+
+  /** The step budget of each phase of an analysis (convLens.maxAnalysisSteps, clamped to MIN_STEPS..MAX_STEPS). */
+  get maxAnalysisSteps(): number {
+    const value = this.section.get<number>('maxAnalysisSteps', DEFAULT_STEPS);
+    return typeof value === 'number' && Number.isFinite(value) ? Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.round(value))) : DEFAULT_STEPS;
   }
 
   dispose(): void {

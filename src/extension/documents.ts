@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { STEP_BUDGET_EXCEEDED } from '../analysis/evaluate/budget';
 import { ImportPolicy, importPolicy, mayRead } from '../analysis/evaluate/importPolicy';
 import { FileAnalysis, SourceRange } from '../analysis/types';
 import type { WhatIfPlan } from '../analysis/whatif/types';
@@ -225,7 +226,8 @@ export class Analyses {
     if (outcome.kind === 'superseded' || outcome.kind === 'whatIf') return;
     const status: AnalysisStatus | null = outcome.kind === 'failed'
       ? { kind: 'failed', message: outcome.reason }
-      : outcome.stopped ? { kind: 'partial', message: `Conv Lens stopped analyzing this file at its ${outcome.stopped.deadlineMs} ms deadline (convLens.analysisTimeoutMs): what it found by then is shown, the rest is unknown.` } : null;
+      : outcome.stopped ? { kind: 'partial', message: `Conv Lens stopped analyzing this file at its ${outcome.stopped.deadlineMs} ms deadline (convLens.analysisTimeoutMs): what it found by then is shown, the rest is unknown.` }
+      : ranOutOfSteps(outcome.analysis) ? { kind: 'partial', message: `Conv Lens ran out of analysis steps in this file (convLens.maxAnalysisSteps: ${this.config.maxAnalysisSteps.toLocaleString('en-US')}): what it found is shown, the rest is unknown; a larger value lets it go further.` } : null;
     const analysis = outcome.kind === 'result' ? withStatus(outcome.analysis, status) : withStatus(emptyAnalysis(owner.path), status);
     if (outcome.kind === 'result') this.lastMillis = outcome.millis;
     this.entries.set(owner.toString(), {
@@ -291,6 +293,7 @@ export class Analyses {
       searchRoots: policy.searchRoots,
       readableRoots: policy.readable,
       deadlineMs: this.config.analysisTimeoutMs,
+      maxSteps: this.config.maxAnalysisSteps,
       environment: this.config.environment,
     };
     const entry = { settings, key: settingsKeyOf(settings) };
@@ -392,7 +395,7 @@ export class Analyses {
 }
 
 function settingsKeyOf(s: RunSettings): string {
-  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}|${s.environment.map((e) => e.join('=')).join('\0')}`;
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}|${s.maxSteps}|${s.environment.map((e) => e.join('=')).join('\0')}`;
 }
 
 /** What the surfaces show when no analysis came back. */
@@ -401,6 +404,11 @@ function emptyAnalysis(file: string): FileAnalysis {
 }
 
 /** The analysis with a warning on the first line saying why it is incomplete, so the Problems view says so too. */
+/** Whether a phase of the analysis spent its step budget (its skipped work is an unresolved entry saying so). */
+function ranOutOfSteps(analysis: FileAnalysis): boolean {
+  return analysis.unresolved.some((u) => u.why === STEP_BUDGET_EXCEEDED);
+}
+
 function withStatus(analysis: FileAnalysis, status: AnalysisStatus | null): FileAnalysis {
   if (!status) return analysis;
   const warning = { range: { line: 1, column: 0, endLine: 1, endColumn: 0 }, severity: 'warning' as const, source: 'analysis' as const, message: status.message };

@@ -11,6 +11,7 @@
  * worker's DocumentAnalyzer reparses only what changed. Documents are named by `root`
  * ("scheme://authority", unencoded) and `path`, the same pair the analysis uses for imports.
  */
+import { MAX_STEPS, MIN_STEPS } from '../analysis/evaluate/budget';
 import type { FileAnalysis } from '../analysis/types';
 import type { WhatIfPlan, WhatIfResult } from '../analysis/whatif/types';
 import { readPlan } from './modelView';
@@ -40,6 +41,8 @@ export interface RunSettings {
   readableRoots: string[] | null;
   /** The run stops here and reports what it found so far (AnalysisOptions.deadlineMs). */
   deadlineMs: number;
+  /** The step budget of each phase of the run (AnalysisOptions.budget.steps). */
+  maxSteps: number;
   /** The environment variables os.environ holds for the model code (AnalysisOptions.environment), as name and value. */
   environment: Array<[string, string]>;
 }
@@ -211,18 +214,22 @@ function wireChange(value: unknown, where: string): WireChange {
 
 function settings(value: unknown): RunSettings {
   const o = object(value, 'analyze.settings');
-  onlyKeys(o, ['input', 'searchRoots', 'readableRoots', 'deadlineMs', 'environment'], 'analyze.settings');
+  onlyKeys(o, ['input', 'searchRoots', 'readableRoots', 'deadlineMs', 'maxSteps', 'environment'], 'analyze.settings');
   const input = o.input === null ? null : list(o.input, 'analyze.settings.input', MAX_LIST, (v, w) => {
     if (typeof v !== 'bigint' || v < 1n) throw new ProtocolError(`${w}: expected a positive bigint`);
     return v;
   });
   const deadlineMs = duration(o.deadlineMs, 'analyze.settings.deadlineMs');
+  const maxSteps = o.maxSteps;
+  if (typeof maxSteps !== 'number' || !Number.isInteger(maxSteps) || maxSteps < MIN_STEPS || maxSteps > MAX_STEPS) {
+    throw new ProtocolError(`analyze.settings.maxSteps: expected an integer from ${MIN_STEPS} to ${MAX_STEPS}`);
+  }
   const readableRoots = o.readableRoots === null ? null : list(o.readableRoots, 'analyze.settings.readableRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME));
   const environment = list(o.environment, 'analyze.settings.environment', MAX_LIST, (v, w): [string, string] => {
     if (!Array.isArray(v) || v.length !== 2) throw new ProtocolError(`${w}: expected a [name, value] pair`);
     return [text(v[0], `${w}[0]`, MAX_NAME), text(v[1], `${w}[1]`, MAX_NAME)];
   });
-  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), readableRoots, deadlineMs, environment };
+  return { input, searchRoots: list(o.searchRoots, 'analyze.settings.searchRoots', MAX_LIST, (v, w) => text(v, w, MAX_NAME)), readableRoots, deadlineMs, maxSteps, environment };
 }
 
 function stopped(value: unknown): Stopped {

@@ -203,6 +203,7 @@ export class AnalysisService {
       libraryRoots: root === FILE_ROOT ? this.libraryRoots() : [],
       input: settings.input,
       deadlineMs: settings.deadlineMs,
+      budget: { steps: settings.maxSteps },
       environment: environmentOf(settings.environment),
       clock: () => this.clock(),
     };
@@ -232,7 +233,7 @@ export class AnalysisService {
 const CANCEL_LEAP_MS = 1e12;
 
 function settingsKeyOf(s: RunSettings): string {
-  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}|${s.environment.map((e) => e.join('=')).join('\0')}`;
+  return `${s.input?.join(',') ?? ''}|${s.searchRoots.join('\0')}|${s.readableRoots?.join('\0') ?? 'trusted'}|${s.deadlineMs}|${s.maxSteps}|${s.environment.map((e) => e.join('=')).join('\0')}`;
 }
 
 /**

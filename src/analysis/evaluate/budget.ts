@@ -1,5 +1,12 @@
 /** Defaults that keep any file's analysis short, whatever loops or recursion it holds. */
 export const DEFAULT_STEPS = 2_000_000;
+/**
+ * The range a user may set the step budget in (`conv-lens report --max-steps`,
+ * convLens.maxAnalysisSteps): a model whose construction loops over hundreds of thousands of
+ * items (timm's tiny_vit builds its attention-bias indices that way) needs several million.
+ */
+export const MIN_STEPS = 100_000;
+export const MAX_STEPS = 1_000_000_000;
 export const DEFAULT_DEPTH = 48;
 /** One loop may run at most this many iterations before it is given up as unresolved. */
 export const LOOP_LIMIT = 200_000;
@@ -25,7 +32,10 @@ export const ITEMS_PER_STEP = 8;
 /** How many steps may pass between two readings of the deadline's clock. */
 const STEPS_PER_CLOCK_READING = 2048;
 
-export type BudgetReason = 'step budget exceeded' | 'recursion limit exceeded' | `analysis deadline of ${number} ms reached`;
+/** The reason an analysis gives for work it skipped when a phase spent its step budget. */
+export const STEP_BUDGET_EXCEEDED = 'step budget exceeded';
+
+export type BudgetReason = typeof STEP_BUDGET_EXCEEDED | 'recursion limit exceeded' | `analysis deadline of ${number} ms reached`;
 
 /** Thrown when a limit is hit; caught at the statement that started the work, which becomes unresolved. */
 export class BudgetExceeded {

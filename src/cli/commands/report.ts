@@ -6,8 +6,9 @@ import { CliCommand, CliIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../comman
 import { NodeSourceHost, displayPath, readUserFile, toAnalysisPath } from '../nodeHost';
 import { pythonLibraryFolders } from '../../host/pythonLibraries';
 import { oneLine } from '../../extension/text/markdown';
+import { MAX_STEPS_USAGE, outOfStepsNote, parseMaxSteps } from '../steps';
 
-const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--env NAME=VALUE]... [--format table|json|csv|markdown]
+const USAGE = `Usage: conv-lens report FILE [--entry NAME] [--args "32, 64"] [--input 1,3,224,224] [--env NAME=VALUE]... [--max-steps N] [--format table|json|csv|markdown]
 
 Reads a Python file statically (Python is never run) and reports every conv layer of its
 models as PyTorch would build them: kernel, groups, kind, input and output shapes, parameters,
@@ -22,6 +23,7 @@ MACs, the same layer dense (groups=1) and what groups save, then the model's tot
   --env NAME=VALUE  an environment variable as the model code should see it (repeatable); the
                   code sees only these, so every other variable it reads counts as unset, and
                   the report lists each variable read
+${MAX_STEPS_USAGE}
   --format F      table (default), json (exact integers), csv or markdown; JSON is one object,
                   or an array of them when the file holds several models and no --entry is given
   --json          the same as --format json
@@ -37,6 +39,7 @@ interface ReportOptions {
   args: string;
   input: bigint[] | null;
   environment: Record<string, string>;
+  maxSteps: number | undefined;
   format: ReportFormat;
 }
 
@@ -66,17 +69,21 @@ export const reportCommand: CliCommand = {
       // The analysis was limited to the entry; list what the whole file holds instead.
       const everything = options.entry === undefined ? analysis : analyzeFile(read.text, analysisOptions(absolute, io, { ...options, entry: undefined }));
       io.err(`conv-lens report: ${noModelMessage(shown, everything, options.entry)}\n`);
+      const note = outOfStepsNote(shown, everything, options.maxSteps);
+      if (note) io.err(`conv-lens report: ${note}\n`);
       return EXIT_USAGE;
     }
     const subjects: ReportSubject[] = models.map((model) => ({ file: shown, analysis, model, args: options.args }));
     io.out(`${renderReport(subjects, options.format)}\n`);
+    const note = outOfStepsNote(shown, analysis, options.maxSteps);
+    if (note) io.err(`conv-lens report: ${note}\n`);
     return hasErrors(analysis, models) ? EXIT_FINDINGS : EXIT_OK;
   },
 };
 
 function readOptions(argv: string[]): ReportOptions {
   const parsed = parseArgs(argv, {
-    values: ['--entry', '--args', '--input', '--format'],
+    values: ['--entry', '--args', '--input', '--format', '--max-steps'],
     lists: ['--env'],
     aliases: { '--json': ['--format', 'json'] },
   });
@@ -92,6 +99,7 @@ function readOptions(argv: string[]): ReportOptions {
     args: parsed.values.get('--args') ?? '',
     input: input === undefined ? null : parseShape(input),
     environment: parseEnvironment(parsed.lists.get('--env') ?? []),
+    maxSteps: parseMaxSteps(parsed.values.get('--max-steps')),
     format: format as ReportFormat,
   };
 }
@@ -104,6 +112,7 @@ function analysisOptions(file: string, io: CliIo, options: ReportOptions): Analy
     searchRoots: [toAnalysisPath(cwd, '.')],
     libraryRoots: pythonLibraryFolders().map((folder) => toAnalysisPath(folder, '.')),
     environment: options.environment,
+    ...(options.maxSteps !== undefined ? { budget: { steps: options.maxSteps } } : {}),
     ...(options.entry !== undefined ? { entry: options.entry } : {}),
     ...(options.args !== '' ? { args: options.args } : {}),
     ...(options.input !== null ? { input: options.input } : {}),

@@ -144,3 +144,42 @@ describe('cli: conv-lens check', () => {
     });
   }
 });
+
+describe('cli: --max-steps', () => {
+  // Four loops of 150,000 iterations in one __init__: about 3 million steps, past the default
+  // budget of 2 million each model's construction gets (timm's tiny_vit builds its attention
+  // indices in loops like these).
+  const loops = [0, 1, 2, 3].map((j) => `        x${j} = 0\n        for i in range(150000):\n            x${j} += i\n`).join('');
+  const source = `import torch.nn as nn\n\n\n# conv-lens: input=(1, 8, 16, 16)\nclass Looping(nn.Module):\n    def __init__(self):\n        super().__init__()\n${loops}        self.conv = nn.Conv2d(8, 8, 3)\n\n    def forward(self, x):\n        return self.conv(x)\n`;
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conv-lens-steps-'));
+    fs.writeFileSync(path.join(dir, 'looping.py'), source);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('says when the analysis ran out of steps and how to let it go further', async () => {
+    const r = await run('report', ['looping.py', '--json'], dir);
+    const json = parseExactJson(r.stdout) as { totals: { params: unknown } };
+    assert.equal(json.totals.params, null);
+    assert.match(r.stderr, /^conv-lens report: looping\.py: the analysis ran out of steps \(2,000,000\); what it skipped is unknown\. --max-steps 20000000 lets it go further\.$/m);
+  });
+
+  it('builds the model with a larger budget, and says nothing of steps', async () => {
+    const r = await run('report', ['looping.py', '--json', '--max-steps', '20_000_000'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const json = parseExactJson(r.stdout) as { totals: { params: unknown; conv_macs: unknown } };
+    assert.deepEqual([json.totals.params, json.totals.conv_macs], [584n, 8n * 14n * 14n * 8n * 9n]);
+    assert.equal(r.stderr, '');
+    const check = await run('check', ['looping.py', '--max-steps', '20000000'], dir);
+    assert.deepEqual([check.code, check.stderr], [0, '']);
+  });
+
+  it('refuses a budget out of its range', async () => {
+    for (const value of ['5', '1e9', 'many', '2000000000']) {
+      const r = await run('report', ['looping.py', '--max-steps', value], dir);
+      assert.equal(r.code, 2, value);
+      assert.match(r.stderr, /--max-steps: expected an integer from 100,000 to 1,000,000,000/);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { analyzeFile } from '../../../src/analysis';
 import { PART_ITEMS, joinResult, parseFromWorker, parseToWorker, splitResult } from '../../../src/protocol/analysis';
 
 const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
-const settings = { input: [1n, 3n, 32n, 32n], searchRoots: ['/w'], readableRoots: null, deadlineMs: 5000, environment: [['TIMM_FUSED_ATTN', '0']] as Array<[string, string]> };
+const settings = { input: [1n, 3n, 32n, 32n], searchRoots: ['/w'], readableRoots: null, deadlineMs: 5000, maxSteps: 2_000_000, environment: [['TIMM_FUSED_ATTN', '0']] as Array<[string, string]> };
 
 describe('analysis worker protocol', () => {
   it('accepts well-formed messages to the worker', () => {
@@ -31,6 +31,8 @@ describe('analysis worker protocol', () => {
     ['a change ending before it starts', { type: 'change', root: 'file://', path: '/a.py', version: 2, length: 0, changes: [{ from: 5, to: 4, text: '' }] }, /ends before it starts/],
     ['an input shape of numbers', { type: 'analyze', run: 1, root: 'file://', path: '/a.py', version: 1, source: null, settings: { ...settings, input: [1, 3] } }, /positive bigint/],
     ['an environment variable without a value', { type: 'analyze', run: 1, root: 'file://', path: '/a.py', version: 1, source: null, settings: { ...settings, environment: [['HOME']] } }, /\[name, value\] pair/],
+    ['a step budget past the range', { type: 'analyze', run: 1, root: 'file://', path: '/a.py', version: 1, source: null, settings: { ...settings, maxSteps: 1e12 } }, /maxSteps: expected an integer from 100000 to 1000000000/],
+    ['a step budget that is not an integer', { type: 'analyze', run: 1, root: 'file://', path: '/a.py', version: 1, source: null, settings: { ...settings, maxSteps: 2.5e6 + 0.5 } }, /maxSteps/],
     ['shared memory that is not shared', { type: 'init', cancel: new ArrayBuffer(4) }, /SharedArrayBuffer/],
   ];
   for (const [what, message, error] of bad) {

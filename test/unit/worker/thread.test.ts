@@ -75,9 +75,9 @@ class Harness implements WorkerHost {
     this.worker.changed(this.mirror(d), [{ from, to, text: insert }], d.text.length);
   }
 
-  analyze(root: string, p: string, deadlineMs = 5000, input: bigint[] | null = null): Promise<Outcome> {
+  analyze(root: string, p: string, deadlineMs = 5000, input: bigint[] | null = null, maxSteps = 2_000_000): Promise<Outcome> {
     const d = this.documents.get(placeKey(root, p))!;
-    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], readableRoots: null, deadlineMs, environment: [] } };
+    const job: AnalysisJob = { root, path: p, version: d.version, source: null, settings: { input, searchRoots: [], readableRoots: null, deadlineMs, maxSteps, environment: [] } };
     return new Promise((resolve) => this.worker.analyze(job, resolve));
   }
 }
@@ -149,6 +149,17 @@ describe('analysis worker: a real worker thread', function () {
     } finally {
       for (const life of lives) life.worker.dispose();
     }
+  });
+
+  it('gives each phase the step budget the settings give', async () => {
+    const loops = [0, 1, 2, 3].map((j) => `        x${j} = 0\n        for i in range(150000):\n            x${j} += i\n`).join('');
+    const file = path.join(dir, 'looping.py');
+    harness.open('file://', file, `import torch.nn as nn\n\n\nclass Looping(nn.Module):\n    def __init__(self):\n        super().__init__()\n${loops}        self.conv = nn.Conv2d(8, 8, 3)\n`);
+    const short = result(await harness.analyze('file://', file));
+    assert.equal(short.analysis.models[0].totals.params, null);
+    assert.ok(short.analysis.unresolved.some((u) => u.why === 'step budget exceeded'), json(short.analysis.unresolved));
+    const long = result(await harness.analyze('file://', file, 5000, null, 20_000_000));
+    assert.equal(long.analysis.models[0].totals.params, 584n);
   });
 
   it('asks the host for files it cannot read, and has them for the next run', async () => {
@@ -237,9 +248,9 @@ describe('analysis worker: cancellation through shared memory', () => {
     service.handle({ type: 'init', cancel });
     service.handle({ type: 'open', root: 'file://', path: '/w/net.py', version: 1, text: NET });
     Atomics.store(new Int32Array(cancel), 0, 5);
-    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000, environment: [] } });
+    service.handle({ type: 'analyze', run: 5, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000, maxSteps: 2_000_000, environment: [] } });
     assert.deepEqual(posted, [{ type: 'ready' }, { type: 'cancelled', run: 5 }]);
-    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000, environment: [] } });
+    service.handle({ type: 'analyze', run: 6, root: 'file://', path: '/w/net.py', version: 1, source: null, settings: { input: null, searchRoots: [], readableRoots: null, deadlineMs: 5000, maxSteps: 2_000_000, environment: [] } });
     assert.equal((posted[posted.length - 1] as { type: string }).type, 'result');
   });
 });
@@ -258,7 +269,7 @@ describe('analysis worker: Restricted Mode holds every import read to the readab
     });
     const file = path.join(workspace, 'net.py');
     service.handle({ type: 'open', root: 'file://', path: file, version: 1, text: USER });
-    service.handle({ type: 'analyze', run: 1, root: 'file://', path: file, version: 1, source: null, settings: { input: null, searchRoots: [outside, workspace], readableRoots, deadlineMs: 5000, environment: [] } });
+    service.handle({ type: 'analyze', run: 1, root: 'file://', path: file, version: 1, source: null, settings: { input: null, searchRoots: [outside, workspace], readableRoots, deadlineMs: 5000, maxSteps: 2_000_000, environment: [] } });
     const done = posted.find((m) => m.type === 'result') as { analysis: FileAnalysis; reads: string[] } | undefined;
     assert.ok(done, 'the run posts a result');
     const joined = joinResult(done.analysis, posted.filter((m) => m.type === 'part') as ResultPart[]);

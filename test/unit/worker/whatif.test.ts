@@ -12,7 +12,7 @@ import { AnalysisService } from '../../../src/worker/service';
 const ROOT = path.resolve(__dirname, '../../..');
 const FILE = '/work/examples/mobilenet_v2.py';
 const SOURCE = fs.readFileSync(path.join(ROOT, 'examples/mobilenet_v2.py'), 'utf8');
-const SETTINGS: RunSettings = { input: null, searchRoots: [], readableRoots: null, deadlineMs: 600_000, environment: [] };
+const SETTINGS: RunSettings = { input: null, searchRoots: [], readableRoots: null, deadlineMs: 600_000, maxSteps: 2_000_000, environment: [] };
 const PLAN: WhatIfPlan = { transformations: [{ kind: 'groups', groups: 4 }], excluded: {} };
 
 function service(): { handle: (m: unknown) => void; posted: FromWorker[]; clockReads: () => number } {

@@ -197,6 +197,36 @@ describe('Conv Lens analysis worker', () => {
     }
   });
 
+  it('says on line 1 when the analysis ran out of steps, and a larger convLens.maxAnalysisSteps lets it finish', async () => {
+    // Four loops of 150,000 iterations in one __init__: about 3 million steps, past the default
+    // budget of 2 million each model's construction gets, and a fraction of a second of work.
+    const loops = [0, 1, 2, 3].map((j) => `        x${j} = 0\n        for i in range(150000):\n            x${j} += i\n`).join('');
+    const uri = await write('perf_steps.py', `import torch.nn as nn\n\n\nclass Looping(nn.Module):\n    def __init__(self):\n        super().__init__()\n${loops}        self.conv = nn.Conv2d(8, 8, 3)\n`);
+    const outOfSteps = diagnosticMatching(uri, /ran out of analysis steps in this file \(convLens\.maxAnalysisSteps: 2,000,000\)/, 40_000);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await outOfSteps;
+    // The model's lens: its one conv layer is found once its construction runs to the end.
+    const BUILT = /^584 params · .* · 1 conv layer · /;
+    const before = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+    assert.ok(!before.some((l) => BUILT.test(l.command?.title ?? '')), JSON.stringify(before.map((l) => l.command?.title)));
+    await setting('maxAnalysisSteps', 20_000_000);
+    try {
+      const deadline = Date.now() + 40_000;
+      let titles: string[] = [];
+      while (Date.now() < deadline) {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+        titles = lenses.map((l) => l.command?.title ?? '');
+        if (titles.some((t) => BUILT.test(t))) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.ok(titles.some((t) => BUILT.test(t)), JSON.stringify(titles));
+      assert.ok(!vscode.languages.getDiagnostics(uri).some((d) => /ran out of analysis steps/.test(d.message)), 'the notice is gone');
+    } finally {
+      await setting('maxAnalysisSteps', undefined);
+    }
+  });
+
   it('stops a hostile file\'s analysis, says why, keeps the host free, and analyzes the next file', async () => {
     // 200 ms, so the watchdog (twice the deadline) stops the stalled worker well before the test's time runs out.
     await setting('analysisTimeoutMs', 200);
