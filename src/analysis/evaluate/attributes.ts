@@ -6,6 +6,7 @@ import { pyStr } from '../values/strings';
 import { moduleMethod } from '../torch/containers';
 import { tensorMethod } from '../torch/tensorOps';
 import { Poly1d } from '../torch/numpyPoly';
+import { ValueTensor } from '../torch/valueTensors';
 import { setConvAttribute } from '../torch/conv';
 import { partialAttribute } from './partialAttributes';
 import { MORE_STRING_METHODS, moreStringMethod } from './stringMethods';
@@ -182,6 +183,9 @@ function tensorAttribute(t: Tensor, name: string): Value {
       return tensorMethod(t, 't', [], new Map());
     case 'data':
       return t;
+    // The real part has the tensor's shape, complex or not (of a real tensor, PyTorch gives the tensor itself).
+    case 'real':
+      return t instanceof ValueTensor ? t : new Tensor(t.shape);
     case 'dtype':
     case 'device':
     case 'grad':

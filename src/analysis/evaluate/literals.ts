@@ -1,4 +1,4 @@
-import { Value, unknown } from '../values/values';
+import { UnknownNumber, Value } from '../values/values';
 import { MAX_INT_BITS, boundedInt, intTooLarge } from './limits';
 
 /** Python number literal: ints (with underscores, 0x/0o/0b) become bigints, the rest floats. */
@@ -6,7 +6,7 @@ export function parseNumber(text: string): Value {
   let clean = '';
   for (const ch of text) if (ch !== '_') clean += ch;
   const lower = clean.toLowerCase();
-  if (lower.endsWith('j')) return unknown('complex numbers are not modelled');
+  if (lower.endsWith('j')) return new UnknownNumber('complex numbers are not modelled');
   const prefixed = lower.startsWith('0x') || lower.startsWith('0o') || lower.startsWith('0b');
   const isFloat = !prefixed && (lower.includes('.') || lower.includes('e'));
   if (!isFloat) {

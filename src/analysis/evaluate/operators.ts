@@ -4,7 +4,7 @@ import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { Poly1d, polyArith } from '../torch/numpyPoly';
 import { valueArith, valueCompare } from '../torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
+import { PyDict, RangeValue, Tensor, Unknown, UnknownNumber, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes, matmulShape } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
@@ -107,6 +107,7 @@ export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value
   // A polynomial's arithmetic is its own (never elementwise on its coefficients).
   if (a instanceof Poly1d || b instanceof Poly1d) return polyArith(op, a, b) ?? unknown(`numpy.poly1d ${op} ${typeName(a instanceof Poly1d ? b : a)} is not modelled`);
   if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
+  if ((a instanceof UnknownNumber && isNumberOrTensor(b)) || (b instanceof UnknownNumber && isNumberOrTensor(a))) return new UnknownNumber((a instanceof UnknownNumber ? a : b as UnknownNumber).reason);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b, budget);
   const ia = asInt(a);
   const ib = asInt(b);
@@ -237,8 +238,16 @@ function matrixProduct(a: Value, b: Value): Value {
   throw new PyError('TypeError', `unsupported operand type(s) for @: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
+/** A tensor, a Python number, or an unknown known to be a number (a symbolic int, an UnknownNumber). */
+function isNumberOrTensor(v: Value): boolean {
+  if (v instanceof Tensor || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return true;
+  return isUnknown(v) && (v.poly !== null || v instanceof UnknownNumber);
+}
+
 /** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */
 function tensorArith(a: Value, b: Value): Value {
+  // An unknown operand may be a tensor whose broadcast changes the shape; a number does not.
+  if (!isNumberOrTensor(a) || !isNumberOrTensor(b)) return new Tensor(null);
   const sa = a instanceof Tensor ? a.shape : [];
   const sb = b instanceof Tensor ? b.shape : [];
   if (sa === null || sb === null) return new Tensor(null);

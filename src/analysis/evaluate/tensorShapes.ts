@@ -1,6 +1,6 @@
 import { PyError } from '../values/errors';
 import { ELLIPSIS, SliceValue, Tensor, Value, isTupleValue } from '../values/values';
-import { isIntegerTensor } from '../torch/valueTensors';
+import { ValueTensor, isIntegerTensor } from '../torch/valueTensors';
 
 /** NumPy/PyTorch broadcasting of two shapes; throws PyTorch's error on a mismatch. */
 export function broadcastShapes(a: readonly bigint[], b: readonly bigint[]): bigint[] {
@@ -33,8 +33,11 @@ export function wrapDim(dim: Value, rank: number): number {
  */
 export function tensorIndex(t: Tensor, key: Value): Value {
   if (!t.shape) return new Tensor(null);
-  const keys = Array.isArray(key) && isTupleValue(key) ? key : [key];
   const shape = t.shape;
+  const given = Array.isArray(key) && isTupleValue(key) ? key : [key];
+  // A list of ints indexes as an int64 tensor of those values would (csatv2's zigzag order
+  // `x[:, :, self.permutation]`), each within its dim.
+  const keys = given.map((k, i) => (Array.isArray(k) && !isTupleValue(k) ? listIndex(k, shape[dimOfKey(given, i, shape.length)]) : k));
   const out: bigint[] = [];
   let dim = 0;
   // None and a bool add a dimension (of 1; of 0 for False) without using one; `...` stands for
@@ -70,6 +73,24 @@ export function tensorIndex(t: Tensor, key: Value): Value {
   }
   while (dim < shape.length) out.push(shape[dim++]);
   return new Tensor(out);
+}
+
+/** The dim the i-th key of an index without `...` before it reads (None and bools read none). */
+function dimOfKey(keys: readonly Value[], i: number, rank: number): number {
+  if (keys.slice(0, i).includes(ELLIPSIS)) {
+    const after = keys.slice(i + 1).filter((k) => k !== null && k !== ELLIPSIS && typeof k !== 'boolean').length;
+    return rank - 1 - after;
+  }
+  return keys.slice(0, i).filter((k) => k !== null && typeof k !== 'boolean').length;
+}
+
+/** A list index as an int64 tensor of its values, or the list itself (left unknown) when it holds anything but ints; PyTorch 1.13 names dimension 0 in its error whatever the dim. */
+function listIndex(items: readonly Value[], size: bigint | undefined): Value {
+  if (!items.every((v): v is bigint => typeof v === 'bigint')) return items as Value[];
+  if (size !== undefined) {
+    for (const v of items) if (v >= size || v < -size) throw new PyError('IndexError', `index ${v} is out of bounds for dimension 0 with size ${size}`);
+  }
+  return new ValueTensor(items.map(Number), 'int64');
 }
 
 function sliceLength(s: SliceValue, size: bigint): bigint {

@@ -1,6 +1,6 @@
 import { CONV_TYPES } from '../../core';
 import type { Evaluator } from '../evaluate/evaluator';
-import { Args, Builtin, ModuleObject, Namespace, Tensor, Value, unknown } from '../values/values';
+import { Args, Builtin, ModuleObject, Namespace, Tensor, UnknownNumber, Value, unknown } from '../values/values';
 import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './containers';
 import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolShape } from './layers';
@@ -9,10 +9,11 @@ import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { numpyNamespace, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
 import { makePoly1d } from './numpyPoly';
+import { eyeFunction, fftNamespace, linalgNamespace } from './matrixFunctions';
 import { einopsNamespaces } from './einops';
 import { checkpointNamespace, jitNamespace, moduleUtilsNamespace, torchUtilsNamespace } from './moduleUtils';
 import { binary, concat, createdTensor, ints, reduce, tensorMethod } from './tensorOps';
-import { matmulShape } from '../evaluate/tensorShapes';
+import { broadcastShapes, matmulShape } from '../evaluate/tensorShapes';
 import { SyntaxNode } from '@lezer/common';
 
 type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
@@ -92,7 +93,12 @@ function torchFunctions(): Map<string, Value> {
     if (typeof x === 'bigint' && typeof y === 'bigint') return new Tensor([y - x]);
     return new Tensor(null);
   }));
-  for (const name of ['zeros_like', 'ones_like', 'randn_like', 'rand_like', 'empty_like', 'sigmoid', 'tanh', 'relu', 'exp', 'log', 'sqrt', 'abs', 'softmax', 'clamp', 'erf', 'sin', 'cos', 'neg', 'log_softmax', 'dropout']) {
+  for (const name of [
+    'zeros_like', 'ones_like', 'randn_like', 'rand_like', 'empty_like', 'sigmoid', 'tanh', 'relu', 'exp', 'log', 'sqrt', 'abs', 'softmax', 'clamp', 'erf', 'sin', 'cos', 'neg', 'log_softmax', 'dropout',
+    // Elementwise functions of one tensor: the result has its shape.
+    'rsqrt', 'square', 'reciprocal', 'sign', 'sgn', 'floor', 'ceil', 'trunc', 'frac', 'exp2', 'expm1', 'log2', 'log10', 'log1p', 'sinh', 'cosh', 'tan', 'atan', 'asin', 'acos',
+    'erfc', 'erfinv', 'logit', 'nan_to_num', 'clamp_min', 'clamp_max', 'sigmoid_', 'relu_', 'round',
+  ]) {
     m.set(name, fn(name, sameAsInput));
   }
   for (const name of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'where_', 'pow']) {
@@ -107,6 +113,14 @@ function torchFunctions(): Map<string, Value> {
       if (!(x instanceof Tensor)) return unknown(`torch.${name} of a non-tensor`);
       if (a.positional[1] instanceof Tensor) return binary(x, a.positional[1]);
       return reduce(x, arg(a, 1, 'dim'), arg(a, 2, 'keepdim', false), name);
+    }));
+  }
+  // input + value * tensor1 * tensor2 (or / tensor2): the three broadcast together.
+  for (const name of ['addcmul', 'addcdiv']) {
+    m.set(name, fn(name, (a) => {
+      const operands = [arg(a, 0, 'input'), arg(a, 1, 'tensor1'), arg(a, 2, 'tensor2')];
+      if (!operands.every((t): t is Tensor => t instanceof Tensor && t.shape !== null)) return new Tensor(null);
+      return new Tensor(operands.reduce<bigint[]>((shape, t) => broadcastShapes(shape, t.shape!), []));
     }));
   }
   m.set('cat', fn('cat', (a, ip) => concat(ip.iterate(arg(a, 0, 'tensors')), arg(a, 1, 'dim', 0n), false)));
@@ -133,7 +147,7 @@ function torchFunctions(): Map<string, Value> {
 }
 
 function nestedShape(v: Value): bigint[] | null {
-  if (!Array.isArray(v)) return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' ? [] : null;
+  if (!Array.isArray(v)) return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || v instanceof UnknownNumber ? [] : null;
   const inner = v.length ? nestedShape(v[0]) : [];
   return inner ? [BigInt(v.length), ...inner] : null;
 }
@@ -182,6 +196,12 @@ export function torchNamespaces(): Map<string, Namespace> {
   const torchMembers = torchFunctions();
   withValueFunctions(torchMembers);
   torchMembers.set('nn', nn);
+  const fft = fftNamespace();
+  const linalg = linalgNamespace();
+  torchMembers.set('eye', eyeFunction());
+  for (const [name, value] of [['pi', Math.PI], ['e', Math.E], ['inf', Infinity], ['nan', NaN]] as const) torchMembers.set(name, value);
+  torchMembers.set('fft', fft);
+  torchMembers.set('linalg', linalg);
   const torch = new Namespace('torch', torchMembers, true);
   const modules = new Map<string, Namespace>([['torch', torch], ['torch.nn', nn], ['torch.nn.functional', F]]);
   const nnModules = nnModulesNamespace(nn);
@@ -195,6 +215,8 @@ export function torchNamespaces(): Map<string, Namespace> {
   torchMembers.set('utils', utils);
   modules.set('torch.jit', jit);
   modules.set('torch.utils', utils);
+  modules.set('torch.fft', fft);
+  modules.set('torch.linalg', linalg);
   modules.set('torch.utils.checkpoint', checkpoint);
   modules.set('torch.nn.init', nn.members.get('init') as Namespace);
   modules.set('torch.nn.utils', nn.members.get('utils') as Namespace);

@@ -31,7 +31,7 @@ export function makePoly1d(positional: Value[], keywords: Map<string, Value>): V
   const roots = positional[1] ?? keywords.get('r') ?? false;
   if (roots !== false || (positional[2] ?? keywords.get('variable') ?? null) !== null) return null;
   if (given instanceof Poly1d) return given;
-  if (given instanceof ValueTensor) return given.numpy && !given.scalar ? new Poly1d(given.values, given.dtype) : null;
+  if (given instanceof ValueTensor) return given.numpy && !given.scalar && !given.dims ? new Poly1d(given.values, given.dtype) : null;
   if (!Array.isArray(given) || given.length === 0) return null;
   if (!given.every((c) => typeof c === 'bigint' || typeof c === 'number')) return null;
   const float = given.some((c) => typeof c === 'number');

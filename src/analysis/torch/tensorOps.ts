@@ -156,8 +156,13 @@ export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<str
     case 'tolist':
       return unknown('tensor values are not known statically');
   }
+  // PyTorch's in-place methods (bernoulli_, exponential_, div_...) return the tensor itself, whose
+  // shape an in-place op never changes, but for the few that exist to change it.
+  if (/^[a-z][a-z0-9_]*[a-z0-9]_$/.test(name) && !SHAPE_CHANGING_IN_PLACE.has(name)) return new Tensor(s);
   return unknown(`Tensor.${name} is not modelled`);
 }
+
+const SHAPE_CHANGING_IN_PLACE = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapaxes_', 'swapdims_', 'as_strided_', 'set_']);
 
 export function binary(a: Tensor, b: Value): Value {
   if (!(b instanceof Tensor)) return new Tensor(a.shape);

@@ -92,8 +92,15 @@ export class ValueTensor extends Tensor {
    * `numpy`: a numpy array (or numpy scalar), whose arithmetic follows numpy's type promotion
    * (`np.arange(4) * 0.3` is float64, where `torch.arange(4) * 0.3` is float32).
    */
-  constructor(readonly values: number[], readonly dtype: ValueDtype, readonly scalar = false, readonly numpy = false) {
-    super(scalar ? [] : [BigInt(values.length)]);
+  constructor(
+    readonly values: number[],
+    readonly dtype: ValueDtype,
+    readonly scalar = false,
+    readonly numpy = false,
+    /** The shape of a tensor of two or more dims (values in row-major order); null for 0-d and 1-d ones. */
+    readonly dims: readonly bigint[] | null = null,
+  ) {
+    super(scalar ? [] : dims ? [...dims] : [BigInt(values.length)]);
   }
 
   /** A tensor of the same library (torch or numpy) with these values. */
@@ -108,9 +115,20 @@ export class ValueTensor extends Tensor {
     return isInt(this.dtype) ? BigInt(Math.trunc(v)) : v;
   }
 
-  /** Iteration yields 0-d tensors, as PyTorch's does. */
+  /** Iteration yields 0-d tensors of a 1-d tensor, as PyTorch's does, and the rows of a larger one. */
   items(): Value[] {
-    return this.values.map((v) => this.like([v], this.dtype, true));
+    if (!this.dims) return this.values.map((v) => this.like([v], this.dtype, true));
+    const rows = Number(this.dims[0]);
+    const size = rows === 0 ? 0 : this.values.length / rows;
+    const inner = this.dims.slice(1);
+    return Array.from({ length: rows }, (_, i) => new ValueTensor(this.values.slice(i * size, (i + 1) * size), this.dtype, false, this.numpy, inner.length > 1 ? inner : null));
+  }
+
+  /** tolist(): a Python number of a 0-d tensor, nested lists of any other. */
+  toList(): Value {
+    if (this.scalar) return this.item(0);
+    if (!this.dims) return this.values.map((_, i) => this.item(i));
+    return this.items().map((row) => (row as ValueTensor).toList());
   }
 }
 
@@ -209,7 +227,7 @@ const ARITH: Record<string, (x: number, y: number) => number> = {
 
 /** a op b when either is a known-value tensor; null when the other operand is not a known number or tensor. */
 export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
-  if (!(a instanceof ValueTensor || b instanceof ValueTensor)) return null;
+  if (!(a instanceof ValueTensor || b instanceof ValueTensor) || hasDims(a) || hasDims(b)) return null;
   const x = operand(a);
   const y = operand(b);
   const f = ARITH[op];
@@ -230,6 +248,11 @@ export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
   return new ValueTensor(values, dtype, scalar, result.numpy);
 }
 
+/** A known tensor of two or more dims, whose elementwise arithmetic is left to shapes. */
+function hasDims(v: Value): boolean {
+  return v instanceof ValueTensor && v.dims !== null;
+}
+
 const COMPARE: Record<string, (x: number, y: number) => boolean> = {
   '<': (x, y) => x < y,
   '<=': (x, y) => x <= y,
@@ -246,7 +269,7 @@ const COMPARE: Record<string, (x: number, y: number) => boolean> = {
  * tensor.
  */
 export function valueCompare(op: string, a: Value, b: Value): ValueTensor | null {
-  if (!(a instanceof ValueTensor || b instanceof ValueTensor)) return null;
+  if (!(a instanceof ValueTensor || b instanceof ValueTensor) || hasDims(a) || hasDims(b)) return null;
   const x = operand(a);
   const y = operand(b);
   const f = COMPARE[op];
@@ -266,6 +289,24 @@ export function valueCompare(op: string, a: Value, b: Value): ValueTensor | null
   return new ValueTensor(values, 'bool', scalar, result.numpy);
 }
 
+/**
+ * t.reshape(...) and t.view(...) of known values: the same values in row-major order under the
+ * new shape (one size may be -1). A size that does not fit is left to the shape-only method
+ * (PyTorch's error) for a torch tensor, and unknown for a numpy array, whose message differs.
+ */
+function reshapedValues(t: ValueTensor, args: Value[]): Value | undefined {
+  const given = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  if (given.length === 0 || !given.every((v): v is bigint => typeof v === 'bigint' && v >= -1n)) return undefined;
+  const n = BigInt(t.values.length);
+  const known = given.filter((v) => v !== -1n).reduce((a, b) => a * b, 1n);
+  const free = given.filter((v) => v === -1n).length;
+  const fits = free === 0 ? known === n : free === 1 && known !== 0n && n % known === 0n;
+  if (!fits) return t.numpy ? unknown('numpy reshape to a size that does not fit is not modelled') : undefined;
+  const sizes = given.map((v) => (v === -1n ? n / known : v));
+  if (sizes.length === 1) return t.like(t.values, t.dtype, false);
+  return new ValueTensor(t.values, t.dtype, false, t.numpy, sizes);
+}
+
 /** Round half to even, as torch.round and numpy.round do. */
 function roundHalfEven(v: number): number {
   const r = Math.round(v);
@@ -273,16 +314,19 @@ function roundHalfEven(v: number): number {
 }
 
 /** An elementwise float function: integers are taken as float32 in torch, float64 in numpy. */
-function unary(t: ValueTensor, f: (x: number) => number): ValueTensor {
+function unary(t: ValueTensor, f: (x: number) => number): ValueTensor | null {
+  if (t.dims) return null;
   const dtype = isFloatDtype(t.dtype) ? t.dtype : t.numpy ? 'float64' : 'float32';
   return t.like(t.values.map((v) => cast(f(cast(v, dtype)), dtype)), dtype);
 }
 
 /** Tensor methods that read or convert values; null for the ones shapes alone answer. */
 export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): Value | undefined {
+  if (name === 'reshape' || name === 'view') return reshapedValues(t, args);
+  if (t.dims) return name === 'tolist' ? t.toList() : undefined;
   switch (name) {
     case 'tolist':
-      return t.scalar ? t.item(0) : t.values.map((_, i) => t.item(i));
+      return t.toList();
     case 'item':
       return t.values.length === 1 ? t.item(0) : unknown('item() of a tensor with more than one element');
     case 'int':
@@ -305,7 +349,7 @@ export function valueTensorMethod(t: ValueTensor, name: string, args: Value[]): 
     case 'log':
     case 'exp':
     case 'sqrt':
-      return unary(t, Math[name]);
+      return unary(t, Math[name]) ?? undefined;
     case 'split': {
       // A 1-d tensor split into chunks of one size or of the sizes listed (timm's stage-wise drop-path rates).
       const by = args[0];
@@ -349,6 +393,7 @@ function numbers(v: Value): number | null {
 }
 
 function flatNumbers(v: Value): { values: number[]; anyFloat: boolean } | null {
+  if (v instanceof ValueTensor && v.dims) return null;
   if (v instanceof ValueTensor) return { values: v.values, anyFloat: isFloatDtype(v.dtype) };
   if (!Array.isArray(v) || v.length > MAX_VALUES) return null;
   const values: number[] = [];
@@ -545,7 +590,7 @@ export function numpyNamespace(): Namespace {
 
 /** A numpy array of known values from an array, a list of numbers or a Python number (a numpy scalar); null for anything else, torch tensors included. */
 function numpyArray(v: Value): ValueTensor | null {
-  if (v instanceof ValueTensor) return v.numpy ? v : null;
+  if (v instanceof ValueTensor) return v.numpy && !v.dims ? v : null;
   if (typeof v === 'bigint') return new ValueTensor([Number(v)], 'int64', true, true);
   if (typeof v === 'number') return new ValueTensor([v], 'float64', true, true);
   const made = Array.isArray(v) ? fromData([v], new Map(), 'numpy') : null;
@@ -586,7 +631,7 @@ function numpySplit(a: Value, by: Value): Value | null {
 
 /** t[i] and t[a:b] of a known 1-D tensor; undefined for any other index. */
 export function valueIndex(t: ValueTensor, key: Value, slice: (n: number) => number[] | null): Value | undefined {
-  if (t.scalar) return undefined;
+  if (t.scalar || t.dims) return undefined;
   if (typeof key === 'bigint') {
     const n = t.values.length;
     const i = Number(key) < 0 ? Number(key) + n : Number(key);

@@ -56,6 +56,13 @@ export class Unknown {
 }
 
 /**
+ * A Python number whose value is not modelled (a complex literal such as `-1j`): unknown, but a
+ * number, so a tensor times it keeps the tensor's shape and torch.tensor of it is 0-d. Any other
+ * unknown beside a tensor may itself be a tensor, whose broadcast would change the shape.
+ */
+export class UnknownNumber extends Unknown {}
+
+/**
  * Python's Ellipsis (`...`), whose one use here is in a tensor's index (`x[..., :-1]`); anywhere
  * else it is an unknown value. It is told apart by identity: an unknown derived from it (`... + 1`)
  * is another object, whose reason only happens to read the same.

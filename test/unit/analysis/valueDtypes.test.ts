@@ -50,6 +50,9 @@ describe('analysis: dtypes of known-value tensors', () => {
     ['np.unique([3, 1, 3, 2], return_counts=True)[1].tolist()', '[1, 1, 2]'],
     ['list(range(np.array([2, 3])[1]))', '[0, 1, 2]'],
     ['torch.tensor(np.arange(3) * 0.1).tolist()', '[0.0, 0.1, 0.2]'],
+    ['np.arange(0, 6, 1).reshape(2, 3).tolist()', '[[0, 1, 2], [3, 4, 5]]'],
+    ['torch.arange(6).view(3, -1).tolist()', '[[0, 1], [2, 3], [4, 5]]'],
+    ['[r.tolist() for r in np.arange(6).reshape(3, 2)]', '[[0, 1], [2, 3], [4, 5]]'],
     // numpy.poly1d, as timm 0.9's BlurPool2d builds its binomial filter.
     ['(np.poly1d((0.5, 0.5)) ** 2).coeffs.tolist()', '[0.25, 0.5, 0.25]'],
     ['np.poly1d([0, 1, 2]).order', '1'],
@@ -105,5 +108,56 @@ class Net(nn.Module):
   it('leaves the shape unknown when the index may be a boolean mask', () => {
     assert.equal(channels('torch.ones((9, 9))', 'self.biases[:, self.idxs]'), null);
     assert.equal(channels('torch.ones((9, 9), dtype=torch.bool)', 'self.biases[:, self.idxs]'), null);
+  });
+});
+
+describe('analysis: shapes and values of the tensor helpers model code uses', () => {
+  /** The last two dims of `expr`'s shape, read back as a conv's in and out channels, or null when unknown. */
+  function lastTwoDims(expr: string): [number, number] | null {
+    const analysis = analyzeFile(`import torch
+import torch.nn as nn
+import numpy as np
+s = (${expr}).shape
+# conv-lens: input=(1, 3, 8, 8)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(s[-2], s[-1], 1)
+
+    def forward(self, x):
+        return x
+`, { file: '/p/net.py', host: { readFile: () => undefined } });
+    const weight = analysis.models[0]?.layers[0]?.record?.weight_shape;
+    return weight ? [Number(weight[1]), Number(weight[0])] : null;
+  }
+
+  // Each expected shape is PyTorch 1.13's (checked in /usr/bin/python3).
+  const cases: Array<[string, [number, number]]> = [
+    ['torch.zeros(2, 5)[:, [4, 0, 1]]', [2, 3]],
+    ['torch.eye(3, 5)', [3, 5]],
+    ['torch.fft.fft(torch.zeros(4, 6), n=8)', [4, 8]],
+    ['torch.linalg.inv(torch.eye(3)[None].repeat(2, 1, 1))', [3, 3]],
+    ['torch.tensor(-1j, dtype=torch.complex64) * torch.pi * torch.arange(4)[None, :]', [1, 4]],
+    ['torch.zeros(2, 3).real', [2, 3]],
+    ['torch.addcmul(torch.zeros(1, 3), torch.zeros(2, 1), torch.zeros(3))', [2, 3]],
+    ['torch.zeros(2, 3).bernoulli_(0.5)', [2, 3]],
+    ['torch.zeros(2, 3) * torch.rsqrt(torch.zeros(2, 1) + 1e-5)', [2, 3]],
+    ['torch.tensor(np.arange(0, 6, 1).reshape(2, 3).tolist())', [2, 3]],
+  ];
+  for (const [expr, dims] of cases) {
+    it(`${expr} is [..., ${dims.join(', ')}]`, () => assert.deepEqual(lastTwoDims(expr), dims));
+  }
+
+  it("gives PyTorch's errors for sizes and indices it refuses", () => {
+    const errors = (line: string): string => JSON.stringify(analyzeFile(`import torch\n${line}\n`, { file: '/p/net.py', host: { readFile: () => undefined } }).unresolved);
+    assert.match(errors('a = torch.eye(2, -3)'), /RuntimeError: m must be greater or equal to 0, got -3/);
+    assert.match(errors('a = torch.fft.fft(torch.zeros(3), n=0)'), /RuntimeError: Invalid number of data points \(0\) specified/);
+    assert.match(errors('a = torch.linalg.inv(torch.zeros(2, 3))'), /RuntimeError: linalg.inv: A must be batches of square matrices, but they are 2 by 3 matrices/);
+    assert.match(errors('a = torch.zeros(2, 3, 64)[:, :, [70]]'), /IndexError: index 70 is out of bounds for dimension 0 with size 64/);
+  });
+
+  it('leaves the shape unknown beside an unknown that may be a tensor, and keeps it beside an unknown number', () => {
+    assert.equal(lastTwoDims('torch.zeros(2, 3) * unknown_lib.scale()'), null);
+    assert.deepEqual(lastTwoDims('torch.zeros(2, 3) * 2j'), [2, 3]);
   });
 });
