@@ -227,14 +227,22 @@ const ARITH: Record<string, (x: number, y: number) => number> = {
 
 /** a op b when either is a known-value tensor; null when the other operand is not a known number or tensor. */
 export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
+  const f = ARITH[op];
+  return f ? elementwise(op, a, b, (x, y, dtype) => cast(f(x, y), dtype), null) : null;
+}
+
+/**
+ * f of each pair of elements of a and b (a 1-element side paired with every element of the
+ * other), both taken in the dtype the library promotes them to; the result in that dtype, or in
+ * `resultDtypeOverride` when given (a comparison's bool).
+ */
+function elementwise(op: string, a: Value, b: Value, f: (x: number, y: number, dtype: ValueDtype) => number, resultDtypeOverride: ValueDtype | null): ValueTensor | null {
   if (!(a instanceof ValueTensor || b instanceof ValueTensor) || hasDims(a) || hasDims(b)) return null;
   const x = operand(a);
   const y = operand(b);
-  const f = ARITH[op];
-  if (!x || !y || !f) return null;
+  if (!x || !y) return null;
   const n = Math.max(x.values.length, y.values.length);
-  if (x.values.length !== n && x.values.length !== 1) return null;
-  if (y.values.length !== n && y.values.length !== 1) return null;
+  if ((x.values.length !== n && x.values.length !== 1) || (y.values.length !== n && y.values.length !== 1)) return null;
   const result = resultDtype(x, y, op);
   if (!result) return null;
   const { dtype } = result;
@@ -242,10 +250,10 @@ export function valueArith(op: string, a: Value, b: Value): ValueTensor | null {
   for (let i = 0; i < n; i++) {
     const xi = cast(x.values[x.values.length === 1 ? 0 : i], dtype);
     const yi = cast(y.values[y.values.length === 1 ? 0 : i], dtype);
-    values.push(cast(f(xi, yi), dtype));
+    values.push(f(xi, yi, dtype));
   }
   const scalar = (a instanceof ValueTensor ? a.scalar : true) && (b instanceof ValueTensor ? b.scalar : true);
-  return new ValueTensor(values, dtype, scalar, result.numpy);
+  return new ValueTensor(values, resultDtypeOverride ?? dtype, scalar, result.numpy);
 }
 
 /** A known tensor of two or more dims, whose elementwise arithmetic is left to shapes. */
@@ -269,24 +277,8 @@ const COMPARE: Record<string, (x: number, y: number) => boolean> = {
  * tensor.
  */
 export function valueCompare(op: string, a: Value, b: Value): ValueTensor | null {
-  if (!(a instanceof ValueTensor || b instanceof ValueTensor) || hasDims(a) || hasDims(b)) return null;
-  const x = operand(a);
-  const y = operand(b);
   const f = COMPARE[op];
-  if (!x || !y || !f) return null;
-  const n = Math.max(x.values.length, y.values.length);
-  if ((x.values.length !== n && x.values.length !== 1) || (y.values.length !== n && y.values.length !== 1)) return null;
-  const result = resultDtype(x, y, op);
-  if (!result) return null;
-  const { dtype } = result;
-  const values: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const xi = cast(x.values[x.values.length === 1 ? 0 : i], dtype);
-    const yi = cast(y.values[y.values.length === 1 ? 0 : i], dtype);
-    values.push(f(xi, yi) ? 1 : 0);
-  }
-  const scalar = (a instanceof ValueTensor ? a.scalar : true) && (b instanceof ValueTensor ? b.scalar : true);
-  return new ValueTensor(values, 'bool', scalar, result.numpy);
+  return f ? elementwise(op, a, b, (x, y) => (f(x, y) ? 1 : 0), 'bool') : null;
 }
 
 /**
