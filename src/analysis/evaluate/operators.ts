@@ -3,7 +3,7 @@ import { Poly } from '../values/symbolic';
 import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { Poly1d, polyArith } from '../torch/numpyPoly';
-import { valueArith, valueCompare } from '../torch/valueTensors';
+import { integerIf, valueArith, valueCompare } from '../torch/valueTensors';
 import { PyDict, RangeValue, Tensor, Unknown, UnknownNumber, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes, matmulShape } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
@@ -106,7 +106,12 @@ export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value
   if (op === '@') return matrixProduct(a, b);
   // A polynomial's arithmetic is its own (never elementwise on its coefficients).
   if (a instanceof Poly1d || b instanceof Poly1d) return polyArith(op, a, b) ?? unknown(`numpy.poly1d ${op} ${typeName(a instanceof Poly1d ? b : a)} is not modelled`);
-  if (a instanceof Tensor || b instanceof Tensor) return valueArith(op, a, b) ?? tensorArith(a, b);
+  if (a instanceof Tensor || b instanceof Tensor) {
+    const known = valueArith(op, a, b);
+    if (known) return known;
+    // Integers stay integers under +, -, *, // and %; true division and powers need not.
+    return INTEGER_KEEPING_OPS.has(op) ? integerIf(tensorArith(a, b), [a, b]) : tensorArith(a, b);
+  }
   if ((a instanceof UnknownNumber && isNumberOrTensor(b)) || (b instanceof UnknownNumber && isNumberOrTensor(a))) return new UnknownNumber((a instanceof UnknownNumber ? a : b as UnknownNumber).reason);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b, budget);
   const ia = asInt(a);
@@ -237,6 +242,8 @@ function matrixProduct(a: Value, b: Value): Value {
   if (a instanceof Tensor || b instanceof Tensor) return unknown('@ of a tensor and a value that is not one is not modelled');
   throw new PyError('TypeError', `unsupported operand type(s) for @: '${typeName(a)}' and '${typeName(b)}'`);
 }
+
+const INTEGER_KEEPING_OPS = new Set(['+', '-', '*', '//', '%']);
 
 /** A tensor, a Python number, or an unknown known to be a number (a symbolic int, an UnknownNumber). */
 function isNumberOrTensor(v: Value): boolean {

@@ -1,7 +1,7 @@
 import { CannotEvaluate, PyError } from '../values/errors';
 import { changedReason, markChanged } from '../values/unknownContents';
 import type { Interpreter } from './interpreter';
-import { ValueTensor, integerIndex, valueIndex } from '../torch/valueTensors';
+import { ValueTensor, integerIf, integerIndex, valueIndex } from '../torch/valueTensors';
 import { tensorIndex } from './tensorShapes';
 import { ClassValue, ELLIPSIS, Instance, ModuleObject, PyDict, RangeValue, SliceValue, Tensor, Value, isTupleValue, isUnknown, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { newContainer } from '../torch/containers';
@@ -48,7 +48,7 @@ export function getItem(ip: Interpreter, obj: Value, key: Value): Value {
     const known = valueIndex(obj, key, (n) => (key instanceof SliceValue ? sliceIndices(key, n) : null));
     if (known !== undefined) return known;
   }
-  if (obj instanceof Tensor) return tensorIndex(obj, key);
+  if (obj instanceof Tensor) return integerIf(tensorIndex(obj, key), [obj]);
   if (Array.isArray(obj) || typeof obj === 'string') {
     const items: Value[] = typeof obj === 'string' ? [...obj] : obj;
     if (key instanceof SliceValue) {

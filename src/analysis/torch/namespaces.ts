@@ -7,7 +7,7 @@ import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolSh
 import { foldShape, unfoldShape } from './slidingBlocks';
 import { MODULE_CLASS } from './native';
 import { cloneModule, transformerClasses } from './transformer';
-import { numpyNamespace, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
+import { LEGACY_TENSOR_TYPES, ValueDtype, ValueTensor, isIntegerDtype, knownValuesOf, numpyNamespace, rangeBounds, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
 import { makePoly1d } from './numpyPoly';
 import { eyeFunction, fftNamespace, linalgNamespace } from './matrixFunctions';
 import { einopsNamespaces } from './einops';
@@ -82,16 +82,41 @@ function tensorFactory(name: string): Builtin {
   });
 }
 
+/**
+ * torch.LongTensor and the other legacy types: a list or tuple is the data (torch.Tensor((2, 3))
+ * is [2.0, 3.0], not a 2 x 3 tensor), a tensor is taken as it is (PyTorch raises unless its
+ * dtype is the type's, so the result, when there is one, has its shape and the type's dtype),
+ * ints are the sizes, and no argument is an empty 1-d tensor.
+ */
+function legacyTensor(name: string, dtype: ValueDtype): Builtin {
+  return fn(name, (a, ip) => {
+    const integer = new Map<string, Value>();
+    const mark = (t: Tensor): Tensor => withCreatedDtype(t, integer, isIntegerDtype(dtype));
+    const [first] = a.positional;
+    if (a.positional.length === 0) return mark(new Tensor([0n]));
+    if (a.positional.length === 1 && Array.isArray(first)) return knownValuesOf(first, dtype) ?? mark(new Tensor(nestedShape(first)));
+    if (a.positional.length === 1 && first instanceof Tensor) {
+      if (first instanceof ValueTensor) return first.dtype === dtype ? first : new Tensor(null);
+      return mark(new Tensor(first.shape));
+    }
+    return mark(createdTensor(ints(a.positional), ip));
+  });
+}
+
 function torchFunctions(): Map<string, Value> {
   const m = new Map<string, Value>();
-  for (const name of ['randn', 'rand', 'zeros', 'ones', 'empty', 'Tensor', 'FloatTensor', 'randint_like_']) m.set(name, tensorFactory(name));
+  for (const name of ['randn', 'rand', 'zeros', 'ones', 'empty', 'randint_like_']) m.set(name, tensorFactory(name));
+  for (const [name, dtype] of Object.entries(LEGACY_TENSOR_TYPES)) m.set(name, legacyTensor(name, dtype));
   m.set('randint', fn('randint', (a, ip) => withCreatedDtype(createdTensor(ints([a.keywords.get('size') ?? a.positional[a.positional.length - 1]]), ip), a.keywords, true)));
   m.set('full', fn('full', (a, ip) => createdTensor(ints([arg(a, 0, 'size')]), ip)));
   m.set('arange', fn('arange', (a) => {
-    const [x, y] = a.positional;
-    if (typeof x === 'bigint' && y === undefined) return new Tensor([x]);
-    if (typeof x === 'bigint' && typeof y === 'bigint') return new Tensor([y - x]);
-    return new Tensor(null);
+    // Integer bounds only (the value path, valueTensors.ts, computes the rest); len(range(...)).
+    const bounds = rangeBounds(a.positional, a.keywords);
+    if (!bounds || !bounds.every((v): v is bigint => typeof v === 'bigint')) return new Tensor(null);
+    const [start, end, step] = bounds.length === 1 ? [0n, bounds[0], 1n] : [bounds[0], bounds[1], bounds[2] ?? 1n];
+    if (step === 0n) return new Tensor(null);
+    const n = step > 0n ? (end - start + step - 1n) / step : (start - end - step - 1n) / -step;
+    return new Tensor([n > 0n ? n : 0n]);
   }));
   for (const name of [
     'zeros_like', 'ones_like', 'randn_like', 'rand_like', 'empty_like', 'sigmoid', 'tanh', 'relu', 'exp', 'log', 'sqrt', 'abs', 'softmax', 'clamp', 'erf', 'sin', 'cos', 'neg', 'log_softmax', 'dropout',

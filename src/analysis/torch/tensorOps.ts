@@ -2,7 +2,7 @@ import { tensorSizeProblem } from '../../core';
 import type { Evaluator } from '../evaluate/evaluator';
 import { PyError } from '../values/errors';
 import { broadcastShapes, matmulShape, reshape, wrapDim } from '../evaluate/tensorShapes';
-import { ValueTensor, valueTensorMethod } from './valueTensors';
+import { ValueTensor, integerIf, valueTensorMethod, withCreatedDtype } from './valueTensors';
 import { splitMethod } from './splitOps';
 import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values/values';
 import { asInt } from './native';
@@ -61,6 +61,22 @@ export function ints(values: Value[]): bigint[] | null {
 
 /** A tensor method's result; args are the call's positional and keyword arguments. */
 export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Value>): Value {
+  const result = shapeMethod(t, name, args, kw);
+  if ((name === 'long' || name === 'int') && result instanceof Tensor && !(result instanceof ValueTensor)) return markedInteger(result);
+  return INTEGER_KEEPING_METHODS.has(name) ? integerIf(result, [t]) : result;
+}
+
+/** Methods whose result holds integers when the tensor does (it only moves, copies or takes the absolute value of elements). */
+const INTEGER_KEEPING_METHODS = new Set([
+  'abs', 'flatten', 'reshape', 'view', 'permute', 'transpose', 'contiguous', 'clone', 'detach', 'unsqueeze', 'squeeze', 'expand', 'expand_as',
+  'repeat', 'flip', 'roll', 't', 'reshape_as', 'view_as',
+]);
+
+function markedInteger(t: Tensor): Tensor {
+  return withCreatedDtype(t, new Map(), true);
+}
+
+function shapeMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Value>): Value {
   const known = t instanceof ValueTensor ? valueTensorMethod(t, name, args) : splitMethod(t, name, args, kw);
   if (known !== undefined) return known;
   const s = t.shape;
@@ -213,6 +229,10 @@ function split(t: Tensor, sizeArg: Value, dimArg: Value): Value {
 
 /** torch.cat / torch.stack over a list of tensors. */
 export function concat(items: Value[], dimArg: Value, stack: boolean): Value {
+  return integerIf(concatShape(items, dimArg, stack), items);
+}
+
+function concatShape(items: Value[], dimArg: Value, stack: boolean): Value {
   const shapes = items.map((v) => (v instanceof Tensor ? v.shape : null));
   if (shapes.length === 0 || shapes.some((s) => s === null)) return new Tensor(null);
   const first = shapes[0]!;

@@ -68,6 +68,17 @@ export function withCreatedDtype(t: Tensor, keywords: ReadonlyMap<string, Value>
   return t;
 }
 
+/**
+ * Marks `result` as holding integers when every tensor it was computed from does (and the op
+ * keeps integers: indexing, reshaping, permuting, stacking, abs, +, -, *, //, %); returns it.
+ */
+export function integerIf(result: Value, sources: readonly Value[]): Value {
+  if (result instanceof Tensor && !(result instanceof ValueTensor) && sources.every((s) => typeof s === 'bigint' || (s instanceof Tensor ? isIntegerTensor(s) : false)) && sources.some((s) => s instanceof Tensor)) {
+    integerTensors.add(result);
+  }
+  return result;
+}
+
 /** Whether a tensor is known to hold integers (a known-value one by its dtype). */
 export function isIntegerTensor(v: Value): boolean {
   if (v instanceof ValueTensor) return v.dtype === 'int64' || v.dtype === 'int32';
@@ -407,17 +418,34 @@ const FLOAT_DEFAULT: Record<Library, ValueDtype> = { torch: 'float32', numpy: 'f
 
 function rangeOf(positional: Value[], keywords: Map<string, Value>, library: Library): Value | null {
   const floatDtype = FLOAT_DEFAULT[library];
-  const given = positional.map(numbers);
+  // The bounds by position or by name (torch: start, end, step; numpy: start, stop, step).
+  const bounds = rangeBounds(positional, keywords);
+  if (!bounds) return null;
+  const given = bounds.map(numbers);
   if (given.some((g) => g === null) || given.length === 0) return null;
   const [start, end, step] = given.length === 1 ? [0, given[0]!, 1] : [given[0]!, given[1]!, given[2] ?? 1];
+  if (step === 0) return null;
   const n = Math.ceil((end - start) / step);
   if (!(n >= 0) || n > MAX_VALUES) return null;
   const requested = requestedDtype(keywords);
-  const anyFloat = positional.some((p) => typeof p === 'number');
+  const anyFloat = bounds.some((p) => typeof p === 'number');
   // arange has no bool kernel, and how it rounds float bounds to an integer dtype is left unmodelled.
   if (requested === null || requested === 'bool' || (anyFloat && requested !== undefined && !isFloatDtype(requested))) return null;
   const dtype: ValueDtype = requested ?? (anyFloat ? floatDtype : 'int64');
   return new ValueTensor(Array.from({ length: n }, (_, i) => cast(start + i * step, dtype)), dtype, false, library === 'numpy');
+}
+
+/**
+ * arange's bounds as [end], [start, end] or [start, end, step], from positional arguments and the
+ * keywords start, end (or stop) and step; null when they cannot be told apart.
+ */
+export function rangeBounds(positional: readonly Value[], keywords: ReadonlyMap<string, Value>): Value[] | null {
+  const start = positional.length >= 2 ? positional[0] : keywords.get('start');
+  const end = positional.length >= 2 ? positional[1] : positional.length === 1 ? positional[0] : keywords.get('end') ?? keywords.get('stop');
+  const step = positional[2] ?? keywords.get('step');
+  if (end === undefined || (positional.length === 1 && keywords.has('start'))) return null;
+  if (step !== undefined) return [start ?? 0n, end, step];
+  return start === undefined ? [end] : [start, end];
 }
 
 function linspace(positional: Value[], keywords: Map<string, Value>, library: Library): Value | null {
@@ -463,7 +491,7 @@ function meshgrid(positional: Value[]): Value | null {
     if (!(t instanceof Tensor) || !t.shape || t.shape.length !== 1) return null;
     sizes.push(t.shape[0]);
   }
-  return tupleOf(sizes.map(() => new Tensor([...sizes])));
+  return tupleOf(sizes.map(() => integerIf(new Tensor([...sizes]), inputs)));
 }
 
 /**
@@ -493,6 +521,22 @@ function uniqueOf(t: ValueTensor, inverse: boolean, counts: boolean): Value {
   if (inverse) out.push(t.like(t.values.map((v) => distinct.indexOf(v)), 'int64'));
   if (counts) out.push(t.like(distinct.map((d) => t.values.filter((v) => v === d).length), 'int64', false));
   return tupleOf(out);
+}
+
+/** A 1-d tensor of these numbers in this dtype (torch.LongTensor([1, 2]) and the like); null for anything else. */
+export function knownValuesOf(data: Value, dtype: ValueDtype): ValueTensor | null {
+  const flat = flatNumbers(data);
+  return flat && Array.isArray(data) ? new ValueTensor(flat.values.map((v) => cast(v, dtype)), dtype) : null;
+}
+
+/** The dtypes of torch's legacy tensor types (torch.LongTensor...). */
+export const LEGACY_TENSOR_TYPES: Record<string, ValueDtype> = {
+  Tensor: 'float32', FloatTensor: 'float32', DoubleTensor: 'float64', LongTensor: 'int64', IntTensor: 'int32', BoolTensor: 'bool',
+};
+
+/** Whether a dtype holds integers. */
+export function isIntegerDtype(d: ValueDtype): boolean {
+  return isInt(d);
 }
 
 /** torch.* functions computed on values; each answers null to fall back to the shape-only builtin. */

@@ -51,6 +51,12 @@ describe('analysis: dtypes of known-value tensors', () => {
     ['list(range(np.array([2, 3])[1]))', '[0, 1, 2]'],
     ['torch.tensor(np.arange(3) * 0.1).tolist()', '[0.0, 0.1, 0.2]'],
     ['np.arange(0, 6, 1).reshape(2, 3).tolist()', '[[0, 1, 2], [3, 4, 5]]'],
+    // arange's bounds by name too: step=2 was ignored (timm 0.9's efficientformerv2 downsample).
+    ['torch.arange(0, 4, step=2).tolist()', '[0, 2]'],
+    ['torch.arange(end=5).tolist()', '[0, 1, 2, 3, 4]'],
+    ['np.arange(start=1, stop=7, step=2).tolist()', '[1, 3, 5]'],
+    ['torch.arange(5, 0, -2).tolist()', '[5, 3, 1]'],
+    ['torch.arange(0.5, 2, step=0.5).tolist()', '[0.5, 1.0, 1.5]'],
     ['torch.arange(6).view(3, -1).tolist()', '[[0, 1], [2, 3], [4, 5]]'],
     ['[r.tolist() for r in np.arange(6).reshape(3, 2)]', '[[0, 1], [2, 3], [4, 5]]'],
     // numpy.poly1d, as timm 0.9's BlurPool2d builds its binomial filter.
@@ -142,6 +148,10 @@ class Net(nn.Module):
     ['torch.addcmul(torch.zeros(1, 3), torch.zeros(2, 1), torch.zeros(3))', [2, 3]],
     ['torch.zeros(2, 3).bernoulli_(0.5)', [2, 3]],
     ['torch.zeros(2, 3) * torch.rsqrt(torch.zeros(2, 1) + 1e-5)', [2, 3]],
+    // Integer-ness follows arange through meshgrid, stack, flatten, indexing and arithmetic, so the
+    // result indexes as an int tensor (LeViT-style attention biases), not as a possible mask.
+    ['torch.zeros(8, 16)[:, (torch.stack(torch.meshgrid(torch.arange(0, 4, step=2), torch.arange(4))).flatten(1)[..., :, None] * 4).abs()[0]]', [8, 1]],
+    ['torch.zeros(5, 7)[:, torch.LongTensor([[1, 2, 3], [4, 5, 6]])]', [2, 3]],
     ['torch.tensor(np.arange(0, 6, 1).reshape(2, 3).tolist())', [2, 3]],
   ];
   for (const [expr, dims] of cases) {
