@@ -1,12 +1,8 @@
 import { PyError } from '../values/errors';
-import { Args, Builtin, Namespace, Tensor, Value, unknown } from '../values/values';
+import { Builtin, Namespace, Tensor, Value, unknown } from '../values/values';
+import { arg } from './native';
 import { wrapDim } from '../evaluate/tensorShapes';
 
-/** Positional-or-keyword argument by position and name. */
-function arg(a: Args, i: number, name: string, dflt: Value = null): Value {
-  if (i < a.positional.length) return a.positional[i];
-  return a.keywords.has(name) ? a.keywords.get(name)! : dflt;
-}
 
 /** torch.eye(n, m=None): an [n, m] tensor (m defaults to n), or PyTorch's error for a negative size. */
 export function eyeFunction(): Builtin {

@@ -5,7 +5,7 @@ import { MODULE_DICT_CLASS, MODULE_LIST_CLASS, SEQUENTIAL_CLASS } from './contai
 import { convClasses, functionalConv } from './conv';
 import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolShape } from './layers';
 import { foldShape, unfoldShape } from './slidingBlocks';
-import { MODULE_CLASS } from './native';
+import { MODULE_CLASS, arg } from './native';
 import { cloneModule, transformerClasses } from './transformer';
 import { LEGACY_TENSOR_TYPES, ValueDtype, ValueTensor, isIntegerDtype, knownValuesOf, numpyNamespace, rangeBounds, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
 import { makePoly1d } from './numpyPoly';
@@ -22,11 +22,6 @@ function fn(name: string, f: Fn): Builtin {
   return new Builtin(name, f, true);
 }
 
-/** Positional-or-keyword argument by position and name. */
-export function arg(a: Args, i: number, name: string, dflt: Value = null): Value {
-  if (i < a.positional.length) return a.positional[i];
-  return a.keywords.has(name) ? a.keywords.get(name)! : dflt;
-}
 
 const sameAsInput: Fn = (a) => {
   const x = arg(a, 0, 'input');

@@ -208,6 +208,12 @@ export function product(values: Value[]): bigint | null {
   return out;
 }
 
+/** Positional-or-keyword argument by position and name. */
+export function arg(a: Args, i: number, name: string, dflt: Value = null): Value {
+  if (i < a.positional.length) return a.positional[i];
+  return a.keywords.has(name) ? a.keywords.get(name)! : dflt;
+}
+
 export function asInt(v: Value): bigint | null {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
