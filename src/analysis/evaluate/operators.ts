@@ -4,7 +4,7 @@ import { changedReason } from '../values/unknownContents';
 import { PyError } from '../values/errors';
 import { Poly1d, polyArith } from '../torch/numpyPoly';
 import { integerIf, valueArith, valueCompare } from '../torch/valueTensors';
-import { PyDict, RangeValue, Tensor, Unknown, UnknownNumber, Value, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
+import { PyDict, RangeValue, Tensor, Unknown, UnknownNumber, Value, isNumberLike, isTupleValue, isUnknown, mixinValue, tupleOf, typeName, unknown, unknownInKey } from '../values/values';
 import { broadcastShapes, matmulShape } from './tensorShapes';
 import { ITEMS_PER_STEP, type Budget } from './budget';
 import { MAX_CHARS, MAX_INT_BITS, MAX_ITEMS, bitLength, boundedInt, intTooLarge, tooLongString, tooManyItems, words } from './limits';
@@ -245,10 +245,8 @@ function matrixProduct(a: Value, b: Value): Value {
 
 const INTEGER_KEEPING_OPS = new Set(['+', '-', '*', '//', '%']);
 
-/** A tensor, a Python number, or an unknown known to be a number (a symbolic int, an UnknownNumber). */
 function isNumberOrTensor(v: Value): boolean {
-  if (v instanceof Tensor || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return true;
-  return isUnknown(v) && (v.poly !== null || v instanceof UnknownNumber);
+  return v instanceof Tensor || isNumberLike(v);
 }
 
 /** Elementwise arithmetic with broadcasting; scalars keep the tensor's shape. */

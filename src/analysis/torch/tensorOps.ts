@@ -4,7 +4,7 @@ import { PyError } from '../values/errors';
 import { broadcastShapes, matmulShape, reshape, wrapDim } from '../evaluate/tensorShapes';
 import { ValueTensor, integerIf, valueTensorMethod, withCreatedDtype } from './valueTensors';
 import { splitMethod } from './splitOps';
-import { Tensor, Value, isUnknown, tupleOf, unknown } from '../values/values';
+import { Tensor, Value, isNumberLike, isUnknown, tupleOf, unknown } from '../values/values';
 import { asInt } from './native';
 import { flatten } from './layers';
 
@@ -181,7 +181,8 @@ function shapeMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Val
 const SHAPE_CHANGING_IN_PLACE = new Set(['resize_', 'resize_as_', 'squeeze_', 'unsqueeze_', 't_', 'transpose_', 'swapaxes_', 'swapdims_', 'as_strided_', 'set_']);
 
 export function binary(a: Tensor, b: Value): Value {
-  if (!(b instanceof Tensor)) return new Tensor(a.shape);
+  // A number keeps the tensor's shape; an unknown that may be a tensor may broadcast it (operators.ts).
+  if (!(b instanceof Tensor)) return new Tensor(isNumberLike(b) ? a.shape : null);
   if (!a.shape || !b.shape) return new Tensor(null);
   return new Tensor(broadcastShapes(a.shape, b.shape));
 }

@@ -62,6 +62,12 @@ export class Unknown {
  */
 export class UnknownNumber extends Unknown {}
 
+/** A Python number, or an unknown known to be one (a symbolic int, an UnknownNumber): never a tensor. */
+export function isNumberLike(v: Value): boolean {
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return true;
+  return v instanceof Unknown && (v.poly !== null || v instanceof UnknownNumber);
+}
+
 /**
  * Python's Ellipsis (`...`), whose one use here is in a tensor's index (`x[..., :-1]`); anywhere
  * else it is an unknown value. It is told apart by identity: an unknown derived from it (`... + 1`)
