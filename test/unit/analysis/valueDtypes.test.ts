@@ -168,6 +168,9 @@ class Net(nn.Module):
 
   it('leaves the shape unknown beside an unknown that may be a tensor, and keeps it beside an unknown number', () => {
     assert.equal(lastTwoDims('torch.zeros(2, 3) * unknown_lib.scale()'), null);
+    assert.equal(lastTwoDims('torch.zeros(2, 3).mul(unknown_lib.scale())'), null);
+    assert.equal(lastTwoDims('torch.add(torch.zeros(2, 3), unknown_lib.scale())'), null);
+    assert.deepEqual(lastTwoDims('torch.zeros(2, 3).mul(0.5)'), [2, 3]);
     assert.deepEqual(lastTwoDims('torch.zeros(2, 3) * 2j'), [2, 3]);
   });
 });
