@@ -5,22 +5,32 @@ import { analyzeFile } from '../../../src/analysis';
 // A long tensor read back as floats made `nn.Conv2d(3, v[0] + 1)` a confident "PyTorch raises"
 // on code that PyTorch runs (timm's nest: `torch.arange(n, device='cpu', dtype=torch.long)`).
 
-/** Python's `str(expr)` as the analysis sees it, read back through a conv's out_channels (its length) and a second one (whether it is known). */
-function strLength(expr: string): number | null {
+/**
+ * The weight shape of the one conv of a model built as `nn.Conv2d(<convArgs>)` after `prelude`
+ * ran at module level (torch, nn and numpy imported), or null when the analysis could not build it.
+ */
+function probeConv(prelude: string, convArgs: string): bigint[] | null {
   const analysis = analyzeFile(`import torch
 import torch.nn as nn
 import numpy as np
+${prelude}
 # conv-lens: input=(1, 3, 8, 8)
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.conv = nn.Conv2d(3, len(str(${expr})), 1)
+        self.conv = nn.Conv2d(${convArgs})
 
     def forward(self, x):
-        return self.conv(x)
+        return x
 `, { file: '/p/net.py', host: { readFile: () => undefined } });
-  const shape = analysis.models[0]?.layers[0]?.record?.weight_shape;
-  assert.ok(!analysis.models[0]?.layers[0]?.error, `${expr}: ${JSON.stringify(analysis.models[0]?.layers[0]?.error)}`);
+  const layer = analysis.models[0]?.layers[0];
+  assert.ok(!layer?.error, `${prelude} ${convArgs}: ${JSON.stringify(layer?.error)}`);
+  return layer?.record?.weight_shape ?? null;
+}
+
+/** Python's `str(expr)` as the analysis sees it, read back through a conv's out_channels (its length). */
+function strLength(expr: string): number | null {
+  const shape = probeConv('', `3, len(str(${expr})), 1`);
   return shape ? Number(shape[0]) : null;
 }
 
@@ -120,20 +130,7 @@ class Net(nn.Module):
 describe('analysis: shapes and values of the tensor helpers model code uses', () => {
   /** The last two dims of `expr`'s shape, read back as a conv's in and out channels, or null when unknown. */
   function lastTwoDims(expr: string): [number, number] | null {
-    const analysis = analyzeFile(`import torch
-import torch.nn as nn
-import numpy as np
-s = (${expr}).shape
-# conv-lens: input=(1, 3, 8, 8)
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(s[-2], s[-1], 1)
-
-    def forward(self, x):
-        return x
-`, { file: '/p/net.py', host: { readFile: () => undefined } });
-    const weight = analysis.models[0]?.layers[0]?.record?.weight_shape;
+    const weight = probeConv(`s = (${expr}).shape`, 's[-2], s[-1], 1');
     return weight ? [Number(weight[1]), Number(weight[0])] : null;
   }
 
