@@ -1,5 +1,5 @@
 import { Value } from '../values/values';
-import { ValueTensor } from './valueTensors';
+import { MAX_VALUES, ValueTensor } from './valueTensors';
 
 /**
  * numpy.poly1d of known coefficients, highest power first, as BlurPool builds its binomial
@@ -45,12 +45,13 @@ export function polyArith(op: string, a: Value, b: Value): Value | null {
   if (!p || !q) return null;
   const dtype = p.dtype === 'float64' || q.dtype === 'float64' || p.dtype === 'float32' || q.dtype === 'float32' ? 'float64' : 'int64';
   if (op === '**') {
-    if (!(a instanceof Poly1d) || typeof b !== 'bigint' || b < 0n || b > 64n) return null;
+    // At most the 64th power, whose (len - 1) * b + 1 coefficients stay within MAX_VALUES.
+    if (!(a instanceof Poly1d) || typeof b !== 'bigint' || b < 0n || b > 64n || (p.values.length - 1) * Number(b) + 1 > MAX_VALUES) return null;
     let out = [1];
     for (let i = 0n; i < b; i++) out = multiply(out, p.values);
     return new Poly1d(out, p.dtype);
   }
-  if (op === '*') return new Poly1d(multiply(p.values, q.values), dtype);
+  if (op === '*') return p.values.length + q.values.length - 1 > MAX_VALUES ? null : new Poly1d(multiply(p.values, q.values), dtype);
   if (op === '+' || op === '-') {
     const n = Math.max(p.values.length, q.values.length);
     const pad = (v: readonly number[]): number[] => [...Array<number>(n - v.length).fill(0), ...v];

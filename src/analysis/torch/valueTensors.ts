@@ -12,7 +12,8 @@ import { Builtin, Namespace, Tensor, Value, tupleOf, unknown } from '../values/v
  */
 export type ValueDtype = 'int64' | 'int32' | 'float32' | 'float64' | 'bool';
 
-const MAX_VALUES = 4096;
+/** The most values a known-value tensor holds, and the most of anything one is split or reshaped into; past it, values are left to shapes. */
+export const MAX_VALUES = 4096;
 
 /**
  * torch's dtypes as the analysis holds them: opaque values (nothing reads a dtype but the
@@ -306,6 +307,8 @@ function reshapedValues(t: ValueTensor, args: Value[]): Value | undefined {
   const fits = free === 0 ? known === n : free === 1 && known !== 0n && n % known === 0n;
   if (!fits) return t.numpy ? unknown('numpy reshape to a size that does not fit is not modelled') : undefined;
   const sizes = given.map((v) => (v === -1n ? n / known : v));
+  // An empty tensor fits any shape with a 0 in it, [10**12, 0] too: its rows are not made one by one.
+  if (sizes.some((v) => v > BigInt(MAX_VALUES))) return undefined;
   if (sizes.length === 1) return t.like(t.values, t.dtype, false);
   return new ValueTensor(t.values, t.dtype, false, t.numpy, sizes);
 }
@@ -650,12 +653,13 @@ function numpySplit(a: Value, by: Value): Value | null {
   const n = x.values.length;
   let cuts: number[];
   if (typeof by === 'bigint') {
-    if (by <= 0n) return null;
+    // Parts of an empty array are as many as asked: past MAX_VALUES they are not made.
+    if (by <= 0n || by > BigInt(MAX_VALUES)) return null;
     if (BigInt(n) % by !== 0n) throw new PyError('ValueError', 'array split does not result in an equal division');
     cuts = Array.from({ length: Number(by) - 1 }, (_, i) => ((i + 1) * n) / Number(by));
   } else {
     const indices = by instanceof ValueTensor ? by.values : Array.isArray(by) && by.every((i) => typeof i === 'bigint') ? by.map(Number) : null;
-    if (!indices || (by instanceof ValueTensor && !isInt(by.dtype))) return null;
+    if (!indices || indices.length >= MAX_VALUES || (by instanceof ValueTensor && !isInt(by.dtype))) return null;
     cuts = indices;
   }
   // numpy takes a[points[i]:points[i + 1]] for points = [0, *cuts, n], each a slice bound as

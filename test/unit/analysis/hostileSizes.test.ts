@@ -137,3 +137,23 @@ describe('analysis: the charge for failing statements leaves real libraries thei
     assert.equal(r.models[0].totals.conv_params, 224n);
   });
 });
+
+describe('analysis: known values past their size limit are left to shapes', () => {
+  // Each of these once made the analysis allocate an array of as many items as asked for (a
+  // billion rows of an empty array, a thousand-digit polynomial power) and end in an out-of-memory abort.
+  const inputs = [
+    'for r in np.array([]).reshape(10**12, 0):\n    pass',
+    'x = np.split(np.array([]), 10**9)',
+    'x = np.split(np.arange(6), list(range(5000)))',
+    'x = (np.poly1d(list(range(1, 4000))) ** 64).order',
+    'x = (np.poly1d([2.0]) ** 10**20).order',
+    'x = np.poly1d(list(range(1, 4000))) * np.poly1d(list(range(1, 4000)))',
+  ];
+  for (const line of inputs) {
+    it(`${line.split('\n')[0]} ends, and the model after it is built`, () => {
+      const body = line.split('\n').map((l) => `        ${l}`).join('\n');
+      const r = analyzeFile(`import numpy as np\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n${body}\n        self.conv = nn.Conv2d(3, 8, 3)\n`, { file: '/project/net.py', host: { readFile: () => undefined } });
+      assert.equal(r.models[0]?.layers[0]?.record?.params, 3n * 8n * 9n + 8n, whys(r));
+    });
+  }
+});
