@@ -1,4 +1,4 @@
-import { DEFAULT_STEPS, MAX_STEPS, MIN_STEPS, STEP_BUDGET_EXCEEDED } from '../analysis/evaluate/budget';
+import { DEFAULT_STEPS, MAX_STEPS, MIN_STEPS, ranOutOfSteps } from '../analysis/evaluate/budget';
 import type { FileAnalysis } from '../analysis/types';
 import { UsageError } from './args';
 
@@ -19,7 +19,7 @@ export function parseMaxSteps(text: string | undefined): number | undefined {
 
 /** What to tell the user when a phase of the analysis spent its step budget, or null. */
 export function outOfStepsNote(file: string, analysis: FileAnalysis, maxSteps: number | undefined): string | null {
-  if (!analysis.unresolved.some((u) => u.why === STEP_BUDGET_EXCEEDED)) return null;
+  if (!ranOutOfSteps(analysis)) return null;
   const used = maxSteps ?? DEFAULT_STEPS;
   const next = Math.min(MAX_STEPS, used * 10);
   return `${file}: the analysis ran out of steps (${used.toLocaleString('en-US')}); what it skipped is unknown. ` +

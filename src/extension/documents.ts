@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { STEP_BUDGET_EXCEEDED } from '../analysis/evaluate/budget';
+import { ranOutOfSteps } from '../analysis/evaluate/budget';
 import { ImportPolicy, importPolicy, mayRead } from '../analysis/evaluate/importPolicy';
 import { FileAnalysis, SourceRange } from '../analysis/types';
 import type { WhatIfPlan } from '../analysis/whatif/types';
@@ -404,11 +404,6 @@ function emptyAnalysis(file: string): FileAnalysis {
 }
 
 /** The analysis with a warning on the first line saying why it is incomplete, so the Problems view says so too. */
-/** Whether a phase of the analysis spent its step budget (its skipped work is an unresolved entry saying so). */
-function ranOutOfSteps(analysis: FileAnalysis): boolean {
-  return analysis.unresolved.some((u) => u.why === STEP_BUDGET_EXCEEDED);
-}
-
 function withStatus(analysis: FileAnalysis, status: AnalysisStatus | null): FileAnalysis {
   if (!status) return analysis;
   const warning = { range: { line: 1, column: 0, endLine: 1, endColumn: 0 }, severity: 'warning' as const, source: 'analysis' as const, message: status.message };

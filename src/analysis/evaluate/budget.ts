@@ -35,6 +35,11 @@ const STEPS_PER_CLOCK_READING = 2048;
 /** The reason an analysis gives for work it skipped when a phase spent its step budget. */
 export const STEP_BUDGET_EXCEEDED = 'step budget exceeded';
 
+/** Whether a phase of an analysis spent its step budget (the work it skipped is an unresolved entry saying so). */
+export function ranOutOfSteps(analysis: { unresolved: ReadonlyArray<{ why: string }> }): boolean {
+  return analysis.unresolved.some((u) => u.why === STEP_BUDGET_EXCEEDED);
+}
+
 export type BudgetReason = typeof STEP_BUDGET_EXCEEDED | 'recursion limit exceeded' | `analysis deadline of ${number} ms reached`;
 
 /** Thrown when a limit is hit; caught at the statement that started the work, which becomes unresolved. */

@@ -112,7 +112,7 @@ export function binaryOp(op: string, a: Value, b: Value, budget?: Budget): Value
     // Integers stay integers under +, -, *, // and %; true division and powers need not.
     return INTEGER_KEEPING_OPS.has(op) ? integerIf(tensorArith(a, b), [a, b]) : tensorArith(a, b);
   }
-  if ((a instanceof UnknownNumber && isNumberOrTensor(b)) || (b instanceof UnknownNumber && isNumberOrTensor(a))) return new UnknownNumber((a instanceof UnknownNumber ? a : b as UnknownNumber).reason);
+  if ((a instanceof UnknownNumber && isNumberLike(b)) || (b instanceof UnknownNumber && isNumberLike(a))) return new UnknownNumber((a instanceof UnknownNumber ? a : b as UnknownNumber).reason);
   if (isUnknown(a) || isUnknown(b)) return symbolic(op, a, b, budget);
   const ia = asInt(a);
   const ib = asInt(b);

@@ -3,7 +3,6 @@ import { Builtin, Namespace, Tensor, Value, unknown } from '../values/values';
 import { arg } from './native';
 import { wrapDim } from '../evaluate/tensorShapes';
 
-
 /** torch.eye(n, m=None): an [n, m] tensor (m defaults to n), or PyTorch's error for a negative size. */
 export function eyeFunction(): Builtin {
   return new Builtin('eye', (a) => {

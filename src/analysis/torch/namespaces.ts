@@ -7,7 +7,7 @@ import { adaptive, flatten, interpolate, layerClasses, pad, pixelShuffle, poolSh
 import { foldShape, unfoldShape } from './slidingBlocks';
 import { MODULE_CLASS, arg } from './native';
 import { cloneModule, transformerClasses } from './transformer';
-import { LEGACY_TENSOR_TYPES, ValueDtype, ValueTensor, isIntegerDtype, knownValuesOf, numpyNamespace, rangeBounds, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
+import { LEGACY_TENSOR_TYPES, ValueDtype, ValueTensor, isIntegerDtype, knownValuesOf, markInteger, numpyNamespace, rangeBounds, torchDtypes, withCreatedDtype, withValueFunctions } from './valueTensors';
 import { makePoly1d } from './numpyPoly';
 import { eyeFunction, fftNamespace, linalgNamespace } from './matrixFunctions';
 import { einopsNamespaces } from './einops';
@@ -21,7 +21,6 @@ type Fn = (args: Args, ip: Evaluator, call: SyntaxNode | null) => Value;
 function fn(name: string, f: Fn): Builtin {
   return new Builtin(name, f, true);
 }
-
 
 const sameAsInput: Fn = (a) => {
   const x = arg(a, 0, 'input');
@@ -85,8 +84,7 @@ function tensorFactory(name: string): Builtin {
  */
 function legacyTensor(name: string, dtype: ValueDtype): Builtin {
   return fn(name, (a, ip) => {
-    const integer = new Map<string, Value>();
-    const mark = (t: Tensor): Tensor => withCreatedDtype(t, integer, isIntegerDtype(dtype));
+    const mark = (t: Tensor): Tensor => (isIntegerDtype(dtype) ? markInteger(t) : t);
     const [first] = a.positional;
     if (a.positional.length === 0) return mark(new Tensor([0n]));
     if (a.positional.length === 1 && Array.isArray(first)) return knownValuesOf(first, dtype) ?? mark(new Tensor(nestedShape(first)));

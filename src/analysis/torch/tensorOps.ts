@@ -2,7 +2,7 @@ import { tensorSizeProblem } from '../../core';
 import type { Evaluator } from '../evaluate/evaluator';
 import { PyError } from '../values/errors';
 import { broadcastShapes, matmulShape, reshape, wrapDim } from '../evaluate/tensorShapes';
-import { ValueTensor, integerIf, valueTensorMethod, withCreatedDtype } from './valueTensors';
+import { ValueTensor, integerIf, markInteger, valueTensorMethod } from './valueTensors';
 import { splitMethod } from './splitOps';
 import { Tensor, Value, isNumberLike, isUnknown, tupleOf, unknown } from '../values/values';
 import { asInt } from './native';
@@ -62,7 +62,7 @@ export function ints(values: Value[]): bigint[] | null {
 /** A tensor method's result; args are the call's positional and keyword arguments. */
 export function tensorMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Value>): Value {
   const result = shapeMethod(t, name, args, kw);
-  if ((name === 'long' || name === 'int') && result instanceof Tensor && !(result instanceof ValueTensor)) return markedInteger(result);
+  if ((name === 'long' || name === 'int') && result instanceof Tensor && !(result instanceof ValueTensor)) return markInteger(result);
   return INTEGER_KEEPING_METHODS.has(name) ? integerIf(result, [t]) : result;
 }
 
@@ -71,10 +71,6 @@ const INTEGER_KEEPING_METHODS = new Set([
   'abs', 'flatten', 'reshape', 'view', 'permute', 'transpose', 'contiguous', 'clone', 'detach', 'unsqueeze', 'squeeze', 'expand', 'expand_as',
   'repeat', 'flip', 'roll', 't', 'reshape_as', 'view_as',
 ]);
-
-function markedInteger(t: Tensor): Tensor {
-  return withCreatedDtype(t, new Map(), true);
-}
 
 function shapeMethod(t: Tensor, name: string, args: Value[], kw: Map<string, Value>): Value {
   const known = t instanceof ValueTensor ? valueTensorMethod(t, name, args) : splitMethod(t, name, args, kw);

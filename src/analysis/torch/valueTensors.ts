@@ -69,6 +69,12 @@ export function withCreatedDtype(t: Tensor, keywords: ReadonlyMap<string, Value>
   return t;
 }
 
+/** Notes a shape-only tensor as holding integers (its dtype is an integer one); returns it. */
+export function markInteger(t: Tensor): Tensor {
+  integerTensors.add(t);
+  return t;
+}
+
 /**
  * Marks `result` as holding integers when every tensor it was computed from does (and the op
  * keeps integers: indexing, reshaping, permuting, stacking, abs, +, -, *, //, %); returns it.
@@ -124,7 +130,7 @@ export class ValueTensor extends Tensor {
   item(i: number): Value {
     const v = this.values[i];
     if (this.dtype === 'bool') return v !== 0;
-    return isInt(this.dtype) ? BigInt(Math.trunc(v)) : v;
+    return isIntegerDtype(this.dtype) ? BigInt(Math.trunc(v)) : v;
   }
 
   /** Iteration yields 0-d tensors of a 1-d tensor, as PyTorch's does, and the rows of a larger one. */
@@ -144,7 +150,8 @@ export class ValueTensor extends Tensor {
   }
 }
 
-function isInt(d: ValueDtype): boolean {
+/** Whether a dtype holds integers. */
+export function isIntegerDtype(d: ValueDtype): boolean {
   return d === 'int64' || d === 'int32';
 }
 
@@ -195,14 +202,14 @@ function promoteNumpy(a: Operand, b: Operand, op: string): ValueDtype | null {
   const scalars = [a, b].filter((o) => o.wrapped).map((o) => o.dtype);
   let out: ValueDtype;
   if (arrays.some(isFloatDtype)) {
-    out = arrays.includes('float64') || arrays.some(isInt) ? 'float64' : 'float32';
+    out = arrays.includes('float64') || arrays.some(isIntegerDtype) ? 'float64' : 'float32';
   } else if (scalars.some(isFloatDtype)) {
     out = 'float64';
-  } else if (arrays.includes('int64') || (arrays.includes('bool') && arrays.some(isInt))) {
+  } else if (arrays.includes('int64') || (arrays.includes('bool') && arrays.some(isIntegerDtype))) {
     out = 'int64';
   } else if (arrays.includes('int32')) {
     out = 'int32';
-  } else if (scalars.some(isInt)) {
+  } else if (scalars.some(isIntegerDtype)) {
     out = 'int64';
   } else {
     return null;
@@ -537,11 +544,6 @@ export const LEGACY_TENSOR_TYPES: Record<string, ValueDtype> = {
   Tensor: 'float32', FloatTensor: 'float32', DoubleTensor: 'float64', LongTensor: 'int64', IntTensor: 'int32', BoolTensor: 'bool',
 };
 
-/** Whether a dtype holds integers. */
-export function isIntegerDtype(d: ValueDtype): boolean {
-  return isInt(d);
-}
-
 /** torch.* functions computed on values; each answers null to fall back to the shape-only builtin. */
 export const TORCH_VALUE_FUNCTIONS: Record<string, Creator> = {
   arange: (p, k) => rangeOf(p, k, 'torch'),
@@ -659,7 +661,7 @@ function numpySplit(a: Value, by: Value): Value | null {
     cuts = Array.from({ length: Number(by) - 1 }, (_, i) => ((i + 1) * n) / Number(by));
   } else {
     const indices = by instanceof ValueTensor ? by.values : Array.isArray(by) && by.every((i) => typeof i === 'bigint') ? by.map(Number) : null;
-    if (!indices || indices.length >= MAX_VALUES || (by instanceof ValueTensor && !isInt(by.dtype))) return null;
+    if (!indices || indices.length >= MAX_VALUES || (by instanceof ValueTensor && !isIntegerDtype(by.dtype))) return null;
     cuts = indices;
   }
   // numpy takes a[points[i]:points[i + 1]] for points = [0, *cuts, n], each a slice bound as
@@ -687,7 +689,7 @@ export function valueIndex(t: ValueTensor, key: Value, slice: (n: number) => num
  * (`range(depth)` with depth from a numpy array, `xs[t]`): both implement __index__.
  */
 export function integerIndex(v: Value): bigint | null {
-  return v instanceof ValueTensor && v.scalar && isInt(v.dtype) ? BigInt(v.values[0]) : null;
+  return v instanceof ValueTensor && v.scalar && isIntegerDtype(v.dtype) ? BigInt(v.values[0]) : null;
 }
 
 /** int(t), float(t) and bool(t) of a one-element tensor. */
